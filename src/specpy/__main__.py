@@ -1,0 +1,3 @@
+from specpy.cli import main
+
+main()

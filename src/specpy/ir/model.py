@@ -1,0 +1,114 @@
+"""The Model: the one typed, resolved form every backend reads.
+
+Constants are bound (overrides applied), every type has its finite universe,
+every name is resolved, defs are inlined. Variable initialisers and the
+`init` block are one statement list (`init`), run like an action from an
+empty state; every variable is definitely assigned by it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from specpy.diagnostics import SourceFile, Span, span_field
+from specpy.ir.expr import Expr, Local
+from specpy.ir.stmt import Stmt
+from specpy.ir.types import AtomT, Type
+from specpy.ir.values import Value
+
+
+@dataclass(frozen=True)
+class StateVar:
+    name: str
+    type: Type
+    index: int  # position in the state tuple (declaration order)
+    durable: bool = False
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action; a transition per parameter tuple and nondeterministic fork.
+
+    fairness is None, "weak" (`fair action`) or "strong" (`strong fair action`).
+    """
+
+    name: str
+    params: tuple[Local, ...]
+    body: tuple[Stmt, ...]
+    fairness: str | None = None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class NamedExpr:
+    """An invariant or transition invariant (`VarRef(primed=True)` allowed in the latter)."""
+
+    name: str
+    expr: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class TemporalProperty:
+    """A liveness property in one of the supported forms.
+
+    kind is "always", "eventually", "always eventually", "eventually always"
+    (of the state predicate p) or "leadsto" (p leadsto q).
+    """
+
+    name: str
+    kind: str
+    p: Expr
+    q: Expr | None = None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class CrashFault:
+    """`crash T [resets x, y]`: a member of atom type T restarts."""
+
+    type: AtomT
+    resets: tuple[str, ...] = ()
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class Faults:
+    """The `faults` block: environment steps bounded by `budget` in total."""
+
+    lose: tuple[str, ...] = ()
+    duplicate: tuple[str, ...] = ()
+    crash: tuple[CrashFault, ...] = ()
+    budget: int | None = None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    source: SourceFile
+    constants: dict[str, Value]
+    types: dict[str, Type]
+    vars: tuple[StateVar, ...]
+    init: tuple[Stmt, ...]
+    actions: tuple[Action, ...]
+    invariants: tuple[NamedExpr, ...] = ()
+    transitions: tuple[NamedExpr, ...] = ()
+    properties: tuple[TemporalProperty, ...] = ()
+    constraints: tuple[Expr, ...] = ()
+    terminals: tuple[Expr, ...] = ()
+    faults: Faults | None = None
+
+    def var(self, name: str) -> StateVar:
+        for v in self.vars:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+    @property
+    def var_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.vars)
+
+    def symmetric_types(self) -> tuple[AtomT, ...]:
+        return tuple(t for t in self.types.values() if isinstance(t, AtomT) and t.symmetric)

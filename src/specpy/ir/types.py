@@ -1,0 +1,346 @@
+"""IR types. Every storage type is finite; `IntT` exists only for expressions.
+
+Each type knows its universe (every value, in canonical order) and how to
+test membership of a generic value (ir/values.py). Canonical order is
+declaration order for atoms and enums, numeric for ranges, false < true, and
+derived orders for composite types; it fixes the order in which `for`,
+`choose` and parameters are enumerated, so every run is deterministic.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+
+from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
+
+
+@dataclass(frozen=True)
+class Type:
+    def __str__(self) -> str:
+        return type_name(self)
+
+
+@dataclass(frozen=True)
+class BoolT(Type):
+    pass
+
+
+@dataclass(frozen=True)
+class IntT(Type):
+    """An integer of unknown range: the type of arithmetic expressions.
+
+    Never a storage type; a value is checked against its RangeT when stored.
+    """
+
+
+@dataclass(frozen=True)
+class RangeT(Type):
+    lo: int
+    hi: int
+
+
+@dataclass(frozen=True)
+class AtomT(Type):
+    """A set of model values. `symmetric` permits symmetry reduction."""
+
+    name: str
+    members: tuple[str, ...]
+    symmetric: bool = False
+
+
+@dataclass(frozen=True)
+class EnumT(Type):
+    name: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordT(Type):
+    name: str
+    fields: tuple[tuple[str, Type], ...]
+
+    def field_type(self, name: str) -> Type | None:
+        return dict(self.fields).get(name)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    fields: tuple[tuple[str, Type], ...]
+
+
+@dataclass(frozen=True)
+class VariantT(Type):
+    name: str
+    cases: tuple[Case, ...]
+
+    def case(self, tag: str) -> Case | None:
+        for c in self.cases:
+            if c.name == tag:
+                return c
+        return None
+
+
+@dataclass(frozen=True)
+class SetT(Type):
+    elem: Type
+
+
+@dataclass(frozen=True)
+class MapT(Type):
+    key: Type
+    value: Type
+
+
+@dataclass(frozen=True)
+class SeqT(Type):
+    elem: Type
+    max_len: int
+
+
+@dataclass(frozen=True)
+class BagT(Type):
+    elem: Type
+    max_count: int
+
+
+@dataclass(frozen=True)
+class OptionT(Type):
+    inner: Type
+
+
+#: The type of `{}` and `[]` before the expected type is known (typechecker only).
+@dataclass(frozen=True)
+class EmptyCollectionT(Type):
+    kind: str  # "set-like" for {} or "seq" for []
+
+
+def type_name(t: Type) -> str:
+    """How a type is written in the spec language (for messages)."""
+    match t:
+        case BoolT():
+            return "bool"
+        case IntT():
+            return "int"
+        case RangeT(lo, hi):
+            return f"{lo}..{hi}"
+        case AtomT(name=name) | EnumT(name=name) | RecordT(name=name) | VariantT(name=name):
+            return name
+        case SetT(elem):
+            return f"set[{type_name(elem)}]"
+        case MapT(k, v):
+            return f"[{type_name(k)} -> {type_name(v)}]"
+        case SeqT(elem, n):
+            return f"seq[{type_name(elem)}, {n}]"
+        case BagT(elem, n):
+            return f"bag[{type_name(elem)}, {n}]"
+        case OptionT(inner):
+            return f"{type_name(inner)}?"
+        case EmptyCollectionT(kind):
+            return "[]" if kind == "seq" else "{}"
+    return repr(t)
+
+
+def is_int(t: Type) -> bool:
+    return isinstance(t, (IntT, RangeT))
+
+
+def is_finite(t: Type) -> bool:
+    """True for every type a variable, parameter or set element may have."""
+    match t:
+        case IntT() | EmptyCollectionT():
+            return False
+        case SetT(e) | SeqT(e, _) | BagT(e, _) | OptionT(e):
+            return is_finite(e)
+        case MapT(k, v):
+            return is_finite(k) and is_finite(v)
+        case RecordT(fields=fs):
+            return all(is_finite(ft) for _, ft in fs)
+        case VariantT(cases=cs):
+            return all(is_finite(ft) for c in cs for _, ft in c.fields)
+    return True
+
+
+def universe_size(t: Type) -> int:
+    """The number of values of a finite type, without enumerating them."""
+    match t:
+        case BoolT():
+            return 2
+        case RangeT(lo, hi):
+            return max(hi - lo + 1, 0)
+        case AtomT(members=ms) | EnumT(members=ms):
+            return len(ms)
+        case RecordT(fields=fs):
+            n = 1
+            for _, ft in fs:
+                n *= universe_size(ft)
+            return n
+        case VariantT(cases=cs):
+            total = 0
+            for c in cs:
+                n = 1
+                for _, ft in c.fields:
+                    n *= universe_size(ft)
+                total += n
+            return total
+        case SetT(e):
+            return 2 ** universe_size(e)
+        case MapT(k, v):
+            return universe_size(v) ** universe_size(k)
+        case SeqT(e, n):
+            m = universe_size(e)
+            return sum(m**i for i in range(n + 1))
+        case BagT(e, n):
+            return (n + 1) ** universe_size(e)
+        case OptionT(inner):
+            return universe_size(inner) + 1
+    raise ValueError(f"type {type_name(t)} has no finite universe")
+
+
+@lru_cache(maxsize=None)
+def universe(t: Type) -> tuple[Value, ...]:
+    """Every value of a finite type, in canonical order."""
+    match t:
+        case BoolT():
+            return (False, True)
+        case RangeT(lo, hi):
+            return tuple(range(lo, hi + 1))
+        case AtomT(members=ms) | EnumT(members=ms):
+            return ms
+        case RecordT(fields=fs):
+            names = [n for n, _ in fs]
+            return tuple(
+                RecordValue(tuple(zip(names, combo)))
+                for combo in itertools.product(*(universe(ft) for _, ft in fs))
+            )
+        case VariantT(cases=cs):
+            out: list[Value] = []
+            for c in cs:
+                names = [n for n, _ in c.fields]
+                for combo in itertools.product(*(universe(ft) for _, ft in c.fields)):
+                    out.append(VariantValue(c.name, tuple(zip(names, combo))))
+            return tuple(out)
+        case SetT(e):
+            elems = universe(e)
+            return tuple(
+                frozenset(s)
+                for r in range(len(elems) + 1)
+                for s in itertools.combinations(elems, r)
+            )
+        case MapT(k, v):
+            keys = universe(k)
+            return tuple(
+                MapValue(tuple(zip(keys, combo)))
+                for combo in itertools.product(universe(v), repeat=len(keys))
+            )
+        case SeqT(e, n):
+            elems = universe(e)
+            return tuple(
+                tuple(s) for i in range(n + 1) for s in itertools.product(elems, repeat=i)
+            )
+        case BagT(e, n):
+            elems = universe(e)
+            out = []
+            for counts in itertools.product(range(n + 1), repeat=len(elems)):
+                out.append(BagValue(tuple((x, c) for x, c in zip(elems, counts) if c)))
+            return tuple(out)
+        case OptionT(inner):
+            return (None,) + universe(inner)
+    raise ValueError(f"type {type_name(t)} has no finite universe")
+
+
+def contains(t: Type, v: Value) -> bool:
+    """Is the generic value v a value of type t?"""
+    match t:
+        case BoolT():
+            return isinstance(v, bool)
+        case IntT():
+            return isinstance(v, int) and not isinstance(v, bool)
+        case RangeT(lo, hi):
+            return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+        case AtomT(members=ms) | EnumT(members=ms):
+            return isinstance(v, str) and v in ms
+        case RecordT(fields=fs):
+            return (
+                isinstance(v, RecordValue)
+                and [n for n, _ in v.fields] == [n for n, _ in fs]
+                and all(contains(ft, x) for (_, ft), (_, x) in zip(fs, v.fields))
+            )
+        case VariantT():
+            if not isinstance(v, VariantValue):
+                return False
+            case = t.case(v.tag)
+            return (
+                case is not None
+                and [n for n, _ in v.fields] == [n for n, _ in case.fields]
+                and all(contains(ft, x) for (_, ft), (_, x) in zip(case.fields, v.fields))
+            )
+        case SetT(e):
+            return isinstance(v, frozenset) and all(contains(e, x) for x in v)
+        case MapT(k, val):
+            return (
+                isinstance(v, MapValue)
+                and sorted(map(repr, (x for x, _ in v.items))) == sorted(map(repr, universe(k)))
+                and all(contains(val, x) for _, x in v.items)
+            )
+        case SeqT(e, n):
+            return isinstance(v, tuple) and len(v) <= n and all(contains(e, x) for x in v)
+        case BagT(e, n):
+            return isinstance(v, BagValue) and all(
+                contains(e, x) and 1 <= c <= n for x, c in v.items
+            )
+        case OptionT(inner):
+            return v is None or contains(inner, v)
+    return False
+
+
+def order_key(t: Type, v: Value):
+    """A sort key giving the canonical order of values of type t."""
+    match t:
+        case BoolT() | IntT() | RangeT():
+            return int(v)
+        case AtomT(members=ms) | EnumT(members=ms):
+            return ms.index(v)
+        case RecordT(fields=fs):
+            return tuple(order_key(ft, x) for (_, ft), (_, x) in zip(fs, v.fields))
+        case VariantT(cases=cs):
+            i = [c.name for c in cs].index(v.tag)
+            case = cs[i]
+            return (i,) + tuple(order_key(ft, x) for (_, ft), (_, x) in zip(case.fields, v.fields))
+        case SetT(e):
+            keys = sorted(order_key(e, x) for x in v)
+            return (len(keys), keys)
+        case MapT(k, val):
+            return tuple(order_key(val, x) for _, x in v.items)
+        case SeqT(e, _):
+            return (len(v), [order_key(e, x) for x in v])
+        case BagT(e, _):
+            return sorted((order_key(e, x), c) for x, c in v.items)
+        case OptionT(inner):
+            return (0,) if v is None else (1, order_key(inner, v))
+    raise ValueError(f"no order for type {type_name(t)}")
+
+
+def canonical(t: Type, v: Value) -> Value:
+    """Normalise a generic value's internal order (map and bag items)."""
+    match t:
+        case MapT(k, val):
+            items = sorted(v.items, key=lambda kv: order_key(k, kv[0]))
+            return MapValue(tuple((kk, canonical(val, x)) for kk, x in items))
+        case BagT(e, _):
+            items = sorted(((canonical(e, x), c) for x, c in v.items if c), key=lambda kv: order_key(e, kv[0]))
+            return BagValue(tuple(items))
+        case SetT(e):
+            return frozenset(canonical(e, x) for x in v)
+        case SeqT(e, _):
+            return tuple(canonical(e, x) for x in v)
+        case RecordT(fields=fs):
+            return RecordValue(tuple((n, canonical(ft, x)) for (n, ft), (_, x) in zip(fs, v.fields)))
+        case VariantT():
+            case = t.case(v.tag)
+            return VariantValue(v.tag, tuple((n, canonical(ft, x)) for (n, ft), (_, x) in zip(case.fields, v.fields)))
+        case OptionT(inner):
+            return None if v is None else canonical(inner, v)
+    return v

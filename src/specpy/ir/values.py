@@ -1,0 +1,117 @@
+"""Generic model values: how every stage outside a backend sees a value.
+
+Backends may encode values differently inside (the explicit checker packs
+atoms as ints, sets as bitmasks); they decode to these at their boundary, so
+traces, ITF files, renderings and tests share one representation:
+
+    bool -> bool             int / range -> int
+    atom, enum member -> str (the member's name)
+    set[T] -> frozenset      seq[T, N] -> tuple
+    [K -> V] -> MapValue     bag[T, N] -> BagValue
+    record -> RecordValue    variant -> VariantValue
+    T? -> None (for `none`) or the T value itself
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+Value = Any  # one of the Python types listed in the module docstring
+
+
+@dataclass(frozen=True)
+class MapValue:
+    """A total map; `items` are (key, value) pairs in canonical key order."""
+
+    items: tuple[tuple[Value, Value], ...]
+
+    def get(self, key: Value) -> Value:
+        for k, v in self.items:
+            if k == key:
+                return v
+        raise KeyError(key)
+
+    def as_dict(self) -> dict:
+        return dict(self.items)
+
+
+@dataclass(frozen=True)
+class BagValue:
+    """A multiset; `items` are (element, count >= 1) in canonical element order."""
+
+    items: tuple[tuple[Value, int], ...]
+
+
+@dataclass(frozen=True)
+class RecordValue:
+    """A record; `fields` are (name, value) in declaration order."""
+
+    fields: tuple[tuple[str, Value], ...]
+
+    def get(self, name: str) -> Value:
+        for k, v in self.fields:
+            if k == name:
+                return v
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class VariantValue:
+    """A variant case: its tag and its fields in declaration order."""
+
+    tag: str
+    fields: tuple[tuple[str, Value], ...] = ()
+
+    def get(self, name: str) -> Value:
+        for k, v in self.fields:
+            if k == name:
+                return v
+        raise KeyError(name)
+
+
+StructuredValue = Union[MapValue, BagValue, RecordValue, VariantValue]
+
+
+def format_value(v: Value) -> str:
+    """Render a value in the spec language's own notation."""
+    if v is None:
+        return "none"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, str)):
+        return str(v)
+    if isinstance(v, frozenset):
+        return "{" + ", ".join(sorted_for_display(v)) + "}"
+    if isinstance(v, tuple):
+        return "[" + ", ".join(format_value(x) for x in v) + "]"
+    if isinstance(v, MapValue):
+        return "{" + ", ".join(f"{format_value(k)}: {format_value(x)}" for k, x in v.items) + "}"
+    if isinstance(v, BagValue):
+        return "bag{" + ", ".join(f"{format_value(k)}: {n}" for k, n in v.items) + "}"
+    if isinstance(v, RecordValue):
+        return "{" + ", ".join(f"{k}: {format_value(x)}" for k, x in v.fields) + "}"
+    if isinstance(v, VariantValue):
+        if not v.fields:
+            return v.tag
+        return v.tag + "{" + ", ".join(f"{k}: {format_value(x)}" for k, x in v.fields) + "}"
+    raise TypeError(f"not a model value: {v!r}")
+
+
+def sorted_for_display(values) -> list[str]:
+    """Set members rendered and ordered stably (ints numerically, others by text).
+
+    Sets of generic values carry no declaration order; rendering sorts them so
+    the same state always prints the same way.
+    """
+    vals = list(values)
+    if all(isinstance(x, int) and not isinstance(x, bool) for x in vals):
+        return [str(x) for x in sorted(vals)]
+    return sorted((format_value(x) for x in vals), key=_natural_key)
+
+
+def _natural_key(text: str) -> tuple:
+    """Order "r2" before "r10"."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))

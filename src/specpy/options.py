@@ -1,0 +1,31 @@
+"""What a user asked for, beyond the spec: overrides, search settings, limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """`--const NAME=V` and `--type NAME=a,b,c`, as the user wrote them.
+
+    Values stay text until semantics/ parses them against the declaration, so
+    that a bad value is reported with the declaration it does not fit.
+    """
+
+    consts: dict[str, str] = field(default_factory=dict)
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    check_deadlock: bool = True
+    symmetry: bool = True
+    max_states: int | None = None  # stop after this many distinct states
+    max_depth: int | None = None  # explicit: bound the BFS; z3: BMC depth
+    timeout: float | None = None  # seconds of wall time
+    workers: int = 1
+
+
+class OptionError(Exception):
+    """A bad `--const`/`--type`/option value (exit 151); the message names it."""

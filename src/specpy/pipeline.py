@@ -1,0 +1,46 @@
+"""The one place the front-end stages are chained: load → parse → analyze.
+
+Every stage raises SpecError (a list of located diagnostics, exit 150), and
+override problems raise OptionError (exit 151). Backends take the Model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from specpy.diagnostics import SourceFile
+from specpy.ir.model import Model
+from specpy.options import OptionError, Overrides
+
+
+def read_source(path: str | Path) -> SourceFile:
+    """Read a spec file: unreadable is an OptionError, non-UTF-8 a located SpecError."""
+    from specpy.diagnostics import Diagnostic, SpecError, Span
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise OptionError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        span = Span(str(path), line, col, line, col + 1)
+        raise SpecError(
+            [Diagnostic("E-encoding", f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})", span)]
+        ) from None
+    return SourceFile(str(path), text)
+
+
+def load_text(source: SourceFile, overrides: Overrides | None = None) -> Model:
+    from specpy.semantics.analyze import analyze
+    from specpy.syntax.parser import parse
+
+    module = parse(source)
+    return analyze(module, source, overrides or Overrides())
+
+
+def load(path: str | Path, overrides: Overrides | None = None) -> Model:
+    return load_text(read_source(path), overrides)

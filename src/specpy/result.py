@@ -1,0 +1,136 @@
+"""What a check returns, whatever the backend, and the exit-code table.
+
+Exit codes follow TLC's so that CI scripts written for TLC carry over.
+A run cut short by a limit is never "ok"; a bounded run says it is bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from specpy.diagnostics import Span
+from specpy.trace.trace import Trace
+
+
+class ResultKind(str, Enum):
+    OK = "ok"
+    INVARIANT = "invariant"
+    DEADLOCK = "deadlock"
+    LIVENESS = "liveness"
+    ASSERT = "assert"
+    EVAL_ERROR = "eval-error"
+    LIMIT = "limit"
+    SPEC_ERROR = "spec-error"
+
+
+EXIT_OK = 0
+EXIT_DEADLOCK = 11
+EXIT_INVARIANT = 12
+EXIT_LIVENESS = 13
+EXIT_ASSERT = 14
+EXIT_EVAL_ERROR = 75
+EXIT_SPEC_ERROR = 150
+EXIT_BAD_OPTION = 151
+EXIT_LIMIT = 152
+EXIT_SYSTEM_ERROR = 153
+EXIT_USAGE = 2
+
+EXIT_CODES: dict[ResultKind, int] = {
+    ResultKind.OK: EXIT_OK,
+    ResultKind.DEADLOCK: EXIT_DEADLOCK,
+    ResultKind.INVARIANT: EXIT_INVARIANT,
+    ResultKind.LIVENESS: EXIT_LIVENESS,
+    ResultKind.ASSERT: EXIT_ASSERT,
+    ResultKind.EVAL_ERROR: EXIT_EVAL_ERROR,
+    ResultKind.LIMIT: EXIT_LIMIT,
+    ResultKind.SPEC_ERROR: EXIT_SPEC_ERROR,
+}
+
+
+@dataclass
+class ActionStats:
+    """Coverage of one action (or fault kind), as TLC reports it per action."""
+
+    name: str
+    enabled: int = 0  # states in which it produced at least one successor
+    generated: int = 0  # successors it produced, duplicates included
+    new: int = 0  # distinct states it found first
+
+
+@dataclass
+class Stats:
+    distinct_states: int = 0
+    # TLC's count: initial states plus every successor produced, duplicates
+    # and self-loops included.
+    states_generated: int = 0
+    # TLC's count: states on the longest shortest path, the initial state being 1.
+    depth: int = 0
+    seconds: float = 0.0
+    queue: int = 0
+    coverage: list[ActionStats] = field(default_factory=list)
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states_generated / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class Violation:
+    """What broke, where, and the shortest trace that reaches it.
+
+    kind: a ResultKind value other than ok/limit/spec-error. name: the
+    invariant/transition/property name, "deadlock", or "assert" / the error
+    class for evaluation errors. detail: e.g. the failing conjunct and the
+    quantified values, or the evaluation error's message.
+    """
+
+    kind: ResultKind
+    name: str
+    trace: Trace
+    detail: str = ""
+    span: Span | None = None
+
+
+@dataclass
+class CheckResult:
+    kind: ResultKind
+    stats: Stats
+    violation: Violation | None = None
+    limit: str | None = None  # which limit stopped the run, for kind == LIMIT
+    bounded: bool = False  # a bounded (BMC / --depth) run with no violation
+    backend: str = "explicit"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.kind]
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.stats
+        out: dict[str, Any] = {
+            "result": self.kind.value,
+            "backend": self.backend,
+            "distinct_states": s.distinct_states,
+            "states_generated": s.states_generated,
+            "depth": s.depth,
+            "seconds": round(s.seconds, 3),
+            "states_per_second": round(s.states_per_second, 1),
+            "bounded": self.bounded,
+            "limit": self.limit,
+            "coverage": [
+                {"action": a.name, "enabled": a.enabled, "generated": a.generated, "new": a.new}
+                for a in s.coverage
+            ],
+            "violation": None,
+        }
+        if self.violation is not None:
+            v = self.violation
+            out["violation"] = {
+                "kind": v.kind.value,
+                "name": v.name,
+                "detail": v.detail,
+                "trace_length": len(v.trace),
+                "location": str(v.span) if v.span else None,
+            }
+        return out
