@@ -1,0 +1,317 @@
+"""The `specpy` command: options in, pipeline and backend, rendering, exit code.
+
+Nothing here knows how a spec is parsed or checked. Exit codes follow TLC's
+(see result.py): 0 ok, 11 deadlock, 12 invariant, 13 liveness, 14 assert,
+75 evaluation error, 150 spec error, 151 bad option value, 152 limit reached,
+153 system or internal error, 2 usage error (click: unknown option, a
+non-integer where an integer is expected), 130 interrupted (Ctrl-C; 128 +
+SIGINT, as shells report it). A value of the right type but out of range
+(`--max-states 0`) is a bad option value, 151.
+
+With `--json`, stdout holds exactly one JSON object whatever happens: the
+CheckResult (result.py `to_json`), or `{"result": "spec-error", "errors": [...]}`,
+or `{"result": "option-error" | "internal-error" | "interrupted", "errors": [...]}`;
+human-readable messages still go to stderr.
+
+Heavy modules (the parser, the backend) are imported inside the command, so
+`specpy --version` and usage errors stay instant and z3 is never loaded at
+start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from specpy import __version__
+from specpy.options import CheckOptions, OptionError, Overrides
+from specpy.result import EXIT_BAD_OPTION, EXIT_SPEC_ERROR, EXIT_SYSTEM_ERROR
+
+if TYPE_CHECKING:
+    from specpy.diagnostics import Diagnostic, SourceFile
+    from specpy.ir.model import Model
+    from specpy.result import CheckResult, Stats, Violation
+
+EXIT_INTERRUPTED = 130
+PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="specpy")
+def main() -> None:
+    """specpy: check distributed-protocol specs (TLC-compatible verdicts and exit codes)."""
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.option("--backend", type=click.Choice(["explicit"]), default="explicit", show_default=True)
+@click.option("--depth", type=int, metavar="K", help="Explore only states within K steps of an initial state.")
+@click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
+@click.option("--no-symmetry", is_flag=True, help="Do not use symmetry reduction.")
+@click.option("--max-states", type=int, metavar="N", help="Stop (exit 152) after N distinct states.")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop (exit 152) after this much wall time.")
+@click.option("--workers", type=int, default=1, show_default=True, metavar="N", help="Worker processes.")
+@click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the counterexample, if any, as ITF JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
+@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    spec: Path,
+    consts: tuple[str, ...],
+    types: tuple[str, ...],
+    backend: str,
+    depth: int | None,
+    no_deadlock: bool,
+    no_symmetry: bool,
+    max_states: int | None,
+    timeout: float | None,
+    workers: int,
+    trace_out: Path | None,
+    as_json: bool,
+    quiet: bool,
+    full_trace: bool,
+) -> None:
+    """Check every invariant, assert and (unless --no-deadlock) deadlock of SPEC."""
+    out = _Output(as_json)
+    try:
+        overrides = parse_overrides(consts, types)
+        options = make_options(depth, no_deadlock, no_symmetry, max_states, timeout, workers)
+        _check_trace_out(trace_out)
+        code = _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace)
+    except OptionError as exc:
+        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
+    except KeyboardInterrupt:
+        code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
+    except Exception as exc:  # the last line of defence: never a traceback by default
+        code = out.internal_error(exc)
+    ctx.exit(code)
+
+
+def parse_overrides(consts: tuple[str, ...], types: tuple[str, ...]) -> Overrides:
+    """`NAME=V` / `NAME=a,b,c` texts as Overrides; malformed ones are OptionErrors.
+
+    Only the shape is checked here; whether NAME exists and V fits is for
+    semantics/, which knows the declarations.
+    """
+    const_values: dict[str, str] = {}
+    for text in consts:
+        name, value = _split_assignment("--const", text, "NAME=VALUE")
+        if not value:
+            raise OptionError(f"--const {text}: no value after '='")
+        if name in const_values:
+            raise OptionError(f"--const {name} is given twice")
+        const_values[name] = value
+    type_members: dict[str, tuple[str, ...]] = {}
+    for text in types:
+        name, value = _split_assignment("--type", text, "NAME=a,b,c")
+        members = tuple(m.strip() for m in value.split(","))
+        if not value.strip():
+            raise OptionError(f"--type {text}: no members after '=' (write {name}=a,b,c)")
+        if any(not m for m in members):
+            raise OptionError(f"--type {text}: empty member name")
+        if len(set(members)) != len(members):
+            raise OptionError(f"--type {text}: a member is listed twice")
+        if name in type_members:
+            raise OptionError(f"--type {name} is given twice")
+        type_members[name] = members
+    return Overrides(consts=const_values, types=type_members)
+
+
+def _split_assignment(option: str, text: str, form: str) -> tuple[str, str]:
+    name, eq, value = text.partition("=")
+    name = name.strip()
+    if not eq:
+        raise OptionError(f"{option} {text}: expected {form}")
+    if not name:
+        raise OptionError(f"{option} {text}: no name before '='")
+    return name, value.strip()
+
+
+def make_options(
+    depth: int | None,
+    no_deadlock: bool,
+    no_symmetry: bool,
+    max_states: int | None,
+    timeout: float | None,
+    workers: int,
+) -> CheckOptions:
+    """CheckOptions from the flags; out-of-range numbers are OptionErrors (151)."""
+    for option, value, least in (("--depth", depth, 1), ("--max-states", max_states, 1), ("--workers", workers, 1)):
+        if value is not None and value < least:
+            raise OptionError(f"{option} {value}: must be at least {least}")
+    if timeout is not None and not timeout > 0:
+        raise OptionError(f"--timeout {timeout:g}: must be a positive number of seconds")
+    return CheckOptions(
+        check_deadlock=not no_deadlock,
+        symmetry=not no_symmetry,
+        max_states=max_states,
+        max_depth=depth,
+        timeout=timeout,
+        workers=workers,
+    )
+
+
+def _check_trace_out(path: Path | None) -> None:
+    """Refuse an unwritable --trace-out before a long run rather than after it."""
+    if path is None:
+        return
+    parent = path.parent
+    if not parent.is_dir():
+        raise OptionError(f"--trace-out {path}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OptionError(f"--trace-out {path}: directory {parent} is not writable")
+
+
+def _run_check(
+    spec: Path,
+    overrides: Overrides,
+    options: CheckOptions,
+    backend: str,
+    trace_out: Path | None,
+    out: _Output,
+    quiet: bool,
+    full_trace: bool,
+) -> int:
+    from specpy.diagnostics import SpecError
+    from specpy.pipeline import load_text, read_source
+
+    source = None
+    try:
+        source = read_source(spec)
+        model = load_text(source, overrides)
+        result = _run_backend(backend, model, options, quiet)
+    except SpecError as exc:
+        return out.spec_errors(exc.diagnostics, source)
+    # Write the trace before printing, so that a failed write cannot leave
+    # two JSON objects on stdout; report the failure after the verdict.
+    write_error = None
+    if trace_out is not None and result.violation is not None:
+        write_error = _write_trace(trace_out, model, result.violation)
+    if out.as_json:
+        out.json(result.to_json())
+    else:
+        from specpy.report import render_report
+
+        transitions = frozenset(t.name for t in model.transitions)
+        click.echo(render_report(result, model.source, transitions, full_trace, quiet), nl=False)
+    if write_error is not None:
+        click.echo(f"error: {write_error}", err=True)
+        return EXIT_SYSTEM_ERROR
+    return result.exit_code
+
+
+def _run_backend(backend: str, model: Model, options: CheckOptions, quiet: bool) -> CheckResult:
+    if backend != "explicit":  # click's Choice admits nothing else yet
+        raise OptionError(f"--backend {backend}: unknown backend")
+    from specpy.explicit import check as explicit_check
+
+    progress = _Progress() if (sys.stderr.isatty() and not quiet) else None
+    try:
+        return explicit_check(model, options, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
+
+
+def _write_trace(path: Path, model: Model, violation: Violation) -> str | None:
+    """Write the ITF trace; returns what went wrong, if anything."""
+    from specpy.trace.itf import write_itf
+
+    var_types = {var.name: var.type for var in model.vars}
+    param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}
+    meta = {"source": model.source.path, "status": violation.kind.value, "violation": violation.name}
+    try:
+        write_itf(path, violation.trace, var_types, meta, param_types)
+    except OSError as exc:
+        return f"--trace-out {path}: cannot write: {exc.strerror or exc}"
+    return None
+
+
+class _Progress:
+    """A progress line on stderr (a TTY), at most every PROGRESS_INTERVAL seconds.
+
+    The backend may call it as often as it likes with its current Stats; the
+    throttling lives here so that backends need not know about terminals.
+    """
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+        self._shown = False
+
+    def __call__(self, stats: Stats) -> None:
+        now = time.monotonic()
+        if now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last = now
+        self._shown = True
+        line = (
+            f"{stats.states_generated:,} states, {stats.distinct_states:,} distinct, "
+            f"{stats.queue:,} queued, {stats.states_per_second:,.0f} states/s"
+        )
+        sys.stderr.write(f"\r{line}\x1b[K")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+class _Output:
+    """Where failures go: a message on stderr, and one JSON object on stdout with --json."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def json(self, obj: dict[str, Any]) -> None:
+        click.echo(json.dumps(obj))
+
+    def fail(self, code: int, kind: str, message: str, prefix: str) -> int:
+        click.echo(prefix + message, err=True)
+        if self.as_json:
+            self.json({"result": kind, "errors": [{"message": message}]})
+        return code
+
+    def spec_errors(self, diagnostics: list[Diagnostic], source: SourceFile | None) -> int:
+        from specpy.diagnostics import render
+
+        sources = {source.path: source} if source is not None else {}
+        for diag in diagnostics:
+            click.echo(render(diag, sources), err=True)
+        if self.as_json:
+            self.json({"result": "spec-error", "errors": [_diagnostic_json(d) for d in diagnostics]})
+        return EXIT_SPEC_ERROR
+
+    def internal_error(self, exc: Exception) -> int:
+        if os.environ.get("SPECPY_DEBUG") == "1":
+            traceback.print_exc()
+        message = f"internal error: {type(exc).__name__}: {exc} (set SPECPY_DEBUG=1 for the traceback)"
+        return self.fail(EXIT_SYSTEM_ERROR, "internal-error", message, "specpy: ")
+
+
+def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
+    s = d.span
+    return {
+        "code": d.code,
+        "severity": d.severity,
+        "message": d.message,
+        "file": s.file,
+        "line": s.line,
+        "column": s.column,
+        "end_line": s.end_line,
+        "end_column": s.end_column,
+        "notes": [{"message": n.message, "location": str(n.span) if n.span else None} for n in d.notes],
+    }
+

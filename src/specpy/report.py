@@ -1,0 +1,116 @@
+"""The human report of a CheckResult: verdict, location, trace, statistics.
+
+The verdict comes first and is one line, because it is what a user (and
+`--quiet`) needs; a run cut short says the search is incomplete, and a
+bounded run says it is not a proof, so neither can be mistaken for "ok".
+The location of a violation is rendered with the spec line and a caret by
+diagnostics.render, the same way spec errors are. Everything but the time
+is deterministic, so reports built from fixed results are golden-tested.
+"""
+
+from __future__ import annotations
+
+from specpy.diagnostics import Diagnostic, SourceFile, render
+from specpy.result import CheckResult, ResultKind, Stats, Violation
+from specpy.trace.text import render_trace
+
+
+def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset()) -> str:
+    """The one-line verdict; `transition_names` tells transition invariants apart."""
+    v = result.violation
+    match result.kind:
+        case ResultKind.OK:
+            if result.bounded:
+                return (
+                    f"No violation up to depth {result.stats.depth} (bounded check, not a proof)."
+                )
+            return "No violation found."
+        case ResultKind.LIMIT:
+            what = f"{result.limit} limit" if result.limit else "a limit"
+            return f"Stopped: {what} reached — the search is incomplete."
+        case ResultKind.SPEC_ERROR:
+            return "The spec has errors."
+    name, detail = (v.name, v.detail) if v is not None else ("", "")
+    match result.kind:
+        case ResultKind.INVARIANT:
+            what = "Transition invariant" if name in transition_names else "Invariant"
+            head = f"{what} {name} violated"
+        case ResultKind.LIVENESS:
+            head = f"Temporal property {name} violated"
+        case ResultKind.DEADLOCK:
+            head = "Deadlock reached"
+        case ResultKind.ASSERT:
+            head = "Assertion failed"
+        case _:
+            head = "Evaluation error"
+    return f"{head}: {detail}" if detail else f"{head}."
+
+
+def render_report(
+    result: CheckResult,
+    source: SourceFile | None = None,
+    transition_names: frozenset[str] = frozenset(),
+    full_trace: bool = False,
+    quiet: bool = False,
+) -> str:
+    """The whole report as text (ending in a newline); `quiet` keeps the verdict only."""
+    parts = [verdict(result, transition_names)]
+    if quiet:
+        return parts[0] + "\n"
+    v = result.violation
+    if v is not None:
+        location = _location(v, source)
+        if location:
+            parts.append(location)
+        states = len(v.trace)
+        kind = "lasso, " if v.trace.loop is not None else ""
+        parts.append(
+            f"Trace ({kind}{states} state{'s' if states != 1 else ''}):\n"
+            + render_trace(v.trace, full=full_trace).rstrip("\n")
+        )
+    parts.append(render_stats(result.stats))
+    if result.stats.coverage:
+        parts.append(render_coverage(result.stats))
+    return "\n\n".join(parts) + "\n"
+
+
+_LOCATION_NOTE = {
+    ResultKind.INVARIANT: "{name} is defined here",
+    ResultKind.LIVENESS: "{name} is defined here",
+    ResultKind.ASSERT: "the assertion that failed",
+    ResultKind.EVAL_ERROR: "the expression that failed",
+    ResultKind.DEADLOCK: "deadlock",
+}
+
+
+def _location(v: Violation, source: SourceFile | None) -> str | None:
+    if v.span is None:
+        return None
+    note = _LOCATION_NOTE.get(v.kind, "here").format(name=v.name)
+    sources = {source.path: source} if source is not None else {}
+    return render(Diagnostic("violation", note, v.span, severity="note"), sources)
+
+
+def render_stats(stats: Stats) -> str:
+    rows = [
+        ("distinct states", f"{stats.distinct_states:,}"),
+        ("states generated", f"{stats.states_generated:,}"),
+        ("depth", f"{stats.depth:,}"),
+        ("time", f"{stats.seconds:.2f} s"),
+        ("states/s", f"{stats.states_per_second:,.0f}"),
+    ]
+    width = max(len(label) for label, _ in rows) + 1
+    return "Statistics:\n" + "\n".join(f"  {label + ':':<{width}}  {value}" for label, value in rows)
+
+
+def render_coverage(stats: Stats) -> str:
+    """Per-action coverage, in the backend's (canonical) action order."""
+    header = ("action", "enabled", "generated", "new")
+    rows = [(a.name, f"{a.enabled:,}", f"{a.generated:,}", f"{a.new:,}") for a in stats.coverage]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+
+    def line(row: tuple[str, str, str, str]) -> str:
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        return "  " + "  ".join(cells).rstrip()
+
+    return "Coverage:\n" + "\n".join(line(r) for r in [header, *rows])
