@@ -96,7 +96,7 @@ def render_stats(stats: Stats) -> str:
         ("distinct states", f"{stats.distinct_states:,}"),
         ("states generated", f"{stats.states_generated:,}"),
         ("depth", f"{stats.depth:,}"),
-        ("time", f"{stats.seconds:.2f} s"),
+        ("time", f"{stats.seconds:.3f} s"),
         ("states/s", f"{stats.states_per_second:,.0f}"),
     ]
     width = max(len(label) for label, _ in rows) + 1
