@@ -10,7 +10,8 @@ SIGINT, as shells report it). A value of the right type but out of range
 
 With `--json`, stdout holds exactly one JSON object whatever happens: the
 CheckResult (result.py `to_json`), or `{"result": "spec-error", "errors": [...]}`,
-or `{"result": "option-error" | "internal-error" | "interrupted", "errors": [...]}`;
+or `{"result": "option-error" | "internal-error" | "system-error" | "interrupted",
+"errors": [{"message": ...}]}`;
 human-readable messages still go to stderr.
 
 Heavy modules (the parser, the backend) are imported inside the command, so
@@ -54,7 +55,7 @@ def main() -> None:
 @click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
 @click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
 @click.option("--backend", type=click.Choice(["explicit"]), default="explicit", show_default=True)
-@click.option("--depth", type=int, metavar="K", help="Explore only states within K steps of an initial state.")
+@click.option("--depth", type=int, metavar="K", help="Bound the search depth (a bounded check, not a proof).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
 @click.option("--no-symmetry", is_flag=True, help="Do not use symmetry reduction.")
 @click.option("--max-states", type=int, metavar="N", help="Stop (exit 152) after N distinct states.")
@@ -94,6 +95,9 @@ def check(
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except KeyboardInterrupt:
         code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
+    except MemoryError:
+        message = "out of memory (bound the search with --max-states or smaller constants)"
+        code = out.fail(EXIT_SYSTEM_ERROR, "system-error", message, "specpy: ")
     except Exception as exc:  # the last line of defence: never a traceback by default
         code = out.internal_error(exc)
     ctx.exit(code)

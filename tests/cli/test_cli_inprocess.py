@@ -213,3 +213,13 @@ def test_progress_is_throttled(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     progress.clear()
     err = capsys.readouterr().err
     assert err == "\r25 states, 10 distinct, 3 queued, 5 states/s\x1b[K\r\x1b[K"
+
+
+def test_out_of_memory_exit_153(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def check(model, options, progress=None):
+        raise MemoryError
+
+    install(monkeypatch, check=check)
+    res = invoke("check", spec)
+    assert res.exit_code == 153
+    assert res.stderr.startswith("specpy: out of memory")
