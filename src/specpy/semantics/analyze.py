@@ -1,0 +1,410 @@
+"""Declarations → the Model: the entry point of the semantics stage.
+
+`analyze(module, source, overrides)` binds constants (after `--const`),
+resolves types (after `--type`), checks every declaration and builds the IR.
+All independent errors are collected and raised together as one SpecError;
+problems with the overrides themselves raise OptionError (exit 151).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from specpy.diagnostics import Note, SourceFile
+from specpy.ir import expr as ir
+from specpy.ir import stmt as irs
+from specpy.ir.model import Action, CrashFault, Faults, Model, NamedExpr, StateVar, TemporalProperty
+from specpy.ir.types import AtomT, BagT, EnumT, SetT, VariantT, is_finite, type_name, universe_size
+from specpy.options import OptionError, Overrides
+from specpy.semantics.consts import ConstEvaluator, ConstValue, parse_const_override
+from specpy.semantics.errors import Abort, ErrorSink
+from specpy.semantics.exprs import MAX_UNIVERSE, Context, ExprChecker, Scope
+from specpy.semantics.stmts import StmtChecker
+from specpy.semantics.symbols import DefInfo, Symbols
+from specpy.semantics.types import TypeResolver
+from specpy.syntax import ast
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def analyze(module: ast.Module, source: SourceFile, overrides: Overrides) -> Model:
+    return _Analyzer(module, source, overrides).run()
+
+
+class _Analyzer:
+    def __init__(self, module: ast.Module, source: SourceFile, overrides: Overrides):
+        self.module = module
+        self.source = source
+        self.overrides = overrides
+        self.errors = ErrorSink()
+        self.symbols = Symbols()
+        self.const_decls: dict[str, ast.ConstDecl] = {}
+        self.type_decls: dict[str, ast.TypeDecl] = {}
+        self._evaluating: list[str] = []
+        self.consts = ConstEvaluator(self.errors, self._const_lookup)
+        self.types = TypeResolver(self.errors, self.symbols, self.consts, self.type_decls, dict(overrides.types))
+        self.exprs = ExprChecker(self.errors, self.symbols, self.types)
+        self.stmts = StmtChecker(self.exprs)
+
+    def of(self, cls):
+        return [d for d in self.module.decls if isinstance(d, cls)]
+
+    def guarded(self, fn, *args):
+        """Run one declaration's check; an error in it does not stop the others."""
+        try:
+            return fn(*args)
+        except Abort:
+            return None
+
+    # ------------------------------------------------------------ driver
+
+    def run(self) -> Model:
+        self.declare_names()
+        self.check_overrides()
+        for d in self.of(ast.ConstDecl):
+            self.guarded(self._const_value, d.name.name)
+        for d in self.of(ast.TypeDecl):
+            t = self.guarded(self.types.declared, d.name.name)
+            if t is not None:
+                self.guarded(self.register_members, d, t)
+        state_vars = [v for v in (self.guarded(self.declare_var, d, i) for i, d in enumerate(self.of(ast.VarDecl))) if v]
+        for d in self.of(ast.DefDecl):
+            self.symbols.defs[d.name.name] = DefInfo(d)
+        init = self.check_init()
+        actions = [a for a in (self.guarded(self.check_action, d) for d in self.of(ast.ActionDecl)) if a]
+        for d in self.of(ast.DefDecl):  # defs no one calls are still checked
+            self.guarded(self.exprs.def_body, d.name.name, Context(f"def {d.name.name}"))
+        invariants = self.named(ast.InvariantDecl, "invariant", primes=False)
+        transitions = self.named(ast.TransitionDecl, "transition invariant", primes=True)
+        properties = [p for p in (self.guarded(self.check_property, d) for d in self.of(ast.PropertyDecl)) if p]
+        constraints = self.predicates(ast.ConstraintDecl, "a constraint")
+        terminals = self.predicates(ast.TerminalDecl, "a terminal condition")
+        faults = self.guarded(self.check_faults)
+        self.errors.raise_if_any()
+        header = self.of(ast.SpecHeader)
+        name = header[0].name.name if header else _module_name(self.source.path)
+        return Model(
+            name=name,
+            source=self.source,
+            constants=dict(self.symbols.consts),
+            types=dict(self.symbols.types),
+            vars=tuple(state_vars),
+            init=init,
+            actions=tuple(actions),
+            invariants=tuple(invariants),
+            transitions=tuple(transitions),
+            properties=tuple(properties),
+            constraints=tuple(constraints),
+            terminals=tuple(terminals),
+            faults=faults,
+        )
+
+    # ------------------------------------------------------------ names
+
+    def declare(self, ident: ast.Ident, kind_ok_twice: bool = False) -> None:
+        spans = self.symbols.spans
+        if ident.name in spans and not kind_ok_twice:
+            self.errors.report(
+                "E-duplicate-decl",
+                f"`{ident.name}` is declared twice",
+                ident.span,
+                (Note("first declared here", spans[ident.name]),),
+            )
+            return
+        spans.setdefault(ident.name, ident.span)
+
+    def declare_names(self) -> None:
+        headers = self.of(ast.SpecHeader)
+        for extra in headers[1:]:
+            self.errors.report("E-duplicate-decl", "a spec has one `spec Name` header", extra.span)
+        for kind in (ast.InitDecl, ast.FaultsDecl):
+            blocks = self.of(kind)
+            for extra in blocks[1:]:
+                word = "init" if kind is ast.InitDecl else "faults"
+                self.errors.report(
+                    "E-duplicate-decl", f"a spec has at most one `{word}` block", extra.span,
+                    (Note("the first one is here", blocks[0].span),),
+                )
+        for d in self.module.decls:
+            match d:
+                case ast.ConstDecl(name=n):
+                    self.declare(n)
+                    self.const_decls.setdefault(n.name, d)
+                case ast.TypeDecl(name=n):
+                    self.declare(n)
+                    self.type_decls.setdefault(n.name, d)
+                case ast.VarDecl(name=n) | ast.DefDecl(name=n) | ast.InvariantDecl(name=n) \
+                        | ast.TransitionDecl(name=n) | ast.PropertyDecl(name=n):
+                    self.declare(n)
+                case ast.ActionDecl(name=n):
+                    self.declare(n)
+                    self.symbols.actions.add(n.name)
+        for d in self.of(ast.TypeDecl):
+            body = d.body
+            if isinstance(body, ast.AtomsBody) and d.name.name not in self.overrides.types:
+                self._unique_members(body.members, d.name.name)
+                for m in body.members:
+                    self.declare(m)
+            elif isinstance(body, ast.EnumBody):
+                self._unique_members(body.members, d.name.name)
+            elif isinstance(body, ast.VariantBody):
+                for alt in body.alts:
+                    self.declare(alt.name)
+
+    def _unique_members(self, members: tuple[ast.Ident, ...], owner: str) -> None:
+        seen: dict[str, ast.Ident] = {}
+        for m in members:
+            if m.name in seen:
+                self.errors.report(
+                    "E-duplicate-member", f"`{m.name}` appears twice in type {owner}", m.span,
+                    (Note("first here", seen[m.name].span),),
+                )
+            seen[m.name] = m
+
+    def register_members(self, d: ast.TypeDecl, t) -> None:
+        if isinstance(t, AtomT) and isinstance(d.body, ast.AtomsBody):
+            for m in t.members:
+                if m in self.symbols.atoms:
+                    self.errors.fail(
+                        "E-duplicate-decl", f"atom `{m}` belongs to two types ({self.symbols.atoms[m].name} and {t.name})",
+                        d.name.span,
+                    )
+                self.symbols.atoms[m] = t
+        elif isinstance(t, EnumT) and isinstance(d.body, ast.EnumBody):
+            for m in d.body.members:
+                if m.name in self.symbols.spans:
+                    self.errors.fail(
+                        "E-duplicate-decl",
+                        f"enum member `{m.name}` is also the name of a {self.symbols.kind_of(m.name) or 'declaration'}",
+                        m.span, (Note("declared here", self.symbols.spans[m.name]),),
+                    )
+                self.symbols.enum_members.setdefault(m.name, []).append(t)
+        elif isinstance(t, VariantT) and isinstance(d.body, ast.VariantBody):
+            for c in t.cases:
+                self.symbols.cases[c.name] = t
+
+    # ------------------------------------------------------------ overrides
+
+    def check_overrides(self) -> None:
+        for name, text in self.overrides.consts.items():
+            if name not in self.const_decls:
+                raise OptionError(_unknown_override("--const", "constant", name, list(self.const_decls)))
+            if parse_const_override(text) is None:
+                raise OptionError(f"--const {name}={text}: expected an integer or true/false")
+        for name, members in self.overrides.types.items():
+            decl = self.type_decls.get(name)
+            if decl is None:
+                raise OptionError(_unknown_override("--type", "type", name, list(self.type_decls)))
+            if not isinstance(decl.body, ast.AtomsBody):
+                raise OptionError(f"--type {name}=...: only a type of atoms (`type {name} = {{a, b}}`) can be overridden")
+            if not members:
+                raise OptionError(f"--type {name}=: a type needs at least one member")
+            for m in members:
+                if not _IDENT.match(m) or m in _RESERVED:
+                    raise OptionError(f"--type {name}: `{m}` is not a valid atom name")
+            if len(set(members)) != len(members):
+                raise OptionError(f"--type {name}: a member is listed twice")
+            for m in members:
+                if m in self.symbols.spans:
+                    raise OptionError(f"--type {name}: `{m}` is already declared in the spec")
+                self.symbols.spans[m] = decl.name.span
+
+    # ------------------------------------------------------------ constants
+
+    def _const_lookup(self, n: ast.Name) -> ConstValue:
+        if n.name in self.const_decls:
+            return self._const_value(n.name, n)
+        kind = self.symbols.kind_of(n.name)
+        if n.name in {d.name.name for d in self.of(ast.VarDecl)}:
+            kind = "state variable"
+        if kind is not None:
+            self.errors.fail(
+                "E-not-constant", f"`{n.name}` is a {kind}; a constant expression can only use constants", n.span
+            )
+        close = difflib.get_close_matches(n.name, list(self.const_decls), n=1)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        self.errors.fail("E-unknown-name", f"unknown constant `{n.name}`{hint}", n.span)
+
+    def _const_value(self, name: str, use: ast.Name | None = None) -> ConstValue:
+        if name in self.symbols.consts:
+            return self.symbols.consts[name]
+        decl = self.const_decls[name]
+        if name in self.overrides.consts:
+            value = parse_const_override(self.overrides.consts[name])
+            declared_bool = isinstance(decl.value, ast.BoolLit)
+            if isinstance(value, bool) != declared_bool:
+                raise OptionError(
+                    f"--const {name}={self.overrides.consts[name]}: {name} is "
+                    + ("a boolean" if declared_bool else "an integer")
+                )
+            self.symbols.consts[name] = value
+            return value
+        if name in self._evaluating:
+            self.errors.fail(
+                "E-recursive-const", f"constant {name} is defined in terms of itself", (use or decl.name).span
+            )
+        self._evaluating.append(name)
+        try:
+            value = self.consts.value(decl.value)
+        finally:
+            self._evaluating.pop()
+        self.symbols.consts[name] = value
+        return value
+
+    # ------------------------------------------------------------ variables and init
+
+    def declare_var(self, d: ast.VarDecl, index: int) -> StateVar | None:
+        t = self.types.resolve(d.type)
+        if not is_finite(t):
+            self.errors.fail("E-unbounded-type", f"variable {d.name.name} has an unbounded type {type_name(t)}", d.type.span)
+        v = StateVar(d.name.name, t, index, d.durable, span=d.name.span)
+        self.symbols.vars[v.name] = v
+        return v
+
+    def check_init(self) -> tuple[irs.Stmt, ...]:
+        ctx = Context("the initial state", assigned=set())
+        out: list[irs.Stmt] = []
+        for d in self.of(ast.VarDecl):
+            if d.init is None or d.name.name not in self.symbols.vars:
+                continue
+            assign = ast.Assign(ast.Name(d.name.name, d.name.span), "=", d.init, span=d.span)
+            s = self.guarded(self.stmts.stmt, assign, Scope(), ctx)
+            ctx.assigned.add(d.name.name)
+            if s is not None:
+                out.append(s)
+        for block in self.of(ast.InitDecl)[:1]:
+            body = self.guarded(self.stmts.block, block.body, Scope(), ctx)
+            out.extend(body or ())
+        for d in self.of(ast.VarDecl):
+            if d.name.name in self.symbols.vars and d.name.name not in ctx.assigned:
+                self.errors.report(
+                    "E-uninitialised",
+                    f"variable {d.name.name} is never given an initial value"
+                    " (add `= value` to its declaration, or assign it on every path of `init`)",
+                    d.name.span,
+                )
+        return tuple(out)
+
+    # ------------------------------------------------------------ actions
+
+    def check_action(self, d: ast.ActionDecl) -> Action:
+        scope = Scope()
+        params = []
+        for p in d.params:
+            t = self.types.resolve(p.type)
+            n = universe_size(t)
+            if n > MAX_UNIVERSE:
+                self.errors.fail(
+                    "E-universe-too-large", f"parameter {p.name.name} ranges over {n} values of {type_name(t)}", p.type.span
+                )
+            params.append(self.exprs.new_local(scope, p.name, t))
+        body = self.stmts.block(d.body, scope, Context(f"action {d.name.name}"))
+        return Action(d.name.name, tuple(params), body, d.fairness, span=d.name.span)
+
+    # ------------------------------------------------------------ properties
+
+    def named(self, cls, what: str, primes: bool) -> list[NamedExpr]:
+        out = []
+        for d in self.of(cls):
+            ctx = Context(f"{what} {d.name.name}", primes=primes)
+            e = self.guarded(self.exprs.check_bool, d.expr, Scope(), ctx, f"{what} {d.name.name}")
+            if e is not None:
+                out.append(NamedExpr(d.name.name, e, span=d.name.span))
+        return out
+
+    def predicates(self, cls, what: str) -> list[ir.Expr]:
+        out = []
+        for d in self.of(cls):
+            e = self.guarded(self.exprs.check_bool, d.expr, Scope(), Context(what), what)
+            if e is not None:
+                out.append(e)
+        return out
+
+    def check_property(self, d: ast.PropertyDecl) -> TemporalProperty:
+        f = d.formula
+        ctx = Context(f"property {d.name.name}")
+
+        def state(e: ast.Expr) -> ir.Expr:
+            return self.exprs.check_bool(e, Scope(), ctx, "a state predicate in a property")
+
+        match f:
+            case ast.Always(body=ast.Eventually(body=ast.StateFormula(expr=p))):
+                return TemporalProperty(d.name.name, "always eventually", state(p), span=d.name.span)
+            case ast.Eventually(body=ast.Always(body=ast.StateFormula(expr=p))):
+                return TemporalProperty(d.name.name, "eventually always", state(p), span=d.name.span)
+            case ast.Always(body=ast.StateFormula(expr=p)):
+                return TemporalProperty(d.name.name, "always", state(p), span=d.name.span)
+            case ast.Eventually(body=ast.StateFormula(expr=p)):
+                return TemporalProperty(d.name.name, "eventually", state(p), span=d.name.span)
+            case ast.LeadsTo(left=p, right=q):
+                return TemporalProperty(d.name.name, "leadsto", state(p), state(q), span=d.name.span)
+            case ast.StateFormula():
+                self.errors.fail(
+                    "E-not-temporal",
+                    "a property needs a temporal operator (`always`, `eventually`, `leadsto`); "
+                    "a plain state predicate is an `invariant`",
+                    f.span,
+                )
+        self.errors.fail(
+            "E-unsupported-temporal",
+            "supported properties are `always P`, `eventually P`, `always eventually P`, "
+            "`eventually always P` and `P leadsto Q` for state predicates P, Q",
+            f.span,
+        )
+
+    # ------------------------------------------------------------ faults
+
+    def check_faults(self) -> Faults | None:
+        blocks = self.of(ast.FaultsDecl)
+        if not blocks:
+            return None
+        lose, dup, crash, budget = [], [], [], None
+        for item in blocks[0].items:
+            match item:
+                case ast.LoseFault(net=n) | ast.DuplicateFault(net=n):
+                    word = "lose" if isinstance(item, ast.LoseFault) else "duplicate"
+                    v = self.symbols.vars.get(n.name)
+                    if v is None or not isinstance(v.type, (SetT, BagT)):
+                        self.errors.fail(
+                            "E-not-a-network",
+                            f"`{word}` needs a state variable of type set[...] or bag[...]; `{n.name}` is not one",
+                            n.span,
+                        )
+                    if word == "duplicate" and not isinstance(v.type, BagT):
+                        self.errors.fail(
+                            "E-duplicate-needs-bag",
+                            f"`duplicate {n.name}` needs a bag: a set cannot hold a second copy",
+                            n.span, (Note("declared here", v.span),),
+                        )
+                    (lose if word == "lose" else dup).append(n.name)
+                case ast.CrashFault(type=tn, resets=resets):
+                    t = self.types.resolve(ast.NamedType(tn.name, tn.span))
+                    if not isinstance(t, AtomT):
+                        self.errors.fail("E-crash-type", f"`crash` needs a type of atoms (servers, processes); {tn.name} is not one", tn.span)
+                    for r in resets:
+                        if r.name not in self.symbols.vars:
+                            self.errors.fail("E-unknown-name", f"`resets` lists `{r.name}`, which is not a state variable", r.span)
+                    crash.append(CrashFault(t, tuple(r.name for r in resets), span=item.span))
+                case ast.BudgetFault(value=e):
+                    budget = self.consts.int_value(e, "the fault budget")
+                    if budget < 0:
+                        self.errors.fail("E-negative-bound", "the fault budget must be at least 0", e.span)
+        return Faults(tuple(lose), tuple(dup), tuple(crash), budget, span=blocks[0].span)
+
+
+def _unknown_override(flag: str, what: str, name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    listing = ", ".join(known) if known else "none"
+    return f"{flag} {name}: the spec declares no {what} named {name}{hint} (declared: {listing})"
+
+
+def _module_name(path: str) -> str:
+    import os
+
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", stem) if p) or "Spec"
+
+
+_RESERVED = {"true", "false", "none", "and", "or", "not", "in", "if", "else"}
