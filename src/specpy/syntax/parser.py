@@ -1,0 +1,294 @@
+"""The syntax stage: .spec text → ast.Module, or a SpecError with located diagnostics.
+
+The grammar (grammar.lark) is LALR(1) and lexed by Lark's contextual lexer,
+which only tries the terminals the parser can accept next. Three things follow:
+
+* Newlines are significant only where a statement or declaration may end;
+  elsewhere (after an operator, inside brackets) they are whitespace.
+* Block braces and expression braces are different terminals; the parser's
+  state decides which one a `{` is. In the header of `if`, `for`, `choose` and
+  `receive` the grammar has no constructions, so `if x == V {` opens the block
+  at `V {` (write `(V{f: 1})` there).
+* Keywords are contextual unless reserved. Reserved words are never names:
+
+    spec const type var init def action invariant transition property
+    constraint terminal faults require let if else choose either for send
+    receive assert where in is and or not implies forall exists true false none
+
+  Contextual keywords are names wherever the parser does not expect the keyword:
+  enum set seq bag symmetric durable fair strong to always eventually leadsto
+  lose duplicate crash resets budget (so `action crash(s: Server)` is fine).
+
+Lark's exceptions are turned into Diagnostics with stable codes and messages
+in the user's terms ("unexpected `}`; expected an expression"). Inputs nested
+deeper than MAX_NESTING brackets or MAX_TREE_DEPTH syntax levels are refused
+with a located error, so no later stage can hit Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
+
+from specpy.diagnostics import Diagnostic, Note, SourceFile, SpecError, Span
+from specpy.syntax import ast
+from specpy.syntax.transform import AstBuilder, span_of, token_span
+
+RESERVED_WORDS: tuple[str, ...] = (
+    "spec", "const", "type", "var", "init", "def", "action", "invariant", "transition",
+    "property", "constraint", "terminal", "faults", "require", "let", "if", "else",
+    "choose", "either", "for", "send", "receive", "assert", "where", "in", "is", "and",
+    "or", "not", "implies", "forall", "exists", "true", "false", "none",
+)  # fmt: skip
+
+CONTEXTUAL_KEYWORDS: tuple[str, ...] = (
+    "enum", "set", "seq", "bag", "symmetric", "durable", "fair", "strong", "to",
+    "always", "eventually", "leadsto", "lose", "duplicate", "crash", "resets", "budget",
+)  # fmt: skip
+
+#: Open brackets allowed at once; deeper input is refused at the bracket.
+MAX_NESTING = 100
+#: Parse-tree levels allowed (long operator chains nest too); deeper is refused.
+MAX_TREE_DEPTH = 150
+
+_OPENERS = frozenset({"LPAR", "LSQB", "_LBRACE", "_BLOCK_LBRACE"})
+_CLOSERS = frozenset({"RPAR", "RSQB", "RBRACE"})
+
+
+class _NestingTooDeep(Exception):
+    def __init__(self, token: Token) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+class _NestingGuard:
+    """Lark postlexer: refuses absurd bracket nesting before the parser sees it.
+
+    `always_accept` makes every state's lexer also try NAME and the operators
+    that extend a shorter one, so `ifx` is a name (not `if` + `x`) and `==`
+    never lexes as `=` `=` where only `=` fits.
+    """
+
+    always_accept = (
+        "NAME", "EQUAL_EQUAL", "NOT_EQUAL", "LESS_EQUAL", "GREATER_EQUAL", "DOT_DOT",
+        "SLASH_SLASH", "ARROW", "PLUS_EQUAL", "MINUS_EQUAL",
+    )  # fmt: skip
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        depth = 0
+        for token in stream:
+            if token.type in _OPENERS:
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise _NestingTooDeep(token)
+            elif token.type in _CLOSERS:
+                depth = max(depth - 1, 0)
+            yield token
+
+
+@functools.cache
+def _lark() -> Lark:
+    grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        start="module",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        postlex=_NestingGuard(),
+    )
+
+
+def parse(source: SourceFile) -> ast.Module:
+    """Parse a whole spec file; raise SpecError on any syntax error."""
+    parser = _lark()
+    try:
+        tree = parser.parse(source.text)
+    except UnexpectedInput as err:
+        raise SpecError([_diagnose(err, source)]) from None
+    except _NestingTooDeep as err:
+        span = token_span(source.path, err.token)
+        message = f"nesting too deep: more than {MAX_NESTING} open brackets"
+        raise SpecError([Diagnostic("E-syntax-too-deep", message, span)]) from None
+    _check_depth(tree, source.path)
+    return AstBuilder(source.path).build(tree)
+
+
+def _check_depth(tree: Tree, path: str) -> None:
+    """Refuse trees deeper than MAX_TREE_DEPTH (walked without recursion)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            message = f"nesting too deep: more than {MAX_TREE_DEPTH} levels"
+            raise SpecError([Diagnostic("E-syntax-too-deep", message, span_of(path, node.meta))])
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+
+
+# ---------------------------------------------------------------- diagnostics
+
+_EXPRESSION_START = frozenset(
+    {"NAME", "INT", "TRUE", "FALSE", "NONE", "LPAR", "LSQB", "_LBRACE", "MINUS", "NOT", "FORALL", "EXISTS"}
+)
+_BINARY_OPERATORS = frozenset(
+    {"AND", "OR", "IMPLIES", "EQUAL_EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER",
+     "GREATER_EQUAL", "IN", "NOT", "IS", "DOT_DOT", "VBAR", "AMPERSAND", "PLUS", "MINUS",
+     "STAR", "SLASH_SLASH", "PERCENT"}
+)  # fmt: skip
+# What may follow an operand besides a binary operator: folded into "an operator".
+_OPERAND_SUFFIXES = frozenset({"IF", "LSQB", "DOT", "LPAR", "QUOTE", "_LBRACE"})
+_STATEMENT_START = frozenset(
+    {"REQUIRE", "LET", "IF", "CHOOSE", "EITHER", "FOR", "SEND", "RECEIVE", "ASSERT", "NAME"}
+)
+_DECLARATION_START = frozenset(
+    {"SPEC", "CONST", "TYPE", "SYMMETRIC", "VAR", "DURABLE", "INIT", "DEF", "FAIR", "STRONG",
+     "ACTION", "INVARIANT", "TRANSITION", "PROPERTY", "CONSTRAINT", "TERMINAL", "FAULTS"}
+)  # fmt: skip
+_TYPE_START = frozenset({"NAME", "SET", "SEQ", "BAG", "LSQB", "INT", "MINUS", "LPAR", "ENUM", "_LBRACE"})
+
+_SPECIAL_NAMES = {"NAME": "a name", "INT": "an integer", "_SEP": "a newline", "$END": "end of file"}
+_MAX_EXPECTED = 6
+
+_HEADER_HINT = (
+    "in the header of `if`, `for`, `choose` or `receive`, a name followed by `{` "
+    "starts the block; to build a value there, write it in parentheses: `(V{f: e})`"
+)
+
+
+def _diagnose(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
+    if isinstance(err, UnexpectedCharacters):
+        return _unexpected_char(err, source)
+    if isinstance(err, UnexpectedToken) and err.token.type != "$END":
+        return _unexpected_token(err, source)
+    if isinstance(err, (UnexpectedToken, UnexpectedEOF)):
+        return _unexpected_eof(err, source)
+    raise err
+
+
+def _unexpected_char(err: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
+    char = source.text[err.pos_in_stream]
+    span = Span(source.path, err.line, err.column, err.line, err.column + 1)
+    return Diagnostic("E-syntax-unexpected-char", f"unexpected character `{char}`", span)
+
+
+def _unexpected_token(err: UnexpectedToken, source: SourceFile) -> Diagnostic:
+    token = err.token
+    span = token_span(source.path, token)
+    expected = _expected(err)
+    if str(token) in RESERVED_WORDS and "NAME" in expected:
+        message = f"`{token}` is a reserved word and cannot be used as a name"
+        return Diagnostic("E-syntax-reserved-word", message, span)
+    message = f"unexpected {_describe(token)}; {_expected_phrase(expected)}"
+    notes = ()
+    if token.type == "COLON" and "EQUAL" in expected and _after_name_brace_name(source.text, token):
+        notes = (Note(_HEADER_HINT),)
+    return Diagnostic("E-syntax-unexpected-token", message, span, notes)
+
+
+def _unexpected_eof(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
+    span = _end_span(source)
+    message = f"unexpected end of file; {_expected_phrase(_expected(err))}"
+    opener = _unclosed_bracket(source.text)
+    notes = ()
+    if opener is not None:
+        notes = (Note(f"`{opener}` opened here is never closed", token_span(source.path, opener)),)
+    return Diagnostic("E-syntax-eof", message, span, notes)
+
+
+def _expected(err: UnexpectedInput) -> set[str]:
+    """The terminals the parser could have accepted where the error occurred."""
+    state = getattr(err, "state", None)
+    if state is not None and hasattr(state, "parse_conf"):
+        actions = state.parse_conf.parse_table.states[state.position]
+        return {name for name in actions if name.upper() == name}
+    return set(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
+
+
+def _expected_phrase(expected: set[str]) -> str:
+    """'expected X', 'expected X or Y', or 'expected one of: X, Y, Z'."""
+    items = _summarize(set(expected))
+    if not items:
+        return "nothing more was expected here"
+    if len(items) > _MAX_EXPECTED:
+        items = [*items[:_MAX_EXPECTED], "…"]
+    if len(items) == 1:
+        return f"expected {items[0]}"
+    if len(items) == 2:
+        return f"expected {items[0]} or {items[1]}"
+    return "expected one of: " + ", ".join(items)
+
+
+def _summarize(names: set[str]) -> list[str]:
+    """Fold families of terminals into words a user thinks in."""
+    groups: list[str] = []
+    if {"SET", "SEQ"} <= names:
+        groups.append("a type")
+        names -= _TYPE_START
+    if {"ACTION", "INVARIANT"} <= names:
+        groups.append("a declaration")
+        names -= _DECLARATION_START
+    if {"REQUIRE", "LET"} <= names:
+        groups.append("a statement")
+        names -= _STATEMENT_START
+    if {"NAME", "INT", "LPAR"} <= names:
+        groups.append("an expression")
+        names -= _EXPRESSION_START
+    if len(names & _BINARY_OPERATORS) >= 4:
+        groups.append("an operator")
+        names -= _BINARY_OPERATORS | _OPERAND_SUFFIXES
+    return sorted(_display(n) for n in names) + groups
+
+
+@functools.cache
+def _terminal_displays() -> dict[str, str]:
+    displays = {t.name: f"`{t.pattern.value}`" for t in _lark().terminals if isinstance(t.pattern, PatternStr)}
+    displays.update(_SPECIAL_NAMES)
+    return displays
+
+
+def _display(terminal: str) -> str:
+    return _terminal_displays().get(terminal, terminal)
+
+
+def _describe(token: Token) -> str:
+    """How an offending token is named in a message."""
+    if token.type == "NAME":
+        return f"name `{token}`"
+    if token.type == "INT":
+        return f"integer `{token}`"
+    if token.type == "_SEP":
+        return "`;`" if str(token) == ";" else "end of line"
+    if str(token) in RESERVED_WORDS:
+        return f"keyword `{token}`"
+    return f"`{token}`"
+
+
+def _after_name_brace_name(text: str, token: Token) -> bool:
+    """Whether the text before a `:` reads `Name { name` (a construction in a header)."""
+    return re.search(r"[A-Za-z_]\w*\s*\{\s*[A-Za-z_]\w*\s*$", text[: token.start_pos]) is not None
+
+
+def _unclosed_bracket(text: str) -> Token | None:
+    """The innermost bracket left open at the end of the text, if any."""
+    stack: list[Token] = []
+    for token in _lark().lex(text):
+        if token.type in _OPENERS:
+            stack.append(token)
+        elif token.type in _CLOSERS and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _end_span(source: SourceFile) -> Span:
+    """A one-column span just after the last non-blank character."""
+    body = source.text.rstrip()
+    line = body.count("\n") + 1
+    column = len(body) - (body.rfind("\n") + 1) + 1
+    return Span(source.path, line, column, line, column + 1)
