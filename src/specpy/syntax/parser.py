@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import functools
 import re
+from copy import copy
 from collections.abc import Iterator
 from pathlib import Path
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
+from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
 from specpy.diagnostics import Diagnostic, Note, SourceFile, SpecError, Span
 from specpy.syntax import ast
@@ -182,14 +184,23 @@ def _unexpected_token(err: UnexpectedToken, source: SourceFile) -> Diagnostic:
     token = err.token
     span = token_span(source.path, token)
     expected = _expected(err)
-    if str(token) in RESERVED_WORDS and "NAME" in expected:
+    if str(token) in RESERVED_WORDS and expected == {"NAME"}:
         message = f"`{token}` is a reserved word and cannot be used as a name"
         return Diagnostic("E-syntax-reserved-word", message, span)
     message = f"unexpected {_describe(token)}; {_expected_phrase(expected)}"
-    notes = ()
+    return Diagnostic("E-syntax-unexpected-token", message, span, _hints(token, expected, source))
+
+
+def _hints(token: Token, expected: set[str], source: SourceFile) -> tuple[Note, ...]:
+    """Notes for the two mistakes a bare token list explains badly."""
     if token.type == "COLON" and "EQUAL" in expected and _after_name_brace_name(source.text, token):
-        notes = (Note(_HEADER_HINT),)
-    return Diagnostic("E-syntax-unexpected-token", message, span, notes)
+        return (Note(_HEADER_HINT),)
+    if token.type in _DECLARATION_START and "RBRACE" in expected:
+        opener = _unclosed_bracket(source.text[: token.start_pos])
+        if opener is not None:
+            message = f"is a `}}` missing? the `{{` opened here is still open"
+            return (Note(message, token_span(source.path, opener)),)
+    return ()
 
 
 def _unexpected_eof(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
@@ -203,12 +214,30 @@ def _unexpected_eof(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
 
 
 def _expected(err: UnexpectedInput) -> set[str]:
-    """The terminals the parser could have accepted where the error occurred."""
+    """The terminals that could have come next where the error occurred.
+
+    LALR merges states, so the parse table lists terminals that only fit in
+    other contexts; each candidate is fed to a copy of the parser to keep
+    just those that would really be shifted here.
+    """
     state = getattr(err, "state", None)
-    if state is not None and hasattr(state, "parse_conf"):
-        actions = state.parse_conf.parse_table.states[state.position]
-        return {name for name in actions if name.upper() == name}
-    return set(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
+    if not isinstance(state, ParserState):
+        return set(getattr(err, "expected", None) or ())
+    conf = copy(state.parse_conf)
+    conf.callbacks = {}
+    return {name for name in state.parse_conf.states[state.position] if _shifts(state, conf, name)}
+
+
+def _shifts(state: ParserState, conf: ParseConf, terminal: str) -> bool:
+    if terminal.upper() != terminal:  # a nonterminal's goto entry
+        return False
+    probe = state.copy(deepcopy_values=False)
+    probe.parse_conf = conf
+    try:
+        probe.feed_token(Token(terminal, ""), is_end=terminal == "$END")
+    except UnexpectedToken:
+        return False
+    return True
 
 
 def _expected_phrase(expected: set[str]) -> str:
