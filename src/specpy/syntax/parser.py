@@ -69,8 +69,13 @@ class _NestingTooDeep(Exception):
         self.token = token
 
 
-class _NestingGuard:
-    """Lark postlexer: refuses absurd bracket nesting before the parser sees it.
+class _BracketTracker:
+    """Lark postlexer: newlines inside brackets, and absurd nesting.
+
+    Inside `( )`, `[ ]` and expression braces a newline never separates. The
+    contextual lexer alone cannot tell, because LALR merges the state after an
+    operand inside brackets with the same state at the end of a statement.
+    Nesting deeper than MAX_NESTING is refused at the bracket.
 
     `always_accept` makes every state's lexer also try NAME and the operators
     that extend a shorter one, so `ifx` is a name (not `if` + `x`) and `==`
@@ -83,14 +88,16 @@ class _NestingGuard:
     )  # fmt: skip
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
-        depth = 0
+        open_brackets: list[str] = []
         for token in stream:
             if token.type in _OPENERS:
-                depth += 1
-                if depth > MAX_NESTING:
+                open_brackets.append(token.type)
+                if len(open_brackets) > MAX_NESTING:
                     raise _NestingTooDeep(token)
-            elif token.type in _CLOSERS:
-                depth = max(depth - 1, 0)
+            elif token.type in _CLOSERS and open_brackets:
+                open_brackets.pop()
+            elif token.type == "_SEP" and token != ";" and open_brackets and open_brackets[-1] != "_BLOCK_LBRACE":
+                continue
             yield token
 
 
@@ -104,7 +111,7 @@ def _lark() -> Lark:
         start="module",
         propagate_positions=True,
         maybe_placeholders=True,
-        postlex=_NestingGuard(),
+        postlex=_BracketTracker(),
     )
 
 
