@@ -1,0 +1,174 @@
+"""A Model -> the Python functions the search calls, compiled once.
+
+    init(out)            appends every initial state
+    action k (s, out)    appends every successor of s by action k, all
+                         parameter tuples and forks (the search needs no
+                         per-tuple bookkeeping: traces recover the arguments
+                         by re-running single tuples, see `replay`)
+    invariants(s)        index of the first failing invariant, or -1
+    constraint(s)        all constraints hold
+    terminal(s)          some terminal expression holds
+    transitions(s, t)    index of the first failing transition invariant, or -1
+
+Each action is compiled per parameter tuple with the parameters folded to
+constants, unless it has more than FOLD_MAX tuples: then one loop over the
+encoded tuples shares the code. Functions are generated as source text with
+generated names only (see compile_expr.py) and compiled with compile()/exec.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from specpy.diagnostics import NO_SPAN, Span
+from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites
+from specpy.explicit.compile_stmt import StmtCompiler, unsupported
+from specpy.explicit.state import StateCodec, codec
+from specpy.ir.expr import Expr, Local
+from specpy.ir.model import Action, Model
+from specpy.ir.types import universe
+from specpy.ir.values import Value
+
+#: Actions with more parameter tuples than this share one loop instead of
+#: being unrolled per tuple.
+FOLD_MAX = 256
+
+StateFn = Callable[[tuple], Any]
+
+
+@dataclass
+class CompiledAction:
+    action: Action
+    args: list[tuple[Value, ...]]  # generic parameter tuples, canonical order
+    encoded: list[tuple]  # the same, encoded
+    run: Callable[[tuple, list], None]
+
+    def label_args(self, p: int) -> tuple[tuple[str, Value], ...]:
+        return tuple((local.name, v) for local, v in zip(self.action.params, self.args[p]))
+
+
+class CompiledModel:
+    def __init__(self, model: Model):
+        self.model = model
+        self.ns = Namespace()
+        self.sites = Sites()
+        self.ex = ExprCompiler(self.ns, self.sites)
+        self.states = StateCodec(model.var_names, tuple(v.type for v in model.vars))
+        self.var_types = {v.name: v.type for v in model.vars}
+        self._unpack_names = [f"v{i}" for i in range(len(model.vars))]
+        self.sources: list[str] = []  # every generated function, for tests and debugging
+        self._single: dict[tuple[int, int], Callable] = {}
+
+        init_span = getattr(model.init[0], "span", NO_SPAN) if model.init else NO_SPAN
+        self.init = self._function_or_die(self._init_source(), init_span)
+        self.actions = [self._action(a) for a in model.actions]
+        self.invariants = self._checks([i.expr for i in model.invariants], primed=False)
+        self.transitions = self._checks([t.expr for t in model.transitions], primed=True)
+        self.constraint = self._predicate(model.constraints, "and")
+        self.terminal = self._predicate(model.terminals, "or")
+
+    # ------------------------------------------------------------ plumbing
+
+    def _state_scope(self, p: str = "0") -> Scope:
+        return Scope({v.name: Code(n) for v, n in zip(self.model.vars, self._unpack_names)}, p=p)
+
+    def _unpack(self, target: str = "s", names: list[str] | None = None) -> str:
+        names = names or self._unpack_names
+        return "".join(f"{n}, " for n in names) + f"= {target}" if names else "pass"
+
+    def _function(self, source: str) -> Callable:
+        name = source.split("(", 1)[0].removeprefix("def ")
+        self.sources.append(source)
+        exec(compile(source, "<specpy-generated>", "exec"), self.ns.globals)  # generated text only
+        return self.ns.globals[name]
+
+    def _function_or_die(self, source: str, span: Span) -> Callable:
+        try:
+            return self._function(source)
+        except (SyntaxError, RecursionError, MemoryError):
+            raise unsupported("this is nested too deeply for the explicit checker's code generator", span) from None
+
+    def _finish(self, sc: Scope) -> str:
+        texts = [sc.vars[v.name].text for v in self.model.vars]
+        if texts == self._unpack_names:
+            return "out.append(s)"  # a self-loop reuses the state tuple
+        return "out.append((" + "".join(t + ", " for t in texts) + "))"
+
+    # ------------------------------------------------------------ init and actions
+
+    def _init_source(self) -> str:
+        name = self.ns.fresh("init")
+        sc = Scope({}, p="0")
+        st = StmtCompiler(self.ex, self.var_types, self._finish)
+        st.run(list(self.model.init), sc, 1, "return", tail=True)
+        return f"def {name}(out):\n" + "\n".join(st.lines) + "\n"
+
+    def _action(self, action: Action) -> CompiledAction:
+        domains = [universe(p.type) for p in action.params]
+        args = list(itertools.product(*domains))
+        encoded = [tuple(codec(p.type).encode(v) for p, v in zip(action.params, tup)) for tup in args]
+        tuples = list(enumerate(encoded))
+        run = self._function_or_die(self._action_source(action, tuples, loop=len(tuples) > FOLD_MAX), action.span)
+        return CompiledAction(action, args, encoded, run)
+
+    def _action_source(self, action: Action, tuples: list[tuple[int, tuple]], loop: bool) -> str:
+        """One function appending the successors of every given parameter tuple."""
+        name = self.ns.fresh("act")
+        st = StmtCompiler(self.ex, self.var_types, self._finish)
+        if loop:
+            params = [self.ns.fresh("p") for _ in action.params]
+            pattern = "(" + "".join(f"{p}, " for p in params) + ")"
+            st.line(1, f"for pi, {pattern} in enumerate({self.ns.bind(tuple(t for _, t in tuples))}):")
+            sc = self._state_scope(p="pi")
+            sc.env.update({local.uid: Code(p) for local, p in zip(action.params, params)})
+            st.run(list(action.body), sc, 2, "continue", tail=True)
+        else:
+            for k, (p, values) in enumerate(tuples):
+                sc = self._state_scope(p=str(p))
+                sc.env.update({local.uid: self.ex.const(v) for local, v in zip(action.params, values)})
+                st.run(list(action.body), sc, 1, "return" if k == len(tuples) - 1 else None, tail=True)
+        return f"def {name}(s, out):\n    {self._unpack()}\n" + "\n".join(st.lines) + "\n"
+
+    def replay(self, k: int, p: int, state: tuple) -> list[tuple]:
+        """The successors of `state` by action k with parameter tuple p only."""
+        fn = self._single.get((k, p))
+        if fn is None:
+            a = self.actions[k]
+            fn = self._function(self._action_source(a.action, [(p, a.encoded[p])], loop=False))
+            self._single[(k, p)] = fn
+        out: list[tuple] = []
+        fn(state, out)
+        return out
+
+    # ------------------------------------------------------------ state predicates
+
+    def _checks(self, exprs: list[Expr], primed: bool) -> Callable | None:
+        """A function returning the index of the first false expression, or -1."""
+        if not exprs:
+            return None
+        name = self.ns.fresh("chk")
+        sc = self._state_scope()
+        head = f"def {name}(s):\n    {self._unpack()}\n"
+        if primed:
+            nxt = [f"w{i}" for i in range(len(self.model.vars))]
+            sc.next_vars = {v.name: Code(n) for v, n in zip(self.model.vars, nxt)}
+            head = f"def {name}(s, t):\n    {self._unpack()}\n    {self._unpack('t', nxt)}\n"
+        body = "".join(f"    if not {self.ex.expr(e, sc)}: return {i}\n" for i, e in enumerate(exprs))
+        return self._function(head + body + "    return -1\n")
+
+    def _predicate(self, exprs: tuple[Expr, ...], op: str) -> StateFn | None:
+        if not exprs:
+            return None
+        sc = self._state_scope()
+        combined = self.ex.chain(op, [self.ex.expr(e, sc) for e in exprs])
+        name = self.ns.fresh("pred")
+        return self._function(f"def {name}(s):\n    {self._unpack()}\n    return {combined}\n")
+
+    def state_function(self, expr: Expr, bindings: dict[Local, Any]) -> StateFn:
+        """expr's internal value in a state, with some locals bound (slow path: explanations)."""
+        sc = self._state_scope()
+        sc.env.update({local.uid: self.ex.const(v) for local, v in bindings.items()})
+        name = self.ns.fresh("val")
+        return self._function(f"def {name}(s):\n    {self._unpack()}\n    return {self.ex.expr(expr, sc)}\n")

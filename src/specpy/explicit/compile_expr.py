@@ -1,0 +1,661 @@
+"""IR expressions -> Python expression source over internal values (state.py).
+
+The compiler folds constants as it goes: parameters, constants and loop
+values bound to constants make most map indexes and set memberships plain
+tuple subscripts and bit tests, and quantifiers over constant domains are
+unrolled into `and`/`or` chains. Whatever is left is evaluated per state.
+
+Security: the generated text never contains spec text. Variables, locals and
+constants get generated names (v3, q7, k12...), field and case names become
+tuple positions, and any constant that is not a plain int/bool/None (or a
+small tuple of them) is passed through the namespace under a generated name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from specpy.diagnostics import Span
+from specpy.explicit.runtime import HELPERS, EvalFailure
+from specpy.explicit.state import (
+    BagCodec,
+    BitSetCodec,
+    Codec,
+    FrozenSetCodec,
+    IntCodec,
+    MapCodec,
+    RecordCodec,
+    SeqCodec,
+    VariantCodec,
+    codec,
+)
+from specpy.ir import expr as E
+from specpy.ir.types import BagT, IntT, MapT, OptionT, RangeT, SeqT, SetT, Type
+
+#: Quantifiers, comprehensions and sums over constant domains with at most
+#: this many bindings are unrolled into straight-line code.
+UNROLL_MAX = 64
+
+
+@dataclass(frozen=True)
+class Code:
+    """Python expression text; `const` when it depends on no state or local."""
+
+    text: str
+    const: bool = False
+    value: Any = None
+
+    @property
+    def simple(self) -> bool:
+        """Cheap and side-effect free to repeat (a name or a literal)."""
+        return self.const or self.text.isidentifier()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where an evaluation error or assert can arise: span and error class."""
+
+    span: Span
+    kind: str
+    what: str = ""
+
+
+class Namespace:
+    """The globals of generated code: helpers plus constants under generated names."""
+
+    def __init__(self) -> None:
+        self.globals: dict[str, Any] = dict(HELPERS)
+        self._names: dict[Any, str] = {}
+        self._count = 0
+
+    def fresh(self, prefix: str) -> str:
+        self._count += 1
+        return f"{prefix}{self._count}"
+
+    def bind(self, obj: Any) -> str:
+        """A generated global name for obj (reused for equal hashable objects)."""
+        try:
+            key = (type(obj), obj)
+            hash(key)
+        except TypeError:
+            key = ("id", id(obj))
+        name = self._names.get(key)
+        if name is None:
+            name = self.fresh("k")
+            self._names[key] = name
+            self.globals[name] = obj
+        return name
+
+    def const(self, value: Any) -> str:
+        lit = literal(value)
+        return lit if lit is not None else self.bind(value)
+
+
+def literal(value: Any, depth: int = 0) -> str | None:
+    """Python literal text for ints, bools, None and small tuples of them, else None."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value) if value >= 0 else f"({value})"
+    if isinstance(value, tuple) and len(value) <= 32 and depth < 4:
+        parts = [literal(x, depth + 1) for x in value]
+        if any(p is None for p in parts):
+            return None
+        return "(" + "".join(p + ", " for p in parts) + ")" if parts else "()"
+    return None
+
+
+class Sites:
+    def __init__(self) -> None:
+        self.items: list[Site] = []
+
+    def add(self, span: Span, kind: str, what: str = "") -> int:
+        self.items.append(Site(span, kind, what))
+        return len(self.items) - 1
+
+
+@dataclass
+class Scope:
+    """What names mean at one point of the generated code."""
+
+    vars: dict[str, Code]  # current value of each state variable
+    env: dict[int, Code] = field(default_factory=dict)  # locals by uid
+    next_vars: dict[str, Code] = field(default_factory=dict)  # primed reads
+    p: str = "0"  # code of the parameter-tuple index, for failures
+
+    def copy(self) -> Scope:
+        return Scope(dict(self.vars), dict(self.env), self.next_vars, self.p)
+
+
+def compatible(a: Codec, b: Codec) -> bool:
+    """Values of the two types can be compared as they are."""
+    return a.key == b.key or a.key == ("opt", b.key) or b.key == ("opt", a.key)
+
+
+def within(src: Type, dst: Type) -> bool:
+    """Every value of src is a value of dst (conservative)."""
+    if src == dst or isinstance(dst, IntT) and isinstance(src, (IntT, RangeT)):
+        return True
+    match src, dst:
+        case RangeT(a, b), RangeT(c, d):
+            return c <= a and b <= d
+        case _, OptionT(inner):
+            return within(src.inner if isinstance(src, OptionT) else src, inner)
+        case SetT(x), SetT(y):
+            return within(x, y)
+        case SeqT(x, n), SeqT(y, m):
+            return n <= m and within(x, y)
+        case BagT(x, n), BagT(y, m):
+            return n <= m and within(x, y)
+        case MapT(k1, v1), MapT(k2, v2):
+            return k1 == k2 and within(v1, v2)
+    return False
+
+
+def count_refs(node: Any, uid: int) -> int:
+    """How often the local `uid` is read in an IR subtree."""
+    if isinstance(node, E.LocalRef):
+        return int(node.local.uid == uid)
+    if isinstance(node, tuple):
+        return sum(count_refs(x, uid) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, (E.Local, Type)):
+        return sum(count_refs(getattr(node, f.name), uid) for f in dataclasses.fields(node) if f.name != "type")
+    return 0
+
+
+class ExprCompiler:
+    def __init__(self, ns: Namespace, sites: Sites):
+        self.ns = ns
+        self.sites = sites
+        self._dispatch: dict[type, Callable[[Any, Scope], Code]] = {
+            E.Lit: self._lit,
+            E.VarRef: self._var,
+            E.LocalRef: self._local,
+            E.Not: self._not,
+            E.Neg: self._neg,
+            E.BoolOp: self._boolop,
+            E.Compare: self._compare,
+            E.Arith: self._arith,
+            E.SetOp: self._setop,
+            E.SetCompare: self._setcompare,
+            E.Member: self._member,
+            E.Cond: self._cond,
+            E.Quant: self._quant,
+            E.SetComp: self._setcomp,
+            E.MapComp: self._mapcomp,
+            E.Sum: self._sum,
+            E.SetLit: self._setlit,
+            E.SeqLit: self._seqlit,
+            E.RangeSet: self._rangeset,
+            E.Len: self._len,
+            E.MinMax: self._minmax,
+            E.Construct: self._construct,
+            E.IsCase: self._iscase,
+            E.GetField: self._getfield,
+            E.Index: self._index,
+            E.Slice: self._slice,
+            E.Concat: self._concat,
+            E.Append: self._append,
+            E.Last: self._last,
+            E.BagAdd: self._bagadd,
+            E.BagRemove: self._bagremove,
+            E.Unwrap: self._unwrap,
+            E.LetIn: self._letin,
+        }
+
+    # ------------------------------------------------------------ plumbing
+
+    def expr(self, e: E.Expr, sc: Scope) -> Code:
+        handler = self._dispatch.get(type(e))
+        if handler is None:
+            raise TypeError(f"no explicit-state compilation for {type(e).__name__}")
+        return handler(e, sc)
+
+    def const(self, value: Any) -> Code:
+        return Code(self.ns.const(value), True, value)
+
+    def node(self, text: str, *parts: Code) -> Code:
+        """A compound expression, evaluated now if all its parts are constant."""
+        if parts and all(p.const for p in parts):
+            try:
+                value = eval(text, self.ns.globals)  # generated text only: see module docstring
+            except EvalFailure:
+                return Code(text)  # raises again, with its site, if the state reaches it
+            return self.const(value)
+        return Code(text)
+
+    def fail_text(self, span: Span, kind: str, sc: Scope, what: str = "") -> str:
+        site = self.sites.add(span, kind, what)
+        return f"_fail({site}, {sc.p}, {self.ns.const(what)})"
+
+    def site_args(self, span: Span, kind: str, sc: Scope) -> str:
+        return f"{self.sites.add(span, kind)}, {sc.p}"
+
+    def coerce(self, c: Code, src: Type, dst: Type, sc: Scope, span: Span, check: bool = True) -> Code:
+        """c (a src value) in dst's representation, checked to lie in dst if asked."""
+        if src == dst:
+            return c
+        cs, cd = codec(src), codec(dst)
+        if cs.key == cd.key or cd.key == ("opt", cs.key):
+            if not check or within(src, dst):
+                return c
+            args = self.site_args(span, "value-out-of-type", sc)
+            if isinstance(cd, IntCodec):
+                return self.node(f"_rng({c}, {cd.lo}, {cd.hi}, {args})", c)
+            inside, why = self.ns.bind(cd.inside), self.ns.bind(cd.why_not)
+            return self.node(f"_checked({inside}, {why}, {c}, {args})", c)
+        dec, enc = self.ns.bind(cs.decode), self.ns.bind(cd.encode)
+        return self.node(f"_convert({dec}, {enc}, {c}, {self.site_args(span, 'value-out-of-type', sc)})", c)
+
+    def ordinal(self, c: Code, ec: Codec) -> Code:
+        """The universe index of c, a value of ec's type."""
+        if c.const:
+            return self.const(ec.table()[c.value])
+        if ec.ordinal_mode == "self":
+            return c
+        if ec.ordinal_mode == "offset":
+            return c if ec.lo == 0 else Code(f"({c} - {ec.lo})")
+        return Code(f"{self.ns.bind(ec.table())}[{c}]")
+
+    def iterate(self, c: Code, t: Type, canonical: bool = False) -> str:
+        """An iterable over the elements of a collection value (distinct for sets/bags).
+
+        `canonical` asks for canonical order (statements); quantifiers and
+        comprehensions do not depend on order.
+        """
+        cc = codec(t)
+        if isinstance(cc, BitSetCodec):
+            return f"{self.ns.bind(cc.bit_elems)}[{c}]"
+        if isinstance(cc, SeqCodec):
+            return c.text
+        if isinstance(cc, FrozenSetCodec) and not canonical:
+            return c.text
+        if isinstance(cc, BagCodec) and not canonical:
+            return f"_bag_elems({c})"
+        return f"{self.ns.bind(cc.members)}({c})"
+
+    def combos(self, bindings: tuple[tuple[E.Local, E.Expr], ...], sc: Scope) -> list[Scope] | None:
+        """One scope per binding tuple when every domain is constant and the
+        product is small (for unrolling); None otherwise."""
+        scopes = [sc]
+        for local, dom in bindings:
+            nxt = []
+            for s in scopes:
+                d = self.expr(dom, s)
+                if not d.const:
+                    return None
+                for v in codec(dom.type).members(d.value):
+                    s2 = s.copy()
+                    s2.env[local.uid] = self.const(v)
+                    nxt.append(s2)
+                if len(nxt) > UNROLL_MAX:
+                    return None
+            scopes = nxt
+        return scopes
+
+    def generator(self, bindings: tuple[tuple[E.Local, E.Expr], ...], cond: E.Expr | None, sc: Scope) -> tuple[str, Scope]:
+        """The `for ... in ... if ...` clauses of a comprehension, and the inner scope."""
+        inner = sc.copy()
+        clauses = []
+        for local, dom in bindings:
+            d = self.expr(dom, inner)
+            name = self.ns.fresh("q")
+            clauses.append(f"for {name} in {self.iterate(d, dom.type)}")
+            inner.env[local.uid] = Code(name)
+        if cond is not None:
+            clauses.append(f"if {self.expr(cond, inner)}")
+        return " ".join(clauses), inner
+
+    def chain(self, op: str, arms: list[Code]) -> Code:
+        """`a and b and ...` / `a or b or ...`, dropping neutral constant arms."""
+        neutral = op == "and"
+        kept: list[Code] = []
+        for a in arms:
+            if a.const and bool(a.value) == neutral:
+                continue
+            kept.append(a)
+            if a.const:  # absorbing: later arms never run
+                break
+        if not kept:
+            return self.const(neutral)
+        if len(kept) == 1:
+            return kept[0]
+        return Code("(" + f" {op} ".join(a.text for a in kept) + ")")
+
+    # ------------------------------------------------------------ leaves
+
+    def _lit(self, e: E.Lit, sc: Scope) -> Code:
+        return self.const(codec(e.type).encode(e.value))
+
+    def _var(self, e: E.VarRef, sc: Scope) -> Code:
+        return (sc.next_vars if e.primed else sc.vars)[e.name]
+
+    def _local(self, e: E.LocalRef, sc: Scope) -> Code:
+        return sc.env[e.local.uid]
+
+    # ------------------------------------------------------------ logic and arithmetic
+
+    def _not(self, e: E.Not, sc: Scope) -> Code:
+        x = self.expr(e.operand, sc)
+        return self.node(f"(not {x})", x)
+
+    def _neg(self, e: E.Neg, sc: Scope) -> Code:
+        x = self.expr(e.operand, sc)
+        return self.node(f"(-{x})", x)
+
+    def _boolop(self, e: E.BoolOp, sc: Scope) -> Code:
+        left = self.expr(e.left, sc)
+        if e.op == "implies":
+            left = self.node(f"(not {left})", left)
+        op = "and" if e.op == "and" else "or"
+        if left.const:
+            if bool(left.value) == (op == "or"):
+                return self.const(op == "or")
+            return self.chain(op, [self.expr(e.right, sc)])
+        return self.chain(op, [left, self.expr(e.right, sc)])
+
+    def _compare(self, e: E.Compare, sc: Scope) -> Code:
+        left, right = self.expr(e.left, sc), self.expr(e.right, sc)
+        if e.op in ("==", "!="):
+            cl, cr = codec(e.left.type), codec(e.right.type)
+            if not compatible(cl, cr):
+                dl, dr = self.ns.bind(cl.decode), self.ns.bind(cr.decode)
+                eq = self.node(f"_eq_generic({dl}, {left}, {dr}, {right})", left, right)
+                return eq if e.op == "==" else self.node(f"(not {eq})", eq)
+        return self.node(f"({left} {e.op} {right})", left, right)
+
+    def _arith(self, e: E.Arith, sc: Scope) -> Code:
+        left, right = self.expr(e.left, sc), self.expr(e.right, sc)
+        if e.op in ("//", "%") and not (right.const and right.value != 0):
+            helper = "_div" if e.op == "//" else "_mod"
+            return self.node(f"{helper}({left}, {right}, {self.site_args(e.span, 'division-by-zero', sc)})", left, right)
+        return self.node(f"({left} {e.op} {right})", left, right)
+
+    def _cond(self, e: E.Cond, sc: Scope) -> Code:
+        c = self.expr(e.cond, sc)
+        if c.const:
+            branch = e.then if c.value else e.other
+            return self.coerce(self.expr(branch, sc), branch.type, e.type, sc, e.span)
+        then = self.coerce(self.expr(e.then, sc), e.then.type, e.type, sc, e.span)
+        other = self.coerce(self.expr(e.other, sc), e.other.type, e.type, sc, e.span)
+        return Code(f"({then} if {c} else {other})")
+
+    # ------------------------------------------------------------ sets
+
+    def _setop(self, e: E.SetOp, sc: Scope) -> Code:
+        left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span)
+        right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span)
+        bits = isinstance(codec(e.type), BitSetCodec)
+        if e.op == "-":
+            text = f"({left} & ~{right})" if bits else f"({left} - {right})"
+        else:
+            text = f"({left} {e.op} {right})"
+        return self.node(text, left, right)
+
+    def _setcompare(self, e: E.SetCompare, sc: Scope) -> Code:
+        left, right = self.expr(e.left, sc), self.expr(e.right, sc)
+        cl, cr = codec(e.left.type), codec(e.right.type)
+        if cl.key != cr.key:
+            dl, dr = self.ns.bind(cl.decode), self.ns.bind(cr.decode)
+            return self.node(f"_subset_generic({self.ns.const(e.op)}, {dl}, {left}, {dr}, {right})", left, right)
+        if not isinstance(cl, BitSetCodec):
+            return self.node(f"({left} {e.op} {right})", left, right)
+        text = {
+            "<=": f"_bsubset({left}, {right})",
+            "<": f"_bpsubset({left}, {right})",
+            ">=": f"_bsubset({right}, {left})",
+            ">": f"_bpsubset({right}, {left})",
+        }[e.op]
+        return self.node(text, left, right)
+
+    def _member(self, e: E.Member, sc: Scope) -> Code:
+        elem, coll = self.expr(e.elem, sc), self.expr(e.coll, sc)
+        cc, ce = codec(e.coll.type), codec(e.elem.type)
+        if isinstance(cc, BitSetCodec) and e.elem.type == cc.elem.type:
+            o = self.ordinal(elem, cc.elem)
+            text = f"(({coll} >> {o}) & 1)"
+        elif isinstance(cc, BitSetCodec) and isinstance(cc.elem, IntCodec) and isinstance(ce, IntCodec):
+            text = f"_bmember_int({coll}, {elem}, {cc.elem.lo}, {cc.size})"
+        elif isinstance(cc, BagCodec) and compatible(ce, cc.elem):
+            text = f"(_bag_count({coll}, {elem}) > 0)"
+        elif isinstance(cc, (FrozenSetCodec, SeqCodec)) and compatible(ce, cc.elem):
+            text = f"({elem} in {coll})"
+        else:
+            de, dc = self.ns.bind(ce.decode), self.ns.bind(cc.decode)
+            text = f"_member_generic({de}, {elem}, {dc}, {coll})"
+        m = self.node(text, elem, coll)
+        return self.node(f"(not {m})", m) if e.negated else m
+
+    def _quant(self, e: E.Quant, sc: Scope) -> Code:
+        scopes = self.combos(e.bindings, sc)
+        op = "and" if e.kind == "forall" else "or"
+        if scopes is not None:
+            arms = []
+            for s in scopes:
+                c = self.expr(e.cond, s) if e.cond is not None else self.const(True)
+                if c.const and not c.value:
+                    continue
+                b = self.expr(e.body, s)
+                if c.const:
+                    arms.append(b)
+                elif op == "and":
+                    arms.append(self.chain("or", [self.node(f"(not {c})", c), b]))
+                else:
+                    arms.append(self.chain("and", [c, b]))
+            return self.chain(op, arms)
+        gen, inner = self.generator(e.bindings, e.cond, sc)
+        body = self.expr(e.body, inner)
+        return Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
+
+    def _setcomp(self, e: E.SetComp, sc: Scope) -> Code:
+        rc = codec(e.type)
+        elem_t = e.type.elem
+        if isinstance(rc, BitSetCodec):
+            scopes = self.combos(e.bindings, sc)
+            if scopes is not None:
+                parts = []
+                for s in scopes:
+                    c = self.expr(e.cond, s) if e.cond is not None else self.const(True)
+                    if c.const and not c.value:
+                        continue
+                    x = self.coerce(self.expr(e.elem, s), e.elem.type, elem_t, s, e.span)
+                    bit = self.node(f"(1 << {self.ordinal(x, rc.elem)})", x)
+                    parts.append(bit if c.const else self.node(f"({bit} if {c} else 0)", bit, c))
+                if not parts:
+                    return self.const(0)
+                return self.node("(" + " | ".join(p.text for p in parts) + ")", *parts)
+            gen, inner = self.generator(e.bindings, e.cond, sc)
+            x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span)
+            return Code(f"_mask({self.ordinal(x, rc.elem)} {gen})")
+        gen, inner = self.generator(e.bindings, e.cond, sc)
+        x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span)
+        return Code(f"{'_bag_of' if isinstance(rc, BagCodec) else 'frozenset'}({x} {gen})")
+
+    def _sum(self, e: E.Sum, sc: Scope) -> Code:
+        scopes = self.combos(e.bindings, sc)
+        if scopes is not None:
+            parts = []
+            for s in scopes:
+                c = self.expr(e.cond, s) if e.cond is not None else self.const(True)
+                if c.const and not c.value:
+                    continue
+                x = self.expr(e.elem, s)
+                parts.append(x if c.const else Code(f"({x} if {c} else 0)"))
+            if not parts:
+                return self.const(0)
+            return self.node("(" + " + ".join(p.text for p in parts) + ")", *parts)
+        gen, inner = self.generator(e.bindings, e.cond, sc)
+        return Code(f"sum({self.expr(e.elem, inner)} {gen})")
+
+    def _mapcomp(self, e: E.MapComp, sc: Scope) -> Code:
+        mc = codec(e.type)
+        assert isinstance(mc, MapCodec)
+        value_t = e.type.value
+        keys = mc.keyc.elements()
+        if len(keys) <= 4 * UNROLL_MAX:
+            vals = []
+            for k in keys:
+                s = sc.copy()
+                s.env[e.key.uid] = self.const(k)
+                vals.append(self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span))
+            return self.node("(" + "".join(f"{v}, " for v in vals) + ")", *vals)
+        s = sc.copy()
+        name = self.ns.fresh("q")
+        s.env[e.key.uid] = Code(name)
+        v = self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span)
+        return Code(f"tuple({v} for {name} in {self.ns.bind(keys)})")
+
+    def _setlit(self, e: E.SetLit, sc: Scope) -> Code:
+        rc = codec(e.type)
+        elem_t = e.type.elem
+        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span) for x in e.elems]
+        if isinstance(rc, BitSetCodec):
+            if not elems:
+                return self.const(0)
+            bits = [self.node(f"(1 << {self.ordinal(x, rc.elem)})", x) for x in elems]
+            return self.node("(" + " | ".join(b.text for b in bits) + ")", *bits)
+        items = "(" + "".join(f"{x}, " for x in elems) + ")"
+        if isinstance(rc, BagCodec):
+            return self.node(f"_bag_of({items})", *elems)
+        return self.node(f"frozenset({items})", *elems)
+
+    def _rangeset(self, e: E.RangeSet, sc: Scope) -> Code:
+        lo, hi = self.expr(e.lo, sc), self.expr(e.hi, sc)
+        rc = codec(e.type)
+        if isinstance(rc, BitSetCodec):
+            args = self.site_args(e.span, "value-out-of-type", sc)
+            return self.node(f"_range_mask({lo}, {hi}, {rc.elem.lo}, {rc.size}, {args})", lo, hi)
+        return self.node(f"frozenset(range({lo}, {hi} + 1))", lo, hi)
+
+    def _len(self, e: E.Len, sc: Scope) -> Code:
+        x = self.expr(e.operand, sc)
+        oc = codec(e.operand.type)
+        if isinstance(oc, BitSetCodec):
+            return self.node(f"({x}).bit_count()", x)
+        if isinstance(oc, BagCodec):
+            return self.node(f"_bag_len({x})", x)
+        return self.node(f"len({x})", x)
+
+    def _minmax(self, e: E.MinMax, sc: Scope) -> Code:
+        x = self.expr(e.operand, sc)
+        oc = codec(e.operand.type)
+        args = self.site_args(e.span, "empty-min-max", sc)
+        if isinstance(oc, BitSetCodec):
+            return self.node(f"_b{e.op}({x}, {oc.elem.lo}, {args})", x)
+        return self.node(f"_s{e.op}({x}, {args})", x)
+
+    # ------------------------------------------------------------ records and variants
+
+    def _construct(self, e: E.Construct, sc: Scope) -> Code:
+        tc = codec(e.type)
+        if isinstance(tc, VariantCodec):
+            i = tc.case_index(e.tag)
+            declared = e.type.cases[i].fields
+            head = [self.const(i)]
+        else:
+            assert isinstance(tc, RecordCodec)
+            declared = e.type.fields
+            head = []
+        parts = head + [
+            self.coerce(self.expr(x, sc), x.type, ft, sc, e.span) for (_, x), (_, ft) in zip(e.fields, declared)
+        ]
+        return self.node("(" + "".join(f"{p}, " for p in parts) + ")", *parts)
+
+    def _iscase(self, e: E.IsCase, sc: Scope) -> Code:
+        x = self.expr(e.operand, sc)
+        tc = codec(e.operand.type)
+        assert isinstance(tc, VariantCodec)
+        return self.node(f"({x}[0] == {tc.case_index(e.tag)})", x)
+
+    def _getfield(self, e: E.GetField, sc: Scope) -> Code:
+        x = self.expr(e.operand, sc)
+        tc = codec(e.operand.type)
+        if isinstance(tc, RecordCodec):
+            return self.node(f"{x}[{tc.position(e.field)}]", x)
+        assert isinstance(tc, VariantCodec)
+        positions = tc.positions(e.field)
+        having = [i for i, pos in enumerate(positions) if pos]
+        if len(having) == 1 and x.simple:
+            i = having[0]
+            fail = self.fail_text(e.span, "wrong-variant", sc, f"the value is not a {tc.tags[i]} (no field {e.field})")
+            return self.node(f"({x}[{positions[i]}] if {x}[0] == {i} else {fail})", x)
+        args = self.site_args(e.span, "wrong-variant", sc)
+        return self.node(f"_vfield({x}, {self.ns.const(positions)}, {args})", x)
+
+    # ------------------------------------------------------------ maps and sequences
+
+    def key_position(self, k: Code, ktype: Type, mc: MapCodec, sc: Scope, span: Span) -> Code:
+        """The tuple position of key k (a ktype value) in a map of codec mc."""
+        kc = mc.keyc
+        if isinstance(kc, IntCodec) and not within(ktype, kc.type):
+            args = self.site_args(span, "index-out-of-range", sc)
+            return self.node(f"_key_pos({k}, {kc.lo}, {len(mc.keys)}, {args})", k)
+        return self.ordinal(self.coerce(k, ktype, kc.type, sc, span), kc)
+
+    def _index(self, e: E.Index, sc: Scope) -> Code:
+        x, i = self.expr(e.operand, sc), self.expr(e.index, sc)
+        oc = codec(e.operand.type)
+        if isinstance(oc, MapCodec):
+            pos = self.key_position(i, e.index.type, oc, sc, e.span)
+            return self.node(f"{x}[{pos}]", x, pos)
+        return self.node(f"_seq_index({x}, {i}, {self.site_args(e.span, 'index-out-of-range', sc)})", x, i)
+
+    def _slice(self, e: E.Slice, sc: Scope) -> Code:
+        x, lo, hi = self.expr(e.operand, sc), self.expr(e.lo, sc), self.expr(e.hi, sc)
+        return self.node(f"_seq_slice({x}, {lo}, {hi})", x, lo, hi)
+
+    def _concat(self, e: E.Concat, sc: Scope) -> Code:
+        left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span, check=False)
+        right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span, check=False)
+        return self.node(f"({left} + {right})", left, right)
+
+    def _append(self, e: E.Append, sc: Scope) -> Code:
+        s = self.coerce(self.expr(e.seq, sc), e.seq.type, e.type, sc, e.span, check=False)
+        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span)
+        return self.node(f"({s} + ({x},))", s, x)
+
+    def _last(self, e: E.Last, sc: Scope) -> Code:
+        s = self.expr(e.seq, sc)
+        if s.simple and not s.const:
+            return Code(f"({s}[-1] if {s} else {self.fail_text(e.span, 'empty-last', sc, 'last() of an empty sequence')})")
+        return self.node(f"_last({s}, {self.site_args(e.span, 'empty-last', sc)})", s)
+
+    def _seqlit(self, e: E.SeqLit, sc: Scope) -> Code:
+        elem_t = e.type.elem
+        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span) for x in e.elems]
+        return self.node("(" + "".join(f"{x}, " for x in elems) + ")", *elems)
+
+    def _bagadd(self, e: E.BagAdd, sc: Scope) -> Code:
+        b = self.expr(e.bag, sc)
+        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span)
+        return self.node(f"_bag_add({b}, {x})", b, x)
+
+    def _bagremove(self, e: E.BagRemove, sc: Scope) -> Code:
+        b = self.expr(e.bag, sc)
+        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span, check=False)
+        return self.node(f"_bag_remove({b}, {x})", b, x)
+
+    # ------------------------------------------------------------ options and lets
+
+    def _unwrap(self, e: E.Unwrap, sc: Scope) -> Code:
+        x = self.expr(e.operand, sc)
+        if x.simple and not x.const:
+            return Code(f"({x} if {x} is not None else {self.fail_text(e.span, 'unwrap-none', sc, 'the value is none')})")
+        return self.node(f"_unwrap({x}, {self.site_args(e.span, 'unwrap-none', sc)})", x)
+
+    def _letin(self, e: E.LetIn, sc: Scope) -> Code:
+        v = self.coerce(self.expr(e.value, sc), e.value.type, e.local.type, sc, e.span, check=False)
+        inner = sc.copy()
+        if v.simple or count_refs(e.body, e.local.uid) <= 1:
+            # TLA+'s LET is lazy too: substituting a single use changes nothing.
+            inner.env[e.local.uid] = v
+            return self.expr(e.body, inner)
+        name = self.ns.fresh("q")
+        inner.env[e.local.uid] = Code(name)
+        body = self.expr(e.body, inner)
+        return Code(f"(lambda {name}: {body})({v})")
