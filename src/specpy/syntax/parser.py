@@ -162,6 +162,7 @@ _DECLARATION_START = frozenset(
 )  # fmt: skip
 _TYPE_START = frozenset({"NAME", "SET", "SEQ", "BAG", "LSQB", "INT", "MINUS", "LPAR", "ENUM", "_LBRACE"})
 
+_RESERVED_TERMINALS = frozenset(word.upper() for word in RESERVED_WORDS)
 _SPECIAL_NAMES = {"NAME": "a name", "INT": "an integer", "_SEP": "a newline", "$END": "end of file"}
 _MAX_EXPECTED = 6
 
@@ -191,7 +192,7 @@ def _unexpected_token(err: UnexpectedToken, source: SourceFile) -> Diagnostic:
     token = err.token
     span = token_span(source.path, token)
     expected = _expected(err)
-    if str(token) in RESERVED_WORDS and expected == {"NAME"}:
+    if str(token) in RESERVED_WORDS and "NAME" in expected and not expected & _RESERVED_TERMINALS:
         message = f"`{token}` is a reserved word and cannot be used as a name"
         return Diagnostic("E-syntax-reserved-word", message, span)
     message = f"unexpected {_describe(token)}; {_expected_phrase(expected)}"
