@@ -61,6 +61,7 @@ MAX_TREE_DEPTH = 150
 
 _OPENERS = frozenset({"LPAR", "LSQB", "_LBRACE", "_BLOCK_LBRACE"})
 _CLOSERS = frozenset({"RPAR", "RSQB", "RBRACE"})
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
 
 
 class _NestingTooDeep(Exception):
@@ -203,10 +204,10 @@ def _hints(token: Token, expected: set[str], source: SourceFile) -> tuple[Note, 
     """Notes for the two mistakes a bare token list explains badly."""
     if token.type == "COLON" and "EQUAL" in expected and _after_name_brace_name(source.text, token):
         return (Note(_HEADER_HINT),)
-    if token.type in _DECLARATION_START and "RBRACE" in expected:
+    if token.type in _DECLARATION_START:
         opener = _unclosed_bracket(source.text[: token.start_pos])
         if opener is not None:
-            message = f"is a `}}` missing? the `{{` opened here is still open"
+            message = f"is a `{_CLOSING[str(opener)]}` missing? the `{opener}` opened here is still open"
             return (Note(message, token_span(source.path, opener)),)
     return ()
 
