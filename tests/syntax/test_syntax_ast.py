@@ -393,3 +393,23 @@ def test_atoms_and_literals(text: str, tree: A.Expr) -> None:
 )
 def test_quantifiers(text: str, tree: A.Expr) -> None:
     assert expr(text) == tree
+
+
+def _forall(body: A.Expr) -> A.Quantifier:
+    return A.Quantifier("forall", (A.Binding(i("x"), n("S")),), None, body)
+
+
+@pytest.mark.parametrize(
+    ("text", "tree"),
+    [
+        ("a and forall x in S: p or q", bin_("and", n("a"), _forall(bin_("or", n("p"), n("q"))))),
+        ("a or b and forall x in S: p", bin_("or", n("a"), bin_("and", n("b"), _forall(n("p"))))),
+        ("a and b or forall x in S: p", bin_("or", bin_("and", n("a"), n("b")), _forall(n("p")))),
+        ("a implies forall x in S: p", bin_("implies", n("a"), _forall(n("p")))),
+        ("a implies b or forall x in S: p", bin_("implies", n("a"), bin_("or", n("b"), _forall(n("p"))))),
+        ("not forall x in S: p and q", A.Unary("not", _forall(bin_("and", n("p"), n("q"))))),
+        ("a and not not forall x in S: p", bin_("and", n("a"), A.Unary("not", A.Unary("not", _forall(n("p")))))),
+    ],
+)
+def test_quantifier_as_right_operand_extends_to_the_end(text: str, tree: A.Expr) -> None:
+    assert expr(text) == tree
