@@ -235,3 +235,90 @@ def twophase(n: int = 3) -> Model:
 
 def initial_map(keys: T.Type, value) -> MapValue:
     return MapValue(tuple((k, value) for k in T.universe(keys)))
+
+
+def tcommit(n: int = 3) -> Model:
+    """TCommit.tla (Lamport's transaction commit), n resource managers."""
+    RM = T.AtomT("RM", tuple(f"r{i}" for i in range(1, n + 1)))
+    RMState = T.EnumT("RMState", ("working", "prepared", "committed", "aborted"))
+    RMMap = T.MapT(RM, RMState)
+    rmState = var("rmState", RMMap)
+
+    def st(name: str) -> E.Lit:
+        return lit(name, RMState)
+
+    def all_rm(pred) -> E.Quant:
+        x = local("x", RM)
+        return forall([(x, universe_lit(RM))], pred(index(rmState, ref(x))))
+
+    can_commit = all_rm(lambda v: member(v, lit(frozenset({"prepared", "committed"}), T.SetT(RMState))))
+    not_committed = all_rm(lambda v: cmp("!=", v, st("committed")))
+    key = local("r", RM)
+    r1, r2 = local("r", RM), local("r", RM)
+    return model(
+        "TCommit",
+        [("rmState", RMMap)],
+        [assign("rmState", E.MapComp(RMMap, key, universe_lit(RM), st("working")), RMMap)],
+        [
+            action(
+                "Prepare",
+                (r1,),
+                require(eq(index(rmState, ref(r1)), st("working"))),
+                assign("rmState", st("prepared"), RMState, (S.IndexStep(ref(r1)),)),
+            ),
+            action(
+                "Decide",
+                (r2,),
+                S.Either(
+                    (
+                        (
+                            require(and_(eq(index(rmState, ref(r2)), st("prepared")), can_commit)),
+                            assign("rmState", st("committed"), RMState, (S.IndexStep(ref(r2)),)),
+                        ),
+                        (
+                            require(
+                                and_(
+                                    member(index(rmState, ref(r2)), lit(frozenset({"working", "prepared"}), T.SetT(RMState))),
+                                    not_committed,
+                                )
+                            ),
+                            assign("rmState", st("aborted"), RMState, (S.IndexStep(ref(r2)),)),
+                        ),
+                    )
+                ),
+            ),
+        ],
+    )
+
+
+def diehard() -> Model:
+    """DieHard.tla: the 3- and 5-gallon jugs; invariant big != 4."""
+    Big, Small = T.RangeT(0, 5), T.RangeT(0, 3)
+    big, small = var("big", Big), var("small", Small)
+    old = local("old", Big)
+    n = lambda v: lit(v, INT)  # noqa: E731
+    pour_into_big = (
+        S.Let(old, big),
+        assign("big", E.MinMax(INT, "min", setlit(T.SetT(INT), arith("+", big, small), n(5))), Big),
+        assign("small", arith("-", small, arith("-", big, ref(old))), Small),
+    )
+    old2 = local("old", Small)
+    pour_into_small = (
+        S.Let(old2, small),
+        assign("small", E.MinMax(INT, "min", setlit(T.SetT(INT), arith("+", big, small), n(3))), Small),
+        assign("big", arith("-", big, arith("-", small, ref(old2))), Big),
+    )
+    return model(
+        "DieHard",
+        [("big", Big), ("small", Small)],
+        [assign("big", lit(0, Big), Big), assign("small", lit(0, Small), Small)],
+        [
+            action("FillSmallJug", (), assign("small", n(3), Small)),
+            action("FillBigJug", (), assign("big", n(5), Big)),
+            action("EmptySmallJug", (), assign("small", n(0), Small)),
+            action("EmptyBigJug", (), assign("big", n(0), Big)),
+            action("SmallToBig", (), *pour_into_big),
+            action("BigToSmall", (), *pour_into_small),
+        ],
+        invariants=[("NotSolved", cmp("!=", big, n(4)))],
+    )
