@@ -218,3 +218,8 @@ def test_two_phase_example_parses() -> None:
             )
         ),
     )
+
+
+def test_windows_line_endings_and_tabs() -> None:
+    (action,) = decls("action A {\r\n\tx = 1\r\n\r\n\ty = 2\r\n}\r\n")
+    assert action.body == (ONE, TWO)
