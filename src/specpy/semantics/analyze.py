@@ -274,8 +274,13 @@ class _Analyzer:
             if s is not None:
                 out.append(s)
         for block in self.of(ast.InitDecl)[:1]:
-            body = self.guarded(self.stmts.block, block.body, Scope(), ctx)
-            out.extend(body or ())
+            scope = Scope()
+            for stmt in block.body:
+                s = self.guarded(self.stmts.stmt, stmt, scope, ctx)
+                if s is not None:
+                    out.append(s)
+                elif isinstance(stmt, ast.Assign) and isinstance(stmt.target, ast.Name):
+                    ctx.assigned.add(stmt.target.name)  # reported already; no second error
         for d in self.of(ast.VarDecl):
             if d.name.name in self.symbols.vars and d.name.name not in ctx.assigned:
                 self.errors.report(

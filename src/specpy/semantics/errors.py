@@ -22,7 +22,11 @@ class ErrorSink:
         self.diagnostics: list[Diagnostic] = []
 
     def report(self, code: str, message: str, span: Span, notes: tuple[Note, ...] = ()) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, notes))
+        d = Diagnostic(code, message, span, notes)
+        # A declaration checked from two places (a type used by two variables,
+        # a def called twice) reports its error once.
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
 
     def fail(self, code: str, message: str, span: Span, notes: tuple[Note, ...] = ()) -> NoReturn:
         self.report(code, message, span, notes)

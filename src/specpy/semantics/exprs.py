@@ -189,9 +189,6 @@ class ExprChecker:
         if name in s.enum_members:
             enums = s.enum_members[name]
             if len(enums) > 1:
-                chosen = [t for t in enums if t == expected]
-                if len(chosen) == 1:
-                    return ir.Lit(chosen[0], name, span=e.span)
                 self.fail(
                     "E-ambiguous-member",
                     f"`{name}` is a member of several enums ("
