@@ -1,0 +1,77 @@
+"""Limits, bounded search, progress, and what the checker refuses."""
+
+import pytest
+from explicit_ir import INT, action, arith, assign, cmp, counter, lit, model, require, twophase, var
+
+from specpy.diagnostics import Span, SpecError
+from specpy.explicit import check, search
+from specpy.ir import types as T
+from specpy.ir.model import Faults, TemporalProperty
+from specpy.options import CheckOptions, OptionError
+from specpy.result import ResultKind
+
+
+def climb(hi: int = 10):
+    X = T.RangeT(0, hi)
+    x = var("x", X)
+    return model(
+        "Climb",
+        [("x", X)],
+        [assign("x", lit(0, X), X)],
+        [action("Inc", (), require(cmp("<", x, lit(hi, INT))), assign("x", arith("+", x, lit(1, INT)), X))],
+        terminals=[cmp("==", x, lit(hi, INT))],
+    )
+
+
+def test_max_states_stops_with_a_limit():
+    r = check(twophase(3), CheckOptions(max_states=100))
+    assert r.kind is ResultKind.LIMIT and r.limit == "max-states" and r.exit_code == 152
+    assert r.stats.distinct_states == 100
+
+
+def test_timeout_stops_with_a_limit():
+    r = check(twophase(3), CheckOptions(timeout=0))
+    assert r.kind is ResultKind.LIMIT and r.limit == "timeout"
+
+
+def test_max_depth_bounds_the_search():
+    r = check(climb(), CheckOptions(max_depth=3))
+    assert r.kind is ResultKind.OK and r.bounded
+    assert (r.stats.distinct_states, r.stats.depth) == (3, 3)
+    whole = check(climb(), CheckOptions(max_depth=11))
+    assert whole.kind is ResultKind.OK and not whole.bounded and whole.stats.distinct_states == 11
+
+
+def test_a_bound_with_nothing_beyond_is_not_bounded():
+    r = check(counter(bound=3), CheckOptions(max_depth=4))
+    assert r.kind is ResultKind.OK and not r.bounded and r.stats.distinct_states == 4
+
+
+def test_progress_is_reported(monkeypatch):
+    monkeypatch.setattr(search, "PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(search, "CLOCK_EVERY", 1)
+    seen = []
+    r = check(twophase(3), CheckOptions(), progress=seen.append)
+    assert r.kind is ResultKind.OK
+    assert seen and all(0 < s.distinct_states <= 288 for s in seen)
+
+
+def test_more_workers_are_refused_for_now():
+    with pytest.raises(OptionError, match="--workers > 1 is not supported yet"):
+        check(twophase(3), CheckOptions(workers=2))
+
+
+SPAN = Span("x.spec", 3, 1, 3, 10)
+
+
+def test_faults_and_temporal_properties_are_refused_with_a_location():
+    m = climb()
+    faulty = type(m)(**{**m.__dict__, "faults": Faults(budget=1, span=SPAN)})
+    with pytest.raises(SpecError) as exc:
+        check(faulty, CheckOptions())
+    assert [(d.code, d.span) for d in exc.value.diagnostics] == [("E-unsupported", SPAN)]
+    prop = TemporalProperty("Live", "eventually", cmp("==", var("x", T.RangeT(0, 10)), lit(10, INT)), span=SPAN)
+    live = type(m)(**{**m.__dict__, "properties": (prop,)})
+    with pytest.raises(SpecError) as exc:
+        check(live, CheckOptions())
+    assert exc.value.diagnostics[0].code == "E-unsupported" and "Live" in exc.value.diagnostics[0].message
