@@ -54,8 +54,9 @@ def main() -> None:
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
 @click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
-@click.option("--backend", type=click.Choice(["explicit"]), default="explicit", show_default=True)
-@click.option("--depth", type=int, metavar="K", help="Bound the search depth (a bounded check, not a proof).")
+@click.option("--backend", type=click.Choice(["explicit", "z3"]), default="explicit", show_default=True)
+@click.option("--depth", type=int, metavar="K",
+              help="Bound the search depth (a bounded check, not a proof); z3: steps to check (required).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
 @click.option("--no-symmetry", is_flag=True, help="Do not use symmetry reduction.")
 @click.option("--max-states", type=int, metavar="N", help="Stop (exit 152) after N distinct states.")
@@ -217,7 +218,11 @@ def _run_check(
 
 
 def _run_backend(backend: str, model: Model, options: CheckOptions, quiet: bool) -> CheckResult:
-    if backend != "explicit":  # click's Choice admits nothing else yet
+    if backend == "z3":
+        from specpy.smt import check as smt_check
+
+        return smt_check(model, options)
+    if backend != "explicit":  # click's Choice admits nothing else
         raise OptionError(f"--backend {backend}: unknown backend")
     from specpy.explicit import check as explicit_check
 
