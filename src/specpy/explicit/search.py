@@ -58,10 +58,6 @@ def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None]
 
 def refuse_unsupported(model: Model) -> None:
     diags = []
-    if model.faults is not None:
-        diags.append(
-            Diagnostic("E-unsupported", "the explicit checker does not support the `faults` block yet", model.faults.span)
-        )
     for prop in model.properties:
         diags.append(
             Diagnostic(
@@ -83,7 +79,7 @@ class Search:
         self.generated = 0
         self.depth = 0
         self.expanded = 0
-        self.coverage = [ActionStats(a.action.name) for a in cm.actions]
+        self.coverage = [ActionStats(a.name) for a in cm.actions]
         self.start = time.monotonic()
         self.next_report = self.start + PROGRESS_SECONDS
 
