@@ -24,6 +24,7 @@ from typing import Callable
 from specpy.diagnostics import Diagnostic, SpecError, Span
 from specpy.explicit.compile_expr import UNROLL_MAX, Code, ExprCompiler, Scope, within
 from specpy.explicit.state import MapCodec, RecordCodec, SeqCodec, VariantCodec, codec
+from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.types import IntT, RangeT, Type
 
@@ -71,6 +72,22 @@ def straight(stmts: tuple | list) -> bool:
                 if not straight(b):
                     return False
     return True
+
+
+def stored(e: E.Expr) -> bool:
+    """e is (part of) a value already in the state or a literal, so it lies in
+    its static type and storing it needs no check; only seq and bag
+    operations build values that may not (`append`, `+`, bag additions)."""
+    match e:
+        case E.VarRef() | E.Lit():
+            return True
+        case E.Index(operand=x) | E.GetField(operand=x) | E.Unwrap(operand=x) | E.Last(seq=x):
+            return stored(x)
+        case E.Slice(operand=x) | E.BagRemove(bag=x):
+            return stored(x)  # these only shrink
+        case E.Cond(then=a, other=b):
+            return stored(a) and stored(b)
+    return False
 
 
 def unsupported(message: str, span: Span) -> SpecError:
@@ -260,7 +277,7 @@ class StmtCompiler:
                 self.line(ind, f"if not ({target.lo} <= {value} <= {target.hi}): _rng({value}, {target.lo}, {target.hi}, {site})")
         else:
             value = ex.coerce(value, st.value.type, target, sc, st.span)
-            if st.value.type == target and tc.needs_check:
+            if st.value.type == target and tc.needs_check and not stored(st.value):
                 inside, why = ex.ns.bind(tc.inside), ex.ns.bind(tc.why_not)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
                 value = ex.node(f"_checked({inside}, {why}, {value}, {site})", value)
