@@ -44,7 +44,14 @@ def test_diehard_solution():
     trace = r.violation.trace
     assert len(trace) == 7  # TLC 2.20's counterexample length on DieHard.tla
     assert trace.states[-1]["big"] == 4
-    assert [s.action for s in trace.steps] == ["FillBig", "BigToSmall", "EmptySmall", "BigToSmall", "FillBig", "BigToSmall"]
+    assert [s.action for s in trace.steps] == [
+        "FillBig",
+        "BigToSmall",
+        "EmptySmall",
+        "BigToSmall",
+        "FillBig",
+        "BigToSmall",
+    ]
 
 
 def test_mix_of_every_statement_kind_matches_tlc():

@@ -19,8 +19,9 @@ generated names only (see compile_expr.py) and compiled with compile()/exec.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from specpy.diagnostics import NO_SPAN, Span
 from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites

@@ -18,10 +18,10 @@ it becomes a loop whose body may only assign.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from specpy.diagnostics import Diagnostic, SpecError, Span
+from specpy.diagnostics import Diagnostic, Span, SpecError
 from specpy.explicit.compile_expr import UNROLL_MAX, Code, ExprCompiler, Scope, within
 from specpy.explicit.state import MapCodec, RecordCodec, SeqCodec, VariantCodec, codec
 from specpy.ir import expr as E
@@ -274,7 +274,10 @@ class StmtCompiler:
             if not within(st.value.type, target):
                 value = self.hoist(value, ind)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
-                self.line(ind, f"if not ({target.lo} <= {value} <= {target.hi}): _rng({value}, {target.lo}, {target.hi}, {site})")
+                self.line(
+                    ind,
+                    f"if not ({target.lo} <= {value} <= {target.hi}): _rng({value}, {target.lo}, {target.hi}, {site})",
+                )
         else:
             value = ex.coerce(value, st.value.type, target, sc, st.span)
             if st.value.type == target and tc.needs_check and not stored(st.value):

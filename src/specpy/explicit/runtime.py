@@ -11,7 +11,8 @@ Nothing here knows a spec identifier: helpers work on internal values only.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, NoReturn
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn
 
 
 class EvalFailure(Exception):

@@ -24,9 +24,11 @@ Decoding never runs in the search's hot path.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Hashable
+from collections.abc import Hashable
+from functools import cache
+from typing import Any
 
+from specpy.explicit.runtime import BitElems, NotInType
 from specpy.ir.types import (
     AtomT,
     BagT,
@@ -46,7 +48,6 @@ from specpy.ir.types import (
     universe_size,
 )
 from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue, format_value
-from specpy.explicit.runtime import BitElems, NotInType
 
 #: Sets whose element type has at most this many values are bitmask ints.
 BITSET_MAX = 1024
@@ -445,7 +446,7 @@ def _first_bad(pairs) -> NotInType | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def codec(t: Type) -> Codec:
     """The (shared) codec of a type."""
     match t:
@@ -484,13 +485,13 @@ def bitset_elem(elem: Type) -> bool:
         return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def _elements(t: Type) -> tuple:
     c = codec(t)
     return tuple(c.encode(v) for v in universe(t))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(t: Type) -> dict:
     return {x: i for i, x in enumerate(_elements(t))}
 
