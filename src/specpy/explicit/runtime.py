@@ -87,22 +87,6 @@ def convert(decode: Callable[[Any], Any], encode: Callable[[Any], Any], v: Any, 
         raise EvalFailure(site, p, exc.message, exc.kind) from None
 
 
-def ordinal(table: dict, v: Any, site: int, p: int) -> int:
-    """The universe index of v, for values that might lie outside the universe."""
-    i = table.get(v)
-    if i is None:
-        fail(site, p, "value is not in its declared type")
-    return i
-
-
-def map_rindex(m: tuple, k: int, lo: int, site: int, p: int) -> Any:
-    """m[k] for a map keyed by the range lo..lo+len(m)-1."""
-    i = k - lo
-    if 0 <= i < len(m):
-        return m[i]
-    fail(site, p, f"key {k} is not in the map's domain {lo}..{lo + len(m) - 1}")
-
-
 def key_pos(k: int, lo: int, size: int, site: int, p: int) -> int:
     """The position of range key k in a map of `size` entries starting at lo."""
     i = k - lo
@@ -301,8 +285,6 @@ HELPERS: dict[str, Any] = {
     "_rng": rng,
     "_checked": checked,
     "_convert": convert,
-    "_ordinal": ordinal,
-    "_map_rindex": map_rindex,
     "_key_pos": key_pos,
     "_seq_index": seq_index,
     "_seq_set": seq_set,
