@@ -81,3 +81,11 @@ def test_failing_conjunct_and_bindings_are_named_from_the_source(tmp_path):
     assert r.kind is ResultKind.INVARIANT and v.name == "Inv"
     assert v.detail == "conjunct 2 of 2: `forall a, b in RM where a != b: m[a] + m[b] < 4`; forall a=r1, b=r2"
     assert len(v.trace) == 5 and v.span.line == 10
+
+
+def test_quorum_parameters_and_choose_match_tlc():
+    # tests/explicit/data/Q.tla by hand; TLC 2.20 (-workers 1, CHECK_DEADLOCK FALSE):
+    # 38537 distinct, 63932 generated, depth 16.
+    r = check(load(Path(__file__).parent / "data" / "quorum.spec"), CheckOptions())
+    assert r.kind is ResultKind.OK
+    assert (r.stats.distinct_states, r.stats.states_generated, r.stats.depth) == (38537, 63932, 16)
