@@ -286,3 +286,23 @@ def test_a_self_loop_reuses_the_state():
     out = []
     cm.actions[0].run(s, out)
     assert out == [s] and out[0] is s
+
+
+def test_generated_names_never_shadow_state_variables():
+    # Twelve variables and branches that allocate fresh names: each variable must keep its own.
+    vars_ = [(f"x{i}", X) for i in range(12)]
+    body = [
+        S.If(b(">", var(f"x{i}", X), num(0)), (assign(f"x{i}", num(i % 10), X),), (assign(f"x{i}", num(9), X),))
+        for i in range(12)
+    ]
+    start = {f"x{i}": 1 if i % 2 else 0 for i in range(12)}
+    (got,) = successors(body, vars_, start)
+    assert got == {f"x{i}": (i % 10) if i % 2 else 9 for i in range(12)}
+
+
+def test_a_model_without_variables():
+    from specpy.explicit import check
+    from specpy.options import CheckOptions
+
+    r = check(model("Empty", [], [], [action("Tick", ())]), CheckOptions())
+    assert (r.stats.distinct_states, r.stats.states_generated, r.stats.depth) == (1, 2, 1)

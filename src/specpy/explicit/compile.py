@@ -75,7 +75,8 @@ class CompiledModel:
                 codec(v.type)
         self.states = StateCodec(model.var_names, tuple(v.type for v in model.vars))
         self.var_types = {v.name: v.type for v in model.vars}
-        self._unpack_names = [f"v{i}" for i in range(len(model.vars))]
+        # "s<i>"/"n<i>": prefixes that Namespace.fresh never hands out.
+        self._unpack_names = [f"s{i}" for i in range(len(model.vars))]
         self.sources: list[str] = []  # every generated function, for tests and debugging
         self._single: dict[tuple[int, int], Callable] = {}
 
@@ -178,7 +179,7 @@ class CompiledModel:
         sc = self._state_scope()
         head = f"def {name}(s):\n    {self._unpack()}\n"
         if primed:
-            nxt = [f"w{i}" for i in range(len(self.model.vars))]
+            nxt = [f"n{i}" for i in range(len(self.model.vars))]
             sc.next_vars = {v.name: Code(n) for v, n in zip(self.model.vars, nxt)}
             head = f"def {name}(s, t):\n    {self._unpack()}\n    {self._unpack('t', nxt)}\n"
         body = "".join(f"    if not {self.ex.expr(e, sc)}: return {i}\n" for i, e in enumerate(exprs))

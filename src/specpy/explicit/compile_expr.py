@@ -75,6 +75,8 @@ class Namespace:
         self._count = 0
 
     def fresh(self, prefix: str) -> str:
+        """A new identifier: prefix + counter (never "s"/"n", kept for state variables)."""
+        assert prefix not in ("s", "n")
         self._count += 1
         return f"{prefix}{self._count}"
 

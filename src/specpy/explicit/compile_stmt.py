@@ -219,7 +219,7 @@ class StmtCompiler:
     def merge_if(self, c: Code, then: tuple, orelse: tuple, sc: Scope, ind: int) -> None:
         """An if whose branches only assign: both write the same fresh names."""
         assigned = sorted(assigned_vars(then) | assigned_vars(orelse))
-        names = {v: self.fresh("v") for v in assigned}
+        names = {v: self.fresh("m") for v in assigned}
         for header, branch in ((f"if {c}:", then), ("else:", orelse)):
             self.line(ind, header)
             mark = len(self.lines)
@@ -243,7 +243,7 @@ class StmtCompiler:
         ex = self.ex
         carried = {}
         for v in sorted(assigned_vars(st.body)):
-            carried[v] = self.fresh("v")
+            carried[v] = self.fresh("m")
             self.line(ind, f"{carried[v]} = {sc.vars[v]}")
             sc.vars[v] = Code(carried[v])
         name = self.fresh("f")
