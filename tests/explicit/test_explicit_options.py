@@ -71,3 +71,28 @@ def test_temporal_properties_are_refused_with_a_location():
     with pytest.raises(SpecError) as exc:
         check(live, CheckOptions())
     assert exc.value.diagnostics[0].code == "E-unsupported" and "Live" in exc.value.diagnostics[0].message
+
+
+def test_require_inside_a_state_dependent_for_is_refused_with_its_location():
+    from specpy.ir import expr as E
+    from specpy.ir import stmt as S
+
+    N = T.RangeT(0, 3)
+    SN = T.SetT(N)
+    i = E.Local("i", 99, N)
+    loop = S.For(i, var("sn", SN), None, (require(cmp(">", E.LocalRef(N, i), lit(0, INT))),), span=SPAN)
+    m = model("Loop", [("sn", SN)], [assign("sn", lit(frozenset(), SN), SN)], [action("A", (), loop)])
+    with pytest.raises(SpecError) as exc:
+        check(m, CheckOptions())
+    assert [(d.code, d.span) for d in exc.value.diagnostics] == [("E-unsupported", SPAN)]
+
+
+def test_a_type_without_an_encoding_is_refused_at_its_variable():
+    from specpy.ir.model import StateVar
+
+    Huge = T.MapT(T.SeqT(T.RangeT(0, 9), 5), T.BoolT())  # keys: 111111 sequences
+    m = climb()
+    bad = type(m)(**{**m.__dict__, "vars": m.vars + (StateVar("h", Huge, 1, span=SPAN),)})
+    with pytest.raises(SpecError) as exc:
+        check(bad, CheckOptions())
+    assert [(d.code, d.span) for d in exc.value.diagnostics] == [("E-unsupported", SPAN)]
