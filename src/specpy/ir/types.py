@@ -163,6 +163,26 @@ def is_finite(t: Type) -> bool:
     return True
 
 
+def within(src: Type, dst: Type) -> bool:
+    """Every value of src is a value of dst (conservative)."""
+    if src == dst or isinstance(dst, IntT) and isinstance(src, (IntT, RangeT)):
+        return True
+    match src, dst:
+        case RangeT(a, b), RangeT(c, d):
+            return c <= a and b <= d
+        case _, OptionT(inner):
+            return within(src.inner if isinstance(src, OptionT) else src, inner)
+        case SetT(x), SetT(y):
+            return within(x, y)
+        case SeqT(x, n), SeqT(y, m):
+            return n <= m and within(x, y)
+        case BagT(x, n), BagT(y, m):
+            return n <= m and within(x, y)
+        case MapT(k1, v1), MapT(k2, v2):
+            return k1 == k2 and within(v1, v2)
+    return False
+
+
 def universe_size(t: Type) -> int:
     """The number of values of a finite type, without enumerating them."""
     match t:
