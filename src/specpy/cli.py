@@ -340,7 +340,7 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
         types: tuple[str, ...], no_deadlock: bool, no_symmetry: bool) -> None:
     """Export SPEC as a TLA+ module and TLC configuration (exit 150 if it cannot be written)."""
     from specpy.diagnostics import SpecError
-    from specpy.tla.corpus import TLA_DIR, export_corpus, export_spec
+    from specpy.tla_corpus import TLA_DIR, export_corpus, export_spec
 
     out = _Output(False)
     source = None
@@ -371,4 +371,30 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except OSError as exc:
         code = out.fail(EXIT_SYSTEM_ERROR, "system-error", f"cannot write: {exc}", "specpy: ")
+    ctx.exit(code)
+
+
+@main.command("tlc")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--jar", metavar="PATH", help="tla2tools.jar (default: $SPECPY_TLC_JAR).")
+@click.option("--workers", type=int, default=1, show_default=True, help="TLC worker threads (1 for reproducible counts).")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop TLC after this much wall time (exit 152).")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Record each model's result in FILE (JSON; tla/tlc-results.json for the corpus).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the verdict lines only (no progress, no trace).")
+@click.pass_context
+def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: int, timeout: float | None,
+        record: Path | None, quiet: bool) -> None:
+    """Run TLC on each .tla (with its .cfg) in PATHS (default: tla/); exit with TLC's code."""
+    from specpy.tla_corpus import TLA_DIR, run_and_report
+
+    out = _Output(False)
+    try:
+        if workers < 1 or (timeout is not None and not timeout > 0):
+            raise OptionError("--workers must be at least 1 and --timeout positive")
+        code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet)
+    except OptionError as exc:
+        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
+    except KeyboardInterrupt:
+        code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
     ctx.exit(code)

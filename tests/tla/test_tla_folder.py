@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from specpy.tla.corpus import corpus_specs, export_corpus
+from specpy.tla_corpus import corpus_specs, export_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,16 +7,15 @@ string), with `-tool` (machine-readable messages, see tlc_output.py),
 temporary `-metadir`, so a run leaves nothing behind. TLC's exit code is
 kept: it is the code `specpy tlc` exits with (the same table as specpy's).
 
-A module exported by specpy names its spec and overrides in its header;
-the runner loads that spec to turn TLC's names and values back into the
-spec's (variants, bags, atoms), so TLC's trace renders exactly like
-specpy's own. Other modules get an untyped reading of TLC's values.
+Given the ModelInfo of the model (specpy.tla_corpus.model_info_for reads it
+from an exported module's header), TLC's names and values are turned back
+into the spec's (variants, bags, atoms), so TLC's trace renders exactly
+like specpy's own; without it, TLC's values are read untyped.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -119,7 +118,6 @@ def run_tlc(
                 proc.kill()
                 proc.wait()
     seconds = time.monotonic() - start
-    info = info if info is not None else model_info_for(tla)
     result = to_result(output, info, seconds)
     if timed_out.is_set():
         result.kind, result.limit, code = ResultKind.LIMIT, "timeout", EXIT_TIMEOUT
@@ -127,9 +125,6 @@ def run_tlc(
 
 
 # ------------------------------------------------------------ exported models
-
-_HEADER = re.compile(r"^\\\* Exported by specpy from (.+?)(?: \(with (.*)\))?; do not edit\.$", re.M)
-
 
 def model_info(model: Model, names: dict[str, str], tag: str) -> ModelInfo:
     """How to read TLC's output for an exported model; `names` maps spec names to TLA+ ones."""
@@ -141,33 +136,3 @@ def model_info(model: Model, names: dict[str, str], tag: str) -> ModelInfo:
         spec_name=back,
         tag=tag,
     )
-
-
-def model_info_for(tla: Path) -> ModelInfo | None:
-    """The ModelInfo of a module specpy exported, by re-loading its spec; None otherwise."""
-    from specpy.diagnostics import SpecError
-    from specpy.options import CheckOptions, OptionError, Overrides
-    from specpy.pipeline import load
-    from specpy.tla.export import Exporter
-
-    try:
-        head = tla.read_text(encoding="utf-8")[:2000]
-    except OSError:
-        return None
-    m = _HEADER.search(head)
-    if m is None:
-        return None
-    spec = tla.parent / m.group(1)
-    words = (m.group(2) or "").split()
-    given = [words[i + 1].partition("=") for i, w in enumerate(words[:-1]) if w in ("--const", "--type")]
-    kinds = [w for w in words if w in ("--const", "--type")]
-    overrides = Overrides(
-        consts={n: v for k, (n, _, v) in zip(kinds, given) if k == "--const"},
-        types={n: tuple(v.split(",")) for k, (n, _, v) in zip(kinds, given) if k == "--type"},
-    )
-    try:
-        model = load(spec, overrides)
-        exporter = Exporter(model, CheckOptions(), overrides, str(spec))
-    except (SpecError, OptionError, OSError):
-        return None
-    return model_info(model, exporter.names.mapping, exporter.ex.tag)

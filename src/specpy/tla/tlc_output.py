@@ -152,7 +152,7 @@ def _verdict(out: TlcOutput, info: ModelInfo) -> tuple[ResultKind, str, str]:
     for m in out.messages:
         if m.code in (INVARIANT, ACTION_PROPERTY):
             found = re.search(r"(?:Invariant|Action property) (\w+) is violated", m.text)
-            return ResultKind.INVARIANT, info.name(found.group(1)) if found else "?", m.text.strip()
+            return ResultKind.INVARIANT, info.name(found.group(1)) if found else "?", ""
         if m.code == DEADLOCK:
             return ResultKind.DEADLOCK, "deadlock", "no action is enabled"
         if m.code == TEMPORAL:
