@@ -167,7 +167,8 @@ def _render_unexplained(u: Unexplained, log_name: str, max_gap: int) -> str:
         out = [f"{log_name}:{u.line}: after {u.step}, logged as"]
     out += _valuations([u.logged], 1) if u.logged else ["  (no variables)"]
     if u.line > 1:
-        out.append(f"After line {u.line - 1}, {_plural(u.candidate_count, 'candidate state')} of the spec hold:")
+        verb = "holds" if u.candidate_count == 1 else "hold"
+        out.append(f"After line {u.line - 1}, {_plural(u.candidate_count, 'candidate state')} of the spec {verb}:")
         out += _valuations(u.candidates, u.candidate_count)
     if u.step == "the initial state":
         reach = "the initial states give"
@@ -176,7 +177,7 @@ def _render_unexplained(u: Unexplained, log_name: str, max_gap: int) -> str:
     else:
         ending = "" if u.step == "a step" else f" ending in {u.step}"
         reach = f"up to {max_gap + 1} steps{ending} reach"
-    origin = "From them" if u.line > 1 else "From the start"
+    origin = "From there" if u.line > 1 else "From the start"
     if u.offer_count:
         out.append(f"{origin}, {reach} {_plural(u.offer_count, 'valuation')}:")
         out += _valuations(u.offers, u.offer_count)

@@ -261,7 +261,10 @@ def _decode_typed(t: Type, j: Any, where: str, plain: bool = False) -> Value:
                 raise fail("true or false")
             return j
         case IntT() | RangeT():
-            return _decode_int(j, where, fail)
+            n = _decode_int(j, where, fail)
+            if isinstance(t, RangeT) and not t.lo <= n <= t.hi:
+                raise ItfError(f"{where}: {n} is not a value of type {type_name(t)}")
+            return n
         case AtomT(members=ms) | EnumT(members=ms):
             if not isinstance(j, str):
                 raise fail("a string")
