@@ -317,7 +317,10 @@ def contains(t: Type, v: Value) -> bool:
 
 
 def order_key(t: Type, v: Value):
-    """A sort key giving the canonical order of values of type t."""
+    """A sort key giving the canonical order of values of type t.
+
+    `universe(t)` is sorted by this key (tests/ir/test_types.py checks it).
+    """
     match t:
         case BoolT() | IntT() | RangeT():
             return int(v)
@@ -337,7 +340,10 @@ def order_key(t: Type, v: Value):
         case SeqT(e, _):
             return (len(v), [order_key(e, x) for x in v])
         case BagT(e, _):
-            return sorted((order_key(e, x), c) for x, c in v.items)
+            # The count of each element, in the element type's canonical order:
+            # the same order in which `universe` enumerates bags.
+            counts = dict(v.items)
+            return tuple(counts.get(x, 0) for x in universe(e))
         case OptionT(inner):
             return (0,) if v is None else (1, order_key(inner, v))
     raise ValueError(f"no order for type {type_name(t)}")
