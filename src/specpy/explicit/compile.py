@@ -4,7 +4,9 @@
     action k (s, out)    appends every successor of s by action k, all
                          parameter tuples and forks (the search needs no
                          per-tuple bookkeeping: traces recover the arguments
-                         by re-running single tuples, see `replay`)
+                         by re-running single tuples, see `replay`); the
+                         fault steps of a `faults` block follow the actions
+                         (faults.py)
     invariants(s)        index of the first failing invariant, or -1
     constraint(s)        all constraints hold
     terminal(s)          some terminal expression holds
@@ -27,6 +29,8 @@ from typing import Any
 from specpy.diagnostics import NO_SPAN, Span
 from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites
 from specpy.explicit.compile_stmt import StmtCompiler, unsupported
+from specpy.explicit.faults import FaultStep, fault_steps
+from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.state import StateCodec, Unrepresentable, codec
 from specpy.ir.expr import Expr, Local
 from specpy.ir.model import Action, Model
@@ -46,6 +50,10 @@ class CompiledAction:
     args: list[tuple[Value, ...]]  # generic parameter tuples, canonical order
     encoded: list[tuple]  # the same, encoded
     run: Callable[[tuple, list], None]
+
+    @property
+    def name(self) -> str:
+        return self.action.name
 
     def label_args(self, p: int) -> tuple[tuple[str, Value], ...]:
         return tuple((local.name, v) for local, v in zip(self.action.params, self.args[p]))
@@ -83,10 +91,11 @@ class CompiledModel:
         init_span = getattr(model.init[0], "span", NO_SPAN) if model.init else NO_SPAN
         with located(init_span):
             self.init = self._function_or_die(self._init_source(), init_span)
-        self.actions = []
+        self.actions: list[CompiledAction | FaultStep] = []
         for a in model.actions:
             with located(a.span):
                 self.actions.append(self._action(a))
+        self.actions += fault_steps(model, self._initial_states())
         with located(_first_span(model.invariants)):
             self.invariants = self._checks([i.expr for i in model.invariants], primed=False)
         with located(_first_span(model.transitions)):
@@ -157,6 +166,15 @@ class CompiledModel:
                 sc.env.update({local.uid: self.ex.const(v) for local, v in zip(action.params, values)})
                 st.run(list(action.body), sc, 1, "return" if k == len(tuples) - 1 else None, tail=True)
         return f"def {name}(s, out):\n    {self._unpack()}\n" + "\n".join(st.lines) + "\n"
+
+    def _initial_states(self) -> list[tuple]:
+        """Every initial state; none if init fails (the search reports that before any step)."""
+        out: list[tuple] = []
+        try:
+            self.init(out)
+        except (EvalFailure, AssertFailure):
+            return []
+        return out
 
     def replay(self, k: int, p: int, state: tuple) -> list[tuple]:
         """The successors of `state` by action k with parameter tuple p only."""

@@ -61,7 +61,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from specpy.diagnostics import Diagnostic, SpecError
-from specpy.explicit.compile import CompiledModel
+from specpy.explicit.compile import CompiledAction, CompiledModel
 from specpy.explicit.store import StateStore
 from specpy.explicit.traces import make_trace
 from specpy.ir.model import Model, TemporalProperty
@@ -111,7 +111,7 @@ class Graph:
         self.fair: list[FairTuple] = []
         plan: list[tuple[int, list[int | None]]] = []  # per action: fair tuple id per parameter tuple
         for k, a in enumerate(cm.actions):
-            if a.action.fairness is None:
+            if not isinstance(a, CompiledAction) or a.action.fairness is None:  # fault steps are unfair
                 plan.append((k, [None]))
                 continue
             ids: list[int | None] = []

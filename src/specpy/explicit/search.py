@@ -23,7 +23,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from specpy.diagnostics import Diagnostic, Span, SpecError
+from specpy.diagnostics import Span
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
@@ -53,7 +53,6 @@ class _Stop(Exception):
 
 def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None] | None = None) -> CheckResult:
     """Explore every reachable state of `model` breadth-first; see the module docstring."""
-    refuse_unsupported(model)
     if options.workers > 1:
         raise OptionError("--workers > 1 is not supported yet")
     cm = CompiledModel(model)
@@ -61,18 +60,6 @@ def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None]
     if model.properties:
         refuse_with_properties(model, options, symmetry is not None)
     return Search(cm, options, progress, symmetry).run()
-
-
-def refuse_unsupported(model: Model) -> None:
-    diags = []
-    if model.faults is not None:
-        diags.append(
-            Diagnostic(
-                "E-unsupported", "the explicit checker does not support the `faults` block yet", model.faults.span
-            )
-        )
-    if diags:
-        raise SpecError(diags)
 
 
 class Search:
@@ -93,7 +80,7 @@ class Search:
         self.generated = 0
         self.depth = 0
         self.expanded = 0
-        self.coverage = [ActionStats(a.action.name) for a in cm.actions]
+        self.coverage = [ActionStats(a.name) for a in cm.actions]
         self.start = time.monotonic()
         self.next_report = self.start + PROGRESS_SECONDS
 
