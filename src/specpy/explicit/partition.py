@@ -32,12 +32,12 @@ import numpy as np
 
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import AssertFailure, EvalFailure
-from specpy.explicit.store import FingerprintSet, Links, fingerprints
+from specpy.explicit.store import FingerprintSet, Links, StateStore, fingerprints
 
 #: A key is rank * STRIDE + position of the successor among its parent's.
 STRIDE = 1 << 24
 #: States expanded between two looks at the clock and two hand-overs to numpy.
-CHUNK = 4096
+CHUNK = 512
 
 # Event ranks: at one key, a failing constraint comes before a failing
 # invariant (or the state-count limit), which comes before a failing
@@ -77,8 +77,13 @@ class Batch:
 
     @staticmethod
     def join(batches: list[Batch]) -> Batch:
+        if len(batches) == 1:
+            return batches[0]
+        states: list[tuple] = []
+        for b in batches:
+            states += b.states
         return Batch(
-            [s for b in batches for s in b.states],
+            states,
             np.concatenate([b.fps for b in batches]) if batches else np.zeros(0, np.int64),
             np.concatenate([b.keys for b in batches]) if batches else np.zeros(0, np.int64),
             np.concatenate([b.parents for b in batches]) if batches else np.zeros(0, np.int64),
@@ -111,6 +116,7 @@ class Partition:
         parts: int,
         check_deadlock: bool,
         canonical: Callable[[tuple], tuple] | None = None,
+        keep_states: bool = False,
     ) -> None:
         self.cm = cm
         self.part, self.parts = part, parts
@@ -124,6 +130,10 @@ class Partition:
         self.ranks = np.zeros(0, np.int64)
         self.generated = 0
         self.coverage = np.zeros((len(cm.actions), 3), np.int64)
+        # Every stored state itself, for temporal properties (StateStore).
+        self.kept: list[tuple] | None = [] if keep_states else None
+        # Fingerprints ever sent to each other partition (none to itself).
+        self.sent = [FingerprintSet() for _ in range(parts)]
 
     def owner(self, fps: np.ndarray) -> np.ndarray:
         return (fps.view(np.uint64) % np.uint64(self.parts)).astype(np.int64)
@@ -133,7 +143,10 @@ class Partition:
     def expand(self, grow: bool, tick: Callable[[int], None] | None = None) -> tuple[list[Batch], Event | None]:
         """Successors of the frontier, one batch per owner, and the first event met."""
         outboxes: list[list[Batch]] = [[] for _ in range(self.parts)]
-        queued = [FingerprintSet() for _ in range(self.parts)]  # fingerprints already sent this level
+        # What was sent to another partition once is known there for good
+        # (stored, or outside the constraints); what goes to this partition
+        # is checked against `seen` and against this level's earlier chunks.
+        queued = [FingerprintSet() if dest == self.part else sent for dest, sent in enumerate(self.sent)]
         event = None
         for lo in range(0, len(self.frontier), CHUNK):
             if tick is not None:
@@ -148,38 +161,30 @@ class Partition:
         cm = self.cm
         runs = [a.run for a in cm.actions]
         nact = len(runs)
-        terminal = cm.terminal
-        deadlock = self.check_deadlock
         chunk = self.frontier[lo:hi]
         out: list[tuple] = []
-        ends: list[int] = []  # len(out) after each (state, action)
+        ends: list[int] = []  # len(out) after each (state, action): the hot loop's only bookkeeping
+        append = ends.append
         event = None
-        expanded = 0
-        for pos, s in enumerate(chunk):
-            expanded = pos + 1
-            base = len(out)
-            for k, run in enumerate(runs):
-                mark = len(out)
-                try:
+        expanded = len(chunk)
+        try:
+            for s in chunk:
+                for run in runs:
                     run(s, out)
-                except (EvalFailure, AssertFailure):
-                    del out[mark:]
-                    ends.extend([mark] * (nact - k))
-                    event = Event(self._key(lo + pos, mark - base), RANK_CONSTRAINT, "action", self._id(lo + pos), k)
-                    break
-                ends.append(len(out))
-            if event is not None:
-                break
-            if len(out) == base and deadlock:
-                try:
-                    final = terminal is not None and terminal(s)
-                except EvalFailure:
-                    event = Event(self._key(lo + pos, 0), RANK_CONSTRAINT, "terminal", self._id(lo + pos))
-                    break
-                if not final:
-                    event = Event(self._key(lo + pos, 0), RANK_CONSTRAINT, "deadlock", self._id(lo + pos))
-                    break
+                    append(len(out))
+        except (EvalFailure, AssertFailure):
+            pos, k = divmod(len(ends), nact)
+            mark = ends[-1] if ends else 0
+            base = ends[pos * nact - 1] if pos else 0
+            del out[mark:]  # what the failing action produced before it failed
+            ends.extend([mark] * (nact - k))
+            expanded = pos + 1
+            event = Event(self._key(lo + pos, mark - base), RANK_CONSTRAINT, "action", self._id(lo + pos), k)
         counts = np.diff(np.asarray([0] + ends, dtype=np.int64)).reshape(expanded, nact)
+        if self.check_deadlock:
+            stuck = np.flatnonzero(counts.sum(axis=1) == 0) if nact else np.arange(expanded)
+            deadlock = self._deadlock(lo, chunk, stuck[stuck < expanded - (event is not None)])
+            event = min(filter(None, (event, deadlock)), default=None)
         self.coverage[:, 0] += (counts > 0).sum(axis=0)
         self.coverage[:, 1] += counts.sum(axis=0)
         self.generated += len(out)
@@ -195,6 +200,18 @@ class Partition:
         states = out if self.canonical is None else list(map(self.canonical, out))
         return Batch(states, fingerprints(states), keys, parents, via), event
 
+    def _deadlock(self, lo: int, chunk: list[tuple], stuck: np.ndarray) -> Event | None:
+        """The first state without successors that is not terminal."""
+        terminal = self.cm.terminal
+        for pos in stuck.tolist():
+            try:
+                final = terminal is not None and terminal(chunk[pos])
+            except EvalFailure:
+                return Event(self._key(lo + pos, 0), RANK_CONSTRAINT, "terminal", self._id(lo + pos))
+            if not final:
+                return Event(self._key(lo + pos, 0), RANK_CONSTRAINT, "deadlock", self._id(lo + pos))
+        return None
+
     def _check_transitions(self, chunk, out, at, keys, via, parents) -> Event | None:
         transitions = self.cm.transitions
         for i, (p, t) in enumerate(zip(at.tolist(), out)):
@@ -208,7 +225,7 @@ class Partition:
         return None
 
     def _route(self, batch: Batch, outboxes: list[list[Batch]], queued: list[FingerprintSet]) -> None:
-        """Each fingerprint once per level and owner (its first, smallest key); known ones dropped."""
+        """Each fingerprint once per owner (its first, smallest key); known ones dropped."""
         _, first = np.unique(batch.fps, return_index=True)
         first.sort()
         owners = self.owner(batch.fps[first]) if self.parts > 1 else np.zeros(len(first), np.int64)
@@ -239,45 +256,48 @@ class Partition:
         cand = cand[~self.seen.contains(b.fps[cand])]
         if event is not None:
             cand = cand[b.keys[cand] <= event.key]
-        cm = self.cm
-        constraint, invariants = cm.constraint, cm.invariants
+        states = [b.states[i] for i in cand.tolist()]
+        n = len(states)
+        # Checked in key order: a constraint that cannot be evaluated stops at
+        # its state; otherwise the first state failing an invariant does.
+        in_model, stop = _verdicts(self.cm.constraint, states)
+        if not grow:  # probing past max_depth: nothing is stored or checked there
+            if stop < n:
+                event = min(filter(None, (event, self._event(b, cand[stop], RANK_CONSTRAINT, "constraint"))))
+            return self._report([], b, event, bool(in_model[:stop].any()))
+        bad, bad_stop = _verdicts(self.cm.invariants, states[:stop], fails=True)
+        first_bad = int(np.flatnonzero(bad)[0]) if bad.any() else bad_stop
+        keep = in_model.astype(bool)
+        if stop < n and stop <= first_bad:
+            event = min(filter(None, (event, self._event(b, cand[stop], RANK_CONSTRAINT, "constraint"))))
+            keep = keep[:stop]
+        elif first_bad < stop:
+            keep = keep[: first_bad + 1]
+            if keep[first_bad]:
+                new_id = (len(self.links) + int(keep.sum()) - 1) * self.parts + self.part
+                found = Event(int(b.keys[cand[first_bad]]), RANK_INVARIANT, "invariant", new_id)
+            else:
+                found = self._event(b, cand[first_bad], RANK_INVARIANT, "invariant")
+            event = min(filter(None, (event, found)))
+        return self._report(cand[: len(keep)][keep].tolist(), b, event, False)
+
+    def _event(self, b: Batch, i: int, rank: int, what: str) -> Event:
+        """An event at unstored candidate i of batch b."""
+        parent = int(b.parents[i])
+        sid, k = (None, None) if parent < 0 else (parent, int(b.via[i]))
+        return Event(int(b.keys[i]), rank, what, sid, k, int(b.fps[i]))
+
+    def _report(self, stored: list[int], b: Batch, event: Event | None, beyond: bool) -> LevelReport:
+        """Store the given candidates of b as the next frontier."""
         first_local = len(self.links)
-        stored: list[int] = []
-        beyond = False
-        for i in cand.tolist():
-            t = b.states[i]
-            key = int(b.keys[i])
-            parent = int(b.parents[i])
-            sid, k = (None, None) if parent < 0 else (parent, int(b.via[i]))
-            fp = int(b.fps[i])
-            if constraint is not None:
-                try:
-                    in_model = constraint(t)
-                except EvalFailure:
-                    event = min(filter(None, (event, Event(key, RANK_CONSTRAINT, "constraint", sid, k, fp))))
-                    break
-                if not grow:
-                    beyond = beyond or bool(in_model)
-                    continue
-                if not in_model:
-                    if invariants is not None and _fails(invariants, t):
-                        event = min(filter(None, (event, Event(key, RANK_INVARIANT, "invariant", sid, k, fp))))
-                        break
-                    continue
-            if not grow:
-                beyond = True
-                break
-            stored.append(i)
-            if invariants is not None and _fails(invariants, t):
-                new_id = (first_local + len(stored) - 1) * self.parts + self.part
-                event = min(filter(None, (event, Event(key, RANK_INVARIANT, "invariant", new_id))))
-                break
         idx = np.asarray(stored, dtype=np.int64)
         self.links.extend(b.fps[idx], b.parents[idx], b.via[idx])
         self.seen.add_new(b.fps[idx])
         if len(idx):
             np.add.at(self.coverage[:, 2], b.via[idx][b.via[idx] >= 0], 1)
         self.frontier = [b.states[i] for i in stored]
+        if self.kept is not None:
+            self.kept += self.frontier
         self.frontier_ids = (first_local + np.arange(len(stored), dtype=np.int64)) * self.parts + self.part
         self.frontier_keys = b.keys[idx]
         self.ranks = np.zeros(0, np.int64)
@@ -298,9 +318,28 @@ class Partition:
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.links.get(sid // self.parts)
 
+    def state_store(self) -> StateStore:
+        assert self.kept is not None and self.parts == 1, "states are kept by a single partition only"
+        return StateStore(self.kept, self.links)
 
-def _fails(invariants: Callable[[tuple], int], t: tuple) -> bool:
+
+def _verdicts(fn: Callable[[tuple], object] | None, states: list[tuple], fails: bool = False) -> tuple[np.ndarray, int]:
+    """Per state, a constraint's truth (fails=False: None holds everywhere) or
+    whether an invariant check fails (fails=True: None fails nowhere), and the
+    index of the first state where fn raised EvalFailure (len(states) if none).
+    """
+    n = len(states)
+    if fn is None:
+        return np.full(n, not fails, dtype=bool), n
     try:
-        return invariants(t) >= 0
+        values = np.fromiter(map(fn, states), dtype=np.int64, count=n)
     except EvalFailure:
-        return True
+        values_list = []
+        for s in states:
+            try:
+                values_list.append(fn(s))
+            except EvalFailure:
+                break
+        values = np.asarray(values_list, dtype=np.int64)
+    verdict = values >= 0 if fails else values != 0
+    return verdict, len(values)

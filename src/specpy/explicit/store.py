@@ -33,6 +33,8 @@ EMPTY = 0
 #: Fibonacci hashing: slot = (fp * GOLDEN mod 2^64) >> (64 - bits).
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIN_BITS = 10
+#: Probe rounds done on whole arrays before the stragglers are probed one by one.
+VECTOR_ROUNDS = 3
 
 
 def fingerprints(states: list) -> np.ndarray:
@@ -72,13 +74,27 @@ class FingerprintSet:
         found = np.zeros(len(fps), dtype=bool)
         todo = np.arange(len(fps))
         slot = self._slots(fps)
-        while todo.size:
+        for _ in range(VECTOR_ROUNDS):
             cur = table[slot]
-            want = fps[todo]
-            hit = cur == want
+            hit = cur == fps[todo]
             found[todo[hit]] = True
             go_on = ~hit & (cur != EMPTY)  # occupied by another: probe the next slot
             todo, slot = todo[go_on], (slot[go_on] + 1) & mask
+            if not todo.size:
+                return found
+        # The few long probe sequences left are cheaper one by one than as
+        # many more rounds of whole-array operations.
+        cells = table
+        for i, j in zip(todo.tolist(), slot.tolist()):
+            fp = int(fps[i])
+            while True:
+                cur = int(cells[j])
+                if cur == fp:
+                    found[i] = True
+                    break
+                if cur == EMPTY:
+                    break
+                j = (j + 1) & mask
         return found
 
     def add_new(self, fps: np.ndarray) -> None:
@@ -88,7 +104,9 @@ class FingerprintSet:
         table, mask = self.table, (1 << self.bits) - 1
         todo = fps
         slot = self._slots(fps)
-        while todo.size:
+        for _ in range(VECTOR_ROUNDS):
+            if not todo.size:
+                break
             free = table[slot] == EMPTY
             # Of several fingerprints aiming at one free slot, the first takes it.
             cand = np.flatnonzero(free)
@@ -100,6 +118,10 @@ class FingerprintSet:
             # A loser retries the same slot next round, now occupied, and moves on from there.
             slot = np.where(free, slot, (slot + 1) & mask)[lost]
             todo = todo[lost]
+        for fp, j in zip(todo.tolist(), slot.tolist()):
+            while table[j] != EMPTY:
+                j = (j + 1) & mask
+            table[j] = fp
         self.used += len(fps)
 
     def _grow(self, need: int) -> None:
@@ -137,3 +159,30 @@ class Links:
 
     def get(self, local: int) -> tuple[int, int, int]:
         return self.fp[local], self.parent[local], self.via[local]
+
+
+class StateStore:
+    """Every stored state itself, in discovery order, with its links.
+
+    Only temporal properties need it (liveness.py rebuilds the state graph
+    from it); the search fills it when the model has some, and then runs in
+    one partition so that ids are indices.
+    """
+
+    def __init__(self, states: list[tuple], links: Links) -> None:
+        self.states = states
+        self.index: dict[tuple, int] = {s: i for i, s in enumerate(states)}
+        self.parent = links.parent
+        self.via = links.via
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+    def path(self, i: int) -> list[int]:
+        """Indices of the states from an initial state to state i."""
+        out = []
+        while i >= 0:
+            out.append(i)
+            i = self.parent[i]
+        out.reverse()
+        return out
