@@ -21,6 +21,7 @@ details. Only pytest and the standard library are imported at start-up.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -216,8 +217,8 @@ class SpecItem(pytest.Item):
 
     @property
     def shown(self) -> str:
-        """The spec's path as the report shows it (relative to the root dir)."""
-        return self.nodeid.split("::")[0]
+        """The spec's path as the report shows it (relative to where pytest was started)."""
+        return os.path.relpath(self.path, self.config.invocation_params.dir)
 
     def setup(self) -> None:
         try:
@@ -236,7 +237,7 @@ class SpecItem(pytest.Item):
         from specpy.pipeline import load_text, read_source
         from specpy.report import render_report
 
-        source = read_source(self.path)
+        source = read_source(self.shown)
         try:
             model = load_text(source, self.overrides)
             result = Spec(model).check(self.options)
