@@ -391,3 +391,80 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
         "notes": [{"message": n.message, "location": str(n.span) if n.span else None} for n in d.notes],
     }
 
+
+
+# ------------------------------------------------------------ TLA+ and TLC (src/specpy/tla/)
+
+
+@main.command("tla")
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for <Module>.tla and <Module>.cfg (default: tla/ with --all, else .).")
+@click.option("--all", "all_specs", is_flag=True, help="Export every spec under specs/ (the committed tla/ folder).")
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.option("--no-deadlock", is_flag=True, help="Write CHECK_DEADLOCK FALSE.")
+@click.option("--no-symmetry", is_flag=True, help="Write no SYMMETRY.")
+@click.pass_context
+def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_specs: bool, consts: tuple[str, ...],
+        types: tuple[str, ...], no_deadlock: bool, no_symmetry: bool) -> None:
+    """Export SPEC as a TLA+ module and TLC configuration (exit 150 if it cannot be written)."""
+    from specpy.diagnostics import SpecError
+    from specpy.tla_corpus import TLA_DIR, export_corpus, export_spec
+
+    out = _Output(False)
+    source = None
+    try:
+        if all_specs == bool(specs):
+            raise OptionError("give SPEC files or --all (not both)")
+        if all_specs:
+            if consts or types or no_deadlock or no_symmetry:
+                raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
+            target = out_dir or TLA_DIR
+            written = [e.write(target) for _, e in export_corpus(out_dir=target)]
+        else:
+            target = out_dir or Path(".")
+            overrides = parse_overrides(consts, types)
+            options = make_options(None, no_deadlock, no_symmetry, None, None, 1)
+            written = []
+            for spec in specs:
+                from specpy.pipeline import read_source
+
+                source = read_source(spec)
+                written.append(export_spec(spec, target, options, overrides).write(target))
+        for tla_path, cfg_path in written:
+            click.echo(f"wrote {tla_path} and {cfg_path}")
+        code = 0
+    except SpecError as exc:
+        code = out.spec_errors(exc.diagnostics, source)
+    except (OptionError, ValueError) as exc:
+        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
+    except OSError as exc:
+        code = out.fail(EXIT_SYSTEM_ERROR, "system-error", f"cannot write: {exc}", "specpy: ")
+    ctx.exit(code)
+
+
+@main.command("tlc")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--jar", metavar="PATH", help="tla2tools.jar (default: $SPECPY_TLC_JAR).")
+@click.option("--workers", type=int, default=1, show_default=True, help="TLC worker threads (1 for reproducible counts).")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop TLC after this much wall time (exit 152).")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Record each model's result in FILE (JSON; tla/tlc-results.json for the corpus).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the verdict lines only (no progress, no trace).")
+@click.pass_context
+def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: int, timeout: float | None,
+        record: Path | None, quiet: bool) -> None:
+    """Run TLC on each .tla (with its .cfg) in PATHS (default: tla/); exit with TLC's code."""
+    from specpy.tla_corpus import TLA_DIR, run_and_report
+
+    out = _Output(False)
+    try:
+        if workers < 1 or (timeout is not None and not timeout > 0):
+            raise OptionError("--workers must be at least 1 and --timeout positive")
+        code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet)
+    except OptionError as exc:
+        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
+    except KeyboardInterrupt:
+        code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
+    ctx.exit(code)
