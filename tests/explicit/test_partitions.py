@@ -34,9 +34,7 @@ SPECS = sorted(
 def run(model, parts: int = 1, workers: int = 1, **options) -> CheckResult:
     opts = CheckOptions(workers=workers, **options)
     cm = CompiledModel(model)
-    symmetry = symmetry_for(cm, opts.symmetry)
-    canonical = symmetry.canonical if symmetry is not None else None
-    return Search(cm, opts, None, canonical, parts=max(parts, workers)).run()
+    return Search(cm, opts, None, symmetry_for(cm, opts.symmetry), parts=max(parts, workers)).run()
 
 
 def summary(r: CheckResult) -> tuple:

@@ -53,7 +53,7 @@ from specpy.explicit.liveness import check_properties, refuse_with_properties
 from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.store import StateStore, fingerprints
-from specpy.explicit.symmetry import symmetry_for
+from specpy.explicit.symmetry import Symmetry, symmetry_for
 from specpy.explicit.traces import make_trace
 from specpy.ir.model import Model
 from specpy.options import CheckOptions, OptionError
@@ -81,8 +81,7 @@ def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None]
         refuse_with_properties(model, options, symmetry is not None)
         if options.workers > 1:
             raise OptionError(f"--workers {options.workers}: temporal properties are checked with one worker")
-    canonical = symmetry.canonical if symmetry is not None else None
-    return Search(cm, options, progress, canonical).run()
+    return Search(cm, options, progress, symmetry).run()
 
 
 class LocalParts:
@@ -122,13 +121,15 @@ class Search:
         cm: CompiledModel,
         options: CheckOptions,
         progress: Callable[[Stats], None] | None,
-        canonical: Callable[[tuple], tuple] | None = None,
+        symmetry: Symmetry | None = None,
         parts: int | None = None,
     ):
         self.cm = cm
         self.options = options
         self.progress = progress
-        self.canonical = canonical
+        self.symmetry = symmetry
+        # Applied to every successor before it is fingerprinted (symmetry.py).
+        self.canonical = symmetry.canonical if symmetry is not None else None
         self.nparts = parts if parts is not None else options.workers
         self.keep_states = bool(cm.model.properties)
         self.stored = 0  # distinct states stored so far
@@ -363,9 +364,9 @@ class Search:
     def check_properties(self) -> None:
         """The temporal properties, on the finished state graph (liveness.py)."""
         self.store = self.parts.partitions[0].state_store()
-        violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored)
+        violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
         if violation is not None:
-            raise _Stop(ResultKind.LIVENESS, violation)
+            raise _Stop(violation.kind, violation)
 
     def evaluate_stored(self, fn: Callable[[tuple], object], i: int) -> object:
         assert self.store is not None
@@ -374,7 +375,10 @@ class Search:
         except EvalFailure as exc:
             path = self.store.path(i)
             states = [self.store.states[j] for j in path]
-            raise self.failure(exc, "a temporal property", states, [self.store.via[j] for j in path[1:]]) from None
+            actions = [self.store.via[j] for j in path[1:]]
+            if self.symmetry is not None:
+                states = self.symmetry.concrete_path(states, actions)
+            raise self.failure(exc, "a temporal property", states, actions) from None
 
 
 def _contains(outer: Span, inner: Span) -> bool:
