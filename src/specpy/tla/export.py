@@ -250,11 +250,20 @@ class Exporter:
         return ["Symmetry == " + " \\cup ".join(f"Permutations({self.type_names[t]})" for t in sym), ""]
 
     def fairness(self) -> list[str]:
+        """WF/SF of every parameter tuple separately (`\\A p \\in P : WF_vars(A(p))`), as specpy."""
         out = []
         for a in self.model.actions:
-            if a.fairness is not None:
-                kind = "WF" if a.fairness == "weak" else "SF"
-                out.append(f"{kind}_vars({self.call(a)})")
+            if a.fairness is None:
+                continue
+            kind = "WF" if a.fairness == "weak" else "SF"
+            sc = self.scope()
+            binds = [f"{sc.bind(p.uid, p.name)} \\in {self.ex.type_set(p.type).op()}" for p in a.params]
+            name = self.names[a.name]
+            if not binds:
+                out.append(f"{kind}_vars({name})")
+                continue
+            args = ", ".join(sc.bound[p.uid] for p in a.params)
+            out.append(f"(\\A {', '.join(binds)} : {kind}_vars({name}({args})))")
         return out
 
     def liveness(self) -> list[str]:

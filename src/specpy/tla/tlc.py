@@ -135,4 +135,5 @@ def model_info(model: Model, names: dict[str, str], tag: str) -> ModelInfo:
         params={a.name: tuple((p.name, p.type) for p in a.params) for a in model.actions},
         spec_name=back,
         tag=tag,
+        properties=tuple(p.name for p in model.properties),
     )

@@ -119,6 +119,7 @@ class ModelInfo:
     params: dict[str, tuple[tuple[str, Type], ...]] = field(default_factory=dict)  # action -> parameters
     spec_name: dict[str, str] = field(default_factory=dict)  # TLA+ identifier -> spec name
     tag: str = "tag"
+    properties: tuple[str, ...] = ()  # temporal properties, spec names
 
     def name(self, ident: str) -> str:
         return self.spec_name.get(ident, ident)
@@ -166,8 +167,12 @@ def _verdict(out: TlcOutput, info: ModelInfo) -> tuple[ResultKind, str, str]:
 
 
 def _temporal_name(text: str, info: ModelInfo) -> str:
-    found = re.search(r"[Pp]roperty (\w+)", text)
-    return info.name(found.group(1)) if found else "property"
+    """The violated property: TLC says only "Temporal properties were violated",
+    so it is known when the model has one property; otherwise "" (unknown)."""
+    found = re.search(r"[Pp]roperty (\w+) ", text)
+    if found:
+        return info.name(found.group(1))
+    return info.properties[0] if len(info.properties) == 1 else ""
 
 
 def _trace(out: TlcOutput, info: ModelInfo) -> Trace:
