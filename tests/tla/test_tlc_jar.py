@@ -70,3 +70,15 @@ def test_crosscheck_agrees_on_liveness(tmp_path, enter, kind):
     c = crosscheck(spec, load(spec), Overrides(), CheckOptions(), Path(JAR))
     assert c.agree, c.problems
     assert c.explicit.kind is kind and c.tlc.stats.distinct_states == 8
+
+
+@pytest.mark.parametrize("deadlock", [True, False])
+def test_crosscheck_agrees_on_fault_steps(tmp_path, deadlock):
+    # faults.spec: lose, duplicate and crash (with resets and a durable
+    # variable) under a budget of 2. 300 distinct states, depth 10 in both
+    # (--no-deadlock); with deadlock checking both find the same deadlock.
+    spec = DATA / "faults.spec"
+    c = crosscheck(spec, load(spec), Overrides(), CheckOptions(check_deadlock=deadlock), Path(JAR))
+    assert c.agree, c.problems
+    if not deadlock:
+        assert (c.tlc.stats.distinct_states, c.tlc.stats.depth) == (300, 10)
