@@ -63,6 +63,7 @@ from dataclasses import dataclass
 from specpy.diagnostics import Diagnostic, SpecError
 from specpy.explicit.compile import CompiledAction, CompiledModel
 from specpy.explicit.store import StateStore
+from specpy.explicit.symmetry import Symmetry
 from specpy.explicit.traces import make_trace
 from specpy.ir.model import Model, TemporalProperty
 from specpy.options import CheckOptions, OptionError
@@ -72,11 +73,13 @@ Evaluate = Callable[[Callable[[tuple], object], int], object]
 
 
 def refuse_with_properties(model: Model, options: CheckOptions, symmetric: bool) -> None:
-    """Temporal properties need the whole, unreduced state graph."""
+    """Liveness needs the whole, unreduced state graph (`always P` does not)."""
+    live = [p for p in model.properties if p.kind != "always"]
+    if not live:
+        return
     if options.max_depth is not None:
         raise OptionError(
-            f"--depth cannot be used with temporal properties ({model.properties[0].name}): "
-            "liveness needs the whole state graph"
+            f"--depth cannot be used with temporal properties ({live[0].name}): liveness needs the whole state graph"
         )
     if symmetric:
         names = ", ".join(t.name for t in model.symmetric_types())
@@ -84,10 +87,10 @@ def refuse_with_properties(model: Model, options: CheckOptions, symmetric: bool)
             [
                 Diagnostic(
                     "E-unsupported",
-                    f"temporal property {model.properties[0].name} cannot be checked under symmetry reduction "
+                    f"temporal property {live[0].name} cannot be checked under symmetry reduction "
                     f"(symmetric type {names}): a cycle of canonical states need not be a fair cycle of real "
                     "states; run with --no-symmetry",
-                    model.properties[0].span,
+                    live[0].span,
                 )
             ]
         )
@@ -149,17 +152,25 @@ class Graph:
 
 
 def check_properties(
-    cm: CompiledModel, store: StateStore, tick: Callable[[], None], evaluate: Evaluate
+    cm: CompiledModel,
+    store: StateStore,
+    tick: Callable[[], None],
+    evaluate: Evaluate,
+    symmetry: Symmetry | None = None,
 ) -> Violation | None:
-    """The first property (in declaration order) that fails, with its lasso."""
+    """The first property (in declaration order) that fails, with its trace or lasso.
+
+    `symmetry` (only for `always P`; refuse_with_properties keeps it from the
+    others) makes the trace concrete.
+    """
     graph: Graph | None = None
     for prop in cm.model.properties:
         holds = _truth(cm, store, prop.p, evaluate)
-        if prop.kind == "always":
+        if prop.kind == "always":  # an invariant, reported as TLC does (exit 12)
             bad = next((i for i, ok in enumerate(holds) if not ok), None)
             if bad is not None:
-                trace = make_trace(cm, *_stored_path(store, bad))
-                return Violation(ResultKind.LIVENESS, prop.name, trace, "P is false in the last state", prop.span)
+                trace = make_trace(cm, *_stored_path(store, bad, symmetry))
+                return Violation(ResultKind.INVARIANT, prop.name, trace, "always P: P is false in the last state", prop.span)
             continue
         if graph is None:
             graph = Graph(cm, store, tick)
@@ -174,9 +185,12 @@ def _truth(cm: CompiledModel, store: StateStore, expr, evaluate: Evaluate) -> by
     return bytearray(bool(evaluate(fn, i)) for i in range(len(store)))
 
 
-def _stored_path(store: StateStore, i: int) -> tuple[list[tuple], list[int]]:
+def _stored_path(store: StateStore, i: int, symmetry: Symmetry | None = None) -> tuple[list[tuple], list[int]]:
     path = store.path(i)
-    return [store.states[j] for j in path], [store.via[j] for j in path[1:]]
+    states, actions = [store.states[j] for j in path], [store.via[j] for j in path[1:]]
+    if symmetry is not None:
+        states = symmetry.concrete_path(states, actions)
+    return states, actions
 
 
 @dataclass

@@ -199,9 +199,9 @@ class Search:
 
     def check_properties(self) -> None:
         """The temporal properties, on the finished state graph (liveness.py)."""
-        violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored)
+        violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
         if violation is not None:
-            raise _Stop(ResultKind.LIVENESS, violation)
+            raise _Stop(violation.kind, violation)
 
     def evaluate_stored(self, fn: Callable[[tuple], object], i: int) -> object:
         return self.evaluate(fn, self.store.states[i], "a temporal property", (i, None, None))
