@@ -71,7 +71,7 @@ def crosscheck(spec: Path, model: Model, overrides: Overrides, options: CheckOpt
     exported = exporter.run()
     with tempfile.TemporaryDirectory(prefix="specpy-crosscheck-") as tmp:
         tla, _ = exported.write(Path(tmp))
-        info = model_info(model, exporter.names.mapping, exporter.ex.tag)
+        info = model_info(model, exporter.names.mapping, exporter.ex.tag, exported.tla)
         tlc = run_tlc(tla, jar, workers=1, timeout=options.timeout, info=info).result
     return Comparison(spec, explicit, tlc, compare(explicit, tlc, bool(model.terminals)))
 

@@ -82,3 +82,17 @@ def test_crosscheck_agrees_on_fault_steps(tmp_path, deadlock):
     assert c.agree, c.problems
     if not deadlock:
         assert (c.tlc.stats.distinct_states, c.tlc.stats.depth) == (300, 10)
+
+
+def test_tlc_trace_names_fault_steps_like_specpy():
+    # With deadlock checking, faults.spec deadlocks once the messages are gone
+    # and the budget is spent: 6 states, the last two steps fault steps. TLC's
+    # trace must name them as specpy does (`~lose net Hello{from: a}`).
+    spec = DATA / "faults.spec"
+    c = crosscheck(spec, load(spec), Overrides(), CheckOptions(), Path(JAR))
+    assert c.agree, c.problems
+    tlc_steps = [s.label() for s in c.tlc.violation.trace.steps]
+    faults = [label for label in tlc_steps if label.startswith("~")]
+    assert len(c.tlc.violation.trace) == 6 and len(faults) == 2
+    assert all(label.startswith(("~lose net Hello{from: ", "~duplicate net Hello{from: ", "~crash ")) for label in faults)
+    assert tlc_steps == [s.label() for s in c.explicit.violation.trace.steps]

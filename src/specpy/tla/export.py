@@ -117,6 +117,12 @@ class Exporter:
         for group in (m.actions, m.invariants, m.transitions, m.properties):
             for item in group:
                 self.names.add(item.name)
+        if m.faults is not None:  # the fault steps' operators (see faults())
+            for kind, nets in (("Lose", m.faults.lose), ("Duplicate", m.faults.duplicate)):
+                for net in nets:
+                    self.names.add(f"{kind}_{net}")
+            for c in m.faults.crash:
+                self.names.add(f"Crash_{self.names[c.type.name]}")
         self.module = self.names.add(m.name)
 
     def _type_names(self) -> dict[Type, str]:
