@@ -96,3 +96,13 @@ def test_tlc_trace_names_fault_steps_like_specpy():
     assert len(c.tlc.violation.trace) == 6 and len(faults) == 2
     assert all(label.startswith(("~lose net Hello{from: ", "~duplicate net Hello{from: ", "~crash ")) for label in faults)
     assert tlc_steps == [s.label() for s in c.explicit.violation.trace.steps]
+
+
+def test_crosscheck_agrees_on_a_failing_let():
+    # letfail.spec reads log[k + 1] in a `let` before the `require` that guards
+    # it: specpy fails at the let (1-state trace); TLA+'s lazy LET would not,
+    # hence the export's Evaluated(e) conjunct.
+    spec = DATA / "letfail.spec"
+    c = crosscheck(spec, load(spec), Overrides(), CheckOptions(), Path(JAR))
+    assert c.agree, c.problems
+    assert c.tlc.kind is ResultKind.EVAL_ERROR and len(c.tlc.violation.trace) == 1
