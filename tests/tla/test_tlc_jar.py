@@ -106,3 +106,20 @@ def test_crosscheck_agrees_on_a_failing_let():
     c = crosscheck(spec, load(spec), Overrides(), CheckOptions(), Path(JAR))
     assert c.agree, c.problems
     assert c.tlc.kind is ResultKind.EVAL_ERROR and len(c.tlc.violation.trace) == 1
+
+
+def test_tlc_trace_out_is_the_same_itf_as_specpy(tmp_path):
+    # The same deadlock of faults.spec, written as ITF by `specpy check` and by
+    # `specpy tlc`: the states (with actions and picks) are identical.
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["tla", str(DATA / "faults.spec"), "-o", str(tmp_path)]).exit_code == 0
+    r = runner.invoke(main, ["tlc", str(tmp_path / "Flt.tla"), "-q", "--trace-out", str(tmp_path / "tlc.json")])
+    assert r.exit_code == 11, r.output
+    r = runner.invoke(main, ["check", str(DATA / "faults.spec"), "-q", "--trace-out", str(tmp_path / "mine.json")])
+    assert r.exit_code == 11
+    tlc, mine = (json.loads((tmp_path / f).read_text()) for f in ("tlc.json", "mine.json"))
+    assert tlc["states"] == mine["states"] and tlc["vars"] == mine["vars"]
