@@ -486,12 +486,51 @@ def _decode_step(raw: dict, where: str, param_types: ParamTypes) -> Step:
     return Step(name, tuple(args), fault)
 
 
+def plain_options(trace: Trace) -> Trace:
+    """A trace read without types, with Quint-style options shown as plain values.
+
+    Untyped reading keeps `{"tag": "Some", "value": v}` as a variant, since the
+    JSON alone cannot tell an option from a user's variant; for display, a
+    Some(v) reads better as v and a None as `none`.
+    """
+
+    def plain(v: Value) -> Value:
+        if isinstance(v, VariantValue):
+            if v.tag == "None" and not v.fields:
+                return None
+            if v.tag == "Some" and [n for n, _ in v.fields] == ["value"]:
+                return plain(v.fields[0][1])
+            return VariantValue(v.tag, tuple((n, plain(x)) for n, x in v.fields))
+        if isinstance(v, frozenset):
+            return frozenset(plain(x) for x in v)
+        if isinstance(v, tuple):
+            return tuple(plain(x) for x in v)
+        if isinstance(v, MapValue):
+            return MapValue(tuple((plain(k), plain(x)) for k, x in v.items))
+        if isinstance(v, RecordValue):
+            return RecordValue(tuple((n, plain(x)) for n, x in v.fields))
+        return v
+
+    states = tuple({n: plain(s[n]) for n in trace.var_names} for s in trace.states)
+    steps = tuple(Step(st.action, tuple((n, plain(x)) for n, x in st.args), st.fault) for st in trace.steps)
+    return Trace(trace.var_names, states, steps, trace.loop)
+
+
 def read_itf(
     path: str | Path,
     var_types: Mapping[str, Type] | None = None,
     param_types: ParamTypes | None = None,
 ) -> Trace:
     """Read an ITF file; unreadable, non-JSON or non-ITF content raises ItfError."""
+    return read_itf_document(path, var_types, param_types)[0]
+
+
+def read_itf_document(
+    path: str | Path,
+    var_types: Mapping[str, Type] | None = None,
+    param_types: ParamTypes | None = None,
+) -> tuple[Trace, dict[str, Any]]:
+    """read_itf, and the file's top-level "#meta" object ({} if it has none)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -501,6 +540,8 @@ def read_itf(
     except json.JSONDecodeError as exc:
         raise ItfError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     try:
-        return itf_to_trace(data, var_types, param_types)
+        trace = itf_to_trace(data, var_types, param_types)
     except ItfError as exc:
         raise ItfError(f"{path}: {exc}") from None
+    meta = data.get("#meta")
+    return trace, meta if isinstance(meta, dict) else {}
