@@ -5,7 +5,8 @@ all a shortest trace needs; a picture of the state space needs every edge and
 the action (with arguments) on it. This module enumerates both for models
 small enough to draw, separately from the search so that the search's hot
 loop stays as it is: states breadth-first from the initial states, each
-expanded by every action and every parameter tuple (CompiledModel.replay).
+expanded by every action and every parameter tuple (CompiledModel.replay)
+and by every fault step of a `faults` block.
 
 Semantics follow the checker: a state that violates a constraint is a node
 but is not expanded; a state that violates an invariant is marked with the
@@ -17,13 +18,12 @@ read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from specpy.explicit.compile import CompiledModel
+from specpy.explicit.faults import FaultStep
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.search import refuse_unsupported
 from specpy.ir.model import Model
-from specpy.ir.values import Value
+from specpy.trace.graph import StateGraph
 from specpy.trace.trace import Step
 
 
@@ -37,21 +37,6 @@ class GraphTooLarge(Exception):
 
 class GraphEvalError(Exception):
     """Evaluating an action, invariant or constraint failed while enumerating."""
-
-
-@dataclass
-class StateGraph:
-    """States in breadth-first discovery order (decoded), edges between their indices."""
-
-    var_names: tuple[str, ...]
-    states: list[dict[str, Value]] = field(default_factory=list)
-    initial: list[int] = field(default_factory=list)
-    # (from, to, step); self-loops included, in a deterministic order.
-    edges: list[tuple[int, int, Step]] = field(default_factory=list)
-    # The state each was first reached from (-1 for an initial state).
-    parent: list[int] = field(default_factory=list)
-    # State index -> name of the first invariant it violates.
-    violating: dict[int, str] = field(default_factory=dict)
 
 
 def reachable_graph(model: Model, max_states: int) -> StateGraph:
@@ -89,6 +74,11 @@ def reachable_graph(model: Model, max_states: int) -> StateGraph:
         s = encoded[i]
         if cm.constraint is None or _run(lambda: cm.constraint(s), "a constraint"):
             for k, action in enumerate(cm.actions):
+                if isinstance(action, FaultStep):
+                    for arg, t in action.moves(s):
+                        step = Step(action.label, ((action.param, action.arg_codec.decode(arg)),), fault=True)
+                        graph.edges.append((i, visit(t, i), step))
+                    continue
                 for p in range(len(action.args)):
                     step = Step(action.action.name, action.label_args(p))
                     for t in _run(lambda: cm.replay(k, p, s), "action " + step.label()):

@@ -1,4 +1,4 @@
-"""A StateGraph (explicit/graph.py) as Graphviz DOT text.
+"""A state graph (built by explicit/graph.py) and its rendering as Graphviz DOT text.
 
 Each node is labelled with its number (breadth-first discovery order, 1 for
 the first initial state) and the variables that changed from the state it
@@ -12,13 +12,26 @@ labels are escaped, so a label cannot end its string early.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
-from specpy.ir.values import format_value
+from specpy.ir.values import Value, format_value
 from specpy.trace.text import diff_value
+from specpy.trace.trace import Step
 
-if TYPE_CHECKING:
-    from specpy.explicit.graph import StateGraph
+
+@dataclass
+class StateGraph:
+    """States in breadth-first discovery order (decoded), edges between their indices."""
+
+    var_names: tuple[str, ...]
+    states: list[dict[str, Value]] = field(default_factory=list)
+    initial: list[int] = field(default_factory=list)
+    # (from, to, step); self-loops included, in a deterministic order.
+    edges: list[tuple[int, int, Step]] = field(default_factory=list)
+    # The state each was first reached from (-1 for an initial state).
+    parent: list[int] = field(default_factory=list)
+    # State index -> name of the first invariant it violates.
+    violating: dict[int, str] = field(default_factory=dict)
 
 
 def render_dot(graph: StateGraph, name: str) -> str:
