@@ -317,13 +317,13 @@ def _load_model(spec: Path, consts: tuple[str, ...], types: tuple[str, ...]) -> 
 def _read_trace(file: Path, spec: Path | None, consts: tuple[str, ...], types: tuple[str, ...]):
     """The trace, the file's "#meta", and the model when --spec is given (values then
     decode by the spec's types and must match its variables)."""
-    from specpy.trace.itf import plain_options, read_itf_document
+    from specpy.trace.itf import readable_untyped, read_itf_document
 
     if spec is None:
         if consts or types:
             raise OptionError("--const and --type need --spec")
         trace, meta = read_itf_document(file)
-        return plain_options(trace), meta, None
+        return readable_untyped(trace), meta, None
     model = _load_model(spec, consts, types)
     var_types = {v.name: v.type for v in model.vars}
     param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}

@@ -486,12 +486,15 @@ def _decode_step(raw: dict, where: str, param_types: ParamTypes) -> Step:
     return Step(name, tuple(args), fault)
 
 
-def plain_options(trace: Trace) -> Trace:
-    """A trace read without types, with Quint-style options shown as plain values.
+def readable_untyped(trace: Trace) -> Trace:
+    """A trace read without types, with options and bags shown as the spec would.
 
-    Untyped reading keeps `{"tag": "Some", "value": v}` as a variant, since the
-    JSON alone cannot tell an option from a user's variant; for display, a
-    Some(v) reads better as v and a None as `none`.
+    Untyped reading keeps `{"tag": "Some", "value": v}` as a variant and a bag
+    as a map to counts, since the JSON alone cannot tell them from a user's
+    variant or map. For display: Some(v) becomes v and None `none`; and a
+    variable that is an empty `#map` in some state while every value maps to a
+    positive count is a bag (a total map over a non-empty type is never
+    empty), shown as one so that steps read `net: + Vote{...}`.
     """
 
     def plain(v: Value) -> Value:
@@ -511,7 +514,22 @@ def plain_options(trace: Trace) -> Trace:
             return RecordValue(tuple((n, plain(x)) for n, x in v.fields))
         return v
 
-    states = tuple({n: plain(s[n]) for n in trace.var_names} for s in trace.states)
+    def counts(v: Value) -> bool:
+        return isinstance(v, MapValue) and all(
+            isinstance(c, int) and not isinstance(c, bool) and c > 0 for _, c in v.items
+        )
+
+    bags = {
+        n
+        for n in trace.var_names
+        if all(counts(s[n]) for s in trace.states) and any(not s[n].items for s in trace.states)
+    }
+
+    def var_value(name: str, v: Value) -> Value:
+        v = plain(v)
+        return BagValue(v.items) if name in bags else v
+
+    states = tuple({n: var_value(n, s[n]) for n in trace.var_names} for s in trace.states)
     steps = tuple(Step(st.action, tuple((n, plain(x)) for n, x in st.args), st.fault) for st in trace.steps)
     return Trace(trace.var_names, states, steps, trace.loop)
 

@@ -29,7 +29,8 @@ HEADER = 44
 ROW = 26
 FOOTER = 30
 LABEL_CHARS = 22  # message labels
-STEP_CHARS = 32  # action labels in the gutter
+STEP_CHARS = 24  # action labels in the gutter
+VIOLATION_CHARS = 14  # the violated property's name, after the last step's label
 
 
 def shorten(text: str, limit: int) -> str:
@@ -111,15 +112,15 @@ def render_svg(chart: Chart, violation: str | None = None, loop: int | None = No
 
 
 def _step_text(chart: Chart, row: int, violation: str | None, rows: int, baseline: int) -> str:
-    if row == 0:
-        full = "initial state"
-    else:
-        full = chart.labels[row - 1]
+    label = "initial state" if row == 0 else chart.labels[row - 1]
+    full, shown = label, shorten(label, STEP_CHARS)
     if violation is not None and row == rows - 1:
+        # The violation's name is never cut off by a long action label.
         full += f"   ✗ {violation}"
+        shown += f"  ✗ {shorten(violation, VIOLATION_CHARS)}"
     return (
         f'<text class="step" x="34" y="{baseline}"><title>{escape(full)}</title>'
-        f"{escape(shorten(full, STEP_CHARS))}</text>"
+        f"{escape(shown)}</text>"
     )
 
 
