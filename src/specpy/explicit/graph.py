@@ -11,7 +11,7 @@ and by every fault step of a `faults` block.
 Semantics follow the checker: a state that violates a constraint is a node
 but is not expanded; a state that violates an invariant is marked with the
 invariant's name (the first declared that fails) and is still expanded, so
-the picture shows what lies beyond it. Above `max_states` states the
+the picture shows what lies beyond it. Temporal properties play no part. Above `max_states` states the
 enumeration stops with GraphTooLarge rather than build a graph nobody can
 read.
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.faults import FaultStep
 from specpy.explicit.runtime import AssertFailure, EvalFailure
-from specpy.explicit.search import refuse_unsupported
 from specpy.ir.model import Model
 from specpy.trace.graph import StateGraph
 from specpy.trace.trace import Step
@@ -41,7 +40,6 @@ class GraphEvalError(Exception):
 
 def reachable_graph(model: Model, max_states: int) -> StateGraph:
     """Every reachable state and edge of model; GraphTooLarge above max_states states."""
-    refuse_unsupported(model)
     cm = CompiledModel(model)
     graph = StateGraph(model.var_names)
     index: dict[tuple, int] = {}
