@@ -173,7 +173,7 @@ def _run_validate(
         out.spec_errors([exc.diagnostic], exc.source, kind="log-error")
         return EXIT_BAD_OPTION
     if out.as_json:
-        out.json(result.to_json({v.name: v.type for v in loaded.model.vars}))
+        out.json(result.to_json(loaded.var_types))
     else:
         click.echo(render_validation(result, str(log), max_gap, quiet, full_trace), nl=False)
     return result.exit_code
