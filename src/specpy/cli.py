@@ -646,6 +646,8 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except OSError as exc:
         code = out.fail(EXIT_SYSTEM_ERROR, "system-error", f"cannot write: {exc}", "specpy: ")
+    except Exception as exc:  # the last line of defence: never a traceback by default
+        code = out.internal_error(exc)
     ctx.exit(code)
 
 
@@ -672,6 +674,8 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except KeyboardInterrupt:
         code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
+    except Exception as exc:  # the last line of defence: never a traceback by default
+        code = out.internal_error(exc)
     ctx.exit(code)
 
 
@@ -715,4 +719,6 @@ def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except TlcSetupError as exc:
         code = out.fail(EXIT_SYSTEM_ERROR, "system-error", str(exc), "specpy: ")
+    except Exception as exc:  # the last line of defence: never a traceback by default
+        code = out.internal_error(exc)
     ctx.exit(code)
