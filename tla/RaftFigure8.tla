@@ -27,7 +27,7 @@ VARIABLES currentTerm, votedFor, role, log, commitIndex, committed
 vars == <<currentTerm, votedFor, role, log, commitIndex, committed>>
 
 Init ==
-    /\ Stored([s \in Server |-> <<>>] \in [Server -> SeqOf(Entry, 2)], "specs/raft_figure8.spec:43:1")
+    /\ Stored([s \in Server |-> <<>>] \in [Server -> SeqOf(Entry, 2)], "specs/raft_figure8.spec:45:1")
     /\ currentTerm = [s \in Server |-> Checked(1, Term)]
     /\ votedFor = [s \in Server |-> None]
     /\ role = [s \in Server |-> "Follower"]
@@ -39,14 +39,14 @@ Elect(s, t, q) ==
     /\ ((s \in q) /\ ((2 * Cardinality(q)) > Cardinality(Server))) /\ (t > currentTerm[s])
     /\ \A v \in q : ((currentTerm[v] < t) \/ ((currentTerm[v] = t) /\ ((votedFor[v] = None) \/ (votedFor[v] = s)))) /\ (LET a == log[s] IN LET b == log[v] IN ((IF Len(a) = 0 THEN 0 ELSE a[Len(a)].term) > (IF Len(b) = 0 THEN 0 ELSE b[Len(b)].term)) \/ (((IF Len(a) = 0 THEN 0 ELSE a[Len(a)].term) = (IF Len(b) = 0 THEN 0 ELSE b[Len(b)].term)) /\ (Len(a) >= Len(b))))
     /\ LET domain_1 == q
-       IN  /\ currentTerm' = IF s3 \in domain_1 THEN [IF s2 \in domain_1 THEN [IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm EXCEPT ![s3] = t] ELSE IF s2 \in domain_1 THEN [IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm
-           /\ votedFor' = IF s3 \in domain_1 THEN [IF s2 \in domain_1 THEN [IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor EXCEPT ![s2] = s] ELSE IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor EXCEPT ![s3] = s] ELSE IF s2 \in domain_1 THEN [IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor EXCEPT ![s2] = s] ELSE IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor
-           /\ role' = [IF s3 \in domain_1 THEN [IF s2 \in domain_1 THEN [IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Follower"] ELSE role EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Follower"] ELSE role EXCEPT ![s3] = "Follower"] ELSE IF s2 \in domain_1 THEN [IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Follower"] ELSE role EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Follower"] ELSE role EXCEPT ![s] = "Leader"]
+       IN  /\ currentTerm' = IF s3 \in domain_1 THEN [(IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm) EXCEPT ![s3] = t] ELSE IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm
+           /\ votedFor' = IF s3 \in domain_1 THEN [(IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor) EXCEPT ![s2] = s] ELSE IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor) EXCEPT ![s3] = s] ELSE IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor) EXCEPT ![s2] = s] ELSE IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor
+           /\ role' = [(IF s3 \in domain_1 THEN [(IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Follower"] ELSE role) EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Follower"] ELSE role) EXCEPT ![s3] = "Follower"] ELSE IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Follower"] ELSE role) EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Follower"] ELSE role) EXCEPT ![s] = "Leader"]
            /\ UNCHANGED <<log, commitIndex, committed>>
 
 ClientRequest(s, v) ==
     /\ (role[s] = "Leader") /\ (Len(log[s]) < 2)
-    /\ Stored(Append(log[s], [term |-> currentTerm[s], value |-> v]) \in SeqOf(Entry, 2), "specs/raft_figure8.spec:73:5")
+    /\ Stored(Append(log[s], [term |-> currentTerm[s], value |-> v]) \in SeqOf(Entry, 2), "specs/raft_figure8.spec:75:5")
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, committed>>
 
@@ -54,8 +54,8 @@ Replicate(s, t) ==
     /\ ((role[s] = "Leader") /\ (s # t)) /\ (currentTerm[t] =< currentTerm[s])
     /\ LET n == LET a == log[s] IN LET b == log[t] IN Max({0} \cup (UNION {IF Slice(a, 1, n) = Slice(b, 1, n) THEN {n} ELSE {} : n \in (1..Min({Len(a), Len(b)}))}))
        IN  LET held == Min({n + 1, Len(log[s])})
-           IN  /\ IF n < Len(log[s]) THEN Stored((Slice(log[t], 1, n) \o <<log[s][n + 1]>>) \in SeqOf(Entry, 2), "specs/raft_figure8.spec:89:9") ELSE TRUE
-               /\ IF Min({commitIndex[s], held}) > commitIndex[t] THEN Stored(Min({commitIndex[s], held}) \in (0..2), "specs/raft_figure8.spec:92:9") ELSE TRUE
+           IN  /\ IF n < Len(log[s]) THEN Stored((Slice(log[t], 1, n) \o <<log[s][n + 1]>>) \in SeqOf(Entry, 2), "specs/raft_figure8.spec:91:9") ELSE TRUE
+               /\ IF Min({commitIndex[s], held}) > commitIndex[t] THEN Stored(Min({commitIndex[s], held}) \in (0..2), "specs/raft_figure8.spec:94:9") ELSE TRUE
                /\ currentTerm' = IF currentTerm[t] < currentTerm[s] THEN [currentTerm EXCEPT ![t] = currentTerm[s]] ELSE currentTerm
                /\ votedFor' = IF currentTerm[t] < currentTerm[s] THEN [votedFor EXCEPT ![t] = None] ELSE votedFor
                /\ role' = [role EXCEPT ![t] = "Follower"]

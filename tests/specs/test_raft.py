@@ -1,5 +1,8 @@
-"""The Raft specs, each with its verdict, distinct states and (for a bug) the
-length of its shortest counterexample pinned.
+"""The Raft bug variants show the bug they are about.
+
+Each Raft spec's verdict, distinct states and (for a bug) counterexample
+length are pinned in its `# expect:` header, which the pytest plugin checks
+(src/specpy/pytest_plugin.py). Where those numbers come from:
 
 raft_abstract.spec and raft_figure8.spec have no `faults` block, so they are
 exported to tla/ and TLC's results on them (tla/tlc-results.json: 90,280
@@ -8,8 +11,8 @@ compared with specpy's in tests/tla/test_tlc_results.py. raft.spec and
 raft_bug_double_vote.spec use faults, which the TLA+ export does not write
 yet; their counts are specpy's own (`specpy check SPEC --json`), recorded
 when the specs were written, and a change in them means the model or the
-checker changed and must be explained. Each bug trace is BFS-shortest and is
-checked to show the bug (not just any violation).
+checker changed and must be explained. The tests here check that each bug
+trace (BFS-shortest) shows the bug, not just any violation.
 """
 
 from pathlib import Path
@@ -26,20 +29,11 @@ def run(name: str):
     return check(load(SPECS / name), CheckOptions())
 
 
-def test_raft_holds_all_four_invariants():
-    r = run("raft.spec")
-    assert r.kind is ResultKind.OK and not r.bounded
-    assert (r.stats.distinct_states, r.stats.states_generated, r.stats.depth) == (146_003, 456_519, 39)
-    # Every action and every fault kind fires somewhere in the model.
-    assert all(c.new > 0 for c in r.stats.coverage), [c.name for c in r.stats.coverage if c.new == 0]
-
-
 def test_raft_figure8_commits_an_old_entry_that_a_later_leader_lacks():
     r = run("raft_figure8.spec")
     assert r.kind is ResultKind.INVARIANT and r.violation.name == "LeaderCompleteness"
     trace = r.violation.trace
     assert len(trace) == 9  # TLC's counterexample has 9 states too
-    assert r.stats.distinct_states == 30_064
     # The bug itself: the last step commits an entry of an earlier term than the committing leader's.
     last = trace.steps[-1]
     assert last.action == "Commit"
@@ -52,7 +46,6 @@ def test_raft_double_vote_elects_two_leaders_in_one_term():
     assert r.kind is ResultKind.INVARIANT and r.violation.name == "ElectionSafety"
     trace = r.violation.trace
     assert len(trace) == 11
-    assert r.stats.distinct_states == 3_049
     final = trace.states[-1]
     assert set(final["role"].items) == {("s1", "Leader"), ("s2", "Leader")}
     assert final["currentTerm"].items == (("s1", 2), ("s2", 2))
