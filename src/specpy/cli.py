@@ -631,7 +631,10 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
             if consts or types or no_deadlock or no_symmetry:
                 raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
             target = out_dir or TLA_DIR
-            written = [e.write(target) for _, e in export_corpus(out_dir=target)]
+            refused: list = []
+            written = [e.write(target) for _, e in export_corpus(out_dir=target, refused=refused)]
+            for spec, exc in refused:
+                click.echo(f"skipped {spec}: {exc.diagnostics[0].message}", err=True)
         else:
             target = out_dir or Path(".")
             overrides = parse_overrides(consts, types)
@@ -676,7 +679,7 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
     try:
         if workers < 1 or (timeout is not None and not timeout > 0):
             raise OptionError("--workers must be at least 1 and --timeout positive")
-        _check_trace_out(trace_out)
+        _check_writable("--trace-out", trace_out)
         code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out)
     except OptionError as exc:
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
