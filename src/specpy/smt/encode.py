@@ -30,6 +30,7 @@ import z3
 from specpy.diagnostics import Diagnostic, SpecError, Span
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
+from specpy.ir.values import format_value
 from specpy.ir.types import BagT, BoolT, EmptyCollectionT, IntT, MapT, RangeT, SeqT, SetT, Type, VariantT, type_name, universe
 from specpy.smt.values import (
     FALSE,
@@ -139,10 +140,36 @@ class ExprEncoder:
 
     def fitted(self, e: E.Expr, env: Env, dst: Type, span: Span) -> Sym:
         """e's value as a dst value; leaving dst is an evaluation error at span."""
-        v, ok = fit(self.expr(e, env), e.type, dst)
+        x = self.expr(e, env)
+        env = self.overflow(x, dst, env, span)
+        v, ok = fit(x, e.type, dst)
         if ok is not TRUE:
-            self.fault(env, neg(ok), "value-out-of-type", span, lambda ev, t=dst: f"the value is not a {type_name(t)}")
+            if isinstance(dst, RangeT):
+                describe = lambda ev: f"value {ev(x.term)} is not in {dst.lo}..{dst.hi}"  # noqa: E731
+            else:
+                describe = lambda ev: f"the value is not a {type_name(dst)}"  # noqa: E731
+            self.fault(env, neg(ok), "value-out-of-type", span, describe)
         return v
+
+    def overflow(self, x: Sym, dst: Type, env: Env, span: Span) -> Env:
+        """Record a sequence or bag too big for dst (checked first, as the
+        explicit checker does); returns env for the checks that follow."""
+        if isinstance(dst, SeqT) and isinstance(x, SeqV) and x.length.hi > dst.max_len:
+            over = cmp(">", x.length, dst.max_len)
+            self.fault(env, over, "seq-overflow", span, lambda ev: f"a sequence of length {ev(x.length.term)} does not fit {type_name(dst)}")
+            return env.under(neg(over))
+        if isinstance(dst, BagT) and isinstance(x, BagV):
+            big = [(y, cmp(">", c, dst.max_count), c) for y, c in zip(x.universe, x.counts) if c.hi > dst.max_count]
+            if big:
+                over = disj([b for _, b, _ in big])
+
+                def describe(ev: Evaluate) -> str:
+                    y, _, c = next(item for item in big if ev(item[1]))
+                    return f"{ev(c.term)} copies of {format_value(y)} do not fit {type_name(dst)}"
+
+                self.fault(env, over, "bag-overflow", span, describe)
+                return env.under(neg(over))
+        return env
 
     # ------------------------------------------------------------ leaves and logic
 
@@ -401,7 +428,11 @@ class ExprEncoder:
             conj([neg(cmp("==", x.tag, i)) for i in tags]),
             "wrong-variant",
             e.span,
-            lambda ev: f"the value is a {t.cases[ev(x.tag.term)].name}, which has no field {e.field}",
+            lambda ev: (
+                f"the value is not a {t.cases[tags[0]].name} (no field {e.field})"
+                if len(tags) == 1
+                else "the variant value has no such field (wrong case)"
+            ),
         )
         return pick(x.tag, [(i, x.cases[i][pos]) for i, pos in having])
 

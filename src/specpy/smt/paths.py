@@ -153,7 +153,7 @@ class PathEncoder:
                 conj([neg(cmp("==", cur.tag, i)) for i, _ in having]),
                 "wrong-variant",
                 st.span,
-                lambda ev: f"the value is a {t.cases[ev(cur.tag.term)].name}, which has no field {step.name}",
+                lambda ev: "the variant value has no such field (wrong case)",
             )
             cases = [list(c) for c in cur.cases]
             for i, pos in having:
