@@ -34,10 +34,15 @@ def render_proof(proof: ProofResult, source: SourceFile, transition_names: froze
             f"{head}\n\n"
             f"Counterexample to induction ({n} states; the first need not be reachable):\n"
             + render_trace(proof.cti, full=full_trace).rstrip("\n").replace(INITIAL, ANYWHERE, 1)
-            + "\n\nNo violation was found from the initial states within "
-            f"{proof.k - 1} step{'s' if proof.k != 2 else ''}. If State 1 is unreachable, add an invariant that "
-            "is false there and true in every reachable state (then prove again); "
+            + f"\n\nThe base case holds: {_base(proof.k)}. If State 1 is unreachable, add an "
+            "invariant that is false there and true in every reachable state (then prove again), "
             "or try a larger --k.\n"
             f"\nStatistics:\n  time:  {proof.seconds:.3f} s\n"
         )
     return render_report(proof.check, source, transition_names, full_trace, quiet)
+
+
+def _base(k: int) -> str:
+    if k == 1:
+        return "every initial state satisfies the invariants"
+    return f"no state within {k - 1} step{'s' if k != 2 else ''} of an initial state breaks them"
