@@ -33,8 +33,8 @@ DEPTH_CAP = {
     "twophase.spec": 8,  # diameter 10 steps; depth 8 takes ~3 s
     "lamport_mutex.spec": 4,  # diameter 38 steps; each step ~x5 (depth 6: 25 s)
     "paxos.spec": 5,  # diameter 16 steps
-    "raft_abstract.spec": 2,  # ~600 evaluation-error sites; depth 2: ~10 s, depth 4: ~38 s
-    "raft_figure8.spec": 2,  # as raft_abstract
+    "raft_abstract.spec": 1,  # ~600 evaluation-error sites; depth 2: ~10 s, depth 4: ~38 s
+    "raft_figure8.spec": 1,  # as raft_abstract
 }
 
 
