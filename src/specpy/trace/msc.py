@@ -120,7 +120,7 @@ def addressing_from_model(model: Model) -> Addressing:
     candidates = [
         (v.name, message_fields(v.type.elem)) for v in model.vars if isinstance(v.type, (SetT, BagT))
     ]
-    declared = getattr(model, "processes", None)
+    declared = model.processes
     if declared is not None:
         ptype, source = declared, f"declared: processes {declared.name}"
     else:
