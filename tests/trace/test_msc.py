@@ -242,3 +242,13 @@ def test_declared_processes_win_and_give_lifelines_without_messages(tmp_path: Pa
     chart = build_chart(result.violation.trace, addressing)
     # Start a, Start b: no messages, one mark per acting server.
     assert chart.messages == [] and [(m.step, m.process) for m in chart.marks] == [(1, "a"), (2, "b")]
+
+
+def test_processes_whose_state_a_step_changes_are_marked():
+    # Elect(s=a) makes a leader with b's vote: a acts, b's entries change too.
+    term0 = MapValue((("a", 1), ("b", 1), ("c", 1)))
+    term1 = MapValue((("a", 2), ("b", 2), ("c", 1)))
+    trace = Trace(("term",), ({"term": term0}, {"term": term1}), (Step("Elect", (("s", "a"), ("q", frozenset({"a", "b"})))),))
+    chart = build_chart(trace, Addressing(("a", "b", "c"), ()))
+    assert [(m.process, m.kind) for m in chart.marks] == [("a", "act"), ("b", "state")]
+    assert render_svg(chart).count('<circle class="state"') == 1
