@@ -78,7 +78,7 @@ _LOCATION_NOTE = {
     ResultKind.INVARIANT: "{name} is defined here",
     ResultKind.LIVENESS: "{name} is defined here",
     ResultKind.ASSERT: "the assertion that failed",
-    ResultKind.EVAL_ERROR: "the expression that failed",
+    ResultKind.EVAL_ERROR: "while evaluating this",
     ResultKind.DEADLOCK: "deadlock",
 }
 

@@ -37,8 +37,8 @@ def var(name: str, t: T.Type, primed: bool = False) -> E.VarRef:
     return E.VarRef(t, name, primed)
 
 
-def ref(l: E.Local) -> E.LocalRef:
-    return E.LocalRef(l.type, l)
+def ref(name: E.Local) -> E.LocalRef:
+    return E.LocalRef(name.type, name)
 
 
 def cmp(op: str, a: E.Expr, b: E.Expr) -> E.Compare:
@@ -278,7 +278,10 @@ def tcommit(n: int = 3) -> Model:
                         (
                             require(
                                 and_(
-                                    member(index(rmState, ref(r2)), lit(frozenset({"working", "prepared"}), T.SetT(RMState))),
+                                    member(
+                                        index(rmState, ref(r2)),
+                                        lit(frozenset({"working", "prepared"}), T.SetT(RMState)),
+                                    ),
                                     not_committed,
                                 )
                             ),

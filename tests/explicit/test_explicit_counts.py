@@ -47,7 +47,13 @@ def test_twophase_coverage_adds_up_in_declaration_order():
     r = check(twophase(3), CheckOptions())
     cov = r.stats.coverage
     assert [c.name for c in cov] == [
-        "TMRcvPrepared", "TMCommit", "TMAbort", "RMPrepare", "RMChooseToAbort", "RMRcvCommit", "RMRcvAbort",
+        "TMRcvPrepared",
+        "TMCommit",
+        "TMAbort",
+        "RMPrepare",
+        "RMChooseToAbort",
+        "RMRcvCommit",
+        "RMRcvAbort",
     ]
     assert sum(c.generated for c in cov) == 1146 - 1  # every generated state but the initial one
     assert sum(c.new for c in cov) == 288 - 1

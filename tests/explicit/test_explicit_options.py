@@ -6,7 +6,7 @@ from explicit_ir import INT, action, arith, assign, cmp, counter, lit, model, re
 from specpy.diagnostics import Span, SpecError
 from specpy.explicit import check, search
 from specpy.ir import types as T
-from specpy.ir.model import Faults, TemporalProperty
+from specpy.ir.model import TemporalProperty
 from specpy.options import CheckOptions, OptionError
 from specpy.result import ResultKind
 
@@ -64,14 +64,35 @@ def test_more_workers_are_refused_for_now():
 SPAN = Span("x.spec", 3, 1, 3, 10)
 
 
-def test_faults_and_temporal_properties_are_refused_with_a_location():
+def test_temporal_properties_are_refused_with_a_location():
     m = climb()
-    faulty = type(m)(**{**m.__dict__, "faults": Faults(budget=1, span=SPAN)})
-    with pytest.raises(SpecError) as exc:
-        check(faulty, CheckOptions())
-    assert [(d.code, d.span) for d in exc.value.diagnostics] == [("E-unsupported", SPAN)]
     prop = TemporalProperty("Live", "eventually", cmp("==", var("x", T.RangeT(0, 10)), lit(10, INT)), span=SPAN)
     live = type(m)(**{**m.__dict__, "properties": (prop,)})
     with pytest.raises(SpecError) as exc:
         check(live, CheckOptions())
     assert exc.value.diagnostics[0].code == "E-unsupported" and "Live" in exc.value.diagnostics[0].message
+
+
+def test_require_inside_a_state_dependent_for_is_refused_with_its_location():
+    from specpy.ir import expr as E
+    from specpy.ir import stmt as S
+
+    N = T.RangeT(0, 3)
+    SN = T.SetT(N)
+    i = E.Local("i", 99, N)
+    loop = S.For(i, var("sn", SN), None, (require(cmp(">", E.LocalRef(N, i), lit(0, INT))),), span=SPAN)
+    m = model("Loop", [("sn", SN)], [assign("sn", lit(frozenset(), SN), SN)], [action("A", (), loop)])
+    with pytest.raises(SpecError) as exc:
+        check(m, CheckOptions())
+    assert [(d.code, d.span) for d in exc.value.diagnostics] == [("E-unsupported", SPAN)]
+
+
+def test_a_type_without_an_encoding_is_refused_at_its_variable():
+    from specpy.ir.model import StateVar
+
+    Huge = T.MapT(T.SeqT(T.RangeT(0, 9), 5), T.BoolT())  # keys: 111111 sequences
+    m = climb()
+    bad = type(m)(**{**m.__dict__, "vars": m.vars + (StateVar("h", Huge, 1, span=SPAN),)})
+    with pytest.raises(SpecError) as exc:
+        check(bad, CheckOptions())
+    assert [(d.code, d.span) for d in exc.value.diagnostics] == [("E-unsupported", SPAN)]

@@ -46,10 +46,19 @@ def evil_model():
     return model(
         EVIL[0],
         [(EVIL[4], M), (EVIL[5], T.RangeT(0, 9))],
-        [assign(EVIL[4], E.MapComp(M, key, lit(frozenset(Atom.members), T.SetT(Atom)), start), M),
-         assign(EVIL[5], lit(0, T.RangeT(0, 9)), T.RangeT(0, 9))],
-        [action(EVIL[1], (p,), require(and_(cmp("<", field, lit(2, INT)), cmp("<", count, lit(9, INT)))), bump,
-                assign(EVIL[5], E.Arith(INT, "+", count, lit(1, INT)), T.RangeT(0, 9)))],
+        [
+            assign(EVIL[4], E.MapComp(M, key, lit(frozenset(Atom.members), T.SetT(Atom)), start), M),
+            assign(EVIL[5], lit(0, T.RangeT(0, 9)), T.RangeT(0, 9)),
+        ],
+        [
+            action(
+                EVIL[1],
+                (p,),
+                require(and_(cmp("<", field, lit(2, INT)), cmp("<", count, lit(9, INT)))),
+                bump,
+                assign(EVIL[5], E.Arith(INT, "+", count, lit(1, INT)), T.RangeT(0, 9)),
+            )
+        ],
         invariants=[(EVIL[0], cmp("<", count, lit(5, INT)))],
     )
 

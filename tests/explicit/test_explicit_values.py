@@ -82,7 +82,11 @@ def b(op, left, right):
 a_ = local("a", RM)
 i_ = local("i", N)
 CASES = [
-    ("union bits", lambda x: E.SetOp(SRM, "|", x("xs"), E.SetLit(SRM, (lit("r2", RM),))), frozenset({"r1", "r2", "r3"})),
+    (
+        "union bits",
+        lambda x: E.SetOp(SRM, "|", x("xs"), E.SetLit(SRM, (lit("r2", RM),))),
+        frozenset({"r1", "r2", "r3"}),
+    ),
     ("diff bits", lambda x: E.SetOp(SRM, "-", x("xs"), E.SetLit(SRM, (lit("r1", RM),))), frozenset({"r3"})),
     ("inter fset", lambda x: E.SetOp(BIG, "&", x("big"), lit(frozenset({7, 9}), BIG)), frozenset({7})),
     ("diff fset", lambda x: E.SetOp(BIG, "-", x("big"), lit(frozenset({7}), BIG)), frozenset({5})),
@@ -96,13 +100,39 @@ CASES = [
     ("member seq", lambda x: E.Member(BOOL, num(1), x("q")), True),
     ("member bag", lambda x: E.Member(BOOL, lit("r2", RM), x("bg")), True),
     ("member variant set", lambda x: E.Member(BOOL, E.Construct(MSG, "B", (("f", num(1)),)), x("ms")), True),
-    ("forall over state", lambda x: E.Quant(BOOL, "forall", ((a_, x("xs")),), None, b("!=", ref(a_), lit("r2", RM))), True),
-    ("exists with cond", lambda x: E.Quant(BOOL, "exists", ((i_, lit(frozenset(range(4)), SN)),), b(">", ref(i_), x("n")), b("==", ref(i_), num(3))), True),
-    ("set comprehension to bits", lambda x: E.SetComp(SN, E.Arith(INT, "+", ref(i_), num(1)), ((i_, x("sn")),), None), frozenset({2, 3})),
-    ("set comprehension const", lambda x: E.SetComp(SRM, ref(a_), ((a_, lit(frozenset(RM.members), SRM)),), E.Member(BOOL, ref(a_), x("xs"))), frozenset({"r1", "r3"})),
-    ("set comprehension fset", lambda x: E.SetComp(T.SetT(INT), E.Arith(INT, "*", ref(i_), num(10)), ((i_, x("sn")),), None), frozenset({10, 20})),
+    (
+        "forall over state",
+        lambda x: E.Quant(BOOL, "forall", ((a_, x("xs")),), None, b("!=", ref(a_), lit("r2", RM))),
+        True,
+    ),
+    (
+        "exists with cond",
+        lambda x: E.Quant(
+            BOOL, "exists", ((i_, lit(frozenset(range(4)), SN)),), b(">", ref(i_), x("n")), b("==", ref(i_), num(3))
+        ),
+        True,
+    ),
+    (
+        "set comprehension to bits",
+        lambda x: E.SetComp(SN, E.Arith(INT, "+", ref(i_), num(1)), ((i_, x("sn")),), None),
+        frozenset({2, 3}),
+    ),
+    (
+        "set comprehension const",
+        lambda x: E.SetComp(SRM, ref(a_), ((a_, lit(frozenset(RM.members), SRM)),), E.Member(BOOL, ref(a_), x("xs"))),
+        frozenset({"r1", "r3"}),
+    ),
+    (
+        "set comprehension fset",
+        lambda x: E.SetComp(T.SetT(INT), E.Arith(INT, "*", ref(i_), num(10)), ((i_, x("sn")),), None),
+        frozenset({10, 20}),
+    ),
     ("sum", lambda x: E.Sum(INT, ref(i_), ((i_, x("sn")),), None), 3),
-    ("sum const domain", lambda x: E.Sum(INT, ref(i_), ((i_, lit(frozenset({1, 3}), SN)),), b("<", ref(i_), x("n"))), 1),
+    (
+        "sum const domain",
+        lambda x: E.Sum(INT, ref(i_), ((i_, lit(frozenset({1, 3}), SN)),), b("<", ref(i_), x("n"))),
+        1,
+    ),
     ("len bits", lambda x: E.Len(INT, x("xs")), 2),
     ("len fset", lambda x: E.Len(INT, x("big")), 2),
     ("len bag", lambda x: E.Len(INT, x("bg")), 3),
@@ -123,12 +153,24 @@ CASES = [
     ("unwrap", lambda x: E.Unwrap(N, x("o2")), 2),
     ("option equals value", lambda x: b("==", x("o2"), x("n")), True),
     ("none is not a value", lambda x: b("==", x("o"), x("n")), False),
-    ("let used twice", lambda x: E.LetIn(INT, i_, E.Arith(INT, "+", x("n"), num(1)), E.Arith(INT, "*", ref(i_), ref(i_))), 9),
+    (
+        "let used twice",
+        lambda x: E.LetIn(INT, i_, E.Arith(INT, "+", x("n"), num(1)), E.Arith(INT, "*", ref(i_), ref(i_))),
+        9,
+    ),
     ("cond", lambda x: E.Cond(N, b(">", x("n"), num(1)), x("n"), num(0)), 2),
     ("range set bits", lambda x: E.RangeSet(SN, num(1), x("n")), frozenset({1, 2})),
     ("range set fset", lambda x: E.RangeSet(T.SetT(INT), x("n"), num(4)), frozenset({2, 3, 4})),
-    ("sets of different types compare by content", lambda x: b("==", x("sn"), E.RangeSet(T.SetT(INT), num(1), num(2))), True),
-    ("map comprehension", lambda x: E.MapComp(MAP, local("k", T.RangeT(0, 2)), lit(frozenset(range(3)), T.SetT(T.RangeT(0, 2))), x("n")), MapValue(((0, 2), (1, 2), (2, 2)))),
+    (
+        "sets of different types compare by content",
+        lambda x: b("==", x("sn"), E.RangeSet(T.SetT(INT), num(1), num(2))),
+        True,
+    ),
+    (
+        "map comprehension",
+        lambda x: E.MapComp(MAP, local("k", T.RangeT(0, 2)), lit(frozenset(range(3)), T.SetT(T.RangeT(0, 2))), x("n")),
+        MapValue(((0, 2), (1, 2), (2, 2))),
+    ),
     ("floor division", lambda x: E.Arith(INT, "//", E.Neg(INT, x("n")), num(3)), -1),
     ("modulo", lambda x: E.Arith(INT, "%", E.Neg(INT, x("n")), num(3)), 1),
     ("implies", lambda x: E.BoolOp(BOOL, "implies", b("==", x("n"), num(0)), E.Last(N, E.SeqLit(SEQ, ()))), True),
@@ -156,7 +198,9 @@ X = T.RangeT(0, 9)
 
 def successors(body, vars_, init_values):
     """Every successor of the state `init_values` under one action `body`."""
-    m = model("Stmts", list(vars_), [assign(n, lit(init_values[n], t), t) for n, t in vars_], [action("Act", (), *body)])
+    m = model(
+        "Stmts", list(vars_), [assign(n, lit(init_values[n], t), t) for n, t in vars_], [action("Act", (), *body)]
+    )
     cm = CompiledModel(m)
     out = []
     cm.actions[0].run(cm.states.encode(init_values), out)
@@ -164,13 +208,13 @@ def successors(body, vars_, init_values):
 
 
 def test_sequential_assignments_see_earlier_ones():
-    x, y = var("x", X), var("y", X)
+    x = var("x", X)
     body = [assign("x", E.Arith(INT, "+", x, num(1)), X), assign("y", E.Arith(INT, "*", x, num(2)), X)]
     assert successors(body, [("x", X), ("y", X)], {"x": 1, "y": 0}) == [{"x": 2, "y": 4}]
 
 
 def test_either_and_choose_fork_and_continue_with_the_rest():
-    x, y = var("x", X), var("y", X)
+    x = var("x", X)
     s = local("s", N)
     body = [
         S.Either(((assign("x", num(1), X),), (assign("x", num(2), X),))),
@@ -183,9 +227,10 @@ def test_either_and_choose_fork_and_continue_with_the_rest():
 
 
 def test_choose_over_a_constant_domain_with_a_failing_branch():
-    x = var("x", X)
     s = local("s", N)
-    body = [S.Choose(s, lit(frozenset({0, 1, 2, 3}), SN), None, (S.Require(b(">", ref(s), num(1))), assign("x", ref(s), X)))]
+    body = [
+        S.Choose(s, lit(frozenset({0, 1, 2, 3}), SN), None, (S.Require(b(">", ref(s), num(1))), assign("x", ref(s), X)))
+    ]
     assert [g["x"] for g in successors(body, [("x", X)], {"x": 0})] == [2, 3]
 
 
@@ -193,7 +238,10 @@ def test_if_merges_and_if_with_require_forks():
     x, y = var("x", X), var("y", X)
     merged = [S.If(b(">", x, num(0)), (assign("y", num(1), X),), (assign("y", num(2), X),)), assign("x", y, X)]
     assert successors(merged, [("x", X), ("y", X)], {"x": 0, "y": 0}) == [{"x": 2, "y": 2}]
-    forked = [S.If(b(">", x, num(0)), (S.Require(b(">", x, num(5))),), (assign("y", num(3), X),)), assign("x", num(4), X)]
+    forked = [
+        S.If(b(">", x, num(0)), (S.Require(b(">", x, num(5))),), (assign("y", num(3), X),)),
+        assign("x", num(4), X),
+    ]
     assert successors(forked, [("x", X), ("y", X)], {"x": 1, "y": 0}) == []
     assert successors(forked, [("x", X), ("y", X)], {"x": 0, "y": 0}) == [{"x": 4, "y": 3}]
 
@@ -201,7 +249,11 @@ def test_if_merges_and_if_with_require_forks():
 def test_for_loops_over_constant_and_state_dependent_domains():
     x = var("x", X)
     i = local("i", N)
-    const_loop = [S.For(i, lit(frozenset({1, 2, 3}), SN), b("!=", ref(i), num(2)), (assign("x", E.Arith(INT, "+", x, ref(i)), X),))]
+    const_loop = [
+        S.For(
+            i, lit(frozenset({1, 2, 3}), SN), b("!=", ref(i), num(2)), (assign("x", E.Arith(INT, "+", x, ref(i)), X),)
+        )
+    ]
     assert successors(const_loop, [("x", X)], {"x": 0}) == [{"x": 4}]
     state_loop = [
         S.For(i, v("sn"), None, (S.If(b(">", ref(i), num(1)), (assign("x", E.Arith(INT, "+", x, ref(i)), X),), ()),))
@@ -234,3 +286,23 @@ def test_a_self_loop_reuses_the_state():
     out = []
     cm.actions[0].run(s, out)
     assert out == [s] and out[0] is s
+
+
+def test_generated_names_never_shadow_state_variables():
+    # Twelve variables and branches that allocate fresh names: each variable must keep its own.
+    vars_ = [(f"x{i}", X) for i in range(12)]
+    body = [
+        S.If(b(">", var(f"x{i}", X), num(0)), (assign(f"x{i}", num(i % 10), X),), (assign(f"x{i}", num(9), X),))
+        for i in range(12)
+    ]
+    start = {f"x{i}": 1 if i % 2 else 0 for i in range(12)}
+    (got,) = successors(body, vars_, start)
+    assert got == {f"x{i}": (i % 10) if i % 2 else 9 for i in range(12)}
+
+
+def test_a_model_without_variables():
+    from specpy.explicit import check
+    from specpy.options import CheckOptions
+
+    r = check(model("Empty", [], [], [action("Tick", ())]), CheckOptions())
+    assert (r.stats.distinct_states, r.stats.states_generated, r.stats.depth) == (1, 2, 1)

@@ -11,7 +11,6 @@ from explicit_ir import (
     arith,
     assign,
     cmp,
-    forall,
     index,
     lit,
     local,

@@ -6,7 +6,8 @@ imported on first use so that importing specpy.explicit stays cheap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from specpy.ir.model import Model

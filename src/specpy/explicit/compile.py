@@ -4,7 +4,9 @@
     action k (s, out)    appends every successor of s by action k, all
                          parameter tuples and forks (the search needs no
                          per-tuple bookkeeping: traces recover the arguments
-                         by re-running single tuples, see `replay`)
+                         by re-running single tuples, see `replay`); the
+                         fault steps of a `faults` block follow the actions
+                         (faults.py)
     invariants(s)        index of the first failing invariant, or -1
     constraint(s)        all constraints hold
     terminal(s)          some terminal expression holds
@@ -19,13 +21,17 @@ generated names only (see compile_expr.py) and compiled with compile()/exec.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from specpy.diagnostics import NO_SPAN, Span
 from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites
 from specpy.explicit.compile_stmt import StmtCompiler, unsupported
-from specpy.explicit.state import StateCodec, codec
+from specpy.explicit.faults import FaultStep, fault_steps
+from specpy.explicit.runtime import AssertFailure, EvalFailure
+from specpy.explicit.state import StateCodec, Unrepresentable, codec
 from specpy.ir.expr import Expr, Local
 from specpy.ir.model import Action, Model
 from specpy.ir.types import universe
@@ -45,8 +51,25 @@ class CompiledAction:
     encoded: list[tuple]  # the same, encoded
     run: Callable[[tuple, list], None]
 
+    @property
+    def name(self) -> str:
+        return self.action.name
+
     def label_args(self, p: int) -> tuple[tuple[str, Value], ...]:
         return tuple((local.name, v) for local, v in zip(self.action.params, self.args[p]))
+
+
+@contextmanager
+def located(span: Span) -> Iterator[None]:
+    """Report a type without an encoding as E-unsupported at span."""
+    try:
+        yield
+    except Unrepresentable as exc:
+        raise unsupported(str(exc), span) from None
+
+
+def _first_span(nodes: tuple) -> Span:
+    return getattr(nodes[0], "span", NO_SPAN) if nodes else NO_SPAN
 
 
 class CompiledModel:
@@ -55,19 +78,32 @@ class CompiledModel:
         self.ns = Namespace()
         self.sites = Sites()
         self.ex = ExprCompiler(self.ns, self.sites)
+        for v in model.vars:
+            with located(v.span):
+                codec(v.type)
         self.states = StateCodec(model.var_names, tuple(v.type for v in model.vars))
         self.var_types = {v.name: v.type for v in model.vars}
-        self._unpack_names = [f"v{i}" for i in range(len(model.vars))]
+        # "s<i>"/"n<i>": prefixes that Namespace.fresh never hands out.
+        self._unpack_names = [f"s{i}" for i in range(len(model.vars))]
         self.sources: list[str] = []  # every generated function, for tests and debugging
         self._single: dict[tuple[int, int], Callable] = {}
 
         init_span = getattr(model.init[0], "span", NO_SPAN) if model.init else NO_SPAN
-        self.init = self._function_or_die(self._init_source(), init_span)
-        self.actions = [self._action(a) for a in model.actions]
-        self.invariants = self._checks([i.expr for i in model.invariants], primed=False)
-        self.transitions = self._checks([t.expr for t in model.transitions], primed=True)
-        self.constraint = self._predicate(model.constraints, "and")
-        self.terminal = self._predicate(model.terminals, "or")
+        with located(init_span):
+            self.init = self._function_or_die(self._init_source(), init_span)
+        self.actions: list[CompiledAction | FaultStep] = []
+        for a in model.actions:
+            with located(a.span):
+                self.actions.append(self._action(a))
+        self.actions += fault_steps(model, self._initial_states())
+        with located(_first_span(model.invariants)):
+            self.invariants = self._checks([i.expr for i in model.invariants], primed=False)
+        with located(_first_span(model.transitions)):
+            self.transitions = self._checks([t.expr for t in model.transitions], primed=True)
+        with located(_first_span(model.constraints)):
+            self.constraint = self._predicate(model.constraints, "and")
+        with located(_first_span(model.terminals)):
+            self.terminal = self._predicate(model.terminals, "or")
 
     # ------------------------------------------------------------ plumbing
 
@@ -92,7 +128,7 @@ class CompiledModel:
 
     def _finish(self, sc: Scope) -> str:
         texts = [sc.vars[v.name].text for v in self.model.vars]
-        if texts == self._unpack_names:
+        if texts and texts == self._unpack_names:
             return "out.append(s)"  # a self-loop reuses the state tuple
         return "out.append((" + "".join(t + ", " for t in texts) + "))"
 
@@ -131,6 +167,15 @@ class CompiledModel:
                 st.run(list(action.body), sc, 1, "return" if k == len(tuples) - 1 else None, tail=True)
         return f"def {name}(s, out):\n    {self._unpack()}\n" + "\n".join(st.lines) + "\n"
 
+    def _initial_states(self) -> list[tuple]:
+        """Every initial state; none if init fails (the search reports that before any step)."""
+        out: list[tuple] = []
+        try:
+            self.init(out)
+        except (EvalFailure, AssertFailure):
+            return []
+        return out
+
     def replay(self, k: int, p: int, state: tuple) -> list[tuple]:
         """The successors of `state` by action k with parameter tuple p only."""
         fn = self._single.get((k, p))
@@ -152,7 +197,7 @@ class CompiledModel:
         sc = self._state_scope()
         head = f"def {name}(s):\n    {self._unpack()}\n"
         if primed:
-            nxt = [f"w{i}" for i in range(len(self.model.vars))]
+            nxt = [f"n{i}" for i in range(len(self.model.vars))]
             sc.next_vars = {v.name: Code(n) for v, n in zip(self.model.vars, nxt)}
             head = f"def {name}(s, t):\n    {self._unpack()}\n    {self._unpack('t', nxt)}\n"
         body = "".join(f"    if not {self.ex.expr(e, sc)}: return {i}\n" for i, e in enumerate(exprs))

@@ -14,8 +14,9 @@ small tuple of them) is passed through the namespace under a generated name.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from specpy.diagnostics import Span
 from specpy.explicit.runtime import HELPERS, EvalFailure
@@ -74,6 +75,8 @@ class Namespace:
         self._count = 0
 
     def fresh(self, prefix: str) -> str:
+        """A new identifier: prefix + counter (never "s"/"n", kept for state variables)."""
+        assert prefix not in ("s", "n")
         self._count += 1
         return f"{prefix}{self._count}"
 
@@ -298,7 +301,9 @@ class ExprCompiler:
             scopes = nxt
         return scopes
 
-    def generator(self, bindings: tuple[tuple[E.Local, E.Expr], ...], cond: E.Expr | None, sc: Scope) -> tuple[str, Scope]:
+    def generator(
+        self, bindings: tuple[tuple[E.Local, E.Expr], ...], cond: E.Expr | None, sc: Scope
+    ) -> tuple[str, Scope]:
         """The `for ... in ... if ...` clauses of a comprehension, and the inner scope."""
         inner = sc.copy()
         clauses = []
@@ -373,7 +378,9 @@ class ExprCompiler:
         left, right = self.expr(e.left, sc), self.expr(e.right, sc)
         if e.op in ("//", "%") and not (right.const and right.value != 0):
             helper = "_div" if e.op == "//" else "_mod"
-            return self.node(f"{helper}({left}, {right}, {self.site_args(e.span, 'division-by-zero', sc)})", left, right)
+            return self.node(
+                f"{helper}({left}, {right}, {self.site_args(e.span, 'division-by-zero', sc)})", left, right
+            )
         return self.node(f"({left} {e.op} {right})", left, right)
 
     def _cond(self, e: E.Cond, sc: Scope) -> Code:
@@ -622,7 +629,9 @@ class ExprCompiler:
     def _last(self, e: E.Last, sc: Scope) -> Code:
         s = self.expr(e.seq, sc)
         if s.simple and not s.const:
-            return Code(f"({s}[-1] if {s} else {self.fail_text(e.span, 'empty-last', sc, 'last() of an empty sequence')})")
+            return Code(
+                f"({s}[-1] if {s} else {self.fail_text(e.span, 'empty-last', sc, 'last() of an empty sequence')})"
+            )
         return self.node(f"_last({s}, {self.site_args(e.span, 'empty-last', sc)})", s)
 
     def _seqlit(self, e: E.SeqLit, sc: Scope) -> Code:
@@ -645,7 +654,9 @@ class ExprCompiler:
     def _unwrap(self, e: E.Unwrap, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         if x.simple and not x.const:
-            return Code(f"({x} if {x} is not None else {self.fail_text(e.span, 'unwrap-none', sc, 'the value is none')})")
+            return Code(
+                f"({x} if {x} is not None else {self.fail_text(e.span, 'unwrap-none', sc, 'the value is none')})"
+            )
         return self.node(f"_unwrap({x}, {self.site_args(e.span, 'unwrap-none', sc)})", x)
 
     def _letin(self, e: E.LetIn, sc: Scope) -> Code:

@@ -18,12 +18,13 @@ it becomes a loop whose body may only assign.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from specpy.diagnostics import Diagnostic, SpecError, Span
+from specpy.diagnostics import Diagnostic, Span, SpecError
 from specpy.explicit.compile_expr import UNROLL_MAX, Code, ExprCompiler, Scope, within
 from specpy.explicit.state import MapCodec, RecordCodec, SeqCodec, VariantCodec, codec
+from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.types import IntT, RangeT, Type
 
@@ -71,6 +72,22 @@ def straight(stmts: tuple | list) -> bool:
                 if not straight(b):
                     return False
     return True
+
+
+def stored(e: E.Expr) -> bool:
+    """e is (part of) a value already in the state or a literal, so it lies in
+    its static type and storing it needs no check; only seq and bag
+    operations build values that may not (`append`, `+`, bag additions)."""
+    match e:
+        case E.VarRef() | E.Lit():
+            return True
+        case E.Index(operand=x) | E.GetField(operand=x) | E.Unwrap(operand=x) | E.Last(seq=x):
+            return stored(x)
+        case E.Slice(operand=x) | E.BagRemove(bag=x):
+            return stored(x)  # these only shrink
+        case E.Cond(then=a, other=b):
+            return stored(a) and stored(b)
+    return False
 
 
 def unsupported(message: str, span: Span) -> SpecError:
@@ -202,7 +219,7 @@ class StmtCompiler:
     def merge_if(self, c: Code, then: tuple, orelse: tuple, sc: Scope, ind: int) -> None:
         """An if whose branches only assign: both write the same fresh names."""
         assigned = sorted(assigned_vars(then) | assigned_vars(orelse))
-        names = {v: self.fresh("v") for v in assigned}
+        names = {v: self.fresh("m") for v in assigned}
         for header, branch in ((f"if {c}:", then), ("else:", orelse)):
             self.line(ind, header)
             mark = len(self.lines)
@@ -226,7 +243,7 @@ class StmtCompiler:
         ex = self.ex
         carried = {}
         for v in sorted(assigned_vars(st.body)):
-            carried[v] = self.fresh("v")
+            carried[v] = self.fresh("m")
             self.line(ind, f"{carried[v]} = {sc.vars[v]}")
             sc.vars[v] = Code(carried[v])
         name = self.fresh("f")
@@ -257,10 +274,13 @@ class StmtCompiler:
             if not within(st.value.type, target):
                 value = self.hoist(value, ind)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
-                self.line(ind, f"if not ({target.lo} <= {value} <= {target.hi}): _rng({value}, {target.lo}, {target.hi}, {site})")
+                self.line(
+                    ind,
+                    f"if not ({target.lo} <= {value} <= {target.hi}): _rng({value}, {target.lo}, {target.hi}, {site})",
+                )
         else:
             value = ex.coerce(value, st.value.type, target, sc, st.span)
-            if st.value.type == target and tc.needs_check:
+            if st.value.type == target and tc.needs_check and not stored(st.value):
                 inside, why = ex.ns.bind(tc.inside), ex.ns.bind(tc.why_not)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
                 value = ex.node(f"_checked({inside}, {why}, {value}, {site})", value)

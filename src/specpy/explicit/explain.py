@@ -69,7 +69,9 @@ def _why(cm: CompiledModel, e: E.Expr, state: tuple, bindings: dict[E.Local, Any
     return None
 
 
-def _why_forall(cm: CompiledModel, e: E.Quant, state: tuple, bindings: dict[E.Local, Any], parts: list[str]) -> Span | None:
+def _why_forall(
+    cm: CompiledModel, e: E.Quant, state: tuple, bindings: dict[E.Local, Any], parts: list[str]
+) -> Span | None:
     for combo in _bindings(cm, e.bindings, state, bindings):
         if e.cond is not None and not _value(cm, e.cond, state, combo):
             continue

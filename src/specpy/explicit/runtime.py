@@ -11,7 +11,8 @@ Nothing here knows a spec identifier: helpers work on internal values only.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, NoReturn
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn
 
 
 class EvalFailure(Exception):
@@ -84,22 +85,6 @@ def convert(decode: Callable[[Any], Any], encode: Callable[[Any], Any], v: Any, 
         return encode(decode(v))
     except NotInType as exc:
         raise EvalFailure(site, p, exc.message, exc.kind) from None
-
-
-def ordinal(table: dict, v: Any, site: int, p: int) -> int:
-    """The universe index of v, for values that might lie outside the universe."""
-    i = table.get(v)
-    if i is None:
-        fail(site, p, "value is not in its declared type")
-    return i
-
-
-def map_rindex(m: tuple, k: int, lo: int, site: int, p: int) -> Any:
-    """m[k] for a map keyed by the range lo..lo+len(m)-1."""
-    i = k - lo
-    if 0 <= i < len(m):
-        return m[i]
-    fail(site, p, f"key {k} is not in the map's domain {lo}..{lo + len(m) - 1}")
 
 
 def key_pos(k: int, lo: int, size: int, site: int, p: int) -> int:
@@ -300,8 +285,6 @@ HELPERS: dict[str, Any] = {
     "_rng": rng,
     "_checked": checked,
     "_convert": convert,
-    "_ordinal": ordinal,
-    "_map_rindex": map_rindex,
     "_key_pos": key_pos,
     "_seq_index": seq_index,
     "_seq_set": seq_set,

@@ -19,10 +19,11 @@ the result is OK with `bounded=True`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from specpy.diagnostics import Diagnostic, SpecError, Span
+from specpy.diagnostics import Diagnostic, Span, SpecError
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.runtime import AssertFailure, EvalFailure
@@ -58,10 +59,6 @@ def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None]
 
 def refuse_unsupported(model: Model) -> None:
     diags = []
-    if model.faults is not None:
-        diags.append(
-            Diagnostic("E-unsupported", "the explicit checker does not support the `faults` block yet", model.faults.span)
-        )
     for prop in model.properties:
         diags.append(
             Diagnostic(
@@ -83,7 +80,7 @@ class Search:
         self.generated = 0
         self.depth = 0
         self.expanded = 0
-        self.coverage = [ActionStats(a.action.name) for a in cm.actions]
+        self.coverage = [ActionStats(a.name) for a in cm.actions]
         self.start = time.monotonic()
         self.next_report = self.start + PROGRESS_SECONDS
 
@@ -94,7 +91,7 @@ class Search:
             depth=self.depth,
             seconds=time.monotonic() - self.start,
             queue=len(self.store) - self.expanded,
-            coverage=self.coverage,
+            coverage=[dataclasses.replace(c) for c in self.coverage],
         )
 
     def run(self) -> CheckResult:
@@ -164,27 +161,26 @@ class Search:
                     c.generated += len(out)
                     self.generated += len(out)
                     for t in out:
-                        if t in index:
-                            pass
-                        elif not grow:
-                            if constraint is None or self.evaluate(constraint, t, "a constraint", (i, k, t)):
-                                beyond = True
-                            continue
-                        elif constraint is not None and not self.evaluate(constraint, t, "a constraint", (i, k, t)):
-                            if invariants is not None:
-                                self.check_invariants(t, (i, k, t))
-                        else:
-                            j = len(states)
-                            index[t] = j
-                            states.append(t)
-                            parent.append(i)
-                            via.append(k)
-                            c.new += 1
-                            self.depth = level + 1
-                            if invariants is not None:
-                                self.check_invariants(t, (j, None, None))
-                            if max_states is not None and j + 1 >= max_states:
-                                raise _Stop(ResultKind.LIMIT, limit="max-states")
+                        if t not in index:
+                            in_model = constraint is None or self.evaluate(constraint, t, "a constraint", (i, k, t))
+                            if not grow:  # probing past max_depth: nothing is checked there
+                                beyond = beyond or bool(in_model)
+                                continue
+                            if not in_model:
+                                if invariants is not None:
+                                    self.check_invariants(t, (i, k, t))
+                            else:
+                                j = len(states)
+                                index[t] = j
+                                states.append(t)
+                                parent.append(i)
+                                via.append(k)
+                                c.new += 1
+                                self.depth = level + 1
+                                if invariants is not None:
+                                    self.check_invariants(t, (j, None, None))
+                                if max_states is not None and j + 1 >= max_states:
+                                    raise _Stop(ResultKind.LIMIT, limit="max-states")
                         if transitions is not None and grow:
                             self.check_transitions(s, t, (i, k, t))
                 if not enabled and deadlock:

@@ -24,9 +24,11 @@ Decoding never runs in the search's hot path.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Hashable
+from collections.abc import Hashable
+from functools import cache
+from typing import Any
 
+from specpy.explicit.runtime import BitElems, NotInType
 from specpy.ir.types import (
     AtomT,
     BagT,
@@ -45,14 +47,24 @@ from specpy.ir.types import (
     universe,
     universe_size,
 )
-from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue, format_value
-from specpy.explicit.runtime import BitElems, NotInType
+from specpy.ir.values import (
+    BagValue,
+    MapValue,
+    RecordValue,
+    Value,
+    VariantValue,
+    format_value,
+)
 
 #: Sets whose element type has at most this many values are bitmask ints.
 BITSET_MAX = 1024
 #: Map keys and bitmask elements of composite types are looked up in a table
 #: built from the universe; larger key types are refused.
 TABLE_MAX = 1 << 16
+
+
+class Unrepresentable(Exception):
+    """A type the explicit checker has no encoding for (reported as E-unsupported)."""
 
 
 class Codec:
@@ -254,7 +266,7 @@ class OptionCodec(Codec):
         self.type = t
         self.inner = codec(t.inner)
         if isinstance(t.inner, OptionT):
-            raise ValueError("an option of an option has no unambiguous encoding")
+            raise Unrepresentable(f"{type_name(t)}: an option of an option has no unambiguous encoding")
         self.key = ("opt", self.inner.key)
         self.needs_check = self.inner.needs_check
 
@@ -338,7 +350,7 @@ class MapCodec(Codec):
         self.keyc = codec(t.key)
         self.value = codec(t.value)
         if self.keyc.ordinal_mode is None or universe_size(t.key) > TABLE_MAX:
-            raise ValueError(f"map keys of type {type_name(t.key)} are not supported")
+            raise Unrepresentable(f"maps keyed by {type_name(t.key)} are too large for the explicit checker")
         self.keys = universe(t.key)
         self.key = ("map", t.key, self.value.key)
         self.orderable = self.value.orderable
@@ -445,7 +457,7 @@ def _first_bad(pairs) -> NotInType | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def codec(t: Type) -> Codec:
     """The (shared) codec of a type."""
     match t:
@@ -471,7 +483,7 @@ def codec(t: Type) -> Codec:
             return SeqCodec(t)
         case BagT():
             return BagCodec(t)
-    raise ValueError(f"the explicit checker cannot represent values of type {type_name(t)}")
+    raise Unrepresentable(f"the explicit checker cannot represent values of type {type_name(t)}")
 
 
 def bitset_elem(elem: Type) -> bool:
@@ -484,13 +496,13 @@ def bitset_elem(elem: Type) -> bool:
         return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def _elements(t: Type) -> tuple:
     c = codec(t)
     return tuple(c.encode(v) for v in universe(t))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(t: Type) -> dict:
     return {x: i for i, x in enumerate(_elements(t))}
 

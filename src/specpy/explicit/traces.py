@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from specpy.explicit.compile import CompiledModel
+from specpy.explicit.faults import FaultStep
 from specpy.explicit.store import StateStore
 from specpy.trace.trace import Step, Trace
 
 
 def step_between(cm: CompiledModel, k: int, before: tuple, after: tuple) -> Step:
-    """The step of action k from `before` to `after`, with its arguments."""
+    """The step of action (or fault) k from `before` to `after`, with its arguments."""
     action = cm.actions[k]
+    if isinstance(action, FaultStep):
+        step = action.step_between(before, after)
+        if step is None:
+            raise AssertionError(f"fault {action.name} does not lead to the recorded successor")
+        return step
     for p in range(len(action.args)):
         if after in cm.replay(k, p, before):
             return Step(action.action.name, action.label_args(p))

@@ -8,12 +8,12 @@ empty state; every variable is definitely assigned by it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from specpy.diagnostics import SourceFile, Span, span_field
-from specpy.ir.expr import Expr, Local
-from specpy.ir.stmt import Stmt
-from specpy.ir.types import AtomT, Type
+from specpy.ir.expr import Expr, Lit, Local
+from specpy.ir.stmt import Assign, Stmt
+from specpy.ir.types import AtomT, RangeT, Type
 from specpy.ir.values import Value
 
 
@@ -73,9 +73,20 @@ class CrashFault:
     span: Span = span_field()
 
 
+#: The state variable that counts the fault steps taken when the `faults`
+#: block has a budget. `faults` is a reserved word, so no spec can declare it.
+BUDGET_VAR = "faults"
+
+
 @dataclass(frozen=True)
 class Faults:
-    """The `faults` block: environment steps bounded by `budget` in total."""
+    """The `faults` block: environment steps bounded by `budget` in total.
+
+    With a budget, the model's last variable is BUDGET_VAR, of type
+    0..budget, set to 0 by the end of `init` (see `with_fault_counter`);
+    every fault step needs it below the budget and adds 1. Without one,
+    faults are unbounded and there is no counter.
+    """
 
     lose: tuple[str, ...] = ()
     duplicate: tuple[str, ...] = ()
@@ -112,3 +123,14 @@ class Model:
 
     def symmetric_types(self) -> tuple[AtomT, ...]:
         return tuple(t for t in self.types.values() if isinstance(t, AtomT) and t.symmetric)
+
+
+def with_fault_counter(model: Model) -> Model:
+    """model plus the budget counter (the last variable, 0 initially), if its faults have a budget."""
+    faults = model.faults
+    if faults is None or faults.budget is None:
+        return model
+    t = RangeT(0, faults.budget)
+    counter = StateVar(BUDGET_VAR, t, len(model.vars), span=faults.span)
+    start = Assign(BUDGET_VAR, (), Lit(t, 0, span=faults.span), t, span=faults.span)
+    return replace(model, vars=model.vars + (counter,), init=model.init + (start,))

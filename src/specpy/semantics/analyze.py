@@ -14,7 +14,7 @@ import re
 from specpy.diagnostics import Note, SourceFile
 from specpy.ir import expr as ir
 from specpy.ir import stmt as irs
-from specpy.ir.model import Action, CrashFault, Faults, Model, NamedExpr, StateVar, TemporalProperty
+from specpy.ir.model import Action, CrashFault, Faults, Model, NamedExpr, StateVar, TemporalProperty, with_fault_counter
 from specpy.ir.types import AtomT, BagT, EnumT, SetT, VariantT, is_finite, type_name, universe_size
 from specpy.options import OptionError, Overrides
 from specpy.semantics.consts import ConstEvaluator, ConstValue, parse_const_override
@@ -84,7 +84,7 @@ class _Analyzer:
         self.errors.raise_if_any()
         header = self.of(ast.SpecHeader)
         name = header[0].name.name if header else _module_name(self.source.path)
-        return Model(
+        model = Model(
             name=name,
             source=self.source,
             constants=dict(self.symbols.consts),
@@ -99,6 +99,7 @@ class _Analyzer:
             terminals=tuple(terminals),
             faults=faults,
         )
+        return with_fault_counter(model)
 
     # ------------------------------------------------------------ names
 
