@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,27 @@ def test_lsm_bug_traces():
     assert tomb.violation.trace.states[-2]["level1"].get("k1") is not None  # the value the tombstone hid
     older = run("lsm_bug_older_wins")
     assert labels(older) == ["Write(k=k1, v=v1)", "Flush", "Write(k=k1, v=v2)", "Flush", "CompactLevel0"]
+
+
+GUIDE = ROOT / "docs" / "guide.md"
+BUGS = [row[0] for row in LIBRARY if row[1] is not OK]
+
+
+@pytest.mark.parametrize("name", BUGS)
+def test_guide_shows_the_trace_specpy_prints(name):
+    # docs/guide.md quotes each bug's trace verbatim (after a `...` for the
+    # invariant's source note); a change in the spec or the trace renderer
+    # must show up there too.
+    command = f"$ specpy check specs/{name}.spec\n"
+    guide = GUIDE.read_text()
+    assert command in guide, f"docs/guide.md has no section running {name}.spec"
+    block = guide[guide.index(command) + len(command):]
+    block = block[: block.index("```")]
+    out = subprocess.run(
+        [sys.executable, "-m", "specpy", "check", f"specs/{name}.spec"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    ).stdout
+    first_line, quoted_trace = block.split("\n...\n")
+    assert out.splitlines()[0] == first_line
+    printed_trace = out[out.index("Trace (") : out.index("\nStatistics")].rstrip()
+    assert quoted_trace.rstrip() == printed_trace
