@@ -27,7 +27,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
@@ -36,6 +36,7 @@ from specpy.options import CheckOptions, OptionError, Overrides
 from specpy.result import EXIT_BAD_OPTION, EXIT_SPEC_ERROR, EXIT_SYSTEM_ERROR
 
 if TYPE_CHECKING:
+    from specpy.api import Spec
     from specpy.diagnostics import Diagnostic, SourceFile
     from specpy.ir.model import Model
     from specpy.result import CheckResult, Stats, Violation
@@ -86,21 +87,91 @@ def check(
 ) -> None:
     """Check every invariant, assert and (unless --no-deadlock) deadlock of SPEC."""
     out = _Output(as_json)
-    try:
+
+    def run() -> int:
         overrides = parse_overrides(consts, types)
         options = make_options(depth, no_deadlock, no_symmetry, max_states, timeout, workers)
         _check_trace_out(trace_out)
-        code = _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace)
+        return _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace)
+
+    ctx.exit(_guarded(out, run))
+
+
+def _guarded(out: _Output, run: Callable[[], int]) -> int:
+    """Run a command body; every failure becomes its message and exit code, never a traceback."""
+    try:
+        return run()
     except OptionError as exc:
-        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
+        return out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except KeyboardInterrupt:
-        code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
+        return out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
     except MemoryError:
         message = "out of memory (bound the search with --max-states or smaller constants)"
-        code = out.fail(EXIT_SYSTEM_ERROR, "system-error", message, "specpy: ")
+        return out.fail(EXIT_SYSTEM_ERROR, "system-error", message, "specpy: ")
     except Exception as exc:  # the last line of defence: never a traceback by default
-        code = out.internal_error(exc)
-    ctx.exit(code)
+        return out.internal_error(exc)
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.option("--max-gap", type=int, default=0, show_default=True, metavar="K",
+              help="Allow up to K unlogged steps between two log lines.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
+@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    spec: Path,
+    log: Path,
+    consts: tuple[str, ...],
+    types: tuple[str, ...],
+    max_gap: int,
+    as_json: bool,
+    quiet: bool,
+    full_trace: bool,
+) -> None:
+    """Decide whether the NDJSON log LOG (an implementation's steps) is a behaviour of SPEC.
+
+    Exit 0 if it is, 12 with the first unexplained line if not, 151 for a bad log line.
+    """
+    out = _Output(as_json)
+
+    def run() -> int:
+        if max_gap < 0:
+            raise OptionError(f"--max-gap {max_gap}: must be at least 0")
+        return _run_validate(spec, log, parse_overrides(consts, types), max_gap, out, quiet, full_trace)
+
+    ctx.exit(_guarded(out, run))
+
+
+def _run_validate(
+    spec: Path, log: Path, overrides: Overrides, max_gap: int, out: _Output, quiet: bool, full_trace: bool
+) -> int:
+    from specpy.api import Spec
+    from specpy.diagnostics import SpecError
+    from specpy.pipeline import load_text, read_source
+    from specpy.trace.ndjson import LogError
+    from specpy.validation import render_validation
+
+    source = None
+    try:
+        source = read_source(spec)
+        loaded = Spec(load_text(source, overrides))
+        result = loaded.validate(log, max_gap)
+    except SpecError as exc:
+        return out.spec_errors(exc.diagnostics, source)
+    except LogError as exc:
+        out.spec_errors([exc.diagnostic], exc.source, kind="log-error")
+        return EXIT_BAD_OPTION
+    if out.as_json:
+        out.json(result.to_json({v.name: v.type for v in loaded.model.vars}))
+    else:
+        click.echo(render_validation(result, str(log), max_gap, quiet, full_trace), nl=False)
+    return result.exit_code
 
 
 def parse_overrides(consts: tuple[str, ...], types: tuple[str, ...]) -> Overrides:
@@ -188,6 +259,7 @@ def _run_check(
     quiet: bool,
     full_trace: bool,
 ) -> int:
+    from specpy.api import Spec
     from specpy.diagnostics import SpecError
     from specpy.pipeline import load_text, read_source
 
@@ -195,7 +267,7 @@ def _run_check(
     try:
         source = read_source(spec)
         model = load_text(source, overrides)
-        result = _run_backend(backend, model, options, quiet)
+        result = _run_backend(backend, Spec(model), options, quiet)
     except SpecError as exc:
         return out.spec_errors(exc.diagnostics, source)
     # Write the trace before printing, so that a failed write cannot leave
@@ -216,14 +288,12 @@ def _run_check(
     return result.exit_code
 
 
-def _run_backend(backend: str, model: Model, options: CheckOptions, quiet: bool) -> CheckResult:
+def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -> CheckResult:
     if backend != "explicit":  # click's Choice admits nothing else yet
         raise OptionError(f"--backend {backend}: unknown backend")
-    from specpy.explicit import check as explicit_check
-
     progress = _Progress() if (sys.stderr.isatty() and not quiet) else None
     try:
-        return explicit_check(model, options, progress=progress)
+        return spec.check(options, progress=progress)
     finally:
         if progress is not None:
             progress.clear()
@@ -290,14 +360,14 @@ class _Output:
             self.json({"result": kind, "errors": [{"message": message}]})
         return code
 
-    def spec_errors(self, diagnostics: list[Diagnostic], source: SourceFile | None) -> int:
+    def spec_errors(self, diagnostics: list[Diagnostic], source: SourceFile | None, kind: str = "spec-error") -> int:
         from specpy.diagnostics import render
 
         sources = {source.path: source} if source is not None else {}
         for diag in diagnostics:
             click.echo(render(diag, sources), err=True)
         if self.as_json:
-            self.json({"result": "spec-error", "errors": [_diagnostic_json(d) for d in diagnostics]})
+            self.json({"result": kind, "errors": [_diagnostic_json(d) for d in diagnostics]})
         return EXIT_SPEC_ERROR
 
     def internal_error(self, exc: Exception) -> int:
@@ -321,3 +391,80 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
         "notes": [{"message": n.message, "location": str(n.span) if n.span else None} for n in d.notes],
     }
 
+
+
+# ------------------------------------------------------------ TLA+ and TLC (src/specpy/tla/)
+
+
+@main.command("tla")
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for <Module>.tla and <Module>.cfg (default: tla/ with --all, else .).")
+@click.option("--all", "all_specs", is_flag=True, help="Export every spec under specs/ (the committed tla/ folder).")
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.option("--no-deadlock", is_flag=True, help="Write CHECK_DEADLOCK FALSE.")
+@click.option("--no-symmetry", is_flag=True, help="Write no SYMMETRY.")
+@click.pass_context
+def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_specs: bool, consts: tuple[str, ...],
+        types: tuple[str, ...], no_deadlock: bool, no_symmetry: bool) -> None:
+    """Export SPEC as a TLA+ module and TLC configuration (exit 150 if it cannot be written)."""
+    from specpy.diagnostics import SpecError
+    from specpy.tla_corpus import TLA_DIR, export_corpus, export_spec
+
+    out = _Output(False)
+    source = None
+    try:
+        if all_specs == bool(specs):
+            raise OptionError("give SPEC files or --all (not both)")
+        if all_specs:
+            if consts or types or no_deadlock or no_symmetry:
+                raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
+            target = out_dir or TLA_DIR
+            written = [e.write(target) for _, e in export_corpus(out_dir=target)]
+        else:
+            target = out_dir or Path(".")
+            overrides = parse_overrides(consts, types)
+            options = make_options(None, no_deadlock, no_symmetry, None, None, 1)
+            written = []
+            for spec in specs:
+                from specpy.pipeline import read_source
+
+                source = read_source(spec)
+                written.append(export_spec(spec, target, options, overrides).write(target))
+        for tla_path, cfg_path in written:
+            click.echo(f"wrote {tla_path} and {cfg_path}")
+        code = 0
+    except SpecError as exc:
+        code = out.spec_errors(exc.diagnostics, source)
+    except (OptionError, ValueError) as exc:
+        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
+    except OSError as exc:
+        code = out.fail(EXIT_SYSTEM_ERROR, "system-error", f"cannot write: {exc}", "specpy: ")
+    ctx.exit(code)
+
+
+@main.command("tlc")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--jar", metavar="PATH", help="tla2tools.jar (default: $SPECPY_TLC_JAR).")
+@click.option("--workers", type=int, default=1, show_default=True, help="TLC worker threads (1 for reproducible counts).")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop TLC after this much wall time (exit 152).")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Record each model's result in FILE (JSON; tla/tlc-results.json for the corpus).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the verdict lines only (no progress, no trace).")
+@click.pass_context
+def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: int, timeout: float | None,
+        record: Path | None, quiet: bool) -> None:
+    """Run TLC on each .tla (with its .cfg) in PATHS (default: tla/); exit with TLC's code."""
+    from specpy.tla_corpus import TLA_DIR, run_and_report
+
+    out = _Output(False)
+    try:
+        if workers < 1 or (timeout is not None and not timeout > 0):
+            raise OptionError("--workers must be at least 1 and --timeout positive")
+        code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet)
+    except OptionError as exc:
+        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
+    except KeyboardInterrupt:
+        code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
+    ctx.exit(code)

@@ -33,7 +33,7 @@ from specpy.explicit.state import (
     codec,
 )
 from specpy.ir import expr as E
-from specpy.ir.types import BagT, IntT, MapT, OptionT, RangeT, SeqT, SetT, Type
+from specpy.ir.types import BagT, IntT, MapT, OptionT, RangeT, SeqT, SetT, Type, within
 
 #: Quantifiers, comprehensions and sums over constant domains with at most
 #: this many bindings are unrolled into straight-line code.
@@ -138,26 +138,6 @@ class Scope:
 def compatible(a: Codec, b: Codec) -> bool:
     """Values of the two types can be compared as they are."""
     return a.key == b.key or a.key == ("opt", b.key) or b.key == ("opt", a.key)
-
-
-def within(src: Type, dst: Type) -> bool:
-    """Every value of src is a value of dst (conservative)."""
-    if src == dst or isinstance(dst, IntT) and isinstance(src, (IntT, RangeT)):
-        return True
-    match src, dst:
-        case RangeT(a, b), RangeT(c, d):
-            return c <= a and b <= d
-        case _, OptionT(inner):
-            return within(src.inner if isinstance(src, OptionT) else src, inner)
-        case SetT(x), SetT(y):
-            return within(x, y)
-        case SeqT(x, n), SeqT(y, m):
-            return n <= m and within(x, y)
-        case BagT(x, n), BagT(y, m):
-            return n <= m and within(x, y)
-        case MapT(k1, v1), MapT(k2, v2):
-            return k1 == k2 and within(v1, v2)
-    return False
 
 
 def count_refs(node: Any, uid: int) -> int:

@@ -163,6 +163,26 @@ def is_finite(t: Type) -> bool:
     return True
 
 
+def within(src: Type, dst: Type) -> bool:
+    """Every value of src is a value of dst (conservative)."""
+    if src == dst or isinstance(dst, IntT) and isinstance(src, (IntT, RangeT)):
+        return True
+    match src, dst:
+        case RangeT(a, b), RangeT(c, d):
+            return c <= a and b <= d
+        case _, OptionT(inner):
+            return within(src.inner if isinstance(src, OptionT) else src, inner)
+        case SetT(x), SetT(y):
+            return within(x, y)
+        case SeqT(x, n), SeqT(y, m):
+            return n <= m and within(x, y)
+        case BagT(x, n), BagT(y, m):
+            return n <= m and within(x, y)
+        case MapT(k1, v1), MapT(k2, v2):
+            return k1 == k2 and within(v1, v2)
+    return False
+
+
 def universe_size(t: Type) -> int:
     """The number of values of a finite type, without enumerating them."""
     match t:
@@ -297,7 +317,10 @@ def contains(t: Type, v: Value) -> bool:
 
 
 def order_key(t: Type, v: Value):
-    """A sort key giving the canonical order of values of type t."""
+    """A sort key giving the canonical order of values of type t.
+
+    `universe(t)` is sorted by this key (tests/ir/test_types.py checks it).
+    """
     match t:
         case BoolT() | IntT() | RangeT():
             return int(v)
@@ -317,7 +340,10 @@ def order_key(t: Type, v: Value):
         case SeqT(e, _):
             return (len(v), [order_key(e, x) for x in v])
         case BagT(e, _):
-            return sorted((order_key(e, x), c) for x, c in v.items)
+            # The count of each element, in the element type's canonical order:
+            # the same order in which `universe` enumerates bags.
+            counts = dict(v.items)
+            return tuple(counts.get(x, 0) for x in universe(e))
         case OptionT(inner):
             return (0,) if v is None else (1, order_key(inner, v))
     raise ValueError(f"no order for type {type_name(t)}")

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -225,23 +226,34 @@ def _version() -> str:
 # ---------------------------------------------------------------- reading
 
 
-def decode_value(t: Type | None, j: Any, where: str = "value") -> Value:
+def decode_value(t: Type | None, j: Any, where: str = "value", plain: bool = False) -> Value:
     """An ITF JSON value as a generic value of type t (untyped if t is None).
 
     Raises ItfError naming `where` and what was expected; a typed result is
     also checked against t (ranges, map domains, sequence bounds).
+
+    With `plain` (typed only), the plain-JSON forms an implementation writes
+    naturally are accepted too, at any depth, beside the ITF ones: a JSON
+    array for a set (no repeated element) or a bag (an element once per
+    copy), a JSON object for a map whose keys are atoms, enum members, ints
+    or bools, a string for a variant case without fields, and `null` or the
+    bare value for an option. NDJSON implementation logs use these (see
+    trace/ndjson.py).
     """
     if t is None:
         return _decode_untyped(j, where)
-    v = _decode_typed(t, j, where)
+    v = _decode_typed(t, j, where, plain)
     if not contains(t, v):
         raise ItfError(f"{where}: {format_value(v)} is not a value of type {type_name(t)}")
     return canonical(t, v)
 
 
-def _decode_typed(t: Type, j: Any, where: str) -> Value:
+def _decode_typed(t: Type, j: Any, where: str, plain: bool = False) -> Value:
     def fail(expected: str) -> ItfError:
         return ItfError(f"{where}: expected {expected} for type {type_name(t)}, found {_show(j)}")
+
+    def sub(st: Type, x: Any, at: str) -> Value:
+        return _decode_typed(st, x, at, plain)
 
     match t:
         case BoolT():
@@ -249,7 +261,10 @@ def _decode_typed(t: Type, j: Any, where: str) -> Value:
                 raise fail("true or false")
             return j
         case IntT() | RangeT():
-            return _decode_int(j, where, fail)
+            n = _decode_int(j, where, fail)
+            if isinstance(t, RangeT) and not t.lo <= n <= t.hi:
+                raise ItfError(f"{where}: {n} is not a value of type {type_name(t)}")
+            return n
         case AtomT(members=ms) | EnumT(members=ms):
             if not isinstance(j, str):
                 raise fail("a string")
@@ -257,13 +272,18 @@ def _decode_typed(t: Type, j: Any, where: str) -> Value:
                 raise ItfError(f"{where}: {j!r} is not a member of {type_name(t)} ({', '.join(ms)})")
             return j
         case SetT(elem):
+            if plain and isinstance(j, list):
+                return _plain_set([sub(elem, x, f"{where} element") for x in j], where)
             items = _tagged_list(j, "#set", fail)
-            return frozenset(_decode_typed(elem, x, f"{where} element") for x in items)
+            return frozenset(sub(elem, x, f"{where} element") for x in items)
         case MapT(key, val):
+            if plain and _is_plain_object(j):
+                pairs = [(_plain_key(key, k, where), x) for k, x in j.items()]
+                return MapValue(tuple((k, sub(val, x, f"{where}[{format_value(k)}]")) for k, x in pairs))
             pairs = _pairs(j, fail)
             return MapValue(
                 tuple(
-                    (_decode_typed(key, k, f"{where} key"), _decode_typed(val, x, f"{where}[{_show(k)}]"))
+                    (sub(key, k, f"{where} key"), sub(val, x, f"{where}[{_show(k)}]"))
                     for k, x in pairs
                 )
             )
@@ -271,8 +291,10 @@ def _decode_typed(t: Type, j: Any, where: str) -> Value:
             if not _is_plain_object(j):
                 raise fail("a record object")
             _same_fields(j, [n for n, _ in fields], where)
-            return RecordValue(tuple((n, _decode_typed(ft, j[n], f"{where}.{n}")) for n, ft in fields))
+            return RecordValue(tuple((n, sub(ft, j[n], f"{where}.{n}")) for n, ft in fields))
         case VariantT(cases=cases):
+            if plain and isinstance(j, str):
+                j = {"tag": j, "value": {}}
             tag, payload = _variant(j, fail)
             case = t.case(tag)
             if case is None:
@@ -286,29 +308,68 @@ def _decode_typed(t: Type, j: Any, where: str) -> Value:
                 raise ItfError(f"{where}: case {tag} needs a record value, found {_show(payload)}")
             _same_fields(payload, [n for n, _ in case.fields], f"{where} ({tag})")
             return VariantValue(
-                tag, tuple((n, _decode_typed(ft, payload[n], f"{where}.{n}")) for n, ft in case.fields)
+                tag, tuple((n, sub(ft, payload[n], f"{where}.{n}")) for n, ft in case.fields)
             )
         case SeqT(elem, _):
             if not isinstance(j, list):
                 raise fail("a JSON array")
-            return tuple(_decode_typed(elem, x, f"{where}[{i}]") for i, x in enumerate(j, start=1))
+            return tuple(sub(elem, x, f"{where}[{i}]") for i, x in enumerate(j, start=1))
         case BagT(elem, _):
+            if plain and isinstance(j, list):
+                copies: dict[Value, int] = {}
+                for x in j:
+                    e = sub(elem, x, f"{where} element")
+                    copies[e] = copies.get(e, 0) + 1
+                return BagValue(tuple(copies.items()))
             pairs = _pairs(j, fail)
             counts: list[tuple[Value, int]] = []
             for x, c in pairs:
                 n = _decode_int(c, f"{where} count", fail)
                 if n < 1:
                     raise ItfError(f"{where}: a bag count must be at least 1, found {n}")
-                counts.append((_decode_typed(elem, x, f"{where} element"), n))
+                counts.append((sub(elem, x, f"{where} element"), n))
             return BagValue(tuple(counts))
         case OptionT(inner):
+            if plain and j is None:
+                return None
+            if plain and not _is_option(j):
+                return sub(inner, j, where)
             tag, payload = _variant(j, fail)
             if tag == "None" and _is_unit(payload):
                 return None
             if tag == "Some":
-                return _decode_typed(inner, payload, where)
+                return sub(inner, payload, where)
             raise fail('{"tag": "Some", "value": v} or {"tag": "None", "value": {}}')
     raise ItfError(f"{where}: type {type_name(t)} has no ITF encoding")
+
+
+def _plain_set(elems: list[Value], where: str) -> frozenset:
+    seen: set[Value] = set()
+    for e in elems:
+        if e in seen:
+            raise ItfError(f"{where}: {format_value(e)} appears twice in a set")
+        seen.add(e)
+    return frozenset(seen)
+
+
+def _plain_key(t: Type, text: str, where: str) -> Value:
+    """A JSON object key (always a string) as a map key of type t."""
+    match t:
+        case AtomT() | EnumT():
+            return _decode_typed(t, text, f"{where} key")
+        case IntT() | RangeT() if re.fullmatch(r"-?[0-9]+", text):
+            return int(text)
+        case BoolT() if text in ("true", "false"):
+            return text == "true"
+    raise ItfError(
+        f"{where}: key {text!r} does not name a value of type {type_name(t)}"
+        + ("" if isinstance(t, (AtomT, EnumT, IntT, RangeT, BoolT)) else ' (write {"#map": [[k, v], ...]})')
+    )
+
+
+def _is_option(j: Any) -> bool:
+    """The ITF spelling of an option value (Quint's Option variant)."""
+    return isinstance(j, dict) and set(j) == {"tag", "value"} and j["tag"] in ("Some", "None")
 
 
 def _decode_untyped(j: Any, where: str) -> Value:

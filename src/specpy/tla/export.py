@@ -1,0 +1,318 @@
+"""The Model as a TLA+ module and a TLC configuration (`specpy tla`).
+
+The module mirrors specpy's semantics so that TLC explores the identical
+state space (docs/tla.md has the full mapping and why):
+- each action is one operator, parameters become `\\E` in Next;
+- terminal states get the stuttering disjunct `Terminated` in Next, which
+  keeps TLC from reporting them as deadlocks (TLC has no notion of a
+  legitimate end state; its only per-state exemption is having a
+  successor). Distinct states and depth are unchanged; TLC's count of
+  states generated is higher by one per reachable terminal state;
+- invariants are INVARIANTs in declaration order, transition invariants
+  PROPERTYs `[][T]_vars`, `constraint` the CONSTRAINT, deadlock checking
+  CHECK_DEADLOCK, symmetric atom types a SYMMETRY set (when symmetry is on);
+- fairness becomes WF/SF conjuncts of Spec, temporal properties PROPERTYs;
+- a value leaving its type is an evaluation error in TLC too (`Stored`,
+  `Checked`: a CHOOSE from the empty set, TLC exit 75), an `assert` a
+  TLC Assert (exit 14).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from specpy.diagnostics import Diagnostic, SpecError
+from specpy.ir.model import Action, Model
+from specpy.ir.types import AtomT, BagT, EnumT, MapT, OptionT, RangeT, RecordT, SeqT, SetT, Type, VariantT
+from specpy.options import CheckOptions, Overrides
+from specpy.tla.action import PathWriter
+from specpy.tla.expr import ExprWriter, Tx
+from specpy.tla.formula import Atom, Exists, disj, render
+from specpy.tla.names import GlobalNames, LocalScope
+
+#: Helper definitions, written only when the module uses them (in this order).
+HELPER_DEFS: tuple[tuple[str, str], ...] = (
+    ("EvalError", 'EvalError(what) == CHOOSE err \\in {} : err = what'),
+    ("Stored", "Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)"),
+    ("Checked", 'Checked(v, S) == IF v \\in S THEN v ELSE EvalError("a value outside its type")'),
+    ("Unwrap", 'Unwrap(v) == IF v = None THEN EvalError("none used as a value") ELSE v'),
+    ("Min", "Min(S) == CHOOSE m \\in S : \\A x \\in S : m =< x"),
+    ("Max", "Max(S) == CHOOSE m \\in S : \\A x \\in S : m >= x"),
+    ("Slice", "Slice(s, i, j) == IF j < i THEN <<>> ELSE SubSeq(s, IF i < 1 THEN 1 ELSE i, IF j > Len(s) THEN Len(s) ELSE j)"),
+    ("Range", "Range(s) == {s[i] : i \\in DOMAIN s}"),
+    ("SumOver", "RECURSIVE SumOver(_, _)\nSumOver(S, F(_)) == IF S = {} THEN 0 ELSE LET x == CHOOSE x \\in S : TRUE IN F(x) + SumOver(S \\ {x}, F)"),
+    ("SeqOf", "SeqOf(S, n) == UNION {[1..k -> S] : k \\in 0..n}"),
+    ("BagOf", "BagOf(S, n) == UNION {[D -> 1..n] : D \\in SUBSET S}"),
+    ("IsBagOf", "IsBagOf(b, S, n) == DOMAIN b \\subseteq S /\\ \\A e \\in DOMAIN b : b[e] =< n"),
+)
+HELPER_COMMENT = (
+    "\\* specpy checks a value where it is stored: one outside its declared type is an\n"
+    "\\* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75)."
+)
+TEMPORAL = {
+    "always": "[]({p})",
+    "eventually": "<>({p})",
+    "always eventually": "[]<>({p})",
+    "eventually always": "<>[]({p})",
+    "leadsto": "({p}) ~> ({q})",
+}
+
+
+@dataclass(frozen=True)
+class Exported:
+    module: str  # the TLA+ module name (file stem)
+    tla: str
+    cfg: str
+
+    def write(self, directory: Path) -> tuple[Path, Path]:
+        directory.mkdir(parents=True, exist_ok=True)
+        tla, cfg = directory / f"{self.module}.tla", directory / f"{self.module}.cfg"
+        tla.write_text(self.tla, encoding="utf-8")
+        cfg.write_text(self.cfg, encoding="utf-8")
+        return tla, cfg
+
+
+def export(model: Model, options: CheckOptions, overrides: Overrides | None = None, source_ref: str | None = None) -> Exported:
+    """The TLA+ module and .cfg of `model`; `source_ref` names the spec in the header."""
+    return Exporter(model, options, overrides or Overrides(), source_ref or model.source.path).run()
+
+
+def source_reference(spec: Path, out_dir: Path) -> str:
+    """The spec's path as the exported header records it: relative to the output directory."""
+    return Path(os.path.relpath(spec.resolve(), out_dir.resolve())).as_posix()
+
+
+class Exporter:
+    """Writes one model; `names` maps the spec's names to TLA+ identifiers."""
+
+    def __init__(self, model: Model, options: CheckOptions, overrides: Overrides, source_ref: str):
+        self.model = model
+        self.options = options
+        self.overrides = overrides
+        self.source_ref = source_ref
+        self.names = GlobalNames()
+        self._register_names()
+        self.type_names = self._type_names()
+        tag = "tag"
+        while any(f == tag for t in model.types.values() if isinstance(t, VariantT) for c in t.cases for f, _ in c.fields):
+            tag += "_"
+        self.ex = ExprWriter(self._type_name, lambda a: self.names[a], tag)
+        self.env = {v.name: Tx(self.names[v.name]) for v in model.vars}
+
+    def _register_names(self) -> None:
+        m = self.model
+        for v in m.vars:
+            self.names.add(v.name)
+        for name, t in m.types.items():
+            self.names.add(name)
+            if isinstance(t, AtomT):
+                for a in t.members:
+                    self.names.add(a)
+        for group in (m.actions, m.invariants, m.transitions, m.properties):
+            for item in group:
+                self.names.add(item.name)
+        self.module = self.names.add(m.name)
+
+    def _type_names(self) -> dict[Type, str]:
+        out: dict[Type, str] = {}
+        for name, t in self.model.types.items():
+            if isinstance(t, (AtomT, EnumT, RecordT, VariantT)) and getattr(t, "name", None) == name or isinstance(t, RangeT):
+                out.setdefault(t, self.names[name])
+        return out
+
+    def _type_name(self, t: Type) -> str | None:
+        return self.type_names.get(t)
+
+    def scope(self) -> LocalScope:
+        return LocalScope(self.names.used)
+
+    # ------------------------------------------------------------ module
+
+    def run(self) -> Exported:
+        m = self.model
+        if m.faults is not None:
+            raise SpecError([Diagnostic("E-unsupported", "the TLA+ export does not support the `faults` block yet", m.faults.span)])
+        body: list[str] = []
+        body += self.type_defs()
+        var_list = ", ".join(self.names[v.name] for v in m.vars)
+        body += ["VARIABLES " + var_list, f"vars == <<{var_list}>>", ""]
+        body += self.definition("Init", PathWriter(m, self.ex, primed=False, idents=self.env).formula(m.init, self.scope(), self.env))
+        for a in m.actions:
+            body += self.action(a)
+        body += self.next()
+        for inv in m.invariants:
+            body += [f"{self.names[inv.name]} ==", "    " + self.ex.expr(inv.expr, self.scope(), self.env).text, ""]
+        for tr in m.transitions:
+            text = self.ex.expr(tr.expr, self.scope(), self.env).op()
+            body += [f"{self.names[tr.name]} == [][{text}]_vars", ""]
+        if m.constraints:
+            parts = [self.ex.expr(c, self.scope(), self.env).op() for c in m.constraints]
+            body += ["Constraint ==", "    " + " /\\ ".join(parts), ""]
+        body += self.symmetry()
+        body += self.liveness()
+        text = "\n".join(body)
+        helpers = [d for name, d in HELPER_DEFS if _uses(text, name) or name == "EvalError" and _uses(text, "Stored|Checked|Unwrap")]
+        head = self.header(uses_none=_uses(text, "None"))
+        if helpers:
+            head += [HELPER_COMMENT if any(_uses(h, "EvalError") for h in helpers) else ""] + helpers + [""]
+        tla = "\n".join(head + body).rstrip() + "\n" + "=" * 77 + "\n"
+        return Exported(self.module, tla, self.cfg(text))
+
+    def header(self, uses_none: bool) -> list[str]:
+        m = self.model
+        out = [f"{'-' * 30} MODULE {self.module} {'-' * 30}"]
+        out.append(f"\\* Exported by specpy from {self.source_ref}{self.command_tail()}; do not edit.")
+        out.append("\\* The .cfg beside this file binds the model values and says what TLC checks.")
+        if m.constants:
+            shown = ", ".join(f"{k} = {v}" for k, v in m.constants.items())
+            out.append(f"\\* Constants (their values are written into the definitions below): {shown}")
+        out += ["EXTENDS Integers, Sequences, FiniteSets, Bags, TLC", ""]
+        consts = [self.names[a] for t in m.types.values() if isinstance(t, AtomT) for a in t.members]
+        consts = list(dict.fromkeys(consts))
+        if uses_none:
+            consts.append("None")
+        if consts:
+            out += ["CONSTANTS " + ", ".join(consts) + "   \\* model values (see the .cfg)", ""]
+        return out
+
+    def command_tail(self) -> str:
+        o = self.overrides
+        parts = [f" --const {k}={v}" for k, v in o.consts.items()]
+        parts += [f" --type {k}={','.join(v)}" for k, v in o.types.items()]
+        if not self.options.check_deadlock:
+            parts.append(" --no-deadlock")
+        if not self.options.symmetry and self.model.symmetric_types():
+            parts.append(" --no-symmetry")
+        return f" (with{''.join(parts)})" if parts else ""
+
+    def type_defs(self) -> list[str]:
+        out: list[str] = []
+        done: set[Type] = set()
+
+        def emit(t: Type) -> None:
+            for part in _components(t):
+                emit(part)
+            name = self.type_names.get(t)
+            if name is None or t in done:
+                return
+            done.add(t)
+            out.append(f"{name} == {self.ex.type_set(t, named=False)}")
+
+        for t in self.model.types.values():
+            emit(t)
+        return out + [""] if out else []
+
+    def definition(self, head: str, formula) -> list[str]:
+        return [f"{head} =="] + ["    " + line for line in render(formula)] + [""]
+
+    def action(self, a: Action) -> list[str]:
+        sc = self.scope()
+        params = [sc.bind(p.uid, p.name) for p in a.params]
+        head = self.names[a.name] + (f"({', '.join(params)})" if params else "")
+        formula = PathWriter(self.model, self.ex, primed=True, idents=self.env).formula(a.body, sc, self.env)
+        return self.definition(head, formula)
+
+    def call(self, a: Action) -> str:
+        """`\\E p \\in P : A(p)`: the action for every parameter tuple."""
+        sc = self.scope()
+        binds = [f"{sc.bind(p.uid, p.name)} \\in {self.ex.type_set(p.type).op()}" for p in a.params]
+        name = self.names[a.name]
+        if not binds:
+            return name
+        args = ", ".join(sc.bound[p.uid] for p in a.params)
+        return f"\\E {', '.join(binds)} : {name}({args})"
+
+    def next(self) -> list[str]:
+        m = self.model
+        arms = [Atom(self.call(a)) for a in m.actions]
+        out: list[str] = []
+        if m.terminals:
+            cond = " \\/ ".join(self.ex.expr(t, self.scope(), self.env).op() for t in m.terminals)
+            out += [
+                "\\* A terminal state is a legitimate end: a stuttering step keeps TLC from",
+                "\\* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).",
+                "Terminated ==",
+                f"    /\\ {cond}",
+                "    /\\ UNCHANGED vars",
+                "",
+            ]
+            arms.append(Atom("Terminated"))
+        if not arms:
+            arms = [Atom("FALSE")]
+        return out + self.definition("Next", disj(arms))
+
+    def symmetry(self) -> list[str]:
+        sym = self.model.symmetric_types()
+        if not (sym and self.options.symmetry):
+            return []
+        return ["Symmetry == " + " \\cup ".join(f"Permutations({self.type_names[t]})" for t in sym), ""]
+
+    def fairness(self) -> list[str]:
+        out = []
+        for a in self.model.actions:
+            if a.fairness is not None:
+                kind = "WF" if a.fairness == "weak" else "SF"
+                out.append(f"{kind}_vars({self.call(a)})")
+        return out
+
+    def liveness(self) -> list[str]:
+        m = self.model
+        out: list[str] = []
+        for p in m.properties:
+            sc = self.scope()
+            form = TEMPORAL[p.kind].format(
+                p=self.ex.expr(p.p, sc, self.env).text, q=self.ex.expr(p.q, sc, self.env).text if p.q is not None else ""
+            )
+            out += [f"{self.names[p.name]} == {form}", ""]
+        if m.properties or self.fairness():
+            spec = ["Init", "[][Next]_vars"] + self.fairness()
+            out += ["Spec ==", "    " + " /\\ ".join(spec), ""]
+        return out
+
+    # ------------------------------------------------------------ cfg
+
+    def cfg(self, body: str) -> str:
+        m = self.model
+        out = [f"\\* TLC configuration for {self.module}.tla, exported by specpy from {self.source_ref}{self.command_tail()}."]
+        consts = [self.names[a] for t in m.types.values() if isinstance(t, AtomT) for a in t.members]
+        consts = list(dict.fromkeys(consts)) + (["None"] if _uses(body, "None") else [])
+        if consts:
+            out.append("CONSTANTS")
+            out += [f"    {c} = {c}" for c in consts]
+        if m.properties or self.fairness():
+            out.append("SPECIFICATION Spec")
+        else:
+            out += ["INIT Init", "NEXT Next"]
+        for inv in m.invariants:
+            out.append(f"INVARIANT {self.names[inv.name]}")
+        for tr in m.transitions:
+            out.append(f"PROPERTY {self.names[tr.name]}")
+        for p in m.properties:
+            out.append(f"PROPERTY {self.names[p.name]}")
+        if m.constraints:
+            out.append("CONSTRAINT Constraint")
+        if "Symmetry ==" in body:
+            out.append("SYMMETRY Symmetry")
+        out.append(f"CHECK_DEADLOCK {'TRUE' if self.options.check_deadlock else 'FALSE'}")
+        return "\n".join(out) + "\n"
+
+
+def _uses(text: str, names: str) -> bool:
+    import re
+
+    return re.search(rf"\b({names})\b", text) is not None
+
+
+def _components(t: Type) -> list[Type]:
+    match t:
+        case RecordT(fields=fs):
+            return [ft for _, ft in fs]
+        case VariantT(cases=cs):
+            return [ft for c in cs for _, ft in c.fields]
+        case SetT(e) | SeqT(e, _) | BagT(e, _) | OptionT(e):
+            return [e]
+        case MapT(k, v):
+            return [k, v]
+    return []

@@ -1,0 +1,402 @@
+"""IR expressions and values as TLA+ text.
+
+Representation (docs/tla.md): atoms are model values (CONSTANTS, bound in
+the .cfg), enum members strings, records TLA+ records, variant values
+records with a `tag` field, `[K -> V]` functions, `seq` tuples, `bag` the
+Bags module's functions to counts, `none` the model value `None`.
+
+specpy checks a value where it is stored or converted to a narrower type
+(ir.types.within); the same places here wrap the value in
+`Checked(v, S)`, which is an evaluation error in TLC (exit 75) when v is
+not in S. Errors TLC raises by itself (a sequence index out of range, a
+missing record field, division by zero, CHOOSE over an empty set for
+min/max) need no wrapper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from specpy.diagnostics import NO_SPAN, Diagnostic, SpecError, Span
+from specpy.ir import expr as E
+from specpy.ir.types import (
+    AtomT,
+    BagT,
+    BoolT,
+    EnumT,
+    IntT,
+    MapT,
+    OptionT,
+    RangeT,
+    RecordT,
+    SeqT,
+    SetT,
+    Type,
+    VariantT,
+    universe,
+    within,
+)
+from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
+from specpy.tla.names import LocalScope
+
+
+def unsupported(message: str, span: Span) -> SpecError:
+    return SpecError([Diagnostic("E-unsupported", message, span)])
+
+
+@dataclass(frozen=True)
+class Tx:
+    """TLA+ text; `atomic` when it can be an operand without parentheses."""
+
+    text: str
+    atomic: bool = True
+
+    def op(self) -> str:
+        return self.text if self.atomic else f"({self.text})"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def compound(text: str) -> Tx:
+    return Tx(text, atomic=False)
+
+
+def needs_store_check(src: Type, dst: Type) -> bool:
+    """Does storing a src value into dst need a membership check?
+
+    As the explicit checker: when src is not within dst, and always for
+    types holding sequences or bags (an append or a send may exceed the bound).
+    """
+    return not within(src, dst) or _has_bounded_collection(dst)
+
+
+def _has_bounded_collection(t: Type) -> bool:
+    match t:
+        case SeqT() | BagT():
+            return True
+        case SetT(e) | OptionT(e):
+            return _has_bounded_collection(e)
+        case MapT(_, v):
+            return _has_bounded_collection(v)
+        case RecordT(fields=fs):
+            return any(_has_bounded_collection(ft) for _, ft in fs)
+        case VariantT(cases=cs):
+            return any(_has_bounded_collection(ft) for c in cs for _, ft in c.fields)
+    return False
+
+
+class ExprWriter:
+    """Writes expressions of one model; `type_set` and `atom` come from export.py."""
+
+    def __init__(self, type_name: Callable[[Type], str | None], atom: Callable[[str], str], tag_field: str):
+        self.type_name = type_name  # the definition naming a type's set of values, if any
+        self.atom = atom  # the constant naming an atom
+        self.tag = tag_field
+
+    # ------------------------------------------------------------ types and values
+
+    def type_set(self, t: Type, named: bool = True) -> Tx:
+        """The set of all values of t (by its definition's name, if `named` and it has one)."""
+        name = self.type_name(t) if named else None
+        if name is not None:
+            return Tx(name)
+        match t:
+            case BoolT():
+                return Tx("BOOLEAN")
+            case RangeT(lo, hi):
+                return compound(f"{lo}..{hi}")
+            case AtomT(members=ms):
+                return Tx("{" + ", ".join(self.atom(m) for m in ms) + "}")
+            case EnumT(members=ms):
+                return Tx("{" + ", ".join(f'"{m}"' for m in ms) + "}")
+            case RecordT(fields=fs):
+                return Tx("[" + ", ".join(f"{f} : {self.type_set(ft)}" for f, ft in fs) + "]")
+            case VariantT(cases=cs):
+                parts = []
+                for c in cs:
+                    fields = [f'{self.tag} : {{"{c.name}"}}'] + [f"{f} : {self.type_set(ft)}" for f, ft in c.fields]
+                    parts.append("[" + ", ".join(fields) + "]")
+                return Tx(parts[0]) if len(parts) == 1 else compound(" \\cup ".join(parts))
+            case SetT(e):
+                return compound(f"SUBSET {self.type_set(e).op()}")
+            case MapT(k, v):
+                return Tx(f"[{self.type_set(k)} -> {self.type_set(v)}]")
+            case SeqT(e, n):
+                return Tx(f"SeqOf({self.type_set(e)}, {n})")
+            case BagT(e, n):
+                return Tx(f"BagOf({self.type_set(e)}, {n})")
+            case OptionT(inner):
+                return compound(f"{self.type_set(inner).op()} \\cup {{None}}")
+        raise TypeError(f"no TLA+ set for type {t}")
+
+    def value(self, t: Type, v: Value) -> Tx:
+        """A constant value of type t."""
+        if isinstance(t, SetT) and isinstance(v, frozenset) and len(v) > 1 and v == frozenset(universe(t.elem)):
+            return self.type_set(t.elem)  # a type's name used as an expression
+        match t:
+            case BoolT():
+                return Tx("TRUE" if v else "FALSE")
+            case IntT() | RangeT():
+                return Tx(str(v)) if v >= 0 else compound(str(v))
+            case AtomT():
+                return Tx(self.atom(v))
+            case EnumT():
+                return Tx(f'"{v}"')
+            case OptionT(inner):
+                return Tx("None") if v is None else self.value(inner, v)
+            case SetT(e):
+                from specpy.ir.types import order_key
+
+                return Tx("{" + ", ".join(self.value(e, x).text for x in sorted(v, key=lambda x: order_key(e, x))) + "}")
+            case SeqT(e, _):
+                return Tx("<<" + ", ".join(self.value(e, x).text for x in v) + ">>")
+            case RecordT(fields=fs):
+                assert isinstance(v, RecordValue)
+                return Tx("[" + ", ".join(f"{f} |-> {self.value(ft, x)}" for (f, ft), (_, x) in zip(fs, v.fields)) + "]")
+            case VariantT():
+                assert isinstance(v, VariantValue)
+                case = t.case(v.tag)
+                parts = [f'{self.tag} |-> "{v.tag}"'] + [
+                    f"{f} |-> {self.value(ft, x)}" for (f, ft), (_, x) in zip(case.fields, v.fields)
+                ]
+                return Tx("[" + ", ".join(parts) + "]")
+            case MapT(k, val):
+                assert isinstance(v, MapValue)
+                values = {x for _, x in v.items}
+                if len(values) == 1:
+                    return Tx(f"[k \\in {self.type_set(k)} |-> {self.value(val, v.items[0][1])}]")
+                return compound(" @@ ".join(f"{self.value(k, a).op()} :> {self.value(val, b).op()}" for a, b in v.items))
+            case BagT(e, _):
+                assert isinstance(v, BagValue)
+                if not v.items:
+                    return Tx("EmptyBag")
+                return compound(" @@ ".join(f"{self.value(e, a).op()} :> {b}" for a, b in v.items))
+        raise TypeError(f"no TLA+ value for {v!r} of type {t}")
+
+    def member(self, v: Tx, t: Type) -> str:
+        """`v` is a value of t (a bag: counts within bounds, without enumerating bags)."""
+        if isinstance(t, BagT):
+            return f"IsBagOf({v}, {self.type_set(t.elem)}, {t.max_count})"
+        return f"{v.op()} \\in {self.type_set(t).op()}"
+
+    def checked(self, x: Tx, src: Type, dst: Type) -> Tx:
+        """x converted to dst, checked to lie in dst where specpy checks it."""
+        if src == dst or within(src, dst):
+            return x
+        return Tx(f"Checked({x}, {self.type_set(dst)})")
+
+    # ------------------------------------------------------------ expressions
+
+    def expr(self, e: E.Expr, sc: LocalScope, env: dict[str, Tx]) -> Tx:
+        """e with state variables read from `env` (their current values)."""
+        method = getattr(self, "_" + type(e).__name__.lower(), None)
+        if method is None:
+            raise unsupported(f"the TLA+ export cannot write {type(e).__name__} yet", getattr(e, "span", NO_SPAN))
+        return method(e, sc, env)
+
+    def _lit(self, e: E.Lit, sc, env) -> Tx:
+        return self.value(e.type, e.value)
+
+    def _varref(self, e: E.VarRef, sc, env) -> Tx:
+        if e.primed:
+            return Tx(env[e.name].text + "'")
+        return env[e.name]
+
+    def _localref(self, e: E.LocalRef, sc: LocalScope, env) -> Tx:
+        return Tx(sc.bound[e.local.uid])
+
+    def _not(self, e: E.Not, sc, env) -> Tx:
+        return compound("~" + self.expr(e.operand, sc, env).op())
+
+    def _neg(self, e: E.Neg, sc, env) -> Tx:
+        return compound("-" + self.expr(e.operand, sc, env).op())
+
+    def _boolop(self, e: E.BoolOp, sc, env) -> Tx:
+        op = {"and": "/\\", "or": "\\/", "implies": "=>"}[e.op]
+        return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
+
+    def _compare(self, e: E.Compare, sc, env) -> Tx:
+        op = {"==": "=", "!=": "#"}.get(e.op, e.op)
+        op = "=<" if op == "<=" else op
+        return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
+
+    def _arith(self, e: E.Arith, sc, env) -> Tx:
+        op = {"//": "\\div"}.get(e.op, e.op)
+        return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
+
+    def _cond(self, e: E.Cond, sc, env) -> Tx:
+        c = self.expr(e.cond, sc, env)
+        then = self.checked(self.expr(e.then, sc, env), e.then.type, e.type)
+        other = self.checked(self.expr(e.other, sc, env), e.other.type, e.type)
+        return compound(f"IF {c} THEN {then} ELSE {other}")
+
+    def _setop(self, e: E.SetOp, sc, env) -> Tx:
+        op = {"|": "\\cup", "&": "\\cap", "-": "\\"}[e.op]
+        left = self.checked(self.expr(e.left, sc, env), e.left.type, e.type)
+        right = self.checked(self.expr(e.right, sc, env), e.right.type, e.type)
+        return compound(f"{left.op()} {op} {right.op()}")
+
+    def _setcompare(self, e: E.SetCompare, sc, env) -> Tx:
+        a, b = self.expr(e.left, sc, env).op(), self.expr(e.right, sc, env).op()
+        if e.op in (">=", ">"):
+            a, b = b, a
+        if e.op in ("<=", ">="):
+            return compound(f"{a} \\subseteq {b}")
+        return compound(f"{a} \\subseteq {b} /\\ {a} # {b}")
+
+    def _member(self, e: E.Member, sc, env) -> Tx:
+        x = self.expr(e.elem, sc, env)
+        coll = self.expr(e.coll, sc, env)
+        match e.coll.type:
+            case BagT():
+                text = f"BagIn({x}, {coll})"
+                return compound(f"~{text}") if e.negated else Tx(text)
+            case SeqT():
+                coll = Tx(f"Range({coll})")
+        op = "\\notin" if e.negated else "\\in"
+        return compound(f"{x.op()} {op} {coll.op()}")
+
+    def domain(self, d: E.Expr, sc, env) -> Tx:
+        """The set a binder ranges over: a set, a bag's distinct elements, a sequence's elements."""
+        x = self.expr(d, sc, env)
+        match d.type:
+            case BagT():
+                return Tx(f"BagToSet({x})")
+            case SeqT():
+                return Tx(f"Range({x})")
+        return x
+
+    def bind_all(self, bindings, sc: LocalScope, env) -> tuple[list[str], LocalScope]:
+        """`x \\in S` texts for nested bindings (a later domain may use an earlier variable)."""
+        inner = sc.copy()
+        parts = []
+        for local, d in bindings:
+            dom = self.domain(d, inner, env)
+            name = inner.bind(local.uid, local.name)
+            parts.append(f"{name} \\in {dom.op() if not dom.atomic else dom}")
+        return parts, inner
+
+    def _quant(self, e: E.Quant, sc, env) -> Tx:
+        parts, inner = self.bind_all(e.bindings, sc, env)
+        body = self.expr(e.body, inner, env)
+        if e.cond is not None:
+            c = self.expr(e.cond, inner, env)
+            body = compound(f"{c.op()} => {body.op()}" if e.kind == "forall" else f"{c.op()} /\\ {body.op()}")
+        q = "\\A" if e.kind == "forall" else "\\E"
+        text = body.text
+        for part in reversed(parts):
+            text = f"{q} {part} : {text}"
+        return compound(text)
+
+    def _setcomp(self, e: E.SetComp, sc, env) -> Tx:
+        parts, inner = self.bind_all(e.bindings, sc, env)
+        elem = self.checked(self.expr(e.elem, inner, env), e.elem.type, e.type.elem)
+        if len(parts) == 1 and e.cond is None:
+            return Tx(f"{{{elem} : {parts[0]}}}")
+        c = "TRUE" if e.cond is None else self.expr(e.cond, inner, env).text
+        text = f"IF {c} THEN {{{elem}}} ELSE {{}}"
+        for part in reversed(parts):
+            text = f"UNION {{{text} : {part}}}"
+        return compound(text)
+
+    def _sum(self, e: E.Sum, sc, env) -> Tx:
+        inner = sc.copy()
+        doms = []
+        for local, d in e.bindings:
+            doms.append((self.domain(d, inner, env), inner.bind(local.uid, local.name)))
+        body = self.expr(e.elem, inner, env)
+        if e.cond is not None:
+            body = compound(f"IF {self.expr(e.cond, inner, env)} THEN {body} ELSE 0")
+        text = body.text
+        for dom, name in reversed(doms):
+            text = f"SumOver({dom}, LAMBDA {name} : {text})"
+        return Tx(text)
+
+    def _mapcomp(self, e: E.MapComp, sc, env) -> Tx:
+        inner = sc.copy()
+        dom = self.expr(e.domain, sc, env)
+        name = inner.bind(e.key.uid, e.key.name)
+        v = self.checked(self.expr(e.value, inner, env), e.value.type, e.type.value)
+        return Tx(f"[{name} \\in {dom} |-> {v}]")
+
+    def _setlit(self, e: E.SetLit, sc, env) -> Tx:
+        elem_t = e.type.elem
+        elems = [self.checked(self.expr(x, sc, env), x.type, elem_t) for x in e.elems]
+        if isinstance(e.type, BagT):
+            if not elems:
+                return Tx("EmptyBag")
+            return compound(" (+) ".join(f"SetToBag({{{x}}})" for x in elems))
+        return Tx("{" + ", ".join(x.text for x in elems) + "}")
+
+    def _seqlit(self, e: E.SeqLit, sc, env) -> Tx:
+        elems = [self.checked(self.expr(x, sc, env), x.type, e.type.elem) for x in e.elems]
+        return Tx("<<" + ", ".join(x.text for x in elems) + ">>")
+
+    def _rangeset(self, e: E.RangeSet, sc, env) -> Tx:
+        return compound(f"{self.expr(e.lo, sc, env).op()}..{self.expr(e.hi, sc, env).op()}")
+
+    def _len(self, e: E.Len, sc, env) -> Tx:
+        x = self.expr(e.operand, sc, env)
+        fn = {SetT: "Cardinality", BagT: "BagCardinality", SeqT: "Len"}[type(e.operand.type)]
+        return Tx(f"{fn}({x})")
+
+    def _minmax(self, e: E.MinMax, sc, env) -> Tx:
+        return Tx(f"{'Min' if e.op == 'min' else 'Max'}({self.expr(e.operand, sc, env)})")
+
+    def _construct(self, e: E.Construct, sc, env) -> Tx:
+        if isinstance(e.type, VariantT):
+            declared = e.type.case(e.tag).fields
+            parts = [f'{self.tag} |-> "{e.tag}"']
+        else:
+            declared = e.type.fields
+            parts = []
+        for (f, x), (_, ft) in zip(e.fields, declared):
+            parts.append(f"{f} |-> {self.checked(self.expr(x, sc, env), x.type, ft)}")
+        return Tx("[" + ", ".join(parts) + "]")
+
+    def _iscase(self, e: E.IsCase, sc, env) -> Tx:
+        return compound(f'{self.expr(e.operand, sc, env).op()}.{self.tag} = "{e.tag}"')
+
+    def _getfield(self, e: E.GetField, sc, env) -> Tx:
+        return Tx(f"{self.expr(e.operand, sc, env).op()}.{e.field}")
+
+    def _index(self, e: E.Index, sc, env) -> Tx:
+        x = self.expr(e.operand, sc, env)
+        i = self.expr(e.index, sc, env)
+        return Tx(f"{x.op()}[{i}]")
+
+    def _slice(self, e: E.Slice, sc, env) -> Tx:
+        parts = (self.expr(x, sc, env) for x in (e.operand, e.lo, e.hi))
+        return Tx("Slice(" + ", ".join(p.text for p in parts) + ")")
+
+    def _concat(self, e: E.Concat, sc, env) -> Tx:
+        return compound(f"{self.expr(e.left, sc, env).op()} \\o {self.expr(e.right, sc, env).op()}")
+
+    def _append(self, e: E.Append, sc, env) -> Tx:
+        x = self.checked(self.expr(e.elem, sc, env), e.elem.type, e.type.elem)
+        return Tx(f"Append({self.expr(e.seq, sc, env)}, {x})")
+
+    def _last(self, e: E.Last, sc, env) -> Tx:
+        s = self.expr(e.seq, sc, env)
+        return Tx(f"{s.op()}[Len({s})]")
+
+    def _bagadd(self, e: E.BagAdd, sc, env) -> Tx:
+        x = self.checked(self.expr(e.elem, sc, env), e.elem.type, e.type.elem)
+        return compound(f"{self.expr(e.bag, sc, env).op()} (+) SetToBag({{{x}}})")
+
+    def _bagremove(self, e: E.BagRemove, sc, env) -> Tx:
+        return compound(f"{self.expr(e.bag, sc, env).op()} (-) SetToBag({{{self.expr(e.elem, sc, env)}}})")
+
+    def _unwrap(self, e: E.Unwrap, sc, env) -> Tx:
+        return Tx(f"Unwrap({self.expr(e.operand, sc, env)})")
+
+    def _letin(self, e: E.LetIn, sc, env) -> Tx:
+        v = self.expr(e.value, sc, env)
+        inner = sc.copy()
+        if isinstance(e.value, (E.Lit, E.LocalRef, E.VarRef)) and v.atomic:
+            inner.bound[e.local.uid] = v.text  # an alias: substitute, no LET
+            return self.expr(e.body, inner, env)
+        name = inner.bind(e.local.uid, e.local.name)
+        return compound(f"LET {name} == {v} IN {self.expr(e.body, inner, env)}")

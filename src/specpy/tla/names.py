@@ -1,0 +1,115 @@
+"""TLA+ identifiers for the names of a spec.
+
+A spec name is a valid TLA+ identifier unless it is a TLA+ keyword, a
+TLC/.cfg keyword, an operator of a module the export EXTENDS, or one of the
+helper definitions the exporter writes itself; such a name gets a trailing
+underscore (repeated until it is free). Locals are named per scope: a name
+visible in an enclosing binder is never reused (SANY rejects a bound name
+that hides another), so `def` arguments inlined inside a quantifier over the
+same name get a numeric suffix.
+"""
+
+from __future__ import annotations
+
+import re
+
+TLA_KEYWORDS = frozenset(
+    """ASSUME ASSUMPTION AXIOM BOOLEAN CASE CHOOSE CONSTANT CONSTANTS COROLLARY DOMAIN ELSE
+    ENABLED EXCEPT EXTENDS FALSE IF IN INSTANCE LAMBDA LEMMA LET LOCAL MODULE OTHER
+    PROPOSITION RECURSIVE STRING SUBSET THEN THEOREM TRUE UNCHANGED UNION VARIABLE
+    VARIABLES WITH ACTION ACCEPT BY DEF DEFINE DEFS HAVE HIDE NEW OBVIOUS OMITTED ONLY
+    PICK PROOF PROVE QED SUFFICES TAKE TEMPORAL USE WITNESS STATE""".split()
+)
+
+CFG_KEYWORDS = frozenset(
+    """INIT NEXT SPECIFICATION CONSTANT CONSTANTS INVARIANT INVARIANTS PROPERTY PROPERTIES
+    CONSTRAINT CONSTRAINTS ACTION_CONSTRAINT ACTION_CONSTRAINTS SYMMETRY VIEW ALIAS
+    POSTCONDITION CHECK_DEADLOCK""".split()
+)
+
+#: Operators of Integers, Sequences, FiniteSets, Bags and TLC (the modules an export EXTENDS).
+STANDARD_OPERATORS = frozenset(
+    """Nat Int Real Seq Len Append Head Tail SubSeq SelectSeq Cardinality IsFiniteSet
+    IsABag SetToBag BagToSet BagIn EmptyBag BagCup BagDiff BagUnion SubBag BagOfAll
+    BagCardinality CopiesIn Print PrintT Assert JavaTime TLCGet TLCSet Permutations
+    SortSeq RandomElement Any ToString TLCEval""".split()
+)
+
+#: Definitions every exported module may contain (export.py writes them).
+HELPERS = frozenset(
+    """Init Next vars Spec EvalError Checked Min Max Slice SumOver SeqOf Range None
+    Symmetry Terminated Constraint Unwrap""".split()
+)
+
+RESERVED = TLA_KEYWORDS | CFG_KEYWORDS | STANDARD_OPERATORS | HELPERS
+
+_IDENT = re.compile(r"[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*")
+
+
+def safe(name: str, taken: frozenset[str] | set[str] = frozenset()) -> str:
+    """`name` as a TLA+ identifier that is neither reserved nor in `taken`."""
+    out = name if _IDENT.fullmatch(name) and not name.startswith(("WF_", "SF_")) else "x" + name
+    while out in RESERVED or out in taken:
+        out += "_"
+    return out
+
+
+class GlobalNames:
+    """One TLA+ identifier per top-level spec name, stable and collision-free."""
+
+    def __init__(self) -> None:
+        self._map: dict[str, str] = {}
+        self._used: set[str] = set()
+
+    def add(self, name: str) -> str:
+        if name in self._map:
+            return self._map[name]
+        out = safe(name, self._used)
+        self._map[name] = out
+        self._used.add(out)
+        return out
+
+    def __getitem__(self, name: str) -> str:
+        return self._map[name]
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return dict(self._map)
+
+    @property
+    def used(self) -> frozenset[str]:
+        return frozenset(self._used)
+
+
+class LocalScope:
+    """Names bound by enclosing binders (parameters, quantifiers, LETs).
+
+    Copied at every fork, so sibling branches may reuse a name.
+    """
+
+    def __init__(self, globals_: frozenset[str], bound: dict[int, str] | None = None) -> None:
+        self._globals = globals_
+        self.bound: dict[int, str] = dict(bound or {})
+
+    def copy(self) -> LocalScope:
+        return LocalScope(self._globals, self.bound)
+
+    def bind(self, uid: int, name: str) -> str:
+        """A fresh identifier for the local `uid`, based on `name`."""
+        taken = set(self._globals) | set(self.bound.values())
+        base = safe(name, self._globals)
+        out, k = base, 1
+        while out in taken or out in RESERVED:
+            k += 1
+            out = f"{base}_{k}"
+        self.bound[uid] = out
+        return out
+
+    def fresh(self, name: str) -> str:
+        """A fresh identifier not tied to a spec local (`x_1`, `x_2`: the export's SSA names)."""
+        taken = set(self._globals) | set(self.bound.values())
+        k = 1
+        while f"{name}_{k}" in taken or f"{name}_{k}" in RESERVED:
+            k += 1
+        self.bound[-1 - len(self.bound)] = out = f"{name}_{k}"
+        return out

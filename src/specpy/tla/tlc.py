@@ -1,0 +1,138 @@
+"""Run TLC on a .tla/.cfg pair and read its result (`specpy tlc`, `specpy crosscheck`).
+
+The jar comes from `--jar`, else `$SPECPY_TLC_JAR`; without one, TlcSetupError
+says how to get it. java is started with an argument list (never a shell
+string), with `-tool` (machine-readable messages, see tlc_output.py),
+`-noGenerateSpecTE` (no trace-exploration files beside the model) and a
+temporary `-metadir`, so a run leaves nothing behind. TLC's exit code is
+kept: it is the code `specpy tlc` exits with (the same table as specpy's).
+
+Given the ModelInfo of the model (specpy.tla_corpus.model_info_for reads it
+from an exported module's header), TLC's names and values are turned back
+into the spec's (variants, bags, atoms), so TLC's trace renders exactly
+like specpy's own; without it, TLC's values are read untyped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from specpy.ir.model import Model
+from specpy.result import CheckResult, ResultKind
+from specpy.tla.tlc_output import Message, ModelInfo, SanyError, TlcOutput, sany_errors, split_messages, to_result
+
+JAR_ENV = "SPECPY_TLC_JAR"
+JAR_HELP = (
+    "TLC is needed: download tla2tools.jar (https://github.com/tlaplus/tlaplus/releases) and pass "
+    f"--jar PATH or set {JAR_ENV}=PATH; java (17 or later) must be on PATH"
+)
+#: TLC's exit code when it was stopped by --timeout (the limit code of the table).
+EXIT_TIMEOUT = 152
+
+
+class TlcSetupError(Exception):
+    """No jar, no java, or no .cfg: the run cannot start (exit 153 / 151)."""
+
+
+@dataclass
+class TlcRun:
+    """One TLC run: its result as specpy's CheckResult, and what TLC itself said."""
+
+    tla: Path
+    result: CheckResult
+    exit_code: int
+    version: str | None
+    output: TlcOutput
+    sany: list[SanyError]
+
+
+def find_jar(jar: str | None) -> Path:
+    path = jar or os.environ.get(JAR_ENV)
+    if not path:
+        raise TlcSetupError(f"no TLC jar given. {JAR_HELP}")
+    p = Path(path)
+    if not p.is_file():
+        raise TlcSetupError(f"TLC jar {path} does not exist. {JAR_HELP}")
+    return p
+
+
+def find_java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise TlcSetupError(f"java is not on PATH. {JAR_HELP}")
+    return java
+
+
+def tlc_command(java: str, jar: Path, tla: Path, cfg: Path, workers: int, metadir: Path) -> list[str]:
+    return [
+        java, "-XX:+UseParallelGC", "-cp", str(jar), "tlc2.TLC", "-tool", "-noGenerateSpecTE",
+        "-workers", str(workers), "-metadir", str(metadir), "-config", cfg.name, tla.name,
+    ]  # fmt: skip
+
+
+def run_tlc(
+    tla: Path,
+    jar: Path,
+    workers: int = 1,
+    timeout: float | None = None,
+    on_message: Callable[[Message], None] | None = None,
+    info: ModelInfo | None = None,
+) -> TlcRun:
+    """Run TLC on `tla` with the .cfg beside it; on_message sees each message as it arrives."""
+    cfg = tla.with_suffix(".cfg")
+    if not cfg.is_file():
+        raise TlcSetupError(f"{tla}: no {cfg.name} beside it")
+    java = find_java()
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="specpy-tlc-") as tmp:
+        cmd = tlc_command(java, jar, tla, cfg, workers, Path(tmp) / "meta")
+        proc = subprocess.Popen(
+            cmd, cwd=tla.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace"
+        )
+        timed_out = threading.Event()
+        timer = None
+        if timeout is not None:
+
+            def stop() -> None:
+                timed_out.set()
+                proc.kill()
+
+            timer = threading.Timer(timeout, stop)
+            timer.start()
+        try:
+            assert proc.stdout is not None
+            output = split_messages(proc.stdout, on_message)
+            code = proc.wait()
+        finally:
+            if timer is not None:
+                timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    seconds = time.monotonic() - start
+    result = to_result(output, info, seconds)
+    if timed_out.is_set():
+        result.kind, result.limit, code = ResultKind.LIMIT, "timeout", EXIT_TIMEOUT
+    return TlcRun(tla, result, code, output.version, output, sany_errors(output.raw))
+
+
+# ------------------------------------------------------------ exported models
+
+def model_info(model: Model, names: dict[str, str], tag: str) -> ModelInfo:
+    """How to read TLC's output for an exported model; `names` maps spec names to TLA+ ones."""
+    back = {tla: spec for spec, tla in names.items()}
+    return ModelInfo(
+        var_names=model.var_names,
+        var_types={v.name: v.type for v in model.vars},
+        params={a.name: tuple((p.name, p.type) for p in a.params) for a in model.actions},
+        spec_name=back,
+        tag=tag,
+    )

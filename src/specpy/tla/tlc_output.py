@@ -1,0 +1,230 @@
+"""TLC's output (run with `-tool`), parsed into specpy's CheckResult.
+
+With `-tool`, TLC wraps each message in `@!@!@STARTMSG code:severity @!@!@`
+... `@!@!@ENDMSG code @!@!@`, so messages are recognised by their code, not
+by their wording. SANY's parse and semantic errors are printed outside any
+message; they are read from the raw text and returned with their location
+in the .tla file.
+
+Codes used (tlc2.output.EC / MP in tla2tools): 2262 version, 2193 success,
+2110 invariant violated, 2111 action property violated, 2114 deadlock,
+2116 temporal property violated, 2132 Assert failed, 2217 a trace state,
+2122 "Back to state" (the loop of a lasso), 2218 stuttering, 2199 final
+counts, 2194 depth, 2200 progress, 3002 the spec did not parse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from specpy.ir.types import Type
+from specpy.result import CheckResult, ResultKind, Stats, Violation
+from specpy.tla.tlc_values import convert, parse_value
+from specpy.trace.trace import Step, Trace
+
+VERSION, SUCCESS, PROGRESS, FINAL_COUNTS, DEPTH = 2262, 2193, 2200, 2199, 2194
+INVARIANT, ACTION_PROPERTY, DEADLOCK, TEMPORAL, ASSERT = 2110, 2111, 2114, 2116, 2132
+STATE, BACK_TO_STATE, STUTTERING, PARSE_FAILED = 2217, 2122, 2218, 3002
+#: Informational codes that precede or accompany an error and are not the error.
+NOT_ERRORS = {2121, 2103, 2124, 2186, 2199, 2194, 2200, 2201}
+
+_START = re.compile(r"@!@!@STARTMSG (\d+):(\d+) @!@!@")
+_END = re.compile(r"@!@!@ENDMSG (\d+) @!@!@")
+_COUNTS = re.compile(r"([\d,]+) states generated, ([\d,]+) distinct states found")
+_DEPTH = re.compile(r"depth of the complete state graph search is ([\d,]+)")
+_STATE_HEAD = re.compile(r"(\d+): (?:<(.*?)>|(Stuttering)|Back to state:? ?(\d+).*)\s*$")
+_ACTION = re.compile(r"(\w+)(?:\((.*)\))? line \d+, col")
+
+
+@dataclass(frozen=True)
+class Message:
+    code: int
+    severity: int
+    text: str
+
+
+@dataclass
+class SanyError:
+    """A SANY parse or semantic error: location in the .tla file and message."""
+
+    line: int
+    column: int
+    message: str
+    end_line: int = 0
+    end_column: int = 0
+
+
+@dataclass
+class TlcOutput:
+    """What one TLC run printed, in pieces."""
+
+    messages: list[Message] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)  # lines outside any message (SANY's output)
+
+    def codes(self, code: int) -> list[Message]:
+        return [m for m in self.messages if m.code == code]
+
+    @property
+    def version(self) -> str | None:
+        found = self.codes(VERSION)
+        return found[0].text.strip() if found else None
+
+
+def split_messages(lines: Iterable[str], on_message: Callable[[Message], None] | None = None) -> TlcOutput:
+    """Group `-tool` output lines into messages (calling on_message as each completes)."""
+    out = TlcOutput()
+    current: tuple[int, int] | None = None
+    body: list[str] = []
+    for line in lines:
+        line = line.rstrip("\n")
+        start = _START.search(line)
+        if start is not None and current is None:
+            current, body = (int(start.group(1)), int(start.group(2))), []
+            continue
+        if current is not None and _END.search(line):
+            msg = Message(current[0], current[1], "\n".join(body))
+            out.messages.append(msg)
+            if on_message is not None:
+                on_message(msg)
+            current = None
+            continue
+        (body if current is not None else out.raw).append(line)
+    return out
+
+
+def sany_errors(raw: list[str]) -> list[SanyError]:
+    """SANY's parse errors ("at line L, column C") and semantic errors ("line L, col C to ...")."""
+    text = "\n".join(raw)
+    errors: list[SanyError] = []
+    for m in re.finditer(r"\*\*\*Parse Error\*\*\*\n(.*?)(?:\n\s*\n|Residual stack trace)", text, re.S):
+        block = m.group(1)
+        at = re.search(r"at line (\d+), column (\d+)", block)
+        message = " ".join(x.strip() for x in block.splitlines() if x.strip())
+        if at:
+            errors.append(SanyError(int(at.group(1)), int(at.group(2)), "parse error: " + message))
+    for m in re.finditer(r"line (\d+), col (\d+) to line (\d+), col (\d+) of module \w+\n\s*\n(.*?)(?:\n\s*\n|\Z)", text, re.S):
+        message = " ".join(x.strip() for x in m.group(5).splitlines() if x.strip())
+        errors.append(SanyError(int(m.group(1)), int(m.group(2)), message, int(m.group(3)), int(m.group(4)) + 1))
+    return errors
+
+
+@dataclass
+class ModelInfo:
+    """What turns TLC's names and values back into the spec's (from the exported model)."""
+
+    var_names: tuple[str, ...] = ()  # in the spec's order; empty: as TLC prints them
+    var_types: dict[str, Type] = field(default_factory=dict)
+    params: dict[str, tuple[tuple[str, Type], ...]] = field(default_factory=dict)  # action -> parameters
+    spec_name: dict[str, str] = field(default_factory=dict)  # TLA+ identifier -> spec name
+    tag: str = "tag"
+
+    def name(self, ident: str) -> str:
+        return self.spec_name.get(ident, ident)
+
+
+def to_result(out: TlcOutput, info: ModelInfo | None = None, seconds: float = 0.0) -> CheckResult:
+    """The CheckResult of a TLC run (verdict, counts, and the trace as specpy's Trace)."""
+    info = info or ModelInfo()
+    stats = Stats(seconds=seconds)
+    for m in out.codes(FINAL_COUNTS):
+        c = _COUNTS.search(m.text)
+        if c:
+            stats.states_generated = int(c.group(1).replace(",", ""))
+            stats.distinct_states = int(c.group(2).replace(",", ""))
+    for m in out.codes(DEPTH):
+        d = _DEPTH.search(m.text)
+        if d:
+            stats.depth = int(d.group(1).replace(",", ""))
+    if out.codes(PARSE_FAILED):
+        errors = sany_errors(out.raw)
+        detail = "; ".join(f"line {e.line}, column {e.column}: {e.message}" for e in errors) or "SANY failed"
+        return CheckResult(ResultKind.SPEC_ERROR, stats, Violation(ResultKind.SPEC_ERROR, "parse", _empty(info), detail), backend="tlc")
+    kind, name, detail = _verdict(out, info)
+    if kind is ResultKind.OK:
+        return CheckResult(ResultKind.OK, stats, backend="tlc")
+    trace = _trace(out, info)
+    return CheckResult(kind, stats, Violation(kind, name, trace, detail), backend="tlc")
+
+
+def _verdict(out: TlcOutput, info: ModelInfo) -> tuple[ResultKind, str, str]:
+    for m in out.messages:
+        if m.code in (INVARIANT, ACTION_PROPERTY):
+            found = re.search(r"(?:Invariant|Action property) (\w+) is violated", m.text)
+            return ResultKind.INVARIANT, info.name(found.group(1)) if found else "?", ""
+        if m.code == DEADLOCK:
+            return ResultKind.DEADLOCK, "deadlock", "no action is enabled"
+        if m.code == TEMPORAL:
+            return ResultKind.LIVENESS, _temporal_name(m.text, info), m.text.strip()
+        if m.code == ASSERT:
+            return ResultKind.ASSERT, "assert", m.text.strip()
+    if out.codes(SUCCESS):
+        return ResultKind.OK, "", ""
+    for m in out.messages:
+        if m.severity == 1 and m.code not in NOT_ERRORS:
+            return ResultKind.EVAL_ERROR, "eval-error", m.text.strip()
+    return ResultKind.LIMIT, "", "TLC stopped without a verdict"
+
+
+def _temporal_name(text: str, info: ModelInfo) -> str:
+    found = re.search(r"[Pp]roperty (\w+)", text)
+    return info.name(found.group(1)) if found else "property"
+
+
+def _empty(info: ModelInfo) -> Trace:
+    return Trace(info.var_names, (), ())
+
+
+def _trace(out: TlcOutput, info: ModelInfo) -> Trace:
+    states: list[dict] = []
+    steps: list[Step] = []
+    loop = None
+    names: tuple[str, ...] = info.var_names
+    for m in out.messages:
+        if m.code not in (STATE, BACK_TO_STATE, STUTTERING):
+            continue
+        head, _, body = m.text.strip("\n").partition("\n")
+        h = _STATE_HEAD.match(head.strip())
+        if h is None:
+            continue
+        if h.group(4) is not None:  # Back to state k: the lasso's loop
+            loop = int(h.group(4)) - 1
+            continue
+        if h.group(3) is not None:  # stuttering forever at the last state
+            loop = len(states) - 1
+            continue
+        state = _state(body, info)
+        if not names:
+            names = tuple(state)
+        label = h.group(2)
+        if states:
+            steps.append(_step(label, info))
+        states.append(state)
+    return Trace(names, tuple(states), tuple(steps), loop)
+
+
+def _state(body: str, info: ModelInfo) -> dict:
+    """`/\\ x = v` lines (or one `x = v` line) as {spec variable: generic value}."""
+    chunks = re.split(r"^/\\ ", body.strip(), flags=re.M) if body.lstrip().startswith("/\\") else [body.strip()]
+    state: dict = {}
+    for chunk in chunks:
+        if not chunk.strip():
+            continue
+        ident, _, value = chunk.partition(" = ")
+        var = info.name(ident.strip())
+        tree = parse_value(value)
+        state[var] = convert(tree, info.var_types.get(var), info.name, info.tag)
+    return state
+
+
+def _step(label: str, info: ModelInfo) -> Step:
+    a = _ACTION.match(label)
+    if a is None:
+        return Step(label)
+    action = info.name(a.group(1))
+    if not a.group(2):
+        return Step(action)
+    args = parse_value("<<" + a.group(2) + ">>").elems
+    params = info.params.get(action) or tuple((str(i + 1), None) for i in range(len(args)))
+    return Step(action, tuple((n, convert(x, t, info.name, info.tag)) for (n, t), x in zip(params, args)))

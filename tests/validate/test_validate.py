@@ -1,0 +1,154 @@
+"""Trace validation semantics: exact candidate sets, gaps, named steps, witnesses.
+
+Every expected number here is a hand count on the tiny specs written out in
+each test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import specpy
+from specpy.diagnostics import SpecError
+from specpy.validation import ValidationKind
+
+# `Split` sets x to 1 and a hidden bit either way; only hidden == 1 lets
+# `Finish` go on to x = 2. A validator that committed to the first
+# successor (hidden == 0) would reject the log x = 0, 1, 2.
+HIDDEN = """
+spec Hidden
+var x: 0..3 = 0
+var hidden: 0..1 = 0
+action Split { require x == 0
+ either { x = 1; hidden = 0 } or { x = 1; hidden = 1 } }
+action Finish { require x == 1 and hidden == 1
+ x = 2 }
+"""
+
+COUNTER = """
+spec Counter
+type Node = {n1, n2}
+var x: 0..3 = 0
+var last: Node? = none
+action Inc(n: Node) { require x < 3
+ x += 1
+ last = n }
+action Reset { require x == 3
+ x = 0 }
+"""
+
+
+def test_all_candidates_are_kept_so_a_later_line_can_pick_the_right_one():
+    r = specpy.loads(HIDDEN).validate([{"x": 0}, {"x": 1}, {"x": 2}])
+    assert r.kind is ValidationKind.VALID and r.exit_code == 0
+    assert r.stats.max_candidates == 2  # hidden = 0 and hidden = 1 after line 2
+    # The witness goes through the branch that explains line 3.
+    assert [s["hidden"] for s in r.trace.states] == [0, 1, 1]
+    assert [s.action for s in r.trace.steps] == ["Split", "Finish"]
+    assert r.line_states == (0, 1, 2)
+
+
+def test_the_first_unexplained_line_is_reported_with_the_candidates():
+    r = specpy.loads(HIDDEN).validate([{"x": 0}, {"x": 1, "hidden": 0}, {"x": 2}])
+    assert r.kind is ValidationKind.NOT_A_BEHAVIOUR and r.exit_code == 12
+    u = r.unexplained
+    assert u.line == 3 and u.logged == {"x": 2}
+    assert u.candidates == [{"x": 1}] and u.candidate_count == 1
+    assert u.offers == [] and u.offer_count == 0  # hidden == 0: no step at all
+    assert r.stats.explained == 2 and len(r.trace) == 2
+    assert r.trace.states[-1] == {"x": 1, "hidden": 0}
+
+
+def test_offers_list_what_one_step_could_have_logged():
+    r = specpy.loads(COUNTER).validate([{"x": 0}, {"x": 2}])
+    u = r.unexplained
+    assert u.line == 2 and u.offers == [{"x": 1}] and u.offer_count == 1
+
+
+def test_the_first_line_is_the_initial_state_unless_gaps_are_allowed():
+    spec = specpy.loads(COUNTER)
+    r = spec.validate([{"x": 1}])
+    assert r.unexplained.line == 1 and r.unexplained.offers == [{"x": 0}]
+    assert len(r.trace) == 0
+    r = spec.validate([{"x": 1}], max_gap=1)
+    assert r.ok and len(r.trace) == 2 and r.line_states == (1,)
+
+
+def test_max_gap_lets_unlogged_steps_happen_between_lines():
+    spec = specpy.loads(COUNTER)
+    log = [{"x": 0}, {"x": 3}, {"x": 0}]
+    assert spec.validate(log, max_gap=1).unexplained.line == 2
+    r = spec.validate(log, max_gap=2)
+    assert r.ok
+    assert len(r.trace) == 5 and r.line_states == (0, 3, 4)  # 0 -> 1 -> 2 -> 3 -> 0
+
+
+def test_a_named_action_must_be_the_step_taken():
+    spec = specpy.loads(COUNTER)
+    r = spec.validate([{"x": 0}, {"action": "Reset", "x": 1}])
+    assert r.unexplained.line == 2 and r.unexplained.step == "Reset"
+    assert r.unexplained.offer_count == 0  # Reset is not enabled at x = 0
+    assert spec.validate([{"x": 0}, {"action": "Inc", "x": 1}]).ok
+
+
+def test_args_narrow_the_step_to_matching_parameters():
+    spec = specpy.loads(COUNTER)
+    ok = spec.validate([{"action": "init"}, {"action": "Inc", "args": {"n": "n2"}}, {"last": "n2"}], max_gap=0)
+    # Line 3 is any step after Inc(n2); last == n2 again needs Inc(n=n2).
+    assert ok.ok and [s.label() for s in ok.trace.steps] == ["Inc(n=n2)", "Inc(n=n2)"]
+    bad = spec.validate([{"action": "init"}, {"action": "Inc", "args": {"n": "n2"}, "last": "n1"}])
+    assert bad.unexplained.line == 2 and bad.unexplained.offers == [{"last": "n2"}]
+
+
+def test_unlogged_variables_are_unconstrained():
+    spec = specpy.loads(COUNTER)
+    r = spec.validate([{"x": 0}, {}, {}, {"x": 3}])
+    assert r.ok and r.stats.max_candidates == 2  # after lines 2-4: last = n1 or n2
+
+
+def test_no_implicit_stuttering():
+    r = specpy.loads(COUNTER).validate([{"x": 0}, {"x": 0}])
+    assert r.unexplained.line == 2
+
+
+def test_init_names_the_initial_state_only():
+    r = specpy.loads(COUNTER).validate([{"action": "init", "x": 1}], max_gap=3)
+    assert r.unexplained.line == 1 and r.unexplained.offers == [{"x": 0}]
+
+
+def test_an_evaluation_error_on_the_way_is_the_specs_failure():
+    spec = specpy.loads(
+        """
+spec Div
+var x: 0..2 = 1
+var y: 0..2 = 0
+action Down { require x > 0
+ x -= 1 }
+action Split { y = 2 // x }
+"""
+    )
+    r = spec.validate([{"x": 1}, {"x": 0}, {"y": 0}])
+    assert r.kind is ValidationKind.EVAL_ERROR and r.exit_code == 75
+    assert "action Split" in r.detail and "by zero" in r.detail
+    assert r.trace.states[-1]["x"] == 0  # the trace ends where the failing step starts
+
+
+def test_faults_are_refused_with_a_location():
+    spec = specpy.loads(
+        """
+spec Lossy
+type M = {m1}
+var net: set[M] = {}
+action Send { net = {m1} }
+faults { lose net }
+"""
+    )
+    with pytest.raises(SpecError) as info:
+        spec.validate([{}])
+    (d,) = info.value.diagnostics
+    assert d.code == "E-unsupported" and d.span.line == 6
+
+
+def test_a_negative_gap_is_an_option_error():
+    with pytest.raises(specpy.api.OptionError):
+        specpy.loads(COUNTER).validate([{}], max_gap=-1)
