@@ -1,88 +1,69 @@
-------------------------------- MODULE Paxos -------------------------------
-(***************************************************************************)
-(* Companion model of specs/paxos.spec, written for specpy to cross-check  *)
-(* its state count with TLC.  Single-decree Paxos with one message set:   *)
-(* a leader per ballot sends prepare (1a), acceptors promise (1b), the     *)
-(* leader asks to accept a safe value (2a), acceptors accept (2b).         *)
-(* The semantics follow Lamport's Paxos.tla in the TLA+ Examples; the      *)
-(* text is specpy's own.                                                   *)
-(***************************************************************************)
-EXTENDS Integers, FiniteSets
+------------------------------ MODULE Paxos ------------------------------
+\* Exported by specpy from ../specs/paxos.spec; do not edit.
+\* The .cfg beside this file binds the model values and says what TLC checks.
+\* Constants (their values are written into the definitions below): MaxBallot = 1
+EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
 
-CONSTANTS Acceptor, Value, MaxBallot, NoValue,
-          BuggyAccept  \* TRUE: an acceptor ignores its promise (the bug variant)
+CONSTANTS a1, a2, a3, v1, v2, None   \* model values (see the .cfg)
 
-Ballot == 0 .. MaxBallot
-Quorum == {q \in SUBSET Acceptor : 2 * Cardinality(q) > Cardinality(Acceptor)}
+\* specpy checks a value where it is stored: one outside its declared type is an
+\* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
+EvalError(what) == CHOOSE err \in {} : err = what
+Checked(v, S) == IF v \in S THEN v ELSE EvalError("a value outside its type")
+
+Acceptor == {a1, a2, a3}
+Value == {v1, v2}
+Ballot == 0..1
+BallotOrNone == -1..1
+Msg == [tag : {"Prepare"}, bal : Ballot] \cup [tag : {"Promise"}, acc : Acceptor, bal : Ballot, mbal : BallotOrNone, mval : Value \cup {None}] \cup [tag : {"Accept"}, bal : Ballot, val : Value] \cup [tag : {"Accepted"}, acc : Acceptor, bal : Ballot, val : Value]
 
 VARIABLES maxBal, maxVBal, maxVal, msgs
 vars == <<maxBal, maxVBal, maxVal, msgs>>
 
-TypeOK ==
-  /\ maxBal \in [Acceptor -> -1 .. MaxBallot]
-  /\ maxVBal \in [Acceptor -> -1 .. MaxBallot]
-  /\ maxVal \in [Acceptor -> Value \cup {NoValue}]
-
 Init ==
-  /\ maxBal = [a \in Acceptor |-> -1]
-  /\ maxVBal = [a \in Acceptor |-> -1]
-  /\ maxVal = [a \in Acceptor |-> NoValue]
-  /\ msgs = {}
+    /\ maxBal = [a \in Acceptor |-> Checked(-1, BallotOrNone)]
+    /\ maxVBal = [a \in Acceptor |-> Checked(-1, BallotOrNone)]
+    /\ maxVal = [a \in Acceptor |-> None]
+    /\ msgs = {}
 
-Prepare(b) ==
-  /\ msgs' = msgs \cup {[kind |-> "prepare", bal |-> b]}
-  /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
+Phase1a(b) ==
+    /\ msgs' = msgs \cup {[tag |-> "Prepare", bal |-> b]}
+    /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
 
-Promise(a) ==
-  \E m \in msgs :
-     /\ m.kind = "prepare"
-     /\ m.bal > maxBal[a]
-     /\ maxBal' = [maxBal EXCEPT ![a] = m.bal]
-     /\ msgs' = msgs \cup {[kind |-> "promise", acc |-> a, bal |-> m.bal,
-                            mbal |-> maxVBal[a], mval |-> maxVal[a]]}
-     /\ UNCHANGED <<maxVBal, maxVal>>
+Phase1b(a) ==
+    \E m \in msgs :
+        /\ (m.tag = "Prepare") /\ (m.bal > maxBal[a])
+        /\ maxBal' = [maxBal EXCEPT ![a] = m.bal]
+        /\ msgs' = msgs \cup {[tag |-> "Promise", acc |-> a, bal |-> m.bal, mbal |-> maxVBal[a], mval |-> maxVal[a]]}
+        /\ UNCHANGED <<maxVBal, maxVal>>
 
-\* The values ballot b's leader may propose once quorum q has promised:
-\* any value if no member of q has accepted anything, else the value
-\* accepted in the highest ballot among them.  (Written as a set so that
-\* TLC evaluates it as a predicate and counts one successor per quorum, as
-\* specpy does; an \E over witnesses would make TLC count one per witness.)
-Promises(b, q) == {m \in msgs : m.kind = "promise" /\ m.bal = b /\ m.acc \in q}
+Phase2a(b, v, q) ==
+    /\ ~(\E m \in msgs : (m.tag = "Accept") /\ (m.bal = b))
+    /\ (2 * Cardinality(q)) > Cardinality(Acceptor)
+    /\ LET promises == UNION {IF ((m.tag = "Promise") /\ (m.bal = b)) /\ (m.acc \in q) THEN {m} ELSE {} : m \in msgs}
+       IN  /\ (\A a \in q : \E m \in promises : m.acc = a) = TRUE
+           /\ LET voted == UNION {IF m.mbal >= 0 THEN {m} ELSE {} : m \in promises}
+              IN  /\ ((Cardinality(voted) = 0) \/ (\E m \in voted : (m.mval = v) /\ (\A n \in voted : m.mbal >= n.mbal))) = TRUE
+                  /\ msgs' = msgs \cup {[tag |-> "Accept", bal |-> b, val |-> v]}
+                  /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
 
-AllPromised(b, q) == \A a \in q : \E m \in Promises(b, q) : m.acc = a
-
-SafeValues(b, q) ==
-  LET voted == {m \in Promises(b, q) : m.mbal >= 0}
-      highest == {m \in voted : \A n \in voted : m.mbal >= n.mbal}
-  IN  IF voted = {} THEN Value ELSE {m.mval : m \in highest}
-
-Propose(b, v) ==
-  /\ ~ \E m \in msgs : m.kind = "accept" /\ m.bal = b
-  /\ \E q \in Quorum : AllPromised(b, q) /\ v \in SafeValues(b, q)
-  /\ msgs' = msgs \cup {[kind |-> "accept", bal |-> b, val |-> v]}
-  /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
-
-AcceptOk(a, m) == IF BuggyAccept THEN TRUE ELSE m.bal >= maxBal[a]
-
-Accept(a) ==
-  \E m \in msgs :
-     /\ m.kind = "accept"
-     /\ AcceptOk(a, m)
-     /\ maxBal' = [maxBal EXCEPT ![a] = m.bal]
-     /\ maxVBal' = [maxVBal EXCEPT ![a] = m.bal]
-     /\ maxVal' = [maxVal EXCEPT ![a] = m.val]
-     /\ msgs' = msgs \cup {[kind |-> "accepted", acc |-> a, bal |-> m.bal, val |-> m.val]}
+Phase2b(a) ==
+    \E m \in msgs :
+        /\ (m.tag = "Accept") /\ (m.bal >= maxBal[a])
+        /\ maxBal' = [maxBal EXCEPT ![a] = m.bal]
+        /\ maxVBal' = [maxVBal EXCEPT ![a] = m.bal]
+        /\ maxVal' = [maxVal EXCEPT ![a] = m.val]
+        /\ msgs' = msgs \cup {[tag |-> "Accepted", acc |-> a, bal |-> m.bal, val |-> m.val]}
 
 Next ==
-  \/ \E b \in Ballot : Prepare(b) \/ \E v \in Value : Propose(b, v)
-  \/ \E a \in Acceptor : Promise(a) \/ Accept(a)
+    \/ \E b \in Ballot : Phase1a(b)
+    \/ \E a \in Acceptor : Phase1b(a)
+    \/ \E b \in Ballot, v \in Value, q \in (SUBSET Acceptor) : Phase2a(b, v, q)
+    \/ \E a \in Acceptor : Phase2b(a)
 
-Spec == Init /\ [][Next]_vars
+Agreement ==
+    \A v \in Value : \A w \in Value : ((\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs)) /\ (\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> w] \in msgs))) => (v = w)
 
-Chosen(v) ==
-  \E b \in Ballot, q \in Quorum :
-     \A a \in q : [kind |-> "accepted", acc |-> a, bal |-> b, val |-> v] \in msgs
-
-Agreement == \A v, w \in Value : Chosen(v) /\ Chosen(w) => v = w
-Validity == \A v \in Value : Chosen(v) => \E b \in Ballot : [kind |-> "accept", bal |-> b, val |-> v] \in msgs
+Validity ==
+    \A v \in Value : (\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs)) => (\E b \in Ballot : [tag |-> "Accept", bal |-> b, val |-> v] \in msgs)
 =============================================================================

@@ -19,9 +19,9 @@ Prepare(r) ==
     /\ rmState' = [rmState EXCEPT ![r] = "prepared"]
 
 Decide(r) ==
-    \/ /\ (rmState[r] = "prepared") /\ (\A r_2 \in RM : (rmState[r_2] = "prepared") \/ (rmState[r_2] = "committed"))
+    \/ /\ ((rmState[r] = "prepared") /\ (\A r_2 \in RM : (rmState[r_2] = "prepared") \/ (rmState[r_2] = "committed"))) = TRUE
        /\ rmState' = [rmState EXCEPT ![r] = "committed"]
-    \/ /\ ((rmState[r] = "working") \/ (rmState[r] = "prepared")) /\ (\A r_2 \in RM : rmState[r_2] # "committed")
+    \/ /\ (((rmState[r] = "working") \/ (rmState[r] = "prepared")) /\ (\A r_2 \in RM : rmState[r_2] # "committed")) = TRUE
        /\ rmState' = [rmState EXCEPT ![r] = "aborted"]
 
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from

@@ -71,6 +71,30 @@ def _mentions(node: object, var: str) -> bool:
     return False
 
 
+def _tlc_branches_on(cond: E.Expr) -> bool:
+    """Would TLC branch on this guard if it were written as a plain conjunct?
+
+    In an action, TLC treats a disjunction and an `\\E` (also under `/\\`,
+    `\\A`, IF branches and LET bodies) as choices: it explores every
+    disjunct, true or not, and every witness, counting a successor for each.
+    A `require` is a test in specpy — one successor, `or` evaluated left to
+    right — so such a guard is written `(P) = TRUE`, which TLC evaluates as
+    a value: the same successors, the same states-generated count, and no
+    evaluation of a disjunct that specpy short-circuits (which could be an
+    evaluation error: `x == none or x > 0`).
+    """
+    match cond:
+        case E.BoolOp(op="and", left=left, right=right):
+            return _tlc_branches_on(left) or _tlc_branches_on(right)
+        case E.BoolOp() | E.Quant():
+            return True
+        case E.Cond(then=then, other=other):
+            return _tlc_branches_on(then) or _tlc_branches_on(other)
+        case E.LetIn(body=body):
+            return _tlc_branches_on(body)
+    return False
+
+
 def _straight(stmts) -> bool:
     """No statement can abandon or fork the path (it only assigns and binds)."""
     for st in stmts:
@@ -118,7 +142,8 @@ class PathWriter:
                     branches = (self.run(list(b) + rest, sc.copy(), dict(env)) for b in (body, ()))
                     return conj(parts + [Ite(cond.text, *branches)])
                 case S.Require(cond):
-                    parts.append(Atom(ex.expr(cond, sc, env).text))
+                    test = ex.expr(cond, sc, env)
+                    parts.append(Atom(f"({test.text}) = TRUE" if _tlc_branches_on(cond) else test.text))
                 case S.Assert(cond):
                     c = ex.expr(cond, sc, env)
                     parts.append(Atom(f'Assert({c}, "assert at {st.span}")'))

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Record TLC's output for a companion model: run_tlc.sh MODULE CFGNAME
+# Record TLC's output for a hand-written model here: run_tlc.sh MODULE CFGNAME
 # Runs TLC 2.20 (-workers 1) in a scratch directory and writes CFGNAME.out here.
 # Needs SPECPY_TLC_JAR (the jar is never committed).
 set -eu

@@ -1,0 +1,105 @@
+------------------------------ MODULE LamportMutexBugNoTiebreak ------------------------------
+\* Exported by specpy from ../specs/lamport_mutex_bug_no_tiebreak.spec; do not edit.
+\* The .cfg beside this file binds the model values and says what TLC checks.
+\* Constants (their values are written into the definitions below): N = 3, MaxClock = 5
+EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+CONSTANTS None   \* model values (see the .cfg)
+
+\* specpy checks a value where it is stored: one outside its declared type is an
+\* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
+EvalError(what) == CHOOSE err \in {} : err = what
+Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)
+Checked(v, S) == IF v \in S THEN v ELSE EvalError("a value outside its type")
+Unwrap(v) == IF v = None THEN EvalError("none used as a value") ELSE v
+Max(S) == CHOOSE m \in S : \A x \in S : m >= x
+Slice(s, i, j) == IF j < i THEN <<>> ELSE SubSeq(s, IF i < 1 THEN 1 ELSE i, IF j > Len(s) THEN Len(s) ELSE j)
+SeqOf(S, n) == UNION {[1..k -> S] : k \in 0..n}
+
+Proc == 1..3
+Clock == 0..6
+Msg == [tag : {"Request"}, ts : Clock] \cup [tag : {"Ack"}] \cup [tag : {"Release"}]
+
+VARIABLES clock, req, acks, chan, crit
+vars == <<clock, req, acks, chan, crit>>
+
+Init ==
+    /\ Stored([p \in Proc |-> [q \in Proc |-> <<>>]] \in [Proc -> [Proc -> SeqOf(Msg, 3)]], "specs/lamport_mutex_bug_no_tiebreak.spec:26:1")
+    /\ clock = [p \in Proc |-> Checked(0, Clock)]
+    /\ req = [p \in Proc |-> [q \in Proc |-> None]]
+    /\ acks = [p \in Proc |-> {}]
+    /\ chan = [p \in Proc |-> [q \in Proc |-> <<>>]]
+    /\ crit = {}
+
+RequestCS(p) ==
+    /\ req[p][p] = None
+    /\ LET stored_1 == clock[p] + 1
+       IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex_bug_no_tiebreak.spec:38:5")
+           /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
+              IN  /\ IF 1 \in domain_1 THEN Stored(Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:41:26") ELSE TRUE
+                  /\ IF 2 \in domain_1 THEN Stored(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:41:26") ELSE TRUE
+                  /\ IF 3 \in domain_1 THEN Stored(Append((IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][3], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:41:26") ELSE TRUE
+                  /\ clock' = [clock EXCEPT ![p] = stored_1]
+                  /\ req' = [req EXCEPT ![p][p] = [clock EXCEPT ![p] = stored_1][p]]
+                  /\ acks' = [acks EXCEPT ![p] = {p}]
+                  /\ chan' = IF 3 \in domain_1 THEN [IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][3], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan
+                  /\ UNCHANGED <<crit>>
+
+ReceiveRequest(p, q) ==
+    /\ ((p # q) /\ (Len(chan[q][p]) > 0)) /\ (chan[q][p][1].tag = "Request")
+    /\ LET ts == chan[q][p][1].ts
+       IN  /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:48:5")
+           /\ LET stored_1 == Max({clock[p], ts}) + 1
+              IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex_bug_no_tiebreak.spec:50:5")
+                  /\ Stored(Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:51:5")
+                  /\ clock' = [clock EXCEPT ![p] = stored_1]
+                  /\ req' = [req EXCEPT ![p][q] = ts]
+                  /\ chan' = [[chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))] EXCEPT ![p][q] = Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"])]
+                  /\ UNCHANGED <<acks, crit>>
+
+ReceiveAck(p, q) ==
+    /\ ((p # q) /\ (Len(chan[q][p]) > 0)) /\ (chan[q][p][1].tag = "Ack")
+    /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:56:5")
+    /\ acks' = [acks EXCEPT ![p] = acks[p] \cup {q}]
+    /\ chan' = [chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))]
+    /\ UNCHANGED <<clock, req, crit>>
+
+ReceiveRelease(p, q) ==
+    /\ ((p # q) /\ (Len(chan[q][p]) > 0)) /\ (chan[q][p][1].tag = "Release")
+    /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:63:5")
+    /\ req' = [req EXCEPT ![p][q] = None]
+    /\ chan' = [chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))]
+    /\ UNCHANGED <<clock, acks, crit>>
+
+Enter(p) ==
+    /\ ((req[p][p] # None) /\ (p \notin crit)) /\ (acks[p] = Proc)
+    /\ (\A q \in (UNION {IF q # p THEN {q} ELSE {} : q \in Proc}) : (req[p][q] = None) \/ (Unwrap(req[p][p]) =< Unwrap(req[p][q]))) = TRUE
+    /\ crit' = crit \cup {p}
+    /\ UNCHANGED <<clock, req, acks, chan>>
+
+Exit(p) ==
+    /\ p \in crit
+    /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
+       IN  /\ IF 1 \in domain_1 THEN Stored(Append(chan[p][1], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:80:26") ELSE TRUE
+           /\ IF 2 \in domain_1 THEN Stored(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:80:26") ELSE TRUE
+           /\ IF 3 \in domain_1 THEN Stored(Append((IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:80:26") ELSE TRUE
+           /\ req' = [req EXCEPT ![p][p] = None]
+           /\ acks' = [acks EXCEPT ![p] = {}]
+           /\ chan' = IF 3 \in domain_1 THEN [IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"])] ELSE IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan
+           /\ crit' = crit \ {p}
+           /\ UNCHANGED <<clock>>
+
+Next ==
+    \/ \E p \in Proc : RequestCS(p)
+    \/ \E p \in Proc, q \in Proc : ReceiveRequest(p, q)
+    \/ \E p \in Proc, q \in Proc : ReceiveAck(p, q)
+    \/ \E p \in Proc, q \in Proc : ReceiveRelease(p, q)
+    \/ \E p \in Proc : Enter(p)
+    \/ \E p \in Proc : Exit(p)
+
+MutualExclusion ==
+    \A p \in Proc : \A q \in Proc : ((p \in crit) /\ (q \in crit)) => (p = q)
+
+Constraint ==
+    (\A p \in Proc : clock[p] =< 5)
+=============================================================================
