@@ -38,18 +38,18 @@ EmptyBig ==
 SmallToBig ==
     LET poured == Min({small, 5 - big})
     IN  LET big_1 == big + poured
-        IN  /\ Stored(big_1 \in Big, "specs/diehard.spec:21:5")
+        IN  /\ Stored(big_1 \in Big, "specs/diehard.spec:25:5")
             /\ LET small_1 == small - poured
-               IN  /\ Stored(small_1 \in Small, "specs/diehard.spec:22:5")
+               IN  /\ Stored(small_1 \in Small, "specs/diehard.spec:26:5")
                    /\ big' = big_1
                    /\ small' = small_1
 
 BigToSmall ==
     LET poured == Min({big, 3 - small})
     IN  LET small_1 == small + poured
-        IN  /\ Stored(small_1 \in Small, "specs/diehard.spec:27:5")
+        IN  /\ Stored(small_1 \in Small, "specs/diehard.spec:31:5")
             /\ LET big_1 == big - poured
-               IN  /\ Stored(big_1 \in Big, "specs/diehard.spec:28:5")
+               IN  /\ Stored(big_1 \in Big, "specs/diehard.spec:32:5")
                    /\ big' = big_1
                    /\ small' = small_1
 

@@ -468,3 +468,46 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
     except KeyboardInterrupt:
         code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
     ctx.exit(code)
+
+
+@main.command("crosscheck")
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--all", "all_specs", is_flag=True, help="Every spec under specs/.")
+@click.option("--jar", metavar="PATH", help="tla2tools.jar (default: $SPECPY_TLC_JAR).")
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.option("--no-deadlock", is_flag=True, help="Check neither for deadlocks.")
+@click.option("--no-symmetry", is_flag=True, help="Use symmetry reduction in neither.")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Per-run wall-time limit.")
+@click.pass_context
+def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar: str | None, consts: tuple[str, ...],
+               types: tuple[str, ...], no_deadlock: bool, no_symmetry: bool, timeout: float | None) -> None:
+    """Check SPEC with specpy and with TLC and compare; exit 1 if any result disagrees."""
+    from specpy.crosscheck import EXIT_DISAGREE, crosscheck as run_both, table
+    from specpy.diagnostics import SpecError
+    from specpy.pipeline import load, read_source
+    from specpy.tla.tlc import TlcSetupError, find_jar
+    from specpy.tla_corpus import SPECS_DIR, corpus_specs
+
+    out = _Output(False)
+    source = None
+    try:
+        if all_specs == bool(specs):
+            raise OptionError("give SPEC files or --all (not both)")
+        overrides = parse_overrides(consts, types)
+        options = make_options(None, no_deadlock, no_symmetry, None, timeout, 1)
+        jar_path = find_jar(jar)
+        rows = []
+        for spec in corpus_specs(SPECS_DIR) if all_specs else list(specs):
+            source = read_source(spec)
+            rows.append(run_both(spec, load(spec, overrides), overrides, options, jar_path))
+            click.echo(f"checked {spec}", err=True)
+        click.echo(table(rows), nl=False)
+        code = 0 if all(r.agree for r in rows) else EXIT_DISAGREE
+    except SpecError as exc:
+        code = out.spec_errors(exc.diagnostics, source)
+    except OptionError as exc:
+        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
+    except TlcSetupError as exc:
+        code = out.fail(EXIT_SYSTEM_ERROR, "system-error", str(exc), "specpy: ")
+    ctx.exit(code)

@@ -64,13 +64,12 @@ def test_more_workers_are_refused_for_now():
 SPAN = Span("x.spec", 3, 1, 3, 10)
 
 
-def test_temporal_properties_are_refused_with_a_location():
+def test_temporal_properties_refuse_a_depth_bound():
     m = climb()
     prop = TemporalProperty("Live", "eventually", cmp("==", var("x", T.RangeT(0, 10)), lit(10, INT)), span=SPAN)
     live = type(m)(**{**m.__dict__, "properties": (prop,)})
-    with pytest.raises(SpecError) as exc:
-        check(live, CheckOptions())
-    assert exc.value.diagnostics[0].code == "E-unsupported" and "Live" in exc.value.diagnostics[0].message
+    with pytest.raises(OptionError, match="--depth cannot be used with temporal properties \\(Live\\)"):
+        check(live, CheckOptions(max_depth=3))
 
 
 def test_require_inside_a_state_dependent_for_is_refused_with_its_location():

@@ -23,16 +23,18 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from specpy.diagnostics import Diagnostic, Span, SpecError
+from specpy.diagnostics import Span
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
+from specpy.explicit.liveness import check_properties, refuse_with_properties
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.store import StateStore
-from specpy.explicit.traces import Locus, build_trace
+from specpy.explicit.symmetry import Symmetry, symmetry_for
+from specpy.explicit.traces import Locus, locus_path, make_trace
 from specpy.ir.model import Model
 from specpy.options import CheckOptions, OptionError
 from specpy.result import ActionStats, CheckResult, ResultKind, Stats, Violation
-from specpy.trace.trace import Step
+from specpy.trace.trace import Step, Trace
 
 PROGRESS_SECONDS = 2.0
 #: States expanded between two looks at the clock (timeout, progress).
@@ -51,31 +53,29 @@ class _Stop(Exception):
 
 def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None] | None = None) -> CheckResult:
     """Explore every reachable state of `model` breadth-first; see the module docstring."""
-    refuse_unsupported(model)
     if options.workers > 1:
         raise OptionError("--workers > 1 is not supported yet")
-    return Search(CompiledModel(model), options, progress).run()
-
-
-def refuse_unsupported(model: Model) -> None:
-    diags = []
-    for prop in model.properties:
-        diags.append(
-            Diagnostic(
-                "E-unsupported",
-                f"temporal property {prop.name} cannot be checked yet (the explicit checker has no liveness support)",
-                prop.span,
-            )
-        )
-    if diags:
-        raise SpecError(diags)
+    cm = CompiledModel(model)
+    symmetry = symmetry_for(cm, options.symmetry)
+    if model.properties:
+        refuse_with_properties(model, options, symmetry is not None)
+    return Search(cm, options, progress, symmetry).run()
 
 
 class Search:
-    def __init__(self, cm: CompiledModel, options: CheckOptions, progress: Callable[[Stats], None] | None):
+    def __init__(
+        self,
+        cm: CompiledModel,
+        options: CheckOptions,
+        progress: Callable[[Stats], None] | None,
+        symmetry: Symmetry | None = None,
+    ):
         self.cm = cm
         self.options = options
         self.progress = progress
+        self.symmetry = symmetry
+        # Applied to every state before it is looked up or stored (symmetry.py).
+        self.canonical = symmetry.canonical if symmetry is not None else None
         self.store = StateStore()
         self.generated = 0
         self.depth = 0
@@ -98,6 +98,8 @@ class Search:
         try:
             self.initial()
             bounded = self.explore()
+            if self.cm.model.properties:
+                self.check_properties()
         except _Stop as stop:
             return CheckResult(stop.kind, self.stats(), stop.violation, limit=stop.limit)
         return CheckResult(ResultKind.OK, self.stats(), bounded=bounded)
@@ -113,12 +115,13 @@ class Search:
             raise self.failure(exc, "init", (None, None, None)) from None
         for s in out:
             self.generated += 1
-            if s in store.index:
+            key = s if self.canonical is None else self.canonical(s)
+            if key in store.index:
                 continue
             if cm.constraint is not None and not self.evaluate(cm.constraint, s, "a constraint", (None, None, s)):
                 self.check_invariants(s, (None, None, s))
                 continue
-            i = store.add(s, -1, -1)
+            i = store.add(key, -1, -1)
             self.depth = 1
             self.check_invariants(s, (i, None, None))
             if self.options.max_states is not None and len(store) >= self.options.max_states:
@@ -136,6 +139,7 @@ class Search:
         actions = list(enumerate(a.run for a in cm.actions))
         max_depth, max_states = self.options.max_depth, self.options.max_states
         deadlock = self.options.check_deadlock
+        canonical = self.canonical
         beyond = False
         lo, level = 0, 1
         while lo < len(states):
@@ -161,7 +165,8 @@ class Search:
                     c.generated += len(out)
                     self.generated += len(out)
                     for t in out:
-                        if t not in index:
+                        key = t if canonical is None else canonical(t)
+                        if key not in index:
                             in_model = constraint is None or self.evaluate(constraint, t, "a constraint", (i, k, t))
                             if not grow:  # probing past max_depth: nothing is checked there
                                 beyond = beyond or bool(in_model)
@@ -171,8 +176,8 @@ class Search:
                                     self.check_invariants(t, (i, k, t))
                             else:
                                 j = len(states)
-                                index[t] = j
-                                states.append(t)
+                                index[key] = j
+                                states.append(key)
                                 parent.append(i)
                                 via.append(k)
                                 c.new += 1
@@ -185,12 +190,21 @@ class Search:
                             self.check_transitions(s, t, (i, k, t))
                 if not enabled and deadlock:
                     if terminal is None or not self.evaluate(terminal, s, "a terminal condition", (i, None, None)):
-                        trace = build_trace(cm, store, (i, None, None))
+                        trace = self.trace((i, None, None))
                         violation = Violation(ResultKind.DEADLOCK, "deadlock", trace, "no action is enabled")
                         raise _Stop(ResultKind.DEADLOCK, violation)
             self.expanded = hi
             lo, level = hi, level + 1
         return beyond
+
+    def check_properties(self) -> None:
+        """The temporal properties, on the finished state graph (liveness.py)."""
+        violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
+        if violation is not None:
+            raise _Stop(violation.kind, violation)
+
+    def evaluate_stored(self, fn: Callable[[tuple], object], i: int) -> object:
+        return self.evaluate(fn, self.store.states[i], "a temporal property", (i, None, None))
 
     def tick(self) -> None:
         now = time.monotonic()
@@ -217,8 +231,9 @@ class Search:
         if r < 0:
             return
         inv = self.cm.model.invariants[r]
-        detail, span = explain(self.cm, inv.expr, s)
-        trace = build_trace(self.cm, self.store, locus)
+        states, actions = locus_path(self.cm, self.store, locus, self.symmetry)
+        detail, span = explain(self.cm, inv.expr, states[-1])
+        trace = make_trace(self.cm, states, actions)
         raise _Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, inv.name, trace, detail, span or inv.span))
 
     def check_transitions(self, s: tuple, t: tuple, locus: Locus) -> None:
@@ -228,25 +243,31 @@ class Search:
             raise self.failure(exc, "a transition invariant", locus) from None
         if r >= 0:
             tr = self.cm.model.transitions[r]
-            trace = build_trace(self.cm, self.store, locus)
+            trace = self.trace(locus)
             raise _Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, tr.name, trace, "", tr.span))
 
     def failure(self, exc: EvalFailure | AssertFailure, where: int | str, locus: Locus) -> _Stop:
         """An evaluation error or a false assert in action `where` (an index)
         or in the named kind of expression, with the trace `locus`."""
+        states, actions = locus_path(self.cm, self.store, locus, self.symmetry)
+        if isinstance(where, int) and self.symmetry is not None:
+            exc = _concrete_failure(self.cm, where, states[-1], exc)
         site = self.cm.sites.items[exc.site]
         if isinstance(where, int):
             a = self.cm.actions[where]
             label = "action " + Step(a.action.name, a.label_args(exc.p)).label()
         else:
             label = self.owner(site.span, where)
-        trace = build_trace(self.cm, self.store, locus)
+        trace = make_trace(self.cm, states, actions)
         if isinstance(exc, AssertFailure):
             detail = f"assert at {site.span} is false in {label}"
             return _Stop(ResultKind.ASSERT, Violation(ResultKind.ASSERT, "assert", trace, detail, site.span))
         kind = exc.kind or site.kind
         detail = f"{label}: {exc.detail or kind}"
         return _Stop(ResultKind.EVAL_ERROR, Violation(ResultKind.EVAL_ERROR, kind, trace, detail, site.span))
+
+    def trace(self, locus: Locus) -> Trace:
+        return make_trace(self.cm, *locus_path(self.cm, self.store, locus, self.symmetry))
 
     def owner(self, span: Span, what: str) -> str:
         """Name the invariant or transition a failing site lies in, when spans tell."""
@@ -255,6 +276,18 @@ class Search:
                 if _contains(n.span, span):
                     return f"{kind} {n.name}"
         return what
+
+
+def _concrete_failure(
+    cm: CompiledModel, k: int, state: tuple, canonical: EvalFailure | AssertFailure
+) -> EvalFailure | AssertFailure:
+    """The failure action k raises in the concrete state (its arguments are the
+    renamed ones of the failure seen in the canonical state)."""
+    try:
+        cm.actions[k].run(state, [])
+    except (EvalFailure, AssertFailure) as exc:
+        return exc
+    raise AssertionError("an action failed in a canonical state but not in its concrete counterpart") from canonical
 
 
 def _contains(outer: Span, inner: Span) -> bool:

@@ -217,7 +217,7 @@ class PathWriter:
         new = value
         if st.path:
             path = "".join(f"[{ex.expr(p.key, sc, env)}]" if isinstance(p, S.IndexStep) else f".{p.name}" for p in st.path)
-            new = Tx(f"[{env[st.var]} EXCEPT !{path} = {value}]")
+            new = Tx(f"[{env[st.var].op()} EXCEPT !{path} = {value}]")
         if bind and not inline and not new.atomic:
             name = sc.fresh(st.var)
             defs.append((name, new.text))

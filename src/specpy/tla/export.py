@@ -42,7 +42,7 @@ HELPER_DEFS: tuple[tuple[str, str], ...] = (
     ("Max", "Max(S) == CHOOSE m \\in S : \\A x \\in S : m >= x"),
     ("Slice", "Slice(s, i, j) == IF j < i THEN <<>> ELSE SubSeq(s, IF i < 1 THEN 1 ELSE i, IF j > Len(s) THEN Len(s) ELSE j)"),
     ("Range", "Range(s) == {s[i] : i \\in DOMAIN s}"),
-    ("SumOver", "RECURSIVE SumOver(_, _)\nSumOver(S, F(_)) == IF S = {} THEN 0 ELSE LET x == CHOOSE x \\in S : TRUE IN F(x) + SumOver(S \\ {x}, F)"),
+    ("SumOver", "SumOver(S, F(_)) ==\n    LET sum[T \\in SUBSET S] == IF T = {} THEN 0 ELSE LET x == CHOOSE x \\in T : TRUE IN F(x) + sum[T \\ {x}]\n    IN  sum[S]"),
     ("SeqOf", "SeqOf(S, n) == UNION {[1..k -> S] : k \\in 0..n}"),
     ("BagOf", "BagOf(S, n) == UNION {[D -> 1..n] : D \\in SUBSET S}"),
     ("IsBagOf", "IsBagOf(b, S, n) == DOMAIN b \\subseteq S /\\ \\A e \\in DOMAIN b : b[e] =< n"),

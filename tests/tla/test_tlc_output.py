@@ -1,0 +1,114 @@
+"""The TLC output parser on real output captured from TLC 2.20 (-tool, -workers 1).
+
+tests/tla/data/*.out were produced by
+`java -cp tla2tools.jar tlc2.TLC -tool -noGenerateSpecTE -workers 1 -config M.cfg M.tla`
+on the models beside them (TwoPhase and DieHard: tla/; Features: the export
+of features.spec with --no-symmetry). Every pinned number below is TLC's,
+read from those files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from specpy.ir.values import BagValue, MapValue, VariantValue
+from specpy.options import CheckOptions, Overrides
+from specpy.pipeline import load
+from specpy.result import ResultKind
+from specpy.tla.export import Exporter
+from specpy.tla.tlc import model_info
+from specpy.tla.tlc_output import ModelInfo, sany_errors, split_messages, to_result
+from specpy.tla.tlc_values import convert, parse_value
+from specpy.trace.text import render_trace
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def parsed(name: str, info: ModelInfo | None = None):
+    with open(DATA / name, encoding="utf-8") as f:
+        out = split_messages(f)
+    return out, to_result(out, info)
+
+
+def info_for(spec: Path, symmetry: bool = True) -> ModelInfo:
+    model = load(spec)
+    exporter = Exporter(model, CheckOptions(symmetry=symmetry), Overrides(), str(spec))
+    return model_info(model, exporter.names.mapping, exporter.ex.tag)
+
+
+def test_success():
+    out, r = parsed("TwoPhase.out")
+    assert out.version == "TLC2 Version 2.20 of Day Month 20?? (rev: 4c54d98)"
+    assert r.kind is ResultKind.OK and r.violation is None
+    assert (r.stats.distinct_states, r.stats.states_generated, r.stats.depth) == (288, 1146, 11)
+
+
+def test_invariant_violation_trace_reads_like_specpy():
+    _, r = parsed("DieHard.out", info_for(ROOT / "specs" / "diehard.spec"))
+    assert r.kind is ResultKind.INVARIANT and r.violation.name == "NotSolved"
+    assert (r.stats.distinct_states, r.stats.states_generated, r.stats.depth) == (14, 73, 7)
+    trace = r.violation.trace
+    assert len(trace) == 7
+    assert [s.action for s in trace.steps] == ["FillBig", "BigToSmall", "EmptySmall", "BigToSmall", "FillBig", "BigToSmall"]
+    assert trace.states[0] == {"big": 0, "small": 0} and trace.states[-1] == {"big": 4, "small": 3}
+    assert "big: 5 → 4" in render_trace(trace)
+
+
+def test_deadlock():
+    _, r = parsed("Dead.out")
+    assert r.kind is ResultKind.DEADLOCK
+    assert [s["x"] for s in r.violation.trace.states] == [0, 1, 2]
+    assert r.violation.trace.steps[0].action == "Next"
+
+
+def test_liveness_violation_is_a_lasso():
+    _, r = parsed("Live.out")
+    assert r.kind is ResultKind.LIVENESS
+    trace = r.violation.trace
+    assert [s["x"] for s in trace.states] == [0]
+    assert trace.loop == 0  # TLC: "2: Stuttering" after state 1
+
+
+def test_assert_failure():
+    _, r = parsed("AssertFails.out")
+    assert r.kind is ResultKind.ASSERT
+    assert "x out of 0..3" in r.violation.detail
+    assert [s["x"] for s in r.violation.trace.states] == [0, 1, 2, 3]
+
+
+def test_evaluation_error_with_typed_trace():
+    info = info_for(DATA / "features.spec", symmetry=False)
+    _, r = parsed("Features_evalerror.out", info)
+    assert r.kind is ResultKind.EVAL_ERROR
+    trace = r.violation.trace
+    assert len(trace) == 3  # specpy's explicit checker: bag-overflow, trace of 3 states
+    assert trace.steps[0].action == "Send" and dict(trace.steps[0].args) == {"n": "n1", "v": 0}
+    net = trace.states[-1]["net"]
+    assert isinstance(net, BagValue) and net.items == ((VariantValue("Req", (("from", "n1"), ("v", 0))), 2),)
+    assert trace.states[0]["leader"] is None
+    assert trace.states[0]["count"] == MapValue((("n1", 0), ("n2", 0)))
+
+
+def test_parse_error_has_its_location():
+    out, r = parsed("Bad2.out")
+    assert r.kind is ResultKind.SPEC_ERROR
+    errors = sany_errors(out.raw)
+    assert [(e.line, e.column) for e in errors] == [(4, 13)]
+    assert "Unknown operator" in errors[0].message
+
+
+def test_syntax_error_location():
+    # SANY's syntax-error block, as TLC printed it for `Next == x' = x + + 1`.
+    text = "***Parse Error***\nWas expecting \"==== or more Module body\"\nEncountered \"1\" at line 5, column 20 and token \"+\" \n\nResidual stack trace follows:\n"
+    errors = sany_errors([text])
+    assert [(e.line, e.column) for e in errors] == [(5, 20)]
+
+
+def test_values_untyped_and_typed():
+    tree = parse_value('[tag |-> "Prepared", rm |-> r1]')
+    assert convert(tree, None).get("tag") == "Prepared"
+    funs = parse_value('(r1 :> "working" @@ r2 :> "aborted")')
+    assert convert(funs, None) == MapValue((("r1", "working"), ("r2", "aborted")))
+    assert convert(parse_value("<<1, -2, <<>>>>"), None) == (1, -2, ())
+    assert convert(parse_value("{TRUE, FALSE}"), None) == frozenset({True, False})
