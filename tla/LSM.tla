@@ -41,7 +41,7 @@ Delete(k) ==
 Flush ==
     /\ (\E k \in Key : memtable[k] # None) = TRUE
     /\ Len(level0) < 2
-    /\ Stored(Append(level0, memtable) \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm.spec:78:5")
+    /\ Stored(Append(level0, memtable) \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm.spec:80:5")
     /\ memtable' = [k \in Key |-> None]
     /\ level0' = Append(level0, memtable)
     /\ UNCHANGED <<level1, latest>>
@@ -49,13 +49,13 @@ Flush ==
 CompactLevel0 ==
     /\ Len(level0) >= 2
     /\ LET level0_1 == <<LET newRun == level0[2] IN LET oldRun == level0[1] IN [k \in Key |-> LET newEntry == newRun[k] IN LET oldEntry == oldRun[k] IN IF newEntry # None THEN newEntry ELSE oldEntry]>> \o Slice(level0, 3, Len(level0))
-       IN  /\ Stored(level0_1 \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm.spec:85:5")
+       IN  /\ Stored(level0_1 \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm.spec:87:5")
            /\ level0' = level0_1
            /\ UNCHANGED <<memtable, level1, latest>>
 
 CompactIntoLast ==
     /\ Len(level0) >= 1
-    /\ Stored(Slice(level0, 2, Len(level0)) \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm.spec:92:5")
+    /\ Stored(Slice(level0, 2, Len(level0)) \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm.spec:94:5")
     /\ level0' = Slice(level0, 2, Len(level0))
     /\ level1' = LET newRun == level0[1] IN [k \in Key |-> LET c == LET newEntry == newRun[k] IN LET oldEntry == level1[k] IN IF newEntry # None THEN newEntry ELSE oldEntry IN IF (c # None) /\ (Unwrap(c).tag = "Put") THEN c ELSE None]
     /\ UNCHANGED <<memtable, latest>>

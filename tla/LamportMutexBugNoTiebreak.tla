@@ -24,7 +24,7 @@ VARIABLES clock, req, acks, chan, crit
 vars == <<clock, req, acks, chan, crit>>
 
 Init ==
-    /\ Stored([p \in Proc |-> [q \in Proc |-> <<>>]] \in [Proc -> [Proc -> SeqOf(Msg, 3)]], "specs/lamport_mutex_bug_no_tiebreak.spec:26:1")
+    /\ Stored([p \in Proc |-> [q \in Proc |-> <<>>]] \in [Proc -> [Proc -> SeqOf(Msg, 3)]], "specs/lamport_mutex_bug_no_tiebreak.spec:28:1")
     /\ clock = [p \in Proc |-> Checked(0, Clock)]
     /\ req = [p \in Proc |-> [q \in Proc |-> None]]
     /\ acks = [p \in Proc |-> {}]
@@ -34,24 +34,24 @@ Init ==
 RequestCS(p) ==
     /\ req[p][p] = None
     /\ LET stored_1 == clock[p] + 1
-       IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex_bug_no_tiebreak.spec:38:5")
+       IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex_bug_no_tiebreak.spec:40:5")
            /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
-              IN  /\ IF 1 \in domain_1 THEN Stored(Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:41:26") ELSE TRUE
-                  /\ IF 2 \in domain_1 THEN Stored(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:41:26") ELSE TRUE
-                  /\ IF 3 \in domain_1 THEN Stored(Append((IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][3], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:41:26") ELSE TRUE
+              IN  /\ IF 1 \in domain_1 THEN Stored(Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:43:26") ELSE TRUE
+                  /\ IF 2 \in domain_1 THEN Stored(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:43:26") ELSE TRUE
+                  /\ IF 3 \in domain_1 THEN Stored(Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][3], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:43:26") ELSE TRUE
                   /\ clock' = [clock EXCEPT ![p] = stored_1]
                   /\ req' = [req EXCEPT ![p][p] = [clock EXCEPT ![p] = stored_1][p]]
                   /\ acks' = [acks EXCEPT ![p] = {p}]
-                  /\ chan' = IF 3 \in domain_1 THEN [IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][3], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan
+                  /\ chan' = IF 3 \in domain_1 THEN [(IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][3], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan
                   /\ UNCHANGED <<crit>>
 
 ReceiveRequest(p, q) ==
     /\ ((p # q) /\ (Len(chan[q][p]) > 0)) /\ (chan[q][p][1].tag = "Request")
     /\ LET ts == chan[q][p][1].ts
-       IN  /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:48:5")
+       IN  /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:50:5")
            /\ LET stored_1 == Max({clock[p], ts}) + 1
-              IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex_bug_no_tiebreak.spec:50:5")
-                  /\ Stored(Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:51:5")
+              IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex_bug_no_tiebreak.spec:52:5")
+                  /\ Stored(Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:53:5")
                   /\ clock' = [clock EXCEPT ![p] = stored_1]
                   /\ req' = [req EXCEPT ![p][q] = ts]
                   /\ chan' = [[chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))] EXCEPT ![p][q] = Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"])]
@@ -59,14 +59,14 @@ ReceiveRequest(p, q) ==
 
 ReceiveAck(p, q) ==
     /\ ((p # q) /\ (Len(chan[q][p]) > 0)) /\ (chan[q][p][1].tag = "Ack")
-    /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:56:5")
+    /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:58:5")
     /\ acks' = [acks EXCEPT ![p] = acks[p] \cup {q}]
     /\ chan' = [chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))]
     /\ UNCHANGED <<clock, req, crit>>
 
 ReceiveRelease(p, q) ==
     /\ ((p # q) /\ (Len(chan[q][p]) > 0)) /\ (chan[q][p][1].tag = "Release")
-    /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:63:5")
+    /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:65:5")
     /\ req' = [req EXCEPT ![p][q] = None]
     /\ chan' = [chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))]
     /\ UNCHANGED <<clock, acks, crit>>
@@ -80,12 +80,12 @@ Enter(p) ==
 Exit(p) ==
     /\ p \in crit
     /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
-       IN  /\ IF 1 \in domain_1 THEN Stored(Append(chan[p][1], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:80:26") ELSE TRUE
-           /\ IF 2 \in domain_1 THEN Stored(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:80:26") ELSE TRUE
-           /\ IF 3 \in domain_1 THEN Stored(Append((IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:80:26") ELSE TRUE
+       IN  /\ IF 1 \in domain_1 THEN Stored(Append(chan[p][1], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:82:26") ELSE TRUE
+           /\ IF 2 \in domain_1 THEN Stored(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:82:26") ELSE TRUE
+           /\ IF 3 \in domain_1 THEN Stored(Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"]) \in SeqOf(Msg, 3), "specs/lamport_mutex_bug_no_tiebreak.spec:82:26") ELSE TRUE
            /\ req' = [req EXCEPT ![p][p] = None]
            /\ acks' = [acks EXCEPT ![p] = {}]
-           /\ chan' = IF 3 \in domain_1 THEN [IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"])] ELSE IF 2 \in domain_1 THEN [IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan
+           /\ chan' = IF 3 \in domain_1 THEN [(IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"])] ELSE IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan
            /\ crit' = crit \ {p}
            /\ UNCHANGED <<clock>>
 
