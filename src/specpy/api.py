@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from specpy.diagnostics import SourceFile
     from specpy.explicit.validate import Validator
     from specpy.ir.model import Model
+    from specpy.ir.types import Type
     from specpy.result import CheckResult, Stats
     from specpy.trace.ndjson import LogEntry
     from specpy.validation import ValidationResult
@@ -47,6 +48,15 @@ class Spec:
     @property
     def source(self) -> SourceFile:
         return self.model.source
+
+    @property
+    def var_types(self) -> dict[str, Type]:
+        return {v.name: v.type for v in self.model.vars}
+
+    @property
+    def param_types(self) -> dict[str, dict[str, Type]]:
+        """Per action, its parameters' types."""
+        return {a.name: {p.name: p.type for p in a.params} for a in self.model.actions}
 
     def __repr__(self) -> str:
         return f"<specpy.Spec {self.name} from {self.source.path}>"
@@ -74,9 +84,7 @@ class Spec:
         """A log's entries, checked against the spec's variables and actions (LogError if not)."""
         from specpy.trace.ndjson import LogReader
 
-        var_types = {v.name: v.type for v in self.model.vars}
-        param_types = {a.name: {p.name: p.type for p in a.params} for a in self.model.actions}
-        reader = LogReader(var_types, param_types)
+        reader = LogReader(self.var_types, self.param_types)
         if isinstance(log, (str, Path)):
             try:
                 return reader.read_file(log)

@@ -168,7 +168,7 @@ def _run_validate(
         out.spec_errors([exc.diagnostic], exc.source, kind="log-error")
         return EXIT_BAD_OPTION
     if out.as_json:
-        out.json(result.to_json({v.name: v.type for v in loaded.model.vars}))
+        out.json(result.to_json(loaded.var_types))
     else:
         click.echo(render_validation(result, str(log), max_gap, quiet, full_trace), nl=False)
     return result.exit_code
@@ -444,6 +444,8 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except OSError as exc:
         code = out.fail(EXIT_SYSTEM_ERROR, "system-error", f"cannot write: {exc}", "specpy: ")
+    except Exception as exc:  # the last line of defence: never a traceback by default
+        code = out.internal_error(exc)
     ctx.exit(code)
 
 
@@ -470,6 +472,8 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except KeyboardInterrupt:
         code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
+    except Exception as exc:  # the last line of defence: never a traceback by default
+        code = out.internal_error(exc)
     ctx.exit(code)
 
 
@@ -513,4 +517,6 @@ def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except TlcSetupError as exc:
         code = out.fail(EXIT_SYSTEM_ERROR, "system-error", str(exc), "specpy: ")
+    except Exception as exc:  # the last line of defence: never a traceback by default
+        code = out.internal_error(exc)
     ctx.exit(code)

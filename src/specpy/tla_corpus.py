@@ -93,7 +93,7 @@ def model_info_for(tla: Path) -> ModelInfo | None:
         exporter = Exporter(model, CheckOptions(), overrides, str(spec))
     except (SpecError, OptionError, OSError):
         return None
-    return model_info(model, exporter.names.mapping, exporter.ex.tag)
+    return model_info(model, exporter.names.mapping, exporter.ex.tag, tla.read_text(encoding="utf-8"))
 
 
 def tla_files(paths: list[Path]) -> list[Path]:

@@ -59,3 +59,40 @@ def test_crosscheck_agrees_on_every_construct(tmp_path, limit, kind, distinct):
     assert c.explicit.kind is kind
     if distinct is not None:
         assert c.tlc.stats.distinct_states == distinct
+
+
+@pytest.mark.parametrize("enter, kind", [("fair action Enter", ResultKind.LIVENESS), ("strong fair action Enter", ResultKind.OK)])
+def test_crosscheck_agrees_on_liveness(tmp_path, enter, kind):
+    # live.spec: weak fairness of Enter lets p2 overtake p1 for ever (NoStarve
+    # fails, in both checkers); strong fairness does not. 8 distinct states, depth 4.
+    spec = tmp_path / "live.spec"
+    spec.write_text((DATA / "live.spec").read_text().replace("fair action Enter", enter))
+    c = crosscheck(spec, load(spec), Overrides(), CheckOptions(), Path(JAR))
+    assert c.agree, c.problems
+    assert c.explicit.kind is kind and c.tlc.stats.distinct_states == 8
+
+
+@pytest.mark.parametrize("deadlock", [True, False])
+def test_crosscheck_agrees_on_fault_steps(tmp_path, deadlock):
+    # faults.spec: lose, duplicate and crash (with resets and a durable
+    # variable) under a budget of 2. 300 distinct states, depth 10 in both
+    # (--no-deadlock); with deadlock checking both find the same deadlock.
+    spec = DATA / "faults.spec"
+    c = crosscheck(spec, load(spec), Overrides(), CheckOptions(check_deadlock=deadlock), Path(JAR))
+    assert c.agree, c.problems
+    if not deadlock:
+        assert (c.tlc.stats.distinct_states, c.tlc.stats.depth) == (300, 10)
+
+
+def test_tlc_trace_names_fault_steps_like_specpy():
+    # With deadlock checking, faults.spec deadlocks once the messages are gone
+    # and the budget is spent: 6 states, the last two steps fault steps. TLC's
+    # trace must name them as specpy does (`~lose net Hello{from: a}`).
+    spec = DATA / "faults.spec"
+    c = crosscheck(spec, load(spec), Overrides(), CheckOptions(), Path(JAR))
+    assert c.agree, c.problems
+    tlc_steps = [s.label() for s in c.tlc.violation.trace.steps]
+    faults = [label for label in tlc_steps if label.startswith("~")]
+    assert len(c.tlc.violation.trace) == 6 and len(faults) == 2
+    assert all(label.startswith(("~lose net Hello{from: ", "~duplicate net Hello{from: ", "~crash ")) for label in faults)
+    assert tlc_steps == [s.label() for s in c.explicit.violation.trace.steps]

@@ -109,6 +109,37 @@ def _occurrences(t: Type, v: Value, types: tuple[AtomT, ...]) -> list[tuple[Atom
     return []
 
 
+def _shape(t: Type, v: Value, types: tuple[AtomT, ...], focus: tuple[AtomT, int]) -> str:
+    """v as text with the focus atom written "@" and every other symmetric atom "*".
+
+    Renaming atoms never changes it (collections are listed in sorted text
+    order), so it is a valid part of the focus atom's signature.
+    """
+    match t:
+        case AtomT():
+            if t not in types:
+                return str(v)
+            return "@" if (t, t.members.index(v)) == focus else "*"
+        case SetT(e):
+            return "{" + ",".join(sorted(_shape(e, x, types, focus) for x in v)) + "}"
+        case SeqT(e, _):
+            return "[" + ",".join(_shape(e, x, types, focus) for x in v) + "]"
+        case BagT(e, _):
+            return "{|" + ",".join(sorted(f"{_shape(e, x, types, focus)}*{c}" for x, c in v.items)) + "|}"
+        case OptionT(e):
+            return "none" if v is None else _shape(e, v, types, focus)
+        case MapT(k, val):
+            items = (f"{_shape(k, x, types, focus)}:{_shape(val, y, types, focus)}" for x, y in v.items)
+            return "(" + ",".join(sorted(items)) + ")"
+        case RecordT(fields=fs):
+            return "{" + ",".join(_shape(ft, x, types, focus) for (_, ft), (_, x) in zip(fs, v.fields)) + "}"
+        case VariantT():
+            case = t.case(v.tag)
+            inner = ",".join(_shape(ft, x, types, focus) for (_, ft), (_, x) in zip(case.fields, v.fields))
+            return f"{v.tag}{{{inner}}}"
+    return repr(v)
+
+
 def _permute_generic(t: Type, v: Value, perms: dict[AtomT, Perm]) -> Value:
     """The generic value v with every symmetric atom renamed by perms."""
     match t:
@@ -161,10 +192,12 @@ class Symmetry:
     def _add_views(self, var: int, t: Type) -> bool:
         """Add the signature views of variable `var`; True if they capture it whole."""
         if isinstance(t, MapT) and isinstance(t.key, AtomT) and t.key in self.types:
-            if mentions(t.value, self.types):
+            ti = self.types.index(t.key)
+            if mentions(t.value, self.types):  # votedFor[a]: its shape, a itself written "@"
+                self.views[ti].append(self._shape_view(var, t.value, t.key))
                 return False
             sort_key = codec(t.value).sort_key
-            self.views[self.types.index(t.key)].append(lambda s, a, v=var, k=sort_key: k(s[v][a]))
+            self.views[ti].append(lambda s, a, v=var, k=sort_key: k(s[v][a]))
             return True
         if isinstance(t, SetT) and isinstance(codec(t), BitSetCodec):
             return self._add_set_views(var, t.elem)
@@ -174,24 +207,35 @@ class Symmetry:
             return True
         return False
 
-    def _add_set_views(self, var: int, elem: Type) -> bool:
-        """Views of a bitmask set whose elements mention at most one symmetric atom.
+    def _shape_view(self, var: int, value_type: Type, key: AtomT) -> Callable[[tuple, int], str]:
+        """m[a] with a written "@" and every other symmetric atom "*" (cached per value)."""
+        value_codec = codec(value_type)
+        cache: dict[tuple[Any, int], str] = {}
 
-        For atom a, the view is the set of "templates" present: an element
-        about a, written with a replaced by the type's first atom.
+        def view(s: tuple, a: int) -> str:
+            x = s[var][a]
+            shape = cache.get((x, a))
+            if shape is None:
+                shape = cache[(x, a)] = _shape(value_type, value_codec.decode(x), self.types, (key, a))
+            return shape
+
+        return view
+
+    def _add_set_views(self, var: int, elem: Type) -> bool:
+        """Views of a bitmask set; they capture it whole if no element mentions two atoms.
+
+        For atom a, the view is the set of shapes of the elements that mention
+        a: the element with a written "@" and other symmetric atoms "*".
         """
         per_atom: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        table = {v: i for i, v in enumerate(universe(elem))}
+        shapes: dict[str, int] = {}
+        whole = True
         for bit, v in enumerate(universe(elem)):
-            occ = _occurrences(elem, v, self.types)
-            if len(occ) > 1:
-                return False
-            if occ:
-                t, a = occ[0]
-                swap = list(range(len(t.members)))
-                swap[0], swap[a] = a, 0
-                template = table[_permute_generic(elem, v, {t: tuple(swap)})]
-                per_atom.setdefault((self.types.index(t), a), []).append((bit, template))
+            occ = set(_occurrences(elem, v, self.types))
+            whole &= len(occ) <= 1
+            for t, a in occ:
+                shape = shapes.setdefault(_shape(elem, v, self.types, (t, a)), len(shapes))
+                per_atom.setdefault((self.types.index(t), a), []).append((bit, shape))
         for ti, t in enumerate(self.types):
             if not any(k[0] == ti for k in per_atom):
                 continue
@@ -205,7 +249,7 @@ class Symmetry:
                 return out
 
             self.views[ti].append(view)
-        return True
+        return whole
 
     def _candidates(self, s: tuple) -> list[Perms]:
         """The permutations that order each type's atoms by signature."""

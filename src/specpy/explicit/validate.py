@@ -27,6 +27,7 @@ from __future__ import annotations
 import operator
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from specpy.diagnostics import Diagnostic, SpecError
 from specpy.explicit.compile import CompiledModel
@@ -47,6 +48,9 @@ from specpy.validation import (
 #: The via of a node reached by `init`; the node before every initial state is ROOT.
 INIT = -1
 ROOT = -1
+#: The parameter tuple of a step found by running a whole action: recovered
+#: (as the first tuple that leads there) only for the trace.
+ANY_TUPLE = -1
 
 
 def refuse_unsupported(cm: CompiledModel) -> None:
@@ -123,18 +127,21 @@ class _Run:
         self.cm = v.cm
         self.lines = [_Line(v.cm, e, v.action_index) for e in entries]
         self.max_gap = max_gap
-        # The node store: node i is states[i], reached from parent[i] by via[i].
+        # The node store: node i is states[i], reached from parent[i] by action
+        # via[i] with parameter tuple param[i] (ANY_TUPLE: whichever leads there).
         self.states: list[tuple] = []
         self.parent: list[int] = []
         self.via: list[int] = []
+        self.param: list[int] = []
         self.stats = ValidationStats(lines=len(entries))
         self.explaining: set[int] = set()  # the nodes that matched a line
         self.last_node = ROOT  # the first candidate of the last explained line
 
-    def node(self, state: tuple, parent: int, via: int) -> int:
+    def node(self, state: tuple, parent: int, via: int, param: int) -> int:
         self.states.append(state)
         self.parent.append(parent)
         self.via.append(via)
+        self.param.append(param)
         return len(self.states) - 1
 
     def run(self) -> ValidationResult:
@@ -159,7 +166,8 @@ class _Run:
     # ------------------------------------------------------------ the search
 
     def steps(self, state: tuple | None, node: int, only: int | None = None, tuples: list[int] | None = None):
-        """(action index, successor) of every step from state (the root: init steps).
+        """(action index, parameter tuple, successor) of every step from state
+        (the root: init steps); the tuple is ANY_TUPLE unless `tuples` are given.
 
         only: just that action (INIT: just init); tuples: just those parameter tuples.
         """
@@ -167,28 +175,30 @@ class _Run:
         if state is None:
             if only is None or only == INIT:
                 out: list[tuple] = []
-                self.run_step(INIT, node, lambda: cm.init(out))
+                self.run_step(INIT, node, cm.init, out)
                 self.stats.states_generated += len(out)
-                yield from ((INIT, t) for t in out)
+                yield from ((INIT, ANY_TUPLE, t) for t in out)
             return
         if only == INIT:
             return
         for k, ca in enumerate(cm.actions):
             if only is not None and k != only:
                 continue
-            out = []
             if tuples is None:
-                self.run_step(k, node, lambda: ca.run(state, out))
-            else:
-                for p in tuples:
-                    self.run_step(k, node, lambda: out.extend(cm.replay(k, p, state)))
-            self.stats.states_generated += len(out)
-            yield from ((k, t) for t in out)
+                out = []
+                self.run_step(k, node, ca.run, state, out)
+                self.stats.states_generated += len(out)
+                yield from ((k, ANY_TUPLE, t) for t in out)
+                continue
+            for p in tuples:
+                one = self.run_step(k, node, cm.replay, k, p, state)
+                self.stats.states_generated += len(one)
+                yield from ((k, p, t) for t in one)
 
-    def run_step(self, k: int, node: int, step: Callable[[], object]) -> None:
+    def run_step(self, k: int, node: int, step: Callable[..., Any], *args: Any) -> Any:
         """Run one action's successor function; a failure is the spec's (see failure)."""
         try:
-            step()
+            return step(*args)
         except (EvalFailure, AssertFailure) as exc:
             raise self.failure(exc, k, node) from None
 
@@ -202,21 +212,21 @@ class _Run:
             following: dict[tuple, int] = {}
             for s, i in layer.items():
                 if line.action is None:
-                    for k, t in self.steps(s, i):
+                    for k, p, t in self.steps(s, i):
                         if t not in explained and line.matches(t):
-                            explained[t] = self.node(t, i, k)
+                            explained[t] = self.node(t, i, k, p)
                         if not last and t not in seen:
                             seen.add(t)
-                            following[t] = self.node(t, i, k)
+                            following[t] = self.node(t, i, k, p)
                     continue
-                for k, t in self.steps(s, i, line.action, line.tuples):
+                for k, p, t in self.steps(s, i, line.action, line.tuples):
                     if t not in explained and line.matches(t):
-                        explained[t] = self.node(t, i, k)
+                        explained[t] = self.node(t, i, k, p)
                 if not last:
-                    for k, t in self.steps(s, i):
+                    for k, p, t in self.steps(s, i):
                         if t not in seen:
                             seen.add(t)
-                            following[t] = self.node(t, i, k)
+                            following[t] = self.node(t, i, k, p)
             layer = following
         return explained
 
@@ -250,8 +260,8 @@ class _Run:
         for _ in range(self.max_gap + 1):
             following: dict[tuple, int] = {}
             for s, i in layer.items():
-                out.extend(t for _, t in self.steps(s, i, line.action, line.tuples))
-                for _, t in self.steps(s, i):
+                out.extend(t for _, _, t in self.steps(s, i, line.action, line.tuples))
+                for _, _, t in self.steps(s, i):
                     if t not in seen:
                         seen.add(t)
                         following[t] = i
@@ -288,9 +298,15 @@ class _Run:
         # Each explained line has exactly one explaining node on a path from
         # the root, in line order.
         line_states = tuple(i for i, n in enumerate(nodes) if n in self.explaining)
-        steps = tuple(
-            step_between(self.cm, self.via[b], self.states[a], self.states[b]) for a, b in zip(nodes, nodes[1:])
-        )
+        steps = tuple(self.step(a, b) for a, b in zip(nodes, nodes[1:]))
         states = tuple(self.cm.states.decode(self.states[n]) for n in nodes)
         self.stats.seconds = time.monotonic() - start
         return ValidationResult(kind, Trace(self.cm.model.var_names, states, steps), line_states, self.stats, detail=detail)
+
+    def step(self, a: int, b: int) -> Step:
+        """The step from node a into node b, with the arguments the log named if it did."""
+        p = self.param[b]
+        if p == ANY_TUPLE:
+            return step_between(self.cm, self.via[b], self.states[a], self.states[b])
+        ca = self.cm.actions[self.via[b]]
+        return Step(ca.action.name, ca.label_args(p))

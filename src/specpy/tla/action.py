@@ -291,3 +291,14 @@ class _LetText:
 
     name: str
     text: str
+
+
+def straight_env(model: Model, ex: ExprWriter, sc: LocalScope, env: dict[str, Tx]) -> dict[str, Tx] | None:
+    """Every variable's value at the end of `init`, if init only assigns and binds (else None)."""
+    if not _straight(model.init):
+        return None
+    writer = PathWriter(model, ex, primed=False, idents=env)
+    out = dict(env)
+    for st in model.init:
+        writer._straight_stmt(st, sc, out)
+    return out

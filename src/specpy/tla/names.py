@@ -41,7 +41,11 @@ HELPERS = frozenset(
     Symmetry Terminated Constraint Unwrap""".split()
 )
 
-RESERVED = TLA_KEYWORDS | CFG_KEYWORDS | STANDARD_OPERATORS | HELPERS
+#: Names bound inside the helper definitions (a spec name equal to one would
+#: clash with them: SANY rejects a bound name that hides a global one).
+HELPER_BOUND = frozenset("what ok err vv SS mm xx ss ii jj FF TT sum nn DD bb ee".split()) | {"k" * n for n in range(2, 12)}
+
+RESERVED = TLA_KEYWORDS | CFG_KEYWORDS | STANDARD_OPERATORS | HELPERS | HELPER_BOUND
 
 _IDENT = re.compile(r"[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*")
 

@@ -27,7 +27,8 @@ from typing import Any
 from specpy.diagnostics import Diagnostic, SourceFile, Span
 from specpy.ir.types import Type
 from specpy.ir.values import Value
-from specpy.trace.itf import ItfError, ParamTypes, decode_value
+from specpy.trace.itf import ItfError, ParamTypes, decode_value, encode_value
+from specpy.trace.trace import Trace
 
 ACTION_KEY = "action"
 ARGS_KEY = "args"
@@ -186,3 +187,20 @@ def _key_position(line: str, key: str | None) -> tuple[int, int]:
     if at < 0:
         at = line.find(quoted)
     return (at + 1, len(quoted)) if at >= 0 else (1, 0)
+
+
+def trace_to_lines(trace: Trace, var_types: Mapping[str, Type], param_types: ParamTypes) -> list[dict[str, Any]]:
+    """A trace as log lines (ITF values): "init" and the whole state, then each
+    step's action, arguments and whole state. The inverse of LogReader."""
+    lines = []
+    for i, state in enumerate(trace.states):
+        line: dict[str, Any] = {ACTION_KEY: INIT_ACTION}
+        if i > 0:
+            step = trace.steps[i - 1]
+            line[ACTION_KEY] = step.action
+            types = param_types.get(step.action, {})
+            if step.args:
+                line[ARGS_KEY] = {name: encode_value(types.get(name), v) for name, v in step.args}
+        line.update((name, encode_value(var_types[name], state[name])) for name in trace.var_names)
+        lines.append(line)
+    return lines
