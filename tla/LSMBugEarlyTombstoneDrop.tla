@@ -10,10 +10,10 @@ CONSTANTS k1, k2, v1, v2, None   \* model values (see the .cfg)
 \* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
 EvalError(what) == CHOOSE err \in {} : err = what
 Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)
-Unwrap(v) == IF v = None THEN EvalError("none used as a value") ELSE v
-Max(S) == CHOOSE m \in S : \A x \in S : m >= x
-Slice(s, i, j) == IF j < i THEN <<>> ELSE SubSeq(s, IF i < 1 THEN 1 ELSE i, IF j > Len(s) THEN Len(s) ELSE j)
-SeqOf(S, n) == UNION {[1..k -> S] : k \in 0..n}
+Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv
+Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
+Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
+SeqOf(SS, nn) == UNION {[1..kk -> SS] : kk \in 0..nn}
 
 Key == {k1, k2}
 Val == {v1, v2}

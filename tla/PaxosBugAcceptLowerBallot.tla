@@ -6,11 +6,6 @@ EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
 
 CONSTANTS a1, a2, a3, v1, v2, None   \* model values (see the .cfg)
 
-\* specpy checks a value where it is stored: one outside its declared type is an
-\* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
-EvalError(what) == CHOOSE err \in {} : err = what
-Checked(v, S) == IF v \in S THEN v ELSE EvalError("a value outside its type")
-
 Acceptor == {a1, a2, a3}
 Value == {v1, v2}
 Ballot == 0..1
@@ -21,8 +16,8 @@ VARIABLES maxBal, maxVBal, maxVal, msgs
 vars == <<maxBal, maxVBal, maxVal, msgs>>
 
 Init ==
-    /\ maxBal = [a \in Acceptor |-> Checked(-1, BallotOrNone)]
-    /\ maxVBal = [a \in Acceptor |-> Checked(-1, BallotOrNone)]
+    /\ maxBal = [a \in Acceptor |-> -1]
+    /\ maxVBal = [a \in Acceptor |-> -1]
     /\ maxVal = [a \in Acceptor |-> None]
     /\ msgs = {}
 
