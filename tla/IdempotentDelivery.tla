@@ -38,7 +38,7 @@ Consume ==
     \E m \in BagToSet(net) :
         LET net_1 == net (-) SetToBag({m})
         IN  /\ Stored(IsBagOf(net_1, Msg, 2), "specs/idempotent_delivery.spec:64:5")
-            /\ IF m.id \notin processed THEN Stored((applied[m.id] + 1) \in (0..2), "specs/idempotent_delivery.spec:66:13") ELSE TRUE
+            /\ IF m.id \notin processed THEN Stored((applied[m.id] + 1) \in 0..2, "specs/idempotent_delivery.spec:66:13") ELSE TRUE
             /\ LET acks_1 == acks (+) SetToBag({[tag |-> "Ack", id |-> m.id]})
                IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery.spec:69:9")
                    /\ net' = net_1

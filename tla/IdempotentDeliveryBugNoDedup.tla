@@ -38,7 +38,7 @@ Consume ==
         LET net_1 == net (-) SetToBag({m})
         IN  /\ Stored(IsBagOf(net_1, Msg, 2), "specs/idempotent_delivery_bug_no_dedup.spec:46:5")
             /\ LET stored_1 == applied[m.id] + 1
-               IN  /\ Stored(stored_1 \in (0..2), "specs/idempotent_delivery_bug_no_dedup.spec:47:9")
+               IN  /\ Stored(stored_1 \in 0..2, "specs/idempotent_delivery_bug_no_dedup.spec:47:9")
                    /\ LET acks_1 == acks (+) SetToBag({[tag |-> "Ack", id |-> m.id]})
                       IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery_bug_no_dedup.spec:48:9")
                           /\ net' = net_1

@@ -10,6 +10,7 @@ CONSTANTS None   \* model values (see the .cfg)
 \* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
 EvalError(what) == CHOOSE err \in {} : err = what
 Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)
+Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
 Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv
 Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
 Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
@@ -47,7 +48,8 @@ RequestCS(p) ==
 ReceiveRequest(p, q) ==
     /\ ((p # q) /\ (Len(chan[q][p]) > 0)) /\ (chan[q][p][1].tag = "Request")
     /\ LET ts == chan[q][p][1].ts
-       IN  /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex.spec:72:5")
+       IN  /\ Evaluated(ts)
+           /\ Stored(Slice(chan[q][p], 2, Len(chan[q][p])) \in SeqOf(Msg, 3), "specs/lamport_mutex.spec:72:5")
            /\ LET stored_1 == Max({clock[p], ts}) + 1
               IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex.spec:74:5")
                   /\ Stored(Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"]) \in SeqOf(Msg, 3), "specs/lamport_mutex.spec:75:5")

@@ -6,6 +6,9 @@ EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
 
 CONSTANTS a1, a2, a3, v1, v2, None   \* model values (see the .cfg)
 
+
+Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
+
 Acceptor == {a1, a2, a3}
 Value == {v1, v2}
 Ballot == 0..1
@@ -36,9 +39,11 @@ Phase2a(b, v, q) ==
     /\ ~(\E m \in msgs : (m.tag = "Accept") /\ (m.bal = b))
     /\ (2 * Cardinality(q)) > Cardinality(Acceptor)
     /\ LET promises == UNION {IF ((m.tag = "Promise") /\ (m.bal = b)) /\ (m.acc \in q) THEN {m} ELSE {} : m \in msgs}
-       IN  /\ (\A a \in q : \E m \in promises : m.acc = a) = TRUE
+       IN  /\ Evaluated(promises)
+           /\ (\A a \in q : \E m \in promises : m.acc = a) = TRUE
            /\ LET voted == UNION {IF m.mbal >= 0 THEN {m} ELSE {} : m \in promises}
-              IN  /\ ((Cardinality(voted) = 0) \/ (\E m \in voted : (m.mval = v) /\ (\A n \in voted : m.mbal >= n.mbal))) = TRUE
+              IN  /\ Evaluated(voted)
+                  /\ ((Cardinality(voted) = 0) \/ (\E m \in voted : (m.mval = v) /\ (\A n \in voted : m.mbal >= n.mbal))) = TRUE
                   /\ msgs' = msgs \cup {[tag |-> "Accept", bal |-> b, val |-> v]}
                   /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
 

@@ -8,12 +8,17 @@ Where the numbers come from:
   test_recorded_tlc_runs_say_what_we_pin reads those files, so a pinned
   number cannot drift from the record. (tests/tla/ also compares every spec
   with TLC's results on the exported models.)
-- Lamport's mutex, idempotent delivery, LSM: specpy's own runs (no TLA+
-  reference model exists for these); their bug traces are checked step by
-  step below against the hand-derived scenario each spec's header describes.
-- For a bug variant, distinct states and states generated are the counts at
-  the moment breadth-first search finds the violation; the trace length
-  (states, initial included) is the shortest, BFS being exhaustive by level.
+- Lamport's mutex, idempotent delivery, LSM: specpy's own runs; no published
+  TLA+ model exists for these, and TLC 2.20 on the models specpy exports
+  (tla/, tla/tlc-results.json, compared in tests/tla/) reports the same
+  verdicts, distinct states, depths and trace lengths. Their bug traces are
+  also checked step by step below against the scenario each header describes.
+- For a bug variant the pinned numbers are the trace length (states, initial
+  included; the shortest, breadth-first search being exhaustive by level) and
+  the depth reached. The distinct/generated counts at the moment the search
+  stops are not pinned: they depend on the order the search expands a level
+  (the level-synchronous search changed them without changing any verdict)
+  and TLC's differ for the same reason; they are None below.
 """
 
 from __future__ import annotations
@@ -41,14 +46,14 @@ INV = ResultKind.INVARIANT
 # spec, verdict, violated invariant, trace length, distinct, generated, depth
 LIBRARY = [
     ("paxos", OK, None, None, 3921, 23703, 17),  # TLC: PaxosByHand.out
-    ("paxos_bug_accept_lower_ballot", INV, "Agreement", 13, 8402, 33982, 13),  # trace length: TLC, PaxosByHand_bug_accept_lower_ballot.out
-    ("lamport_mutex", OK, None, None, 33703, 128942, 39),  # specpy
-    ("lamport_mutex_bug_no_tiebreak", INV, "MutualExclusion", 13, 4468, 11548, 13),  # specpy
-    ("idempotent_delivery", OK, None, None, 4919, 20374, 16),  # specpy
-    ("idempotent_delivery_bug_no_dedup", INV, "AppliedAtMostOnce", 5, 82, 147, 5),  # specpy
-    ("lsm", OK, None, None, 34704, 277345, 13),  # specpy
-    ("lsm_bug_early_tombstone_drop", INV, "ReadYourLatestWrite", 9, 4877, 19769, 9),  # specpy
-    ("lsm_bug_older_wins", INV, "ReadYourLatestWrite", 6, 326, 755, 6),  # specpy
+    ("paxos_bug_accept_lower_ballot", INV, "Agreement", 13, None, None, 13),  # trace length: TLC, PaxosByHand_bug_accept_lower_ballot.out
+    ("lamport_mutex", OK, None, None, 33703, 128942, 39),  # specpy; TLC on tla/LamportMutex.tla agrees
+    ("lamport_mutex_bug_no_tiebreak", INV, "MutualExclusion", 13, None, None, 13),  # specpy; TLC: same length
+    ("idempotent_delivery", OK, None, None, 4919, 20374, 16),  # specpy; TLC: same distinct/depth (+4 terminal stutters generated)
+    ("idempotent_delivery_bug_no_dedup", INV, "AppliedAtMostOnce", 5, None, None, 5),  # specpy; TLC: same length
+    ("lsm", OK, None, None, 34704, 277345, 13),  # specpy; TLC on tla/LSM.tla agrees
+    ("lsm_bug_early_tombstone_drop", INV, "ReadYourLatestWrite", 9, None, None, 9),  # specpy; TLC: same length
+    ("lsm_bug_older_wins", INV, "ReadYourLatestWrite", 6, None, None, 6),  # specpy; TLC: same length
 ]
 
 
@@ -64,9 +69,10 @@ def labels(result) -> list[str]:
 def test_library_spec(name, kind, invariant, trace_length, distinct, generated, depth):
     r = run(name)
     assert r.kind is kind
-    assert (r.stats.distinct_states, r.stats.states_generated, r.stats.depth) == (distinct, generated, depth)
+    assert r.stats.depth == depth
     if invariant is None:
         assert r.violation is None
+        assert (r.stats.distinct_states, r.stats.states_generated) == (distinct, generated)
     else:
         assert (r.violation.name, len(r.violation.trace)) == (invariant, trace_length)
 
