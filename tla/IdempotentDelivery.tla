@@ -28,7 +28,9 @@ Init ==
     /\ faults = 0
 
 Send(r) ==
-    /\ ((r \notin acked) /\ (~BagIn([tag |-> "Req", id |-> r], net))) /\ (~BagIn([tag |-> "Ack", id |-> r], acks))
+    /\ r \notin acked
+    /\ ~BagIn([tag |-> "Req", id |-> r], net)
+    /\ ~BagIn([tag |-> "Ack", id |-> r], acks)
     /\ LET net_1 == net (+) SetToBag({[tag |-> "Req", id |-> r]})
        IN  /\ Stored(IsBagOf(net_1, Msg, 2), "specs/idempotent_delivery.spec:59:5")
            /\ net' = net_1
@@ -78,7 +80,7 @@ Duplicate_net(msg) ==
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from
 \* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
 Terminated ==
-    /\ (((acked = Request) /\ (BagCardinality(net) = 0)) /\ (BagCardinality(acks) = 0))
+    /\ ((acked = Request) /\ (BagCardinality(net) = 0)) /\ (BagCardinality(acks) = 0)
     /\ UNCHANGED vars
 
 Next ==

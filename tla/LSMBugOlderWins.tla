@@ -10,10 +10,11 @@ CONSTANTS k1, k2, v1, v2, None   \* model values (see the .cfg)
 \* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
 EvalError(what) == CHOOSE err \in {} : err = what
 Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)
+Holds(PP) == PP = TRUE  \* PP evaluated as one Boolean (TLC would explore \/ and \E in an action as alternatives)
 Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv
 Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
 Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
-SeqOf(SS, nn) == UNION {[1..kk -> SS] : kk \in 0..nn}
+IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 
 Key == {k1, k2}
 Val == {v1, v2}
@@ -39,9 +40,9 @@ Delete(k) ==
     /\ UNCHANGED <<level0, level1>>
 
 Flush ==
-    /\ (\E k \in Key : memtable[k] # None) = TRUE
+    /\ Holds(\E k \in Key : memtable[k] # None)
     /\ Len(level0) < 2
-    /\ Stored(Append(level0, memtable) \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm_bug_older_wins.spec:61:5")
+    /\ Stored(IsSeqOf(Append(level0, memtable), [Key -> Cell \cup {None}], 2), "specs/lsm_bug_older_wins.spec:61:5")
     /\ memtable' = [k \in Key |-> None]
     /\ level0' = Append(level0, memtable)
     /\ UNCHANGED <<level1, latest>>
@@ -49,13 +50,13 @@ Flush ==
 CompactLevel0 ==
     /\ Len(level0) >= 2
     /\ LET level0_1 == <<LET newRun == level0[2] IN LET oldRun == level0[1] IN [k \in Key |-> LET newEntry == newRun[k] IN LET oldEntry == oldRun[k] IN IF oldEntry # None THEN oldEntry ELSE newEntry]>> \o Slice(level0, 3, Len(level0))
-       IN  /\ Stored(level0_1 \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm_bug_older_wins.spec:68:5")
+       IN  /\ Stored(IsSeqOf(level0_1, [Key -> Cell \cup {None}], 2), "specs/lsm_bug_older_wins.spec:68:5")
            /\ level0' = level0_1
            /\ UNCHANGED <<memtable, level1, latest>>
 
 CompactIntoLast ==
     /\ Len(level0) >= 1
-    /\ Stored(Slice(level0, 2, Len(level0)) \in SeqOf([Key -> Cell \cup {None}], 2), "specs/lsm_bug_older_wins.spec:75:5")
+    /\ Stored(IsSeqOf(Slice(level0, 2, Len(level0)), [Key -> Cell \cup {None}], 2), "specs/lsm_bug_older_wins.spec:75:5")
     /\ level0' = Slice(level0, 2, Len(level0))
     /\ level1' = LET newRun == level0[1] IN [k \in Key |-> LET c == LET newEntry == newRun[k] IN LET oldEntry == level1[k] IN IF oldEntry # None THEN oldEntry ELSE newEntry IN IF (c # None) /\ (Unwrap(c).tag = "Put") THEN c ELSE None]
     /\ UNCHANGED <<memtable, latest>>

@@ -7,6 +7,7 @@ EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
 CONSTANTS a1, a2, a3, v1, v2, None   \* model values (see the .cfg)
 
 
+Holds(PP) == PP = TRUE  \* PP evaluated as one Boolean (TLC would explore \/ and \E in an action as alternatives)
 Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
 
 Acceptor == {a1, a2, a3}
@@ -30,7 +31,8 @@ Phase1a(b) ==
 
 Phase1b(a) ==
     \E m \in msgs :
-        /\ (m.tag = "Prepare") /\ (m.bal > maxBal[a])
+        /\ m.tag = "Prepare"
+        /\ m.bal > maxBal[a]
         /\ maxBal' = [maxBal EXCEPT ![a] = m.bal]
         /\ msgs' = msgs \cup {[tag |-> "Promise", acc |-> a, bal |-> m.bal, mbal |-> maxVBal[a], mval |-> maxVal[a]]}
         /\ UNCHANGED <<maxVBal, maxVal>>
@@ -40,10 +42,10 @@ Phase2a(b, v, q) ==
     /\ (2 * Cardinality(q)) > Cardinality(Acceptor)
     /\ LET promises == UNION {IF ((m.tag = "Promise") /\ (m.bal = b)) /\ (m.acc \in q) THEN {m} ELSE {} : m \in msgs}
        IN  /\ Evaluated(promises)
-           /\ (\A a \in q : \E m \in promises : m.acc = a) = TRUE
+           /\ Holds(\A a \in q : \E m \in promises : m.acc = a)
            /\ LET voted == UNION {IF m.mbal >= 0 THEN {m} ELSE {} : m \in promises}
               IN  /\ Evaluated(voted)
-                  /\ ((Cardinality(voted) = 0) \/ (\E m \in voted : (m.mval = v) /\ (\A n \in voted : m.mbal >= n.mbal))) = TRUE
+                  /\ Holds((Cardinality(voted) = 0) \/ (\E m \in voted : (m.mval = v) /\ (\A n \in voted : m.mbal >= n.mbal)))
                   /\ msgs' = msgs \cup {[tag |-> "Accept", bal |-> b, val |-> v]}
                   /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
 

@@ -16,6 +16,7 @@ Min(SS) == CHOOSE mm \in SS : \A xx \in SS : mm =< xx
 Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
 Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
 SeqOf(SS, nn) == UNION {[1..kk -> SS] : kk \in 0..nn}
+IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 IsBagOf(bb, SS, nn) == DOMAIN bb \subseteq SS /\ \A ee \in DOMAIN bb : bb[ee] =< nn
 
 Server == {s1, s2}
@@ -31,7 +32,7 @@ VARIABLES currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex
 vars == <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults>>
 
 Init ==
-    /\ Stored([s \in Server |-> <<>>] \in [Server -> SeqOf(Entry, 2)], "specs/raft_bug_double_vote.spec:42:1")
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, 2), "specs/raft_bug_double_vote.spec:42:1")
     /\ currentTerm = [s \in Server |-> 1]
     /\ votedFor = [s \in Server |-> None]
     /\ log = [s \in Server |-> <<>>]
@@ -45,7 +46,8 @@ Init ==
     /\ faults = 0
 
 Timeout(s) ==
-    /\ (role[s] # "Leader") /\ (currentTerm[s] < 3)
+    /\ role[s] # "Leader"
+    /\ currentTerm[s] < 3
     /\ LET stored_1 == currentTerm[s] + 1
        IN  /\ Stored(stored_1 \in Term, "specs/raft_bug_double_vote.spec:62:5")
            /\ currentTerm' = [currentTerm EXCEPT ![s] = stored_1]
@@ -55,7 +57,10 @@ Timeout(s) ==
            /\ UNCHANGED <<log, commitIndex, nextIndex, matchIndex, net, committed, faults>>
 
 RequestVoteReq(s, t) ==
-    /\ (((role[s] = "Candidate") /\ (s # t)) /\ (t \notin votesGranted[s])) /\ (BagCardinality(net) < 2)
+    /\ role[s] = "Candidate"
+    /\ s # t
+    /\ t \notin votesGranted[s]
+    /\ BagCardinality(net) < 2
     /\ LET m == [tag |-> "RequestVote", term |-> currentTerm[s], src |-> s, dst |-> t, lastLogTerm |-> Checked(LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term, 0..3), lastLogIndex |-> Checked(Len(log[s]), Index)]
        IN  /\ Evaluated(m)
            /\ ~BagIn(m, net)
@@ -65,20 +70,24 @@ RequestVoteReq(s, t) ==
                   /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, committed, faults>>
 
 BecomeLeader(s) ==
-    /\ (role[s] = "Candidate") /\ (LET q == votesGranted[s] IN (2 * Cardinality(q)) > Cardinality(Server))
+    /\ role[s] = "Candidate"
+    /\ LET q == votesGranted[s] IN (2 * Cardinality(q)) > Cardinality(Server)
     /\ role' = [role EXCEPT ![s] = "Leader"]
     /\ nextIndex' = [nextIndex EXCEPT ![s] = [t \in Server |-> Checked(Len(log[s]) + 1, Term)]]
     /\ matchIndex' = [matchIndex EXCEPT ![s] = [t \in Server |-> 0]]
     /\ UNCHANGED <<currentTerm, votedFor, log, commitIndex, votesGranted, net, committed, faults>>
 
 ClientRequest(s, v) ==
-    /\ (role[s] = "Leader") /\ (Len(log[s]) < 2)
-    /\ Stored(Append(log[s], [term |-> currentTerm[s], value |-> v]) \in SeqOf(Entry, 2), "specs/raft_bug_double_vote.spec:86:5")
+    /\ role[s] = "Leader"
+    /\ Len(log[s]) < 2
+    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, 2), "specs/raft_bug_double_vote.spec:86:5")
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults>>
 
 AppendEntriesReq(s, t) ==
-    /\ ((role[s] = "Leader") /\ (s # t)) /\ (BagCardinality(net) < 2)
+    /\ role[s] = "Leader"
+    /\ s # t
+    /\ BagCardinality(net) < 2
     /\ LET prev == nextIndex[s][t] - 1
        IN  /\ Evaluated(prev)
            /\ LET entries == Slice(log[s], nextIndex[s][t], Min({nextIndex[s][t], Len(log[s])}))
@@ -95,7 +104,9 @@ AdvanceCommitIndex(s) ==
     /\ role[s] = "Leader"
     /\ LET agreed == UNION {IF LET q == UNION {IF (t = s) \/ (matchIndex[s][t] >= n) THEN {t} ELSE {} : t \in Server} IN (2 * Cardinality(q)) > Cardinality(Server) THEN {n} ELSE {} : n \in (1..Len(log[s]))}
        IN  /\ Evaluated(agreed)
-           /\ ((agreed # {}) /\ (Max(agreed) > commitIndex[s])) /\ (log[s][Max(agreed)].term = currentTerm[s])
+           /\ agreed # {}
+           /\ Max(agreed) > commitIndex[s]
+           /\ log[s][Max(agreed)].term = currentTerm[s]
            /\ Stored(Max(agreed) \in Index, "specs/raft_bug_double_vote.spec:107:5")
            /\ commitIndex' = [commitIndex EXCEPT ![s] = Max(agreed)]
            /\ committed' = committed \cup {[index |-> Checked(n, 1..2), entry |-> log[s][n], term |-> currentTerm[s]] : n \in ((commitIndex[s] + 1)..Max(agreed))}
@@ -103,7 +114,8 @@ AdvanceCommitIndex(s) ==
 
 UpdateTerm(s) ==
     \E m \in BagToSet(net) :
-        /\ (m.dst = s) /\ (m.term > currentTerm[s])
+        /\ m.dst = s
+        /\ m.term > currentTerm[s]
         /\ currentTerm' = [currentTerm EXCEPT ![s] = m.term]
         /\ votedFor' = [votedFor EXCEPT ![s] = None]
         /\ role' = [role EXCEPT ![s] = "Follower"]
@@ -111,7 +123,9 @@ UpdateTerm(s) ==
 
 HandleRequestVote(s) ==
     \E m \in BagToSet(net) :
-        /\ ((m.tag = "RequestVote") /\ (m.dst = s)) /\ (m.term =< currentTerm[s])
+        /\ m.tag = "RequestVote"
+        /\ m.dst = s
+        /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
            IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_bug_double_vote.spec:124:5")
                /\ LET logOk == (m.lastLogTerm > (LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term)) \/ ((m.lastLogTerm = (LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term)) /\ (m.lastLogIndex >= Len(log[s])))
@@ -126,7 +140,9 @@ HandleRequestVote(s) ==
 
 HandleVote(s) ==
     \E m \in BagToSet(net) :
-        /\ ((m.tag = "Vote") /\ (m.dst = s)) /\ (m.term =< currentTerm[s])
+        /\ m.tag = "Vote"
+        /\ m.dst = s
+        /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
            IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_bug_double_vote.spec:137:5")
                /\ votesGranted' = IF (m.granted /\ (m.term = currentTerm[s])) /\ (role[s] = "Candidate") THEN [votesGranted EXCEPT ![s] = votesGranted[s] \cup {m.src}] ELSE votesGranted
@@ -135,12 +151,14 @@ HandleVote(s) ==
 
 HandleAppendEntries(s) ==
     \E m \in BagToSet(net) :
-        /\ ((m.tag = "AppendEntries") /\ (m.dst = s)) /\ (m.term =< currentTerm[s])
+        /\ m.tag = "AppendEntries"
+        /\ m.dst = s
+        /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
            IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_bug_double_vote.spec:148:5")
                /\ LET logOk == (m.prevIndex = 0) \/ ((m.prevIndex =< Len(log[s])) /\ (log[s][m.prevIndex].term = m.prevTerm))
                   IN  /\ Evaluated(logOk)
-                      /\ IF (m.term < currentTerm[s]) \/ (~logOk) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> FALSE, match |-> 0]}), Msg, 3), "specs/raft_bug_double_vote.spec:154:13") ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN Stored((Slice(log[s], 1, m.prevIndex) \o m.entries) \in SeqOf(Entry, 2), "specs/raft_bug_double_vote.spec:159:17") ELSE TRUE /\ Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> TRUE, match |-> Checked(m.prevIndex + Len(m.entries), Index)]}), Msg, 3), "specs/raft_bug_double_vote.spec:164:13")
+                      /\ IF (m.term < currentTerm[s]) \/ (~logOk) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> FALSE, match |-> 0]}), Msg, 3), "specs/raft_bug_double_vote.spec:154:13") ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN Stored(IsSeqOf(Slice(log[s], 1, m.prevIndex) \o m.entries, Entry, 2), "specs/raft_bug_double_vote.spec:159:17") ELSE TRUE /\ Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> TRUE, match |-> Checked(m.prevIndex + Len(m.entries), Index)]}), Msg, 3), "specs/raft_bug_double_vote.spec:164:13")
                       /\ log' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN log ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN [log EXCEPT ![s] = Slice(log[s], 1, m.prevIndex) \o m.entries] ELSE log
                       /\ role' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN IF m.term = currentTerm[s] THEN [role EXCEPT ![s] = "Follower"] ELSE role ELSE [role EXCEPT ![s] = "Follower"]
                       /\ commitIndex' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN commitIndex ELSE IF m.commit > commitIndex[s] THEN [commitIndex EXCEPT ![s] = m.commit] ELSE commitIndex
@@ -149,7 +167,9 @@ HandleAppendEntries(s) ==
 
 HandleAppended(s) ==
     \E m \in BagToSet(net) :
-        /\ ((m.tag = "Appended") /\ (m.dst = s)) /\ (m.term =< currentTerm[s])
+        /\ m.tag = "Appended"
+        /\ m.dst = s
+        /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
            IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_bug_double_vote.spec:171:5")
                /\ IF (role[s] = "Leader") /\ (m.term = currentTerm[s]) THEN IF m.success THEN Stored((m.match + 1) \in Term, "specs/raft_bug_double_vote.spec:174:17") ELSE Stored(Max({nextIndex[s][m.src] - 1, 1}) \in Term, "specs/raft_bug_double_vote.spec:177:17") ELSE TRUE
@@ -192,7 +212,7 @@ Crash_Server(who) ==
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from
 \* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
 Terminated ==
-    /\ (\A s \in Server : (currentTerm[s] = 3) /\ (role[s] # "Leader"))
+    /\ \A s \in Server : (currentTerm[s] = 3) /\ (role[s] # "Leader")
     /\ UNCHANGED vars
 
 Next ==
