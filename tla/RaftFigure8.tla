@@ -29,7 +29,7 @@ VARIABLES currentTerm, votedFor, role, log, commitIndex, committed
 vars == <<currentTerm, votedFor, role, log, commitIndex, committed>>
 
 Init ==
-    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, 2), "specs/raft_figure8.spec:45:1")
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, 2), "specs/raft_figure8.spec:46:1")
     /\ currentTerm = [s \in Server |-> 1]
     /\ votedFor = [s \in Server |-> None]
     /\ role = [s \in Server |-> "Follower"]
@@ -51,7 +51,7 @@ Elect(s, t, q) ==
 ClientRequest(s, v) ==
     /\ role[s] = "Leader"
     /\ Len(log[s]) < 2
-    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, 2), "specs/raft_figure8.spec:75:5")
+    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, 2), "specs/raft_figure8.spec:76:5")
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, committed>>
 
@@ -63,8 +63,8 @@ Replicate(s, t) ==
        IN  /\ Evaluated(n)
            /\ LET held == Min({n + 1, Len(log[s])})
               IN  /\ Evaluated(held)
-                  /\ IF n < Len(log[s]) THEN Stored(IsSeqOf(Slice(log[t], 1, n) \o <<log[s][n + 1]>>, Entry, 2), "specs/raft_figure8.spec:91:9") ELSE TRUE
-                  /\ IF Min({commitIndex[s], held}) > commitIndex[t] THEN Stored(Min({commitIndex[s], held}) \in 0..2, "specs/raft_figure8.spec:94:9") ELSE TRUE
+                  /\ IF n < Len(log[s]) THEN Stored(IsSeqOf(Slice(log[t], 1, n) \o <<log[s][n + 1]>>, Entry, 2), "specs/raft_figure8.spec:92:9") ELSE TRUE
+                  /\ IF Min({commitIndex[s], held}) > commitIndex[t] THEN Stored(Min({commitIndex[s], held}) \in 0..2, "specs/raft_figure8.spec:95:9") ELSE TRUE
                   /\ currentTerm' = IF currentTerm[t] < currentTerm[s] THEN [currentTerm EXCEPT ![t] = currentTerm[s]] ELSE currentTerm
                   /\ votedFor' = IF currentTerm[t] < currentTerm[s] THEN [votedFor EXCEPT ![t] = None] ELSE votedFor
                   /\ role' = [role EXCEPT ![t] = "Follower"]
