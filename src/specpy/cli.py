@@ -626,10 +626,7 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
             if consts or types or no_deadlock or no_symmetry:
                 raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
             target = out_dir or TLA_DIR
-            refused: list = []
-            written = [e.write(target) for _, e in export_corpus(out_dir=target, refused=refused)]
-            for spec, exc in refused:
-                click.echo(f"skipped {spec}: {exc.diagnostics[0].message}", err=True)
+            written = [e.write(target) for _, e in export_corpus(out_dir=target)]
         else:
             target = out_dir or Path(".")
             overrides = parse_overrides(consts, types)
