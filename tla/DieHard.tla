@@ -7,7 +7,7 @@ EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
 \* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
 EvalError(what) == CHOOSE err \in {} : err = what
 Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)
-Min(S) == CHOOSE m \in S : \A x \in S : m =< x
+Min(SS) == CHOOSE mm \in SS : \A xx \in SS : mm =< xx
 
 Big == 0..5
 Small == 0..3

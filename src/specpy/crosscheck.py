@@ -51,9 +51,12 @@ def compare(explicit: CheckResult, tlc: CheckResult, has_terminal: bool) -> list
         if not has_terminal and extra != 0 or has_terminal and not 0 < extra <= a.distinct_states:
             problems.append(f"states generated: specpy {a.states_generated}, TLC {b.states_generated}")
     elif explicit.violation is not None and tlc.violation is not None:
-        if explicit.kind is not ResultKind.EVAL_ERROR and explicit.violation.name != tlc.violation.name:
+        named = explicit.kind is not ResultKind.EVAL_ERROR and tlc.violation.name  # TLC may not name a liveness property
+        if named and explicit.violation.name != tlc.violation.name:
             problems.append(f"violation: specpy {explicit.violation.name}, TLC {tlc.violation.name}")
-        if len(explicit.violation.trace) != len(tlc.violation.trace):
+        # A liveness counterexample is a lasso that neither checker promises to
+        # make shortest: its length is not compared.
+        if explicit.kind is not ResultKind.LIVENESS and len(explicit.violation.trace) != len(tlc.violation.trace):
             problems.append(f"trace length: specpy {len(explicit.violation.trace)}, TLC {len(tlc.violation.trace)}")
     return problems
 
@@ -68,7 +71,7 @@ def crosscheck(spec: Path, model: Model, overrides: Overrides, options: CheckOpt
     exported = exporter.run()
     with tempfile.TemporaryDirectory(prefix="specpy-crosscheck-") as tmp:
         tla, _ = exported.write(Path(tmp))
-        info = model_info(model, exporter.names.mapping, exporter.ex.tag)
+        info = model_info(model, exporter.names.mapping, exporter.ex.tag, exported.tla)
         tlc = run_tlc(tla, jar, workers=1, timeout=options.timeout, info=info).result
     return Comparison(spec, explicit, tlc, compare(explicit, tlc, bool(model.terminals)))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from specpy.diagnostics import SpecError
 from specpy.options import CheckOptions
 from specpy.tla.export import Exported, export, source_reference
 from specpy.tla.tlc import model_info
@@ -36,12 +37,25 @@ def export_spec(spec: Path, out_dir: Path, options: CheckOptions | None = None, 
     return export(model, options or CheckOptions(), overrides, source_reference(spec, out_dir))
 
 
-def export_corpus(specs_dir: Path = SPECS_DIR, out_dir: Path = TLA_DIR) -> list[tuple[Path, Exported]]:
-    """Export every spec; two specs naming the same module is an error (ValueError)."""
+def export_corpus(
+    specs_dir: Path = SPECS_DIR, out_dir: Path = TLA_DIR, refused: list[tuple[Path, SpecError]] | None = None
+) -> list[tuple[Path, Exported]]:
+    """Export every spec; two specs naming the same module is an error (ValueError).
+
+    A spec the exporter refuses as unsupported (only `E-unsupported`
+    diagnostics, e.g. a `faults` block before the exporter has fault steps)
+    is appended to `refused` when a list is given, and is an error otherwise.
+    """
     out: list[tuple[Path, Exported]] = []
     seen: dict[str, Path] = {}
     for spec in corpus_specs(specs_dir):
-        e = export_spec(spec, out_dir)
+        try:
+            e = export_spec(spec, out_dir)
+        except SpecError as exc:
+            if refused is None or any(d.code != "E-unsupported" for d in exc.diagnostics):
+                raise
+            refused.append((spec, exc))
+            continue
         if e.module in seen:
             raise ValueError(f"{spec} and {seen[e.module]} both export module {e.module}; give one a different `spec` name")
         seen[e.module] = spec
@@ -79,7 +93,7 @@ def model_info_for(tla: Path) -> ModelInfo | None:
         exporter = Exporter(model, CheckOptions(), overrides, str(spec))
     except (SpecError, OptionError, OSError):
         return None
-    return model_info(model, exporter.names.mapping, exporter.ex.tag)
+    return model_info(model, exporter.names.mapping, exporter.ex.tag, tla.read_text(encoding="utf-8"))
 
 
 def tla_files(paths: list[Path]) -> list[Path]:
@@ -123,7 +137,7 @@ def record_entry(run, today: str) -> dict:
 
 
 def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: float | None,
-                   record: Path | None, quiet: bool) -> int:
+                   record: Path | None, quiet: bool, trace_out: Path | None = None) -> int:
     """`specpy tlc`: run each model, print TLC's progress and the report; TLC's exit code."""
     import datetime
     import json
@@ -132,6 +146,7 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
     import click
 
     from specpy.diagnostics import Diagnostic, SourceFile, Span, render
+    from specpy.options import OptionError
     from specpy.report import render_report
     from specpy.result import EXIT_SYSTEM_ERROR
     from specpy.tla.tlc import TlcSetupError, find_jar, run_tlc
@@ -146,11 +161,16 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
         files = tla_files(paths)
         if not files:
             raise TlcSetupError(f"no .tla file with a .cfg beside it in {', '.join(map(str, paths))}")
+        if trace_out is not None and len(files) > 1:
+            raise OptionError(f"--trace-out needs one model; {len(files)} were given")
         runs = []
         for tla in files:
             click.echo(f"== {tla}")
-            run = run_tlc(tla, jar_path, workers, timeout, progress, model_info_for(tla))
+            info = model_info_for(tla)
+            run = run_tlc(tla, jar_path, workers, timeout, progress, info)
             runs.append(run)
+            if trace_out is not None and run.result.violation is not None:
+                write_tlc_trace(trace_out, tla, run, info)
             if run.sany:
                 source = SourceFile(str(tla), tla.read_text(encoding="utf-8"))
                 for e in run.sany:
@@ -172,3 +192,14 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
         record.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
         click.echo(f"recorded {len(runs)} result(s) in {record}", err=True)
     return next((r.exit_code for r in runs if r.exit_code != 0), 0)
+
+
+def write_tlc_trace(path: Path, tla: Path, run, info: ModelInfo | None) -> None:
+    """TLC's counterexample as ITF, typed by the spec when the model was exported by specpy."""
+    from specpy.trace.itf import write_itf
+
+    v = run.result.violation
+    var_types = info.var_types if info is not None else {}
+    params = {a: dict(ps) for a, ps in info.params.items()} if info is not None else {}
+    meta = {"source": str(tla), "checker": "tlc", "status": v.kind.value, "violation": v.name}
+    write_itf(path, v.trace, var_types, meta, params)

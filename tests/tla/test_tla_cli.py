@@ -24,12 +24,15 @@ def test_tla_writes_module_and_cfg(tmp_path):
     assert "    p = p" in cfg and "CHECK_DEADLOCK FALSE" in cfg and "INVARIANT Consistent" in cfg
 
 
-def test_tla_refuses_faults_with_a_location(tmp_path):
+def test_tla_refuses_a_crash_after_a_branching_init_with_a_location(tmp_path):
     spec = tmp_path / "f.spec"
-    spec.write_text("type S = {a, b}\nvar net: bag[S, 2] = {}\naction Send(s: S) { send s to net }\nfaults {\n    lose net\n}\n")
+    spec.write_text(
+        "type S = {a, b}\ndurable var x: 0..1\nvar y: [S -> 0..1] = {s: 0 for s in S}\n"
+        "init { either { x = 0 } or { x = 1 } }\naction Up { x = 1 }\nfaults {\n    crash S\n}\n"
+    )
     r = run("tla", str(spec), "-o", str(tmp_path))
     assert r.exit_code == 150
-    assert f"{spec}:4:1: error: the TLA+ export does not support the `faults` block yet" in r.output
+    assert f"{spec}:6:1: error: the TLA+ export of `crash` needs an `init` without require, choose, either or for" in r.output
 
 
 def test_tla_needs_specs_or_all():

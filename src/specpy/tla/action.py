@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.model import Model
-from specpy.ir.types import SetT, contains, order_key, universe, universe_size
+from specpy.ir.types import RecordT, SetT, contains, order_key, universe, universe_size
 from specpy.tla.expr import ExprWriter, Tx, compound, needs_store_check, unsupported
 from specpy.tla.formula import FALSE, Atom, Formula, Ite, Let, conj, disj
 from specpy.tla.formula import Exists as ExistsF
@@ -68,6 +68,57 @@ def _mentions(node: object, var: str) -> bool:
         return _mentions(node.body, var)
     if isinstance(node, (E.Expr, S.Stmt, S.IndexStep)):
         return any(_mentions(getattr(node, f), var) for f in node.__dataclass_fields__ if f not in ("type", "span"))
+    return False
+
+
+def _conjuncts(e: E.Expr) -> list[E.Expr]:
+    """`a and b and c` as [a, b, c] (each becomes one bullet of the action)."""
+    if isinstance(e, E.BoolOp) and e.op == "and":
+        return _conjuncts(e.left) + _conjuncts(e.right)
+    return [e]
+
+
+def _branches(e: E.Expr) -> bool:
+    """Would TLC explore e as alternatives inside an action?
+
+    TLC's next-state evaluation treats `\\/`, `\\E`, `\\A`, `=>`, IF and LET
+    in an action as formulas to explore, not values: a guard `A \\/ B` with both
+    true gives two (equal) successors, and B is evaluated even when A holds.
+    """
+    match e:
+        case E.BoolOp(op="and"):
+            return _branches(e.left) or _branches(e.right)
+        case E.Quant(kind="forall"):  # each element's body is explored in turn
+            return e.cond is not None or _branches(e.body)
+        case E.Cond():  # the condition is a value, the chosen branch is explored
+            return _branches(e.then) or _branches(e.other)
+        case E.BoolOp() | E.Quant():  # or, implies, exists
+            return True
+        case E.LetIn():
+            return _branches(e.body)
+    return False
+
+
+def guard(ex: ExprWriter, e: E.Expr, sc: LocalScope, env: dict[str, Tx]) -> str:
+    """A Boolean conjunct of an action, evaluated by TLC as one value (as specpy does)."""
+    text = ex.expr(e, sc, env).text
+    return f"Holds({text})" if _branches(e) else text
+
+
+def _fallible(e: object) -> bool:
+    """Can evaluating e fail (an index, a variant's field, none, division, min/max, last)?"""
+    if isinstance(e, E.MinMax) and isinstance(e.operand, E.SetLit) and e.operand.elems:
+        return _fallible(e.operand)  # min/max of a non-empty literal set cannot fail itself
+    if isinstance(e, (E.Index, E.Unwrap, E.MinMax, E.Last)):
+        return True
+    if isinstance(e, E.GetField) and not isinstance(e.operand.type, RecordT):
+        return True
+    if isinstance(e, E.Arith) and e.op in ("//", "%"):
+        return True
+    if isinstance(e, (list, tuple)):
+        return any(_fallible(x) for x in e)
+    if isinstance(e, E.Expr):
+        return any(_fallible(getattr(e, f)) for f in e.__dataclass_fields__ if f not in ("type", "span"))
     return False
 
 
@@ -118,7 +169,7 @@ class PathWriter:
                     branches = (self.run(list(b) + rest, sc.copy(), dict(env)) for b in (body, ()))
                     return conj(parts + [Ite(cond.text, *branches)])
                 case S.Require(cond):
-                    parts.append(Atom(ex.expr(cond, sc, env).text))
+                    parts.extend(Atom(guard(ex, c, sc, env)) for c in _conjuncts(cond))
                 case S.Assert(cond):
                     c = ex.expr(cond, sc, env)
                     parts.append(Atom(f'Assert({c}, "assert at {st.span}")'))
@@ -133,7 +184,11 @@ class PathWriter:
                         sc.bound[local.uid] = v.text
                         continue
                     name = sc.bind(local.uid, local.name)
-                    return conj(parts + [Let(((name, v.text),), self.run(rest, sc, env))])
+                    # specpy evaluates a `let` where it stands, TLA+'s LET only where
+                    # it is used: a value that can fail is forced here, so the
+                    # evaluation error happens at the same point of the path.
+                    forced = [Atom(f"Evaluated({name})")] if _fallible(value) else []
+                    return conj(parts + [Let(((name, v.text),), conj(forced + [self.run(rest, sc, env)]))])
                 case S.If(cond, then, orelse):
                     c = ex.expr(cond, sc, env)
                     if _straight(then) and _straight(orelse):
@@ -147,8 +202,8 @@ class PathWriter:
                     inner = sc.copy()
                     dom = ex.domain(domain, sc, env)
                     name = inner.bind(local.uid, local.name)
-                    guard = [S.Require(cond)] if cond is not None else []
-                    body_formula = self.run(guard + list(body) + rest, inner, dict(env))
+                    where = [S.Require(cond)] if cond is not None else []
+                    body_formula = self.run(where + list(body) + rest, inner, dict(env))
                     return conj(parts + [ExistsF(f"{name} \\in {dom.op()}", body_formula)])
                 case S.For():
                     items = self.unroll(st, sc, env) + rest
@@ -266,3 +321,14 @@ class _LetText:
 
     name: str
     text: str
+
+
+def straight_env(model: Model, ex: ExprWriter, sc: LocalScope, env: dict[str, Tx]) -> dict[str, Tx] | None:
+    """Every variable's value at the end of `init`, if init only assigns and binds (else None)."""
+    if not _straight(model.init):
+        return None
+    writer = PathWriter(model, ex, primed=False, idents=env)
+    out = dict(env)
+    for st in model.init:
+        writer._straight_stmt(st, sc, out)
+    return out

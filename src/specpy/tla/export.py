@@ -11,7 +11,10 @@ state space (docs/tla.md has the full mapping and why):
 - invariants are INVARIANTs in declaration order, transition invariants
   PROPERTYs `[][T]_vars`, `constraint` the CONSTRAINT, deadlock checking
   CHECK_DEADLOCK, symmetric atom types a SYMMETRY set (when symmetry is on);
-- fairness becomes WF/SF conjuncts of Spec, temporal properties PROPERTYs;
+- fairness becomes WF/SF conjuncts of Spec (per parameter tuple, as
+  specpy), temporal properties PROPERTYs;
+- the `faults` block becomes one action per fault line, with the budget
+  counter `faults` (docs/language.md, Faults);
 - a value leaving its type is an evaluation error in TLC too (`Stored`,
   `Checked`: a CHOOSE from the empty set, TLC exit 75), an `assert` a
   TLC Assert (exit 14).
@@ -24,28 +27,32 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specpy.diagnostics import Diagnostic, SpecError
-from specpy.ir.model import Action, Model
+from specpy.ir.expr import BoolOp
+from specpy.ir.model import BUDGET_VAR, Action, Model
 from specpy.ir.types import AtomT, BagT, EnumT, MapT, OptionT, RangeT, RecordT, SeqT, SetT, Type, VariantT
 from specpy.options import CheckOptions, Overrides
-from specpy.tla.action import PathWriter
+from specpy.tla.action import PathWriter, guard
 from specpy.tla.expr import ExprWriter, Tx
-from specpy.tla.formula import Atom, Exists, disj, render
+from specpy.tla.formula import Atom, conj, disj, render
 from specpy.tla.names import GlobalNames, LocalScope
 
 #: Helper definitions, written only when the module uses them (in this order).
 HELPER_DEFS: tuple[tuple[str, str], ...] = (
     ("EvalError", 'EvalError(what) == CHOOSE err \\in {} : err = what'),
     ("Stored", "Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)"),
-    ("Checked", 'Checked(v, S) == IF v \\in S THEN v ELSE EvalError("a value outside its type")'),
-    ("Unwrap", 'Unwrap(v) == IF v = None THEN EvalError("none used as a value") ELSE v'),
-    ("Min", "Min(S) == CHOOSE m \\in S : \\A x \\in S : m =< x"),
-    ("Max", "Max(S) == CHOOSE m \\in S : \\A x \\in S : m >= x"),
-    ("Slice", "Slice(s, i, j) == IF j < i THEN <<>> ELSE SubSeq(s, IF i < 1 THEN 1 ELSE i, IF j > Len(s) THEN Len(s) ELSE j)"),
-    ("Range", "Range(s) == {s[i] : i \\in DOMAIN s}"),
-    ("SumOver", "SumOver(S, F(_)) ==\n    LET sum[T \\in SUBSET S] == IF T = {} THEN 0 ELSE LET x == CHOOSE x \\in T : TRUE IN F(x) + sum[T \\ {x}]\n    IN  sum[S]"),
-    ("SeqOf", "SeqOf(S, n) == UNION {[1..k -> S] : k \\in 0..n}"),
-    ("BagOf", "BagOf(S, n) == UNION {[D -> 1..n] : D \\in SUBSET S}"),
-    ("IsBagOf", "IsBagOf(b, S, n) == DOMAIN b \\subseteq S /\\ \\A e \\in DOMAIN b : b[e] =< n"),
+    ("Checked", 'Checked(vv, SS) == IF vv \\in SS THEN vv ELSE EvalError("a value outside its type")'),
+    ("Holds", "Holds(PP) == PP = TRUE  \\* PP evaluated as one Boolean (TLC would explore \\/ and \\E in an action as alternatives)"),
+    ("Evaluated", "Evaluated(vv) == vv = vv  \\* forces vv's evaluation here (specpy evaluates a `let` where it stands)"),
+    ("Unwrap", 'Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv'),
+    ("Min", "Min(SS) == CHOOSE mm \\in SS : \\A xx \\in SS : mm =< xx"),
+    ("Max", "Max(SS) == CHOOSE mm \\in SS : \\A xx \\in SS : mm >= xx"),
+    ("Slice", "Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)"),
+    ("Range", "Range(ss) == {ss[ii] : ii \\in DOMAIN ss}"),
+    ("SumOver", "SumOver(SS, FF(_)) ==\n    LET sum[TT \\in SUBSET SS] == IF TT = {} THEN 0 ELSE LET xx == CHOOSE xx \\in TT : TRUE IN FF(xx) + sum[TT \\ {xx}]\n    IN  sum[SS]"),
+    ("SeqOf", "SeqOf(SS, nn) == UNION {[1..kk -> SS] : kk \\in 0..nn}"),
+    ("BagOf", "BagOf(SS, nn) == UNION {[DD -> 1..nn] : DD \\in SUBSET SS}"),
+    ("IsSeqOf", "IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\\ \\A ii \\in DOMAIN ss : ss[ii] \\in SS"),
+    ("IsBagOf", "IsBagOf(bb, SS, nn) == DOMAIN bb \\subseteq SS /\\ \\A ee \\in DOMAIN bb : bb[ee] =< nn"),
 )
 HELPER_COMMENT = (
     "\\* specpy checks a value where it is stored: one outside its declared type is an\n"
@@ -100,6 +107,7 @@ class Exporter:
             tag += "_"
         self.ex = ExprWriter(self._type_name, lambda a: self.names[a], tag)
         self.env = {v.name: Tx(self.names[v.name]) for v in model.vars}
+        self.initial_defs: list[str] = []  # what a crash restores (written before the fault steps)
 
     def _register_names(self) -> None:
         m = self.model
@@ -113,6 +121,12 @@ class Exporter:
         for group in (m.actions, m.invariants, m.transitions, m.properties):
             for item in group:
                 self.names.add(item.name)
+        if m.faults is not None:  # the fault steps' operators (see faults())
+            for kind, nets in (("Lose", m.faults.lose), ("Duplicate", m.faults.duplicate)):
+                for net in nets:
+                    self.names.add(f"{kind}_{net}")
+            for c in m.faults.crash:
+                self.names.add(f"Crash_{self.names[c.type.name]}")
         self.module = self.names.add(m.name)
 
     def _type_names(self) -> dict[Type, str]:
@@ -132,8 +146,6 @@ class Exporter:
 
     def run(self) -> Exported:
         m = self.model
-        if m.faults is not None:
-            raise SpecError([Diagnostic("E-unsupported", "the TLA+ export does not support the `faults` block yet", m.faults.span)])
         body: list[str] = []
         body += self.type_defs()
         var_list = ", ".join(self.names[v.name] for v in m.vars)
@@ -141,7 +153,11 @@ class Exporter:
         body += self.definition("Init", PathWriter(m, self.ex, primed=False, idents=self.env).formula(m.init, self.scope(), self.env))
         for a in m.actions:
             body += self.action(a)
-        body += self.next()
+        fault_lines, fault_arms = self.faults()
+        if self.initial_defs:
+            body += ["\\* The initial values a crash restores."] + self.initial_defs + [""]
+        body += fault_lines
+        body += self.next(fault_arms)
         for inv in m.invariants:
             body += [f"{self.names[inv.name]} ==", "    " + self.ex.expr(inv.expr, self.scope(), self.env).text, ""]
         for tr in m.transitions:
@@ -224,12 +240,15 @@ class Exporter:
         args = ", ".join(sc.bound[p.uid] for p in a.params)
         return f"\\E {', '.join(binds)} : {name}({args})"
 
-    def next(self) -> list[str]:
+    def next(self, fault_arms: list[str]) -> list[str]:
         m = self.model
-        arms = [Atom(self.call(a)) for a in m.actions]
+        arms = [Atom(self.call(a)) for a in m.actions] + [Atom(f) for f in fault_arms]
         out: list[str] = []
         if m.terminals:
-            cond = " \\/ ".join(self.ex.expr(t, self.scope(), self.env).op() for t in m.terminals)
+            terminal = m.terminals[0]
+            for t in m.terminals[1:]:
+                terminal = BoolOp(terminal.type, "or", terminal, t)
+            cond = guard(self.ex, terminal, self.scope(), self.env)
             out += [
                 "\\* A terminal state is a legitimate end: a stuttering step keeps TLC from",
                 "\\* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).",
@@ -243,6 +262,90 @@ class Exporter:
             arms = [Atom("FALSE")]
         return out + self.definition("Next", disj(arms))
 
+    # ------------------------------------------------------------ faults
+
+    def faults(self) -> tuple[list[str], list[str]]:
+        """The fault steps as actions (docs/language.md, Faults), and their arms of Next.
+
+        Same steps, order and budget as the explicit checker: `lose` (one step
+        per distinct element), `duplicate` (per distinct element below the bag's
+        bound), `crash` (per atom: volatile map entries and `resets` variables
+        back to their initial values), each needing `faults < budget` and
+        adding 1 when there is a budget.
+        """
+        f = self.model.faults
+        if f is None:
+            return [], []
+        lines = ["\\* Fault steps (the spec's `faults` block)" + (f", at most {f.budget} per behaviour, counted by `faults`." if f.budget is not None else ".")]
+        arms: list[str] = []
+        budget = [Atom(f"{self.names[BUDGET_VAR]} < {f.budget}")] if f.budget is not None else []
+        count = {BUDGET_VAR: Tx(f"{self.names[BUDGET_VAR]} + 1", atomic=False)} if f.budget is not None else {}
+        for kind, nets in (("lose", f.lose), ("duplicate", f.duplicate)):
+            for net in nets:
+                v = self.model.var(net)
+                name = self.names.add(f"{kind.capitalize()}_{net}")
+                ident = self.names[net]
+                msg = "msg" if "msg" not in self.names.used else "msg_"
+                if isinstance(v.type, BagT):
+                    op = "(-)" if kind == "lose" else "(+)"
+                    new = Tx(f"{ident} {op} SetToBag({{{msg}}})", atomic=False)
+                    domain = f"BagToSet({ident})"
+                else:
+                    new, domain = Tx(f"{ident} \\ {{{msg}}}", atomic=False), ident
+                guard = [Atom(f"CopiesIn({msg}, {ident}) < {v.type.max_count}")] if kind == "duplicate" else []
+                lines += self.definition(f"{name}({msg})", conj(budget + guard + [self.finish({net: new, **count})]))
+                arms.append(f"\\E {msg} \\in {domain} : {name}({msg})")
+        if f.crash:
+            initial = self.initial_values(f)
+            for c in f.crash:
+                type_name = self.type_names[c.type]
+                name = self.names.add(f"Crash_{type_name}")
+                who = "who" if "who" not in self.names.used else "who_"
+                changes: dict[str, Tx] = dict(count)
+                for v in self.model.vars:
+                    if not v.durable and isinstance(v.type, MapT) and v.type.key == c.type:
+                        changes[v.name] = Tx(f"[{self.names[v.name]} EXCEPT ![{who}] = {initial[v.name]}[{who}]]")
+                for r in c.resets:
+                    changes[r] = Tx(initial[r])
+                lines += self.definition(f"{name}({who})", conj(budget + [self.finish(changes)]))
+                arms.append(f"\\E {who} \\in {type_name} : {name}({who})")
+        return lines, arms
+
+    def finish(self, changes: dict[str, Tx]):
+        """`x' = ...` for the changed variables, UNCHANGED for the others."""
+        env = dict(self.env)
+        env.update(changes)
+        return PathWriter(self.model, self.ex, primed=True, idents=self.env).finish(env)
+
+    def initial_values(self, f) -> dict[str, str]:
+        """Definitions `Initial_x == <x's initial value>` for what a crash restores.
+
+        Read off `init` by substitution; specpy rejects a crash whose restored
+        values differ between initial states, and this export needs `init` to
+        be straight-line where a crash reads it.
+        """
+        from specpy.tla.action import straight_env
+
+        env = straight_env(self.model, self.ex, self.scope(), self.env)
+        if env is None:
+            raise SpecError([Diagnostic(
+                "E-unsupported",
+                "the TLA+ export of `crash` needs an `init` without require, choose, either or for",
+                f.span,
+            )])
+        out: dict[str, str] = {}
+        restored = {r for c in f.crash for r in c.resets} | {
+            v.name for c in f.crash for v in self.model.vars
+            if not v.durable and isinstance(v.type, MapT) and v.type.key == c.type
+        }
+        for v in self.model.vars:
+            if v.name not in restored:
+                continue
+            name = self.names.add(f"Initial_{v.name}")
+            out[v.name] = name
+            self.initial_defs.append(f"{name} == {env[v.name]}")
+        return out
+
     def symmetry(self) -> list[str]:
         sym = self.model.symmetric_types()
         if not (sym and self.options.symmetry):
@@ -250,11 +353,20 @@ class Exporter:
         return ["Symmetry == " + " \\cup ".join(f"Permutations({self.type_names[t]})" for t in sym), ""]
 
     def fairness(self) -> list[str]:
+        """WF/SF of every parameter tuple separately (`\\A p \\in P : WF_vars(A(p))`), as specpy."""
         out = []
         for a in self.model.actions:
-            if a.fairness is not None:
-                kind = "WF" if a.fairness == "weak" else "SF"
-                out.append(f"{kind}_vars({self.call(a)})")
+            if a.fairness is None:
+                continue
+            kind = "WF" if a.fairness == "weak" else "SF"
+            sc = self.scope()
+            binds = [f"{sc.bind(p.uid, p.name)} \\in {self.ex.type_set(p.type).op()}" for p in a.params]
+            name = self.names[a.name]
+            if not binds:
+                out.append(f"{kind}_vars({name})")
+                continue
+            args = ", ".join(sc.bound[p.uid] for p in a.params)
+            out.append(f"(\\A {', '.join(binds)} : {kind}_vars({name}({args})))")
         return out
 
     def liveness(self) -> list[str]:

@@ -34,6 +34,7 @@ from specpy.ir.types import (
     SetT,
     Type,
     VariantT,
+    contains,
     universe,
     within,
 )
@@ -106,7 +107,7 @@ class ExprWriter:
             case BoolT():
                 return Tx("BOOLEAN")
             case RangeT(lo, hi):
-                return compound(f"{lo}..{hi}")
+                return Tx(f"{lo}..{hi}")  # `..` binds tighter than any operator it meets here
             case AtomT(members=ms):
                 return Tx("{" + ", ".join(self.atom(m) for m in ms) + "}")
             case EnumT(members=ms):
@@ -131,8 +132,8 @@ class ExprWriter:
                 return compound(f"{self.type_set(inner).op()} \\cup {{None}}")
         raise TypeError(f"no TLA+ set for type {t}")
 
-    def value(self, t: Type, v: Value) -> Tx:
-        """A constant value of type t."""
+    def value(self, t: Type, v: Value, depth: int = 0) -> Tx:
+        """A constant value of type t (`depth`: of map literals around it, for fresh binders)."""
         if isinstance(t, SetT) and isinstance(v, frozenset) and len(v) > 1 and v == frozenset(universe(t.elem)):
             return self.type_set(t.elem)  # a type's name used as an expression
         match t:
@@ -166,7 +167,8 @@ class ExprWriter:
                 assert isinstance(v, MapValue)
                 values = {x for _, x in v.items}
                 if len(values) == 1:
-                    return Tx(f"[k \\in {self.type_set(k)} |-> {self.value(val, v.items[0][1])}]")
+                    binder = "k" * (depth + 2)  # kk, kkk, ...: reserved in names.py
+                    return Tx(f"[{binder} \\in {self.type_set(k)} |-> {self.value(val, v.items[0][1], depth + 1)}]")
                 return compound(" @@ ".join(f"{self.value(k, a).op()} :> {self.value(val, b).op()}" for a, b in v.items))
             case BagT(e, _):
                 assert isinstance(v, BagValue)
@@ -175,11 +177,31 @@ class ExprWriter:
                 return compound(" @@ ".join(f"{self.value(e, a).op()} :> {b}" for a, b in v.items))
         raise TypeError(f"no TLA+ value for {v!r} of type {t}")
 
-    def member(self, v: Tx, t: Type) -> str:
-        """`v` is a value of t (a bag: counts within bounds, without enumerating bags)."""
-        if isinstance(t, BagT):
-            return f"IsBagOf({v}, {self.type_set(t.elem)}, {t.max_count})"
+    def member(self, v: Tx, t: Type, depth: int = 0) -> str:
+        """`v` is a value of t, tested without enumerating sets of sequences or bags
+        (TLC enumerates a UNION to test membership in it)."""
+        inner = "i" * (depth + 2)  # ii, iii, ...: reserved in names.py
+        match t:
+            case BagT(e, n):
+                return f"IsBagOf({v}, {self.type_set(e)}, {n})"
+            case SeqT(e, n) if _has_bounded_collection(e):
+                return f"Len({v}) =< {n} /\\ \\A {inner} \\in DOMAIN {v.op()} : {self.member(Tx(f'{v.op()}[{inner}]'), e, depth + 1)}"
+            case SeqT(e, n):
+                return f"IsSeqOf({v}, {self.type_set(e)}, {n})"
+            case MapT(k, val) if _has_bounded_collection(val):
+                return f"DOMAIN {v.op()} = {self.type_set(k).op()} /\\ \\A {inner} \\in DOMAIN {v.op()} : {self.member(Tx(f'{v.op()}[{inner}]'), val, depth + 1)}"
+            case SetT(e) if _has_bounded_collection(e):
+                return f"\\A {inner} \\in {v.op()} : {self.member(Tx(inner), e, depth + 1)}"
+            case OptionT(e) if _has_bounded_collection(e):
+                return f"({v.op()} = None \\/ {self.member(v, e, depth)})"
         return f"{v.op()} \\in {self.type_set(t).op()}"
+
+    def conv(self, e: E.Expr, sc: LocalScope, env: dict[str, Tx], dst: Type) -> Tx:
+        """e as a value of dst, checked where specpy checks it (a fitting constant needs no check)."""
+        x = self.expr(e, sc, env)
+        if isinstance(e, E.Lit) and contains(dst, e.value):
+            return x
+        return self.checked(x, e.type, dst)
 
     def checked(self, x: Tx, src: Type, dst: Type) -> Tx:
         """x converted to dst, checked to lie in dst where specpy checks it."""
@@ -228,14 +250,14 @@ class ExprWriter:
 
     def _cond(self, e: E.Cond, sc, env) -> Tx:
         c = self.expr(e.cond, sc, env)
-        then = self.checked(self.expr(e.then, sc, env), e.then.type, e.type)
-        other = self.checked(self.expr(e.other, sc, env), e.other.type, e.type)
+        then = self.conv(e.then, sc, env, e.type)
+        other = self.conv(e.other, sc, env, e.type)
         return compound(f"IF {c} THEN {then} ELSE {other}")
 
     def _setop(self, e: E.SetOp, sc, env) -> Tx:
         op = {"|": "\\cup", "&": "\\cap", "-": "\\"}[e.op]
-        left = self.checked(self.expr(e.left, sc, env), e.left.type, e.type)
-        right = self.checked(self.expr(e.right, sc, env), e.right.type, e.type)
+        left = self.conv(e.left, sc, env, e.type)
+        right = self.conv(e.right, sc, env, e.type)
         return compound(f"{left.op()} {op} {right.op()}")
 
     def _setcompare(self, e: E.SetCompare, sc, env) -> Tx:
@@ -292,7 +314,7 @@ class ExprWriter:
 
     def _setcomp(self, e: E.SetComp, sc, env) -> Tx:
         parts, inner = self.bind_all(e.bindings, sc, env)
-        elem = self.checked(self.expr(e.elem, inner, env), e.elem.type, e.type.elem)
+        elem = self.conv(e.elem, inner, env, e.type.elem)
         if len(parts) == 1 and e.cond is None:
             return Tx(f"{{{elem} : {parts[0]}}}")
         c = "TRUE" if e.cond is None else self.expr(e.cond, inner, env).text
@@ -318,12 +340,12 @@ class ExprWriter:
         inner = sc.copy()
         dom = self.expr(e.domain, sc, env)
         name = inner.bind(e.key.uid, e.key.name)
-        v = self.checked(self.expr(e.value, inner, env), e.value.type, e.type.value)
+        v = self.conv(e.value, inner, env, e.type.value)
         return Tx(f"[{name} \\in {dom} |-> {v}]")
 
     def _setlit(self, e: E.SetLit, sc, env) -> Tx:
         elem_t = e.type.elem
-        elems = [self.checked(self.expr(x, sc, env), x.type, elem_t) for x in e.elems]
+        elems = [self.conv(x, sc, env, elem_t) for x in e.elems]
         if isinstance(e.type, BagT):
             if not elems:
                 return Tx("EmptyBag")
@@ -331,7 +353,7 @@ class ExprWriter:
         return Tx("{" + ", ".join(x.text for x in elems) + "}")
 
     def _seqlit(self, e: E.SeqLit, sc, env) -> Tx:
-        elems = [self.checked(self.expr(x, sc, env), x.type, e.type.elem) for x in e.elems]
+        elems = [self.conv(x, sc, env, e.type.elem) for x in e.elems]
         return Tx("<<" + ", ".join(x.text for x in elems) + ">>")
 
     def _rangeset(self, e: E.RangeSet, sc, env) -> Tx:
@@ -353,7 +375,7 @@ class ExprWriter:
             declared = e.type.fields
             parts = []
         for (f, x), (_, ft) in zip(e.fields, declared):
-            parts.append(f"{f} |-> {self.checked(self.expr(x, sc, env), x.type, ft)}")
+            parts.append(f"{f} |-> {self.conv(x, sc, env, ft)}")
         return Tx("[" + ", ".join(parts) + "]")
 
     def _iscase(self, e: E.IsCase, sc, env) -> Tx:
@@ -375,7 +397,7 @@ class ExprWriter:
         return compound(f"{self.expr(e.left, sc, env).op()} \\o {self.expr(e.right, sc, env).op()}")
 
     def _append(self, e: E.Append, sc, env) -> Tx:
-        x = self.checked(self.expr(e.elem, sc, env), e.elem.type, e.type.elem)
+        x = self.conv(e.elem, sc, env, e.type.elem)
         return Tx(f"Append({self.expr(e.seq, sc, env)}, {x})")
 
     def _last(self, e: E.Last, sc, env) -> Tx:
@@ -383,7 +405,7 @@ class ExprWriter:
         return Tx(f"{s.op()}[Len({s})]")
 
     def _bagadd(self, e: E.BagAdd, sc, env) -> Tx:
-        x = self.checked(self.expr(e.elem, sc, env), e.elem.type, e.type.elem)
+        x = self.conv(e.elem, sc, env, e.type.elem)
         return compound(f"{self.expr(e.bag, sc, env).op()} (+) SetToBag({{{x}}})")
 
     def _bagremove(self, e: E.BagRemove, sc, env) -> Tx:

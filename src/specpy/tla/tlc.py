@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from specpy.ir.model import Model
+from specpy.ir.types import Type
 from specpy.result import CheckResult, ResultKind
 from specpy.tla.tlc_output import Message, ModelInfo, SanyError, TlcOutput, sany_errors, split_messages, to_result
 
@@ -126,13 +127,33 @@ def run_tlc(
 
 # ------------------------------------------------------------ exported models
 
-def model_info(model: Model, names: dict[str, str], tag: str) -> ModelInfo:
-    """How to read TLC's output for an exported model; `names` maps spec names to TLA+ ones."""
+def model_info(model: Model, names: dict[str, str], tag: str, tla_text: str = "") -> ModelInfo:
+    """How to read TLC's output for an exported model; `names` maps spec names to TLA+ ones,
+    `tla_text` is the exported module (it places the fault steps' lines of Next)."""
     back = {tla: spec for spec, tla in names.items()}
+    faults: dict[str, tuple[str, str, Type]] = {}
+    f = model.faults
+    if f is not None:
+        for kind, nets in (("lose", f.lose), ("duplicate", f.duplicate)):
+            for net in nets:
+                faults[names[f"{kind.capitalize()}_{net}"]] = (f"{kind} {net}", "msg", model.var(net).type.elem)
+        for c in f.crash:
+            faults[names[f"Crash_{names[c.type.name]}"]] = ("crash", "who", c.type)
+    fault_lines: dict[int, tuple[str, str, str]] = {}
+    if f is not None:
+        for kind, nets in (("lose", f.lose), ("duplicate", f.duplicate)):
+            for net in nets:
+                call = f" : {names[f'{kind.capitalize()}_{net}']}("
+                for number, line in enumerate(tla_text.splitlines(), start=1):
+                    if line.lstrip().startswith("\\/ \\E") and call in line:
+                        fault_lines[number] = (f"{kind} {net}", "msg", net)
     return ModelInfo(
         var_names=model.var_names,
         var_types={v.name: v.type for v in model.vars},
         params={a.name: tuple((p.name, p.type) for p in a.params) for a in model.actions},
         spec_name=back,
         tag=tag,
+        properties=tuple(p.name for p in model.properties),
+        faults=faults,
+        fault_lines=fault_lines,
     )

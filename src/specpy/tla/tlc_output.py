@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from specpy.ir.types import Type
+from specpy.ir.values import BagValue
 from specpy.result import CheckResult, ResultKind, Stats, Violation
 from specpy.tla.tlc_values import convert, parse_value
 from specpy.trace.trace import Step, Trace
@@ -35,7 +36,7 @@ _END = re.compile(r"@!@!@ENDMSG (\d+) @!@!@")
 _COUNTS = re.compile(r"([\d,]+) states generated, ([\d,]+) distinct states found")
 _DEPTH = re.compile(r"depth of the complete state graph search is ([\d,]+)")
 _STATE_HEAD = re.compile(r"(\d+): (?:<(.*?)>|(Stuttering)|Back to state:? ?(\d+).*)\s*$")
-_ACTION = re.compile(r"(\w+)(?:\((.*)\))? line \d+, col")
+_ACTION = re.compile(r"(\w+)(?:\((.*)\))? line (\d+), col")
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,12 @@ class ModelInfo:
     params: dict[str, tuple[tuple[str, Type], ...]] = field(default_factory=dict)  # action -> parameters
     spec_name: dict[str, str] = field(default_factory=dict)  # TLA+ identifier -> spec name
     tag: str = "tag"
+    properties: tuple[str, ...] = ()  # temporal properties, spec names
+    faults: dict[str, tuple[str, str, Type]] = field(default_factory=dict)  # TLA+ op -> (label, param, type)
+    # Lines of Next holding `\E msg \in BagToSet(net) : Lose_net(msg)`: TLC cannot
+    # split an \E over a state-dependent set into actions, so it names such a step
+    # `Next line L`; the step is (label, param, net), its message read off the net.
+    fault_lines: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
     def name(self, ident: str) -> str:
         return self.spec_name.get(ident, ident)
@@ -166,8 +173,12 @@ def _verdict(out: TlcOutput, info: ModelInfo) -> tuple[ResultKind, str, str]:
 
 
 def _temporal_name(text: str, info: ModelInfo) -> str:
-    found = re.search(r"[Pp]roperty (\w+)", text)
-    return info.name(found.group(1)) if found else "property"
+    """The violated property: TLC says only "Temporal properties were violated",
+    so it is known when the model has one property; otherwise "" (unknown)."""
+    found = re.search(r"[Pp]roperty (\w+) ", text)
+    if found:
+        return info.name(found.group(1))
+    return info.properties[0] if len(info.properties) == 1 else ""
 
 
 def _trace(out: TlcOutput, info: ModelInfo) -> Trace:
@@ -193,7 +204,7 @@ def _trace(out: TlcOutput, info: ModelInfo) -> Trace:
             names = tuple(state)
         label = h.group(2)
         if states:
-            steps.append(_step(label, info))
+            steps.append(_step(label, info, states[-1], state))
         states.append(state)
     return Trace(names, tuple(states), tuple(steps), loop)
 
@@ -212,13 +223,27 @@ def _state(body: str, info: ModelInfo) -> dict:
     return state
 
 
-def _step(label: str, info: ModelInfo) -> Step:
+def _step(label: str, info: ModelInfo, before: dict, after: dict) -> Step:
     a = _ACTION.match(label)
     if a is None:
         return Step(label)
+    if int(a.group(3)) in info.fault_lines:
+        name, param, net = info.fault_lines[int(a.group(3))]
+        return Step(name, ((param, _changed_element(before.get(net), after.get(net))),), fault=True)
+    if a.group(1) in info.faults and a.group(2):
+        label, param, t = info.faults[a.group(1)]
+        return Step(label, ((param, convert(parse_value(a.group(2)), t, info.name, info.tag)),), fault=True)
     action = info.name(a.group(1))
     if not a.group(2):
         return Step(action)
     args = parse_value("<<" + a.group(2) + ">>").elems
     params = info.params.get(action) or tuple((str(i + 1), None) for i in range(len(args)))
     return Step(action, tuple((n, convert(x, t, info.name, info.tag)) for (n, t), x in zip(params, args)))
+
+
+def _changed_element(before, after):
+    """The element whose copies differ between two values of a set or bag (a lost or duplicated message)."""
+    if isinstance(before, frozenset) and isinstance(after, frozenset):
+        return next(iter(before ^ after), None)
+    counts = [dict(x.items) if isinstance(x, BagValue) else {} for x in (before, after)]
+    return next((e for e in counts[0].keys() | counts[1].keys() if counts[0].get(e) != counts[1].get(e)), None)
