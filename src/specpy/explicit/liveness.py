@@ -65,11 +65,13 @@ from specpy.explicit.compile import CompiledAction, CompiledModel
 from specpy.explicit.store import StateStore
 from specpy.explicit.symmetry import Symmetry
 from specpy.explicit.traces import make_trace
+from specpy.ir.expr import Expr
 from specpy.ir.model import Model, TemporalProperty
 from specpy.options import CheckOptions, OptionError
 from specpy.result import ResultKind, Violation
 
-Evaluate = Callable[[Callable[[tuple], object], int], object]
+#: evaluate(fn, i, what): fn on stored state i; an evaluation error there names `what`.
+Evaluate = Callable[[Callable[[tuple], object], int, str], object]
 
 
 def refuse_with_properties(model: Model, options: CheckOptions, symmetric: bool) -> None:
@@ -165,7 +167,8 @@ def check_properties(
     """
     graph: Graph | None = None
     for prop in cm.model.properties:
-        holds = _truth(cm, store, prop.p, evaluate)
+        what = f"property {prop.name}"
+        holds = _truth(cm, store, prop.p, evaluate, what)
         if prop.kind == "always":  # an invariant, reported as TLC does (exit 12)
             bad = next((i for i, ok in enumerate(holds) if not ok), None)
             if bad is not None:
@@ -174,15 +177,15 @@ def check_properties(
             continue
         if graph is None:
             graph = Graph(cm, store, tick)
-        lasso = _lasso(prop, graph, store, holds, _truth(cm, store, prop.q, evaluate) if prop.q else None)
+        lasso = _lasso(prop, graph, store, holds, _truth(cm, store, prop.q, evaluate, what) if prop.q else None)
         if lasso is not None:
             return _violation(cm, store, graph, prop, lasso)
     return None
 
 
-def _truth(cm: CompiledModel, store: StateStore, expr, evaluate: Evaluate) -> bytearray:
+def _truth(cm: CompiledModel, store: StateStore, expr: Expr, evaluate: Evaluate, what: str) -> bytearray:
     fn = cm.state_function(expr, {})
-    return bytearray(bool(evaluate(fn, i)) for i in range(len(store)))
+    return bytearray(bool(evaluate(fn, i, what)) for i in range(len(store)))
 
 
 def _stored_path(store: StateStore, i: int, symmetry: Symmetry | None = None) -> tuple[list[tuple], list[int]]:

@@ -203,8 +203,8 @@ class Search:
         if violation is not None:
             raise _Stop(violation.kind, violation)
 
-    def evaluate_stored(self, fn: Callable[[tuple], object], i: int) -> object:
-        return self.evaluate(fn, self.store.states[i], "a temporal property", (i, None, None))
+    def evaluate_stored(self, fn: Callable[[tuple], object], i: int, what: str) -> object:
+        return self.evaluate(fn, self.store.states[i], what, (i, None, None))
 
     def tick(self) -> None:
         now = time.monotonic()
