@@ -454,9 +454,11 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Record each model's result in FILE (JSON; tla/tlc-results.json for the corpus).")
 @click.option("--quiet", "-q", is_flag=True, help="Print the verdict lines only (no progress, no trace).")
+@click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write TLC's counterexample, if any, as ITF JSON (one model only).")
 @click.pass_context
 def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: int, timeout: float | None,
-        record: Path | None, quiet: bool) -> None:
+        record: Path | None, quiet: bool, trace_out: Path | None) -> None:
     """Run TLC on each .tla (with its .cfg) in PATHS (default: tla/); exit with TLC's code."""
     from specpy.tla_corpus import TLA_DIR, run_and_report
 
@@ -464,7 +466,8 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
     try:
         if workers < 1 or (timeout is not None and not timeout > 0):
             raise OptionError("--workers must be at least 1 and --timeout positive")
-        code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet)
+        _check_trace_out(trace_out)
+        code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out)
     except OptionError as exc:
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except KeyboardInterrupt:

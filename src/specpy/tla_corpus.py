@@ -123,7 +123,7 @@ def record_entry(run, today: str) -> dict:
 
 
 def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: float | None,
-                   record: Path | None, quiet: bool) -> int:
+                   record: Path | None, quiet: bool, trace_out: Path | None = None) -> int:
     """`specpy tlc`: run each model, print TLC's progress and the report; TLC's exit code."""
     import datetime
     import json
@@ -132,6 +132,7 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
     import click
 
     from specpy.diagnostics import Diagnostic, SourceFile, Span, render
+    from specpy.options import OptionError
     from specpy.report import render_report
     from specpy.result import EXIT_SYSTEM_ERROR
     from specpy.tla.tlc import TlcSetupError, find_jar, run_tlc
@@ -146,11 +147,16 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
         files = tla_files(paths)
         if not files:
             raise TlcSetupError(f"no .tla file with a .cfg beside it in {', '.join(map(str, paths))}")
+        if trace_out is not None and len(files) > 1:
+            raise OptionError(f"--trace-out needs one model; {len(files)} were given")
         runs = []
         for tla in files:
             click.echo(f"== {tla}")
-            run = run_tlc(tla, jar_path, workers, timeout, progress, model_info_for(tla))
+            info = model_info_for(tla)
+            run = run_tlc(tla, jar_path, workers, timeout, progress, info)
             runs.append(run)
+            if trace_out is not None and run.result.violation is not None:
+                write_tlc_trace(trace_out, tla, run, info)
             if run.sany:
                 source = SourceFile(str(tla), tla.read_text(encoding="utf-8"))
                 for e in run.sany:
@@ -172,3 +178,14 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
         record.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
         click.echo(f"recorded {len(runs)} result(s) in {record}", err=True)
     return next((r.exit_code for r in runs if r.exit_code != 0), 0)
+
+
+def write_tlc_trace(path: Path, tla: Path, run, info: ModelInfo | None) -> None:
+    """TLC's counterexample as ITF, typed by the spec when the model was exported by specpy."""
+    from specpy.trace.itf import write_itf
+
+    v = run.result.violation
+    var_types = info.var_types if info is not None else {}
+    params = {a: dict(ps) for a, ps in info.params.items()} if info is not None else {}
+    meta = {"source": str(tla), "checker": "tlc", "status": v.kind.value, "violation": v.name}
+    write_itf(path, v.trace, var_types, meta, params)

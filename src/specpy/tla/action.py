@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.model import Model
-from specpy.ir.types import SetT, contains, order_key, universe, universe_size
+from specpy.ir.types import RecordT, SetT, contains, order_key, universe, universe_size
 from specpy.tla.expr import ExprWriter, Tx, compound, needs_store_check, unsupported
 from specpy.tla.formula import FALSE, Atom, Formula, Ite, Let, conj, disj
 from specpy.tla.formula import Exists as ExistsF
@@ -68,6 +68,23 @@ def _mentions(node: object, var: str) -> bool:
         return _mentions(node.body, var)
     if isinstance(node, (E.Expr, S.Stmt, S.IndexStep)):
         return any(_mentions(getattr(node, f), var) for f in node.__dataclass_fields__ if f not in ("type", "span"))
+    return False
+
+
+def _fallible(e: object) -> bool:
+    """Can evaluating e fail (an index, a variant's field, none, division, min/max, last)?"""
+    if isinstance(e, E.MinMax) and isinstance(e.operand, E.SetLit) and e.operand.elems:
+        return _fallible(e.operand)  # min/max of a non-empty literal set cannot fail itself
+    if isinstance(e, (E.Index, E.Unwrap, E.MinMax, E.Last)):
+        return True
+    if isinstance(e, E.GetField) and not isinstance(e.operand.type, RecordT):
+        return True
+    if isinstance(e, E.Arith) and e.op in ("//", "%"):
+        return True
+    if isinstance(e, (list, tuple)):
+        return any(_fallible(x) for x in e)
+    if isinstance(e, E.Expr):
+        return any(_fallible(getattr(e, f)) for f in e.__dataclass_fields__ if f not in ("type", "span"))
     return False
 
 
@@ -133,7 +150,11 @@ class PathWriter:
                         sc.bound[local.uid] = v.text
                         continue
                     name = sc.bind(local.uid, local.name)
-                    return conj(parts + [Let(((name, v.text),), self.run(rest, sc, env))])
+                    # specpy evaluates a `let` where it stands, TLA+'s LET only where
+                    # it is used: a value that can fail is forced here, so the
+                    # evaluation error happens at the same point of the path.
+                    forced = [Atom(f"Evaluated({name})")] if _fallible(value) else []
+                    return conj(parts + [Let(((name, v.text),), conj(forced + [self.run(rest, sc, env)]))])
                 case S.If(cond, then, orelse):
                     c = ex.expr(cond, sc, env)
                     if _straight(then) and _straight(orelse):

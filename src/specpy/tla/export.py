@@ -40,6 +40,7 @@ HELPER_DEFS: tuple[tuple[str, str], ...] = (
     ("EvalError", 'EvalError(what) == CHOOSE err \\in {} : err = what'),
     ("Stored", "Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)"),
     ("Checked", 'Checked(vv, SS) == IF vv \\in SS THEN vv ELSE EvalError("a value outside its type")'),
+    ("Evaluated", "Evaluated(vv) == vv = vv  \\* forces vv's evaluation here (specpy evaluates a `let` where it stands)"),
     ("Unwrap", 'Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv'),
     ("Min", "Min(SS) == CHOOSE mm \\in SS : \\A xx \\in SS : mm =< xx"),
     ("Max", "Max(SS) == CHOOSE mm \\in SS : \\A xx \\in SS : mm >= xx"),

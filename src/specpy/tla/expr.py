@@ -107,7 +107,7 @@ class ExprWriter:
             case BoolT():
                 return Tx("BOOLEAN")
             case RangeT(lo, hi):
-                return compound(f"{lo}..{hi}")
+                return Tx(f"{lo}..{hi}")  # `..` binds tighter than any operator it meets here
             case AtomT(members=ms):
                 return Tx("{" + ", ".join(self.atom(m) for m in ms) + "}")
             case EnumT(members=ms):

@@ -37,7 +37,7 @@ STANDARD_OPERATORS = frozenset(
 
 #: Definitions every exported module may contain (export.py writes them).
 HELPERS = frozenset(
-    """Init Next vars Spec EvalError Checked Min Max Slice SumOver SeqOf Range None
+    """Init Next vars Spec EvalError Evaluated Stored IsBagOf BagOf Checked Min Max Slice SumOver SeqOf Range None
     Symmetry Terminated Constraint Unwrap""".split()
 )
 
