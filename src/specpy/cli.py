@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 EXIT_INTERRUPTED = 130
 PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
+GRAPH_MAX_STATES = 500  # `specpy graph` refuses larger models unless told otherwise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,6 +68,8 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
 @click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write a self-contained HTML report (message chart, steps, states).")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -84,6 +87,7 @@ def check(
     as_json: bool,
     quiet: bool,
     full_trace: bool,
+    html_out: Path | None,
 ) -> None:
     """Check every invariant, assert and (unless --no-deadlock) deadlock of SPEC."""
     out = _Output(as_json)
@@ -91,8 +95,9 @@ def check(
     def run() -> int:
         overrides = parse_overrides(consts, types)
         options = make_options(depth, no_deadlock, no_symmetry, max_states, timeout, workers)
-        _check_trace_out(trace_out)
-        return _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace)
+        _check_writable("--trace-out", trace_out)
+        _check_writable("--html", html_out)
+        return _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
 
     ctx.exit(_guarded(out, run))
 
@@ -238,15 +243,15 @@ def make_options(
     )
 
 
-def _check_trace_out(path: Path | None) -> None:
-    """Refuse an unwritable --trace-out before a long run rather than after it."""
+def _check_writable(option: str, path: Path | None) -> None:
+    """Refuse an unwritable output file before a long run rather than after it."""
     if path is None:
         return
     parent = path.parent
     if not parent.is_dir():
-        raise OptionError(f"--trace-out {path}: directory {parent} does not exist")
+        raise OptionError(f"{option} {path}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK):
-        raise OptionError(f"--trace-out {path}: directory {parent} is not writable")
+        raise OptionError(f"{option} {path}: directory {parent} is not writable")
 
 
 def _run_check(
@@ -258,6 +263,7 @@ def _run_check(
     out: _Output,
     quiet: bool,
     full_trace: bool,
+    html_out: Path | None = None,
 ) -> int:
     from specpy.api import Spec
     from specpy.diagnostics import SpecError
@@ -275,12 +281,14 @@ def _run_check(
     write_error = None
     if trace_out is not None and result.violation is not None:
         write_error = _write_trace(trace_out, model, result.violation)
+    transitions = frozenset(t.name for t in model.transitions)
+    if html_out is not None:
+        write_error = write_error or _write_html_report(html_out, model, result, transitions)
     if out.as_json:
         out.json(result.to_json())
     else:
         from specpy.report import render_report
 
-        transitions = frozenset(t.name for t in model.transitions)
         click.echo(render_report(result, model.source, transitions, full_trace, quiet), nl=False)
     if write_error is not None:
         click.echo(f"error: {write_error}", err=True)
@@ -311,6 +319,203 @@ def _write_trace(path: Path, model: Model, violation: Violation) -> str | None:
     except OSError as exc:
         return f"--trace-out {path}: cannot write: {exc.strerror or exc}"
     return None
+
+
+def _write_html_report(path: Path, model: Model, result: CheckResult, transitions: frozenset[str]) -> str | None:
+    from specpy.report import verdict
+    from specpy.trace.html import info_from_result, render_html
+    from specpy.trace.msc import addressing_from_model
+
+    info = info_from_result(result, model, verdict(result, transitions))
+    trace = result.violation.trace if result.violation is not None else None
+    return _write_text("--html", path, render_html(info, trace, addressing_from_model(model)))
+
+
+def _write_text(option: str, path: Path, text: str) -> str | None:
+    """Write an output file; returns what went wrong, if anything."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return f"{option} {path}: cannot write: {exc.strerror or exc}"
+    return None
+
+
+# ---------------------------------------------------------------- trace files and the state graph
+
+
+class _Exit(Exception):
+    """Ends a command with an exit code once its message has been printed."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
+
+
+def _run_view(ctx: click.Context, body: Callable[[], None]) -> None:
+    """Run a trace/graph command body with the exit-code contract of `check`;
+    a bad trace file is a bad input, 151."""
+    from specpy.trace.itf import ItfError
+
+    def run() -> int:
+        try:
+            body()
+        except _Exit as exc:
+            return exc.code
+        except ItfError as exc:
+            raise OptionError(str(exc)) from None
+        return 0
+
+    ctx.exit(_guarded(_Output(False), run))
+
+
+def _load_model(spec: Path, consts: tuple[str, ...], types: tuple[str, ...]) -> Model:
+    """The spec's model; spec errors are printed (with carets) and end the command with 150."""
+    from specpy.diagnostics import SpecError
+    from specpy.pipeline import load_text, read_source
+
+    overrides = parse_overrides(consts, types)
+    source = None
+    try:
+        source = read_source(spec)
+        return load_text(source, overrides)
+    except SpecError as exc:
+        raise _Exit(_Output(False).spec_errors(exc.diagnostics, source)) from None
+
+
+def _read_trace(file: Path, spec: Path | None, consts: tuple[str, ...], types: tuple[str, ...]):
+    """The trace, the file's "#meta", and the model when --spec is given (values then
+    decode by the spec's types and must match its variables)."""
+    from specpy.trace.itf import readable_untyped, read_itf_document
+
+    if spec is None:
+        if consts or types:
+            raise OptionError("--const and --type need --spec")
+        trace, meta = read_itf_document(file)
+        return readable_untyped(trace), meta, None
+    model = _load_model(spec, consts, types)
+    var_types = {v.name: v.type for v in model.vars}
+    param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}
+    trace, meta = read_itf_document(file, var_types, param_types)
+    return trace, meta, model
+
+
+def _spec_options(fn):
+    fn = click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members.")(fn)
+    fn = click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant.")(fn)
+    return click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), metavar="SPEC",
+                        help="Read the trace against SPEC's variables and types.")(fn)
+
+
+@main.group()
+def trace() -> None:
+    """Read ITF trace files (from specpy, TLC via specpy, Quint or Apalache)."""
+
+
+@trace.command("show")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_spec_options
+@click.option("--full", is_flag=True, help="Print every state whole, not only changes.")
+@click.pass_context
+def trace_show(ctx: click.Context, file: Path, spec: Path | None, consts: tuple[str, ...],
+               types: tuple[str, ...], full: bool) -> None:
+    """Print the ITF trace FILE as text: per step the action and the changed variables."""
+
+    def body() -> None:
+        from specpy.trace.text import render_trace
+
+        trace, _, _ = _read_trace(file, spec, consts, types)
+        n = len(trace)
+        kind = "lasso, " if trace.loop is not None else ""
+        click.echo(f"Trace ({kind}{n} state{'s' if n != 1 else ''}):\n" + render_trace(trace, full=full), nl=False)
+
+    _run_view(ctx, body)
+
+
+@trace.command("html")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="FILE",
+              help="The HTML file to write.")
+@_spec_options
+@click.pass_context
+def trace_html(ctx: click.Context, file: Path, output: Path, spec: Path | None, consts: tuple[str, ...],
+               types: tuple[str, ...]) -> None:
+    """Write the ITF trace FILE as a self-contained HTML report with a message sequence chart."""
+
+    def body() -> None:
+        from specpy.trace.html import info_from_itf_meta, render_html
+        from specpy.trace.msc import addressing_from_model, addressing_from_values
+
+        _check_writable("-o", output)
+        trace, meta, model = _read_trace(file, spec, consts, types)
+        addressing = addressing_from_model(model) if model is not None else addressing_from_values(trace)
+        text = render_html(info_from_itf_meta(meta, str(file), len(trace)), trace, addressing)
+        _fail_on_write_error(_write_text("-o", output, text))
+
+    _run_view(ctx, body)
+
+
+def _fail_on_write_error(error: str | None) -> None:
+    if error is not None:
+        click.echo(f"error: {error}", err=True)
+        raise _Exit(EXIT_SYSTEM_ERROR)
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="FILE",
+              help="The file to write (DOT, or SVG with --svg).")
+@click.option("--svg", is_flag=True, help="Write SVG (needs Graphviz's `dot` on PATH) instead of DOT.")
+@click.option("--max-states", type=int, default=GRAPH_MAX_STATES, show_default=True, metavar="N",
+              help="Refuse models with more reachable states than this.")
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.pass_context
+def graph(ctx: click.Context, spec: Path, output: Path, svg: bool, max_states: int, consts: tuple[str, ...],
+          types: tuple[str, ...]) -> None:
+    """Draw the reachable state graph of a small SPEC (Graphviz DOT or SVG)."""
+
+    def body() -> None:
+        import shutil
+
+        from specpy.explicit.graph import GraphEvalError, GraphTooLarge, reachable_graph
+        from specpy.result import EXIT_EVAL_ERROR, EXIT_LIMIT
+        from specpy.trace.graph import render_dot
+
+        if max_states < 1:
+            raise OptionError(f"--max-states {max_states}: must be at least 1")
+        _check_writable("-o", output)
+        dot = shutil.which("dot") if svg else None
+        if svg and dot is None:
+            click.echo("error: --svg needs Graphviz's `dot` on PATH (Debian: apt-get install graphviz); "
+                       "without --svg the DOT text is written", err=True)
+            raise _Exit(EXIT_SYSTEM_ERROR)
+        model = _load_model(spec, consts, types)
+        try:
+            g = reachable_graph(model, max_states)
+        except GraphTooLarge as exc:
+            click.echo(f"error: {exc}; the graph is for small models: raise --max-states or make the "
+                       "model smaller (--const, --type)", err=True)
+            raise _Exit(EXIT_LIMIT) from None
+        except GraphEvalError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise _Exit(EXIT_EVAL_ERROR) from None
+        text = render_dot(g, model.name)
+        if dot is not None:
+            text = _run_dot(dot, text)
+        _fail_on_write_error(_write_text("-o", output, text))
+        click.echo(f"{len(g.states):,} states, {len(g.edges):,} edges, {len(g.violating):,} violating -> {output}")
+
+    _run_view(ctx, body)
+
+
+def _run_dot(dot: str, text: str) -> str:
+    import subprocess
+
+    proc = subprocess.run([dot, "-Tsvg"], input=text, capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        click.echo(f"error: dot failed: {proc.stderr.strip()}", err=True)
+        raise _Exit(EXIT_SYSTEM_ERROR)
+    return proc.stdout
 
 
 class _Progress:

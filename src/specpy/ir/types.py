@@ -263,8 +263,11 @@ def universe(t: Type) -> tuple[Value, ...]:
         case BagT(e, n):
             elems = universe(e)
             out = []
+            # Items in canonical order (order_key), as `canonical` leaves them: the
+            # universe's own order of e differs from it when e is itself a bag.
+            ranked = sorted(range(len(elems)), key=lambda i: order_key(e, elems[i]))
             for counts in itertools.product(range(n + 1), repeat=len(elems)):
-                out.append(BagValue(tuple((x, c) for x, c in zip(elems, counts) if c)))
+                out.append(BagValue(tuple((elems[i], counts[i]) for i in ranked if counts[i])))
             return tuple(out)
         case OptionT(inner):
             return (None,) + universe(inner)

@@ -547,12 +547,69 @@ def _decode_step(raw: dict, where: str, param_types: ParamTypes) -> Step:
     return Step(name, tuple(args), fault)
 
 
+def readable_untyped(trace: Trace) -> Trace:
+    """A trace read without types, with options and bags shown as the spec would.
+
+    Untyped reading keeps `{"tag": "Some", "value": v}` as a variant and a bag
+    as a map to counts, since the JSON alone cannot tell them from a user's
+    variant or map. For display: Some(v) becomes v and None `none`; and a
+    variable that is an empty `#map` in some state while every value maps to a
+    positive count is a bag (a total map over a non-empty type is never
+    empty), shown as one so that steps read `net: + Vote{...}`.
+    """
+
+    def plain(v: Value) -> Value:
+        if isinstance(v, VariantValue):
+            if v.tag == "None" and not v.fields:
+                return None
+            if v.tag == "Some" and [n for n, _ in v.fields] == ["value"]:
+                return plain(v.fields[0][1])
+            return VariantValue(v.tag, tuple((n, plain(x)) for n, x in v.fields))
+        if isinstance(v, frozenset):
+            return frozenset(plain(x) for x in v)
+        if isinstance(v, tuple):
+            return tuple(plain(x) for x in v)
+        if isinstance(v, MapValue):
+            return MapValue(tuple((plain(k), plain(x)) for k, x in v.items))
+        if isinstance(v, RecordValue):
+            return RecordValue(tuple((n, plain(x)) for n, x in v.fields))
+        return v
+
+    def counts(v: Value) -> bool:
+        return isinstance(v, MapValue) and all(
+            isinstance(c, int) and not isinstance(c, bool) and c > 0 for _, c in v.items
+        )
+
+    bags = {
+        n
+        for n in trace.var_names
+        if all(counts(s[n]) for s in trace.states) and any(not s[n].items for s in trace.states)
+    }
+
+    def var_value(name: str, v: Value) -> Value:
+        v = plain(v)
+        return BagValue(v.items) if name in bags else v
+
+    states = tuple({n: var_value(n, s[n]) for n in trace.var_names} for s in trace.states)
+    steps = tuple(Step(st.action, tuple((n, plain(x)) for n, x in st.args), st.fault) for st in trace.steps)
+    return Trace(trace.var_names, states, steps, trace.loop)
+
+
 def read_itf(
     path: str | Path,
     var_types: Mapping[str, Type] | None = None,
     param_types: ParamTypes | None = None,
 ) -> Trace:
     """Read an ITF file; unreadable, non-JSON or non-ITF content raises ItfError."""
+    return read_itf_document(path, var_types, param_types)[0]
+
+
+def read_itf_document(
+    path: str | Path,
+    var_types: Mapping[str, Type] | None = None,
+    param_types: ParamTypes | None = None,
+) -> tuple[Trace, dict[str, Any]]:
+    """read_itf, and the file's top-level "#meta" object ({} if it has none)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -562,6 +619,8 @@ def read_itf(
     except json.JSONDecodeError as exc:
         raise ItfError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     try:
-        return itf_to_trace(data, var_types, param_types)
+        trace = itf_to_trace(data, var_types, param_types)
     except ItfError as exc:
         raise ItfError(f"{path}: {exc}") from None
+    meta = data.get("#meta")
+    return trace, meta if isinstance(meta, dict) else {}
