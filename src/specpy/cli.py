@@ -626,7 +626,10 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
             if consts or types or no_deadlock or no_symmetry:
                 raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
             target = out_dir or TLA_DIR
-            written = [e.write(target) for _, e in export_corpus(out_dir=target)]
+            refused: list = []
+            written = [e.write(target) for _, e in export_corpus(out_dir=target, refused=refused)]
+            for spec, exc in refused:
+                click.echo(f"skipped {spec}: {exc.diagnostics[0].message}", err=True)
         else:
             target = out_dir or Path(".")
             overrides = parse_overrides(consts, types)

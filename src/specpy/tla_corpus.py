@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from specpy.diagnostics import SpecError
 from specpy.options import CheckOptions
 from specpy.tla.export import Exported, export, source_reference
 from specpy.tla.tlc import model_info
@@ -36,12 +37,25 @@ def export_spec(spec: Path, out_dir: Path, options: CheckOptions | None = None, 
     return export(model, options or CheckOptions(), overrides, source_reference(spec, out_dir))
 
 
-def export_corpus(specs_dir: Path = SPECS_DIR, out_dir: Path = TLA_DIR) -> list[tuple[Path, Exported]]:
-    """Export every spec; two specs naming the same module is an error (ValueError)."""
+def export_corpus(
+    specs_dir: Path = SPECS_DIR, out_dir: Path = TLA_DIR, refused: list[tuple[Path, SpecError]] | None = None
+) -> list[tuple[Path, Exported]]:
+    """Export every spec; two specs naming the same module is an error (ValueError).
+
+    A spec the exporter refuses as unsupported (only `E-unsupported`
+    diagnostics, e.g. a `faults` block before the exporter has fault steps)
+    is appended to `refused` when a list is given, and is an error otherwise.
+    """
     out: list[tuple[Path, Exported]] = []
     seen: dict[str, Path] = {}
     for spec in corpus_specs(specs_dir):
-        e = export_spec(spec, out_dir)
+        try:
+            e = export_spec(spec, out_dir)
+        except SpecError as exc:
+            if refused is None or any(d.code != "E-unsupported" for d in exc.diagnostics):
+                raise
+            refused.append((spec, exc))
+            continue
         if e.module in seen:
             raise ValueError(f"{spec} and {seen[e.module]} both export module {e.module}; give one a different `spec` name")
         seen[e.module] = spec

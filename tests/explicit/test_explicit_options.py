@@ -4,7 +4,7 @@ import pytest
 from explicit_ir import INT, action, arith, assign, cmp, counter, lit, model, require, twophase, var
 
 from specpy.diagnostics import Span, SpecError
-from specpy.explicit import check, search
+from specpy.explicit import check, partition, search
 from specpy.ir import types as T
 from specpy.ir.model import TemporalProperty
 from specpy.options import CheckOptions, OptionError
@@ -49,19 +49,22 @@ def test_a_bound_with_nothing_beyond_is_not_bounded():
 
 def test_progress_is_reported(monkeypatch):
     monkeypatch.setattr(search, "PROGRESS_SECONDS", 0.0)
-    monkeypatch.setattr(search, "CLOCK_EVERY", 1)
+    monkeypatch.setattr(partition, "CHUNK", 1)  # look at the clock after every state
     seen = []
     r = check(twophase(3), CheckOptions(), progress=seen.append)
     assert r.kind is ResultKind.OK
     assert seen and all(0 < s.distinct_states <= 288 for s in seen)
 
 
-def test_more_workers_are_refused_for_now():
-    with pytest.raises(OptionError, match="--workers > 1 is not supported yet"):
-        check(twophase(3), CheckOptions(workers=2))
-
-
 SPAN = Span("x.spec", 3, 1, 3, 10)
+
+
+def test_temporal_properties_refuse_more_workers():
+    m = climb()
+    prop = TemporalProperty("Live", "eventually", cmp("==", var("x", T.RangeT(0, 10)), lit(10, INT)), span=SPAN)
+    live = type(m)(**{**m.__dict__, "properties": (prop,)})
+    with pytest.raises(OptionError, match="--workers 2: temporal properties are checked with one worker"):
+        check(live, CheckOptions(workers=2))
 
 
 def test_temporal_properties_refuse_a_depth_bound():

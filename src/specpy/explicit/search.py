@@ -1,4 +1,15 @@
-"""The one breadth-first search of the explicit checker.
+"""The one breadth-first search of the explicit checker, for 1 or N workers.
+
+The search goes level by level. The state space is split by fingerprint into
+partitions (partition.py), one per worker; each level, every partition
+expands the states it owns, sends each successor to its owner in one batch,
+and stores the new states it receives. With one worker the single partition
+lives in this process; with N they live in worker processes (workers.py).
+Either way this module is the coordinator: it seeds the initial states,
+runs the levels, ranks each new level globally, picks the first event that
+stops the search and turns it into a result with a shortest trace. That
+trace is rebuilt by re-executing the recorded actions from an initial state
+(store.py keeps fingerprints and parent links only).
 
 Counting follows TLC exactly, so numbers can be compared with it:
 - states_generated: initial states plus every successor produced
@@ -9,36 +20,47 @@ Counting follows TLC exactly, so numbers can be compared with it:
 A successor that violates a constraint is still a successor (no deadlock
 there) and is still checked against the invariants, but is neither stored
 nor expanded. Invariants are checked on every initial state and every new
-state, transition invariants on every generated step; the first violation
-stops the search, and BFS order makes its trace a shortest one.
+state, transition invariants on every generated step. Of the violations
+(and evaluation errors, deadlocks, the state limit) in one level, the one a
+one-state-at-a-time BFS would meet first is reported (partition.py, keys), so
+the verdict and the trace do not depend on the number of workers. When a
+run stops at a violation, distinct_states and depth count the states such a
+search would have found by then (a `--max-states` stop reports exactly the
+limit); states_generated and coverage count the whole level's expansion, so
+they may differ with the number of workers.
 
 With `max_depth` K, the states at depth K are expanded only to learn whether
 anything lies beyond (their successors are counted but not checked); if so
 the result is OK with `bounded=True`.
+
+Under symmetry reduction (symmetry.py) every successor is replaced by its
+canonical form before it is fingerprinted; traces stay concrete because the
+re-execution follows real successors whose canonical form has the recorded
+fingerprint.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
+
+import numpy as np
 
 from specpy.diagnostics import Span
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
+from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition
 from specpy.explicit.runtime import AssertFailure, EvalFailure
-from specpy.explicit.store import StateStore
+from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
-from specpy.explicit.traces import Locus, locus_path, make_trace
+from specpy.explicit.traces import make_trace
 from specpy.ir.model import Model
 from specpy.options import CheckOptions, OptionError
 from specpy.result import ActionStats, CheckResult, ResultKind, Stats, Violation
-from specpy.trace.trace import Step, Trace
+from specpy.trace.trace import Step
 
 PROGRESS_SECONDS = 2.0
-#: States expanded between two looks at the clock (timeout, progress).
-CLOCK_EVERY = 256
 
 
 class _Stop(Exception):
@@ -53,13 +75,44 @@ class _Stop(Exception):
 
 def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None] | None = None) -> CheckResult:
     """Explore every reachable state of `model` breadth-first; see the module docstring."""
-    if options.workers > 1:
-        raise OptionError("--workers > 1 is not supported yet")
     cm = CompiledModel(model)
     symmetry = symmetry_for(cm, options.symmetry)
     if model.properties:
         refuse_with_properties(model, options, symmetry is not None)
+        if options.workers > 1:
+            raise OptionError(f"--workers {options.workers}: temporal properties are checked with one worker")
     return Search(cm, options, progress, symmetry).run()
+
+
+class LocalParts:
+    """Every partition in this process: one worker, or several for tests."""
+
+    def __init__(self, partitions: list[Partition], tick: Callable[[], None]) -> None:
+        self.partitions = partitions
+        self.tick = tick
+
+    def seed(self, batches: list[Batch]) -> list[LevelReport]:
+        return [p.absorb([b], True) for p, b in zip(self.partitions, batches)]
+
+    def level(self, grow: bool) -> list[LevelReport]:
+        expanded = [p.expand(grow, lambda _: self.tick()) for p in self.partitions]
+        return [
+            p.absorb([outboxes[p.part] for outboxes, _ in expanded], grow, expanded[p.part][1])
+            for p in self.partitions
+        ]
+
+    def rank(self, ranks: list[np.ndarray]) -> None:
+        for p, r in zip(self.partitions, ranks):
+            p.rank(r)
+
+    def link(self, sid: int) -> tuple[int, int, int]:
+        return self.partitions[sid % len(self.partitions)].link(sid)
+
+    def generated(self) -> int | None:
+        return sum(p.generated for p in self.partitions)
+
+    def close(self) -> None:
+        pass
 
 
 class Search:
@@ -69,32 +122,50 @@ class Search:
         options: CheckOptions,
         progress: Callable[[Stats], None] | None,
         symmetry: Symmetry | None = None,
+        parts: int | None = None,
     ):
         self.cm = cm
         self.options = options
         self.progress = progress
         self.symmetry = symmetry
-        # Applied to every state before it is looked up or stored (symmetry.py).
+        # Applied to every successor before it is fingerprinted (symmetry.py).
         self.canonical = symmetry.canonical if symmetry is not None else None
-        self.store = StateStore()
+        self.nparts = parts if parts is not None else options.workers
+        self.keep_states = bool(cm.model.properties)
+        self.stored = 0  # distinct states stored so far
+        self.queued = 0  # states of the level being expanded
+        self.init_generated = 0
         self.generated = 0
         self.depth = 0
-        self.expanded = 0
-        self.coverage = [ActionStats(a.name) for a in cm.actions]
+        self.coverage = np.zeros((len(cm.actions), 3), np.int64)
+        self.memory = 0
+        self.store: StateStore | None = None
         self.start = time.monotonic()
         self.next_report = self.start + PROGRESS_SECONDS
 
     def stats(self) -> Stats:
         return Stats(
-            distinct_states=len(self.store),
+            distinct_states=self.stored,
             states_generated=self.generated,
             depth=self.depth,
             seconds=time.monotonic() - self.start,
-            queue=len(self.store) - self.expanded,
-            coverage=[dataclasses.replace(c) for c in self.coverage],
+            queue=self.queued,
+            coverage=[ActionStats(a.name, *map(int, row)) for a, row in zip(self.cm.actions, self.coverage)],
         )
 
+    def _partitions(self) -> LocalParts:
+        parts = [
+            Partition(self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states)
+            for i in range(self.nparts)
+        ]
+        if self.options.workers > 1:
+            from specpy.explicit.workers import ProcessParts
+
+            return ProcessParts(parts, self.options.timeout, self.tick)
+        return LocalParts(parts, self.tick)
+
     def run(self) -> CheckResult:
+        self.parts = self._partitions()
         try:
             self.initial()
             bounded = self.explore()
@@ -102,109 +173,72 @@ class Search:
                 self.check_properties()
         except _Stop as stop:
             return CheckResult(stop.kind, self.stats(), stop.violation, limit=stop.limit)
+        finally:
+            self.parts.close()
         return CheckResult(ResultKind.OK, self.stats(), bounded=bounded)
 
     # ------------------------------------------------------------ the search
 
     def initial(self) -> None:
-        cm, store = self.cm, self.store
         out: list[tuple] = []
         try:
-            cm.init(out)
+            self.cm.init(out)
         except (EvalFailure, AssertFailure) as exc:
-            raise self.failure(exc, "init", (None, None, None)) from None
-        for s in out:
-            self.generated += 1
-            key = s if self.canonical is None else self.canonical(s)
-            if key in store.index:
-                continue
-            if cm.constraint is not None and not self.evaluate(cm.constraint, s, "a constraint", (None, None, s)):
-                self.check_invariants(s, (None, None, s))
-                continue
-            i = store.add(key, -1, -1)
-            self.depth = 1
-            self.check_invariants(s, (i, None, None))
-            if self.options.max_states is not None and len(store) >= self.options.max_states:
-                raise _Stop(ResultKind.LIMIT, limit="max-states")
+            raise self.failure(exc, "init", [], []) from None
+        self.init_generated = self.generated = len(out)
+        states = out if self.canonical is None else list(map(self.canonical, out))
+        n = len(states)
+        minus = np.full(n, -1, np.int64)
+        batch = Batch(states, fingerprints(states), np.arange(n, dtype=np.int64), minus, minus.copy())
+        owners = self.parts_owner(batch.fps)
+        reports = self.parts.seed([batch.take(np.flatnonzero(owners == p)) for p in range(self.nparts)])
+        self.finish_level(reports, 0, grow=True)
+
+    def parts_owner(self, fps: np.ndarray) -> np.ndarray:
+        return (fps.view(np.uint64) % np.uint64(self.nparts)).astype(np.int64)
 
     def explore(self) -> bool:
-        """Expand level after level; True if states beyond `max_depth` exist.
-
-        The hot loop: locals instead of attributes, and the store's lists
-        written directly (see store.py).
-        """
-        cm, store, cov = self.cm, self.store, self.coverage
-        index, states, parent, via = store.index, store.states, store.parent, store.via
-        constraint, invariants, transitions, terminal = cm.constraint, cm.invariants, cm.transitions, cm.terminal
-        actions = list(enumerate(a.run for a in cm.actions))
-        max_depth, max_states = self.options.max_depth, self.options.max_states
-        deadlock = self.options.check_deadlock
-        canonical = self.canonical
-        beyond = False
-        lo, level = 0, 1
-        while lo < len(states):
-            hi = len(states)
+        """Expand level after level; True if states beyond `max_depth` exist."""
+        max_depth = self.options.max_depth
+        level = 1
+        while self.queued:
             grow = max_depth is None or level < max_depth
-            for i in range(lo, hi):
-                s = states[i]
-                self.expanded = i
-                if i % CLOCK_EVERY == 0:
-                    self.tick()
-                enabled = False
-                for k, run in actions:
-                    out: list[tuple] = []
-                    try:
-                        run(s, out)
-                    except (EvalFailure, AssertFailure) as exc:
-                        raise self.failure(exc, k, (i, None, None)) from None
-                    if not out:
-                        continue
-                    enabled = True
-                    c = cov[k]
-                    c.enabled += 1
-                    c.generated += len(out)
-                    self.generated += len(out)
-                    for t in out:
-                        key = t if canonical is None else canonical(t)
-                        if key not in index:
-                            in_model = constraint is None or self.evaluate(constraint, t, "a constraint", (i, k, t))
-                            if not grow:  # probing past max_depth: nothing is checked there
-                                beyond = beyond or bool(in_model)
-                                continue
-                            if not in_model:
-                                if invariants is not None:
-                                    self.check_invariants(t, (i, k, t))
-                            else:
-                                j = len(states)
-                                index[key] = j
-                                states.append(key)
-                                parent.append(i)
-                                via.append(k)
-                                c.new += 1
-                                self.depth = level + 1
-                                if invariants is not None:
-                                    self.check_invariants(t, (j, None, None))
-                                if max_states is not None and j + 1 >= max_states:
-                                    raise _Stop(ResultKind.LIMIT, limit="max-states")
-                        if transitions is not None and grow:
-                            self.check_transitions(s, t, (i, k, t))
-                if not enabled and deadlock:
-                    if terminal is None or not self.evaluate(terminal, s, "a terminal condition", (i, None, None)):
-                        trace = self.trace((i, None, None))
-                        violation = Violation(ResultKind.DEADLOCK, "deadlock", trace, "no action is enabled")
-                        raise _Stop(ResultKind.DEADLOCK, violation)
-            self.expanded = hi
-            lo, level = hi, level + 1
-        return beyond
+            reports = self.parts.level(grow)
+            if not grow:
+                self.finish_level(reports, level, grow)
+                return any(r.beyond for r in reports)
+            self.finish_level(reports, level, grow)
+            level += 1
+        return False
 
-    def check_properties(self) -> None:
-        """The temporal properties, on the finished state graph (liveness.py)."""
-        violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
-        if violation is not None:
-            raise _Stop(violation.kind, violation)
-
-    def evaluate_stored(self, fn: Callable[[tuple], object], i: int, what: str) -> object:
-        return self.evaluate(fn, self.store.states[i], what, (i, None, None))
+    def finish_level(self, reports: list[LevelReport], level: int, grow: bool) -> None:
+        """Totals, the first event of the level (which stops the search), global ranks."""
+        self.generated = self.init_generated + sum(r.generated for r in reports)
+        self.coverage = sum((r.coverage for r in reports), np.zeros_like(self.coverage))
+        self.memory = sum(r.nbytes for r in reports)
+        keys = [r.new_keys for r in reports]
+        total = sum(len(k) for k in keys)
+        events = [r.event for r in reports if r.event is not None]
+        max_states = self.options.max_states
+        if grow and max_states is not None and self.stored + total >= max_states:
+            kth = np.sort(np.concatenate(keys))[max_states - self.stored - 1]
+            events.append(Event(int(kth), RANK_LIMIT, "limit"))
+        if events:
+            first = min(events)
+            # As a one-state-at-a-time search would count: the states found up to the event.
+            total = sum(int(np.count_nonzero(k <= first.key)) for k in keys)
+        self.stored += total
+        self.queued = total
+        if total and grow:
+            self.depth = level + 1
+        if events:
+            self.stop(first)
+        if grow:
+            order = np.argsort(np.concatenate(keys), kind="stable")
+            ranks = np.empty(total, np.int64)
+            ranks[order] = np.arange(self.stored - total, self.stored, dtype=np.int64)
+            bounds = np.cumsum([0] + [len(k) for k in keys])
+            self.parts.rank([ranks[a:b] for a, b in zip(bounds, bounds[1:])])
 
     def tick(self) -> None:
         now = time.monotonic()
@@ -213,45 +247,66 @@ class Search:
             raise _Stop(ResultKind.LIMIT, limit="timeout")
         if self.progress is not None and now >= self.next_report:
             self.next_report = now + PROGRESS_SECONDS
+            generated = self.parts.generated()
+            if generated is not None:  # worker processes tell at the end of a level only
+                self.generated = self.init_generated + generated
             self.progress(self.stats())
 
-    # ------------------------------------------------------------ checks
+    # ------------------------------------------------------------ what stopped the search
 
-    def evaluate(self, fn: Callable[[tuple], object], s: tuple, what: str, locus: Locus) -> object:
+    def stop(self, event: Event) -> None:
+        """Re-execute the trace to the event and re-evaluate what failed there."""
+        cm = self.cm
+        if event.what == "limit":
+            self.stored = self.options.max_states or self.stored
+            raise _Stop(ResultKind.LIMIT, limit="max-states")
+        states, actions = self.path(event.sid)
+        if event.fp is not None:
+            if event.k is None:
+                states.append(self.initial_with(event.fp))
+            else:
+                states.append(self.successor(states[-1], event.k, event.fp))
+                actions.append(event.k)
+        last = states[-1]
         try:
-            return fn(s)
-        except EvalFailure as exc:
-            raise self.failure(exc, what, locus) from None
+            if event.what == "deadlock":
+                trace = make_trace(cm, states, actions)
+                raise _Stop(ResultKind.DEADLOCK, Violation(ResultKind.DEADLOCK, "deadlock", trace, "no action is enabled"))
+            if event.what == "action":
+                where: int | str = event.k
+                cm.actions[event.k].run(last, [])
+            elif event.what == "terminal":
+                where = "a terminal condition"
+                cm.terminal(last)
+            elif event.what == "constraint":
+                where = "a constraint"
+                cm.constraint(last)
+            elif event.what == "invariant":
+                where = "an invariant"
+                self.invariant_violation(cm.invariants(last), states, actions)
+            elif event.what == "transition":
+                where = "a transition invariant"
+                self.transition_violation(cm.transitions(states[-2], last), states, actions)
+        except (EvalFailure, AssertFailure) as exc:
+            raise self.failure(exc, where, states, actions) from None
+        raise AssertionError(f"the {event.what} event did not recur when the trace was re-executed")
 
-    def check_invariants(self, s: tuple, locus: Locus) -> None:
-        """Check state s, which the trace `locus` ends in."""
-        if self.cm.invariants is None:
-            return
-        r = self.evaluate(self.cm.invariants, s, "an invariant", locus)
-        if r < 0:
-            return
-        inv = self.cm.model.invariants[r]
-        states, actions = locus_path(self.cm, self.store, locus, self.symmetry)
-        detail, span = explain(self.cm, inv.expr, states[-1])
-        trace = make_trace(self.cm, states, actions)
-        raise _Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, inv.name, trace, detail, span or inv.span))
+    def invariant_violation(self, r: int, states: list[tuple], actions: list[int]) -> None:
+        if r >= 0:
+            inv = self.cm.model.invariants[r]
+            detail, span = explain(self.cm, inv.expr, states[-1])
+            trace = make_trace(self.cm, states, actions)
+            raise _Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, inv.name, trace, detail, span or inv.span))
 
-    def check_transitions(self, s: tuple, t: tuple, locus: Locus) -> None:
-        try:
-            r = self.cm.transitions(s, t)
-        except EvalFailure as exc:
-            raise self.failure(exc, "a transition invariant", locus) from None
+    def transition_violation(self, r: int, states: list[tuple], actions: list[int]) -> None:
         if r >= 0:
             tr = self.cm.model.transitions[r]
-            trace = self.trace(locus)
+            trace = make_trace(self.cm, states, actions)
             raise _Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, tr.name, trace, "", tr.span))
 
-    def failure(self, exc: EvalFailure | AssertFailure, where: int | str, locus: Locus) -> _Stop:
+    def failure(self, exc: EvalFailure | AssertFailure, where: int | str, states: list[tuple], actions: list[int]) -> _Stop:
         """An evaluation error or a false assert in action `where` (an index)
-        or in the named kind of expression, with the trace `locus`."""
-        states, actions = locus_path(self.cm, self.store, locus, self.symmetry)
-        if isinstance(where, int) and self.symmetry is not None:
-            exc = _concrete_failure(self.cm, where, states[-1], exc)
+        or in the named kind of expression, at the end of the given trace."""
         site = self.cm.sites.items[exc.site]
         if isinstance(where, int):
             a = self.cm.actions[where]
@@ -266,9 +321,6 @@ class Search:
         detail = f"{label}: {exc.detail or kind}"
         return _Stop(ResultKind.EVAL_ERROR, Violation(ResultKind.EVAL_ERROR, kind, trace, detail, site.span))
 
-    def trace(self, locus: Locus) -> Trace:
-        return make_trace(self.cm, *locus_path(self.cm, self.store, locus, self.symmetry))
-
     def owner(self, span: Span, what: str) -> str:
         """Name the invariant or transition a failing site lies in, when spans tell."""
         for named, kind in ((self.cm.model.invariants, "invariant"), (self.cm.model.transitions, "transition")):
@@ -277,17 +329,56 @@ class Search:
                     return f"{kind} {n.name}"
         return what
 
+    # ------------------------------------------------------------ traces by re-execution
 
-def _concrete_failure(
-    cm: CompiledModel, k: int, state: tuple, canonical: EvalFailure | AssertFailure
-) -> EvalFailure | AssertFailure:
-    """The failure action k raises in the concrete state (its arguments are the
-    renamed ones of the failure seen in the canonical state)."""
-    try:
-        cm.actions[k].run(state, [])
-    except (EvalFailure, AssertFailure) as exc:
-        return exc
-    raise AssertionError("an action failed in a canonical state but not in its concrete counterpart") from canonical
+    def path(self, sid: int | None) -> tuple[list[tuple], list[int]]:
+        """Concrete states from an initial state to stored state `sid`, and the actions between."""
+        chain: list[tuple[int, int]] = []
+        while sid is not None and sid >= 0:
+            fp, parent, via = self.parts.link(sid)
+            chain.append((fp, via))
+            sid = parent
+        chain.reverse()
+        if not chain:
+            return [], []
+        states = [self.initial_with(chain[0][0])]
+        for fp, k in chain[1:]:
+            states.append(self.successor(states[-1], k, fp))
+        return states, [k for _, k in chain[1:]]
+
+    def _fingerprint(self, s: tuple) -> int:
+        return int(fingerprints([s if self.canonical is None else self.canonical(s)])[0])
+
+    def initial_with(self, fp: int) -> tuple:
+        out: list[tuple] = []
+        self.cm.init(out)
+        return next(s for s in out if self._fingerprint(s) == fp)
+
+    def successor(self, s: tuple, k: int, fp: int) -> tuple:
+        out: list[tuple] = []
+        self.cm.actions[k].run(s, out)
+        return next(t for t in out if self._fingerprint(t) == fp)
+
+    # ------------------------------------------------------------ temporal properties
+
+    def check_properties(self) -> None:
+        """The temporal properties, on the finished state graph (liveness.py)."""
+        self.store = self.parts.partitions[0].state_store()
+        violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
+        if violation is not None:
+            raise _Stop(violation.kind, violation)
+
+    def evaluate_stored(self, fn: Callable[[tuple], object], i: int, what: str) -> object:
+        assert self.store is not None
+        try:
+            return fn(self.store.states[i])
+        except EvalFailure as exc:
+            path = self.store.path(i)
+            states = [self.store.states[j] for j in path]
+            actions = [self.store.via[j] for j in path[1:]]
+            if self.symmetry is not None:
+                states = self.symmetry.concrete_path(states, actions)
+            raise self.failure(exc, what, states, actions) from None
 
 
 def _contains(outer: Span, inner: Span) -> bool:

@@ -1,39 +1,182 @@
-"""The visited set and the BFS queue in one: states in discovery order.
+"""What the search remembers about the states it has seen: fingerprints and links.
 
-`states[i]` is the i-th distinct state found; since BFS appends level by
-level, the unexpanded suffix of `states` is the queue. `parent[i]` and
-`via[i]` (the action index) link every state to the state it was first
-reached from, which is enough to rebuild a shortest trace: the action's
-arguments are recovered by re-running its parameter tuples (compile.replay),
-so nothing per successor but the action index is stored.
+A state is remembered by its 64-bit fingerprint (Python's `hash` of the
+state tuple, 0 mapped to 1 because 0 marks an empty slot), not by its value:
 
-The search reads `index`, `states`, `parent` and `via` directly in its inner
-loop (a method call per successor would cost a measurable share of the run).
+- `FingerprintSet`, an open-addressing hash table in one numpy int64 array,
+  answers "seen before?" for a whole batch of fingerprints at once (8 bytes
+  a slot, at most half full: 8-16 bytes a state);
+- `Links` keeps, per stored state in discovery order, its fingerprint, the
+  id of the state it was first reached from and the action index (18 bytes a
+  state). A shortest trace is rebuilt from these by re-execution from an
+  initial state, as TLC does: at each step the recorded action is run again
+  and the successor with the recorded fingerprint is taken (traces.py).
+
+Two different states with the same fingerprint would make the second look
+seen, so part of the state space could be missed. As with TLC's
+fingerprints, the chance of any collision among n states is about
+n^2 / 2^65 for a well-mixed 64-bit hash: 3e-8 for 1.7 million states,
+3e-6 for 10 million. Python's tuple hash (xxHash-based) is well mixed for the
+small ints and tuples that make up a state; the table mixes it once more
+before choosing a slot. `hash(None)` depends on None's address in Python
+3.11, so fingerprints (never results) differ from run to run when a state
+holds an optional value; worker processes are forked and share it.
 """
 
 from __future__ import annotations
 
 from array import array
 
+import numpy as np
+
+EMPTY = 0
+#: Fibonacci hashing: slot = (fp * GOLDEN mod 2^64) >> (64 - bits).
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+MIN_BITS = 10
+#: Probe rounds done on whole arrays before the stragglers are probed one by one.
+VECTOR_ROUNDS = 3
+
+
+def fingerprints(states: list) -> np.ndarray:
+    """The fingerprint of each state (int64), never EMPTY."""
+    fps = np.fromiter(map(hash, states), dtype=np.int64, count=len(states))
+    fps[fps == EMPTY] = 1
+    return fps
+
+
+class FingerprintSet:
+    """A set of int64 fingerprints with vectorised lookup and insertion."""
+
+    def __init__(self, expected: int = 0) -> None:
+        bits = MIN_BITS
+        while (1 << bits) < 2 * expected:
+            bits += 1
+        self._alloc(bits)
+
+    def _alloc(self, bits: int) -> None:
+        self.bits = bits
+        self.table = np.zeros(1 << bits, dtype=np.int64)
+        self.used = 0
+
+    def __len__(self) -> int:
+        return self.used
+
+    @property
+    def nbytes(self) -> int:
+        return self.table.nbytes
+
+    def _slots(self, fps: np.ndarray) -> np.ndarray:
+        return ((fps.view(np.uint64) * GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def contains(self, fps: np.ndarray) -> np.ndarray:
+        """A bool array: which of fps are in the set."""
+        table, mask = self.table, (1 << self.bits) - 1
+        found = np.zeros(len(fps), dtype=bool)
+        todo = np.arange(len(fps))
+        slot = self._slots(fps)
+        for _ in range(VECTOR_ROUNDS):
+            cur = table[slot]
+            hit = cur == fps[todo]
+            found[todo[hit]] = True
+            go_on = ~hit & (cur != EMPTY)  # occupied by another: probe the next slot
+            todo, slot = todo[go_on], (slot[go_on] + 1) & mask
+            if not todo.size:
+                return found
+        # The few long probe sequences left are cheaper one by one than as
+        # many more rounds of whole-array operations.
+        cells = table
+        for i, j in zip(todo.tolist(), slot.tolist()):
+            fp = int(fps[i])
+            while True:
+                cur = int(cells[j])
+                if cur == fp:
+                    found[i] = True
+                    break
+                if cur == EMPTY:
+                    break
+                j = (j + 1) & mask
+        return found
+
+    def add_new(self, fps: np.ndarray) -> None:
+        """Insert fingerprints that are distinct and not in the set yet."""
+        if 2 * (self.used + len(fps)) > len(self.table):
+            self._grow(self.used + len(fps))
+        table, mask = self.table, (1 << self.bits) - 1
+        todo = fps
+        slot = self._slots(fps)
+        for _ in range(VECTOR_ROUNDS):
+            if not todo.size:
+                break
+            free = table[slot] == EMPTY
+            # Of several fingerprints aiming at one free slot, the first takes it.
+            cand = np.flatnonzero(free)
+            _, first = np.unique(slot[cand], return_index=True)
+            won = cand[first]
+            table[slot[won]] = todo[won]
+            lost = np.ones(len(todo), dtype=bool)
+            lost[won] = False
+            # A loser retries the same slot next round, now occupied, and moves on from there.
+            slot = np.where(free, slot, (slot + 1) & mask)[lost]
+            todo = todo[lost]
+        for fp, j in zip(todo.tolist(), slot.tolist()):
+            while table[j] != EMPTY:
+                j = (j + 1) & mask
+            table[j] = fp
+        self.used += len(fps)
+
+    def _grow(self, need: int) -> None:
+        old = self.table[self.table != EMPTY]
+        bits = self.bits
+        while (1 << bits) < 2 * need:
+            bits += 1
+        self._alloc(bits)
+        self.add_new(old)
+
+
+class Links:
+    """Per stored state, in discovery order: fingerprint, parent id, action index.
+
+    A state's id is `local index * parts + part` (search.py), so that the
+    parent of a state may be owned by another partition; -1 is "initial".
+    """
+
+    def __init__(self) -> None:
+        self.fp = array("q")
+        self.parent = array("q")
+        self.via = array("h")
+
+    def __len__(self) -> int:
+        return len(self.fp)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.itemsize * a.buffer_info()[1] for a in (self.fp, self.parent, self.via))
+
+    def extend(self, fps: np.ndarray, parents: np.ndarray, via: np.ndarray) -> None:
+        self.fp.frombytes(fps.astype(np.int64).tobytes())
+        self.parent.frombytes(parents.astype(np.int64).tobytes())
+        self.via.frombytes(via.astype(np.int16).tobytes())
+
+    def get(self, local: int) -> tuple[int, int, int]:
+        return self.fp[local], self.parent[local], self.via[local]
+
 
 class StateStore:
-    def __init__(self) -> None:
-        self.index: dict[tuple, int] = {}
-        self.states: list[tuple] = []
-        self.parent = array("q")
-        self.via = array("q")
+    """Every stored state itself, in discovery order, with its links.
+
+    Only temporal properties need it (liveness.py rebuilds the state graph
+    from it); the search fills it when the model has some, and then runs in
+    one partition so that ids are indices.
+    """
+
+    def __init__(self, states: list[tuple], links: Links) -> None:
+        self.states = states
+        self.index: dict[tuple, int] = {s: i for i, s in enumerate(states)}
+        self.parent = links.parent
+        self.via = links.via
 
     def __len__(self) -> int:
         return len(self.states)
-
-    def add(self, state: tuple, parent: int, via: int) -> int:
-        """Record a state not seen before; returns its index."""
-        i = len(self.states)
-        self.index[state] = i
-        self.states.append(state)
-        self.parent.append(parent)
-        self.via.append(via)
-        return i
 
     def path(self, i: int) -> list[int]:
         """Indices of the states from an initial state to state i."""
