@@ -674,7 +674,7 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
     try:
         if workers < 1 or (timeout is not None and not timeout > 0):
             raise OptionError("--workers must be at least 1 and --timeout positive")
-        _check_trace_out(trace_out)
+        _check_writable("--trace-out", trace_out)
         code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out)
     except OptionError as exc:
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
