@@ -15,9 +15,10 @@ fair action A`) for every parameter tuple p of A separately:
 
 Algorithm. After the breadth-first search has stored every reachable state
 (and found no safety violation), the state graph is rebuilt once: every
-stored state is expanded again, the fair actions one parameter tuple at a time
-(compile.replay), and each real step is kept as (target, action, fair tuple)
-in flat arrays (CSR layout). Every property is then a search for a *fair
+stored state is expanded again — a fair action that is enabled there once
+more one parameter tuple at a time (compile.replay), to know which tuple took
+each step — and each real step is kept as (target, action, fair tuple) in
+flat arrays (CSR layout). Every property is then a search for a *fair
 strongly connected component* in a subgraph:
 
     always P            a reachable state where P is false (a safety check;
@@ -133,18 +134,24 @@ class Graph:
             if i % 256 == 0:
                 tick()
             for k, ids in plan:
-                for p, fid in enumerate(ids):
-                    out: list[tuple] = []
-                    if fid is None:
-                        cm.actions[k].run(s, out)
-                    else:
-                        out = cm.replay(k, p, s)
-                    for t in out:
-                        if t != s:
-                            self.target.append(index.get(t, -1))
-                            self.action.append(k)
-                            self.label.append(-1 if fid is None else fid)
+                out: list[tuple] = []
+                cm.actions[k].run(s, out)
+                if not out:
+                    continue
+                if len(ids) == 1:
+                    self._add(s, out, k, ids[0], index)
+                else:  # which tuple took each step: run the tuples one by one
+                    for p, fid in enumerate(ids):
+                        self._add(s, cm.replay(k, p, s), k, fid, index)
             self.first.append(len(self.target))
+
+    def _add(self, s: tuple, out: list[tuple], k: int, fid: int | None, index: dict[tuple, int]) -> None:
+        """Record the real steps (not back to s) from s to the states in out."""
+        for t in out:
+            if t != s:
+                self.target.append(index.get(t, -1))
+                self.action.append(k)
+                self.label.append(-1 if fid is None else fid)
 
     def __len__(self) -> int:
         return len(self.first) - 1
