@@ -29,7 +29,7 @@ HEADER = 44
 ROW = 26
 FOOTER = 30
 LABEL_CHARS = 22  # message labels
-STEP_CHARS = 24  # action labels in the gutter
+STEP_CHARS = 28  # action labels in the gutter
 VIOLATION_CHARS = 14  # the violated property's name, after the last step's label
 
 
@@ -101,7 +101,7 @@ def render_svg(chart: Chart, violation: str | None = None, loop: int | None = No
                 f'<text x="{cx}" y="{cy + 4}" text-anchor="middle">crash</text></g>'
             )
         else:
-            out.append(f'<circle class="act" cx="{x[mark.process]}" cy="{y(mark.step)}" r="4"/>')
+            out.append(f'<circle class="{mark.kind}" cx="{x[mark.process]}" cy="{y(mark.step)}" r="4"/>')
     same_start: dict[tuple[int, str], int] = {}
     for m in chart.messages:
         k = same_start.get((m.sent, m.src), 0)
