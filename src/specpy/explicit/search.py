@@ -368,7 +368,7 @@ class Search:
         if violation is not None:
             raise _Stop(violation.kind, violation)
 
-    def evaluate_stored(self, fn: Callable[[tuple], object], i: int) -> object:
+    def evaluate_stored(self, fn: Callable[[tuple], object], i: int, what: str) -> object:
         assert self.store is not None
         try:
             return fn(self.store.states[i])
@@ -378,7 +378,7 @@ class Search:
             actions = [self.store.via[j] for j in path[1:]]
             if self.symmetry is not None:
                 states = self.symmetry.concrete_path(states, actions)
-            raise self.failure(exc, "a temporal property", states, actions) from None
+            raise self.failure(exc, what, states, actions) from None
 
 
 def _contains(outer: Span, inner: Span) -> bool:
