@@ -5,6 +5,9 @@ EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
 
 CONSTANTS r1, r2, r3   \* model values (see the .cfg)
 
+
+Holds(PP) == PP = TRUE  \* PP evaluated as one Boolean (TLC would explore \/ and \E in an action as alternatives)
+
 RM == {r1, r2, r3}
 RMState == {"working", "prepared", "committed", "aborted"}
 
@@ -19,15 +22,17 @@ Prepare(r) ==
     /\ rmState' = [rmState EXCEPT ![r] = "prepared"]
 
 Decide(r) ==
-    \/ /\ (rmState[r] = "prepared") /\ (\A r_2 \in RM : (rmState[r_2] = "prepared") \/ (rmState[r_2] = "committed"))
+    \/ /\ rmState[r] = "prepared"
+       /\ Holds(\A r_2 \in RM : (rmState[r_2] = "prepared") \/ (rmState[r_2] = "committed"))
        /\ rmState' = [rmState EXCEPT ![r] = "committed"]
-    \/ /\ ((rmState[r] = "working") \/ (rmState[r] = "prepared")) /\ (\A r_2 \in RM : rmState[r_2] # "committed")
+    \/ /\ Holds((rmState[r] = "working") \/ (rmState[r] = "prepared"))
+       /\ \A r_2 \in RM : rmState[r_2] # "committed"
        /\ rmState' = [rmState EXCEPT ![r] = "aborted"]
 
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from
 \* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
 Terminated ==
-    /\ ((\A r \in RM : rmState[r] = "committed") \/ (\A r \in RM : rmState[r] = "aborted"))
+    /\ Holds((\A r \in RM : rmState[r] = "committed") \/ (\A r \in RM : rmState[r] = "aborted"))
     /\ UNCHANGED vars
 
 Next ==

@@ -20,12 +20,14 @@ Init ==
     /\ msgs = {}
 
 TMRcvPrepared(r) ==
-    /\ (tmState = "undecided") /\ ([tag |-> "Prepared", rm |-> r] \in msgs)
+    /\ tmState = "undecided"
+    /\ [tag |-> "Prepared", rm |-> r] \in msgs
     /\ tmPrepared' = tmPrepared \cup {r}
     /\ UNCHANGED <<rmState, tmState, msgs>>
 
 TMCommit ==
-    /\ (tmState = "undecided") /\ (tmPrepared = RM)
+    /\ tmState = "undecided"
+    /\ tmPrepared = RM
     /\ tmState' = "done"
     /\ msgs' = msgs \cup {[tag |-> "Commit"]}
     /\ UNCHANGED <<rmState, tmPrepared>>

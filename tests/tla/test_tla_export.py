@@ -66,3 +66,9 @@ def test_symmetry_only_when_on():
     spec = "symmetric type N = {n1, n2}\nvar x: set[N] = {}\naction A(n: N) { x = x | {n} }\n"
     assert "Symmetry == Permutations(N)" in exported(spec)
     assert "Symmetry" not in exported(spec, symmetry=False)
+
+
+def test_guards_tlc_would_explore_as_alternatives_are_one_boolean():
+    tla = exported("var x: 0..1 = 0\nvar y: 0..1 = 0\naction A { require x == 0 and (y == 0 or x == 1); y = 1 }\n")
+    a = body(tla, "A")
+    assert "/\\ x = 0\n" in a and "/\\ Holds((y = 0) \\/ (x = 1))" in a

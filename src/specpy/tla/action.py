@@ -71,6 +71,40 @@ def _mentions(node: object, var: str) -> bool:
     return False
 
 
+def _conjuncts(e: E.Expr) -> list[E.Expr]:
+    """`a and b and c` as [a, b, c] (each becomes one bullet of the action)."""
+    if isinstance(e, E.BoolOp) and e.op == "and":
+        return _conjuncts(e.left) + _conjuncts(e.right)
+    return [e]
+
+
+def _branches(e: E.Expr) -> bool:
+    """Would TLC explore e as alternatives inside an action?
+
+    TLC's next-state evaluation treats `\\/`, `\\E`, `\\A`, `=>`, IF and LET
+    in an action as formulas to explore, not values: a guard `A \\/ B` with both
+    true gives two (equal) successors, and B is evaluated even when A holds.
+    """
+    match e:
+        case E.BoolOp(op="and"):
+            return _branches(e.left) or _branches(e.right)
+        case E.Quant(kind="forall"):  # each element's body is explored in turn
+            return e.cond is not None or _branches(e.body)
+        case E.Cond():  # the condition is a value, the chosen branch is explored
+            return _branches(e.then) or _branches(e.other)
+        case E.BoolOp() | E.Quant():  # or, implies, exists
+            return True
+        case E.LetIn():
+            return _branches(e.body)
+    return False
+
+
+def guard(ex: ExprWriter, e: E.Expr, sc: LocalScope, env: dict[str, Tx]) -> str:
+    """A Boolean conjunct of an action, evaluated by TLC as one value (as specpy does)."""
+    text = ex.expr(e, sc, env).text
+    return f"Holds({text})" if _branches(e) else text
+
+
 def _fallible(e: object) -> bool:
     """Can evaluating e fail (an index, a variant's field, none, division, min/max, last)?"""
     if isinstance(e, E.MinMax) and isinstance(e.operand, E.SetLit) and e.operand.elems:
@@ -135,7 +169,7 @@ class PathWriter:
                     branches = (self.run(list(b) + rest, sc.copy(), dict(env)) for b in (body, ()))
                     return conj(parts + [Ite(cond.text, *branches)])
                 case S.Require(cond):
-                    parts.append(Atom(ex.expr(cond, sc, env).text))
+                    parts.extend(Atom(guard(ex, c, sc, env)) for c in _conjuncts(cond))
                 case S.Assert(cond):
                     c = ex.expr(cond, sc, env)
                     parts.append(Atom(f'Assert({c}, "assert at {st.span}")'))
@@ -168,8 +202,8 @@ class PathWriter:
                     inner = sc.copy()
                     dom = ex.domain(domain, sc, env)
                     name = inner.bind(local.uid, local.name)
-                    guard = [S.Require(cond)] if cond is not None else []
-                    body_formula = self.run(guard + list(body) + rest, inner, dict(env))
+                    where = [S.Require(cond)] if cond is not None else []
+                    body_formula = self.run(where + list(body) + rest, inner, dict(env))
                     return conj(parts + [ExistsF(f"{name} \\in {dom.op()}", body_formula)])
                 case S.For():
                     items = self.unroll(st, sc, env) + rest

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specpy.diagnostics import Diagnostic, SpecError
+from specpy.ir.expr import BoolOp
 from specpy.ir.model import BUDGET_VAR, Action, Model
 from specpy.ir.types import AtomT, BagT, EnumT, MapT, OptionT, RangeT, RecordT, SeqT, SetT, Type, VariantT
 from specpy.options import CheckOptions, Overrides
-from specpy.tla.action import PathWriter
+from specpy.tla.action import PathWriter, guard
 from specpy.tla.expr import ExprWriter, Tx
 from specpy.tla.formula import Atom, conj, disj, render
 from specpy.tla.names import GlobalNames, LocalScope
@@ -40,6 +41,7 @@ HELPER_DEFS: tuple[tuple[str, str], ...] = (
     ("EvalError", 'EvalError(what) == CHOOSE err \\in {} : err = what'),
     ("Stored", "Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)"),
     ("Checked", 'Checked(vv, SS) == IF vv \\in SS THEN vv ELSE EvalError("a value outside its type")'),
+    ("Holds", "Holds(PP) == PP = TRUE  \\* PP evaluated as one Boolean (TLC would explore \\/ and \\E in an action as alternatives)"),
     ("Evaluated", "Evaluated(vv) == vv = vv  \\* forces vv's evaluation here (specpy evaluates a `let` where it stands)"),
     ("Unwrap", 'Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv'),
     ("Min", "Min(SS) == CHOOSE mm \\in SS : \\A xx \\in SS : mm =< xx"),
@@ -49,6 +51,7 @@ HELPER_DEFS: tuple[tuple[str, str], ...] = (
     ("SumOver", "SumOver(SS, FF(_)) ==\n    LET sum[TT \\in SUBSET SS] == IF TT = {} THEN 0 ELSE LET xx == CHOOSE xx \\in TT : TRUE IN FF(xx) + sum[TT \\ {xx}]\n    IN  sum[SS]"),
     ("SeqOf", "SeqOf(SS, nn) == UNION {[1..kk -> SS] : kk \\in 0..nn}"),
     ("BagOf", "BagOf(SS, nn) == UNION {[DD -> 1..nn] : DD \\in SUBSET SS}"),
+    ("IsSeqOf", "IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\\ \\A ii \\in DOMAIN ss : ss[ii] \\in SS"),
     ("IsBagOf", "IsBagOf(bb, SS, nn) == DOMAIN bb \\subseteq SS /\\ \\A ee \\in DOMAIN bb : bb[ee] =< nn"),
 )
 HELPER_COMMENT = (
@@ -242,7 +245,10 @@ class Exporter:
         arms = [Atom(self.call(a)) for a in m.actions] + [Atom(f) for f in fault_arms]
         out: list[str] = []
         if m.terminals:
-            cond = " \\/ ".join(self.ex.expr(t, self.scope(), self.env).op() for t in m.terminals)
+            terminal = m.terminals[0]
+            for t in m.terminals[1:]:
+                terminal = BoolOp(terminal.type, "or", terminal, t)
+            cond = guard(self.ex, terminal, self.scope(), self.env)
             out += [
                 "\\* A terminal state is a legitimate end: a stuttering step keeps TLC from",
                 "\\* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).",

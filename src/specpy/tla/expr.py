@@ -177,10 +177,23 @@ class ExprWriter:
                 return compound(" @@ ".join(f"{self.value(e, a).op()} :> {b}" for a, b in v.items))
         raise TypeError(f"no TLA+ value for {v!r} of type {t}")
 
-    def member(self, v: Tx, t: Type) -> str:
-        """`v` is a value of t (a bag: counts within bounds, without enumerating bags)."""
-        if isinstance(t, BagT):
-            return f"IsBagOf({v}, {self.type_set(t.elem)}, {t.max_count})"
+    def member(self, v: Tx, t: Type, depth: int = 0) -> str:
+        """`v` is a value of t, tested without enumerating sets of sequences or bags
+        (TLC enumerates a UNION to test membership in it)."""
+        inner = "i" * (depth + 2)  # ii, iii, ...: reserved in names.py
+        match t:
+            case BagT(e, n):
+                return f"IsBagOf({v}, {self.type_set(e)}, {n})"
+            case SeqT(e, n) if _has_bounded_collection(e):
+                return f"Len({v}) =< {n} /\\ \\A {inner} \\in DOMAIN {v.op()} : {self.member(Tx(f'{v.op()}[{inner}]'), e, depth + 1)}"
+            case SeqT(e, n):
+                return f"IsSeqOf({v}, {self.type_set(e)}, {n})"
+            case MapT(k, val) if _has_bounded_collection(val):
+                return f"DOMAIN {v.op()} = {self.type_set(k).op()} /\\ \\A {inner} \\in DOMAIN {v.op()} : {self.member(Tx(f'{v.op()}[{inner}]'), val, depth + 1)}"
+            case SetT(e) if _has_bounded_collection(e):
+                return f"\\A {inner} \\in {v.op()} : {self.member(Tx(inner), e, depth + 1)}"
+            case OptionT(e) if _has_bounded_collection(e):
+                return f"({v.op()} = None \\/ {self.member(v, e, depth)})"
         return f"{v.op()} \\in {self.type_set(t).op()}"
 
     def conv(self, e: E.Expr, sc: LocalScope, env: dict[str, Tx], dst: Type) -> Tx:

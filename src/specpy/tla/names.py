@@ -37,13 +37,13 @@ STANDARD_OPERATORS = frozenset(
 
 #: Definitions every exported module may contain (export.py writes them).
 HELPERS = frozenset(
-    """Init Next vars Spec EvalError Evaluated Stored IsBagOf BagOf Checked Min Max Slice SumOver SeqOf Range None
+    """Init Next vars Spec EvalError Evaluated Holds Stored IsBagOf IsSeqOf BagOf Checked Min Max Slice SumOver SeqOf Range None
     Symmetry Terminated Constraint Unwrap""".split()
 )
 
 #: Names bound inside the helper definitions (a spec name equal to one would
 #: clash with them: SANY rejects a bound name that hides a global one).
-HELPER_BOUND = frozenset("what ok err vv SS mm xx ss ii jj FF TT sum nn DD bb ee".split()) | {"k" * n for n in range(2, 12)}
+HELPER_BOUND = frozenset("PP what ok err vv SS mm xx ss ii jj FF TT sum nn DD bb ee".split()) | {c * n for c in "ki" for n in range(2, 12)}
 
 RESERVED = TLA_KEYWORDS | CFG_KEYWORDS | STANDARD_OPERATORS | HELPERS | HELPER_BOUND
 
