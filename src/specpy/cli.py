@@ -38,6 +38,7 @@ from specpy.result import EXIT_BAD_OPTION, EXIT_SPEC_ERROR, EXIT_SYSTEM_ERROR
 if TYPE_CHECKING:
     from specpy.api import Spec
     from specpy.diagnostics import Diagnostic, SourceFile
+    from specpy.explicit.simulate import SimulationOptions
     from specpy.ir.model import Model
     from specpy.result import CheckResult, Stats, Violation
 
@@ -56,8 +57,9 @@ def main() -> None:
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
 @click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
-@click.option("--backend", type=click.Choice(["explicit"]), default="explicit", show_default=True)
-@click.option("--depth", type=int, metavar="K", help="Bound the search depth (a bounded check, not a proof).")
+@click.option("--backend", type=click.Choice(["explicit", "z3"]), default="explicit", show_default=True)
+@click.option("--depth", type=int, metavar="K",
+              help="Bound the search depth (a bounded check, not a proof); z3: steps to check (required).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
 @click.option("--no-symmetry", is_flag=True, help="Do not use symmetry reduction.")
 @click.option("--max-states", type=int, metavar="N", help="Stop (exit 152) after N distinct states.")
@@ -98,6 +100,146 @@ def check(
         _check_writable("--trace-out", trace_out)
         _check_writable("--html", html_out)
         return _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
+
+    ctx.exit(_guarded(out, run))
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--invariant", "invariants", multiple=True, metavar="NAME",
+              help="Prove these invariants together (repeatable; default: all). Others are neither assumed nor proved.")
+@click.option("--k", "k", type=int, default=1, show_default=True, metavar="K", help="Try k-induction for k = 1..K.")
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop (exit 152) after this much wall time.")
+@click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the violation or counterexample to induction, if any, as ITF JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
+@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@click.pass_context
+def prove(
+    ctx: click.Context,
+    spec: Path,
+    invariants: tuple[str, ...],
+    k: int,
+    consts: tuple[str, ...],
+    types: tuple[str, ...],
+    timeout: float | None,
+    trace_out: Path | None,
+    as_json: bool,
+    quiet: bool,
+    full_trace: bool,
+) -> None:
+    """Prove SPEC's invariants for every reachable state by k-induction (Z3).
+
+    Exit 0 proved, 20 not inductive at K (a counterexample to induction is
+    printed), 12/14/75 a violation from the initial states, 152 timeout or
+    Z3 unknown.
+    """
+    out = _Output(as_json)
+
+    def run() -> int:
+        overrides = parse_overrides(consts, types)
+        if timeout is not None and not timeout > 0:
+            raise OptionError(f"--timeout {timeout:g}: must be a positive number of seconds")
+        _check_writable("--trace-out", trace_out)
+        return _run_prove(spec, overrides, invariants, k, timeout, trace_out, out, quiet, full_trace)
+
+    ctx.exit(_guarded(out, run))
+
+
+def _run_prove(
+    spec: Path,
+    overrides: Overrides,
+    invariants: tuple[str, ...],
+    k: int,
+    timeout: float | None,
+    trace_out: Path | None,
+    out: _Output,
+    quiet: bool,
+    full_trace: bool,
+) -> int:
+    from specpy.diagnostics import SpecError
+    from specpy.pipeline import load_text, read_source
+    from specpy.smt.induction import prove as run_proof
+    from specpy.smt.report import render_proof
+    from specpy.trace.itf import write_itf
+
+    source = None
+    try:
+        source = read_source(spec)
+        model = load_text(source, overrides)
+        proof = run_proof(model, invariants, k, timeout)
+    except SpecError as exc:
+        return out.spec_errors(exc.diagnostics, source)
+    write_error = None
+    violation = proof.check.violation if proof.check is not None else None
+    if trace_out is not None and violation is not None:
+        write_error = _write_trace(trace_out, model, violation)
+    elif trace_out is not None and proof.cti is not None:
+        var_types = {var.name: var.type for var in model.vars}
+        param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}
+        meta = {"source": model.source.path, "status": "not-inductive", "violation": proof.broken}
+        try:
+            write_itf(trace_out, proof.cti, var_types, meta, param_types)
+        except OSError as exc:
+            write_error = f"--trace-out {trace_out}: cannot write: {exc.strerror or exc}"
+    if out.as_json:
+        out.json(proof.to_json())
+    else:
+        transitions = frozenset(t.name for t in model.transitions)
+        click.echo(render_proof(proof, model.source, transitions, full_trace, quiet), nl=False)
+    if write_error is not None:
+        click.echo(f"error: {write_error}", err=True)
+        return EXIT_SYSTEM_ERROR
+    return proof.exit_code
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.option("--runs", type=int, default=100, show_default=True, metavar="N", help="Random walks to take.")
+@click.option("--depth", type=int, default=100, show_default=True, metavar="D", help="States per walk, at most.")
+@click.option("--seed", type=int, default=0, show_default=True, metavar="S", help="Seed of the random choices.")
+@click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop (exit 152) after this much wall time.")
+@click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the violating walk, if any, as ITF JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
+@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@click.pass_context
+def simulate(
+    ctx: click.Context,
+    spec: Path,
+    consts: tuple[str, ...],
+    types: tuple[str, ...],
+    runs: int,
+    depth: int,
+    seed: int,
+    no_deadlock: bool,
+    timeout: float | None,
+    trace_out: Path | None,
+    as_json: bool,
+    quiet: bool,
+    full_trace: bool,
+) -> None:
+    """Check SPEC along random walks (reproducible by --seed): for models too big to enumerate."""
+    out = _Output(as_json)
+
+    def run() -> int:
+        from specpy.explicit.simulate import SimulationOptions
+
+        overrides = parse_overrides(consts, types)
+        for option, value in (("--runs", runs), ("--depth", depth)):
+            if value < 1:
+                raise OptionError(f"{option} {value}: must be at least 1")
+        options = make_options(None, no_deadlock, True, None, timeout, 1)
+        _check_writable("--trace-out", trace_out)
+        sim = SimulationOptions(runs=runs, depth=depth, seed=seed)
+        return _run_check(spec, overrides, options, "simulate", trace_out, out, quiet, full_trace, simulation=sim)
 
     ctx.exit(_guarded(out, run))
 
@@ -264,6 +406,7 @@ def _run_check(
     quiet: bool,
     full_trace: bool,
     html_out: Path | None = None,
+    simulation: SimulationOptions | None = None,
 ) -> int:
     from specpy.api import Spec
     from specpy.diagnostics import SpecError
@@ -273,7 +416,12 @@ def _run_check(
     try:
         source = read_source(spec)
         model = load_text(source, overrides)
-        result = _run_backend(backend, Spec(model), options, quiet)
+        if simulation is not None:
+            from specpy.explicit.simulate import simulate as run_simulation
+
+            result = run_simulation(model, options, simulation)
+        else:
+            result = _run_backend(backend, Spec(model), options, quiet)
     except SpecError as exc:
         return out.spec_errors(exc.diagnostics, source)
     # Write the trace before printing, so that a failed write cannot leave
@@ -297,7 +445,11 @@ def _run_check(
 
 
 def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -> CheckResult:
-    if backend != "explicit":  # click's Choice admits nothing else yet
+    if backend == "z3":
+        from specpy.smt import check as smt_check
+
+        return smt_check(spec.model, options)
+    if backend != "explicit":  # click's Choice admits nothing else
         raise OptionError(f"--backend {backend}: unknown backend")
     progress = _Progress() if (sys.stderr.isatty() and not quiet) else None
     try:
@@ -626,10 +778,7 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
             if consts or types or no_deadlock or no_symmetry:
                 raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
             target = out_dir or TLA_DIR
-            refused: list = []
-            written = [e.write(target) for _, e in export_corpus(out_dir=target, refused=refused)]
-            for spec, exc in refused:
-                click.echo(f"skipped {spec}: {exc.diagnostics[0].message}", err=True)
+            written = [e.write(target) for _, e in export_corpus(out_dir=target)]
         else:
             target = out_dir or Path(".")
             overrides = parse_overrides(consts, types)

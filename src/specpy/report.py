@@ -20,6 +20,11 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
     v = result.violation
     match result.kind:
         case ResultKind.OK:
+            if result.backend == "simulate":
+                return (
+                    f"No violation in {result.stats.states_generated:,} states checked by random walks "
+                    f"(simulation, not a proof)."
+                )
             if result.bounded:
                 return (
                     f"No violation up to depth {result.stats.depth} (bounded check, not a proof)."
@@ -68,7 +73,7 @@ def render_report(
             f"Trace ({kind}{states} state{'s' if states != 1 else ''}):\n"
             + render_trace(v.trace, full=full_trace).rstrip("\n")
         )
-    parts.append(render_stats(result.stats))
+    parts.append(render_bmc_stats(result.stats) if result.backend == "z3" else render_stats(result.stats))
     if result.stats.coverage:
         parts.append(render_coverage(result.stats))
     return "\n\n".join(parts) + "\n"
@@ -101,6 +106,11 @@ def render_stats(stats: Stats) -> str:
     ]
     width = max(len(label) for label, _ in rows) + 1
     return "Statistics:\n" + "\n".join(f"  {label + ':':<{width}}  {value}" for label, value in rows)
+
+
+def render_bmc_stats(stats: Stats) -> str:
+    """A Z3 run stores no states: it reports the steps it unrolled and the time."""
+    return f"Statistics:\n  steps checked:  {stats.depth:,}\n  time:           {stats.seconds:.3f} s"
 
 
 def render_coverage(stats: Stats) -> str:

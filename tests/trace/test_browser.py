@@ -80,7 +80,8 @@ def specpy(*args: str | Path) -> subprocess.CompletedProcess[str]:
 def report(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("browser")
     html, itf = folder / "report.html", folder / "trace.itf.json"
-    proc = specpy("check", SPEC, "--type", "Server=s1,s2,s3", "--quiet", "--html", html, "--trace-out", itf)
+    # Relative to the repository (the cwd), so that the report shows the path a user would type.
+    proc = specpy("check", SPEC.relative_to(ROOT), "--type", "Server=s1,s2,s3", "--quiet", "--html", html, "--trace-out", itf)
     assert proc.returncode == 12, proc.stderr  # ElectionSafety violated
     return html, itf
 

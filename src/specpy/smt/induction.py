@@ -1,0 +1,144 @@
+"""k-induction: prove that a set of invariants holds in every reachable state.
+
+For k = 1, 2, ..., K:
+  base case  BMC to k - 1 steps: no reachable state within that depth breaks
+             an invariant of the set (or hits an evaluation error or a false
+             assert — a proof about a spec that fails to evaluate means little);
+  step case  k consecutive states, anywhere in the state space, linked by
+             transitions and each satisfying every invariant of the set (and
+             the constraint, since only such states are expanded), cannot be
+             followed by a state that breaks one.
+If the step case holds the set is proved for all depths. If it fails at K,
+the counterexample to induction — a K+1-state path that starts anywhere —
+shows the user which fact about reachable states the invariants do not yet
+say: the strengthening invariant to add.
+
+The invariants proved are the whole set at once (each strengthens the
+others), by default every invariant of the spec, or those named.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import Enum
+
+from specpy.ir.model import Model
+from specpy.options import OptionError
+from specpy.result import CheckResult, ResultKind, Stats
+from specpy.smt.bmc import Bmc, Solver, SolverLimit, Unrolling
+from specpy.smt.system import Check, System
+from specpy.smt.values import conj, neg
+from specpy.trace.trace import Trace
+
+#: `specpy prove` exit code when the invariants are not inductive at k: not a
+#: violation (10-14, TLC's) nor a limit (152); see README.
+EXIT_NOT_INDUCTIVE = 20
+
+
+class Proof(str, Enum):
+    PROVED = "proved"
+    NOT_INDUCTIVE = "not-inductive"
+
+
+@dataclass
+class ProofResult:
+    """`proved` (at k), `not-inductive` at k (with the counterexample to
+    induction), or `check` holds a violation or a limit from the base case."""
+
+    invariants: tuple[str, ...]
+    k: int
+    seconds: float
+    outcome: Proof | None = None
+    check: CheckResult | None = None
+    cti: Trace | None = None
+    broken: str | None = None  # the invariant that fails at the end of the CTI
+
+    @property
+    def exit_code(self) -> int:
+        if self.outcome is Proof.PROVED:
+            return 0
+        if self.outcome is Proof.NOT_INDUCTIVE:
+            return EXIT_NOT_INDUCTIVE
+        return self.check.exit_code
+
+    def to_json(self) -> dict:
+        out = {
+            "result": self.outcome.value if self.outcome is not None else self.check.kind.value,
+            "backend": "z3",
+            "invariants": list(self.invariants),
+            "k": self.k,
+            "seconds": round(self.seconds, 3),
+        }
+        if self.check is not None:
+            out["limit"] = self.check.limit
+            out["violation"] = self.check.to_json()["violation"]
+        if self.cti is not None:
+            out["counterexample_to_induction"] = {"invariant": self.broken, "trace_length": len(self.cti)}
+        return out
+
+
+def prove(model: Model, names: tuple[str, ...] = (), max_k: int = 1, timeout: float | None = None) -> ProofResult:
+    """Prove the named invariants (default: all) by k-induction, k = 1..max_k."""
+    if max_k < 1:
+        raise OptionError(f"--k {max_k}: must be at least 1")
+    declared = [i.name for i in model.invariants]
+    for name in names:
+        if name not in declared:
+            hint = f" (the spec declares: {', '.join(declared)})" if declared else " (the spec declares none)"
+            raise OptionError(f"--invariant {name}: no such invariant{hint}")
+    if not declared:
+        raise OptionError("the spec declares no invariant to prove")
+    start = time.monotonic()
+    system = System(model)
+    chosen = [c for c in system.invariants if not names or c.name in names]
+    proof = ProofResult(tuple(c.name for c in chosen), 0, 0.0)
+    try:
+        for k in range(1, max_k + 1):
+            proof.k = k
+            base = Bmc(system, k - 1, False, solver_for(timeout, start), start, invariants=chosen, transitions=False)
+            result = base.run()
+            if result.kind is not ResultKind.OK:
+                proof.check = result
+                break
+            cti = step_case(system, chosen, k, solver_for(timeout, start))
+            if cti is None:
+                proof.outcome = Proof.PROVED
+                break
+            if k == max_k:
+                proof.outcome = Proof.NOT_INDUCTIVE
+                proof.cti, proof.broken = cti
+    except SolverLimit as stop:
+        proof.check = CheckResult(ResultKind.LIMIT, Stats(depth=proof.k), limit=stop.limit, backend="z3")
+    proof.seconds = time.monotonic() - start
+    return proof
+
+
+def solver_for(timeout: float | None, start: float) -> Solver:
+    """A fresh solver with what is left of the time budget."""
+    if timeout is None:
+        return Solver(None)
+    return Solver(max(timeout - (time.monotonic() - start), 0.001))
+
+
+def step_case(system: System, chosen: list[Check], k: int, solver: Solver) -> tuple[Trace, str] | None:
+    """None if k states satisfying `chosen` always lead to one that does;
+    else the counterexample to induction and the invariant it breaks."""
+    path = Unrolling(system, solver)
+    holds = system.holds(chosen)
+    path.new_state()
+    for _ in range(k):
+        s = path.states[-1]
+        solver.add(system.at(holds, s))
+        if system.constraint is not None:
+            solver.add(system.at(system.holds([system.constraint]), s))
+        path.extend()
+    last = path.states[-1]
+    if not solver.sat(system.at(neg(holds), last)):
+        return None
+    for i, c in enumerate(chosen):
+        fails = conj([system.at(system.holds(chosen[:i]), last), system.at(neg(system.holds([c])), last)])
+        if solver.sat(fails):
+            return path.trace(solver.model, k + 1), c.name
+    raise AssertionError("the conjunction fails but none of its parts")
+

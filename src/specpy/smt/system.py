@@ -1,0 +1,166 @@
+"""A Model as a symbolic transition system, encoded once over template states.
+
+`System` holds every formula BMC and k-induction need, over a template
+state X (and X' for transition invariants); `instantiate` substitutes the
+Z3 constants of a concrete step's state for X, which is much cheaper than
+encoding the IR again per step.
+
+    init paths             (path condition, initial state) per fork of init
+    transitions            one per action, parameter tuple and fork: the
+                           step label, its enabling condition and successor
+    action faults          evaluation errors and asserts an action can hit
+    invariants             (holds, error) per invariant, in declaration order
+    transition invariants  the same over (X, X')
+    constraint, terminal   (value, error)
+
+Refused with a located error (exit 150): the `faults` block and temporal
+properties, which this backend does not encode yet.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import z3
+
+from specpy.diagnostics import NO_SPAN, Diagnostic, SpecError, Span
+from specpy.ir.expr import Expr
+from specpy.ir.model import Model
+from specpy.ir.types import universe
+from specpy.smt.encode import Env, ExprEncoder, Fault
+from specpy.smt.paths import Path, PathEncoder
+from specpy.smt.values import TRUE, Fresh, Sym, conj, const, disj, eq, neg
+from specpy.trace.trace import Step
+
+
+@dataclass(frozen=True)
+class Transition:
+    step: Step
+    enabled: z3.BoolRef
+    post: dict[str, Sym]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named boolean expression: holds = true and no error; `faults` its errors."""
+
+    name: str
+    value: z3.BoolRef
+    faults: tuple[Fault, ...]
+    span: Span
+
+    @property
+    def error(self) -> z3.BoolRef:
+        return disj([f.cond for f in self.faults])
+
+
+class StateVars:
+    """The Z3 constants of one state (one per component of every variable)."""
+
+    def __init__(self, model: Model, prefix: str):
+        fresh = Fresh(prefix)
+        self.values: dict[str, Sym] = {v.name: fresh.value(v.type) for v in model.vars}
+        self.consts = fresh.consts
+        self.constraints = fresh.constraints
+
+
+def refuse_unsupported(model: Model) -> None:
+    diags = []
+    if model.faults is not None:
+        diags.append(Diagnostic("E-unsupported", "the Z3 backend does not support the `faults` block yet", model.faults.span))
+    for prop in model.properties:
+        diags.append(
+            Diagnostic("E-unsupported", f"temporal property {prop.name} cannot be checked by the Z3 backend", prop.span)
+        )
+    if diags:
+        raise SpecError(diags)
+
+
+class System:
+    def __init__(self, model: Model):
+        refuse_unsupported(model)
+        self.model = model
+        self.x = StateVars(model, "x")
+        self.y = StateVars(model, "y")
+        var_types = {v.name: v.type for v in model.vars}
+
+        ex = ExprEncoder()
+        self.init_paths = PathEncoder(ex, var_types).run(model.init, Path(TRUE, {}, {}))
+        self.init_faults = tuple(_labelled(f, "init") for f in ex.faults)
+
+        ex = ExprEncoder()
+        paths = PathEncoder(ex, var_types)
+        self.transitions: list[Transition] = []
+        for action in model.actions:
+            for args in itertools.product(*(universe(p.type) for p in action.params)):
+                bound = {p.uid: const(p.type, v) for p, v in zip(action.params, args)}
+                step = Step(action.name, tuple((p.name, v) for p, v in zip(action.params, args)))
+                mark = len(ex.faults)
+                for path in paths.run(action.body, Path(TRUE, self.x.values, bound)):
+                    self.transitions.append(Transition(step, path.pc, path.state))
+                ex.faults[mark:] = [_labelled(f, "action " + step.label()) for f in ex.faults[mark:]]
+        self.action_faults = tuple(ex.faults)
+
+        self.invariants = [self._check(i.name, (i.expr,), i.span) for i in model.invariants]
+        self.transition_checks = [self._check(t.name, (t.expr,), t.span, primed=True) for t in model.transitions]
+        self.constraint = self._check("a constraint", model.constraints, NO_SPAN) if model.constraints else None
+        self.terminal = self._check("a terminal condition", model.terminals, NO_SPAN, any_of=True) if model.terminals else None
+
+    def _check(self, name: str, exprs: tuple[Expr, ...], span: Span, primed: bool = False, any_of: bool = False) -> Check:
+        """The conjunction (any_of: disjunction) of exprs, evaluated left to
+        right with short-circuit as the explicit checker does."""
+        ex = ExprEncoder()
+        env = Env(self.x.values, next_state=self.y.values if primed else None)
+        values: list[z3.BoolRef] = []
+        for e in exprs:
+            decided = disj(values) if any_of else neg(conj(values))
+            values.append(ex.expr(e, env.under(neg(decided)) if values else env))
+        faults = tuple(_labelled(f, name if span is NO_SPAN else f"invariant {name}") for f in ex.faults)
+        return Check(name, disj(values) if any_of else conj(values), faults, span)
+
+    # ------------------------------------------------------------ formulas over given states
+
+    def init(self, s: StateVars, selector: z3.ArithRef) -> z3.BoolRef:
+        """s is an initial state; `selector` names the fork of init taken."""
+        return disj(
+            [conj([selector == j, p.pc, conj([eq(s.values[v.name], p.state[v.name]) for v in self.model.vars])]) for j, p in enumerate(self.init_paths)]
+        )
+
+    def step(self, s: StateVars, t: StateVars, selector: z3.ArithRef) -> z3.BoolRef:
+        """t is a successor of s by transition number `selector`."""
+        sub = self.substitution(s)
+        arms = []
+        for j, tr in enumerate(self.transitions):
+            same = [eq(t.values[v.name], tr.post[v.name]) for v in self.model.vars]
+            arms.append(conj([selector == j, tr.enabled, conj(same)]))
+        return z3.substitute(disj(arms), *sub) if sub else disj(arms)
+
+    def enabled(self) -> z3.BoolRef:
+        return disj([tr.enabled for tr in self.transitions])
+
+    def substitution(self, s: StateVars, t: StateVars | None = None) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
+        pairs = list(zip(self.x.consts, s.consts))
+        if t is not None:
+            pairs += list(zip(self.y.consts, t.consts))
+        return pairs
+
+    def at(self, formula: z3.ExprRef, s: StateVars, t: StateVars | None = None) -> z3.ExprRef:
+        """A template formula instantiated at state s (and next state t)."""
+        sub = self.substitution(s, t)
+        return z3.substitute(formula, *sub) if sub else formula
+
+    def holds(self, checks: list[Check]) -> z3.BoolRef:
+        """Every check, in order, evaluates without error to true (template)."""
+        return conj([conj([c.value, neg(c.error)]) for c in checks])
+
+
+def _labelled(f: Fault, where: str) -> Fault:
+    """f, its message naming where it happened (as the explicit checker words it)."""
+    if f.kind == "assert":
+        describe = lambda ev: f"assert at {f.span} is false in {where}"  # noqa: E731
+    else:
+        describe = lambda ev: f"{where}: {f.describe(ev)}"  # noqa: E731
+    return Fault(f.cond, f.kind, f.error, f.span, describe)
+
+
