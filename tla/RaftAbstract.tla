@@ -10,11 +10,13 @@ CONSTANTS s1, s2, s3, v1, None   \* model values (see the .cfg)
 \* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
 EvalError(what) == CHOOSE err \in {} : err = what
 Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)
-Checked(v, S) == IF v \in S THEN v ELSE EvalError("a value outside its type")
-Min(S) == CHOOSE m \in S : \A x \in S : m =< x
-Max(S) == CHOOSE m \in S : \A x \in S : m >= x
-Slice(s, i, j) == IF j < i THEN <<>> ELSE SubSeq(s, IF i < 1 THEN 1 ELSE i, IF j > Len(s) THEN Len(s) ELSE j)
-SeqOf(S, n) == UNION {[1..k -> S] : k \in 0..n}
+Checked(vv, SS) == IF vv \in SS THEN vv ELSE EvalError("a value outside its type")
+Holds(PP) == PP = TRUE  \* PP evaluated as one Boolean (TLC would explore \/ and \E in an action as alternatives)
+Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
+Min(SS) == CHOOSE mm \in SS : \A xx \in SS : mm =< xx
+Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
+Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
+IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 
 Server == {s1, s2, s3}
 Value == {v1}
@@ -27,17 +29,19 @@ VARIABLES currentTerm, votedFor, role, log, commitIndex, committed
 vars == <<currentTerm, votedFor, role, log, commitIndex, committed>>
 
 Init ==
-    /\ Stored([s \in Server |-> <<>>] \in [Server -> SeqOf(Entry, 2)], "specs/raft_abstract.spec:69:1")
-    /\ currentTerm = [s \in Server |-> Checked(1, Term)]
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, 2), "specs/raft_abstract.spec:69:1")
+    /\ currentTerm = [s \in Server |-> 1]
     /\ votedFor = [s \in Server |-> None]
     /\ role = [s \in Server |-> "Follower"]
     /\ log = [s \in Server |-> <<>>]
-    /\ commitIndex = [s \in Server |-> Checked(0, 0..2)]
+    /\ commitIndex = [s \in Server |-> 0]
     /\ committed = {}
 
 Elect(s, t, q) ==
-    /\ ((s \in q) /\ ((2 * Cardinality(q)) > Cardinality(Server))) /\ (t > currentTerm[s])
-    /\ \A v \in q : ((currentTerm[v] < t) \/ ((currentTerm[v] = t) /\ ((votedFor[v] = None) \/ (votedFor[v] = s)))) /\ (LET a == log[s] IN LET b == log[v] IN ((IF Len(a) = 0 THEN 0 ELSE a[Len(a)].term) > (IF Len(b) = 0 THEN 0 ELSE b[Len(b)].term)) \/ (((IF Len(a) = 0 THEN 0 ELSE a[Len(a)].term) = (IF Len(b) = 0 THEN 0 ELSE b[Len(b)].term)) /\ (Len(a) >= Len(b))))
+    /\ s \in q
+    /\ (2 * Cardinality(q)) > Cardinality(Server)
+    /\ t > currentTerm[s]
+    /\ Holds(\A v \in q : ((currentTerm[v] < t) \/ ((currentTerm[v] = t) /\ ((votedFor[v] = None) \/ (votedFor[v] = s)))) /\ (LET a == log[s] IN LET b == log[v] IN ((IF Len(a) = 0 THEN 0 ELSE a[Len(a)].term) > (IF Len(b) = 0 THEN 0 ELSE b[Len(b)].term)) \/ (((IF Len(a) = 0 THEN 0 ELSE a[Len(a)].term) = (IF Len(b) = 0 THEN 0 ELSE b[Len(b)].term)) /\ (Len(a) >= Len(b)))))
     /\ LET domain_1 == q
        IN  /\ currentTerm' = IF s3 \in domain_1 THEN [(IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm) EXCEPT ![s3] = t] ELSE IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN [currentTerm EXCEPT ![s1] = t] ELSE currentTerm
            /\ votedFor' = IF s3 \in domain_1 THEN [(IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor) EXCEPT ![s2] = s] ELSE IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor) EXCEPT ![s3] = s] ELSE IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor) EXCEPT ![s2] = s] ELSE IF s1 \in domain_1 THEN [votedFor EXCEPT ![s1] = s] ELSE votedFor
@@ -45,27 +49,34 @@ Elect(s, t, q) ==
            /\ UNCHANGED <<log, commitIndex, committed>>
 
 ClientRequest(s, v) ==
-    /\ (role[s] = "Leader") /\ (Len(log[s]) < 2)
-    /\ Stored(Append(log[s], [term |-> currentTerm[s], value |-> v]) \in SeqOf(Entry, 2), "specs/raft_abstract.spec:99:5")
+    /\ role[s] = "Leader"
+    /\ Len(log[s]) < 2
+    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, 2), "specs/raft_abstract.spec:99:5")
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, committed>>
 
 Replicate(s, t) ==
-    /\ ((role[s] = "Leader") /\ (s # t)) /\ (currentTerm[t] =< currentTerm[s])
+    /\ role[s] = "Leader"
+    /\ s # t
+    /\ currentTerm[t] =< currentTerm[s]
     /\ LET n == LET a == log[s] IN LET b == log[t] IN Max({0} \cup (UNION {IF Slice(a, 1, n) = Slice(b, 1, n) THEN {n} ELSE {} : n \in (1..Min({Len(a), Len(b)}))}))
-       IN  LET held == Min({n + 1, Len(log[s])})
-           IN  /\ IF n < Len(log[s]) THEN Stored((Slice(log[t], 1, n) \o <<log[s][n + 1]>>) \in SeqOf(Entry, 2), "specs/raft_abstract.spec:115:9") ELSE TRUE
-               /\ IF Min({commitIndex[s], held}) > commitIndex[t] THEN Stored(Min({commitIndex[s], held}) \in (0..2), "specs/raft_abstract.spec:118:9") ELSE TRUE
-               /\ currentTerm' = IF currentTerm[t] < currentTerm[s] THEN [currentTerm EXCEPT ![t] = currentTerm[s]] ELSE currentTerm
-               /\ votedFor' = IF currentTerm[t] < currentTerm[s] THEN [votedFor EXCEPT ![t] = None] ELSE votedFor
-               /\ role' = [role EXCEPT ![t] = "Follower"]
-               /\ log' = IF n < Len(log[s]) THEN [log EXCEPT ![t] = Slice(log[t], 1, n) \o <<log[s][n + 1]>>] ELSE log
-               /\ commitIndex' = IF Min({commitIndex[s], held}) > commitIndex[t] THEN [commitIndex EXCEPT ![t] = Min({commitIndex[s], held})] ELSE commitIndex
-               /\ UNCHANGED <<committed>>
+       IN  /\ Evaluated(n)
+           /\ LET held == Min({n + 1, Len(log[s])})
+              IN  /\ Evaluated(held)
+                  /\ IF n < Len(log[s]) THEN Stored(IsSeqOf(Slice(log[t], 1, n) \o <<log[s][n + 1]>>, Entry, 2), "specs/raft_abstract.spec:115:9") ELSE TRUE
+                  /\ IF Min({commitIndex[s], held}) > commitIndex[t] THEN Stored(Min({commitIndex[s], held}) \in 0..2, "specs/raft_abstract.spec:118:9") ELSE TRUE
+                  /\ currentTerm' = IF currentTerm[t] < currentTerm[s] THEN [currentTerm EXCEPT ![t] = currentTerm[s]] ELSE currentTerm
+                  /\ votedFor' = IF currentTerm[t] < currentTerm[s] THEN [votedFor EXCEPT ![t] = None] ELSE votedFor
+                  /\ role' = [role EXCEPT ![t] = "Follower"]
+                  /\ log' = IF n < Len(log[s]) THEN [log EXCEPT ![t] = Slice(log[t], 1, n) \o <<log[s][n + 1]>>] ELSE log
+                  /\ commitIndex' = IF Min({commitIndex[s], held}) > commitIndex[t] THEN [commitIndex EXCEPT ![t] = Min({commitIndex[s], held})] ELSE commitIndex
+                  /\ UNCHANGED <<committed>>
 
 Commit(s, n) ==
-    /\ ((role[s] = "Leader") /\ (commitIndex[s] < n)) /\ (n =< Len(log[s]))
-    /\ \E q \in (SUBSET Server) : ((2 * Cardinality(q)) > Cardinality(Server)) /\ (\A v \in q : (n =< Len(log[v])) /\ (log[v][n] = log[s][n]))
+    /\ role[s] = "Leader"
+    /\ commitIndex[s] < n
+    /\ n =< Len(log[s])
+    /\ Holds(\E q \in (SUBSET Server) : ((2 * Cardinality(q)) > Cardinality(Server)) /\ (\A v \in q : (n =< Len(log[v])) /\ (log[v][n] = log[s][n])))
     /\ log[s][n].term = currentTerm[s]
     /\ commitIndex' = [commitIndex EXCEPT ![s] = n]
     /\ committed' = committed \cup {[index |-> Checked(i, 1..2), entry |-> log[s][i], term |-> currentTerm[s]] : i \in ((commitIndex[s] + 1)..n)}
@@ -74,14 +85,14 @@ Commit(s, n) ==
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from
 \* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
 Terminated ==
-    /\ (\A s \in Server : role[s] # "Leader")
+    /\ \A s \in Server : role[s] # "Leader"
     /\ UNCHANGED vars
 
 Next ==
     \/ \E s \in Server, t \in Term, q \in (SUBSET Server) : Elect(s, t, q)
     \/ \E s \in Server, v \in Value : ClientRequest(s, v)
     \/ \E s \in Server, t \in Server : Replicate(s, t)
-    \/ \E s \in Server, n \in (1..2) : Commit(s, n)
+    \/ \E s \in Server, n \in 1..2 : Commit(s, n)
     \/ Terminated
 
 ElectionSafety ==

@@ -38,6 +38,7 @@ from specpy.result import EXIT_BAD_OPTION, EXIT_SPEC_ERROR, EXIT_SYSTEM_ERROR
 if TYPE_CHECKING:
     from specpy.api import Spec
     from specpy.diagnostics import Diagnostic, SourceFile
+    from specpy.explicit.simulate import SimulationOptions
     from specpy.ir.model import Model
     from specpy.result import CheckResult, Stats, Violation
 
@@ -193,6 +194,54 @@ def _run_prove(
         click.echo(f"error: {write_error}", err=True)
         return EXIT_SYSTEM_ERROR
     return proof.exit_code
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@click.option("--runs", type=int, default=100, show_default=True, metavar="N", help="Random walks to take.")
+@click.option("--depth", type=int, default=100, show_default=True, metavar="D", help="States per walk, at most.")
+@click.option("--seed", type=int, default=0, show_default=True, metavar="S", help="Seed of the random choices.")
+@click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop (exit 152) after this much wall time.")
+@click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the violating walk, if any, as ITF JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
+@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@click.pass_context
+def simulate(
+    ctx: click.Context,
+    spec: Path,
+    consts: tuple[str, ...],
+    types: tuple[str, ...],
+    runs: int,
+    depth: int,
+    seed: int,
+    no_deadlock: bool,
+    timeout: float | None,
+    trace_out: Path | None,
+    as_json: bool,
+    quiet: bool,
+    full_trace: bool,
+) -> None:
+    """Check SPEC along random walks (reproducible by --seed): for models too big to enumerate."""
+    out = _Output(as_json)
+
+    def run() -> int:
+        from specpy.explicit.simulate import SimulationOptions
+
+        overrides = parse_overrides(consts, types)
+        for option, value in (("--runs", runs), ("--depth", depth)):
+            if value < 1:
+                raise OptionError(f"{option} {value}: must be at least 1")
+        options = make_options(None, no_deadlock, True, None, timeout, 1)
+        _check_writable("--trace-out", trace_out)
+        sim = SimulationOptions(runs=runs, depth=depth, seed=seed)
+        return _run_check(spec, overrides, options, "simulate", trace_out, out, quiet, full_trace, simulation=sim)
+
+    ctx.exit(_guarded(out, run))
 
 
 def _guarded(out: _Output, run: Callable[[], int]) -> int:
@@ -357,6 +406,7 @@ def _run_check(
     quiet: bool,
     full_trace: bool,
     html_out: Path | None = None,
+    simulation: SimulationOptions | None = None,
 ) -> int:
     from specpy.api import Spec
     from specpy.diagnostics import SpecError
@@ -366,7 +416,12 @@ def _run_check(
     try:
         source = read_source(spec)
         model = load_text(source, overrides)
-        result = _run_backend(backend, Spec(model), options, quiet)
+        if simulation is not None:
+            from specpy.explicit.simulate import simulate as run_simulation
+
+            result = run_simulation(model, options, simulation)
+        else:
+            result = _run_backend(backend, Spec(model), options, quiet)
     except SpecError as exc:
         return out.spec_errors(exc.diagnostics, source)
     # Write the trace before printing, so that a failed write cannot leave
@@ -723,10 +778,7 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
             if consts or types or no_deadlock or no_symmetry:
                 raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
             target = out_dir or TLA_DIR
-            refused: list = []
-            written = [e.write(target) for _, e in export_corpus(out_dir=target, refused=refused)]
-            for spec, exc in refused:
-                click.echo(f"skipped {spec}: {exc.diagnostics[0].message}", err=True)
+            written = [e.write(target) for _, e in export_corpus(out_dir=target)]
         else:
             target = out_dir or Path(".")
             overrides = parse_overrides(consts, types)

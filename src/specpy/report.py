@@ -20,6 +20,11 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
     v = result.violation
     match result.kind:
         case ResultKind.OK:
+            if result.backend == "simulate":
+                return (
+                    f"No violation in {result.stats.states_generated:,} states checked by random walks "
+                    f"(simulation, not a proof)."
+                )
             if result.bounded:
                 return (
                     f"No violation up to depth {result.stats.depth} (bounded check, not a proof)."

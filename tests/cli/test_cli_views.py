@@ -154,3 +154,9 @@ def test_graph_svg_without_dot_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
 def test_check_json_is_unchanged_by_html(tmp_path: Path):
     proc = run("check", VOTE_BUG, "--no-deadlock", "--json", "--html", tmp_path / "r.html")
     assert json.loads(proc.stdout)["violation"]["trace_length"] == 11
+
+
+def test_graph_of_a_model_with_an_evaluation_error(tmp_path: Path):
+    proc = run("graph", ROOT / "tests" / "cli" / "data" / "evalerror.spec", "-o", tmp_path / "g.dot")
+    assert proc.returncode == 75
+    assert "action Inc: value 4 is not in 0..3 (run `specpy check` to see the trace)" in proc.stderr

@@ -215,3 +215,10 @@ def assert_fair_counterexample(model: Model, name: str, trace: Trace) -> None:
         case "leadsto":
             start = next(i for i, ok in enumerate(p_holds) if ok and not q_holds[i])
             assert start <= loop and not any(q_holds[start:])
+
+
+def test_an_evaluation_error_in_a_property_names_it_and_has_a_trace():
+    r = check(spec("eval_error.spec"), NO_DEADLOCK)
+    assert r.kind is ResultKind.EVAL_ERROR
+    assert r.violation.detail == "property Bad: division of 4 by zero"
+    assert [s["x"] for s in r.violation.trace.states] == [0, 1]  # x == 1 is the first state that divides by zero

@@ -111,3 +111,9 @@ def test_crash_needs_a_deterministic_initial_value():
     (d,) = exc.value.diagnostics
     assert d.code == "E-crash-initial" and "up[s2]" in d.message
     assert (d.span.line, d.span.column) == (6, 5)
+
+
+def test_fault_steps_in_the_partitioned_search():
+    # The same counts with two workers: fault steps are compiled in every worker.
+    r = check(load(DATA / "crash.spec"), CheckOptions(workers=2))
+    assert (r.stats.distinct_states, r.stats.states_generated, r.stats.depth) == (72, 301, 9)

@@ -107,6 +107,19 @@ def test_qualified_enum_member_and_optional_unwrap() -> None:
     assert isinstance(assign.value, ir.Unwrap)
 
 
+@pytest.mark.parametrize("body", ["x if x > 0 else none", "none if x == 0 else x"])
+def test_conditional_with_none_on_one_side_is_optional(body) -> None:
+    # Nothing outside a def body says what it must be: the side that is not
+    # `none` decides, and the conditional is that type made optional.
+    m = model(f"var x: 0..3 = 0\nvar y: (0..3)? = none\ndef pos = {body}\naction A {{ y = pos }}")
+    value = m.actions[0].body[0].value
+    assert isinstance(value, ir.Cond) and value.type == OptionT(RangeT(0, 3))
+
+
+def test_conditional_with_none_still_needs_a_known_type() -> None:
+    assert errors("def nothing = none if true else none") == [("E-none-needs-option", 1, 15)]
+
+
 def test_sequences_are_one_based_with_bounded_append() -> None:
     m = model("var s: seq[0..2, 3] = []\naction A { require len(s) < 3; s = append(s, 1) }")
     value = m.actions[0].body[1].value

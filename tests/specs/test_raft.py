@@ -4,15 +4,13 @@ Each Raft spec's verdict, distinct states and (for a bug) counterexample
 length are pinned in its `# expect:` header, which the pytest plugin checks
 (src/specpy/pytest_plugin.py). Where those numbers come from:
 
-raft_abstract.spec and raft_figure8.spec have no `faults` block, so they are
-exported to tla/ and TLC's results on them (tla/tlc-results.json: 90,280
-distinct states, depth 15; a 9-state LeaderCompleteness counterexample) are
-compared with specpy's in tests/tla/test_tlc_results.py. raft.spec and
-raft_bug_double_vote.spec use faults, which the TLA+ export does not write
-yet; their counts are specpy's own (`specpy check SPEC --json`), recorded
-when the specs were written, and a change in them means the model or the
-checker changed and must be explained. The tests here check that each bug
-trace (BFS-shortest) shows the bug, not just any violation.
+each spec is exported to tla/, and TLC's results on the exported models
+(tla/tlc-results.json, `-workers 1`) are compared with specpy's in
+tests/tla/test_tlc_results.py: raft.spec 146,003 distinct states and depth
+39, raft_abstract.spec 90,280 and 15, a 9-state LeaderCompleteness
+counterexample for raft_figure8.spec and an 11-state ElectionSafety one for
+raft_bug_double_vote.spec, all equal to specpy's. The tests here check that
+each bug trace (BFS-shortest) shows the bug, not just any violation.
 """
 
 from pathlib import Path
@@ -33,7 +31,7 @@ def test_raft_figure8_commits_an_old_entry_that_a_later_leader_lacks():
     r = run("raft_figure8.spec")
     assert r.kind is ResultKind.INVARIANT and r.violation.name == "LeaderCompleteness"
     trace = r.violation.trace
-    assert len(trace) == 9  # TLC's counterexample has 9 states too
+    assert len(trace) == 9
     # The bug itself: the last step commits an entry of an earlier term than the committing leader's.
     last = trace.steps[-1]
     assert last.action == "Commit"

@@ -48,3 +48,8 @@ def test_tlc_without_a_jar_says_how_to_get_one():
 def test_crosscheck_without_a_jar():
     r = run("crosscheck", str(ROOT / "specs" / "diehard.spec"), env={"SPECPY_TLC_JAR": ""})
     assert r.exit_code == 153 and "tla2tools.jar" in r.output
+
+
+def test_tlc_refuses_a_trace_out_it_could_not_write(tmp_path):
+    r = run("tlc", str(ROOT / "tla"), "--trace-out", str(tmp_path / "missing" / "t.itf.json"))
+    assert r.exit_code == 151 and "--trace-out" in r.output and "does not exist" in r.output

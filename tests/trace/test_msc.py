@@ -223,3 +223,44 @@ def test_one_arrow_per_message_and_one_lifeline_per_process(name: str):
     svg = render_svg(chart)
     assert svg.count('<g class="lifeline"') == len(chart.processes)
     assert svg.count('<g class="msg ') == len(chart.messages)
+
+
+def test_declared_processes_win_and_give_lifelines_without_messages(tmp_path: Path):
+    spec = tmp_path / "p.spec"
+    # Two process types; messages are addressed by Client, but the spec declares Server.
+    spec.write_text(
+        "type Server = {a, b}\ntype Client = {c1, c2}\nprocesses Server\n"
+        "type Msg = Req{src: Client, dst: Client}\nvar net: set[Msg] = {}\n"
+        "var on: [Server -> bool] = {s: false for s in Server}\n"
+        "action Start(s: Server) { require not on[s]; on[s] = true }\n"
+        "invariant NotBoth: not (on[a] and on[b])\n"
+    )
+    model = load(spec)
+    addressing = addressing_from_model(model)
+    assert addressing == Addressing(("a", "b"), (), "declared: processes Server")
+    result = check(model, CheckOptions(check_deadlock=False))
+    chart = build_chart(result.violation.trace, addressing)
+    # Start a, Start b: no messages, one mark per acting server.
+    assert chart.messages == [] and [(m.step, m.process) for m in chart.marks] == [(1, "a"), (2, "b")]
+
+
+def test_processes_whose_state_a_step_changes_are_marked():
+    # Elect(s=a) makes a leader with b's vote: a acts, b's entries change too.
+    term0 = MapValue((("a", 1), ("b", 1), ("c", 1)))
+    term1 = MapValue((("a", 2), ("b", 2), ("c", 1)))
+    trace = Trace(("term",), ({"term": term0}, {"term": term1}), (Step("Elect", (("s", "a"), ("q", frozenset({"a", "b"})))),))
+    chart = build_chart(trace, Addressing(("a", "b", "c"), ()))
+    assert [(m.process, m.kind) for m in chart.marks] == [("a", "act"), ("b", "state")]
+    assert render_svg(chart).count('<circle class="state"') == 1
+
+
+def test_a_duplicate_goes_where_the_original_goes():
+    # Req{id} names one process and no sender field: the sender is the acting
+    # process; the duplicate step has no actor, so its copy takes the original's ends.
+    req = VariantValue("Req", (("id", "a"),))
+    trace = hand_trace(
+        [bag(), bag(req), bag(req, req)],
+        [Step("Send", (("r", "a"),)), Step("duplicate net", (("msg", req),), fault=True)],
+    )
+    chart = build_chart(trace, Addressing(("a", "b"), ("net",)))
+    assert [(m.src, m.dst, m.duplicate) for m in chart.messages] == [("a", OTHER, False), ("a", OTHER, True)]

@@ -15,9 +15,10 @@ fair action A`) for every parameter tuple p of A separately:
 
 Algorithm. After the breadth-first search has stored every reachable state
 (and found no safety violation), the state graph is rebuilt once: every
-stored state is expanded again, the fair actions one parameter tuple at a time
-(compile.replay), and each real step is kept as (target, action, fair tuple)
-in flat arrays (CSR layout). Every property is then a search for a *fair
+stored state is expanded again — a fair action that is enabled there once
+more one parameter tuple at a time (compile.replay), to know which tuple took
+each step — and each real step is kept as (target, action, fair tuple) in
+flat arrays (CSR layout). Every property is then a search for a *fair
 strongly connected component* in a subgraph:
 
     always P            a reachable state where P is false (a safety check;
@@ -65,11 +66,13 @@ from specpy.explicit.compile import CompiledAction, CompiledModel
 from specpy.explicit.store import StateStore
 from specpy.explicit.symmetry import Symmetry
 from specpy.explicit.traces import make_trace
+from specpy.ir.expr import Expr
 from specpy.ir.model import Model, TemporalProperty
 from specpy.options import CheckOptions, OptionError
 from specpy.result import ResultKind, Violation
 
-Evaluate = Callable[[Callable[[tuple], object], int], object]
+#: evaluate(fn, i, what): fn on stored state i; an evaluation error there names `what`.
+Evaluate = Callable[[Callable[[tuple], object], int, str], object]
 
 
 def refuse_with_properties(model: Model, options: CheckOptions, symmetric: bool) -> None:
@@ -131,18 +134,24 @@ class Graph:
             if i % 256 == 0:
                 tick()
             for k, ids in plan:
-                for p, fid in enumerate(ids):
-                    out: list[tuple] = []
-                    if fid is None:
-                        cm.actions[k].run(s, out)
-                    else:
-                        out = cm.replay(k, p, s)
-                    for t in out:
-                        if t != s:
-                            self.target.append(index.get(t, -1))
-                            self.action.append(k)
-                            self.label.append(-1 if fid is None else fid)
+                out: list[tuple] = []
+                cm.actions[k].run(s, out)
+                if not out:
+                    continue
+                if len(ids) == 1:
+                    self._add(s, out, k, ids[0], index)
+                else:  # which tuple took each step: run the tuples one by one
+                    for p, fid in enumerate(ids):
+                        self._add(s, cm.replay(k, p, s), k, fid, index)
             self.first.append(len(self.target))
+
+    def _add(self, s: tuple, out: list[tuple], k: int, fid: int | None, index: dict[tuple, int]) -> None:
+        """Record the real steps (not back to s) from s to the states in out."""
+        for t in out:
+            if t != s:
+                self.target.append(index.get(t, -1))
+                self.action.append(k)
+                self.label.append(-1 if fid is None else fid)
 
     def __len__(self) -> int:
         return len(self.first) - 1
@@ -165,7 +174,8 @@ def check_properties(
     """
     graph: Graph | None = None
     for prop in cm.model.properties:
-        holds = _truth(cm, store, prop.p, evaluate)
+        what = f"property {prop.name}"
+        holds = _truth(cm, store, prop.p, evaluate, what)
         if prop.kind == "always":  # an invariant, reported as TLC does (exit 12)
             bad = next((i for i, ok in enumerate(holds) if not ok), None)
             if bad is not None:
@@ -174,15 +184,15 @@ def check_properties(
             continue
         if graph is None:
             graph = Graph(cm, store, tick)
-        lasso = _lasso(prop, graph, store, holds, _truth(cm, store, prop.q, evaluate) if prop.q else None)
+        lasso = _lasso(prop, graph, store, holds, _truth(cm, store, prop.q, evaluate, what) if prop.q else None)
         if lasso is not None:
             return _violation(cm, store, graph, prop, lasso)
     return None
 
 
-def _truth(cm: CompiledModel, store: StateStore, expr, evaluate: Evaluate) -> bytearray:
+def _truth(cm: CompiledModel, store: StateStore, expr: Expr, evaluate: Evaluate, what: str) -> bytearray:
     fn = cm.state_function(expr, {})
-    return bytearray(bool(evaluate(fn, i)) for i in range(len(store)))
+    return bytearray(bool(evaluate(fn, i, what)) for i in range(len(store)))
 
 
 def _stored_path(store: StateStore, i: int, symmetry: Symmetry | None = None) -> tuple[list[tuple], list[int]]:

@@ -63,7 +63,7 @@ from specpy.trace.trace import Step
 PROGRESS_SECONDS = 2.0
 
 
-class _Stop(Exception):
+class Stop(Exception):
     """Ends the search early with a finished result."""
 
     def __init__(self, kind: ResultKind, violation: Violation | None = None, limit: str | None = None):
@@ -171,7 +171,7 @@ class Search:
             bounded = self.explore()
             if self.cm.model.properties:
                 self.check_properties()
-        except _Stop as stop:
+        except Stop as stop:
             return CheckResult(stop.kind, self.stats(), stop.violation, limit=stop.limit)
         finally:
             self.parts.close()
@@ -244,7 +244,7 @@ class Search:
         now = time.monotonic()
         timeout = self.options.timeout
         if timeout is not None and now - self.start >= timeout:
-            raise _Stop(ResultKind.LIMIT, limit="timeout")
+            raise Stop(ResultKind.LIMIT, limit="timeout")
         if self.progress is not None and now >= self.next_report:
             self.next_report = now + PROGRESS_SECONDS
             generated = self.parts.generated()
@@ -259,7 +259,7 @@ class Search:
         cm = self.cm
         if event.what == "limit":
             self.stored = self.options.max_states or self.stored
-            raise _Stop(ResultKind.LIMIT, limit="max-states")
+            raise Stop(ResultKind.LIMIT, limit="max-states")
         states, actions = self.path(event.sid)
         if event.fp is not None:
             if event.k is None:
@@ -271,7 +271,7 @@ class Search:
         try:
             if event.what == "deadlock":
                 trace = make_trace(cm, states, actions)
-                raise _Stop(ResultKind.DEADLOCK, Violation(ResultKind.DEADLOCK, "deadlock", trace, "no action is enabled"))
+                raise Stop(ResultKind.DEADLOCK, Violation(ResultKind.DEADLOCK, "deadlock", trace, "no action is enabled"))
             if event.what == "action":
                 where: int | str = event.k
                 cm.actions[event.k].run(last, [])
@@ -296,15 +296,15 @@ class Search:
             inv = self.cm.model.invariants[r]
             detail, span = explain(self.cm, inv.expr, states[-1])
             trace = make_trace(self.cm, states, actions)
-            raise _Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, inv.name, trace, detail, span or inv.span))
+            raise Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, inv.name, trace, detail, span or inv.span))
 
     def transition_violation(self, r: int, states: list[tuple], actions: list[int]) -> None:
         if r >= 0:
             tr = self.cm.model.transitions[r]
             trace = make_trace(self.cm, states, actions)
-            raise _Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, tr.name, trace, "", tr.span))
+            raise Stop(ResultKind.INVARIANT, Violation(ResultKind.INVARIANT, tr.name, trace, "", tr.span))
 
-    def failure(self, exc: EvalFailure | AssertFailure, where: int | str, states: list[tuple], actions: list[int]) -> _Stop:
+    def failure(self, exc: EvalFailure | AssertFailure, where: int | str, states: list[tuple], actions: list[int]) -> Stop:
         """An evaluation error or a false assert in action `where` (an index)
         or in the named kind of expression, at the end of the given trace."""
         site = self.cm.sites.items[exc.site]
@@ -316,10 +316,10 @@ class Search:
         trace = make_trace(self.cm, states, actions)
         if isinstance(exc, AssertFailure):
             detail = f"assert at {site.span} is false in {label}"
-            return _Stop(ResultKind.ASSERT, Violation(ResultKind.ASSERT, "assert", trace, detail, site.span))
+            return Stop(ResultKind.ASSERT, Violation(ResultKind.ASSERT, "assert", trace, detail, site.span))
         kind = exc.kind or site.kind
         detail = f"{label}: {exc.detail or kind}"
-        return _Stop(ResultKind.EVAL_ERROR, Violation(ResultKind.EVAL_ERROR, kind, trace, detail, site.span))
+        return Stop(ResultKind.EVAL_ERROR, Violation(ResultKind.EVAL_ERROR, kind, trace, detail, site.span))
 
     def owner(self, span: Span, what: str) -> str:
         """Name the invariant or transition a failing site lies in, when spans tell."""
@@ -366,9 +366,9 @@ class Search:
         self.store = self.parts.partitions[0].state_store()
         violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
         if violation is not None:
-            raise _Stop(violation.kind, violation)
+            raise Stop(violation.kind, violation)
 
-    def evaluate_stored(self, fn: Callable[[tuple], object], i: int) -> object:
+    def evaluate_stored(self, fn: Callable[[tuple], object], i: int, what: str) -> object:
         assert self.store is not None
         try:
             return fn(self.store.states[i])
@@ -378,7 +378,7 @@ class Search:
             actions = [self.store.via[j] for j in path[1:]]
             if self.symmetry is not None:
                 states = self.symmetry.concrete_path(states, actions)
-            raise self.failure(exc, "a temporal property", states, actions) from None
+            raise self.failure(exc, what, states, actions) from None
 
 
 def _contains(outer: Span, inner: Span) -> bool:

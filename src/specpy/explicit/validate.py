@@ -15,9 +15,11 @@ steps give them. There is no implicit stuttering: a line that changes
 nothing must be explained by a step that changes nothing. Constraints
 (`constraint`) and invariants play no part; use `specpy check` for those.
 
-Every state reached is a node linked to the node it came from, so one
+Every state reached is a Node linked to the node it came from, so one
 behaviour through every explained line can be rebuilt (the first found, in
-canonical action order). Steps run through the compiled successor functions
+canonical action order). Only the candidates are held; a node no candidate
+descends from is freed, so memory follows the candidate sets, not the log's
+length. Steps run through the compiled successor functions
 (compile.py), one action at a time; a step that fails to evaluate is the
 spec's failure, reported with the trace into the state it was taken from.
 """
@@ -45,9 +47,8 @@ from specpy.validation import (
     ValidationStats,
 )
 
-#: The via of a node reached by `init`; the node before every initial state is ROOT.
+#: The via of a node reached by `init`.
 INIT = -1
-ROOT = -1
 #: The parameter tuple of a step found by running a whole action: recovered
 #: (as the first tuple that leads there) only for the trace.
 ANY_TUPLE = -1
@@ -104,8 +105,24 @@ class _Line:
         return Step(e.action, tuple(e.args.items())).label()
 
 
+class Node:
+    """A state reached, linked to the node it was reached from (None: the
+    start, before the initial state) by action `via` with parameter tuple
+    `param` (ANY_TUPLE: whichever leads there). `line` is the log line it
+    explains, 0 for a state inside a gap."""
+
+    __slots__ = ("state", "parent", "via", "param", "line")
+
+    def __init__(self, state: tuple, parent: Node | None, via: int, param: int, line: int):
+        self.state, self.parent, self.via, self.param, self.line = state, parent, via, param, line
+
+
+#: Candidate states with their nodes; before line 1 the one "state" None, the start.
+Frontier = dict[tuple | None, Node | None]
+
+
 class _Failure(Exception):
-    def __init__(self, kind: ValidationKind, detail: str, node: int):
+    def __init__(self, kind: ValidationKind, detail: str, node: Node | None):
         super().__init__(detail)
         self.kind, self.detail, self.node = kind, detail, node
 
@@ -127,45 +144,30 @@ class _Run:
         self.cm = v.cm
         self.lines = [_Line(v.cm, e, v.action_index) for e in entries]
         self.max_gap = max_gap
-        # The node store: node i is states[i], reached from parent[i] by action
-        # via[i] with parameter tuple param[i] (ANY_TUPLE: whichever leads there).
-        self.states: list[tuple] = []
-        self.parent: list[int] = []
-        self.via: list[int] = []
-        self.param: list[int] = []
         self.stats = ValidationStats(lines=len(entries))
-        self.explaining: set[int] = set()  # the nodes that matched a line
-        self.last_node = ROOT  # the first candidate of the last explained line
-
-    def node(self, state: tuple, parent: int, via: int, param: int) -> int:
-        self.states.append(state)
-        self.parent.append(parent)
-        self.via.append(via)
-        self.param.append(param)
-        return len(self.states) - 1
 
     def run(self) -> ValidationResult:
         start = time.monotonic()
-        frontier: dict[tuple | None, int] = {None: ROOT}  # before line 1: nothing, the root
+        frontier: Frontier = {None: None}
+        last: Node | None = None  # the first candidate of the last explained line
         try:
             for line in self.lines:
                 explained = self.explain(line, frontier)
                 if not explained:
-                    result = self.result(ValidationKind.NOT_A_BEHAVIOUR, start)
+                    result = self.result(ValidationKind.NOT_A_BEHAVIOUR, start, last)
                     result.unexplained = self.unexplained(line, frontier)
                     return result
                 frontier = explained
-                self.explaining.update(explained.values())
-                self.last_node = next(iter(explained.values()))
+                last = next(iter(explained.values()))
                 self.stats.explained += 1
                 self.stats.max_candidates = max(self.stats.max_candidates, len(explained))
         except _Failure as failure:
             return self.result(failure.kind, start, failure.node, failure.detail)
-        return self.result(ValidationKind.VALID, start)
+        return self.result(ValidationKind.VALID, start, last)
 
     # ------------------------------------------------------------ the search
 
-    def steps(self, state: tuple | None, node: int, only: int | None = None, tuples: list[int] | None = None):
+    def steps(self, state: tuple | None, node: Node | None, only: int | None = None, tuples: list[int] | None = None):
         """(action index, parameter tuple, successor) of every step from state
         (the root: init steps); the tuple is ANY_TUPLE unless `tuples` are given.
 
@@ -195,42 +197,43 @@ class _Run:
                 self.stats.states_generated += len(one)
                 yield from ((k, p, t) for t in one)
 
-    def run_step(self, k: int, node: int, step: Callable[..., Any], *args: Any) -> Any:
+    def run_step(self, k: int, node: Node | None, step: Callable[..., Any], *args: Any) -> Any:
         """Run one action's successor function; a failure is the spec's (see failure)."""
         try:
             return step(*args)
         except (EvalFailure, AssertFailure) as exc:
             raise self.failure(exc, k, node) from None
 
-    def explain(self, line: _Line, frontier: dict[tuple | None, int]) -> dict[tuple, int]:
+    def explain(self, line: _Line, frontier: Frontier) -> dict[tuple, Node]:
         """The candidates after `line`: every state a matching step reaches, with its node."""
-        explained: dict[tuple, int] = {}
+        n = line.entry.line
+        explained: dict[tuple, Node] = {}
         layer = frontier
         seen = set(frontier)
         for depth in range(self.max_gap + 1):
             last = depth == self.max_gap
-            following: dict[tuple, int] = {}
-            for s, i in layer.items():
+            following: Frontier = {}
+            for s, node in layer.items():
                 if line.action is None:
-                    for k, p, t in self.steps(s, i):
+                    for k, p, t in self.steps(s, node):
                         if t not in explained and line.matches(t):
-                            explained[t] = self.node(t, i, k, p)
+                            explained[t] = Node(t, node, k, p, n)
                         if not last and t not in seen:
                             seen.add(t)
-                            following[t] = self.node(t, i, k, p)
+                            following[t] = Node(t, node, k, p, 0)
                     continue
-                for k, p, t in self.steps(s, i, line.action, line.tuples):
+                for k, p, t in self.steps(s, node, line.action, line.tuples):
                     if t not in explained and line.matches(t):
-                        explained[t] = self.node(t, i, k, p)
+                        explained[t] = Node(t, node, k, p, n)
                 if not last:
-                    for k, p, t in self.steps(s, i):
+                    for k, p, t in self.steps(s, node):
                         if t not in seen:
                             seen.add(t)
-                            following[t] = self.node(t, i, k, p)
+                            following[t] = Node(t, node, k, p, 0)
             layer = following
         return explained
 
-    def unexplained(self, line: _Line, frontier: dict[tuple | None, int]) -> Unexplained:
+    def unexplained(self, line: _Line, frontier: Frontier) -> Unexplained:
         """What the report shows about the line no candidate explains."""
         names = list(line.entry.values)
         codecs = [codec(self.cm.var_types[n]) for n in names]
@@ -253,24 +256,24 @@ class _Run:
             offer_count=len(offers),
         )
 
-    def reachable(self, line: _Line, frontier: dict[tuple | None, int]) -> list[tuple]:
+    def reachable(self, line: _Line, frontier: Frontier) -> list[tuple]:
         """Every state a step of the line's kind reaches within the allowed gap."""
         out: list[tuple] = []
         layer, seen = dict(frontier), set(frontier)
         for _ in range(self.max_gap + 1):
-            following: dict[tuple, int] = {}
-            for s, i in layer.items():
-                out.extend(t for _, _, t in self.steps(s, i, line.action, line.tuples))
-                for _, _, t in self.steps(s, i):
+            following: Frontier = {}
+            for s, node in layer.items():
+                out.extend(t for _, _, t in self.steps(s, node, line.action, line.tuples))
+                for _, _, t in self.steps(s, node):
                     if t not in seen:
                         seen.add(t)
-                        following[t] = i
+                        following[t] = node
             layer = following
         return out
 
     # ------------------------------------------------------------ results
 
-    def failure(self, exc: EvalFailure | AssertFailure, k: int, node: int) -> _Failure:
+    def failure(self, exc: EvalFailure | AssertFailure, k: int, node: Node | None) -> _Failure:
         site = self.cm.sites.items[exc.site]
         if k == INIT:
             where = "init"
@@ -281,32 +284,22 @@ class _Run:
             return _Failure(ValidationKind.ASSERT, f"assert at {site.span} is false in {where}", node)
         return _Failure(ValidationKind.EVAL_ERROR, f"{where}: {exc.detail or exc.kind or site.kind} at {site.span}", node)
 
-    def path(self, node: int) -> list[int]:
-        out = []
-        while node != ROOT:
-            out.append(node)
-            node = self.parent[node]
-        out.reverse()
-        return out
-
-    def result(self, kind: ValidationKind, start: float, end: int | None = None, detail: str = "") -> ValidationResult:
-        """The result with the witness trace ending at node `end` (default: the
-        last explained line's first candidate)."""
-        if end is None:
-            end = self.last_node
-        nodes = self.path(end)
-        # Each explained line has exactly one explaining node on a path from
-        # the root, in line order.
-        line_states = tuple(i for i, n in enumerate(nodes) if n in self.explaining)
+    def result(self, kind: ValidationKind, start: float, end: Node | None, detail: str = "") -> ValidationResult:
+        """The result with the witness trace from an initial state to `end`."""
+        nodes: list[Node] = []
+        while end is not None:
+            nodes.append(end)
+            end = end.parent
+        nodes.reverse()
+        line_states = tuple(i for i, node in enumerate(nodes) if node.line)
         steps = tuple(self.step(a, b) for a, b in zip(nodes, nodes[1:]))
-        states = tuple(self.cm.states.decode(self.states[n]) for n in nodes)
+        states = tuple(self.cm.states.decode(node.state) for node in nodes)
         self.stats.seconds = time.monotonic() - start
         return ValidationResult(kind, Trace(self.cm.model.var_names, states, steps), line_states, self.stats, detail=detail)
 
-    def step(self, a: int, b: int) -> Step:
+    def step(self, a: Node, b: Node) -> Step:
         """The step from node a into node b, with the arguments the log named if it did."""
-        p = self.param[b]
-        if p == ANY_TUPLE:
-            return step_between(self.cm, self.via[b], self.states[a], self.states[b])
-        ca = self.cm.actions[self.via[b]]
-        return Step(ca.action.name, ca.label_args(p))
+        if b.param == ANY_TUPLE:
+            return step_between(self.cm, b.via, a.state, b.state)
+        ca = self.cm.actions[b.via]
+        return Step(ca.action.name, ca.label_args(b.param))

@@ -110,6 +110,8 @@ class Model:
     constraints: tuple[Expr, ...] = ()
     terminals: tuple[Expr, ...] = ()
     faults: Faults | None = None
+    # `processes T`: the lifelines of trace charts; no checker reads it.
+    processes: AtomT | None = None
 
     def var(self, name: str) -> StateVar:
         for v in self.vars:

@@ -81,6 +81,7 @@ class _Analyzer:
         constraints = self.predicates(ast.ConstraintDecl, "a constraint")
         terminals = self.predicates(ast.TerminalDecl, "a terminal condition")
         faults = self.guarded(self.check_faults)
+        processes = self.guarded(self.check_processes)
         self.errors.raise_if_any()
         header = self.of(ast.SpecHeader)
         name = header[0].name.name if header else _module_name(self.source.path)
@@ -98,6 +99,7 @@ class _Analyzer:
             constraints=tuple(constraints),
             terminals=tuple(terminals),
             faults=faults,
+            processes=processes,
         )
         return with_fault_counter(model)
 
@@ -360,6 +362,24 @@ class _Analyzer:
         )
 
     # ------------------------------------------------------------ faults
+
+    def check_processes(self) -> AtomT | None:
+        """`processes T` (at most one): T must be a type of atoms."""
+        decls = self.of(ast.ProcessesDecl)
+        for extra in decls[1:]:
+            self.errors.report(
+                "E-duplicate-decl", "a spec has at most one `processes` declaration", extra.span,
+                (Note("the first one is here", decls[0].span),),
+            )
+        if not decls:
+            return None
+        name = decls[0].type
+        t = self.types.resolve(ast.NamedType(name.name, name.span))
+        if not isinstance(t, AtomT):
+            self.errors.fail(
+                "E-processes-type", f"`processes` needs a type of atoms (servers, clients); {name.name} is not one", name.span
+            )
+        return t
 
     def check_faults(self) -> Faults | None:
         blocks = self.of(ast.FaultsDecl)

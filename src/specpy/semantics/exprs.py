@@ -346,6 +346,15 @@ class ExprChecker:
 
     def _IfExpr(self, e: ast.IfExpr, scope, ctx, expected) -> ir.Expr:
         cond = self.check_bool(e.cond, scope, ctx, "the condition of `if`")
+        then_none, other_none = isinstance(e.then, ast.NoneLit), isinstance(e.other, ast.NoneLit)
+        if expected is None and then_none != other_none:
+            # `x if c else none` with nothing to say what it must be: it is a T?,
+            # T being the type of the side that is not `none`.
+            some = self.check(e.other if then_none else e.then, scope, ctx, None)
+            opt = some.type if isinstance(some.type, OptionT) else OptionT(some.type)
+            none = ir.Lit(opt, None, span=(e.then if then_none else e.other).span)
+            then, other = (none, some) if then_none else (some, none)
+            return ir.Cond(opt, cond, then, other, span=e.span)
         then = self.check(e.then, scope, ctx, expected)
         other = self.check(e.other, scope, ctx, expected if expected is not None else then.type)
         t = join(then.type, other.type)

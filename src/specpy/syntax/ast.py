@@ -589,6 +589,14 @@ class TerminalDecl(Decl):
 
 
 @dataclass(frozen=True)
+class ProcessesDecl(Decl):
+    """`processes T`: the atoms of T are the processes of trace charts (trace/msc.py)."""
+
+    type: Ident
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
 class FaultItem(Node):
     pass
 

@@ -135,9 +135,10 @@ def _chart_section(info: ReportInfo, trace: Trace, addressing: Addressing | None
         graph = build_chart(trace, addressing)
         svg = render_svg(graph, info.violation, trace.loop)
         nets = ", ".join(addressing.networks)
+        network = f"network{'s' if len(addressing.networks) != 1 else ''}: {nets}" if nets else "no message network"
         legend = (
             f'<p class="legend">Lifelines: {escape(", ".join(graph.processes))} ({escape(addressing.source)}); '
-            f"network{'s' if len(addressing.networks) != 1 else ''}: {escape(nets)}; "
+            f"{escape(network)}; "
             f"{len(graph.messages)} message{'s' if len(graph.messages) != 1 else ''}. "
             '<span class="k received">received</span> <span class="k in-flight">in flight at the end</span> '
             '<span class="k lost">lost ✕</span> <span class="k duplicate">duplicate</span> '
@@ -215,7 +216,7 @@ svg.msc .row text{fill:#333;cursor:pointer}svg.msc .row .num{fill:#888}
 svg.msc .row.violating .step{fill:#a11;font-weight:600}
 svg.msc .lifeline line{stroke:#9aa3b2;stroke-width:1.5}svg.msc .lifeline rect.head{fill:#eef2f8;stroke:#7d8aa3}
 svg.msc .lifeline text{font-weight:600;fill:#1d2330}
-svg.msc circle.act{fill:#1d2330}
+svg.msc circle.act{fill:#1d2330}svg.msc circle.state{fill:#fff;stroke:#1d2330;stroke-width:1.5}
 svg.msc .msg path{fill:none;stroke:#2b59c3;stroke-width:1.6}svg.msc .msg text{fill:#1f3f8f;paint-order:stroke;stroke:#fff;stroke-width:3px}
 svg.msc .msg.in-flight path{stroke:#667;stroke-dasharray:5 4}svg.msc .msg.in-flight text{fill:#445}
 svg.msc .msg.lost path{stroke:#c0392b;stroke-dasharray:3 3}svg.msc .msg.lost text{fill:#a11}

@@ -23,9 +23,14 @@ user-facing version is in docs/guide.md, "Reading the message chart"):
   the process the sending action acts for (its argument of the process type)
   and the receiver is the other process field. A side that cannot be told is
   drawn on the extra lifeline `(other)`.
+- **Marks**: a filled dot on the lifeline of the process a step acts for
+  (its first argument that is a process), a hollow dot on every other
+  process whose own state the step changed (an entry of a map keyed by
+  processes, such as `votedFor[s2]`), so message-free models read too.
 - **Faults** (steps whose Step.fault is set, `~lose net ...`): a copy that
   disappears in a `lose` step is lost, a copy that appears in a `duplicate`
-  step is a duplicate of an earlier message, and a `crash` step marks the
+  step is a duplicate of an earlier message (same sender and receiver as the
+  copy in flight), and a `crash` step marks the
   crashed process (its argument).
 
 Several copies of the same message in a bag are matched first in, first out.
@@ -84,11 +89,13 @@ class Message:
 
 @dataclass(frozen=True)
 class Mark:
-    """A point event on a lifeline: a crash, or the process a step acts for."""
+    """A point event on a lifeline: a crash, the process a step acts for, or
+    another process whose own state (an entry of a map keyed by processes,
+    `votedFor[s2]`) the step changed."""
 
     step: int
     process: str
-    kind: str  # "crash" or "act"
+    kind: str  # "crash", "act" or "state"
 
 
 @dataclass
@@ -120,7 +127,7 @@ def addressing_from_model(model: Model) -> Addressing:
     candidates = [
         (v.name, message_fields(v.type.elem)) for v in model.vars if isinstance(v.type, (SetT, BagT))
     ]
-    declared = getattr(model, "processes", None)
+    declared = model.processes
     if declared is not None:
         ptype, source = declared, f"declared: processes {declared.name}"
     else:
@@ -222,6 +229,9 @@ def build_chart(trace: Trace, addressing: Addressing) -> Chart:
         actors = [v for _, v in step.args if isinstance(v, str) and v in procs]
         if actors:
             chart.marks.append(Mark(i, actors[0], "crash" if fault == "crash" else "act"))
+        for p in _touched(before, after, procs):
+            if p not in actors[:1]:
+                chart.marks.append(Mark(i, p, "state"))
         for net in addressing.networks:
             old, new = _copies(before[net]), _copies(after[net])
             for msg in _sorted(old - new):
@@ -236,7 +246,11 @@ def build_chart(trace: Trace, addressing: Addressing) -> Chart:
                         copy.received = i
             for msg in _sorted(new - old):
                 for _ in range((new - old)[msg]):
-                    src, dst = _ends(msg, procs, actors)
+                    original = pending.get((net, msg))
+                    if fault == "duplicate" and original:
+                        src, dst = original[0].src, original[0].dst  # a copy goes where the original goes
+                    else:
+                        src, dst = _ends(msg, procs, actors)
                     copy = Message(len(chart.messages), msg, net, src, dst, i, duplicate=fault == "duplicate")
                     chart.messages.append(copy)
                     pending.setdefault((net, msg), []).append(copy)
@@ -249,6 +263,17 @@ def build_chart(trace: Trace, addressing: Addressing) -> Chart:
     if OTHER in {m.src for m in chart.messages} | {m.dst for m in chart.messages}:
         chart.processes = (*chart.processes, OTHER)
     return chart
+
+
+def _touched(before: dict[str, Value], after: dict[str, Value], procs: set[str]) -> list[str]:
+    """Processes whose own state changed: an entry [p] of a map keyed by processes."""
+    changed: set[str] = set()
+    for name, old in before.items():
+        new = after[name]
+        if isinstance(old, MapValue) and isinstance(new, MapValue) and old != new:
+            new_items = dict(new.items)
+            changed.update(k for k, v in old.items if k in procs and new_items.get(k) != v)
+    return sorted(changed, key=_natural)
 
 
 def _sorted(values) -> list[Value]:

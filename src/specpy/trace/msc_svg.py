@@ -29,7 +29,7 @@ HEADER = 44
 ROW = 26
 FOOTER = 30
 LABEL_CHARS = 22  # message labels
-STEP_CHARS = 24  # action labels in the gutter
+STEP_CHARS = 28  # action labels in the gutter
 VIOLATION_CHARS = 14  # the violated property's name, after the last step's label
 
 
@@ -101,12 +101,12 @@ def render_svg(chart: Chart, violation: str | None = None, loop: int | None = No
                 f'<text x="{cx}" y="{cy + 4}" text-anchor="middle">crash</text></g>'
             )
         else:
-            out.append(f'<circle class="act" cx="{x[mark.process]}" cy="{y(mark.step)}" r="4"/>')
+            out.append(f'<circle class="{mark.kind}" cx="{x[mark.process]}" cy="{y(mark.step)}" r="4"/>')
     same_start: dict[tuple[int, str], int] = {}
     for m in chart.messages:
         k = same_start.get((m.sent, m.src), 0)
         same_start[(m.sent, m.src)] = k + 1
-        out.append(_arrow(m, x, y, bottom, min(0.25 + 0.2 * k, 0.8)))
+        out.append(_arrow(m, x, y, bottom, min(0.1 + 0.25 * k, 0.85)))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -125,8 +125,9 @@ def _step_text(chart: Chart, row: int, violation: str | None, rows: int, baselin
 
 
 def _arrow(m: Message, x: dict[str, int], y, bottom: int, at: float) -> str:
-    """One message; its label sits at fraction `at` of the way, so that labels of
-    crossing arrows, and of several messages sent in one step, do not meet."""
+    """One message. Its label starts at fraction `at` of the way and runs in the
+    arrow's direction, so crossing arrows (sent in different rows) keep their
+    labels apart, and several messages sent in one step get different `at`."""
     x1, y1 = x[m.src], y(m.sent)
     if m.received is not None:
         kind, x2, y2, head = "received", x[m.dst], y(m.received), "url(#arrow)"
@@ -152,7 +153,8 @@ def _arrow(m: Message, x: dict[str, int], y, bottom: int, at: float) -> str:
         lx, ly, anchor = x1 + 40, (y1 + y2) // 2, "start"
     else:
         path = f"M{x1},{y1} L{x2},{y2}"
-        lx, ly, anchor = round(x1 + (x2 - x1) * at), round(y1 + (y2 - y1) * at) - 4, "middle"
+        lx, ly = round(x1 + (x2 - x1) * at), round(y1 + (y2 - y1) * at) - 4
+        anchor = "start" if x2 >= x1 else "end"
     parts = [
         f'<g class="msg {kind}" data-msg="{m.id}" data-src="{escape(m.src)}" data-dst="{escape(m.dst)}" '
         f'data-kind="{kind.split()[0]}" data-sent="{m.sent}"><title>{escape(title)}</title>',

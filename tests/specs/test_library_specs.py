@@ -1,0 +1,193 @@
+"""The protocol library (specs/): every spec's verdict and counts, pinned.
+
+Where the numbers come from:
+- Paxos: TLC 2.20 (-workers 1) on tests/data/paxos/PaxosByHand.tla, a TLA+
+  model written by hand with the semantics of Lamport's Paxos.tla (TLA+
+  Examples), independent of the exported tla/Paxos.tla. TLC's recorded output
+  is in tests/data/paxos/*.out (run_tlc.sh there regenerates it), and
+  test_recorded_tlc_runs_say_what_we_pin reads those files, so a pinned
+  number cannot drift from the record. (tests/tla/ also compares every spec
+  with TLC's results on the exported models.)
+- Lamport's mutex, idempotent delivery, LSM: specpy's own runs; no published
+  TLA+ model exists for these, and TLC 2.20 on the models specpy exports
+  (tla/, tla/tlc-results.json, compared in tests/tla/) reports the same
+  verdicts, distinct states, depths and trace lengths. Their bug traces are
+  also checked step by step below against the scenario each header describes.
+- For a bug variant the pinned numbers are the trace length (states, initial
+  included; the shortest, breadth-first search being exhaustive by level) and
+  the depth reached. The distinct/generated counts at the moment the search
+  stops are not pinned: they depend on the order the search expands a level
+  (the level-synchronous search changed them without changing any verdict)
+  and TLC's differ for the same reason; they are None below.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from specpy.explicit import check
+from specpy.options import CheckOptions, Overrides
+from specpy.pipeline import load
+from specpy.result import ResultKind
+
+ROOT = Path(__file__).resolve().parents[2]
+SPECS = ROOT / "specs"
+PAXOS_TLA = ROOT / "tests" / "data" / "paxos"
+
+OK = ResultKind.OK
+INV = ResultKind.INVARIANT
+
+# spec, verdict, violated invariant, trace length, distinct, generated, depth
+LIBRARY = [
+    ("paxos", OK, None, None, 3921, 23703, 17),  # TLC: PaxosByHand.out
+    ("paxos_bug_accept_lower_ballot", INV, "Agreement", 13, None, None, 13),  # trace length: TLC, PaxosByHand_bug_accept_lower_ballot.out
+    ("lamport_mutex", OK, None, None, 33703, 128942, 39),  # specpy; TLC on tla/LamportMutex.tla agrees
+    ("lamport_mutex_bug_no_tiebreak", INV, "MutualExclusion", 13, None, None, 13),  # specpy; TLC: same length
+    ("idempotent_delivery", OK, None, None, 4919, 20374, 16),  # specpy; TLC: same distinct/depth (+4 terminal stutters generated)
+    ("idempotent_delivery_bug_no_dedup", INV, "AppliedAtMostOnce", 5, None, None, 5),  # specpy; TLC: same length
+    ("lsm", OK, None, None, 34704, 277345, 13),  # specpy; TLC on tla/LSM.tla agrees
+    ("lsm_bug_early_tombstone_drop", INV, "ReadYourLatestWrite", 9, None, None, 9),  # specpy; TLC: same length
+    ("lsm_bug_older_wins", INV, "ReadYourLatestWrite", 6, None, None, 6),  # specpy; TLC: same length
+]
+
+
+def run(name: str, overrides: Overrides | None = None):
+    return check(load(SPECS / f"{name}.spec", overrides or Overrides()), CheckOptions())
+
+
+def labels(result) -> list[str]:
+    return [step.label() for step in result.violation.trace.steps]
+
+
+@pytest.mark.parametrize("name, kind, invariant, trace_length, distinct, generated, depth", LIBRARY)
+def test_library_spec(name, kind, invariant, trace_length, distinct, generated, depth):
+    r = run(name)
+    assert r.kind is kind
+    assert r.stats.depth == depth
+    if invariant is None:
+        assert r.violation is None
+        assert (r.stats.distinct_states, r.stats.states_generated) == (distinct, generated)
+    else:
+        assert (r.violation.name, len(r.violation.trace)) == (invariant, trace_length)
+
+
+def test_every_library_spec_is_pinned():
+    # A spec added to specs/ by this issue's part of the library must be pinned above.
+    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm")
+    on_disk = {p.stem for p in SPECS.glob("*.spec") if p.stem.startswith(prefixes)}
+    assert on_disk == {row[0] for row in LIBRARY}
+
+
+def tlc_counts(out: Path) -> tuple[int, int, int]:
+    """(distinct, generated, depth) from a recorded TLC run."""
+    text = out.read_text()
+    generated, distinct = map(int, re.search(r"(\d+) states generated, (\d+) distinct states found", text).groups())
+    depth = int(re.search(r"The depth of the complete state graph search is (\d+)\.", text).group(1))
+    return distinct, generated, depth
+
+
+def tlc_trace_length(out: Path) -> int:
+    return len(re.findall(r"^State \d+: ", out.read_text(), re.MULTILINE))
+
+
+def test_recorded_tlc_runs_say_what_we_pin():
+    assert tlc_counts(PAXOS_TLA / "PaxosByHand.out") == (3921, 23703, 17)
+    # --const MaxBallot=2: specpy needs ~35 s for it, too slow to re-check in the suite
+    assert tlc_counts(PAXOS_TLA / "PaxosByHand_ballots3.out") == (185369, 1368130, 25)
+    bug = (PAXOS_TLA / "PaxosByHand_bug_accept_lower_ballot.out").read_text()
+    assert "Error: Invariant Agreement is violated." in bug
+    assert tlc_trace_length(PAXOS_TLA / "PaxosByHand_bug_accept_lower_ballot.out") == 13
+
+
+@pytest.mark.skipif(not os.environ.get("SPECPY_TLC_JAR"), reason="SPECPY_TLC_JAR is not set (no TLC jar)")
+@pytest.mark.parametrize("cfg", ["PaxosByHand", "PaxosByHand_bug_accept_lower_ballot"])
+def test_tlc_reproduces_the_record(cfg, tmp_path):
+    # Re-run TLC on the hand-written model and compare with the recorded output.
+    for f in ("PaxosByHand.tla", f"{cfg}.cfg"):
+        (tmp_path / f).write_text((PAXOS_TLA / f).read_text())
+    out = subprocess.run(
+        ["java", "-cp", os.environ["SPECPY_TLC_JAR"], "tlc2.TLC", "-workers", "1",
+         "-metadir", str(tmp_path / "meta"), "-config", f"{cfg}.cfg", "PaxosByHand.tla"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+    )
+    (tmp_path / "run.out").write_text(out.stdout)
+    if cfg == "PaxosByHand":
+        assert out.returncode == 0
+        assert tlc_counts(tmp_path / "run.out") == tlc_counts(PAXOS_TLA / "PaxosByHand.out")
+    else:
+        assert out.returncode == 12
+        assert tlc_trace_length(tmp_path / "run.out") == tlc_trace_length(PAXOS_TLA / f"{cfg}.out")
+
+
+def test_paxos_bug_trace_breaks_a_promise():
+    r = run("paxos_bug_accept_lower_ballot")
+    steps = labels(r)
+    # a1 promised ballot 1 (step 4) and still accepts ballot 0's proposal (step 9).
+    assert steps[3] == "Phase1b(a=a1)" and r.violation.trace.states[4]["maxBal"].get("a1") == 1
+    assert steps[8] == "Phase2b(a=a1)" and r.violation.trace.states[9]["maxVBal"].get("a1") == 0
+
+
+def test_lamport_bug_trace_is_a_timestamp_tie():
+    r = run("lamport_mutex_bug_no_tiebreak")
+    steps = labels(r)
+    assert steps[:2] == ["RequestCS(p=1)", "RequestCS(p=2)"]
+    assert steps[-2:] == ["Enter(p=1)", "Enter(p=2)"]
+    last = r.violation.trace.states[-1]
+    assert last["req"].get(1).get(1) == last["req"].get(2).get(2) == 1
+
+
+def test_lamport_with_two_processes():
+    # specpy: N=2 keeps its verdict, and the tie still breaks the buggy variant
+    # (4 requests/acks fewer: 9 states).
+    assert run("lamport_mutex", Overrides(consts={"N": "2"})).stats.distinct_states == 248
+    bug = run("lamport_mutex_bug_no_tiebreak", Overrides(consts={"N": "2"}))
+    assert bug.kind is INV and len(bug.violation.trace) == 9
+
+
+def test_no_dedup_trace_is_one_duplicated_request():
+    r = run("idempotent_delivery_bug_no_dedup")
+    assert labels(r) == ["Send(r=r1)", "~duplicate net Req{id: r1}", "Consume", "Consume"]
+
+
+def test_dedup_holds_without_faults_too():
+    # Budget 0: no fault step; retries alone never apply a request twice.
+    r = run("idempotent_delivery", Overrides(consts={"MaxFaults": "0"}))
+    assert r.kind is OK
+
+
+def test_lsm_bug_traces():
+    tomb = run("lsm_bug_early_tombstone_drop")
+    assert labels(tomb)[-1] == "CompactLevel0"
+    assert tomb.violation.trace.states[-2]["level1"].get("k1") is not None  # the value the tombstone hid
+    older = run("lsm_bug_older_wins")
+    assert labels(older) == ["Write(k=k1, v=v1)", "Flush", "Write(k=k1, v=v2)", "Flush", "CompactLevel0"]
+
+
+GUIDE = ROOT / "docs" / "guide.md"
+BUGS = [row[0] for row in LIBRARY if row[1] is not OK]
+
+
+@pytest.mark.parametrize("name", BUGS)
+def test_guide_shows_the_trace_specpy_prints(name):
+    # docs/guide.md quotes each bug's trace verbatim (after a `...` for the
+    # invariant's source note); a change in the spec or the trace renderer
+    # must show up there too.
+    command = f"$ specpy check specs/{name}.spec\n"
+    guide = GUIDE.read_text()
+    assert command in guide, f"docs/guide.md has no section running {name}.spec"
+    block = guide[guide.index(command) + len(command):]
+    block = block[: block.index("```")]
+    out = subprocess.run(
+        [sys.executable, "-m", "specpy", "check", f"specs/{name}.spec"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    ).stdout
+    first_line, quoted_trace = block.split("\n...\n")
+    assert out.splitlines()[0] == first_line
+    printed_trace = out[out.index("Trace (") : out.index("\nStatistics")].rstrip()
+    assert quoted_trace.rstrip() == printed_trace

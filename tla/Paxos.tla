@@ -1,0 +1,72 @@
+------------------------------ MODULE Paxos ------------------------------
+\* Exported by specpy from ../specs/paxos.spec; do not edit.
+\* The .cfg beside this file binds the model values and says what TLC checks.
+\* Constants (their values are written into the definitions below): MaxBallot = 1
+EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+CONSTANTS a1, a2, a3, v1, v2, None   \* model values (see the .cfg)
+
+
+Holds(PP) == PP = TRUE  \* PP evaluated as one Boolean (TLC would explore \/ and \E in an action as alternatives)
+Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
+
+Acceptor == {a1, a2, a3}
+Value == {v1, v2}
+Ballot == 0..1
+BallotOrNone == -1..1
+Msg == [tag : {"Prepare"}, bal : Ballot] \cup [tag : {"Promise"}, acc : Acceptor, bal : Ballot, mbal : BallotOrNone, mval : Value \cup {None}] \cup [tag : {"Accept"}, bal : Ballot, val : Value] \cup [tag : {"Accepted"}, acc : Acceptor, bal : Ballot, val : Value]
+
+VARIABLES maxBal, maxVBal, maxVal, msgs
+vars == <<maxBal, maxVBal, maxVal, msgs>>
+
+Init ==
+    /\ maxBal = [a \in Acceptor |-> -1]
+    /\ maxVBal = [a \in Acceptor |-> -1]
+    /\ maxVal = [a \in Acceptor |-> None]
+    /\ msgs = {}
+
+Phase1a(b) ==
+    /\ msgs' = msgs \cup {[tag |-> "Prepare", bal |-> b]}
+    /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
+
+Phase1b(a) ==
+    \E m \in msgs :
+        /\ m.tag = "Prepare"
+        /\ m.bal > maxBal[a]
+        /\ maxBal' = [maxBal EXCEPT ![a] = m.bal]
+        /\ msgs' = msgs \cup {[tag |-> "Promise", acc |-> a, bal |-> m.bal, mbal |-> maxVBal[a], mval |-> maxVal[a]]}
+        /\ UNCHANGED <<maxVBal, maxVal>>
+
+Phase2a(b, v, q) ==
+    /\ ~(\E m \in msgs : (m.tag = "Accept") /\ (m.bal = b))
+    /\ (2 * Cardinality(q)) > Cardinality(Acceptor)
+    /\ LET promises == UNION {IF ((m.tag = "Promise") /\ (m.bal = b)) /\ (m.acc \in q) THEN {m} ELSE {} : m \in msgs}
+       IN  /\ Evaluated(promises)
+           /\ Holds(\A a \in q : \E m \in promises : m.acc = a)
+           /\ LET voted == UNION {IF m.mbal >= 0 THEN {m} ELSE {} : m \in promises}
+              IN  /\ Evaluated(voted)
+                  /\ Holds((Cardinality(voted) = 0) \/ (\E m \in voted : (m.mval = v) /\ (\A n \in voted : m.mbal >= n.mbal)))
+                  /\ msgs' = msgs \cup {[tag |-> "Accept", bal |-> b, val |-> v]}
+                  /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
+
+Phase2b(a) ==
+    \E m \in msgs :
+        /\ m.tag = "Accept"
+        /\ m.bal >= maxBal[a]
+        /\ maxBal' = [maxBal EXCEPT ![a] = m.bal]
+        /\ maxVBal' = [maxVBal EXCEPT ![a] = m.bal]
+        /\ maxVal' = [maxVal EXCEPT ![a] = m.val]
+        /\ msgs' = msgs \cup {[tag |-> "Accepted", acc |-> a, bal |-> m.bal, val |-> m.val]}
+
+Next ==
+    \/ \E b \in Ballot : Phase1a(b)
+    \/ \E a \in Acceptor : Phase1b(a)
+    \/ \E b \in Ballot, v \in Value, q \in (SUBSET Acceptor) : Phase2a(b, v, q)
+    \/ \E a \in Acceptor : Phase2b(a)
+
+Agreement ==
+    \A v \in Value : \A w \in Value : ((\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs)) /\ (\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> w] \in msgs))) => (v = w)
+
+Validity ==
+    \A v \in Value : (\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs)) => (\E b \in Ballot : [tag |-> "Accept", bal |-> b, val |-> v] \in msgs)
+=============================================================================
