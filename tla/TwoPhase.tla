@@ -70,4 +70,28 @@ Next ==
 
 Consistent ==
     \A a \in RM : \A b \in RM : ~((rmState[a] = "aborted") /\ (rmState[b] = "committed"))
+
+CommitMeansDone ==
+    ([tag |-> "Commit"] \in msgs) = (tmState = "done")
+
+AbortMeansAbandoned ==
+    ([tag |-> "Abort"] \in msgs) = (tmState = "abandoned")
+
+DoneMeansAllPrepared ==
+    (tmState = "done") => (tmPrepared = RM)
+
+PreparedWasSent ==
+    \A r \in RM : (r \in tmPrepared) => ([tag |-> "Prepared", rm |-> r] \in msgs)
+
+SentMeansNotWorking ==
+    \A r \in RM : ([tag |-> "Prepared", rm |-> r] \in msgs) => (rmState[r] # "working")
+
+AbortAfterPrepareNeedsAbort ==
+    \A r \in RM : (([tag |-> "Prepared", rm |-> r] \in msgs) /\ (rmState[r] = "aborted")) => ([tag |-> "Abort"] \in msgs)
+
+CommittedNeedsCommit ==
+    \A r \in RM : (rmState[r] = "committed") => ([tag |-> "Commit"] \in msgs)
+
+CommitMeansNoneAborted ==
+    ([tag |-> "Commit"] \in msgs) => (\A r \in RM : rmState[r] # "aborted")
 =============================================================================

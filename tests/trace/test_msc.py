@@ -252,3 +252,15 @@ def test_processes_whose_state_a_step_changes_are_marked():
     chart = build_chart(trace, Addressing(("a", "b", "c"), ()))
     assert [(m.process, m.kind) for m in chart.marks] == [("a", "act"), ("b", "state")]
     assert render_svg(chart).count('<circle class="state"') == 1
+
+
+def test_a_duplicate_goes_where_the_original_goes():
+    # Req{id} names one process and no sender field: the sender is the acting
+    # process; the duplicate step has no actor, so its copy takes the original's ends.
+    req = VariantValue("Req", (("id", "a"),))
+    trace = hand_trace(
+        [bag(), bag(req), bag(req, req)],
+        [Step("Send", (("r", "a"),)), Step("duplicate net", (("msg", req),), fault=True)],
+    )
+    chart = build_chart(trace, Addressing(("a", "b"), ("net",)))
+    assert [(m.src, m.dst, m.duplicate) for m in chart.messages] == [("a", OTHER, False), ("a", OTHER, True)]

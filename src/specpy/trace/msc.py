@@ -29,7 +29,8 @@ user-facing version is in docs/guide.md, "Reading the message chart"):
   processes, such as `votedFor[s2]`), so message-free models read too.
 - **Faults** (steps whose Step.fault is set, `~lose net ...`): a copy that
   disappears in a `lose` step is lost, a copy that appears in a `duplicate`
-  step is a duplicate of an earlier message, and a `crash` step marks the
+  step is a duplicate of an earlier message (same sender and receiver as the
+  copy in flight), and a `crash` step marks the
   crashed process (its argument).
 
 Several copies of the same message in a bag are matched first in, first out.
@@ -245,7 +246,11 @@ def build_chart(trace: Trace, addressing: Addressing) -> Chart:
                         copy.received = i
             for msg in _sorted(new - old):
                 for _ in range((new - old)[msg]):
-                    src, dst = _ends(msg, procs, actors)
+                    original = pending.get((net, msg))
+                    if fault == "duplicate" and original:
+                        src, dst = original[0].src, original[0].dst  # a copy goes where the original goes
+                    else:
+                        src, dst = _ends(msg, procs, actors)
                     copy = Message(len(chart.messages), msg, net, src, dst, i, duplicate=fault == "duplicate")
                     chart.messages.append(copy)
                     pending.setdefault((net, msg), []).append(copy)
