@@ -32,17 +32,17 @@ Send(r) ==
     /\ ~BagIn([tag |-> "Req", id |-> r], net)
     /\ ~BagIn([tag |-> "Ack", id |-> r], acks)
     /\ LET net_1 == net (+) SetToBag({[tag |-> "Req", id |-> r]})
-       IN  /\ Stored(IsBagOf(net_1, Msg, 2), "specs/idempotent_delivery.spec:59:5")
+       IN  /\ Stored(IsBagOf(net_1, Msg, 2), "specs/idempotent_delivery.spec:63:5")
            /\ net' = net_1
            /\ UNCHANGED <<acks, acked, processed, applied, faults>>
 
 Consume ==
     \E m \in BagToSet(net) :
         LET net_1 == net (-) SetToBag({m})
-        IN  /\ Stored(IsBagOf(net_1, Msg, 2), "specs/idempotent_delivery.spec:64:5")
-            /\ IF m.id \notin processed THEN Stored((applied[m.id] + 1) \in 0..2, "specs/idempotent_delivery.spec:66:13") ELSE TRUE
+        IN  /\ Stored(IsBagOf(net_1, Msg, 2), "specs/idempotent_delivery.spec:68:5")
+            /\ IF m.id \notin processed THEN Stored((applied[m.id] + 1) \in 0..2, "specs/idempotent_delivery.spec:70:13") ELSE TRUE
             /\ LET acks_1 == acks (+) SetToBag({[tag |-> "Ack", id |-> m.id]})
-               IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery.spec:69:9")
+               IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery.spec:73:9")
                    /\ net' = net_1
                    /\ acks' = acks_1
                    /\ processed' = IF m.id \notin processed THEN processed \cup {m.id} ELSE processed
@@ -52,7 +52,7 @@ Consume ==
 ReceiveAck ==
     \E a \in BagToSet(acks) :
         LET acks_1 == acks (-) SetToBag({a})
-        IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery.spec:75:5")
+        IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery.spec:79:5")
             /\ acks' = acks_1
             /\ acked' = acked \cup {a.id}
             /\ UNCHANGED <<net, processed, applied, faults>>
@@ -97,4 +97,9 @@ AppliedAtMostOnce ==
 
 AckedWasApplied ==
     \A r \in Request : (r \in acked) => (applied[r] >= 1)
+
+EveryRequestApplied == <>(\A r \in Request : applied[r] >= 1)
+
+Spec ==
+    Init /\ [][Next]_vars /\ (\A r \in Request : WF_vars(Send(r))) /\ WF_vars(Consume) /\ WF_vars(ReceiveAck)
 =============================================================================

@@ -106,6 +106,11 @@ class CheckResult:
     def exit_code(self) -> int:
         return EXIT_CODES[self.kind]
 
+    @property
+    def trace(self) -> Trace | None:
+        """The counterexample, if the check found a violation."""
+        return self.violation.trace if self.violation is not None else None
+
     def to_json(self) -> dict[str, Any]:
         s = self.stats
         out: dict[str, Any] = {

@@ -137,3 +137,16 @@ def _reachable(cm: CompiledModel) -> list[tuple]:
         frontier = nxt
     return list(seen)
 
+
+
+def test_raft_abstract_with_symmetric_servers_matches_tlc():
+    # RaftAbstractSym.tla: `specpy tla` of specs/raft_abstract.spec with `symmetric type Server`
+    # (SYMMETRY Permutations(Server)); TLC 2.20: 15,216 distinct, depth 15, and 72,532 generated --
+    # one more than specpy, the stutter step the export gives the terminal state (docs/tla.md).
+    # Without symmetry: 90,280 (tla/tlc-results.json), a reduction of 5.9 with 3 servers.
+    text = (SPECS / "raft_abstract.spec").read_text().replace("\ntype Server =", "\nsymmetric type Server =")
+    r = check(load_text(SourceFile("raft_abstract_symmetric.spec", text)), CheckOptions())
+    distinct, generated, depth = tlc_counts("RaftAbstractSym.out")
+    assert r.kind is ResultKind.OK
+    assert (r.stats.distinct_states, r.stats.depth) == (distinct, depth) == (15216, 15)
+    assert r.stats.states_generated == generated - 1 == 72531

@@ -51,6 +51,9 @@ LIBRARY = [
     ("lamport_mutex_bug_no_tiebreak", INV, "MutualExclusion", 13, None, None, 13),  # specpy; TLC: same length
     ("idempotent_delivery", OK, None, None, 4919, 20374, 16),  # specpy; TLC: same distinct/depth (+4 terminal stutters generated)
     ("idempotent_delivery_bug_no_dedup", INV, "AppliedAtMostOnce", 5, None, None, 5),  # specpy; TLC: same length
+    # specpy's lasso (7 states, stuttering once every request is lost); TLC: the same verdict with an
+    # 11-state lasso (tla/tlc-results.json), same distinct states and depth
+    ("idempotent_delivery_bug_unfair_retry", ResultKind.LIVENESS, "EveryRequestApplied", 7, None, None, 16),
     ("lsm", OK, None, None, 34704, 277345, 13),  # specpy; TLC on tla/LSM.tla agrees
     ("lsm_bug_early_tombstone_drop", INV, "ReadYourLatestWrite", 9, None, None, 9),  # specpy; TLC: same length
     ("lsm_bug_older_wins", INV, "ReadYourLatestWrite", 6, None, None, 6),  # specpy; TLC: same length

@@ -64,4 +64,5 @@ def test_explicit_agrees_with_tlc(spec):
         # is a shortest one in both; counts at the stop depend on the order
         # actions are tried and are not compared.
         assert ours["violation"]["name"] == tlc["violation"]
-        assert ours["violation"]["trace_length"] == tlc["trace_length"]
+        if tlc["verdict"] != "liveness":  # TLC's lasso is not a shortest one (specpy's: docs/language.md)
+            assert ours["violation"]["trace_length"] == tlc["trace_length"]
