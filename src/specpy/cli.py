@@ -5,8 +5,10 @@ Nothing here knows how a spec is parsed or checked. Exit codes follow TLC's
 75 evaluation error, 150 spec error, 151 bad option value, 152 limit reached,
 153 system or internal error, 2 usage error (click: unknown option, a
 non-integer where an integer is expected), 130 interrupted (Ctrl-C; 128 +
-SIGINT, as shells report it). A value of the right type but out of range
-(`--max-states 0`) is a bad option value, 151.
+SIGINT, as shells report it) when Ctrl-C comes before the search starts; during
+the search, Ctrl-C and SIGTERM stop it with the statistics so far (152).
+A value of the right type but out of range (`--max-states 0`) is a bad option
+value, 151.
 
 With `--json`, stdout holds exactly one JSON object whatever happens: the
 CheckResult (result.py `to_json`), or `{"result": "spec-error", "errors": [...]}`,
@@ -244,8 +246,22 @@ def simulate(
     ctx.exit(_guarded(out, run))
 
 
+def _interrupt_on_sigterm() -> None:
+    """Make SIGTERM stop a run the way Ctrl-C does (statistics so far, exit 152)."""
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (e.g. called from a test harness)
+        pass
+
+
 def _guarded(out: _Output, run: Callable[[], int]) -> int:
     """Run a command body; every failure becomes its message and exit code, never a traceback."""
+    _interrupt_on_sigterm()
     try:
         return run()
     except OptionError as exc:

@@ -31,6 +31,8 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
                 )
             return "No violation found."
         case ResultKind.LIMIT:
+            if result.limit == "interrupted":
+                return "Stopped: interrupted — the search is incomplete."
             what = f"{result.limit} limit" if result.limit else "a limit"
             return f"Stopped: {what} reached — the search is incomplete."
         case ResultKind.SPEC_ERROR:

@@ -173,6 +173,11 @@ class Search:
                 self.check_properties()
         except Stop as stop:
             return CheckResult(stop.kind, self.stats(), stop.violation, limit=stop.limit)
+        except KeyboardInterrupt:
+            # Ctrl-C (or SIGTERM, which the CLI turns into the same exception):
+            # an hour of search is not thrown away silently — report what was
+            # explored, as an incomplete run.
+            return CheckResult(ResultKind.LIMIT, self.stats(), limit="interrupted")
         finally:
             self.parts.close()
         return CheckResult(ResultKind.OK, self.stats(), bounded=bounded)
