@@ -49,6 +49,21 @@ PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
 GRAPH_MAX_STATES = 500  # `specpy graph` refuses larger models unless told otherwise
 
 
+def _override_options(fn):
+    """`--const NAME=V` and `--type NAME=a,b,c`, shared by every command that loads a spec."""
+    fn = click.option("--type", "types", multiple=True, metavar="NAME=a,b,c",
+                      help="Override a type's members (repeatable).")(fn)
+    return click.option("--const", "consts", multiple=True, metavar="NAME=V",
+                        help="Override a constant (repeatable).")(fn)
+
+
+def _report_options(fn):
+    """`--json`, `--quiet` and `--full-trace`: how a result is printed."""
+    fn = click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")(fn)
+    fn = click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")(fn)
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")(fn)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specpy")
 def main() -> None:
@@ -57,8 +72,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
-@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@_override_options
 @click.option("--backend", type=click.Choice(["explicit", "z3"]), default="explicit", show_default=True)
 @click.option("--depth", type=int, metavar="K",
               help="Bound the search depth (a bounded check, not a proof); z3: steps to check (required).")
@@ -69,9 +83,7 @@ def main() -> None:
 @click.option("--workers", type=int, default=1, show_default=True, metavar="N", help="Worker processes.")
 @click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the counterexample, if any, as ITF JSON.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
-@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
-@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@_report_options
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Also write a self-contained HTML report (message chart, steps, states).")
 @click.pass_context
@@ -111,14 +123,11 @@ def check(
 @click.option("--invariant", "invariants", multiple=True, metavar="NAME",
               help="Prove these invariants together (repeatable; default: all). Others are neither assumed nor proved.")
 @click.option("--k", "k", type=int, default=1, show_default=True, metavar="K", help="Try k-induction for k = 1..K.")
-@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
-@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@_override_options
 @click.option("--timeout", type=float, metavar="SECONDS", help="Stop (exit 152) after this much wall time.")
 @click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the violation or counterexample to induction, if any, as ITF JSON.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
-@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
-@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@_report_options
 @click.pass_context
 def prove(
     ctx: click.Context,
@@ -200,8 +209,7 @@ def _run_prove(
 
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
-@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@_override_options
 @click.option("--runs", type=int, default=100, show_default=True, metavar="N", help="Random walks to take.")
 @click.option("--depth", type=int, default=100, show_default=True, metavar="D", help="States per walk, at most.")
 @click.option("--seed", type=int, default=0, show_default=True, metavar="S", help="Seed of the random choices.")
@@ -209,9 +217,7 @@ def _run_prove(
 @click.option("--timeout", type=float, metavar="SECONDS", help="Stop (exit 152) after this much wall time.")
 @click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the violating walk, if any, as ITF JSON.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
-@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
-@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@_report_options
 @click.pass_context
 def simulate(
     ctx: click.Context,
@@ -278,13 +284,10 @@ def _guarded(out: _Output, run: Callable[[], int]) -> int:
 @main.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
-@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@_override_options
 @click.option("--max-gap", type=int, default=0, show_default=True, metavar="K",
               help="Allow up to K unlogged steps between two log lines.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the report.")
-@click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
-@click.option("--full-trace", is_flag=True, help="Print whole states in the trace, not only changes.")
+@_report_options
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -568,8 +571,7 @@ def _read_trace(file: Path, spec: Path | None, consts: tuple[str, ...], types: t
 
 
 def _spec_options(fn):
-    fn = click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members.")(fn)
-    fn = click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant.")(fn)
+    fn = _override_options(fn)
     return click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), metavar="SPEC",
                         help="Read the trace against SPEC's variables and types.")(fn)
 
@@ -635,8 +637,7 @@ def _fail_on_write_error(error: str | None) -> None:
 @click.option("--svg", is_flag=True, help="Write SVG (needs Graphviz's `dot` on PATH) instead of DOT.")
 @click.option("--max-states", type=int, default=GRAPH_MAX_STATES, show_default=True, metavar="N",
               help="Refuse models with more reachable states than this.")
-@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
-@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@_override_options
 @click.pass_context
 def graph(ctx: click.Context, spec: Path, output: Path, svg: bool, max_states: int, consts: tuple[str, ...],
           types: tuple[str, ...]) -> None:
@@ -774,8 +775,7 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Directory for <Module>.tla and <Module>.cfg (default: tla/ with --all, else .).")
 @click.option("--all", "all_specs", is_flag=True, help="Export every spec under specs/ (the committed tla/ folder).")
-@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
-@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@_override_options
 @click.option("--no-deadlock", is_flag=True, help="Write CHECK_DEADLOCK FALSE.")
 @click.option("--no-symmetry", is_flag=True, help="Write no SYMMETRY.")
 @click.pass_context
@@ -854,8 +854,7 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--all", "all_specs", is_flag=True, help="Every spec under specs/.")
 @click.option("--jar", metavar="PATH", help="tla2tools.jar (default: $SPECPY_TLC_JAR).")
-@click.option("--const", "consts", multiple=True, metavar="NAME=V", help="Override a constant (repeatable).")
-@click.option("--type", "types", multiple=True, metavar="NAME=a,b,c", help="Override a type's members (repeatable).")
+@_override_options
 @click.option("--no-deadlock", is_flag=True, help="Check neither for deadlocks.")
 @click.option("--no-symmetry", is_flag=True, help="Use symmetry reduction in neither.")
 @click.option("--timeout", type=float, metavar="SECONDS", help="Per-run wall-time limit.")
