@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from specpy.diagnostics import SourceFile
+from specpy.diagnostics import Diagnostic, SourceFile, SpecError, Span
 from specpy.ir.model import Model
 from specpy.options import OptionError, Overrides
 
 
 def read_source(path: str | Path) -> SourceFile:
     """Read a spec file: unreadable is an OptionError, non-UTF-8 a located SpecError."""
-    from specpy.diagnostics import Diagnostic, SpecError, Span
-
     p = Path(path)
     try:
         data = p.read_bytes()

@@ -95,8 +95,6 @@ def tla_files(paths: list[Path]) -> list[Path]:
 
 def record_entry(run, today: str) -> dict:
     """One model's line in tlc-results.json: what TLC said, and what it was run on."""
-    import json as _json  # noqa: F401  (kept local: the CLI imports this module lazily)
-
     from specpy.options import Overrides
     from specpy.pipeline import load
 
@@ -127,7 +125,6 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
     """`specpy tlc`: run each model, print TLC's progress and the report; TLC's exit code."""
     import datetime
     import json
-    import sys
 
     import click
 

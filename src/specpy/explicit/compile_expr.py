@@ -33,7 +33,7 @@ from specpy.explicit.state import (
     codec,
 )
 from specpy.ir import expr as E
-from specpy.ir.types import BagT, IntT, MapT, OptionT, RangeT, SeqT, SetT, Type, within
+from specpy.ir.types import Type, within
 
 #: Quantifiers, comprehensions and sums over constant domains with at most
 #: this many bindings are unrolled into straight-line code.

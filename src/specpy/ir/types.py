@@ -338,7 +338,7 @@ def order_key(t: Type, v: Value):
         case SetT(e):
             keys = sorted(order_key(e, x) for x in v)
             return (len(keys), keys)
-        case MapT(k, val):
+        case MapT(_, val):
             return tuple(order_key(val, x) for _, x in v.items)
         case SeqT(e, _):
             return (len(v), [order_key(e, x) for x in v])

@@ -14,6 +14,7 @@ traces, ITF files, renderings and tests share one representation:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -112,6 +113,4 @@ def sorted_for_display(values) -> list[str]:
 
 def _natural_key(text: str) -> tuple:
     """Order "r2" before "r10"."""
-    import re
-
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))

@@ -9,6 +9,7 @@ problems with the overrides themselves raise OptionError (exit 151).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 
 from specpy.diagnostics import Note, SourceFile
@@ -427,8 +428,6 @@ def _unknown_override(flag: str, what: str, name: str, known: list[str]) -> str:
 
 
 def _module_name(path: str) -> str:
-    import os
-
     stem = os.path.splitext(os.path.basename(path))[0]
     return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", stem) if p) or "Spec"
 

@@ -18,7 +18,7 @@ from specpy.ir.types import (
     AtomT, BagT, BoolT, EmptyCollectionT, EnumT, IntT, MapT, OptionT, RangeT, RecordT,
     SeqT, SetT, Type, VariantT, is_finite, is_int, type_name, universe, universe_size,
 )
-from specpy.ir.values import VariantValue
+from specpy.ir.values import BagValue, VariantValue
 from specpy.semantics.errors import ErrorSink
 from specpy.semantics.symbols import Symbols
 from specpy.semantics.types import TypeResolver, assignable, join
@@ -665,6 +665,4 @@ def describe(t: Type | None) -> str:
 
 
 def _empty_value(t: Type):
-    from specpy.ir.values import BagValue
-
     return BagValue(()) if isinstance(t, BagT) else frozenset()

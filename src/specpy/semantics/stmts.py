@@ -10,7 +10,7 @@ from __future__ import annotations
 from specpy.diagnostics import Note
 from specpy.ir import expr as ir
 from specpy.ir import stmt as irs
-from specpy.ir.types import BagT, IntT, MapT, RecordT, SeqT, SetT, Type, is_int
+from specpy.ir.types import BagT, EmptyCollectionT, IntT, MapT, RecordT, SeqT, SetT, Type, VariantT, is_int
 from specpy.semantics.exprs import Context, ExprChecker, Scope, describe
 from specpy.syntax import ast
 
@@ -94,7 +94,7 @@ class StmtChecker:
                     self.errors.fail(
                         "E-bad-assign-target",
                         f"`.{step.field.name} =` assigns a record field; this is {describe(t)}"
-                        + (" (a variant value is replaced whole)" if t.__class__.__name__ == "VariantT" else ""),
+                        + (" (a variant value is replaced whole)" if isinstance(t, VariantT) else ""),
                         step.span,
                     )
                 ft = t.field_type(step.field.name)
@@ -256,6 +256,4 @@ def _target_text(e: ast.Expr) -> str:
 
 
 def _is_storable(t: Type) -> bool:
-    from specpy.ir.types import EmptyCollectionT
-
     return not isinstance(t, EmptyCollectionT)

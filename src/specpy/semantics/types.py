@@ -7,6 +7,8 @@ a type that refers to itself is an error, since every type must be finite.
 
 from __future__ import annotations
 
+import difflib
+
 from specpy.diagnostics import Note
 from specpy.ir.types import (
     AtomT, BagT, BoolT, Case, EmptyCollectionT, EnumT, IntT, MapT, OptionT, RangeT,
@@ -149,8 +151,6 @@ class TypeResolver:
         raise AssertionError(f"unhandled type expression {t!r}")
 
     def _unknown_type(self, name: str, t: ast.NamedType):
-        import difflib
-
         kind = self.symbols.kind_of(name)
         if kind is not None:
             self.errors.fail("E-not-a-type", f"`{name}` is a {kind}, not a type", t.span)

@@ -21,7 +21,6 @@ quantifier engine.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -29,9 +28,8 @@ import z3
 
 from specpy.diagnostics import Diagnostic, SpecError, Span
 from specpy.ir import expr as E
-from specpy.ir import stmt as S
 from specpy.ir.values import format_value
-from specpy.ir.types import BagT, BoolT, EmptyCollectionT, IntT, MapT, RangeT, SeqT, SetT, Type, VariantT, type_name, universe
+from specpy.ir.types import BagT, IntT, MapT, RangeT, SeqT, SetT, Type, VariantT, type_name, universe
 from specpy.smt.values import (
     FALSE,
     TRUE,

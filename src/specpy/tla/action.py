@@ -31,7 +31,7 @@ from specpy.ir import stmt as S
 from specpy.ir.model import Model
 from specpy.ir.types import RecordT, SetT, contains, order_key, universe, universe_size
 from specpy.tla.expr import ExprWriter, Tx, compound, needs_store_check, unsupported
-from specpy.tla.formula import FALSE, Atom, Formula, Ite, Let, conj, disj
+from specpy.tla.formula import Atom, Formula, Ite, Let, conj, disj
 from specpy.tla.formula import Exists as ExistsF
 from specpy.tla.names import LocalScope
 
