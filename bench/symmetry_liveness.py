@@ -31,9 +31,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from twophase_baseline import specpy_command  # noqa: E402
 
 
-def measure(spec: Path, options: list[str], runs: int) -> tuple[dict, float, float]:
-    """(the --json object, median seconds, median peak RSS in MiB) over runs."""
-    outs, seconds, rss = [], [], []
+def measure(spec: Path, options: list[str], runs: int) -> tuple[dict, float, float, float]:
+    """(the --json object, median wall seconds, median peak RSS in MiB, median
+    CPU seconds (user + sys): the fairer number on a loaded machine) over runs."""
+    outs, seconds, rss, cpu = [], [], [], []
     for _ in range(runs):
         cmd = ["/usr/bin/time", "-v", *specpy_command(), "check", str(spec), "--json", *options]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
@@ -44,9 +45,10 @@ def measure(spec: Path, options: list[str], runs: int) -> tuple[dict, float, flo
         h, m, s = (float(x) if x else 0.0 for x in wall.groups())
         seconds.append(h * 3600 + m * 60 + s)
         rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024)
+        cpu.append(sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", proc.stderr).group(1)) for kind in ("User", "System")))
     if any(o["distinct_states"] != outs[0]["distinct_states"] for o in outs):
         sys.exit("symmetry_liveness: state counts differ between runs (the search must be deterministic)")
-    return outs[0], statistics.median(seconds), statistics.median(rss)
+    return outs[0], statistics.median(seconds), statistics.median(rss), statistics.median(cpu)
 
 
 def symmetry(args: argparse.Namespace) -> None:
@@ -58,8 +60,8 @@ def symmetry(args: argparse.Namespace) -> None:
         print("|--:|--:|--:|--:|--:|--:|--:|--:|")
         for n in range(args.min, args.max + 1):
             rm = ["--type", "RM=" + ",".join(f"r{i}" for i in range(1, n + 1))]
-            sym, s_sym, m_sym = measure(spec, rm, args.runs)
-            full, s_full, m_full = measure(spec, [*rm, "--no-symmetry"], args.runs)
+            sym, s_sym, m_sym, _ = measure(spec, rm, args.runs)
+            full, s_full, m_full, _ = measure(spec, [*rm, "--no-symmetry"], args.runs)
             factor = full["distinct_states"] / sym["distinct_states"]
             print(
                 f"| {n} | {sym['distinct_states']:,} | {full['distinct_states']:,} | {factor:.1f} "
@@ -78,13 +80,13 @@ def liveness(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / spec.name
         bare.write_text(stripped)
-        with_p, s_with, m_with = measure(spec, args.extra, args.runs)
-        without, s_without, m_without = measure(bare, args.extra, args.runs)
-    print("| run | result | distinct | median s | MiB |")
-    print("|---|---|--:|--:|--:|")
-    print(f"| without properties | {without['result']} | {without['distinct_states']:,} | {s_without:.2f} | {m_without:.0f} |")
-    print(f"| with properties | {with_p['result']} | {with_p['distinct_states']:,} | {s_with:.2f} | {m_with:.0f} |")
-    print(f"\ntime ×{s_with / s_without:.2f}, memory ×{m_with / m_without:.2f}")
+        with_p, s_with, m_with, c_with = measure(spec, args.extra, args.runs)
+        without, s_without, m_without, c_without = measure(bare, args.extra, args.runs)
+    print("| run | result | distinct | median wall s | median CPU s | MiB |")
+    print("|---|---|--:|--:|--:|--:|")
+    for name, out, s, c, m in (("without properties", without, s_without, c_without, m_without), ("with properties", with_p, s_with, c_with, m_with)):
+        print(f"| {name} | {out['result']} | {out['distinct_states']:,} | {s:.2f} | {c:.2f} | {m:.0f} |")
+    print(f"\nwall ×{s_with / s_without:.2f}, CPU ×{c_with / c_without:.2f}, memory ×{m_with / m_without:.2f}")
 
 
 def main() -> None:

@@ -24,12 +24,11 @@ from click.testing import CliRunner
 from specpy.cli import main
 from specpy.diagnostics import SourceFile, SpecError
 from specpy.explicit import check
-from specpy.explicit.compile import CompiledAction, CompiledModel
-from specpy.ir.model import Model
 from specpy.options import CheckOptions
 from specpy.pipeline import load_text
 from specpy.result import EXIT_CODES, ResultKind
-from specpy.trace.trace import Trace
+
+from lasso_check import assert_fair_counterexample
 
 DATA = Path(__file__).parent / "data"
 LIVE = DATA / "liveness"
@@ -168,53 +167,6 @@ def test_cli_prints_the_lasso_and_writes_itf_loop(tmp_path):
     assert "Temporal property Served violated" in result.output
     assert "── loop starts here ──" in result.output and "── back to state 2 ──" in result.output
     assert json.loads(out.read_text())["loop"] == 1
-
-
-# ------------------------------------------------------------ an independent lasso check
-
-
-def assert_fair_counterexample(model: Model, name: str, trace: Trace) -> None:
-    """The lasso is a real behaviour of the model, the property fails on it, and it is fair."""
-    cm = CompiledModel(model)
-    states = [cm.states.encode(s) for s in trace.states]
-    init: list[tuple] = []
-    cm.init(init)
-    assert states[0] in init
-    tuples = [(k, p) for k, a in enumerate(cm.actions) if isinstance(a, CompiledAction) for p in range(len(a.args))]
-
-    def moves(s: tuple) -> dict[tuple[int, int], list[tuple]]:
-        return {(k, p): [t for t in cm.replay(k, p, s) if t != s] for k, p in tuples}
-
-    for s, t in zip(states, states[1:]):
-        assert any(t in ts for ts in moves(s).values()), "a step of the trace is not a real step"
-    loop = trace.loop
-    cycle = states[loop:]
-    closing = [kp for kp, ts in moves(states[-1]).items() if states[loop] in ts] if len(cycle) > 1 else []
-    assert len(cycle) == 1 or closing, "the lasso does not close"
-    taken = {kp for s, t in zip(cycle, cycle[1:]) for kp, ts in moves(s).items() if t in ts} | set(closing)
-    enabled = [{kp for kp, ts in moves(s).items() if ts} for s in cycle]
-    for k, p in tuples:
-        fairness = cm.actions[k].action.fairness
-        if fairness is None or (k, p) in taken:
-            continue
-        on = [(k, p) in e for e in enabled]
-        if fairness == "weak":
-            assert not all(on), f"weak fairness of {cm.actions[k].name} tuple {p} is violated on the cycle"
-        else:
-            assert not any(on), f"strong fairness of {cm.actions[k].name} tuple {p} is violated on the cycle"
-    prop = next(p for p in model.properties if p.name == name)
-    p_holds = [bool(cm.state_function(prop.p, {})(s)) for s in states]
-    q_holds = [bool(cm.state_function(prop.q, {})(s)) for s in states] if prop.q else []
-    match prop.kind:
-        case "eventually":
-            assert not any(p_holds)
-        case "always eventually":
-            assert not any(p_holds[loop:])
-        case "eventually always":
-            assert not all(p_holds[loop:])
-        case "leadsto":
-            start = next(i for i, ok in enumerate(p_holds) if ok and not q_holds[i])
-            assert start <= loop and not any(q_holds[start:])
 
 
 def test_an_evaluation_error_in_a_property_names_it_and_has_a_trace():

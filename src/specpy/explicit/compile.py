@@ -87,6 +87,7 @@ class CompiledModel:
         self._unpack_names = [f"s{i}" for i in range(len(model.vars))]
         self.sources: list[str] = []  # every generated function, for tests and debugging
         self._single: dict[tuple[int, int], Callable] = {}
+        self._labelled: dict[int, Callable] = {}
 
         init_span = getattr(model.init[0], "span", NO_SPAN) if model.init else NO_SPAN
         with located(init_span):
@@ -126,11 +127,17 @@ class CompiledModel:
         except (SyntaxError, RecursionError, MemoryError):
             raise unsupported("this is nested too deeply for the explicit checker's code generator", span) from None
 
-    def _finish(self, sc: Scope) -> str:
+    def _successor(self, sc: Scope) -> str:
         texts = [sc.vars[v.name].text for v in self.model.vars]
         if texts and texts == self._unpack_names:
-            return "out.append(s)"  # a self-loop reuses the state tuple
-        return "out.append((" + "".join(t + ", " for t in texts) + "))"
+            return "s"  # a self-loop reuses the state tuple
+        return "(" + "".join(t + ", " for t in texts) + ")"
+
+    def _finish(self, sc: Scope) -> str:
+        return f"out.append({self._successor(sc)})"
+
+    def _finish_labelled(self, sc: Scope) -> str:
+        return f"out.append(({sc.p}, {self._successor(sc)}))"
 
     # ------------------------------------------------------------ init and actions
 
@@ -149,10 +156,13 @@ class CompiledModel:
         run = self._function_or_die(self._action_source(action, tuples, loop=len(tuples) > FOLD_MAX), action.span)
         return CompiledAction(action, args, encoded, run)
 
-    def _action_source(self, action: Action, tuples: list[tuple[int, tuple]], loop: bool) -> str:
-        """One function appending the successors of every given parameter tuple."""
+    def _action_source(
+        self, action: Action, tuples: list[tuple[int, tuple]], loop: bool, finish: Callable[[Scope], str] | None = None
+    ) -> str:
+        """One function appending the successors of every given parameter tuple
+        (`finish`: the statement that appends one, by default the successor)."""
         name = self.ns.fresh("act")
-        st = StmtCompiler(self.ex, self.var_types, self._finish)
+        st = StmtCompiler(self.ex, self.var_types, finish or self._finish)
         if loop:
             params = [self.ns.fresh("p") for _ in action.params]
             pattern = "(" + "".join(f"{p}, " for p in params) + ")"
@@ -186,6 +196,17 @@ class CompiledModel:
         out: list[tuple] = []
         fn(state, out)
         return out
+
+    def labelled(self, k: int) -> Callable[[tuple, list], None]:
+        """Action k as a function appending (parameter tuple index, successor)
+        pairs: which tuple took each step, in one run (liveness.py)."""
+        fn = self._labelled.get(k)
+        if fn is None:
+            a = self.actions[k]
+            tuples = list(enumerate(a.encoded))
+            source = self._action_source(a.action, tuples, len(tuples) > FOLD_MAX, self._finish_labelled)
+            fn = self._labelled[k] = self._function_or_die(source, a.action.span)
+        return fn
 
     # ------------------------------------------------------------ state predicates
 

@@ -15,11 +15,11 @@ fair action A`) for every parameter tuple p of A separately:
 
 Algorithm. After the breadth-first search has stored every reachable state
 (and found no safety violation), the state graph is rebuilt once: every
-stored state is expanded again — a fair action that is enabled there once
-more one parameter tuple at a time (compile.replay), to know which tuple took
-each step — and each real step is kept as (target, action, fair tuple) in
-flat arrays (CSR layout). Every property is then a search for a *fair
-strongly connected component* in a subgraph:
+stored state is expanded again — each action in one call, a fair one through
+a variant that labels each step with its parameter tuple (compile.labelled)
+— and each real step is kept as (target, action, fair tuple) in flat arrays
+(CSR layout), targets found by fingerprint. Every property is then a search
+for a *fair strongly connected component* in a subgraph:
 
     always P            a reachable state where P is false (a safety check;
                         BFS order gives the shortest trace)
@@ -48,8 +48,8 @@ there is disabled (and a not-P state for `eventually always`); if nothing is
 required the behaviour stutters in that state.
 
 Cost: the graph costs one more expansion of every state (about the time of
-the safety search again, a little more for fair actions with many parameter
-tuples) and 16 bytes per real step plus 8 per state. Each property costs
+the safety search again) and 14 bytes per real step (while it is built, 8
+more: the targets' fingerprints) plus 8 per state. Each property costs
 O(states + steps) for Tarjan's SCCs, plus a re-split for every strongly fair
 tuple that a component violates.
 """
@@ -61,9 +61,12 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from specpy.diagnostics import Diagnostic, SpecError
 from specpy.explicit.compile import CompiledAction, CompiledModel
-from specpy.explicit.store import StateStore
+from specpy.explicit.runtime import EvalFailure
+from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry
 from specpy.explicit.traces import make_trace
 from specpy.ir.expr import Expr
@@ -111,53 +114,73 @@ class Graph:
 
     Steps of state i are first[i] .. first[i + 1] - 1; target -1 is a
     successor outside the constraint (it still makes its action enabled).
+
+    Each stored state is expanded once more, each action in one call; a fair
+    action's steps come labelled with the parameter tuple that took them
+    (compile.labelled). Successors are matched to stored states by
+    fingerprint, as the search matched them (store.py: the same collision
+    odds), with one vectorised search over the sorted fingerprints instead of
+    a dictionary holding every state.
     """
 
     def __init__(self, cm: CompiledModel, store: StateStore, tick: Callable[[], None]):
         self.fair: list[FairTuple] = []
-        plan: list[tuple[int, list[int | None]]] = []  # per action: fair tuple id per parameter tuple
+        # Per action: the function giving its steps, and the fair tuple id of its
+        # first parameter tuple (None: unfair, so steps are not labelled).
+        plan: list[tuple[int, Callable[[tuple, list], None], int | None]] = []
         for k, a in enumerate(cm.actions):
             if not isinstance(a, CompiledAction) or a.action.fairness is None:  # fault steps are unfair
-                plan.append((k, [None]))
+                plan.append((k, a.run, None))
                 continue
-            ids: list[int | None] = []
-            for p in range(len(a.args)):
-                ids.append(len(self.fair))
-                self.fair.append(FairTuple(k, p, a.action.fairness == "strong"))
-            plan.append((k, ids))
-        self.first = array("q", [0])
-        self.target = array("q")
-        self.action = array("i")
+            plan.append((k, cm.labelled(k), len(self.fair)))
+            self.fair += [FairTuple(k, p, a.action.fairness == "strong") for p in range(len(a.args))]
+        first = array("q", [0])
+        fps = array("q")  # each step's target, by fingerprint (resolved to an index below)
+        self.action = array("h")
         self.label = array("i")  # fair tuple id, or -1
-        index = store.index
+        chunk: list[tuple] = []  # targets whose fingerprints are not taken yet
+        add_target, add_action, add_label = chunk.append, self.action.append, self.label.append
+        out: list = []
         for i, s in enumerate(store.states):
             if i % 256 == 0:
                 tick()
-            for k, ids in plan:
-                out: list[tuple] = []
-                cm.actions[k].run(s, out)
-                if not out:
-                    continue
-                if len(ids) == 1:
-                    self._add(s, out, k, ids[0], index)
-                else:  # which tuple took each step: run the tuples one by one
-                    for p, fid in enumerate(ids):
-                        self._add(s, cm.replay(k, p, s), k, fid, index)
-            self.first.append(len(self.target))
-
-    def _add(self, s: tuple, out: list[tuple], k: int, fid: int | None, index: dict[tuple, int]) -> None:
-        """Record the real steps (not back to s) from s to the states in out."""
-        for t in out:
-            if t != s:
-                self.target.append(index.get(t, -1))
-                self.action.append(k)
-                self.label.append(-1 if fid is None else fid)
+                fps.frombytes(fingerprints(chunk).tobytes())
+                chunk.clear()
+            for k, run, base in plan:
+                out.clear()
+                run(s, out)
+                if base is None:
+                    for t in out:
+                        if t != s:  # t == s is a stutter step
+                            add_target(t)
+                            add_action(k)
+                            add_label(-1)
+                else:
+                    for p, t in out:
+                        if t != s:
+                            add_target(t)
+                            add_action(k)
+                            add_label(base + p)
+            first.append(len(fps) + len(chunk))
+        fps.frombytes(fingerprints(chunk).tobytes())
+        self.first = first
+        self.target = _resolve(np.frombuffer(fps, dtype=np.int64), np.frombuffer(store.fp, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.first) - 1
 
     def steps(self, i: int) -> range:
         return range(self.first[i], self.first[i + 1])
+
+
+def _resolve(targets: np.ndarray, stored: np.ndarray) -> array:
+    """The index of the stored state with each target's fingerprint, or -1."""
+    if not len(stored):
+        return array("q", [-1]) * len(targets)
+    order = np.argsort(stored)
+    ranked = stored[order]
+    pos = np.searchsorted(ranked, targets).clip(max=len(ranked) - 1)
+    return array("q", np.where(ranked[pos] == targets, order[pos], -1).astype(np.int64).tobytes())
 
 
 def check_properties(
@@ -192,7 +215,12 @@ def check_properties(
 
 def _truth(cm: CompiledModel, store: StateStore, expr: Expr, evaluate: Evaluate, what: str) -> bytearray:
     fn = cm.state_function(expr, {})
-    return bytearray(bool(evaluate(fn, i, what)) for i in range(len(store)))
+    try:
+        return bytearray(map(bool, map(fn, store.states)))
+    except EvalFailure:
+        for i in range(len(store)):
+            evaluate(fn, i, what)  # raises the failure of the first state, with its trace
+        raise
 
 
 def _stored_path(store: StateStore, i: int, symmetry: Symmetry | None = None) -> tuple[list[tuple], list[int]]:

@@ -171,7 +171,7 @@ class StateStore:
 
     def __init__(self, states: list[tuple], links: Links) -> None:
         self.states = states
-        self.index: dict[tuple, int] = {s: i for i, s in enumerate(states)}
+        self.fp = links.fp
         self.parent = links.parent
         self.via = links.via
 
