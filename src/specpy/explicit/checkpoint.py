@@ -231,6 +231,12 @@ class Checkpointer:
 
     def save(self, point: SearchPoint, save_parts: Callable[[Path], list[dict[str, Any]]]) -> Path:
         """Write the checkpoint of `point`; `save_parts` writes the partitions into a directory."""
+        try:
+            return self._save(point, save_parts)
+        except OSError as exc:
+            raise CheckpointError(f"--checkpoint {self.dir}: cannot write a checkpoint: {exc.strerror or exc}") from None
+
+    def _save(self, point: SearchPoint, save_parts: Callable[[Path], list[dict[str, Any]]]) -> Path:
         seq = 1 + max((int(p.name[5:]) for p in self.dir.iterdir() if CHECKPOINT_NAME.fullmatch(p.name)), default=0)
         tmp = self.dir / f".tmp-{os.getpid()}-{seq:06d}"
         tmp.mkdir()
