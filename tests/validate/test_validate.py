@@ -176,3 +176,47 @@ def test_a_log_line_cannot_name_a_fault_step():
 def test_a_negative_gap_is_an_option_error():
     with pytest.raises(specpy.api.OptionError):
         specpy.loads(COUNTER).validate([{}], max_gap=-1)
+
+
+# Tick walks x up; Add grows a set of 4 atoms, so a gap of 6 unlogged steps
+# holds hundreds of intermediate states for each line.
+WIDE = """
+spec Wide
+type N = {a, b, c, d}
+var seen: set[N] = {}
+var x: 0..20 = 0
+action Add(n: N) { seen = seen | {n} }
+action Tick { require x < 20; x += 1 }
+"""
+WIDE_LOG = [{"x": 0}, {"x": 5}, {"x": 10}]
+
+
+def test_max_states_stops_with_the_lines_explained_so_far():
+    spec = specpy.loads(WIDE)
+    assert spec.validate(WIDE_LOG, max_gap=6).ok
+    r = spec.validate(WIDE_LOG, max_gap=6, max_states=500)
+    assert r.ok  # 500 is enough
+    r = spec.validate(WIDE_LOG, max_gap=6, max_states=50)
+    assert r.kind is ValidationKind.LIMIT and r.exit_code == 152 and r.limit == "max-states"
+    assert r.stats.explained == 0 and "more than 50 spec states" in r.detail
+
+
+def test_timeout_stops_the_validation():
+    r = specpy.loads(WIDE).validate(WIDE_LOG, max_gap=6, timeout=1e-9)  # checked every 1,024 successors
+    assert (r.kind, r.limit) == (ValidationKind.LIMIT, "timeout")
+
+
+def test_an_interrupt_stops_with_the_last_explained_line(monkeypatch):
+    from specpy.explicit import validate as v
+
+    explain = v._Run.explain
+
+    def interrupted_at_line_3(self, line, frontier):
+        if line.entry.line == 3:
+            raise KeyboardInterrupt
+        return explain(self, line, frontier)
+
+    monkeypatch.setattr(v._Run, "explain", interrupted_at_line_3)
+    r = specpy.loads(WIDE).validate(WIDE_LOG, max_gap=6)
+    assert (r.kind, r.limit, r.stats.explained) == (ValidationKind.LIMIT, "interrupted", 2)
+    assert r.trace.states[-1]["x"] == 5  # the witness up to line 2
