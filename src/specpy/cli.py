@@ -28,6 +28,7 @@ import os
 import sys
 import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -333,6 +334,9 @@ def _guarded(out: _Output, run: Callable[[], int]) -> int:
 @_override_options
 @click.option("--max-gap", type=int, default=0, show_default=True, metavar="K",
               help="Allow up to K unlogged steps between two log lines.")
+@click.option("--max-states", type=int, default=None, metavar="N",
+              help="Stop (exit 152) when one log line holds more than N spec states (candidates and gap states).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop (exit 152) after this many seconds.")
 @_report_options
 @click.pass_context
 def validate(
@@ -342,26 +346,35 @@ def validate(
     consts: tuple[str, ...],
     types: tuple[str, ...],
     max_gap: int,
+    max_states: int | None,
+    timeout: float | None,
     as_json: bool,
     quiet: bool,
     full_trace: bool,
 ) -> None:
     """Decide whether the NDJSON log LOG (an implementation's steps) is a behaviour of SPEC.
 
-    Exit 0 if it is, 12 with the first unexplained line if not, 151 for a bad log line.
+    Exit 0 if it is, 12 with the first unexplained line if not, 151 for a bad log line,
+    152 if a limit stopped it.
     """
     out = _Output(as_json)
 
     def run() -> int:
-        if max_gap < 0:
-            raise OptionError(f"--max-gap {max_gap}: must be at least 0")
-        return _run_validate(spec, log, parse_overrides(consts, types), max_gap, out, quiet, full_trace)
+        limits = ValidateOptions(max_gap, max_states, timeout)
+        return _run_validate(spec, log, parse_overrides(consts, types), limits, out, quiet, full_trace)
 
     ctx.exit(_guarded(out, run))
 
 
+@dataclass(frozen=True)
+class ValidateOptions:
+    max_gap: int
+    max_states: int | None
+    timeout: float | None
+
+
 def _run_validate(
-    spec: Path, log: Path, overrides: Overrides, max_gap: int, out: _Output, quiet: bool, full_trace: bool
+    spec: Path, log: Path, overrides: Overrides, options: ValidateOptions, out: _Output, quiet: bool, full_trace: bool
 ) -> int:
     from specpy.api import Spec
     from specpy.diagnostics import SpecError
@@ -373,7 +386,7 @@ def _run_validate(
     try:
         source = read_source(spec)
         loaded = Spec(load_text(source, overrides))
-        result = loaded.validate(log, max_gap)
+        result = loaded.validate(log, options.max_gap, options.max_states, options.timeout)
     except SpecError as exc:
         return out.spec_errors(exc.diagnostics, source)
     except LogError as exc:
@@ -382,7 +395,7 @@ def _run_validate(
     if out.as_json:
         out.json(result.to_json(loaded.var_types))
     else:
-        click.echo(render_validation(result, str(log), max_gap, quiet, full_trace), nl=False)
+        click.echo(render_validation(result, str(log), options.max_gap, quiet, full_trace), nl=False)
     return result.exit_code
 
 
