@@ -92,7 +92,7 @@ class LocalParts:
         self.tick = tick
 
     def seed(self, batches: list[Batch]) -> list[LevelReport]:
-        return [p.absorb([b], True) for p, b in zip(self.partitions, batches)]
+        return [p.seed(b) for p, b in zip(self.partitions, batches)]
 
     def level(self, grow: bool) -> list[LevelReport]:
         expanded = [p.expand(grow, lambda _: self.tick()) for p in self.partitions]

@@ -41,7 +41,7 @@ def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
         command, arg = conn.recv()
         try:
             if command == "seed":
-                reply: Any = partition.absorb([arg], True)
+                reply: Any = partition.seed(arg)
             elif command == "level":
                 outboxes, event = partition.expand(arg)
                 for dest in range(parts):
