@@ -198,6 +198,10 @@ class Partition:
             batches = self._route(succ, queued)
             if self.parts == 1:
                 event = self._store(batches[0], np.arange(len(batches[0].keys)), grow, event)
+                # What it stored is in `seen` now; the queue only has to catch
+                # repeats within a chunk (a state outside the constraints met
+                # again later is checked again, with the same verdict).
+                queued[0].clear()
             else:
                 for outbox, b in zip(outboxes, batches):
                     outbox.append(b)
@@ -350,8 +354,8 @@ class Partition:
         idx = cand[: len(keep)][keep]
         self.links.extend(b.fps[idx], b.parents[idx], b.via[idx])
         self.seen.add_new(b.fps[idx])
-        if len(idx):
-            np.add.at(self.coverage[:, 2], b.via[idx][b.via[idx] >= 0], 1)
+        via = b.via[idx]
+        self.coverage[:, 2] += np.bincount(via[via >= 0], minlength=len(self.coverage))
         stored = states if len(idx) == n else [states[i] for i in np.flatnonzero(keep).tolist()]
         self.next.extend(stored)
         self.next_keys.append(b.keys[idx])

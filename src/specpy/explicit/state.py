@@ -25,7 +25,7 @@ Decoding never runs in the search's hot path.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from specpy.explicit.runtime import BitElems, NotInType
@@ -421,6 +421,10 @@ class BagCodec(Codec):
         self.type = t
         self.elem = codec(t.elem)
         self.key = ("bag", self.elem.key)
+        # A bag is checked whole after every change, while only one element
+        # is new: the verdict on each element is remembered (messages repeat).
+        self.elem_inside = lru_cache(maxsize=1 << 16)(self.elem.inside)
+        self.elem_order = None if self.elem.orderable else self.elem.sort_key
 
     def encode(self, v: Value) -> Any:
         if not isinstance(v, BagValue) or not all(1 <= c <= self.type.max_count for _, c in v.items):
@@ -432,7 +436,7 @@ class BagCodec(Codec):
         return BagValue(tuple((self.elem.decode(e), c) for e, c in items))
 
     def inside(self, x: Any) -> bool:
-        return all(1 <= c <= self.type.max_count and self.elem.inside(e) for e, c in x)
+        return all(1 <= c <= self.type.max_count and self.elem_inside(e) for e, c in x)
 
     def why_not(self, x: Any) -> NotInType:
         for e, c in x:
@@ -444,7 +448,7 @@ class BagCodec(Codec):
         return _first_bad((self.elem, e) for e, _ in x) or super().why_not(x)
 
     def members(self, x: Any) -> tuple:
-        return tuple(sorted((e for e, _ in x), key=self.elem.sort_key))
+        return tuple(sorted([e for e, _ in x], key=self.elem_order))
 
     def sort_key(self, x: Any) -> Any:
         return sorted((self.elem.sort_key(e), c) for e, c in x)

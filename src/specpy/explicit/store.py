@@ -41,6 +41,8 @@ GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIN_BITS = 10
 #: Probe rounds are done on whole arrays until at most this many fingerprints are left.
 STRAGGLERS = 8
+#: Slots of the old table re-inserted at a time when the table grows.
+GROW_SLICE = 1 << 18
 #: Insertion rounds done on whole arrays before the stragglers are placed one by one.
 VECTOR_ROUNDS = 3
 
@@ -130,12 +132,14 @@ class FingerprintSet:
         self.used += len(fps)
 
     def _grow(self, need: int) -> None:
-        old = self.table[self.table != EMPTY]
+        old = self.table
         bits = self.bits
         while (1 << bits) < 2 * need:
             bits += 1
         self._alloc(bits)
-        self.add_new(old)
+        for lo in range(0, len(old), GROW_SLICE):  # a slice at a time: no copy of the whole table
+            part = old[lo : lo + GROW_SLICE]
+            self.add_new(part[part != EMPTY])
 
 
 class Links:
