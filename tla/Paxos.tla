@@ -6,9 +6,12 @@ EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
 
 CONSTANTS a1, a2, a3, v1, v2, None   \* model values (see the .cfg)
 
-
+\* specpy checks a value where it is stored: one outside its declared type is an
+\* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
+EvalError(what) == CHOOSE err \in {} : err = what
 Holds(PP) == PP = TRUE  \* PP evaluated as one Boolean (TLC would explore \/ and \E in an action as alternatives)
 Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
+Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv
 
 Acceptor == {a1, a2, a3}
 Value == {v1, v2}
@@ -69,4 +72,19 @@ Agreement ==
 
 Validity ==
     \A v \in Value : (\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs)) => (\E b \in Ballot : [tag |-> "Accept", bal |-> b, val |-> v] \in msgs)
+
+AcceptorState ==
+    \A a \in Acceptor : (((maxVBal[a] =< maxBal[a]) /\ ((maxVal[a] = None) = (maxVBal[a] = (-1)))) /\ ((maxVBal[a] >= 0) => (LET b == maxVBal[a] IN LET v == Unwrap(maxVal[a]) IN [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs))) /\ (\A c \in Ballot : (c > maxVBal[a]) => (~(\E v \in Value : [tag |-> "Accepted", acc |-> a, bal |-> c, val |-> v] \in msgs)))
+
+PromiseIsTrue ==
+    \A m \in msgs : (m.tag = "Promise") => ((((m.bal =< maxBal[m.acc]) /\ (m.mbal < m.bal)) /\ (((m.mbal = (-1)) /\ (m.mval = None)) \/ (((m.mbal >= 0) /\ (m.mval # None)) /\ (LET a == m.acc IN LET b == m.mbal IN LET v == Unwrap(m.mval) IN [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs)))) /\ (\A c \in Ballot : ((m.mbal < c) /\ (c < m.bal)) => (~(LET a == m.acc IN \E v \in Value : [tag |-> "Accepted", acc |-> a, bal |-> c, val |-> v] \in msgs))))
+
+OneValuePerBallot ==
+    \A m \in msgs : \A n \in msgs : (((m.tag = "Accept") /\ (n.tag = "Accept")) /\ (m.bal = n.bal)) => (m.val = n.val)
+
+ProposalIsSafe ==
+    \A m \in msgs : (m.tag = "Accept") => (LET v == m.val IN LET b == m.bal IN \A c \in Ballot : (c < b) => (\E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : ([tag |-> "Accepted", acc |-> a, bal |-> c, val |-> v] \in msgs) \/ ((maxBal[a] > c) /\ (~(\E v_2 \in Value : [tag |-> "Accepted", acc |-> a, bal |-> c, val |-> v_2] \in msgs))))))
+
+VoteWasProposed ==
+    \A m \in msgs : (m.tag = "Accepted") => ([tag |-> "Accept", bal |-> m.bal, val |-> m.val] \in msgs)
 =============================================================================

@@ -243,3 +243,22 @@ def test_a_constraint_violating_successor_is_still_checked():
     r = check(spec, CheckOptions())
     assert r.kind is ResultKind.INVARIANT
     assert [s["x"] for s in r.violation.trace.states] == [0, 1, 2]
+
+
+def test_transition_invariant_is_not_checked_on_a_step_that_changes_nothing():
+    # [][Monotone]_vars as in TLA+: the self-loop Stay (x' == x) would break
+    # `x' > x` but is a stutter step; Up is the only step it constrains.
+    x = var("x", X)
+    m = model(
+        "Stay",
+        [("x", X)],
+        [assign("x", lit(0, X), X)],
+        [
+            action("Up", (), require(cmp("<", x, lit(2, INT))), assign("x", arith("+", x, lit(1, INT)), X)),
+            action("Stay", (), assign("x", x, X)),
+        ],
+        transitions=[("Grows", cmp(">", var("x", X, primed=True), x))],
+    )
+    r = check(m, CheckOptions())
+    assert r.kind is ResultKind.OK
+    assert (r.stats.distinct_states, r.stats.states_generated) == (3, 6)  # by hand: 0,1,2; 2 Ups + 3 Stays + init

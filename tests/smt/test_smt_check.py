@@ -74,6 +74,22 @@ def test_constraint_bounds_the_search_as_in_tlc():
     assert smt_check(model, CheckOptions(max_depth=8)).kind is ResultKind.OK
 
 
+@pytest.mark.parametrize("reset", ["false", "x == 3"])
+def test_transition_invariant_skips_steps_that_change_nothing(reset):
+    # [][Grows]_vars: the self-loop Idle is a stutter step; a Reset from 3
+    # is a real step that breaks Grows (5 states: 0, 1, 2, 3, 0).
+    model = spec(
+        "var x: 0..3 = 0\naction Up { require x < 3; x += 1 }\naction Idle { x = x }\n"
+        f"action Reset {{ require {reset}; x = 0 }}\ntransition Grows: x' > x\n"
+    )
+    explicit, bmc = explicit_check(model, CheckOptions()), smt_check(model, CheckOptions(max_depth=6))
+    assert explicit.kind is bmc.kind
+    if reset == "false":
+        assert bmc.kind is ResultKind.OK
+    else:
+        assert bmc.violation.trace == explicit.violation.trace and len(bmc.violation.trace) == 5
+
+
 def test_faults_block_is_refused_with_a_location():
     model = spec("type S = {s1}\nvar n: bag[S, 1] = {}\naction Go { send s1 to n }\nfaults {\n    lose n\n    budget 1\n}\n")
     with pytest.raises(SpecError) as err:

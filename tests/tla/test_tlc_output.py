@@ -3,7 +3,8 @@
 tests/tla/data/*.out were produced by
 `java -cp tla2tools.jar tlc2.TLC -tool -noGenerateSpecTE -workers 1 -config M.cfg M.tla`
 on the models beside them (TwoPhase and DieHard: tla/; Features: the export
-of features.spec with --no-symmetry). Every pinned number below is TLC's,
+of features.spec with --no-symmetry; Stutter_limit1: stutter.spec with
+--const limit=1; InitBad: initbad.spec). Every pinned number below is TLC's,
 read from those files.
 """
 
@@ -53,6 +54,21 @@ def test_invariant_violation_trace_reads_like_specpy():
     assert [s.action for s in trace.steps] == ["FillBig", "BigToSmall", "EmptySmall", "BigToSmall", "FillBig", "BigToSmall"]
     assert trace.states[0] == {"big": 0, "small": 0} and trace.states[-1] == {"big": 4, "small": 3}
     assert "big: 5 → 4" in render_trace(trace)
+
+
+def test_action_property_violation_is_the_transition_invariant():
+    # TLC reports `[][Grows]_vars` violated with message 2112 after a 5-state trace ending in Reset.
+    _, r = parsed("Stutter_limit1.out", info_for(DATA / "stutter.spec"))
+    assert r.kind is ResultKind.INVARIANT and r.violation.name == "Grows"
+    assert [s["x"] for s in r.violation.trace.states] == [0, 1, 2, 3, 0]
+    assert r.violation.trace.steps[-1].label() == "Reset"
+
+
+def test_invariant_violated_by_an_initial_state():
+    # Message 2107 carries the initial state itself; there are no trace messages.
+    _, r = parsed("InitBad.out", info_for(DATA / "initbad.spec"))
+    assert r.kind is ResultKind.INVARIANT and r.violation.name == "Small"
+    assert [s["x"] for s in r.violation.trace.states] == [2]
 
 
 def test_deadlock():

@@ -199,7 +199,8 @@ class CompiledModel:
         if primed:
             nxt = [f"n{i}" for i in range(len(self.model.vars))]
             sc.next_vars = {v.name: Code(n) for v, n in zip(self.model.vars, nxt)}
-            head = f"def {name}(s, t):\n    {self._unpack()}\n    {self._unpack('t', nxt)}\n"
+            # [][T]_vars: a step that changes nothing is a stutter step, and T is not checked on it.
+            head = f"def {name}(s, t):\n    if s == t: return -1\n    {self._unpack()}\n    {self._unpack('t', nxt)}\n"
         body = "".join(f"    if not {self.ex.expr(e, sc)}: return {i}\n" for i, e in enumerate(exprs))
         return self._function(head + body + "    return -1\n")
 

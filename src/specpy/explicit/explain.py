@@ -10,35 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from specpy.diagnostics import SourceFile, Span
+from specpy.diagnostics import Span
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.state import codec
 from specpy.ir import expr as E
+from specpy.ir.parts import conjuncts, span_text
 from specpy.ir.values import format_value
-
-
-def span_text(source: SourceFile, span: Span) -> str | None:
-    """The source text a span covers (None for nodes built without source)."""
-    if span.line <= 0 or span.file != source.path:
-        return None
-    lines = source.text.splitlines()
-    if span.end_line > len(lines):
-        return None
-    if span.line == span.end_line:
-        text = lines[span.line - 1][span.column - 1 : span.end_column - 1]
-    else:
-        chunk = [lines[span.line - 1][span.column - 1 :]]
-        chunk += lines[span.line : span.end_line - 1]
-        chunk.append(lines[span.end_line - 1][: span.end_column - 1])
-        text = " ".join(part.strip() for part in chunk)
-    return " ".join(text.split()) or None
-
-
-def conjuncts(e: E.Expr) -> list[E.Expr]:
-    if isinstance(e, E.BoolOp) and e.op == "and":
-        return conjuncts(e.left) + conjuncts(e.right)
-    return [e]
 
 
 def explain(cm: CompiledModel, e: E.Expr, state: tuple) -> tuple[str, Span | None]:

@@ -205,7 +205,7 @@ class Bmc:
                 detail = ""
                 if c.describe is not None:
                     sub = self.system.substitution(c.at) if c.at is not None else []
-                    detail = c.describe(lambda t: _value(model, z3.substitute(t, *sub) if sub else t))
+                    detail = c.describe(lambda t: model_value(model, z3.substitute(t, *sub) if sub else t))
                 return Violation(c.kind, c.name, self.path.trace(model, length), detail, c.span)
         raise AssertionError("a disjunction was satisfiable but none of its parts")
 
@@ -251,6 +251,6 @@ class Bmc:
         return Candidate(formula, kind, f.error, f.span, f.describe, s)
 
 
-def _value(model: z3.ModelRef, term: z3.ExprRef) -> object:
+def model_value(model: z3.ModelRef, term: z3.ExprRef) -> object:
     r = model.eval(term, model_completion=True)
     return z3.is_true(r) if z3.is_bool(r) else r.as_long()

@@ -237,8 +237,12 @@ class ExprEncoder:
         return ite(c, then, other)
 
     def _LetIn(self, e: E.LetIn, env: Env) -> Sym:
+        return self.expr(e.body, self.let_env(e, env))
+
+    def let_env(self, e: E.LetIn, env: Env) -> Env:
+        """env with e's local bound: where e's body is encoded."""
         v, _ = fit(self.expr(e.value, env), e.value.type, e.local.type)
-        return self.expr(e.body, replace(env, locals={**env.locals, e.local.uid: v}))
+        return replace(env, locals={**env.locals, e.local.uid: v})
 
     # ------------------------------------------------------------ sets and collections
 

@@ -26,8 +26,11 @@ from enum import Enum
 from specpy.ir.model import Model
 from specpy.options import OptionError
 from specpy.result import CheckResult, ResultKind, Stats
-from specpy.smt.bmc import Bmc, Solver, SolverLimit, Unrolling
-from specpy.smt.system import Check, System
+import z3
+
+from specpy.smt.bmc import Bmc, Solver, SolverLimit, Unrolling, model_value
+from specpy.smt.explain import explain
+from specpy.smt.system import Check, StateVars, System
 from specpy.smt.values import conj, neg
 from specpy.trace.trace import Trace
 
@@ -41,6 +44,18 @@ class Proof(str, Enum):
     NOT_INDUCTIVE = "not-inductive"
 
 
+@dataclass(frozen=True)
+class Failure:
+    """An invariant false (or failing to evaluate) in the last state of a
+    counterexample to induction, and which part of it (explain.py)."""
+
+    invariant: str
+    detail: str
+
+    def to_json(self) -> dict:
+        return {"invariant": self.invariant, "detail": self.detail}
+
+
 @dataclass
 class ProofResult:
     """`proved` (at k), `not-inductive` at k (with the counterexample to
@@ -52,7 +67,12 @@ class ProofResult:
     outcome: Proof | None = None
     check: CheckResult | None = None
     cti: Trace | None = None
-    broken: str | None = None  # the invariant that fails at the end of the CTI
+    failing: tuple[Failure, ...] = ()  # every invariant of the set that the CTI's last state breaks
+
+    @property
+    def broken(self) -> str | None:
+        """The first invariant (declaration order) the CTI's last state breaks."""
+        return self.failing[0].invariant if self.failing else None
 
     @property
     def exit_code(self) -> int:
@@ -74,7 +94,12 @@ class ProofResult:
             out["limit"] = self.check.limit
             out["violation"] = self.check.to_json()["violation"]
         if self.cti is not None:
-            out["counterexample_to_induction"] = {"invariant": self.broken, "trace_length": len(self.cti)}
+            out["counterexample_to_induction"] = {
+                "invariant": self.broken,
+                "detail": self.failing[0].detail,
+                "failing": [f.to_json() for f in self.failing],
+                "trace_length": len(self.cti),
+            }
         return out
 
 
@@ -107,7 +132,7 @@ def prove(model: Model, names: tuple[str, ...] = (), max_k: int = 1, timeout: fl
                 break
             if k == max_k:
                 proof.outcome = Proof.NOT_INDUCTIVE
-                proof.cti, proof.broken = cti
+                proof.cti, proof.failing = cti
     except SolverLimit as stop:
         proof.check = CheckResult(ResultKind.LIMIT, Stats(depth=proof.k), limit=stop.limit, backend="z3")
     proof.seconds = time.monotonic() - start
@@ -121,9 +146,9 @@ def solver_for(timeout: float | None, start: float) -> Solver:
     return Solver(max(timeout - (time.monotonic() - start), 0.001))
 
 
-def step_case(system: System, chosen: list[Check], k: int, solver: Solver) -> tuple[Trace, str] | None:
+def step_case(system: System, chosen: list[Check], k: int, solver: Solver) -> tuple[Trace, tuple[Failure, ...]] | None:
     """None if k states satisfying `chosen` always lead to one that does;
-    else the counterexample to induction and the invariant it breaks."""
+    else the counterexample to induction and the invariants it breaks."""
     path = Unrolling(system, solver)
     holds = system.holds(chosen)
     path.new_state()
@@ -139,6 +164,19 @@ def step_case(system: System, chosen: list[Check], k: int, solver: Solver) -> tu
     for i, c in enumerate(chosen):
         fails = conj([system.at(system.holds(chosen[:i]), last), system.at(neg(system.holds([c])), last)])
         if solver.sat(fails):
-            return path.trace(solver.model, k + 1), c.name
+            model = solver.model
+            broken = [d for d in chosen if not z3.is_true(model.eval(system.at(system.holds([d]), last), model_completion=True))]
+            return path.trace(model, k + 1), tuple(Failure(d.name, why(system, d, last, model)) for d in broken)
     raise AssertionError("the conjunction fails but none of its parts")
+
+
+def why(system: System, check: Check, s: StateVars, model: z3.ModelRef) -> str:
+    """Which part of `check` fails in state s: its evaluation error, or its
+    false conjunct and quantifier bindings."""
+    evaluate = lambda t: model_value(model, system.at(t, s))  # noqa: E731
+    for f in check.faults:
+        if evaluate(f.cond):
+            return f.describe(evaluate)
+    expr = next(i.expr for i in system.model.invariants if i.name == check.name)
+    return explain(expr, s.values, model, system.model.source)
 

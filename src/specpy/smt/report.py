@@ -34,7 +34,9 @@ def render_proof(proof: ProofResult, source: SourceFile, transition_names: froze
             f"{head}\n\n"
             f"Counterexample to induction ({n} states; the first need not be reachable):\n"
             + render_trace(proof.cti, full=full_trace).rstrip("\n").replace(INITIAL, ANYWHERE, 1)
-            + f"\n\nThe base case holds: {_base(proof.k)}. If State 1 is unreachable, add an "
+            + f"\n\nFailing in State {n}:\n"
+            + "".join(f"  {f.invariant}" + (f": {f.detail}" if f.detail else "") + "\n" for f in proof.failing)
+            + f"\nThe base case holds: {_base(proof.k)}. If State 1 is unreachable, add an "
             "invariant that is false there and true in every reachable state (then prove again), "
             "or try a larger --k.\n"
             f"\nStatistics:\n  time:  {proof.seconds:.3f} s\n"

@@ -112,12 +112,19 @@ class System:
         right with short-circuit as the explicit checker does."""
         ex = ExprEncoder()
         env = Env(self.x.values, next_state=self.y.values if primed else None)
+        if primed:  # [][T]_vars: T is checked only on steps that change some variable
+            env = env.under(self.changed())
         values: list[z3.BoolRef] = []
         for e in exprs:
             decided = disj(values) if any_of else neg(conj(values))
             values.append(ex.expr(e, env.under(neg(decided)) if values else env))
         faults = tuple(_labelled(f, name if span is NO_SPAN else f"invariant {name}") for f in ex.faults)
-        return Check(name, disj(values) if any_of else conj(values), faults, span)
+        value = disj(values) if any_of else conj(values)
+        return Check(name, disj([neg(env.pc), value]) if primed else value, faults, span)
+
+    def changed(self) -> z3.BoolRef:
+        """Some variable differs between the template states x and y."""
+        return disj([neg(eq(self.x.values[v.name], self.y.values[v.name])) for v in self.model.vars])
 
     # ------------------------------------------------------------ formulas over given states
 

@@ -7,7 +7,8 @@ message; they are read from the raw text and returned with their location
 in the .tla file.
 
 Codes used (tlc2.output.EC / MP in tla2tools): 2262 version, 2193 success,
-2110 invariant violated, 2111 action property violated, 2114 deadlock,
+2107/2110 invariant violated (by an initial state / a behaviour), 2111
+invariant evaluation failed, 2112 action property violated, 2114 deadlock,
 2116 temporal property violated, 2132 Assert failed, 2217 a trace state,
 2122 "Back to state" (the loop of a lasso), 2218 stuttering, 2199 final
 counts, 2194 depth, 2200 progress, 3002 the spec did not parse.
@@ -26,7 +27,7 @@ from specpy.tla.tlc_values import convert, parse_value
 from specpy.trace.trace import Step, Trace
 
 VERSION, SUCCESS, PROGRESS, FINAL_COUNTS, DEPTH = 2262, 2193, 2200, 2199, 2194
-INVARIANT, ACTION_PROPERTY, DEADLOCK, TEMPORAL, ASSERT = 2110, 2111, 2114, 2116, 2132
+INVARIANT_INITIAL, INVARIANT, ACTION_PROPERTY, DEADLOCK, TEMPORAL, ASSERT = 2107, 2110, 2112, 2114, 2116, 2132
 STATE, BACK_TO_STATE, STUTTERING, PARSE_FAILED = 2217, 2122, 2218, 3002
 #: Informational codes that precede or accompany an error and are not the error.
 NOT_ERRORS = {2121, 2103, 2124, 2186, 2199, 2194, 2200, 2201}
@@ -155,7 +156,7 @@ def to_result(out: TlcOutput, info: ModelInfo | None = None, seconds: float = 0.
 
 def _verdict(out: TlcOutput, info: ModelInfo) -> tuple[ResultKind, str, str]:
     for m in out.messages:
-        if m.code in (INVARIANT, ACTION_PROPERTY):
+        if m.code in (INVARIANT_INITIAL, INVARIANT, ACTION_PROPERTY):
             found = re.search(r"(?:Invariant|Action property) (\w+) is violated", m.text)
             return ResultKind.INVARIANT, info.name(found.group(1)) if found else "?", ""
         if m.code == DEADLOCK:
@@ -187,9 +188,11 @@ def _trace(out: TlcOutput, info: ModelInfo) -> Trace:
     loop = None
     names: tuple[str, ...] = info.var_names
     for m in out.messages:
+        head, _, body = m.text.strip("\n").partition("\n")
+        if m.code == INVARIANT_INITIAL:  # the one-state trace is inside the message
+            return Trace(names or tuple(_state(body, info)), (_state(body, info),), ())
         if m.code not in (STATE, BACK_TO_STATE, STUTTERING):
             continue
-        head, _, body = m.text.strip("\n").partition("\n")
         h = _STATE_HEAD.match(head.strip())
         if h is None:
             continue
