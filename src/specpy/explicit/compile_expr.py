@@ -332,9 +332,14 @@ class ExprCompiler:
         inner = sc.copy()
         clauses = []
         for local, dom in bindings:
-            d = self.expr(dom, inner)
+            if isinstance(dom, E.RangeSet) and not isinstance(codec(dom.type), BitSetCodec):
+                # Distinct ints already: no set needs building to loop over them.
+                lo, hi = self.expr(dom.lo, inner), self.expr(dom.hi, inner)
+                domain = f"range({lo}, {hi} + 1)"
+            else:
+                domain = self.iterate(self.expr(dom, inner), dom.type)
             name = self.ns.fresh("q")
-            clauses.append(f"for {name} in {self.iterate(d, dom.type)}")
+            clauses.append(f"for {name} in {domain}")
             inner.env[local.uid] = Code(name)
         if cond is not None:
             clauses.append(f"if {self.expr(cond, inner)}")
@@ -576,8 +581,15 @@ class ExprCompiler:
         return self.node(f"len({x})", x)
 
     def _minmax(self, e: E.MinMax, sc: Scope) -> Code:
-        x = self.expr(e.operand, sc)
         oc = codec(e.operand.type)
+        if isinstance(e.operand, E.SetLit) and e.operand.elems and not isinstance(oc, BagCodec):
+            # min({a, b}): never empty, and no set needs building.
+            lit = e.operand
+            elems = [self.coerce(self.expr(x, sc), x.type, lit.type.elem, sc, lit.span) for x in lit.elems]
+            if len(elems) == 1:
+                return elems[0]
+            return self.node(f"{e.op}(" + ", ".join(x.text for x in elems) + ")", *elems)
+        x = self.expr(e.operand, sc)
         args = self.site_args(e.span, "empty-min-max", sc)
         if isinstance(oc, BitSetCodec):
             return self.node(f"_b{e.op}({x}, {oc.elem.lo}, {args})", x)
