@@ -418,7 +418,7 @@ class Partition:
     def snapshot(self) -> PartitionSnapshot:
         """This partition at its last level boundary, even if a level has begun since."""
         boundary, stored, frontier, ranks, generated, coverage = self.boundary
-        return PartitionSnapshot(boundary, *self.links.snapshot(stored), frontier, ranks, generated, coverage)
+        return PartitionSnapshot(boundary, *self.links.snapshot(stored), frontier.states(), ranks, generated, coverage)
 
     def restore(self, snap: PartitionSnapshot) -> None:
         """Continue from a snapshot (of a partition with the same part and parts)."""
@@ -426,13 +426,14 @@ class Partition:
         self.links = Links.restore(snap.fps, snap.parents, snap.via)
         self.seen = FingerprintSet(len(snap.fps))
         self.seen.add_new(snap.fps)
-        self.frontier = snap.frontier
+        self.frontier = Frontier.of(snap.frontier)
         first = len(snap.fps) - len(snap.frontier)
         self.frontier_ids = (first + np.arange(len(snap.frontier), dtype=np.int64)) * self.parts + self.part
+        self.next, self.next_keys, self.next_first, self.beyond = Frontier(), [], len(snap.fps), False
         self.ranks = snap.ranks
         self.generated = snap.generated
         self.coverage = snap.coverage.copy()
-        self.boundary = (snap.boundary, len(snap.fps), snap.frontier, snap.ranks, snap.generated, snap.coverage)
+        self.boundary = (snap.boundary, len(snap.fps), self.frontier, snap.ranks, snap.generated, snap.coverage)
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.links.get(sid // self.parts)

@@ -208,6 +208,16 @@ class Frontier:
             del tail[:BLOCK]
         self.size += len(states)
 
+    @classmethod
+    def of(cls, states: list[tuple]) -> Frontier:
+        frontier = cls()
+        frontier.extend(states)
+        return frontier
+
+    def states(self) -> list[tuple]:
+        """Every state, in order (a checkpoint writes them)."""
+        return [s for chunk in self.chunks() for s in chunk]
+
     def chunks(self) -> Iterator[list[tuple]]:
         """The states, a block at a time."""
         for block in self.blocks:
