@@ -10,6 +10,11 @@ The search (search.py) is level by level. In each level every partition
 3. receives from the coordinator the global `rank` of each state it stored, so
    that the next level is expanded in one global order.
 
+A single partition (one worker) owns every successor, so what it routes to
+itself is final: it stores each chunk's new states right after expanding
+the chunk (step 2 without the merge), and the search stops within the level
+at the chunk where it meets a violation.
+
 A partition shares nothing with the others: batches go in and out as plain
 data, so it can live in this process (one worker), in a worker process
 (workers.py) or, later, in an actor on another machine.

@@ -26,8 +26,9 @@ one-state-at-a-time BFS would meet first is reported (partition.py, keys), so
 the verdict and the trace do not depend on the number of workers. When a
 run stops at a violation, distinct_states and depth count the states such a
 search would have found by then (a `--max-states` stop reports exactly the
-limit); states_generated and coverage count the whole level's expansion, so
-they may differ with the number of workers.
+limit); states_generated and coverage count what was expanded by then (one
+worker: up to the chunk of 128 states where the violation was met; several:
+the whole level), so they may differ with the number of workers.
 
 With `max_depth` K, the states at depth K are expanded only to learn whether
 anything lies beyond (their successors are counted but not checked); if so
