@@ -30,6 +30,7 @@ for any number of partitions, and the same from run to run.
 
 from __future__ import annotations
 
+import pickle
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,21 +80,6 @@ class Batch:
     parents: np.ndarray  # state ids, -1 for an initial state
     via: np.ndarray  # action indices, -1 for an initial state
 
-    @staticmethod
-    def join(batches: list[Batch]) -> Batch:
-        if len(batches) == 1:
-            return batches[0]
-        states: list[tuple] = []
-        for b in batches:
-            states += b.states
-        return Batch(
-            states,
-            np.concatenate([b.fps for b in batches]) if batches else np.zeros(0, np.int64),
-            np.concatenate([b.keys for b in batches]) if batches else np.zeros(0, np.int64),
-            np.concatenate([b.parents for b in batches]) if batches else np.zeros(0, np.int64),
-            np.concatenate([b.via for b in batches]) if batches else np.zeros(0, np.int64),
-        )
-
     def take(self, idx: np.ndarray) -> Batch:
         states = self.states
         return Batch([states[i] for i in idx.tolist()], self.fps[idx], self.keys[idx], self.parents[idx], self.via[idx])
@@ -131,6 +117,38 @@ class Successors:
         states = self.states
         keys = self.part.ranks[rows] * STRIDE + offset
         return Batch([states[i] for i in idx.tolist()], self.fps[idx], keys, self.part.frontier_ids[rows], via)
+
+
+@dataclass
+class PackedBatch:
+    """A batch with its states pickled: what waits in an outbox for the end
+    of the level and travels to the owner. The successor tuples die at once,
+    so the expansion keeps running on few live objects (see store.Frontier),
+    and a worker sends bytes."""
+
+    blobs: list[bytes]
+    fps: np.ndarray
+    keys: np.ndarray
+    parents: np.ndarray
+    via: np.ndarray
+
+    @staticmethod
+    def of(b: Batch) -> PackedBatch:
+        return PackedBatch([pickle.dumps(b.states, pickle.HIGHEST_PROTOCOL)], b.fps, b.keys, b.parents, b.via)
+
+    @staticmethod
+    def join(packed: list[PackedBatch]) -> PackedBatch:
+        empty = np.zeros(0, np.int64)
+        return PackedBatch(
+            [blob for p in packed for blob in p.blobs],
+            *(np.concatenate([getattr(p, a) for p in packed]) if packed else empty for a in ("fps", "keys", "parents", "via")),
+        )
+
+    def unpacked(self) -> Batch:
+        states: list[tuple] = []
+        for blob in self.blobs:
+            states += pickle.loads(blob)  # written by `of` in the search, never read from outside
+        return Batch(states, self.fps, self.keys, self.parents, self.via)
 
 
 @dataclass
@@ -180,6 +198,9 @@ class Partition:
         self.part, self.parts = part, parts
         self.check_deadlock = check_deadlock
         self.canonical = canonical
+        # The fingerprints it has stored, and those it has sent to their
+        # owners (a cache: known there for good, stored or outside the
+        # constraints). Ownership tells the two apart.
         self.seen = FingerprintSet()
         self.links = Links()
         self.frontier = Frontier()  # the level being expanded
@@ -195,8 +216,6 @@ class Partition:
         self.beyond = False
         # Every stored state itself, for temporal properties (StateStore).
         self.kept: list[tuple] | None = [] if keep_states else None
-        # Fingerprints ever sent to each other partition (none to itself).
-        self.sent = [FingerprintSet() for _ in range(parts)]
         # The last level boundary (rank), for snapshots taken in the middle of a level.
         self.boundary = (0, 0, self.frontier, self.ranks, 0, self.coverage.copy())
 
@@ -205,14 +224,14 @@ class Partition:
 
     # ------------------------------------------------------------ expand
 
-    def expand(self, grow: bool, tick: Callable[[int], None] | None = None) -> tuple[list[Batch], Event | None]:
+    def expand(self, grow: bool, tick: Callable[[int], None] | None = None) -> tuple[list[PackedBatch], Event | None]:
         """Successors of the frontier, one batch per owner, and the first event met.
 
         A single partition owns every successor: what it routes to itself is
         final, so it is stored at once, chunk by chunk, while still in the
         CPU cache, and no batch is returned.
         """
-        outboxes: list[list[Batch]] = [[] for _ in range(self.parts)]
+        outboxes: list[list[PackedBatch]] = [[] for _ in range(self.parts)]
         # Per owner, the fingerprints queued for it in this level: each goes
         # out once, with its first (smallest) key.
         queued: list[set[int]] = [set() for _ in range(self.parts)]
@@ -231,14 +250,14 @@ class Partition:
                 queued[0].clear()
             else:
                 for outbox, b in zip(outboxes, batches):
-                    outbox.append(b)
+                    outbox.append(PackedBatch.of(b))
             if event is not None:
                 break
             lo += len(chunk)
         for dest, fps in enumerate(queued):
             if dest != self.part:
-                self.sent[dest].add_new(np.fromiter(fps, np.int64, len(fps)))
-        return [Batch.join(b) for b in outboxes], event
+                self.seen.add_new(np.fromiter(fps, np.int64, len(fps)))
+        return [PackedBatch.join(packed) for packed in outboxes], event
 
     def _expand_chunk(self, lo: int, chunk: list[tuple], grow: bool) -> tuple[Successors, Event | None]:
         """The successors of frontier states lo, lo + 1, ... (`chunk`)."""
@@ -307,22 +326,22 @@ class Partition:
 
     def _route(self, succ: Successors, queued: list[set[int]]) -> list[Batch]:
         """Per owner, each fingerprint once per level (its first, smallest key);
-        known ones dropped: seen here, or sent to their owner in an earlier level.
+        known ones dropped: stored here, or sent to their owner in an earlier level.
 
         Most successors are known, so one vectorised lookup drops them and a
-        plain set catches the repeats among the few left.
+        plain set per owner catches the repeats among the few left.
         """
         fps = succ.fps
-        owners = self.owner(fps) if self.parts > 1 else None
-        batches = []
-        for dest in range(self.parts):
-            idx = np.arange(len(fps)) if owners is None else np.flatnonzero(owners == dest)
-            known = self.seen if dest == self.part else self.sent[dest]
-            idx = idx[~known.contains(fps[idx])]
+        idx = np.flatnonzero(~self.seen.contains(fps))
+        unknown = fps[idx].tolist()
+        owners = self.owner(fps[idx]).tolist() if self.parts > 1 else [0] * len(idx)
+        keep: list[list[int]] = [[] for _ in range(self.parts)]
+        for i, fp, dest in zip(idx.tolist(), unknown, owners):
             q = queued[dest]
-            keep = [i for i, fp in zip(idx.tolist(), fps[idx].tolist()) if fp not in q and not q.add(fp)]
-            batches.append(succ.batch(np.asarray(keep, dtype=np.int64)))
-        return batches
+            if fp not in q:
+                q.add(fp)
+                keep[dest].append(i)
+        return [succ.batch(np.asarray(k, dtype=np.int64)) for k in keep]
 
     def _key(self, pos: int, offset: int) -> int:
         return int(self.ranks[pos]) * STRIDE + offset
@@ -334,15 +353,15 @@ class Partition:
 
     def seed(self, batch: Batch) -> LevelReport:
         """Store the initial states addressed here (repeats and all)."""
-        return self.absorb([batch], True, routed=False)
+        return self.absorb([PackedBatch.of(batch)], True, routed=False)
 
-    def absorb(self, batches: list[Batch], grow: bool, event: Event | None = None, routed: bool = True) -> LevelReport:
+    def absorb(self, batches: list[PackedBatch], grow: bool, event: Event | None = None, routed: bool = True) -> LevelReport:
         """Store the unseen successors addressed here, one batch from each
         partition's `expand` (`routed`), and end the level; `event` is this
         partition's from expand. A single partition stored its own while
         expanding."""
         if not (routed and self.parts == 1):
-            b = Batch.join(batches)
+            b = PackedBatch.join(batches).unpacked()
             order = np.argsort(b.keys, kind="stable")
             _, first = np.unique(b.fps[order], return_index=True)
             cand = order[np.sort(first)]
