@@ -4,6 +4,7 @@ function, so that a test knows each counterexample is a real behaviour."""
 from __future__ import annotations
 
 from specpy.explicit.compile import CompiledModel
+from specpy.explicit.faults import FaultStep
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.ir.model import Model
 from specpy.result import ResultKind, Violation
@@ -23,7 +24,11 @@ def replay(model: Model, violation: Violation) -> None:
     cm.init(initial)
     assert states[0] in initial, "the first state is not an initial state"
     for before, after, step in zip(states, states[1:], trace.steps):
-        k = next(i for i, a in enumerate(cm.actions) if a.action.name == step.action)
+        if step.fault:
+            fault = next(a for a in cm.actions if isinstance(a, FaultStep) and a.label == step.action)
+            assert fault.step_between(before, after) == step, f"{step.label()} does not lead to the next state"
+            continue
+        k = next(i for i, a in enumerate(cm.actions) if not isinstance(a, FaultStep) and a.action.name == step.action)
         p = next(i for i in range(len(cm.actions[k].args)) if cm.actions[k].label_args(i) == step.args)
         assert after in cm.replay(k, p, before), f"{step.label()} does not lead to the next state"
     last = states[-1]
@@ -36,10 +41,10 @@ def replay(model: Model, violation: Violation) -> None:
                 t = [x.name for x in model.transitions].index(violation.name)
                 assert cm.transitions(states[-2], last) == t
         case ResultKind.DEADLOCK:
-            for k, a in enumerate(cm.actions):
+            for a in cm.actions:
                 out: list[tuple] = []
                 a.run(last, out)
-                assert not out, f"{a.action.name} is enabled in the deadlock state"
+                assert not out, f"{a.name} is enabled in the deadlock state"
         case ResultKind.EVAL_ERROR | ResultKind.ASSERT:
             expected = EvalFailure if violation.kind is ResultKind.EVAL_ERROR else AssertFailure
             raised = _fails(cm, last, expected)

@@ -90,12 +90,12 @@ def test_transition_invariant_skips_steps_that_change_nothing(reset):
         assert bmc.violation.trace == explicit.violation.trace and len(bmc.violation.trace) == 5
 
 
-def test_faults_block_is_refused_with_a_location():
-    model = spec("type S = {s1}\nvar n: bag[S, 1] = {}\naction Go { send s1 to n }\nfaults {\n    lose n\n    budget 1\n}\n")
+def test_temporal_properties_are_refused_with_a_location():
+    model = spec("var x: 0..1 = 0\naction Go { x = 1 }\nproperty Done: eventually x == 1\n")
     with pytest.raises(SpecError) as err:
         smt_check(model, CheckOptions(max_depth=2))
     d = err.value.diagnostics[0]
-    assert d.code == "E-unsupported" and "faults" in d.message and d.span.line == 4
+    assert d.code == "E-unsupported" and "Done" in d.message and d.span.line == 3
 
 
 def test_options_that_do_not_apply_are_refused():

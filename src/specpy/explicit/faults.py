@@ -28,12 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from specpy.diagnostics import Diagnostic, Note, SpecError, Span
 from specpy.explicit.runtime import bag_add, bag_count, bag_remove, tuple_set
 from specpy.explicit.state import BitSetCodec, Codec, codec
-from specpy.ir.model import BUDGET_VAR, CrashFault, Model, StateVar
-from specpy.ir.types import BagT, MapT
-from specpy.ir.values import format_value
+from specpy.ir.model import BUDGET_VAR, CrashFault, Model, StateVar, crash_initial_error, crashed_maps
+from specpy.ir.types import BagT
 from specpy.trace.trace import Step
 
 #: (encoded argument, successor) for each way a fault can happen in a state.
@@ -134,7 +132,7 @@ def _duplicate(model: Model, name: str) -> FaultStep:
 def _crash(model: Model, fault: CrashFault, initial_states: list[tuple]) -> FaultStep:
     """Entry [a] of every volatile map keyed by the crashed type, and the `resets` variables."""
     who = fault.type
-    keyed = [v for v in model.vars if not v.durable and isinstance(v.type, MapT) and v.type.key == who]
+    keyed = crashed_maps(model, fault)
     whole = [model.var(n) for n in fault.resets]
     entry: dict[int, list] = {}
     reset: dict[int, Any] = {}
@@ -142,11 +140,11 @@ def _crash(model: Model, fault: CrashFault, initial_states: list[tuple]) -> Faul
         for v in keyed:
             values = codec(v.type.value)
             entry[v.index] = [
-                _fixed([s[v.index][a] for s in initial_states], values, f"{v.name}[{m}]", v, fault.span)
+                _fixed([s[v.index][a] for s in initial_states], values, f"{v.name}[{m}]", v, fault)
                 for a, m in enumerate(who.members)
             ]
         for v in whole:
-            reset[v.index] = _fixed([s[v.index] for s in initial_states], codec(v.type), v.name, v, fault.span)
+            reset[v.index] = _fixed([s[v.index] for s in initial_states], codec(v.type), v.name, v, fault)
 
     def moves(s: tuple) -> Iterator[tuple[Any, tuple]]:
         for a in range(len(who.members)):
@@ -160,13 +158,10 @@ def _crash(model: Model, fault: CrashFault, initial_states: list[tuple]) -> Faul
     return FaultStep("crash", "who", codec(who), moves)
 
 
-def _fixed(values: list, value_codec: Codec, what: str, v: StateVar, span: Span) -> Any:
+def _fixed(values: list, value_codec: Codec, what: str, v: StateVar, fault: CrashFault) -> Any:
     """The one value every initial state gives `what`, or a located error."""
     first = values[0]
     other = next((x for x in values if x != first), first)
     if other == first:
         return first
-    shown = " and ".join(format_value(value_codec.decode(x)) for x in (first, other))
-    note = Note(f"{v.name} is declared here (mark it `durable` if a crash keeps it)", v.span)
-    message = f"a crash resets {what} to its initial value, but the initial states give it different values ({shown})"
-    raise SpecError([Diagnostic("E-crash-initial", message, span, (note,))])
+    raise crash_initial_error(v, what, value_codec.decode(first), value_codec.decode(other), fault)

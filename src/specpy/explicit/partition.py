@@ -108,6 +108,26 @@ class LevelReport:
     nbytes: int  # memory of its fingerprint table and links
 
 
+@dataclass
+class PartitionSnapshot:
+    """A partition at a level boundary, all a checkpoint needs (checkpoint.py).
+
+    `boundary` counts the boundaries passed (1 after the initial states), so
+    that the coordinator can tell that every partition is at its own. The
+    fingerprint table is rebuilt from `fps` on restore, and the fingerprints
+    sent to other partitions (a cache) start empty again.
+    """
+
+    boundary: int
+    fps: np.ndarray
+    parents: np.ndarray
+    via: np.ndarray
+    frontier: list[tuple]
+    ranks: np.ndarray
+    generated: int
+    coverage: np.ndarray
+
+
 class Partition:
     def __init__(
         self,
@@ -134,6 +154,8 @@ class Partition:
         self.kept: list[tuple] | None = [] if keep_states else None
         # Fingerprints ever sent to each other partition (none to itself).
         self.sent = [FingerprintSet() for _ in range(parts)]
+        # The last level boundary (rank), for snapshots taken in the middle of a level.
+        self.boundary = (0, 0, self.frontier, self.ranks, 0, self.coverage.copy())
 
     def owner(self, fps: np.ndarray) -> np.ndarray:
         return (fps.view(np.uint64) % np.uint64(self.parts)).astype(np.int64)
@@ -314,6 +336,26 @@ class Partition:
     def rank(self, ranks: np.ndarray) -> None:
         """The global ranks of the states stored by the last absorb (the next frontier)."""
         self.ranks = ranks
+        self.boundary = (self.boundary[0] + 1, len(self.links), self.frontier, ranks, self.generated, self.coverage.copy())
+
+    def snapshot(self) -> PartitionSnapshot:
+        """This partition at its last level boundary, even if a level has begun since."""
+        boundary, stored, frontier, ranks, generated, coverage = self.boundary
+        return PartitionSnapshot(boundary, *self.links.snapshot(stored), frontier, ranks, generated, coverage)
+
+    def restore(self, snap: PartitionSnapshot) -> None:
+        """Continue from a snapshot (of a partition with the same part and parts)."""
+        assert self.kept is None, "states kept for temporal properties are not checkpointed"
+        self.links = Links.restore(snap.fps, snap.parents, snap.via)
+        self.seen = FingerprintSet(len(snap.fps))
+        self.seen.add_new(snap.fps)
+        self.frontier = snap.frontier
+        first = len(snap.fps) - len(snap.frontier)
+        self.frontier_ids = (first + np.arange(len(snap.frontier), dtype=np.int64)) * self.parts + self.part
+        self.ranks = snap.ranks
+        self.generated = snap.generated
+        self.coverage = snap.coverage.copy()
+        self.boundary = (snap.boundary, len(snap.fps), snap.frontier, snap.ranks, snap.generated, snap.coverage)
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.links.get(sid // self.parts)

@@ -160,6 +160,19 @@ class Links:
     def get(self, local: int) -> tuple[int, int, int]:
         return self.fp[local], self.parent[local], self.via[local]
 
+    def snapshot(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Copies of the first n links: fingerprints, parents, actions."""
+        return tuple(  # type: ignore[return-value]
+            np.frombuffer(a, dtype=dtype)[:n].copy()
+            for a, dtype in ((self.fp, np.int64), (self.parent, np.int64), (self.via, np.int16))
+        )
+
+    @classmethod
+    def restore(cls, fps: np.ndarray, parents: np.ndarray, via: np.ndarray) -> Links:
+        links = cls()
+        links.extend(fps, parents, via)
+        return links
+
 
 class StateStore:
     """Every stored state itself, in discovery order, with its links.

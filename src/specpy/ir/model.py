@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from specpy.diagnostics import SourceFile, Span, span_field
+from specpy.diagnostics import Diagnostic, Note, SourceFile, SpecError, Span, span_field
 from specpy.ir.expr import Expr, Lit, Local
 from specpy.ir.stmt import Assign, Stmt
-from specpy.ir.types import AtomT, RangeT, Type
-from specpy.ir.values import Value
+from specpy.ir.types import AtomT, MapT, RangeT, Type
+from specpy.ir.values import Value, format_value
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,19 @@ class CrashFault:
     type: AtomT
     resets: tuple[str, ...] = ()
     span: Span = span_field()
+
+
+def crashed_maps(model: Model, fault: CrashFault) -> tuple[StateVar, ...]:
+    """The variables whose entry [a] a crash of atom a resets: non-durable maps keyed by the crashed type."""
+    return tuple(v for v in model.vars if not v.durable and isinstance(v.type, MapT) and v.type.key == fault.type)
+
+
+def crash_initial_error(v: StateVar, what: str, first: Value, other: Value, fault: CrashFault) -> SpecError:
+    """E-crash-initial: a crash restores `what` (a part of v), but two initial states disagree on it."""
+    shown = " and ".join(format_value(x) for x in (first, other))
+    note = Note(f"{v.name} is declared here (mark it `durable` if a crash keeps it)", v.span)
+    message = f"a crash resets {what} to its initial value, but the initial states give it different values ({shown})"
+    return SpecError([Diagnostic("E-crash-initial", message, fault.span, (note,))])
 
 
 #: The state variable that counts the fault steps taken when the `faults`

@@ -13,8 +13,11 @@ encoding the IR again per step.
     transition invariants  the same over (X, X')
     constraint, terminal   (value, error)
 
-Refused with a located error (exit 150): the `faults` block and temporal
-properties, which this backend does not encode yet.
+    fault transitions      the `faults` block's steps (faults.py), after the
+                           actions' transitions
+
+Refused with a located error (exit 150): temporal properties, which this
+backend does not encode yet.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from specpy.ir.expr import Expr
 from specpy.ir.model import Model
 from specpy.ir.types import universe
 from specpy.smt.encode import Env, ExprEncoder, Fault
+from specpy.smt.faults import fault_moves
 from specpy.smt.paths import Path, PathEncoder
 from specpy.smt.values import TRUE, Fresh, Sym, conj, const, disj, eq, neg
 from specpy.trace.trace import Step
@@ -67,8 +71,6 @@ class StateVars:
 
 def refuse_unsupported(model: Model) -> None:
     diags = []
-    if model.faults is not None:
-        diags.append(Diagnostic("E-unsupported", "the Z3 backend does not support the `faults` block yet", model.faults.span))
     for prop in model.properties:
         diags.append(
             Diagnostic("E-unsupported", f"temporal property {prop.name} cannot be checked by the Z3 backend", prop.span)
@@ -101,6 +103,8 @@ class System:
                     self.transitions.append(Transition(step, path.pc, path.state))
                 ex.faults[mark:] = [_labelled(f, "action " + step.label()) for f in ex.faults[mark:]]
         self.action_faults = tuple(ex.faults)
+        moves = fault_moves(model, self.x.values, self.init_paths, self.init_faults)
+        self.transitions += [Transition(step, enabled, {**self.x.values, **changed}) for step, enabled, changed in moves]
 
         self.invariants = [self._check(i.name, (i.expr,), i.span) for i in model.invariants]
         self.transition_checks = [self._check(t.name, (t.expr,), t.span, primed=True) for t in model.transitions]
