@@ -69,25 +69,25 @@ CASES = [
 # ---------------------------------------------------------------- what a state's constants are
 
 
-def leaves(v) -> list:
-    """The Z3 constants of a symbolic value, in Fresh's creation order."""
+def parts(v) -> list:
+    """The scalar components of a symbolic value (Num or Bool), in Fresh's creation order."""
     match v:
         case Num():
-            return [v.term]
+            return [v]
         case RecordV():
-            return [c for f in v.fields for c in leaves(f)]
+            return [c for f in v.fields for c in parts(f)]
         case VariantV():
-            return leaves(v.tag) + [c for case in v.cases for f in case for c in leaves(f)]
+            return [v.tag] + [c for case in v.cases for f in case for c in parts(f)]
         case OptV():
-            return [v.some] + leaves(v.value)
+            return [v.some] + parts(v.value)
         case SetV():
             return list(v.bits)
         case BagV():
-            return [c.term for c in v.counts]
+            return list(v.counts)
         case MapV():
-            return [c for x in v.values for c in leaves(x)]
+            return [c for x in v.values for c in parts(x)]
         case SeqV():
-            return leaves(v.length) + [c for e in v.elems for c in leaves(e)]
+            return [v.length] + [c for e in v.elems for c in parts(e)]
     return [v]  # a Bool
 
 
@@ -98,45 +98,20 @@ class Layout:
     def __init__(self, model: Model):
         probe = StateVars(model, "probe")
         position = {c.get_id(): n for n, c in enumerate(probe.consts)}
-        self.count = len(probe.consts)
         self.bounds: dict[int, tuple[int, int]] = {}
         self.slot: dict[int, tuple[str, int]] = {}  # n -> (array name suffix, index)
         for var in model.vars:
             value = probe.values[var.name]
-            self._bounds(value, position)
-            if isinstance(value, (SetV, BagV, MapV)):
-                sizes = {"bool": 0, "int": 0}
-                for c in leaves(value):
-                    sort = "bool" if z3.is_bool(c) else "int"
-                    self.slot[position[c.get_id()]] = (f"{var.name}.{sort}", sizes[sort])
+            sizes = {"bool": 0, "int": 0}
+            for c in parts(value):
+                term = c.term if isinstance(c, Num) else c
+                n = position[term.get_id()]
+                if isinstance(c, Num):
+                    self.bounds[n] = (c.lo, c.hi)
+                if isinstance(value, (SetV, BagV, MapV)):
+                    sort = "int" if isinstance(c, Num) else "bool"
+                    self.slot[n] = (f"{var.name}.{sort}", sizes[sort])
                     sizes[sort] += 1
-
-    def _bounds(self, v, position) -> None:
-        match v:
-            case Num():
-                self.bounds[position[v.term.get_id()]] = (v.lo, v.hi)
-            case RecordV() | VariantV() | OptV() | SetV() | BagV() | MapV() | SeqV():
-                for c in _children(v):
-                    self._bounds(c, position)
-
-
-def _children(v) -> list:
-    match v:
-        case RecordV():
-            return list(v.fields)
-        case VariantV():
-            return [v.tag] + [f for case in v.cases for f in case]
-        case OptV():
-            return [v.some, v.value]
-        case SetV():
-            return []
-        case BagV():
-            return list(v.counts)
-        case MapV():
-            return list(v.values)
-        case SeqV():
-            return [v.length, *v.elems]
-    return []
 
 
 def state_const(e: z3.ExprRef) -> tuple[str, int] | None:
