@@ -22,10 +22,18 @@ STATES = [
 
 
 def test_states_survive_the_flat_encoding_with_their_types_and_hashes() -> None:
-    back = flat_values.decode(flat_values.encode(STATES), len(STATES))
+    tokens, count = flat_values.encode(iter(STATES))
+    assert count == len(STATES)
+    back = flat_values.decode(tokens, count)
     assert back == STATES
     assert [hash(s) for s in back] == [hash(s) for s in STATES]
     assert type(back[0][2]) is bool and type(back[0][0]) is int
+
+
+def test_a_frontier_is_encoded_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flat_values, "PIECE", 3)
+    tokens, count = flat_values.encode(STATES * 5)
+    assert flat_values.decode(tokens, count) == STATES * 5
 
 
 @pytest.mark.parametrize(
