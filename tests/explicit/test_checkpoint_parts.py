@@ -74,6 +74,8 @@ def test_the_api_checkpoints_and_resumes(tmp_path) -> None:
     spec = api.load(ROOT / "specs/twophase.spec", types={"RM": ["r1", "r2", "r3", "r4"]})
     stopped = spec.check(max_states=700, checkpoint_dir=str(tmp_path))
     assert (stopped.kind.value, stopped.limit) == ("limit", "max-states")
+    with pytest.raises(OptionError, match="the checkpoint holds"):
+        spec.check(resume_dir=str(tmp_path), max_states=500)
     done = spec.check(resume_dir=str(tmp_path))
     # TLC (tlcref TwoPhase4.out): 1568 distinct, 8258 generated, depth 14
     assert (done.stats.distinct_states, done.stats.states_generated, done.stats.depth) == (1568, 8258, 14)
