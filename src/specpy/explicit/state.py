@@ -57,7 +57,11 @@ from specpy.ir.values import (
 )
 
 #: Sets whose element type has at most this many values are bitmask ints.
-BITSET_MAX = 1024
+#: At most 60: a state's fingerprint is Python's hash of the state tuple
+#: (store.py), and hash(int) is the int modulo 2**61 - 1, so a wider bitmask
+#: would make {e0} and {e61} the same fingerprint and drop a state. Below
+#: 2**61 it is the int itself, and only the tuple hash's mixing can collide.
+BITSET_MAX = 60
 #: Map keys and bitmask elements of composite types are looked up in a table
 #: built from the universe; larger key types are refused.
 TABLE_MAX = 1 << 16
