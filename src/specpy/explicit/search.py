@@ -259,6 +259,9 @@ class Search:
             cp.save(point, self.parts.save)
 
     def resume(self, point: SearchPoint) -> None:
+        max_states = self.options.max_states
+        if max_states is not None and point.stored >= max_states:
+            raise OptionError(f"--max-states {max_states}: the checkpoint holds {point.stored:,} states already")
         self.point = point
         self.stored, self.queued, self.depth = point.stored, point.queued, point.depth
         self.init_generated, self.generated = point.init_generated, point.generated
