@@ -95,20 +95,29 @@ class Spec:
             return reader.read_text("\n".join(items), "<log>")
         return reader.read_objects(items)
 
-    def validate(self, log: Log, max_gap: int = 0) -> ValidationResult:
+    def validate(
+        self, log: Log, max_gap: int = 0, max_states: int | None = None, timeout: float | None = None
+    ) -> ValidationResult:
         """Is the log a behaviour of the spec? See docs/validation.md.
 
-        max_gap: how many unlogged steps may happen between two lines.
+        max_gap: how many unlogged steps may happen between two lines;
+        max_states, timeout: stop (result kind "limit") when one line holds
+        more spec states than that (its candidates and the states inside the
+        gap before it), or after that many seconds.
         """
         from specpy.explicit.compile import CompiledModel
-        from specpy.explicit.validate import Validator
+        from specpy.explicit.validate import ValidationLimits, Validator
 
         if max_gap < 0:
             raise OptionError(f"--max-gap {max_gap}: must be at least 0")
+        if max_states is not None and max_states < 1:
+            raise OptionError(f"--max-states {max_states}: must be at least 1")
+        if timeout is not None and not timeout > 0:
+            raise OptionError(f"--timeout {timeout:g}: must be more than 0")
         entries = self.read_log(log)
         if self._validator is None:
             self._validator = Validator(CompiledModel(self.model))
-        return self._validator.validate(entries, max_gap)
+        return self._validator.validate(entries, max_gap, ValidationLimits(max_states, timeout))
 
 
 def load(

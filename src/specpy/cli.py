@@ -28,6 +28,7 @@ import os
 import sys
 import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -35,7 +36,7 @@ import click
 
 from specpy import __version__
 from specpy.options import CheckOptions, OptionError, Overrides
-from specpy.result import EXIT_BAD_OPTION, EXIT_SPEC_ERROR, EXIT_SYSTEM_ERROR
+from specpy.result import EXIT_BAD_OPTION, EXIT_LIMIT, EXIT_SPEC_ERROR, EXIT_SYSTEM_ERROR
 
 if TYPE_CHECKING:
     from specpy.api import Spec
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 EXIT_INTERRUPTED = 130
 PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
 GRAPH_MAX_STATES = 500  # `specpy graph` refuses larger models unless told otherwise
+DEFAULT_CHECKPOINT_INTERVAL = CheckOptions.checkpoint_interval  # seconds
 
 
 def _override_options(fn):
@@ -81,6 +83,15 @@ def main() -> None:
 @click.option("--max-states", type=int, metavar="N", help="Stop (exit 152) after N distinct states.")
 @click.option("--timeout", type=float, metavar="SECONDS", help="Stop (exit 152) after this much wall time.")
 @click.option("--workers", type=int, default=1, show_default=True, metavar="N", help="Worker processes.")
+@click.option("--memory-limit", type=int, metavar="MB",
+              help="Stop (exit 152) when the checker uses more than MB megabytes (default: when the machine "
+                   "is nearly out of memory).")
+@click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write a checkpoint to DIR periodically and when stopped, for --resume.")
+@click.option("--checkpoint-interval", type=float, metavar="SECONDS",
+              help=f"Seconds between checkpoints (default {DEFAULT_CHECKPOINT_INTERVAL:g}).")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Continue from the checkpoint in DIR (and keep checkpointing there).")
 @click.option("--trace-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the counterexample, if any, as ITF JSON.")
 @_report_options
@@ -99,6 +110,10 @@ def check(
     max_states: int | None,
     timeout: float | None,
     workers: int,
+    memory_limit: int | None,
+    checkpoint_dir: Path | None,
+    checkpoint_interval: float | None,
+    resume_dir: Path | None,
     trace_out: Path | None,
     as_json: bool,
     quiet: bool,
@@ -110,12 +125,44 @@ def check(
 
     def run() -> int:
         overrides = parse_overrides(consts, types)
-        options = make_options(depth, no_deadlock, no_symmetry, max_states, timeout, workers)
+        options = make_options(
+            depth, no_deadlock, no_symmetry, max_states, timeout, workers,
+            memory_limit, checkpoint_dir, checkpoint_interval, resume_dir,
+        )
+        robust = options.memory_limit_mb is not None or options.checkpoint_dir or options.resume_dir
+        if backend != "explicit" and robust:
+            raise OptionError("--memory-limit, --checkpoint and --resume apply to the explicit backend only")
         _check_writable("--trace-out", trace_out)
         _check_writable("--html", html_out)
-        return _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
+        if (checkpoint_dir or resume_dir) and sys.argv[1:2] == [ctx.info_name]:
+            from specpy.explicit.stable_hash import pin_none_hash
+
+            pin_none_hash(sys.argv)  # re-executes this command, once (see there why)
+        code = _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
+        if code == EXIT_LIMIT and backend == "explicit":
+            click.echo(_resume_hint(options, spec, consts, types), err=True)
+        return code
 
     ctx.exit(_guarded(out, run))
+
+
+def _resume_hint(options: CheckOptions, spec: Path, consts: tuple[str, ...], types: tuple[str, ...]) -> str:
+    """How to continue a stopped run: the exact command, or how to make that possible."""
+    import shlex
+
+    directory = options.checkpoint_dir or options.resume_dir
+    if directory is None:
+        return "To be able to resume a stopped run, start it with --checkpoint DIR."
+    if not (Path(directory) / "CURRENT").is_file():
+        return f"No checkpoint was written to {directory}: the search stopped before its first level was done."
+    words = ["specpy", "check", "--resume", str(directory)]
+    words += [w for c in consts for w in ("--const", c)] + [w for t in types for w in ("--type", t)]
+    words += ["--no-deadlock"] * (not options.check_deadlock) + ["--no-symmetry"] * (not options.symmetry)
+    if options.max_depth is not None:
+        words += ["--depth", str(options.max_depth)]
+    if options.workers != 1:
+        words += ["--workers", str(options.workers)]
+    return "To resume: " + shlex.join([*words, str(spec)])
 
 
 @main.command()
@@ -287,6 +334,9 @@ def _guarded(out: _Output, run: Callable[[], int]) -> int:
 @_override_options
 @click.option("--max-gap", type=int, default=0, show_default=True, metavar="K",
               help="Allow up to K unlogged steps between two log lines.")
+@click.option("--max-states", type=int, default=None, metavar="N",
+              help="Stop (exit 152) when one log line holds more than N spec states (candidates and gap states).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop (exit 152) after this many seconds.")
 @_report_options
 @click.pass_context
 def validate(
@@ -296,26 +346,35 @@ def validate(
     consts: tuple[str, ...],
     types: tuple[str, ...],
     max_gap: int,
+    max_states: int | None,
+    timeout: float | None,
     as_json: bool,
     quiet: bool,
     full_trace: bool,
 ) -> None:
     """Decide whether the NDJSON log LOG (an implementation's steps) is a behaviour of SPEC.
 
-    Exit 0 if it is, 12 with the first unexplained line if not, 151 for a bad log line.
+    Exit 0 if it is, 12 with the first unexplained line if not, 151 for a bad log line,
+    152 if a limit stopped it.
     """
     out = _Output(as_json)
 
     def run() -> int:
-        if max_gap < 0:
-            raise OptionError(f"--max-gap {max_gap}: must be at least 0")
-        return _run_validate(spec, log, parse_overrides(consts, types), max_gap, out, quiet, full_trace)
+        limits = ValidateOptions(max_gap, max_states, timeout)
+        return _run_validate(spec, log, parse_overrides(consts, types), limits, out, quiet, full_trace)
 
     ctx.exit(_guarded(out, run))
 
 
+@dataclass(frozen=True)
+class ValidateOptions:
+    max_gap: int
+    max_states: int | None
+    timeout: float | None
+
+
 def _run_validate(
-    spec: Path, log: Path, overrides: Overrides, max_gap: int, out: _Output, quiet: bool, full_trace: bool
+    spec: Path, log: Path, overrides: Overrides, options: ValidateOptions, out: _Output, quiet: bool, full_trace: bool
 ) -> int:
     from specpy.api import Spec
     from specpy.diagnostics import SpecError
@@ -327,7 +386,7 @@ def _run_validate(
     try:
         source = read_source(spec)
         loaded = Spec(load_text(source, overrides))
-        result = loaded.validate(log, max_gap)
+        result = loaded.validate(log, options.max_gap, options.max_states, options.timeout)
     except SpecError as exc:
         return out.spec_errors(exc.diagnostics, source)
     except LogError as exc:
@@ -336,7 +395,7 @@ def _run_validate(
     if out.as_json:
         out.json(result.to_json(loaded.var_types))
     else:
-        click.echo(render_validation(result, str(log), max_gap, quiet, full_trace), nl=False)
+        click.echo(render_validation(result, str(log), options.max_gap, quiet, full_trace), nl=False)
     return result.exit_code
 
 
@@ -387,13 +446,23 @@ def make_options(
     max_states: int | None,
     timeout: float | None,
     workers: int,
+    memory_limit: int | None = None,
+    checkpoint_dir: Path | None = None,
+    checkpoint_interval: float | None = None,
+    resume_dir: Path | None = None,
 ) -> CheckOptions:
     """CheckOptions from the flags; out-of-range numbers are OptionErrors (151)."""
-    for option, value, least in (("--depth", depth, 1), ("--max-states", max_states, 1), ("--workers", workers, 1)):
+    for option, value, least in (
+        ("--depth", depth, 1), ("--max-states", max_states, 1), ("--workers", workers, 1),
+        ("--memory-limit", memory_limit, 1),
+    ):
         if value is not None and value < least:
             raise OptionError(f"{option} {value}: must be at least {least}")
-    if timeout is not None and not timeout > 0:
-        raise OptionError(f"--timeout {timeout:g}: must be a positive number of seconds")
+    for option, seconds in (("--timeout", timeout), ("--checkpoint-interval", checkpoint_interval)):
+        if seconds is not None and not seconds > 0:
+            raise OptionError(f"{option} {seconds:g}: must be a positive number of seconds")
+    if checkpoint_interval is not None and checkpoint_dir is None and resume_dir is None:
+        raise OptionError("--checkpoint-interval needs --checkpoint DIR (or --resume DIR)")
     return CheckOptions(
         check_deadlock=not no_deadlock,
         symmetry=not no_symmetry,
@@ -401,6 +470,10 @@ def make_options(
         max_depth=depth,
         timeout=timeout,
         workers=workers,
+        memory_limit_mb=memory_limit,
+        checkpoint_dir=str(checkpoint_dir) if checkpoint_dir is not None else None,
+        checkpoint_interval=checkpoint_interval or DEFAULT_CHECKPOINT_INTERVAL,
+        resume_dir=str(resume_dir) if resume_dir is not None else None,
     )
 
 
@@ -647,7 +720,7 @@ def graph(ctx: click.Context, spec: Path, output: Path, svg: bool, max_states: i
         import shutil
 
         from specpy.explicit.graph import GraphEvalError, GraphTooLarge, reachable_graph
-        from specpy.result import EXIT_EVAL_ERROR, EXIT_LIMIT
+        from specpy.result import EXIT_EVAL_ERROR
         from specpy.trace.graph import render_dot
 
         if max_states < 1:

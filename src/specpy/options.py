@@ -25,6 +25,10 @@ class CheckOptions:
     max_depth: int | None = None  # explicit: bound the BFS; z3: BMC depth
     timeout: float | None = None  # seconds of wall time
     workers: int = 1
+    memory_limit_mb: int | None = None  # stop when the checker's RSS exceeds this (explicit/memory.py)
+    checkpoint_dir: str | None = None  # write checkpoints here (explicit/checkpoint.py)
+    checkpoint_interval: float = 60.0  # seconds between two checkpoints
+    resume_dir: str | None = None  # continue the search from this checkpoint
 
 
 class OptionError(Exception):

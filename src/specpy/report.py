@@ -34,7 +34,8 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
             if result.limit == "interrupted":
                 return "Stopped: interrupted — the search is incomplete."
             what = f"{result.limit} limit" if result.limit else "a limit"
-            return f"Stopped: {what} reached — the search is incomplete."
+            why = f" ({result.limit_detail})" if result.limit_detail else ""
+            return f"Stopped: {what} reached{why} — the search is incomplete."
         case ResultKind.SPEC_ERROR:
             return "The spec has errors."
     name, detail = (v.name, v.detail) if v is not None else ("", "")

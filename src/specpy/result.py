@@ -99,6 +99,7 @@ class CheckResult:
     stats: Stats
     violation: Violation | None = None
     limit: str | None = None  # which limit stopped the run, for kind == LIMIT
+    limit_detail: str | None = None  # how it was exceeded, when that needs saying (memory)
     bounded: bool = False  # a bounded (BMC / --depth) run with no violation
     backend: str = "explicit"
 
@@ -123,6 +124,7 @@ class CheckResult:
             "states_per_second": round(s.states_per_second, 1),
             "bounded": self.bounded,
             "limit": self.limit,
+            "limit_detail": self.limit_detail,
             "coverage": [
                 {"action": a.name, "enabled": a.enabled, "generated": a.generated, "new": a.new}
                 for a in s.coverage

@@ -3,8 +3,9 @@
 `specpy validate SPEC LOG` asks whether some behaviour of the spec matches
 an implementation's log (see docs/validation.md). The answer is valid
 (exit 0), not a behaviour (exit 12, with the first line no candidate state
-explains), or a failure of the spec itself met on the way (an evaluation
-error, 75, or a false assert, 14).
+explains), a failure of the spec itself met on the way (an evaluation
+error, 75, or a false assert, 14), or stopped by a limit (--max-states,
+--timeout, Ctrl-C: 152) with the lines explained so far.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from specpy.ir.types import Type
 from specpy.ir.values import Value, format_value
-from specpy.result import EXIT_ASSERT, EXIT_EVAL_ERROR, EXIT_INVARIANT, EXIT_OK
+from specpy.result import EXIT_ASSERT, EXIT_EVAL_ERROR, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK
 from specpy.trace.trace import Trace
 
 #: Candidate (and successor) valuations listed in a report; the rest are counted.
@@ -28,6 +29,7 @@ class ValidationKind(str, Enum):
     NOT_A_BEHAVIOUR = "not-a-behaviour"
     EVAL_ERROR = "eval-error"
     ASSERT = "assert"
+    LIMIT = "limit"
 
 
 EXIT_CODES = {
@@ -35,6 +37,7 @@ EXIT_CODES = {
     ValidationKind.NOT_A_BEHAVIOUR: EXIT_INVARIANT,
     ValidationKind.EVAL_ERROR: EXIT_EVAL_ERROR,
     ValidationKind.ASSERT: EXIT_ASSERT,
+    ValidationKind.LIMIT: EXIT_LIMIT,
 }
 
 #: Values of the variables a log line gives, by variable name.
@@ -80,6 +83,7 @@ class ValidationResult:
     stats: ValidationStats
     unexplained: Unexplained | None = None
     detail: str = ""  # for an evaluation error or assert: what failed where
+    limit: str | None = None  # for LIMIT: "max-states", "timeout" or "interrupted"
 
     @property
     def ok(self) -> bool:
@@ -106,6 +110,7 @@ class ValidationResult:
             "trace_length": len(self.trace),
             "line_states": [i + 1 for i in self.line_states],
             "detail": self.detail,
+            "limit": self.limit,
             "unexplained": None,
         }
         u = self.unexplained
@@ -132,6 +137,8 @@ def render_validation(result: ValidationResult, log_name: str, max_gap: int, qui
         head = f"The log is a behaviour of the spec: all {_plural(s.lines, 'line')} explained."
     elif u is not None:
         head = f"Log line {u.line} is not a behaviour of the spec: no candidate state explains it."
+    elif result.kind is ValidationKind.LIMIT:
+        head = f"Stopped while validating line {s.explained + 1}: {result.detail}"
     else:
         head = f"The spec failed while validating line {s.explained + 1}: {result.detail}"
     if quiet:
@@ -143,7 +150,7 @@ def render_validation(result: ValidationResult, log_name: str, max_gap: int, qui
         n = len(result.trace)
         if result.kind is ValidationKind.VALID:
             title = "A behaviour of the spec that matches the log"
-        elif u is not None:
+        elif u is not None or result.kind is ValidationKind.LIMIT:
             title = f"The spec's trace up to line {s.explained}" if s.explained else "The spec's trace"
         else:
             title = "The spec's trace up to the failing step"

@@ -37,3 +37,4 @@ def test_a_signal_stops_the_search_with_its_statistics(sig: int) -> None:
     assert (result["result"], result["limit"]) == ("limit", "interrupted")
     assert 0 < result["distinct_states"] < 1_745_408  # TLC: 1,745,408 for 8 RMs
     assert "Traceback" not in err
+    assert "To be able to resume a stopped run, start it with --checkpoint DIR." in err

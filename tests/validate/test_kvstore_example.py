@@ -149,3 +149,13 @@ def test_the_command_line_refuses_a_negative_gap_and_a_missing_log(tmp_path):
     assert r.returncode == 151 and "--max-gap -1: must be at least 0" in r.stderr
     r = run_cli("validate", str(SPEC), str(tmp_path / "none.ndjson"))
     assert r.returncode == 151 and "cannot read" in r.stderr
+
+
+def test_the_command_line_stops_at_max_states(tmp_path):
+    # Line 1 needs the initial state: 1 state held, so a limit of 1 passes it;
+    # line 2 holds more. A stop is exit 152 with the limit named in the JSON.
+    r = run_cli("validate", str(SPEC), str(CORRECT), "--max-states", "1", "--json")
+    out = json.loads(r.stdout)
+    assert r.returncode == 152 and out["result"] == "limit" and out["limit"] == "max-states"
+    r = run_cli("validate", str(SPEC), str(CORRECT), "--max-states", "0")
+    assert r.returncode == 151 and "--max-states 0: must be at least 1" in r.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import specpy
-from specpy.diagnostics import SpecError
+from specpy.trace.ndjson import LogError
 from specpy.validation import ValidationKind
 
 # `Split` sets x to 1 and a hidden bit either way; only hidden == 1 lets
@@ -133,22 +133,90 @@ action Split { y = 2 // x }
     assert r.trace.states[-1]["x"] == 0  # the trace ends where the failing step starts
 
 
-def test_faults_are_refused_with_a_location():
-    spec = specpy.loads(
-        """
-spec Lossy
-type M = {m1}
-var net: set[M] = {}
-action Send { net = {m1} }
-faults { lose net }
+# The producer may resend only while no request or ack for r is in flight,
+# so a second Send needs the ack to be lost: a fault step, never logged.
+LOSSY_ACKS = """
+spec LossyAcks
+type R = {r1}
+type Msg = Req{id: R}
+type AckMsg = Ack{id: R}
+var net: bag[Msg, 1] = {}
+var acks: bag[AckMsg, 2] = {}
+var acked: set[R] = {}
+var sends: 0..2 = 0
+faults {
+    lose acks
+    budget 1
+}
+action Send(r: R) {
+    require r not in acked and (Req{id: r}) not in net and (Ack{id: r}) not in acks
+    send Req{id: r} to net
+    sends += 1
+}
+action Consume { receive m in net { send Ack{id: m.id} to acks } }
+action ReceiveAck { receive a in acks { acked = acked | {a.id} } }
 """
-    )
-    with pytest.raises(SpecError) as info:
-        spec.validate([{}])
-    (d,) = info.value.diagnostics
-    assert d.code == "E-unsupported" and d.span.line == 6
+RESEND = [{"sends": 0}, {"action": "Send", "sends": 1}, {"action": "Consume"}, {"action": "Send", "sends": 2}]
+
+
+def test_a_fault_step_explains_an_unlogged_change_within_the_gap():
+    spec = specpy.loads(LOSSY_ACKS)
+    assert spec.validate(RESEND).unexplained.line == 4  # the ack is still in flight
+    r = spec.validate(RESEND, max_gap=1)
+    assert r.ok and r.line_states == (0, 1, 2, 4)
+    assert [s.label() for s in r.trace.steps] == ["Send(r=r1)", "Consume", "~lose acks Ack{id: r1}", "Send(r=r1)"]
+    assert r.trace.states[-1]["faults"] == 1
+
+
+def test_a_log_line_cannot_name_a_fault_step():
+    with pytest.raises(LogError, match="unknown action '~lose acks'"):
+        specpy.loads(LOSSY_ACKS).validate([{"sends": 0}, {"action": "~lose acks"}])
 
 
 def test_a_negative_gap_is_an_option_error():
     with pytest.raises(specpy.api.OptionError):
         specpy.loads(COUNTER).validate([{}], max_gap=-1)
+
+
+# Tick walks x up; Add grows a set of 4 atoms, so a gap of 6 unlogged steps
+# holds hundreds of intermediate states for each line.
+WIDE = """
+spec Wide
+type N = {a, b, c, d}
+var seen: set[N] = {}
+var x: 0..20 = 0
+action Add(n: N) { seen = seen | {n} }
+action Tick { require x < 20; x += 1 }
+"""
+WIDE_LOG = [{"x": 0}, {"x": 5}, {"x": 10}]
+
+
+def test_max_states_stops_with_the_lines_explained_so_far():
+    spec = specpy.loads(WIDE)
+    assert spec.validate(WIDE_LOG, max_gap=6).ok
+    r = spec.validate(WIDE_LOG, max_gap=6, max_states=500)
+    assert r.ok  # 500 is enough
+    r = spec.validate(WIDE_LOG, max_gap=6, max_states=50)
+    assert r.kind is ValidationKind.LIMIT and r.exit_code == 152 and r.limit == "max-states"
+    assert r.stats.explained == 0 and "more than 50 spec states" in r.detail
+
+
+def test_timeout_stops_the_validation():
+    r = specpy.loads(WIDE).validate(WIDE_LOG, max_gap=6, timeout=1e-9)  # checked every 1,024 successors
+    assert (r.kind, r.limit) == (ValidationKind.LIMIT, "timeout")
+
+
+def test_an_interrupt_stops_with_the_last_explained_line(monkeypatch):
+    from specpy.explicit import validate as v
+
+    explain = v._Run.explain
+
+    def interrupted_at_line_3(self, line, frontier):
+        if line.entry.line == 3:
+            raise KeyboardInterrupt
+        return explain(self, line, frontier)
+
+    monkeypatch.setattr(v._Run, "explain", interrupted_at_line_3)
+    r = specpy.loads(WIDE).validate(WIDE_LOG, max_gap=6)
+    assert (r.kind, r.limit, r.stats.explained) == (ValidationKind.LIMIT, "interrupted", 2)
+    assert r.trace.states[-1]["x"] == 5  # the witness up to line 2

@@ -26,8 +26,9 @@ one-state-at-a-time BFS would meet first is reported (partition.py, keys), so
 the verdict and the trace do not depend on the number of workers. When a
 run stops at a violation, distinct_states and depth count the states such a
 search would have found by then (a `--max-states` stop reports exactly the
-limit); states_generated and coverage count the whole level's expansion, so
-they may differ with the number of workers.
+limit); states_generated and coverage count what was expanded by then (one
+worker: up to the chunk of 128 states where the violation was met; several:
+the whole level), so they may differ with the number of workers.
 
 With `max_depth` K, the states at depth K are expanded only to learn whether
 anything lies beyond (their successors are counted but not checked); if so
@@ -37,20 +38,30 @@ Under symmetry reduction (symmetry.py) every successor is replaced by its
 canonical form before it is fingerprinted; traces stay concrete because the
 re-execution follows real successors whose canonical form has the recorded
 fingerprint.
+
+Robustness (checkpoint.py, memory.py): the end of a level is a consistent
+point, recorded as a SearchPoint; with `--checkpoint` it is written out at
+most every `--checkpoint-interval` seconds and once more when a limit or an
+interrupt stops the search, and `--resume` continues from one. The memory
+watch may stop the search like any limit.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 from specpy.diagnostics import Span
+from specpy.explicit.checkpoint import Checkpointer, SearchPoint, signals_deferred
+from specpy.explicit.checkpoint import load as load_checkpoint, write_partition
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
-from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition
+from specpy.explicit.memory import MemoryWatch
+from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
@@ -66,11 +77,14 @@ PROGRESS_SECONDS = 2.0
 class Stop(Exception):
     """Ends the search early with a finished result."""
 
-    def __init__(self, kind: ResultKind, violation: Violation | None = None, limit: str | None = None):
+    def __init__(
+        self, kind: ResultKind, violation: Violation | None = None, limit: str | None = None, detail: str | None = None
+    ):
         super().__init__(kind.value)
         self.kind = kind
         self.violation = violation
         self.limit = limit
+        self.detail = detail
 
 
 def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None] | None = None) -> CheckResult:
@@ -81,6 +95,11 @@ def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None]
         refuse_with_properties(model, options, symmetry is not None)
         if options.workers > 1:
             raise OptionError(f"--workers {options.workers}: temporal properties are checked with one worker")
+        if options.checkpoint_dir is not None or options.resume_dir is not None:
+            raise OptionError(
+                "--checkpoint/--resume: temporal properties are checked on the whole state graph, "
+                "which checkpoints do not hold"
+            )
     return Search(cm, options, progress, symmetry).run()
 
 
@@ -92,7 +111,7 @@ class LocalParts:
         self.tick = tick
 
     def seed(self, batches: list[Batch]) -> list[LevelReport]:
-        return [p.absorb([b], True) for p, b in zip(self.partitions, batches)]
+        return [p.seed(b) for p, b in zip(self.partitions, batches)]
 
     def level(self, grow: bool) -> list[LevelReport]:
         expanded = [p.expand(grow, lambda _: self.tick()) for p in self.partitions]
@@ -110,6 +129,12 @@ class LocalParts:
 
     def generated(self) -> int | None:
         return sum(p.generated for p in self.partitions)
+
+    def save(self, directory: Path) -> list[dict]:
+        return [write_partition(p.snapshot(), directory, p.part) for p in self.partitions]
+
+    def pids(self) -> list[int]:
+        return []
 
     def close(self) -> None:
         pass
@@ -142,22 +167,33 @@ class Search:
         self.store: StateStore | None = None
         self.start = time.monotonic()
         self.next_report = self.start + PROGRESS_SECONDS
+        self.seconds_before = 0.0  # spent before the checkpoint this run resumed from
+        self.point: SearchPoint | None = None  # the last level boundary
+        self.memory_watch = MemoryWatch(options.memory_limit_mb, lambda: self.parts.pids())
+        directory = options.checkpoint_dir or options.resume_dir
+        self.checkpoints = (
+            Checkpointer(directory, options.checkpoint_interval, cm.model, options, self.nparts)
+            if directory is not None
+            else None
+        )
 
     def stats(self) -> Stats:
         return Stats(
             distinct_states=self.stored,
             states_generated=self.generated,
             depth=self.depth,
-            seconds=time.monotonic() - self.start,
+            seconds=time.monotonic() - self.start + self.seconds_before,
             queue=self.queued,
             coverage=[ActionStats(a.name, *map(int, row)) for a, row in zip(self.cm.actions, self.coverage)],
         )
 
-    def _partitions(self) -> LocalParts:
+    def _partitions(self, snapshots: list[PartitionSnapshot] | None) -> LocalParts:
         parts = [
             Partition(self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states)
             for i in range(self.nparts)
         ]
+        for p, snap in zip(parts, snapshots or []):
+            p.restore(snap)
         if self.options.workers > 1:
             from specpy.explicit.workers import ProcessParts
 
@@ -165,22 +201,74 @@ class Search:
         return LocalParts(parts, self.tick)
 
     def run(self) -> CheckResult:
-        self.parts = self._partitions()
         try:
-            self.initial()
+            return self._run()
+        finally:
+            if self.checkpoints is not None:
+                self.checkpoints.close()
+
+    def _run(self) -> CheckResult:
+        resumed = None
+        if self.options.resume_dir is not None:
+            resumed = load_checkpoint(self.options.resume_dir, self.cm.model, self.options, self.nparts)
+        self.parts = self._partitions(resumed[1] if resumed else None)
+        try:
+            if resumed is None:
+                self.initial()
+            else:
+                self.resume(resumed[0])
             bounded = self.explore()
             if self.cm.model.properties:
                 self.check_properties()
         except Stop as stop:
-            return CheckResult(stop.kind, self.stats(), stop.violation, limit=stop.limit)
+            if stop.kind is ResultKind.LIMIT:
+                self.final_checkpoint()
+            return CheckResult(stop.kind, self.stats(), stop.violation, limit=stop.limit, limit_detail=stop.detail)
         except KeyboardInterrupt:
             # Ctrl-C (or SIGTERM, which the CLI turns into the same exception):
             # an hour of search is not thrown away silently — report what was
-            # explored, as an incomplete run.
+            # explored, as an incomplete run, and keep it in a checkpoint.
+            self.final_checkpoint()
             return CheckResult(ResultKind.LIMIT, self.stats(), limit="interrupted")
         finally:
             self.parts.close()
         return CheckResult(ResultKind.OK, self.stats(), bounded=bounded)
+
+    # ------------------------------------------------------------ level boundaries and checkpoints
+
+    def boundary(self, level: int) -> None:
+        """Record the consistent point before `level` is expanded."""
+        self.point = SearchPoint(
+            level, self.stored, self.queued, self.init_generated, self.generated, self.depth,
+            self.coverage.copy(), time.monotonic() - self.start + self.seconds_before,
+        )
+
+    def boundary_passed(self) -> None:
+        """At a boundary: stop for memory, write a checkpoint when one is due."""
+        reason = self.memory_watch.exceeded(force=True)
+        if reason is not None:
+            raise Stop(ResultKind.LIMIT, limit="memory", detail=reason)
+        if self.checkpoints is not None and self.checkpoints.due():
+            assert self.point is not None
+            self.checkpoints.save(self.point, self.parts.save)
+
+    def final_checkpoint(self) -> None:
+        """When a limit or an interrupt stops the search: the last boundary, unless already written."""
+        cp, point = self.checkpoints, self.point
+        if cp is not None and point is not None and cp.saved_level != point.level:
+            cp.save(point, self.parts.save)
+
+    def resume(self, point: SearchPoint) -> None:
+        max_states = self.options.max_states
+        if max_states is not None and point.stored >= max_states:
+            raise OptionError(f"--max-states {max_states}: the checkpoint holds {point.stored:,} states already")
+        self.point = point
+        self.stored, self.queued, self.depth = point.stored, point.queued, point.depth
+        self.init_generated, self.generated = point.init_generated, point.generated
+        self.coverage = point.coverage.copy()
+        self.seconds_before = point.seconds
+        if self.checkpoints is not None:
+            self.checkpoints.saved_level = point.level  # that one is on disk already
 
     # ------------------------------------------------------------ the search
 
@@ -205,7 +293,8 @@ class Search:
     def explore(self) -> bool:
         """Expand level after level; True if states beyond `max_depth` exist."""
         max_depth = self.options.max_depth
-        level = 1
+        assert self.point is not None
+        level = self.point.level
         while self.queued:
             grow = max_depth is None or level < max_depth
             reports = self.parts.level(grow)
@@ -243,13 +332,19 @@ class Search:
             ranks = np.empty(total, np.int64)
             ranks[order] = np.arange(self.stored - total, self.stored, dtype=np.int64)
             bounds = np.cumsum([0] + [len(k) for k in keys])
-            self.parts.rank([ranks[a:b] for a, b in zip(bounds, bounds[1:])])
+            with signals_deferred():
+                self.parts.rank([ranks[a:b] for a, b in zip(bounds, bounds[1:])])
+                self.boundary(level + 1)
+            self.boundary_passed()
 
     def tick(self) -> None:
         now = time.monotonic()
         timeout = self.options.timeout
         if timeout is not None and now - self.start >= timeout:
             raise Stop(ResultKind.LIMIT, limit="timeout")
+        reason = self.memory_watch.exceeded()
+        if reason is not None:
+            raise Stop(ResultKind.LIMIT, limit="memory", detail=reason)
         if self.progress is not None and now >= self.next_report:
             self.next_report = now + PROGRESS_SECONDS
             generated = self.parts.generated()

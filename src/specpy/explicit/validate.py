@@ -10,6 +10,10 @@ behaviour starts from nothing: the first step of every behaviour is `init`,
 into an initial state, so line 1 is the initial state unless gaps are
 allowed.
 
+Fault steps (`faults` block) are steps like the actions', but a log line
+cannot name one: an implementation does not log the network losing a
+message, so a fault only explains a line through a gap or an unnamed line.
+
 Unlogged variables are unconstrained: they take whatever values the spec's
 steps give them. There is no implicit stuttering: a line that changes
 nothing must be explained by a step that changes nothing. Constraints
@@ -29,10 +33,10 @@ from __future__ import annotations
 import operator
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from specpy.diagnostics import Diagnostic, SpecError
-from specpy.explicit.compile import CompiledModel
+from specpy.explicit.compile import CompiledAction, CompiledModel
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.state import codec
 from specpy.explicit.traces import step_between
@@ -52,14 +56,6 @@ INIT = -1
 #: The parameter tuple of a step found by running a whole action: recovered
 #: (as the first tuple that leads there) only for the trace.
 ANY_TUPLE = -1
-
-
-def refuse_unsupported(cm: CompiledModel) -> None:
-    faults = cm.model.faults
-    if faults is not None:
-        raise SpecError(
-            [Diagnostic("E-unsupported", "trace validation does not support the `faults` block yet", faults.span)]
-        )
 
 
 class _Line:
@@ -131,19 +127,38 @@ class Validator:
     """Validates logs against one compiled model (compile once, validate many)."""
 
     def __init__(self, cm: CompiledModel):
-        refuse_unsupported(cm)
         self.cm = cm
-        self.action_index = {a.action.name: k for k, a in enumerate(cm.actions)}
+        # Log lines name the spec's actions; fault steps (`~lose net`) are never
+        # logged by an implementation, so they only happen in gaps.
+        self.action_index = {a.name: k for k, a in enumerate(cm.actions) if isinstance(a, CompiledAction)}
 
-    def validate(self, entries: Iterable[LogEntry], max_gap: int = 0) -> ValidationResult:
-        return _Run(self, list(entries), max_gap).run()
+    def validate(self, entries: Iterable[LogEntry], max_gap: int = 0, limits: ValidationLimits | None = None) -> ValidationResult:
+        return _Run(self, list(entries), max_gap, limits or ValidationLimits()).run()
+
+
+@dataclass(frozen=True)
+class ValidationLimits:
+    """When to give up: more states held for one line (its candidates and the
+    states inside the gap before it) than max_states, or past timeout seconds."""
+
+    max_states: int | None = None
+    timeout: float | None = None
+
+
+class _Stopped(Exception):
+    def __init__(self, limit: str, detail: str):
+        super().__init__(detail)
+        self.limit, self.detail = limit, detail
 
 
 class _Run:
-    def __init__(self, v: Validator, entries: list[LogEntry], max_gap: int):
+    def __init__(self, v: Validator, entries: list[LogEntry], max_gap: int, limits: ValidationLimits):
         self.cm = v.cm
         self.lines = [_Line(v.cm, e, v.action_index) for e in entries]
         self.max_gap = max_gap
+        self.limits = limits
+        self.deadline = None if limits.timeout is None else time.monotonic() + limits.timeout
+        self.calls = 0
         self.stats = ValidationStats(lines=len(entries))
 
     def run(self) -> ValidationResult:
@@ -163,7 +178,21 @@ class _Run:
                 self.stats.max_candidates = max(self.stats.max_candidates, len(explained))
         except _Failure as failure:
             return self.result(failure.kind, start, failure.node, failure.detail)
+        except _Stopped as stop:
+            return self.result(ValidationKind.LIMIT, start, last, stop.detail, stop.limit)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the lines explained so far
+            return self.result(ValidationKind.LIMIT, start, last, "interrupted", "interrupted")
         return self.result(ValidationKind.VALID, start, last)
+
+    def within_limits(self, held: int) -> None:
+        """Called per successor: stop if the `held` states for the current line
+        exceed --max-states, or (checked every 1,024 calls) the time is up."""
+        most = self.limits.max_states
+        if most is not None and held > most:
+            raise _Stopped("max-states", f"more than {most:,} spec states held for one line (--max-states)")
+        self.calls += 1
+        if self.deadline is not None and self.calls % 1024 == 0 and time.monotonic() > self.deadline:
+            raise _Stopped("timeout", f"the time limit of {self.limits.timeout:g} s ran out (--timeout)")
 
     # ------------------------------------------------------------ the search
 
@@ -221,15 +250,18 @@ class _Run:
                         if not last and t not in seen:
                             seen.add(t)
                             following[t] = Node(t, node, k, p, 0)
+                        self.within_limits(len(explained) + len(seen))
                     continue
                 for k, p, t in self.steps(s, node, line.action, line.tuples):
                     if t not in explained and line.matches(t):
                         explained[t] = Node(t, node, k, p, n)
+                    self.within_limits(len(explained) + len(seen))
                 if not last:
                     for k, p, t in self.steps(s, node):
                         if t not in seen:
                             seen.add(t)
                             following[t] = Node(t, node, k, p, 0)
+                        self.within_limits(len(explained) + len(seen))
             layer = following
         return explained
 
@@ -284,7 +316,9 @@ class _Run:
             return _Failure(ValidationKind.ASSERT, f"assert at {site.span} is false in {where}", node)
         return _Failure(ValidationKind.EVAL_ERROR, f"{where}: {exc.detail or exc.kind or site.kind} at {site.span}", node)
 
-    def result(self, kind: ValidationKind, start: float, end: Node | None, detail: str = "") -> ValidationResult:
+    def result(
+        self, kind: ValidationKind, start: float, end: Node | None, detail: str = "", limit: str | None = None
+    ) -> ValidationResult:
         """The result with the witness trace from an initial state to `end`."""
         nodes: list[Node] = []
         while end is not None:
@@ -295,7 +329,8 @@ class _Run:
         steps = tuple(self.step(a, b) for a, b in zip(nodes, nodes[1:]))
         states = tuple(self.cm.states.decode(node.state) for node in nodes)
         self.stats.seconds = time.monotonic() - start
-        return ValidationResult(kind, Trace(self.cm.model.var_names, states, steps), line_states, self.stats, detail=detail)
+        trace = Trace(self.cm.model.var_names, states, steps)
+        return ValidationResult(kind, trace, line_states, self.stats, detail=detail, limit=limit)
 
     def step(self, a: Node, b: Node) -> Step:
         """The step from node a into node b, with the arguments the log named if it did."""

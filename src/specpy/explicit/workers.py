@@ -11,43 +11,65 @@ contract an actor of a cluster engine (Ray, Dask) would implement.
 
 Workers are forked, so they inherit the compiled model (and the value of
 `hash(None)`, part of fingerprints) without pickling it.
+
+Ending: only the coordinator decides. Workers ignore Ctrl-C and SIGTERM (a
+terminal's Ctrl-C reaches the whole process group), so that after an
+interrupt the coordinator can still collect the level they are in and have
+them write a checkpoint ("save") before it stops them; on Linux a worker is
+also killed when the coordinator dies (even by kill -9), so none is orphaned.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
+import signal
+import sys
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from specpy.explicit.partition import Batch, LevelReport, Partition
+from specpy.explicit.checkpoint import write_partition
+from specpy.explicit.partition import Batch, LevelReport, PackedBatch, Partition
 
 #: Seconds between looks at the clock while workers run a level.
 POLL_SECONDS = 0.25
+#: prctl(2): the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 class WorkerFailed(Exception):
     """A worker process died or raised; the message carries its traceback."""
 
 
+def _detach_from_signals() -> None:
+    """Leave Ctrl-C and SIGTERM to the coordinator; die with it (Linux)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
     """A worker's loop: run the coordinator's commands on its partition."""
+    _detach_from_signals()
     me, parts = partition.part, partition.parts
     while True:
         command, arg = conn.recv()
         try:
             if command == "seed":
-                reply: Any = partition.absorb([arg], True)
+                reply: Any = partition.seed(arg)
             elif command == "level":
                 outboxes, event = partition.expand(arg)
                 for dest in range(parts):
                     if dest != me:
                         inboxes[dest].put((me, outboxes[dest]))
-                received: dict[int, Batch] = {me: outboxes[me]}
+                received: dict[int, PackedBatch] = {me: outboxes[me]}
                 while len(received) < parts:
                     source, batch = inboxes[me].get()
                     received[source] = batch
@@ -59,6 +81,8 @@ def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
                 reply = partition.link(arg)
             elif command == "generated":
                 reply = partition.generated
+            elif command == "save":
+                reply = write_partition(partition.snapshot(), arg, me)
             else:  # "stop"
                 return
         except Exception:  # noqa: BLE001 - reported to the coordinator, which raises it
@@ -76,6 +100,7 @@ class ProcessParts:
         self.inboxes = [ctx.Queue() for _ in partitions]
         self.conns: list[Connection] = []
         self.procs = []
+        self.waiting: set[int] = set()  # workers whose reply to the last command is not in yet
         for partition in partitions:
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(target=_serve, args=(partition, theirs, self.inboxes), daemon=True)
@@ -84,20 +109,22 @@ class ProcessParts:
             self.conns.append(mine)
             self.procs.append(proc)
 
-    def _all(self, commands: list[tuple[str, Any]]) -> list[Any]:
+    def _all(self, commands: list[tuple[str, Any]], tick: bool = True) -> list[Any]:
+        """Send each worker its command and collect the replies; `tick` may stop the search meanwhile."""
         for conn, command in zip(self.conns, commands):
             conn.send(command)
         replies: list[Any] = [None] * len(self.conns)
-        waiting = set(range(len(self.conns)))
+        waiting = self.waiting = set(range(len(self.conns)))
         while waiting:
             for i in list(waiting):
                 if self.conns[i].poll(POLL_SECONDS / len(self.conns)):
                     status, reply = self._recv(i)
+                    waiting.discard(i)
                     if status == "error":
                         raise WorkerFailed(reply)
                     replies[i] = reply
-                    waiting.discard(i)
-            self.tick()  # may stop the search (timeout); close() then ends the workers
+            if tick:
+                self.tick()  # may stop the search (timeout); close() then ends the workers
         return replies
 
     def _recv(self, i: int) -> tuple[str, Any]:
@@ -113,7 +140,17 @@ class ProcessParts:
         return self._all([("level", grow)] * len(self.conns))
 
     def rank(self, ranks: list[np.ndarray]) -> None:
-        self._all([("rank", r) for r in ranks])
+        self._all([("rank", r) for r in ranks], tick=False)  # a boundary is passed whole (checkpoint.py)
+
+    def save(self, directory: Path) -> list[dict]:
+        """Each worker writes its partition at its last boundary, once the level it is in is done."""
+        for i in sorted(self.waiting):
+            self._recv(i)  # the interrupted level's reply: discarded, the checkpoint is of the boundary
+        self.waiting = set()
+        return self._all([("save", str(directory))] * len(self.conns), tick=False)
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.procs if p.pid is not None]
 
     def link(self, sid: int) -> tuple[int, int, int]:
         conn = self.conns[sid % len(self.conns)]

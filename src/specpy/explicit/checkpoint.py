@@ -1,0 +1,421 @@
+"""Checkpoints of the explicit search (`--checkpoint DIR`) and resuming (`--resume DIR`).
+
+The search is level-synchronous, so the end of a level (after the new states
+are ranked) is a consistent point: the coordinator's counters and every
+partition's links and frontier describe the same set of explored states.
+The search records that point (`SearchPoint`) at every boundary and every
+partition keeps its own (`Partition.snapshot`), so a checkpoint can be
+written even in the middle of a level (Ctrl-C, a limit): it is the last
+boundary, and resuming repeats the interrupted level.
+
+Layout of DIR:
+
+    CURRENT              the name of the complete checkpoint, e.g. "ckpt-000003"
+    ckpt-000003/
+      manifest.json      format, specpy version, model and options digests,
+                         the search counters, per partition its counters and
+                         the SHA-256 of each of its files
+      p0-fps.npy ...     per partition p: fps, parents, via (the links of the
+                         stored states), ranks, coverage and frontier (the
+                         states of the next level, flat_values.py), numpy
+                         .npy files read with allow_pickle=False
+    LOCK                 held (flock) by the run writing DIR
+
+Atomicity: a checkpoint is written into a fresh `.tmp-*` directory, every
+file fsynced, renamed to `ckpt-N`, and only then CURRENT is replaced (write
+a temporary file, fsync, rename) to name it; older checkpoints are removed
+after. A run killed at any moment leaves CURRENT naming a complete
+checkpoint (or no CURRENT at all before the first one).
+
+A checkpoint directory is input like a spec: `load` validates the manifest
+and every array (names, SHA-256, dtypes, lengths, frontier fingerprints)
+and reports anything wrong as a CheckpointError (exit 151); nothing in it is
+unpickled or evaluated.
+
+Resuming is refused (CheckpointError) unless the model and the options that
+shape the state space are those the checkpoint was written with: the model
+digest covers the spec text, the constants and the types after overrides;
+the options are deadlock checking, symmetry, --depth and --workers (state
+ids encode the partition count). --max-states, --timeout, --memory-limit and
+the checkpoint settings may change. Fingerprints are Python hashes, equal
+from run to run except where a state holds None (an optional value): its
+hash is its address. The CLI pins that address (stable_hash.py); a
+checkpoint records hash(None), and a model with optional values is resumed
+only by a process with the same one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from specpy import __version__
+from specpy.explicit import flat_values
+from specpy.explicit.partition import PartitionSnapshot
+from specpy.explicit.store import fingerprints
+from specpy.ir.model import Model
+from specpy.ir.types import OptionT, Type
+from specpy.ir.values import format_value
+from specpy.options import CheckOptions, OptionError
+
+FORMAT = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+CHECKPOINT_NAME = re.compile(r"ckpt-\d{6}")
+MAX_MANIFEST_BYTES = 16 << 20
+#: The arrays of a partition: file suffix, dtype, dimensions.
+ARRAYS = {
+    "fps": (np.int64, 1),
+    "parents": (np.int64, 1),
+    "via": (np.int16, 1),
+    "ranks": (np.int64, 1),
+    "coverage": (np.int64, 2),
+    "frontier": (np.int64, 1),
+}
+
+
+class CheckpointError(OptionError):
+    """A checkpoint that cannot be written or resumed from (exit 151); the message says why."""
+
+
+@dataclass
+class SearchPoint:
+    """The coordinator's counters at a level boundary; `level` is the next one to expand."""
+
+    level: int
+    stored: int
+    queued: int
+    init_generated: int
+    generated: int
+    depth: int
+    coverage: np.ndarray
+    seconds: float
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the search passes a level boundary,
+    so that an interrupt never finds the partitions and the counters at
+    different levels; a signal that arrives meanwhile is delivered after."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+# ------------------------------------------------------------ what a checkpoint is for
+
+
+def model_digest(model: Model) -> str:
+    """SHA-256 over the spec text, the constants and the types (after overrides)."""
+    h = hashlib.sha256()
+    for part in (
+        model.source.text,
+        *(f"const {name} = {format_value(v)}" for name, v in sorted(model.constants.items())),
+        *(f"type {name} = {t!r}" for name, t in sorted(model.types.items())),
+    ):
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def shaping_options(options: CheckOptions, parts: int) -> dict[str, Any]:
+    """The options that shape the explored state space (and the state ids), as recorded in a checkpoint."""
+    return {
+        "check_deadlock": options.check_deadlock,
+        "symmetry": options.symmetry,
+        "max_depth": options.max_depth,
+        "partitions": parts,
+    }
+
+
+OPTION_FLAGS = {
+    "check_deadlock": lambda v: "" if v else "--no-deadlock",
+    "symmetry": lambda v: "" if v else "--no-symmetry",
+    "max_depth": lambda v: f"--depth {v}" if v is not None else "",
+    "partitions": lambda v: f"--workers {v}",
+}
+
+
+def has_optional_values(model: Model) -> bool:
+    """Whether a state may hold None, whose hash differs from process to process."""
+
+    def walk(t: object) -> bool:
+        if isinstance(t, OptionT):
+            return True
+        if isinstance(t, Type):
+            return any(walk(getattr(t, f)) for f in t.__dataclass_fields__)  # type: ignore[attr-defined]
+        if isinstance(t, tuple):
+            return any(walk(x) for x in t)
+        return hasattr(t, "fields") and walk(t.fields)  # a variant's Case
+
+    return any(walk(v.type) for v in model.vars)
+
+
+# ------------------------------------------------------------ writing
+
+
+def write_partition(snap: PartitionSnapshot, directory: str | Path, part: int) -> dict[str, Any]:
+    """Write one partition's arrays into `directory`; returns its manifest entry."""
+    frontier, count = flat_values.encode(snap.frontier)
+    arrays = {
+        "fps": snap.fps,
+        "parents": snap.parents,
+        "via": snap.via,
+        "ranks": snap.ranks,
+        "coverage": snap.coverage,
+        "frontier": frontier,
+    }
+    files = {}
+    for name, array in arrays.items():
+        path = Path(directory) / f"p{part}-{name}.npy"
+        with open(path, "wb") as f:
+            np.save(f, np.ascontiguousarray(array, dtype=ARRAYS[name][0]), allow_pickle=False)
+            f.flush()
+            os.fsync(f.fileno())
+        files[name] = _sha256(path)
+    return {
+        "boundary": snap.boundary,
+        "stored": len(snap.fps),
+        "frontier": count,
+        "generated": snap.generated,
+        "files": files,
+    }
+
+
+class Checkpointer:
+    """Writes the checkpoints of one run into one directory, at most every `interval` seconds."""
+
+    def __init__(self, directory: str, interval: float, model: Model, options: CheckOptions, parts: int) -> None:
+        self.dir = Path(directory)
+        self.parts = parts
+        self.interval = interval
+        self.model = model
+        self.options = options
+        self.next_due = time.monotonic() + interval
+        self.saved_level: int | None = None
+        self.last_saved: Path | None = None
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._lock = open(self.dir / "LOCK", "w")
+        except OSError as exc:
+            raise CheckpointError(f"--checkpoint {directory}: cannot write there: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            raise CheckpointError(f"--checkpoint {directory}: another specpy run is writing checkpoints there") from None
+
+    def close(self) -> None:
+        """Let another run write here (releases the lock)."""
+        self._lock.close()
+
+    def due(self) -> bool:
+        return time.monotonic() >= self.next_due
+
+    def save(self, point: SearchPoint, save_parts: Callable[[Path], list[dict[str, Any]]]) -> Path:
+        """Write the checkpoint of `point`; `save_parts` writes the partitions into a directory."""
+        try:
+            return self._save(point, save_parts)
+        except OSError as exc:
+            raise CheckpointError(f"--checkpoint {self.dir}: cannot write a checkpoint: {exc.strerror or exc}") from None
+
+    def _save(self, point: SearchPoint, save_parts: Callable[[Path], list[dict[str, Any]]]) -> Path:
+        seq = 1 + max((int(p.name[5:]) for p in self.dir.iterdir() if CHECKPOINT_NAME.fullmatch(p.name)), default=0)
+        tmp = self.dir / f".tmp-{os.getpid()}-{seq:06d}"
+        tmp.mkdir()
+        parts = save_parts(tmp)
+        boundaries = {p["boundary"] for p in parts}
+        if boundaries != {point.level}:
+            raise AssertionError(f"partitions at boundaries {sorted(boundaries)}, the search at {point.level}")
+        manifest = {
+            "format": FORMAT,
+            "specpy": __version__,
+            "spec": self.model.source.path,
+            "model_sha256": model_digest(self.model),
+            "options": shaping_options(self.options, self.parts),
+            "none_hash": hash(None),
+            "search": {
+                "level": point.level,
+                "stored": point.stored,
+                "queued": point.queued,
+                "init_generated": point.init_generated,
+                "generated": point.generated,
+                "depth": point.depth,
+                "seconds": round(point.seconds, 3),
+                "coverage": point.coverage.tolist(),
+            },
+            "partitions": parts,
+        }
+        _write_synced(tmp / MANIFEST, json.dumps(manifest, indent=1).encode())
+        _fsync_dir(tmp)
+        final = self.dir / f"ckpt-{seq:06d}"
+        os.rename(tmp, final)
+        _fsync_dir(self.dir)
+        _write_synced(self.dir / f".{CURRENT}.tmp", final.name.encode())
+        os.replace(self.dir / f".{CURRENT}.tmp", self.dir / CURRENT)
+        _fsync_dir(self.dir)
+        for old in self.dir.iterdir():
+            if old != final and (CHECKPOINT_NAME.fullmatch(old.name) or old.name.startswith(".tmp-")):
+                shutil.rmtree(old, ignore_errors=True)
+        self.saved_level = point.level
+        self.last_saved = final
+        self.next_due = time.monotonic() + self.interval
+        return final
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ------------------------------------------------------------ reading
+
+
+def load(directory: str, model: Model, options: CheckOptions, parts: int) -> tuple[SearchPoint, list[PartitionSnapshot]]:
+    """The checkpoint in `directory`, validated against the model and options of this run."""
+    d = Path(directory)
+
+    def bad(why: str) -> CheckpointError:
+        return CheckpointError(f"--resume {directory}: {why}")
+
+    if not d.is_dir():
+        raise bad("no such directory")
+    try:
+        name = (d / CURRENT).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        raise bad(f"not a checkpoint directory (no readable {CURRENT} file; was the run stopped before its first checkpoint?)") from None
+    if not CHECKPOINT_NAME.fullmatch(name):
+        raise bad(f"corrupt checkpoint: {CURRENT} does not name a checkpoint")
+    ckpt = d / name
+    try:
+        data = (ckpt / MANIFEST).read_bytes()[: MAX_MANIFEST_BYTES + 1]
+        if len(data) > MAX_MANIFEST_BYTES:
+            raise ValueError("too large")
+        manifest = json.loads(data)
+    except (OSError, ValueError) as exc:
+        raise bad(f"corrupt checkpoint: cannot read {name}/{MANIFEST} ({exc})") from None
+    try:
+        return _restore(manifest, ckpt, model, options, parts, bad)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise bad(f"corrupt checkpoint: {type(exc).__name__}: {exc}") from None
+
+
+def _restore(
+    manifest: Any, ckpt: Path, model: Model, options: CheckOptions, nparts: int, bad: Callable[[str], CheckpointError]
+) -> tuple[SearchPoint, list[PartitionSnapshot]]:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise bad(f"not a checkpoint of format {FORMAT} (written by another specpy version?)")
+    if manifest["specpy"] != __version__:
+        raise bad(f"written by specpy {manifest['specpy']}; this is specpy {__version__}")
+    if manifest["model_sha256"] != model_digest(model):
+        raise bad(
+            f"the checkpoint is of another model: the spec text, its constants or types differ from those of "
+            f"{manifest['spec']} when the checkpoint was written"
+        )
+    recorded, now = manifest["options"], shaping_options(options, nparts)
+    if recorded != now:
+        changed = [k for k in now if recorded.get(k) != now[k]]
+        then = " ".join(filter(None, (OPTION_FLAGS[k](recorded.get(k)) for k in changed)))
+        raise bad(
+            f"written with other options ({', '.join(changed)} differ); resume with the same "
+            f"--no-deadlock, --no-symmetry, --depth and --workers (there: {then or 'the defaults'})"
+        )
+    if manifest["none_hash"] != hash(None) and has_optional_values(model):
+        raise bad(
+            "states of this model hold optional values, whose fingerprints depend on the Python process; "
+            "resume with the specpy command (which pins them) and the same Python installation"
+        )
+    s = manifest["search"]
+    entries = manifest["partitions"]
+    if len(entries) != nparts:
+        raise bad(f"corrupt checkpoint: {len(entries)} partitions recorded, {nparts} expected")
+    level = _int(s["level"], 1)
+    snaps = [_read_partition(ckpt, p, e, level, nparts, len(model.actions)) for p, e in enumerate(entries)]
+    coverage = np.asarray(s["coverage"], dtype=np.int64)
+    point = SearchPoint(
+        level,
+        _int(s["stored"]),
+        _int(s["queued"]),
+        _int(s["init_generated"]),
+        _int(s["generated"]),
+        _int(s["depth"]),
+        coverage,
+        float(s["seconds"]),
+    )
+    if point.stored != sum(len(x.fps) for x in snaps) or point.queued != sum(len(x.frontier) for x in snaps):
+        raise ValueError("the search counters do not match the partitions")
+    if coverage.shape != (len(model.actions), 3):
+        raise ValueError("coverage has the wrong shape")
+    return point, snaps
+
+
+def _int(v: Any, least: int = 0) -> int:
+    if type(v) is not int or v < least:
+        raise ValueError(f"{v!r} is not an integer >= {least}")
+    return v
+
+
+def _read_partition(ckpt: Path, part: int, entry: dict, level: int, parts: int, actions: int) -> PartitionSnapshot:
+    if _int(entry["boundary"]) != level:
+        raise ValueError(f"partition {part} is at another level")
+    arrays = {}
+    for name, (dtype, ndim) in ARRAYS.items():
+        path = ckpt / f"p{part}-{name}.npy"
+        if _sha256(path) != entry["files"][name]:
+            raise ValueError(f"{path.name} does not match its SHA-256 in the manifest (damaged or partly written)")
+        array = np.load(path, allow_pickle=False)
+        if array.dtype != dtype or array.ndim != ndim:
+            raise ValueError(f"{path.name} has dtype {array.dtype} and {array.ndim} dimensions")
+        arrays[name] = array
+    stored, nfrontier = _int(entry["stored"]), _int(entry["frontier"])
+    fps, ranks = arrays["fps"], arrays["ranks"]
+    if not (len(fps) == len(arrays["parents"]) == len(arrays["via"]) == stored) or len(ranks) != nfrontier:
+        raise ValueError(f"partition {part}: array lengths disagree")
+    if nfrontier > stored or (fps == 0).any() or len(np.unique(fps)) != stored:
+        raise ValueError(f"partition {part}: fingerprints are not distinct and non-zero")
+    frontier = flat_values.decode(arrays["frontier"], nfrontier)
+    if nfrontier and not np.array_equal(fingerprints(frontier), fps[stored - nfrontier :]):
+        raise ValueError(f"partition {part}: the frontier states do not have their recorded fingerprints")
+    if arrays["coverage"].shape != (actions, 3) or ((arrays["via"] < -1) | (arrays["via"] >= actions)).any():
+        raise ValueError(f"partition {part}: action indices out of range")
+    if (arrays["parents"] < -1).any():
+        raise ValueError(f"partition {part}: negative state ids")
+    if ((fps.view(np.uint64) % np.uint64(parts)) != part).any():
+        raise ValueError(f"partition {part} holds fingerprints of another partition")
+    return PartitionSnapshot(level, fps, arrays["parents"], arrays["via"], frontier, ranks, _int(entry["generated"]), arrays["coverage"])

@@ -1,0 +1,145 @@
+"""Watching memory during a search: `--memory-limit MB`, and a guard without it.
+
+A search that runs out of memory is killed by the kernel's OOM killer,
+silently and with nothing to show for hours of work. Instead the search asks
+a MemoryWatch, every few chunks of states and at every level boundary,
+whether to stop; it then stops like any limit (statistics so far, exit 152,
+a final checkpoint with `--checkpoint`).
+
+- With `--memory-limit MB`: stop when the resident memory (RSS) of the
+  checker — this process and its worker processes — exceeds MB megabytes
+  (10^6 bytes). Pages that forked workers still share with the coordinator are
+  counted in each, so the sum errs on the side of stopping early.
+- Without it: stop when the memory still available falls below a safety
+  margin of max(MIN_MARGIN, MARGIN_FRACTION of the total): the machine's
+  (MemAvailable in /proc/meminfo) or, if the process runs in a cgroup with a
+  memory limit (a container), the cgroup's (limit minus usage, reclaimable
+  file cache not counted as usage). On a 24 GB machine the margin is 1.2 GB.
+  Other programs' memory counts too: the guard is about the machine, not
+  about this search.
+
+Reading /proc costs some microseconds; it is done at most every
+CHECK_SECONDS, so the hot loop only compares two clock readings.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+#: Seconds between two looks at the memory figures.
+CHECK_SECONDS = 0.5
+#: The guard without --memory-limit: keep at least this fraction of the total free ...
+MARGIN_FRACTION = 0.05
+#: ... and at least this many bytes.
+MIN_MARGIN = 256 << 20
+MB = 10**6
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process (0 if it is gone or /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _meminfo() -> dict[str, int]:
+    out = {}
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            fields = rest.split()
+            if fields:
+                out[name] = int(fields[0]) * 1024
+    except (OSError, ValueError):
+        return {}
+    return out
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        text = path.read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None  # cgroup v2 writes "max" for no limit
+
+
+def _inactive_file(stat: Path, key: str) -> int:
+    try:
+        for line in stat.read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def cgroup_room() -> tuple[int, int] | None:
+    """(limit, limit - usage) of this process's memory cgroup, if it has a limit."""
+    for limit_file, usage_file, stat_file, inactive in (
+        ("memory.max", "memory.current", "memory.stat", "inactive_file"),  # cgroup v2
+        ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "memory/memory.stat", "total_inactive_file"),
+    ):
+        root = Path("/sys/fs/cgroup")
+        limit, usage = _read_int(root / limit_file), _read_int(root / usage_file)
+        if limit is None or usage is None:
+            continue
+        total = _meminfo().get("MemTotal")
+        if total is not None and limit >= total:
+            return None  # no limit below the machine's memory
+        return limit, limit - max(0, usage - _inactive_file(root / stat_file, inactive))
+    return None
+
+
+def available_room() -> tuple[int, int] | None:
+    """(total, available) memory for this process: the tighter of the machine and its cgroup."""
+    info = _meminfo()
+    if "MemTotal" not in info or "MemAvailable" not in info:
+        return None
+    room = (info["MemTotal"], info["MemAvailable"])
+    cgroup = cgroup_room()
+    if cgroup is not None and cgroup[1] < room[1]:
+        room = cgroup
+    return room
+
+
+def margin(total: int) -> int:
+    return max(MIN_MARGIN, int(MARGIN_FRACTION * total))
+
+
+class MemoryWatch:
+    """Tells the search when to stop for memory; `pids` lists its worker processes."""
+
+    def __init__(self, limit_mb: int | None, pids: Callable[[], list[int]] = list) -> None:
+        self.limit_mb = limit_mb
+        self.pids = pids
+        self.next_check = 0.0
+
+    def exceeded(self, force: bool = False) -> str | None:
+        """Why the search must stop now, or None. Cheap unless CHECK_SECONDS have passed."""
+        now = time.monotonic()
+        if not force and now < self.next_check:
+            return None
+        self.next_check = now + CHECK_SECONDS
+        if self.limit_mb is not None:
+            used = sum(map(rss_bytes, [os.getpid(), *self.pids()]))
+            if used > self.limit_mb * MB:
+                return f"the checker uses {used / MB:,.0f} MB, more than --memory-limit {self.limit_mb:,} MB"
+            return None
+        room = available_room()
+        if room is None:
+            return None
+        total, available = room
+        if available < margin(total):
+            return (
+                f"only {available / MB:,.0f} MB of {total / MB:,.0f} MB memory is left available "
+                f"(safety margin {margin(total) / MB:,.0f} MB); stopped before the system runs out"
+            )
+        return None

@@ -1,0 +1,216 @@
+"""Checkpoint and resume (`--checkpoint`, `--resume`), killed runs, limits, workers.
+
+Each resume test kills a run with SIGKILL (nothing of the run can react)
+once a checkpoint of a level in the middle of the search exists, resumes it,
+and compares the result with a run that was never interrupted: every count,
+the coverage table, the verdict and, for a violation, the whole trace.
+
+Models: twophase with 7 RMs (296,448 distinct states, depth 23: TLC 2.20's
+count, bench/results.md) and the Paxos bug variant with MaxBallot=2 (91,698
+states, a 13-state Agreement violation; its states hold optional values,
+whose fingerprints only a pinned hash(None) keeps equal across processes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SPECPY = [sys.executable, "-m", "specpy"]
+TWOPHASE_7 = ["specs/twophase.spec", "--type", "RM=r1,r2,r3,r4,r5,r6,r7"]
+PAXOS_BUG = ["specs/paxos_bug_accept_lower_ballot.spec", "--const", "MaxBallot=2"]
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and fork")
+
+
+def specpy(*args: str | Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([*SPECPY, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def comparable(result: dict) -> dict:
+    """A result's JSON without what depends on the clock."""
+    return {k: v for k, v in result.items() if k not in ("seconds", "states_per_second")}
+
+
+def checkpoint_level(directory: Path) -> int:
+    """The level of the checkpoint CURRENT names (0 if none yet)."""
+    try:
+        name = (directory / "CURRENT").read_text()
+        return json.loads((directory / name / "manifest.json").read_text())["search"]["level"]
+    except (OSError, ValueError):
+        return 0
+
+
+def kill_after_checkpoint(args: list[str], directory: Path, level: int) -> dict:
+    """Start a checkpointing run, SIGKILL it once a checkpoint of `level` or later exists."""
+    proc = subprocess.Popen(
+        [*SPECPY, "check", *args, "--checkpoint", str(directory), "--checkpoint-interval", "0.05", "--json"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while checkpoint_level(directory) < level and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be killed mid-way"
+    proc.kill()
+    proc.wait()
+    name = (directory / "CURRENT").read_text()
+    return json.loads((directory / name / "manifest.json").read_text())["search"]
+
+
+def test_a_killed_run_resumes_to_the_same_result(tmp_path: Path) -> None:
+    at_kill = kill_after_checkpoint(TWOPHASE_7, tmp_path / "ck", level=8)
+    assert 0 < at_kill["stored"] < 296_448
+    resumed = specpy("check", *TWOPHASE_7, "--resume", tmp_path / "ck", "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    whole = specpy("check", *TWOPHASE_7, "--json")
+    assert comparable(json.loads(resumed.stdout)) == comparable(json.loads(whole.stdout))
+    result = json.loads(resumed.stdout)
+    assert (result["distinct_states"], result["depth"]) == (296_448, 23)  # TLC: 296,448 distinct
+
+
+def test_a_killed_run_finds_the_same_violation_and_trace(tmp_path: Path) -> None:
+    at_kill = kill_after_checkpoint(PAXOS_BUG, tmp_path / "ck", level=6)
+    assert 0 < at_kill["stored"] < 91_698
+    resumed = specpy("check", *PAXOS_BUG, "--resume", tmp_path / "ck", "--json", "--trace-out", tmp_path / "r.itf.json")
+    whole = specpy("check", *PAXOS_BUG, "--json", "--trace-out", tmp_path / "w.itf.json")
+    assert resumed.returncode == whole.returncode == 12, resumed.stderr
+    assert comparable(json.loads(resumed.stdout)) == comparable(json.loads(whole.stdout))
+    assert json.loads(resumed.stdout)["violation"]["trace_length"] == 13  # the spec's `# expect:` header
+    assert (tmp_path / "r.itf.json").read_text() == (tmp_path / "w.itf.json").read_text()
+
+
+def stopped_with_checkpoint(tmp_path: Path, spec: Path, *extra: str) -> Path:
+    """A checkpoint written when --max-states stops a run (deterministic, no timing)."""
+    directory = tmp_path / "ck"
+    r = specpy("check", spec, "--type", "RM=r1,r2,r3,r4", "--max-states", "700", "--checkpoint", directory, *extra)
+    assert r.returncode == 152, r.stderr
+    assert f"To resume: specpy check --resume {directory} --type RM=r1,r2,r3,r4" in r.stderr
+    return directory
+
+
+def test_a_limit_stop_writes_a_checkpoint_that_resumes(tmp_path: Path) -> None:
+    directory = stopped_with_checkpoint(tmp_path, ROOT / "specs/twophase.spec")
+    r = specpy("check", "specs/twophase.spec", "--type", "RM=r1,r2,r3,r4", "--resume", directory, "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    # TLC (tlcref TwoPhase4.out): 1568 distinct, 8258 generated, depth 14
+    assert (result["distinct_states"], result["states_generated"], result["depth"]) == (1568, 8258, 14)
+
+
+def test_resuming_with_a_changed_spec_or_options_is_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "twophase.spec"
+    shutil.copy(ROOT / "specs/twophase.spec", spec)
+    directory = stopped_with_checkpoint(tmp_path, spec)
+    rms = ["--type", "RM=r1,r2,r3,r4"]
+    r = specpy("check", spec, "--type", "RM=r1,r2,r3", "--resume", directory)
+    assert r.returncode == 151 and "the checkpoint is of another model" in r.stderr, r.stderr
+    r = specpy("check", spec, *rms, "--no-deadlock", "--resume", directory)
+    assert r.returncode == 151 and "check_deadlock differ" in r.stderr and "--no-deadlock" in r.stderr, r.stderr
+    r = specpy("check", spec, *rms, "--workers", "2", "--resume", directory)
+    assert r.returncode == 151 and "partitions differ" in r.stderr, r.stderr
+    spec.write_text(spec.read_text() + "\n# an edit\n")
+    r = specpy("check", spec, *rms, "--resume", directory)
+    assert r.returncode == 151 and "the checkpoint is of another model" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("damage", ["truncated", "no-current", "bad-manifest", "foreign-current"])
+def test_a_damaged_checkpoint_is_a_clear_error(tmp_path: Path, damage: str) -> None:
+    directory = stopped_with_checkpoint(tmp_path, ROOT / "specs/twophase.spec")
+    current = directory / (directory / "CURRENT").read_text()
+    if damage == "truncated":
+        data = (current / "p0-fps.npy").read_bytes()
+        (current / "p0-fps.npy").write_bytes(data[: len(data) // 2])
+        expected = "p0-fps.npy does not match its SHA-256"
+    elif damage == "no-current":
+        (directory / "CURRENT").unlink()
+        expected = "not a checkpoint directory"
+    elif damage == "bad-manifest":
+        (current / "manifest.json").write_text('{"format": 1, "specpy": ')
+        expected = "corrupt checkpoint: cannot read"
+    else:
+        (directory / "CURRENT").write_text("../../etc")
+        expected = "CURRENT does not name a checkpoint"
+    r = specpy("check", "specs/twophase.spec", "--type", "RM=r1,r2,r3,r4", "--resume", directory)
+    assert r.returncode == 151, r.stderr
+    assert expected in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_tiny_memory_limit_stops_the_search(tmp_path: Path) -> None:
+    r = specpy("check", *TWOPHASE_7, "--memory-limit", "1", "--checkpoint", tmp_path / "ck", "--json")
+    assert r.returncode == 152, r.stderr
+    result = json.loads(r.stdout)
+    assert (result["result"], result["limit"]) == ("limit", "memory")
+    assert "more than --memory-limit 1 MB" in result["limit_detail"]
+    assert 0 < result["distinct_states"] < 296_448
+    assert "To resume: specpy check --resume" in r.stderr
+
+
+def children(pid: int) -> list[int]:
+    kids = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(x) for x in kids.read_text().split()] if kids.exists() else []
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to find the worker processes")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_workers_stop_on_a_signal_with_a_checkpoint_that_resumes(tmp_path: Path, sig: int) -> None:
+    directory = tmp_path / "ck"
+    args = [*TWOPHASE_7, "--workers", "2"]
+    # No periodic checkpoint within the run: the one to resume from is written on the signal.
+    proc = subprocess.Popen(
+        [*SPECPY, "check", *args, "--checkpoint", str(directory), "--checkpoint-interval", "600", "--json"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children(proc.pid)
+    time.sleep(1.5)
+    # A terminal's Ctrl-C reaches the whole process group; SIGTERM only the coordinator.
+    proc.send_signal(sig)
+    for w in workers if sig == signal.SIGINT else []:
+        os.kill(w, sig)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 152, err
+    result = json.loads(out)
+    assert (result["result"], result["limit"]) == ("limit", "interrupted")
+    assert 0 < result["distinct_states"] < 296_448
+    assert "Traceback" not in err and f"To resume: specpy check --resume {directory}" in err
+    time.sleep(0.5)
+    assert len(workers) == 2 and not any(map(alive, workers))
+    resumed = specpy("check", *args, "--resume", directory, "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    whole = json.loads(resumed.stdout)
+    assert (whole["distinct_states"], whole["depth"]) == (296_448, 23)  # TLC: 296,448 distinct
+
+
+def test_optional_values_need_the_pinned_none_hash_to_resume(tmp_path: Path) -> None:
+    spec = "specs/paxos_bug_accept_lower_ballot.spec"  # states hold `Value?`
+    r = specpy("check", spec, "--max-states", "2000", "--checkpoint", tmp_path / "ck")
+    assert r.returncode == 152, r.stderr
+    # The variable marks the process as re-executed already, so hash(None) stays unpinned.
+    unpinned = subprocess.run(
+        [*SPECPY, "check", spec, "--resume", str(tmp_path / "ck")], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "SPECPY_NONE_HASH_PINNED": "1"}, timeout=600,
+    )
+    assert unpinned.returncode == 151 and "hold optional values" in unpinned.stderr, unpinned.stderr
+    pinned = specpy("check", spec, "--resume", tmp_path / "ck", "--json")
+    assert pinned.returncode == 12, pinned.stderr
+    assert json.loads(pinned.stdout)["violation"]["trace_length"] == 13  # the spec's `# expect:` header
