@@ -7,6 +7,7 @@ medians of --runs runs in this process; the explicit time is a full
 
     python bench/bmc_depth.py                       # twophase (7 RMs), raft_abstract
     python bench/bmc_depth.py --runs 1 --max-depth 6
+    python bench/bmc_depth.py --runs 1 --only raft.spec --max-depth 5
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = [
     ("twophase.spec, 7 RMs", "twophase.spec", Overrides(types={"RM": tuple(f"r{i}" for i in range(1, 8))}), 12),
     ("raft_abstract.spec", "raft_abstract.spec", Overrides(), 4),
+    ("raft.spec (messages, faults block)", "raft.spec", Overrides(), 4),
 ]
 
 
@@ -51,8 +53,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--max-depth", type=int, default=None)
+    ap.add_argument("--only", metavar="SPEC", help="run only the case of this spec file")
     args = ap.parse_args()
     for label, name, overrides, depth in CASES:
+        if args.only is not None and name != args.only:
+            continue
         depth = min(depth, args.max_depth) if args.max_depth is not None else depth
         model = load(ROOT / "specs" / name, overrides)
         runs = [bmc_times(model, depth) for _ in range(args.runs)]

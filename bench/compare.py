@@ -1,19 +1,25 @@
-"""specpy against its peers on identical state spaces: the table of bench/README.md.
+"""specpy against its peers on identical state spaces: regenerates bench/results.md.
 
-For TwoPhase with N resource managers (and raft.spec for specpy), each tool
-is run as a fresh process: wall time is hyperfine's median of --runs runs,
-peak RSS comes from one more run under /usr/bin/time -v, and the distinct
-state count from the tool's own output. Counts must agree across tools for a
-model, or the row is marked. Tools:
+For TwoPhase with N resource managers and for raft.spec, each tool is run as
+a fresh process: wall time is hyperfine's median of --runs runs, CPU time
+(user + sys) and peak RSS come from one more run under /usr/bin/time -v, and
+the distinct state count from the tool's own output. Counts must agree
+across tools for a model, or the row is marked. Tools:
 
     specpy       specpy check specs/twophase.spec --type RM=r1,...,rN --json
     specpy-w2    the same with --workers 2
-    tlc          TLC (-workers 1) on bench/tla/TwoPhase.tla, when SPECPY_TLC_JAR is set
+    tlc          TLC -workers 1 -deadlock on bench/tla/TwoPhase.tla (Lamport's
+                 model), or on tla/Raft.tla (specpy's export of raft.spec),
+                 when SPECPY_TLC_JAR is set
     minicheck    bench/peers/minicheck_twophase.py, when minicheck is importable
     handwritten  bench/peers/handwritten_bfs.py (a plain dict-and-deque BFS)
 
+musil, the issue's other peer, needs Python >= 3.12 and cannot be installed
+next to specpy's Python 3.11, so it has no row.
+
 states/s is distinct states per second of median wall time (tools count
 generated states differently); bytes/state is peak RSS / distinct states.
+Ratios are of medians measured in the same run of this script.
 
     python bench/compare.py --sizes 5 6 7 8 --runs 3 --raft > bench/results.md
 """
@@ -39,12 +45,16 @@ PYTHON = sys.executable
 SPECPY = str(Path(PYTHON).parent / "specpy")
 
 
+COMMAND = "python bench/compare.py"
+
+
 @dataclass
 class Row:
     model: str
     tool: str
     distinct: int
     median: float
+    cpu: float  # user + sys seconds of one run
     rss_mb: float
 
 
@@ -56,19 +66,25 @@ def twophase_commands(n: int, tmp: Path) -> dict[str, list[str]]:
     if jar:
         cfg = tmp / f"TwoPhase{n}.cfg"
         cfg.write_text(f"CONSTANT RM = {{{rms}}}\nINIT TPInit\nNEXT TPNext\nINVARIANT TCConsistent\n")
-        commands["tlc"] = [
-            "java", "-XX:+UseParallelGC", "-cp", jar, "tlc2.TLC", "-workers", "1", "-metadir", str(tmp / f"states{n}"),
-            "-config", str(cfg), str(BENCH / "tla/TwoPhase.tla"),
-        ]
+        commands["tlc"] = tlc_command(jar, tmp / f"states{n}", BENCH / "tla/TwoPhase.tla", cfg)
     if importlib.util.find_spec("minicheck") is not None:
         commands["minicheck"] = [PYTHON, str(BENCH / "peers/minicheck_twophase.py"), str(n)]
     commands["handwritten"] = [PYTHON, str(BENCH / "peers/handwritten_bfs.py"), str(n)]
     return commands
 
 
-def raft_commands() -> dict[str, list[str]]:
+def tlc_command(jar: str, metadir: Path, tla: Path, cfg: Path) -> list[str]:
+    return ["java", "-cp", jar, "tlc2.TLC", "-workers", "1", "-deadlock", "-metadir", str(metadir),
+            "-config", str(cfg), str(tla)]
+
+
+def raft_commands(tmp: Path) -> dict[str, list[str]]:
     spec = [SPECPY, "check", str(ROOT / "specs/raft.spec"), "--json"]
-    return {"specpy": spec, "specpy-w2": spec + ["--workers", "2"]}
+    commands = {"specpy": spec, "specpy-w2": spec + ["--workers", "2"]}
+    jar = os.environ.get("SPECPY_TLC_JAR")
+    if jar:
+        commands["tlc"] = tlc_command(jar, tmp / "states-raft", ROOT / "tla/Raft.tla", ROOT / "tla/Raft.cfg")
+    return commands
 
 
 def distinct_of(tool: str, stdout: str) -> int:
@@ -82,12 +98,13 @@ def distinct_of(tool: str, stdout: str) -> int:
     return int(stdout.split()[-1])
 
 
-def measure(tool: str, command: list[str], runs: int, tmp: Path) -> tuple[int, float, float]:
-    """(distinct, median wall seconds, peak RSS MB)."""
+def measure(tool: str, command: list[str], runs: int, tmp: Path) -> tuple[int, float, float, float]:
+    """(distinct, median wall seconds, CPU seconds, peak RSS MB)."""
     timed = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True, cwd=tmp)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", timed.stderr)
     if rss is None:
         raise RuntimeError(f"{tool} failed:\n{timed.stderr[-2000:]}")
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", timed.stderr))
     distinct = distinct_of(tool, timed.stdout)
     export = tmp / "hyperfine.json"
     subprocess.run(
@@ -96,13 +113,13 @@ def measure(tool: str, command: list[str], runs: int, tmp: Path) -> tuple[int, f
         check=True, capture_output=True, cwd=tmp,
     )
     median = json.loads(export.read_text())["results"][0]["median"]
-    return distinct, median, int(rss.group(1)) / 1024
+    return distinct, median, cpu, int(rss.group(1)) / 1024
 
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| model | tool | distinct | median wall s | states/s | peak RSS MB | bytes/state |",
-        "|---|---|--:|--:|--:|--:|--:|",
+        "| model | tool | distinct | median wall s | CPU s | states/s | peak RSS MB | bytes/state |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     by_model: dict[str, set[int]] = {}
     for r in rows:
@@ -110,10 +127,29 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         mark = "" if len(by_model[r.model]) == 1 else " (counts differ!)"
         lines.append(
-            f"| {r.model} | {r.tool} | {r.distinct:,}{mark} | {r.median:.2f} | {r.distinct / r.median:,.0f} "
+            f"| {r.model} | {r.tool} | {r.distinct:,}{mark} | {r.median:.2f} | {r.cpu:.2f} | {r.distinct / r.median:,.0f} "
             f"| {r.rss_mb:.0f} | {r.rss_mb * 2**20 / r.distinct:,.0f} |"
         )
     return "\n".join(lines)
+
+
+def ratios(rows: list[Row]) -> str:
+    """specpy's median wall time over each peer's, per model (below 1: specpy is faster)."""
+    lines = ["| model | vs tlc | vs minicheck | vs handwritten | --workers 2 speed-up |", "|---|--:|--:|--:|--:|"]
+    for model in dict.fromkeys(r.model for r in rows):
+        t = {r.tool: r.median for r in rows if r.model == model}
+        if "specpy" not in t:
+            continue
+        cells = [f"{t['specpy'] / t[peer]:.2f}x" if peer in t else "—" for peer in ("tlc", "minicheck", "handwritten")]
+        cells.append(f"{t['specpy'] / t['specpy-w2']:.2f}x" if "specpy-w2" in t else "—")
+        lines.append(f"| {model} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -124,22 +160,29 @@ def main() -> None:
     parser.add_argument("--tools", nargs="*", help="only these tools")
     args = parser.parse_args()
     rows: list[Row] = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         models = [(f"twophase N={n}", twophase_commands(n, tmp)) for n in args.sizes]
         if args.raft:
-            models.append(("raft.spec", raft_commands()))
+            models.append(("raft.spec", raft_commands(tmp)))
         for model, commands in models:
             for tool, command in commands.items():
                 if args.tools and tool not in args.tools:
                     continue
                 print(f"{model}: {tool} ...", file=sys.stderr, flush=True)
                 rows.append(Row(model, tool, *measure(tool, command, args.runs, tmp)))
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    print(f"Measured {datetime.date.today()} on {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average at the end {os.getloadavg()[0]:.1f}; {args.runs} runs per cell.\n")
+    flags = " ".join(sys.argv[1:])
+    print("# Benchmark results\n")
+    print(f"Regenerated by `{COMMAND} {flags}` (bench/README.md). Measured {datetime.date.today()} on {machine()}; "
+          f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; {args.runs} runs per cell. "
+          "musil needs Python >= 3.12 and is not installable here (Python 3.11): no row.\n")
+    if max(load_before, os.getloadavg()[0]) > 1:
+        print("**The machine was loaded** (other processes ran): wall times include waiting for a core and are "
+              "noisy; compare the CPU column (user + sys of one run) and re-run on an idle machine for wall times.\n")
     print(table(rows))
+    print("\nspecpy's median wall time as a multiple of each peer's, and `--workers 1` over `--workers 2`:\n")
+    print(ratios(rows))
 
 
 if __name__ == "__main__":

@@ -199,3 +199,18 @@ def test_workers_stop_on_a_signal_with_a_checkpoint_that_resumes(tmp_path: Path,
     assert resumed.returncode == 0, resumed.stderr
     whole = json.loads(resumed.stdout)
     assert (whole["distinct_states"], whole["depth"]) == (296_448, 23)  # TLC: 296,448 distinct
+
+
+def test_optional_values_need_the_pinned_none_hash_to_resume(tmp_path: Path) -> None:
+    spec = "specs/paxos_bug_accept_lower_ballot.spec"  # states hold `Value?`
+    r = specpy("check", spec, "--max-states", "2000", "--checkpoint", tmp_path / "ck")
+    assert r.returncode == 152, r.stderr
+    # The variable marks the process as re-executed already, so hash(None) stays unpinned.
+    unpinned = subprocess.run(
+        [*SPECPY, "check", spec, "--resume", str(tmp_path / "ck")], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "SPECPY_NONE_HASH_PINNED": "1"}, timeout=600,
+    )
+    assert unpinned.returncode == 151 and "hold optional values" in unpinned.stderr, unpinned.stderr
+    pinned = specpy("check", spec, "--resume", tmp_path / "ck", "--json")
+    assert pinned.returncode == 12, pinned.stderr
+    assert json.loads(pinned.stdout)["violation"]["trace_length"] == 13  # the spec's `# expect:` header

@@ -22,10 +22,18 @@ STATES = [
 
 
 def test_states_survive_the_flat_encoding_with_their_types_and_hashes() -> None:
-    back = flat_values.decode(flat_values.encode(STATES), len(STATES))
+    tokens, count = flat_values.encode(iter(STATES))
+    assert count == len(STATES)
+    back = flat_values.decode(tokens, count)
     assert back == STATES
     assert [hash(s) for s in back] == [hash(s) for s in STATES]
     assert type(back[0][2]) is bool and type(back[0][0]) is int
+
+
+def test_a_frontier_is_encoded_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flat_values, "PIECE", 3)
+    tokens, count = flat_values.encode(STATES * 5)
+    assert flat_values.decode(tokens, count) == STATES * 5
 
 
 @pytest.mark.parametrize(
@@ -66,6 +74,8 @@ def test_the_api_checkpoints_and_resumes(tmp_path) -> None:
     spec = api.load(ROOT / "specs/twophase.spec", types={"RM": ["r1", "r2", "r3", "r4"]})
     stopped = spec.check(max_states=700, checkpoint_dir=str(tmp_path))
     assert (stopped.kind.value, stopped.limit) == ("limit", "max-states")
+    with pytest.raises(OptionError, match="the checkpoint holds"):
+        spec.check(resume_dir=str(tmp_path), max_states=500)
     done = spec.check(resume_dir=str(tmp_path))
     # TLC (tlcref TwoPhase4.out): 1568 distinct, 8258 generated, depth 14
     assert (done.stats.distinct_states, done.stats.states_generated, done.stats.depth) == (1568, 8258, 14)

@@ -4,7 +4,7 @@ import pytest
 from explicit_ir import INT, action, arith, assign, cmp, counter, lit, model, require, twophase, var
 
 from specpy.diagnostics import Span, SpecError
-from specpy.explicit import check, partition, search
+from specpy.explicit import check, search, store
 from specpy.ir import types as T
 from specpy.ir.model import TemporalProperty
 from specpy.options import CheckOptions, OptionError
@@ -49,7 +49,7 @@ def test_a_bound_with_nothing_beyond_is_not_bounded():
 
 def test_progress_is_reported(monkeypatch):
     monkeypatch.setattr(search, "PROGRESS_SECONDS", 0.0)
-    monkeypatch.setattr(partition, "CHUNK", 1)  # look at the clock after every state
+    monkeypatch.setattr(store, "BLOCK", 1)  # look at the clock after every state
     seen = []
     r = check(twophase(3), CheckOptions(), progress=seen.append)
     assert r.kind is ResultKind.OK

@@ -6,7 +6,9 @@ length (the explicit BFS reports the minimal length L, or L + 1 when a
 state at level L deadlocks or fails in an action after an earlier state of
 that level had a successor breaking an invariant — a bounded explicit run
 to L settles which), and the BMC trace replays through the explicit step
-function to the violation it reports. 200 examples per run, derandomized
+function to the violation it reports. A third of the specs have a network
+and a `faults` block (fault steps are in the traces replayed). 200 examples
+per run, derandomized
 so CI is reproducible; bench/fuzz_agreement.py runs more.
 """
 
@@ -58,6 +60,25 @@ def statements(names: list[str], depth: int = 1) -> st.SearchStrategy[list[str]]
     return st.lists(st.one_of(simple, simple, compound), min_size=1, max_size=3)
 
 
+def network_with_faults(draw) -> list[str]:
+    """A bag network, a volatile map of two processes, and a faults block
+    with some of lose, duplicate, crash (with or without `resets`) and budget."""
+    kinds = draw(st.lists(st.sampled_from(["lose n", "duplicate n", "crash P", "crash P resets y"]), min_size=1, max_size=3, unique=True))
+    if "crash P" in kinds and "crash P resets y" in kinds:
+        kinds.remove("crash P")
+    budget = draw(st.sampled_from([None, 0, 1, 2]))
+    block = [*kinds] + ([f"budget {budget}"] if budget is not None else [])
+    return [
+        "type P = {p1, p2}",
+        "var n: bag[0..1, 2] = {}",
+        "var w: [P -> 0..1] = {q: 0 for q in P}",
+        "action Put(v: 0..1) {\n    require len(n) < 2\n    send v to n\n}",
+        f"action Take {{\n    receive v in n {{\n        x = (x + v + {draw(st.integers(0, 1))}) % 4\n    }}\n}}",
+        f"action Wake(q: P) {{\n    require w[q] == 0 and {draw(bool_expr(['x', 'y']))}\n    w[q] = 1\n}}",
+        "faults {\n    " + "\n    ".join(block) + "\n}",
+    ]
+
+
 @st.composite
 def specs(draw) -> str:
     lines = [
@@ -70,7 +91,11 @@ def specs(draw) -> str:
         names = ["x", "y", "p"] if param else ["x", "y"]
         body = draw(statements(names))
         lines.append(f"action A{i}{'(p: 0..1)' if param else ''} {{\n    " + "\n    ".join(body) + "\n}")
-    lines.append(f"invariant Inv: {draw(bool_expr(['x', 'y']))}")
+    observed = ["x", "y"]
+    if draw(st.integers(0, 2)) == 0:
+        lines += network_with_faults(draw)
+        observed += ["len(n)", "w[p1]"]
+    lines.append(f"invariant Inv: {draw(bool_expr(observed))}")
     if draw(st.booleans()):
         lines.append(f"terminal {draw(bool_expr(['x', 'y']))}")
     return "\n".join(lines) + "\n"

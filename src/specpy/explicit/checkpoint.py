@@ -174,13 +174,14 @@ def has_optional_values(model: Model) -> bool:
 
 def write_partition(snap: PartitionSnapshot, directory: str | Path, part: int) -> dict[str, Any]:
     """Write one partition's arrays into `directory`; returns its manifest entry."""
+    frontier, count = flat_values.encode(snap.frontier)
     arrays = {
         "fps": snap.fps,
         "parents": snap.parents,
         "via": snap.via,
         "ranks": snap.ranks,
         "coverage": snap.coverage,
-        "frontier": flat_values.encode(snap.frontier),
+        "frontier": frontier,
     }
     files = {}
     for name, array in arrays.items():
@@ -193,7 +194,7 @@ def write_partition(snap: PartitionSnapshot, directory: str | Path, part: int) -
     return {
         "boundary": snap.boundary,
         "stored": len(snap.fps),
-        "frontier": len(snap.frontier),
+        "frontier": count,
         "generated": snap.generated,
         "files": files,
     }

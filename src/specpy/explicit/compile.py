@@ -21,6 +21,8 @@ generated names only (see compile_expr.py) and compiled with compile()/exec.
 from __future__ import annotations
 
 import itertools
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, S
 from specpy.explicit.compile_stmt import StmtCompiler, unsupported
 from specpy.explicit.faults import FaultStep, fault_steps
 from specpy.explicit.runtime import AssertFailure, EvalFailure
-from specpy.explicit.state import StateCodec, Unrepresentable, codec
+from specpy.explicit.state import Codec, MapCodec, RecordCodec, StateCodec, Unrepresentable, codec
 from specpy.ir.expr import Expr, Local
 from specpy.ir.model import Action, Model
 from specpy.ir.types import universe
@@ -42,6 +44,22 @@ from specpy.ir.values import Value
 FOLD_MAX = 256
 
 StateFn = Callable[[tuple], Any]
+#: Fixed-size state tuples up to this size are unpacked into locals where
+#: generated code reads them at constant positions (`_read_positions_as_locals`).
+UNPACK_MAX = 32
+#: A read of state variable i at constant position k: `s<i>[<k>]`. Generated
+#: code has no string literals (compile_expr.literal), so this never matches
+#: inside one, and `\b` keeps it from matching the tail of another name.
+CONST_POSITION = re.compile(r"\bs(\d+)\[(\d+)\]")
+
+
+def _fixed_size(c: Codec) -> int:
+    """The number of positions of a map's or record's tuple, else 0."""
+    if isinstance(c, MapCodec):
+        return len(c.keys)
+    if isinstance(c, RecordCodec):
+        return len(c.fields)
+    return 0
 
 
 @dataclass
@@ -85,6 +103,8 @@ class CompiledModel:
         self.var_types = {v.name: v.type for v in model.vars}
         # "s<i>"/"n<i>": prefixes that Namespace.fresh never hands out.
         self._unpack_names = [f"s{i}" for i in range(len(model.vars))]
+        # State variables kept as tuples of fixed size (maps, records): index -> size.
+        self._fixed_size = {i: n for i, v in enumerate(model.vars) if 0 < (n := _fixed_size(codec(v.type))) <= UNPACK_MAX}
         self.sources: list[str] = []  # every generated function, for tests and debugging
         self._single: dict[tuple[int, int], Callable] = {}
         self._labelled: dict[int, Callable] = {}
@@ -126,6 +146,22 @@ class CompiledModel:
             return self._function(source)
         except (SyntaxError, RecursionError, MemoryError):
             raise unsupported("this is nested too deeply for the explicit checker's code generator", span) from None
+
+    def _read_positions_as_locals(self, body: str) -> tuple[str, str]:
+        """`body` with the constant positions of fixed-size state tuples that
+        it reads more than once (`s3[2]`) read from locals (`s3_2`), and the
+        lines unpacking those tuples: one UNPACK_SEQUENCE instead of a
+        subscript per read (rebuilding a map with one key changed reads all
+        the others)."""
+        reads = Counter(int(m[1]) for m in CONST_POSITION.finditer(body) if int(m[1]) in self._fixed_size)
+        unpacked = {i for i, n in reads.items() if n > 1}
+        if not unpacked:
+            return body, ""
+        body = CONST_POSITION.sub(lambda m: f"s{m[1]}_{m[2]}" if int(m[1]) in unpacked else m[0], body)
+        lines = "".join(
+            "    " + "".join(f"s{i}_{k}, " for k in range(self._fixed_size[i])) + f"= s{i}\n" for i in sorted(unpacked)
+        )
+        return body, lines
 
     def _successor(self, sc: Scope) -> str:
         texts = [sc.vars[v.name].text for v in self.model.vars]
@@ -175,7 +211,8 @@ class CompiledModel:
                 sc = self._state_scope(p=str(p))
                 sc.env.update({local.uid: self.ex.const(v) for local, v in zip(action.params, values)})
                 st.run(list(action.body), sc, 1, "return" if k == len(tuples) - 1 else None, tail=True)
-        return f"def {name}(s, out):\n    {self._unpack()}\n" + "\n".join(st.lines) + "\n"
+        body, unpack = self._read_positions_as_locals("\n".join(st.lines) + "\n")
+        return f"def {name}(s, out):\n    {self._unpack()}\n" + unpack + body
 
     def _initial_states(self) -> list[tuple]:
         """Every initial state; none if init fails (the search reports that before any step)."""
@@ -223,7 +260,8 @@ class CompiledModel:
             # [][T]_vars: a step that changes nothing is a stutter step, and T is not checked on it.
             head = f"def {name}(s, t):\n    if s == t: return -1\n    {self._unpack()}\n    {self._unpack('t', nxt)}\n"
         body = "".join(f"    if not {self.ex.expr(e, sc)}: return {i}\n" for i, e in enumerate(exprs))
-        return self._function(head + body + "    return -1\n")
+        body, unpack = self._read_positions_as_locals(body)
+        return self._function(head + unpack + body + "    return -1\n")
 
     def _predicate(self, exprs: tuple[Expr, ...], op: str) -> StateFn | None:
         if not exprs:
@@ -231,7 +269,8 @@ class CompiledModel:
         sc = self._state_scope()
         combined = self.ex.chain(op, [self.ex.expr(e, sc) for e in exprs])
         name = self.ns.fresh("pred")
-        return self._function(f"def {name}(s):\n    {self._unpack()}\n    return {combined}\n")
+        body, unpack = self._read_positions_as_locals(f"    return {combined}\n")
+        return self._function(f"def {name}(s):\n    {self._unpack()}\n" + unpack + body)
 
     def state_function(self, expr: Expr, bindings: dict[Local, Any]) -> StateFn:
         """expr's internal value in a state, with some locals bound (slow path: explanations)."""

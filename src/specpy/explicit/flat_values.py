@@ -18,6 +18,8 @@ the checker nor make it build anything but these values.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 INT, BIG, TUPLE, SET, NONE, FALSE, TRUE = range(7)
@@ -26,13 +28,27 @@ LIMB_BITS = 60
 LIMB_MASK = (1 << LIMB_BITS) - 1
 #: Deeper nesting than any state of a spec has; guards decoding against crafted input.
 MAX_DEPTH = 64
+#: Tokens gathered as Python ints before they go into a numpy array.
+PIECE = 1 << 16
 
 
-def encode(states: list[tuple]) -> np.ndarray:
+def encode(states: Iterable[tuple]) -> tuple[np.ndarray, int]:
+    """The tokens of the states, and how many states there were.
+
+    Tokens are gathered in pieces of about PIECE, so that encoding a large
+    frontier holds one piece as Python ints, not the whole of it.
+    """
+    pieces: list[np.ndarray] = []
     out: list[int] = []
+    count = 0
     for s in states:
         _encode(s, out)
-    return np.asarray(out, dtype=np.int64)
+        count += 1
+        if len(out) >= PIECE:
+            pieces.append(np.asarray(out, dtype=np.int64))
+            out = []
+    pieces.append(np.asarray(out, dtype=np.int64))
+    return np.concatenate(pieces), count
 
 
 def _encode(v: object, out: list[int]) -> None:

@@ -10,6 +10,11 @@ The search (search.py) is level by level. In each level every partition
 3. receives from the coordinator the global `rank` of each state it stored, so
    that the next level is expanded in one global order.
 
+A single partition (one worker) owns every successor, so what it routes to
+itself is final: it stores each chunk's new states right after expanding
+the chunk (step 2 without the merge), and the search stops within the level
+at the chunk where it meets a violation.
+
 A partition shares nothing with the others: batches go in and out as plain
 data, so it can live in this process (one worker), in a worker process
 (workers.py) or, later, in an actor on another machine.
@@ -25,6 +30,8 @@ for any number of partitions, and the same from run to run.
 
 from __future__ import annotations
 
+import pickle
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,12 +39,10 @@ import numpy as np
 
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import AssertFailure, EvalFailure
-from specpy.explicit.store import FingerprintSet, Links, StateStore, fingerprints
+from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore, fingerprints
 
 #: A key is rank * STRIDE + position of the successor among its parent's.
 STRIDE = 1 << 24
-#: States expanded between two looks at the clock and two hand-overs to numpy.
-CHUNK = 512
 
 # Event ranks: at one key, a failing constraint comes before a failing
 # invariant (or the state-count limit), which comes before a failing
@@ -75,24 +80,75 @@ class Batch:
     parents: np.ndarray  # state ids, -1 for an initial state
     via: np.ndarray  # action indices, -1 for an initial state
 
-    @staticmethod
-    def join(batches: list[Batch]) -> Batch:
-        if len(batches) == 1:
-            return batches[0]
-        states: list[tuple] = []
-        for b in batches:
-            states += b.states
-        return Batch(
-            states,
-            np.concatenate([b.fps for b in batches]) if batches else np.zeros(0, np.int64),
-            np.concatenate([b.keys for b in batches]) if batches else np.zeros(0, np.int64),
-            np.concatenate([b.parents for b in batches]) if batches else np.zeros(0, np.int64),
-            np.concatenate([b.via for b in batches]) if batches else np.zeros(0, np.int64),
-        )
-
     def take(self, idx: np.ndarray) -> Batch:
         states = self.states
         return Batch([states[i] for i in idx.tolist()], self.fps[idx], self.keys[idx], self.parents[idx], self.via[idx])
+
+
+class Successors:
+    """The successors of one chunk of the frontier, in key order.
+
+    `ends[i, k]` is the number of successors produced up to and including
+    action k of the chunk's state i; keys, parents and actions are derived
+    from it only for the successors kept (most are dropped as known).
+    """
+
+    def __init__(self, part: Partition, lo: int, states: list[tuple], ends: np.ndarray) -> None:
+        self.part, self.lo = part, lo
+        self.states = states
+        self.fps = np.zeros(0, np.int64)
+        self.ends = ends
+
+    def origin(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the successors at positions idx (ascending): the position of
+        the parent in the chunk, the action and the position among the
+        parent's successors."""
+        nact = self.ends.shape[1]
+        flat = self.ends.ravel()
+        slot = np.searchsorted(flat, idx, side="right")  # the (state, action) that produced each
+        at = slot // nact
+        first = np.where(at > 0, flat[at * nact - 1], 0)  # position of the parent's first successor
+        return at, slot % nact, idx - first
+
+    def batch(self, idx: np.ndarray) -> Batch:
+        """The successors at positions idx (ascending) as a batch."""
+        at, via, offset = self.origin(idx)
+        rows = self.lo + at
+        states = self.states
+        keys = self.part.ranks[rows] * STRIDE + offset
+        return Batch([states[i] for i in idx.tolist()], self.fps[idx], keys, self.part.frontier_ids[rows], via)
+
+
+@dataclass
+class PackedBatch:
+    """A batch with its states pickled: what waits in an outbox for the end
+    of the level and travels to the owner. The successor tuples die at once,
+    so the expansion keeps running on few live objects (see store.Frontier),
+    and a worker sends bytes."""
+
+    blobs: list[bytes]
+    fps: np.ndarray
+    keys: np.ndarray
+    parents: np.ndarray
+    via: np.ndarray
+
+    @staticmethod
+    def of(b: Batch) -> PackedBatch:
+        return PackedBatch([pickle.dumps(b.states, pickle.HIGHEST_PROTOCOL)], b.fps, b.keys, b.parents, b.via)
+
+    @staticmethod
+    def join(packed: list[PackedBatch]) -> PackedBatch:
+        empty = np.zeros(0, np.int64)
+        return PackedBatch(
+            [blob for p in packed for blob in p.blobs],
+            *(np.concatenate([getattr(p, a) for p in packed]) if packed else empty for a in ("fps", "keys", "parents", "via")),
+        )
+
+    def unpacked(self) -> Batch:
+        states: list[tuple] = []
+        for blob in self.blobs:
+            states += pickle.loads(blob)  # written by `of` in the search, never read from outside
+        return Batch(states, self.fps, self.keys, self.parents, self.via)
 
 
 @dataclass
@@ -142,18 +198,24 @@ class Partition:
         self.part, self.parts = part, parts
         self.check_deadlock = check_deadlock
         self.canonical = canonical
+        # The fingerprints it has stored, and those it has sent to their
+        # owners (a cache: known there for good, stored or outside the
+        # constraints). Ownership tells the two apart.
         self.seen = FingerprintSet()
         self.links = Links()
-        self.frontier: list[tuple] = []
+        self.frontier = Frontier()  # the level being expanded
         self.frontier_ids = np.zeros(0, np.int64)
         self.frontier_keys = np.zeros(0, np.int64)  # until ranked
         self.ranks = np.zeros(0, np.int64)
         self.generated = 0
         self.coverage = np.zeros((len(cm.actions), 3), np.int64)
+        # The next level, as it is stored (see `_store`).
+        self.next = Frontier()
+        self.next_keys: list[np.ndarray] = []
+        self.next_first = 0  # local index of its first state
+        self.beyond = False
         # Every stored state itself, for temporal properties (StateStore).
         self.kept: list[tuple] | None = [] if keep_states else None
-        # Fingerprints ever sent to each other partition (none to itself).
-        self.sent = [FingerprintSet() for _ in range(parts)]
         # The last level boundary (rank), for snapshots taken in the middle of a level.
         self.boundary = (0, 0, self.frontier, self.ranks, 0, self.coverage.copy())
 
@@ -162,30 +224,48 @@ class Partition:
 
     # ------------------------------------------------------------ expand
 
-    def expand(self, grow: bool, tick: Callable[[int], None] | None = None) -> tuple[list[Batch], Event | None]:
-        """Successors of the frontier, one batch per owner, and the first event met."""
-        outboxes: list[list[Batch]] = [[] for _ in range(self.parts)]
-        # What was sent to another partition once is known there for good
-        # (stored, or outside the constraints); what goes to this partition
-        # is checked against `seen` and against this level's earlier chunks.
-        queued = [FingerprintSet() if dest == self.part else sent for dest, sent in enumerate(self.sent)]
+    def expand(self, grow: bool, tick: Callable[[int], None] | None = None) -> tuple[list[PackedBatch], Event | None]:
+        """Successors of the frontier, one batch per owner, and the first event met.
+
+        A single partition owns every successor: what it routes to itself is
+        final, so it is stored at once, chunk by chunk, while still in the
+        CPU cache, and no batch is returned.
+        """
+        outboxes: list[list[PackedBatch]] = [[] for _ in range(self.parts)]
+        # Per owner, the fingerprints queued for it in this level: each goes
+        # out once, with its first (smallest) key.
+        queued: list[set[int]] = [set() for _ in range(self.parts)]
         event = None
-        for lo in range(0, len(self.frontier), CHUNK):
+        lo = 0
+        for chunk in self.frontier.chunks():
             if tick is not None:
                 tick(lo)
-            batch, event = self._expand_chunk(lo, min(lo + CHUNK, len(self.frontier)), grow)
-            self._route(batch, outboxes, queued)
+            succ, event = self._expand_chunk(lo, chunk, grow)
+            batches = self._route(succ, queued)
+            if self.parts == 1:
+                event = self._store(batches[0], np.arange(len(batches[0].keys)), grow, event)
+                # What it stored is in `seen` now; the queue only has to catch
+                # repeats within a chunk (a state outside the constraints met
+                # again later is checked again, with the same verdict).
+                queued[0].clear()
+            else:
+                for outbox, b in zip(outboxes, batches):
+                    outbox.append(PackedBatch.of(b))
             if event is not None:
                 break
-        return [Batch.join(b) for b in outboxes], event
+            lo += len(chunk)
+        for dest, fps in enumerate(queued):
+            if dest != self.part:
+                self.seen.add_new(np.fromiter(fps, np.int64, len(fps)))
+        return [PackedBatch.join(packed) for packed in outboxes], event
 
-    def _expand_chunk(self, lo: int, hi: int, grow: bool) -> tuple[Batch, Event | None]:
+    def _expand_chunk(self, lo: int, chunk: list[tuple], grow: bool) -> tuple[Successors, Event | None]:
+        """The successors of frontier states lo, lo + 1, ... (`chunk`)."""
         cm = self.cm
         runs = [a.run for a in cm.actions]
         nact = len(runs)
-        chunk = self.frontier[lo:hi]
         out: list[tuple] = []
-        ends: list[int] = []  # len(out) after each (state, action): the hot loop's only bookkeeping
+        ends = array("q")  # len(out) after each (state, action): the hot loop's only bookkeeping
         append = ends.append
         event = None
         expanded = len(chunk)
@@ -202,7 +282,8 @@ class Partition:
             ends.extend([mark] * (nact - k))
             expanded = pos + 1
             event = Event(self._key(lo + pos, mark - base), RANK_CONSTRAINT, "action", self._id(lo + pos), k)
-        counts = np.diff(np.asarray([0] + ends, dtype=np.int64)).reshape(expanded, nact)
+        succ = Successors(self, lo, out, np.frombuffer(ends, dtype=np.int64).reshape(expanded, nact))
+        counts = np.diff(succ.ends.ravel(), prepend=0).reshape(expanded, nact)
         if self.check_deadlock:
             stuck = np.flatnonzero(counts.sum(axis=1) == 0) if nact else np.arange(expanded)
             deadlock = self._deadlock(lo, chunk, stuck[stuck < expanded - (event is not None)])
@@ -210,17 +291,12 @@ class Partition:
         self.coverage[:, 0] += (counts > 0).sum(axis=0)
         self.coverage[:, 1] += counts.sum(axis=0)
         self.generated += len(out)
-        per_state = counts.sum(axis=1)
-        at = np.repeat(np.arange(expanded), per_state)  # position of each successor's parent in the chunk
-        starts = np.concatenate(([0], np.cumsum(per_state)[:-1]))
-        offsets = np.arange(len(out)) - starts[at]
-        keys = self.ranks[lo + at] * STRIDE + offsets
-        via = np.tile(np.arange(nact), expanded).repeat(counts.ravel())
-        parents = self.frontier_ids[lo + at]
         if grow and cm.transitions is not None:
-            event = min(filter(None, (event, self._check_transitions(chunk, out, at, keys, via, parents))), default=None)
-        states = out if self.canonical is None else list(map(self.canonical, out))
-        return Batch(states, fingerprints(states), keys, parents, via), event
+            event = min(filter(None, (event, self._check_transitions(chunk, succ))), default=None)
+        if self.canonical is not None:
+            succ.states = list(map(self.canonical, out))
+        succ.fps = fingerprints(succ.states)
+        return succ, event
 
     def _deadlock(self, lo: int, chunk: list[tuple], stuck: np.ndarray) -> Event | None:
         """The first state without successors that is not terminal."""
@@ -234,32 +310,38 @@ class Partition:
                 return Event(self._key(lo + pos, 0), RANK_CONSTRAINT, "deadlock", self._id(lo + pos))
         return None
 
-    def _check_transitions(self, chunk, out, at, keys, via, parents) -> Event | None:
+    def _check_transitions(self, chunk: list[tuple], succ: Successors) -> Event | None:
         transitions = self.cm.transitions
-        for i, (p, t) in enumerate(zip(at.tolist(), out)):
+        at, via, offset = succ.origin(np.arange(len(succ.states)))
+        for i, (p, t) in enumerate(zip(at.tolist(), succ.states)):
             try:
                 failed = transitions(chunk[p], t) >= 0
             except EvalFailure:
                 failed = True
             if failed:
                 fp = int(fingerprints([t if self.canonical is None else self.canonical(t)])[0])
-                return Event(int(keys[i]), RANK_TRANSITION, "transition", int(parents[i]), int(via[i]), fp)
+                pos = succ.lo + p
+                return Event(self._key(pos, int(offset[i])), RANK_TRANSITION, "transition", self._id(pos), int(via[i]), fp)
         return None
 
-    def _route(self, batch: Batch, outboxes: list[list[Batch]], queued: list[FingerprintSet]) -> None:
-        """Each fingerprint once per owner (its first, smallest key); known ones dropped."""
-        _, first = np.unique(batch.fps, return_index=True)
-        first.sort()
-        owners = self.owner(batch.fps[first]) if self.parts > 1 else np.zeros(len(first), np.int64)
-        for dest in range(self.parts):
-            idx = first[owners == dest]
-            fps = batch.fps[idx]
-            fresh = ~queued[dest].contains(fps)
-            if dest == self.part:
-                fresh &= ~self.seen.contains(fps)
-            idx = idx[fresh]
-            queued[dest].add_new(batch.fps[idx])
-            outboxes[dest].append(batch.take(idx))
+    def _route(self, succ: Successors, queued: list[set[int]]) -> list[Batch]:
+        """Per owner, each fingerprint once per level (its first, smallest key);
+        known ones dropped: stored here, or sent to their owner in an earlier level.
+
+        Most successors are known, so one vectorised lookup drops them and a
+        plain set per owner catches the repeats among the few left.
+        """
+        fps = succ.fps
+        idx = np.flatnonzero(~self.seen.contains(fps))
+        unknown = fps[idx].tolist()
+        owners = self.owner(fps[idx]).tolist() if self.parts > 1 else [0] * len(idx)
+        keep: list[list[int]] = [[] for _ in range(self.parts)]
+        for i, fp, dest in zip(idx.tolist(), unknown, owners):
+            q = queued[dest]
+            if fp not in q:
+                q.add(fp)
+                keep[dest].append(i)
+        return [succ.batch(np.asarray(k, dtype=np.int64)) for k in keep]
 
     def _key(self, pos: int, offset: int) -> int:
         return int(self.ranks[pos]) * STRIDE + offset
@@ -269,13 +351,26 @@ class Partition:
 
     # ------------------------------------------------------------ absorb
 
-    def absorb(self, batches: list[Batch], grow: bool, event: Event | None = None) -> LevelReport:
-        """Store the unseen successors addressed here; `event` is this partition's from expand."""
-        b = Batch.join(batches)
-        order = np.argsort(b.keys, kind="stable")
-        _, first = np.unique(b.fps[order], return_index=True)
-        cand = order[np.sort(first)]
-        cand = cand[~self.seen.contains(b.fps[cand])]
+    def seed(self, batch: Batch) -> LevelReport:
+        """Store the initial states addressed here (repeats and all)."""
+        return self.absorb([PackedBatch.of(batch)], True, routed=False)
+
+    def absorb(self, batches: list[PackedBatch], grow: bool, event: Event | None = None, routed: bool = True) -> LevelReport:
+        """Store the unseen successors addressed here, one batch from each
+        partition's `expand` (`routed`), and end the level; `event` is this
+        partition's from expand. A single partition stored its own while
+        expanding."""
+        if not (routed and self.parts == 1):
+            b = PackedBatch.join(batches).unpacked()
+            order = np.argsort(b.keys, kind="stable")
+            _, first = np.unique(b.fps[order], return_index=True)
+            cand = order[np.sort(first)]
+            event = self._store(b, cand[~self.seen.contains(b.fps[cand])], grow, event)
+        return self._end_level(event)
+
+    def _store(self, b: Batch, cand: np.ndarray, grow: bool, event: Event | None) -> Event | None:
+        """Check candidates `cand` of b (unseen, each once, in key order) and
+        store those in the model as part of the next level; the first event."""
         if event is not None:
             cand = cand[b.keys[cand] <= event.key]
         states = [b.states[i] for i in cand.tolist()]
@@ -286,7 +381,8 @@ class Partition:
         if not grow:  # probing past max_depth: nothing is stored or checked there
             if stop < n:
                 event = min(filter(None, (event, self._event(b, cand[stop], RANK_CONSTRAINT, "constraint"))))
-            return self._report([], b, event, bool(in_model[:stop].any()))
+            self.beyond = self.beyond or bool(in_model[:stop].any())
+            return event
         bad, bad_stop = _verdicts(self.cm.invariants, states[:stop], fails=True)
         first_bad = int(np.flatnonzero(bad)[0]) if bad.any() else bad_stop
         keep = in_model.astype(bool)
@@ -301,7 +397,17 @@ class Partition:
             else:
                 found = self._event(b, cand[first_bad], RANK_INVARIANT, "invariant")
             event = min(filter(None, (event, found)))
-        return self._report(cand[: len(keep)][keep].tolist(), b, event, False)
+        idx = cand[: len(keep)][keep]
+        self.links.extend(b.fps[idx], b.parents[idx], b.via[idx])
+        self.seen.add_new(b.fps[idx])
+        via = b.via[idx]
+        self.coverage[:, 2] += np.bincount(via[via >= 0], minlength=len(self.coverage))
+        stored = states if len(idx) == n else [states[i] for i in np.flatnonzero(keep).tolist()]
+        self.next.extend(stored)
+        self.next_keys.append(b.keys[idx])
+        if self.kept is not None:
+            self.kept += stored
+        return event
 
     def _event(self, b: Batch, i: int, rank: int, what: str) -> Event:
         """An event at unstored candidate i of batch b."""
@@ -309,28 +415,23 @@ class Partition:
         sid, k = (None, None) if parent < 0 else (parent, int(b.via[i]))
         return Event(int(b.keys[i]), rank, what, sid, k, int(b.fps[i]))
 
-    def _report(self, stored: list[int], b: Batch, event: Event | None, beyond: bool) -> LevelReport:
-        """Store the given candidates of b as the next frontier."""
-        first_local = len(self.links)
-        idx = np.asarray(stored, dtype=np.int64)
-        self.links.extend(b.fps[idx], b.parents[idx], b.via[idx])
-        self.seen.add_new(b.fps[idx])
-        if len(idx):
-            np.add.at(self.coverage[:, 2], b.via[idx][b.via[idx] >= 0], 1)
-        self.frontier = [b.states[i] for i in stored]
-        if self.kept is not None:
-            self.kept += self.frontier
-        self.frontier_ids = (first_local + np.arange(len(stored), dtype=np.int64)) * self.parts + self.part
-        self.frontier_keys = b.keys[idx]
+    def _end_level(self, event: Event | None) -> LevelReport:
+        """The stored states become the frontier; the report to the coordinator."""
+        keys = np.concatenate(self.next_keys) if self.next_keys else np.zeros(0, np.int64)
+        self.frontier, self.next, self.next_keys = self.next, Frontier(), []
+        self.frontier_ids = (self.next_first + np.arange(len(keys), dtype=np.int64)) * self.parts + self.part
+        self.frontier_keys = keys
+        self.next_first = len(self.links)
         self.ranks = np.zeros(0, np.int64)
+        beyond, self.beyond = self.beyond, False
         return LevelReport(
-            self.frontier_keys,
+            keys,
             event,
             beyond,
             self.generated,
             self.coverage.copy(),
             len(self.links),
-            self.seen.nbytes + self.links.nbytes,
+            self.seen.nbytes + self.links.nbytes + self.frontier.nbytes,
         )
 
     def rank(self, ranks: np.ndarray) -> None:
@@ -341,7 +442,7 @@ class Partition:
     def snapshot(self) -> PartitionSnapshot:
         """This partition at its last level boundary, even if a level has begun since."""
         boundary, stored, frontier, ranks, generated, coverage = self.boundary
-        return PartitionSnapshot(boundary, *self.links.snapshot(stored), frontier, ranks, generated, coverage)
+        return PartitionSnapshot(boundary, *self.links.snapshot(stored), frontier.states(), ranks, generated, coverage)
 
     def restore(self, snap: PartitionSnapshot) -> None:
         """Continue from a snapshot (of a partition with the same part and parts)."""
@@ -349,13 +450,14 @@ class Partition:
         self.links = Links.restore(snap.fps, snap.parents, snap.via)
         self.seen = FingerprintSet(len(snap.fps))
         self.seen.add_new(snap.fps)
-        self.frontier = snap.frontier
+        self.frontier = Frontier.of(snap.frontier)
         first = len(snap.fps) - len(snap.frontier)
         self.frontier_ids = (first + np.arange(len(snap.frontier), dtype=np.int64)) * self.parts + self.part
+        self.next, self.next_keys, self.next_first, self.beyond = Frontier(), [], len(snap.fps), False
         self.ranks = snap.ranks
         self.generated = snap.generated
         self.coverage = snap.coverage.copy()
-        self.boundary = (snap.boundary, len(snap.fps), snap.frontier, snap.ranks, snap.generated, snap.coverage)
+        self.boundary = (snap.boundary, len(snap.fps), self.frontier, snap.ranks, snap.generated, snap.coverage)
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.links.get(sid // self.parts)

@@ -26,8 +26,9 @@ one-state-at-a-time BFS would meet first is reported (partition.py, keys), so
 the verdict and the trace do not depend on the number of workers. When a
 run stops at a violation, distinct_states and depth count the states such a
 search would have found by then (a `--max-states` stop reports exactly the
-limit); states_generated and coverage count the whole level's expansion, so
-they may differ with the number of workers.
+limit); states_generated and coverage count what was expanded by then (one
+worker: up to the chunk of 128 states where the violation was met; several:
+the whole level), so they may differ with the number of workers.
 
 With `max_depth` K, the states at depth K are expanded only to learn whether
 anything lies beyond (their successors are counted but not checked); if so
@@ -110,7 +111,7 @@ class LocalParts:
         self.tick = tick
 
     def seed(self, batches: list[Batch]) -> list[LevelReport]:
-        return [p.absorb([b], True) for p, b in zip(self.partitions, batches)]
+        return [p.seed(b) for p, b in zip(self.partitions, batches)]
 
     def level(self, grow: bool) -> list[LevelReport]:
         expanded = [p.expand(grow, lambda _: self.tick()) for p in self.partitions]
@@ -258,6 +259,9 @@ class Search:
             cp.save(point, self.parts.save)
 
     def resume(self, point: SearchPoint) -> None:
+        max_states = self.options.max_states
+        if max_states is not None and point.stored >= max_states:
+            raise OptionError(f"--max-states {max_states}: the checkpoint holds {point.stored:,} states already")
         self.point = point
         self.stored, self.queued, self.depth = point.stored, point.queued, point.depth
         self.init_generated, self.generated = point.init_generated, point.generated

@@ -25,7 +25,7 @@ Decoding never runs in the search's hot path.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from specpy.explicit.runtime import BitElems, NotInType
@@ -57,7 +57,11 @@ from specpy.ir.values import (
 )
 
 #: Sets whose element type has at most this many values are bitmask ints.
-BITSET_MAX = 1024
+#: At most 60: a state's fingerprint is Python's hash of the state tuple
+#: (store.py), and hash(int) is the int modulo 2**61 - 1, so a wider bitmask
+#: would make {e0} and {e61} the same fingerprint and drop a state. Below
+#: 2**61 it is the int itself, and only the tuple hash's mixing can collide.
+BITSET_MAX = 60
 #: Map keys and bitmask elements of composite types are looked up in a table
 #: built from the universe; larger key types are refused.
 TABLE_MAX = 1 << 16
@@ -421,6 +425,10 @@ class BagCodec(Codec):
         self.type = t
         self.elem = codec(t.elem)
         self.key = ("bag", self.elem.key)
+        # A bag is checked whole after every change, while only one element
+        # is new: the verdict on each element is remembered (messages repeat).
+        self.elem_inside = lru_cache(maxsize=1 << 16)(self.elem.inside)
+        self.elem_order = None if self.elem.orderable else self.elem.sort_key
 
     def encode(self, v: Value) -> Any:
         if not isinstance(v, BagValue) or not all(1 <= c <= self.type.max_count for _, c in v.items):
@@ -432,7 +440,7 @@ class BagCodec(Codec):
         return BagValue(tuple((self.elem.decode(e), c) for e, c in items))
 
     def inside(self, x: Any) -> bool:
-        return all(1 <= c <= self.type.max_count and self.elem.inside(e) for e, c in x)
+        return all(1 <= c <= self.type.max_count and self.elem_inside(e) for e, c in x)
 
     def why_not(self, x: Any) -> NotInType:
         for e, c in x:
@@ -444,7 +452,7 @@ class BagCodec(Codec):
         return _first_bad((self.elem, e) for e, _ in x) or super().why_not(x)
 
     def members(self, x: Any) -> tuple:
-        return tuple(sorted((e for e, _ in x), key=self.elem.sort_key))
+        return tuple(sorted([e for e, _ in x], key=self.elem_order))
 
     def sort_key(self, x: Any) -> Any:
         return sorted((self.elem.sort_key(e), c) for e, c in x)

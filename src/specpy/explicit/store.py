@@ -25,15 +25,25 @@ holds an optional value; worker processes are forked and share it.
 
 from __future__ import annotations
 
+import pickle
 from array import array
+from collections.abc import Iterator
 
 import numpy as np
 
 EMPTY = 0
+#: States per pickled block of a frontier: a block is the unit of expansion
+#: (partition.py); small enough that its successors, most of them dropped
+#: as known right after, stay in the CPU cache.
+BLOCK = 128
 #: Fibonacci hashing: slot = (fp * GOLDEN mod 2^64) >> (64 - bits).
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIN_BITS = 10
-#: Probe rounds done on whole arrays before the stragglers are probed one by one.
+#: Probe rounds are done on whole arrays until at most this many fingerprints are left.
+STRAGGLERS = 8
+#: Slots of the old table re-inserted at a time when the table grows.
+GROW_SLICE = 1 << 18
+#: Insertion rounds done on whole arrays before the stragglers are placed one by one.
 VECTOR_ROUNDS = 3
 
 
@@ -66,29 +76,26 @@ class FingerprintSet:
         return self.table.nbytes
 
     def _slots(self, fps: np.ndarray) -> np.ndarray:
-        return ((fps.view(np.uint64) * GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
+        return ((fps.view(np.uint64) * GOLDEN) >> np.uint64(64 - self.bits)).view(np.int64)
 
     def contains(self, fps: np.ndarray) -> np.ndarray:
         """A bool array: which of fps are in the set."""
         table, mask = self.table, (1 << self.bits) - 1
         found = np.zeros(len(fps), dtype=bool)
         todo = np.arange(len(fps))
+        want = fps
         slot = self._slots(fps)
-        for _ in range(VECTOR_ROUNDS):
+        while len(todo) > STRAGGLERS:
             cur = table[slot]
-            hit = cur == fps[todo]
+            hit = cur == want
             found[todo[hit]] = True
             go_on = ~hit & (cur != EMPTY)  # occupied by another: probe the next slot
-            todo, slot = todo[go_on], (slot[go_on] + 1) & mask
-            if not todo.size:
-                return found
+            todo, want, slot = todo[go_on], want[go_on], (slot[go_on] + 1) & mask
         # The few long probe sequences left are cheaper one by one than as
-        # many more rounds of whole-array operations.
-        cells = table
-        for i, j in zip(todo.tolist(), slot.tolist()):
-            fp = int(fps[i])
+        # more rounds of whole-array operations.
+        for i, fp, j in zip(todo.tolist(), want.tolist(), slot.tolist()):
             while True:
-                cur = int(cells[j])
+                cur = int(table[j])
                 if cur == fp:
                     found[i] = True
                     break
@@ -108,13 +115,13 @@ class FingerprintSet:
             if not todo.size:
                 break
             free = table[slot] == EMPTY
-            # Of several fingerprints aiming at one free slot, the first takes it.
+            # Of several fingerprints aiming at one free slot, one lands (the
+            # write read back tells which): no sort needed. Which one lands
+            # does not change what the set contains.
             cand = np.flatnonzero(free)
-            _, first = np.unique(slot[cand], return_index=True)
-            won = cand[first]
-            table[slot[won]] = todo[won]
+            table[slot[cand]] = todo[cand]
             lost = np.ones(len(todo), dtype=bool)
-            lost[won] = False
+            lost[cand] = table[slot[cand]] != todo[cand]
             # A loser retries the same slot next round, now occupied, and moves on from there.
             slot = np.where(free, slot, (slot + 1) & mask)[lost]
             todo = todo[lost]
@@ -125,12 +132,14 @@ class FingerprintSet:
         self.used += len(fps)
 
     def _grow(self, need: int) -> None:
-        old = self.table[self.table != EMPTY]
+        old = self.table
         bits = self.bits
         while (1 << bits) < 2 * need:
             bits += 1
         self._alloc(bits)
-        self.add_new(old)
+        for lo in range(0, len(old), GROW_SLICE):  # a slice at a time: no copy of the whole table
+            part = old[lo : lo + GROW_SLICE]
+            self.add_new(part[part != EMPTY])
 
 
 class Links:
@@ -172,6 +181,49 @@ class Links:
         links = cls()
         links.extend(fps, parents, via)
         return links
+
+
+class Frontier:
+    """The states of one level, in key order, pickled in blocks of BLOCK
+    states: 20-60 bytes a state instead of 150-300 as tuples, and each block
+    comes back as fresh, contiguous objects when it is expanded."""
+
+    def __init__(self) -> None:
+        self.blocks: list[bytes] = []
+        self.tail: list[tuple] = []  # the last, partial block
+        self.size = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    @property
+    def nbytes(self) -> int:
+        return sum(len(b) for b in self.blocks)
+
+    def extend(self, states: list[tuple]) -> None:
+        tail = self.tail
+        tail += states
+        while len(tail) >= BLOCK:
+            self.blocks.append(pickle.dumps(tail[:BLOCK], pickle.HIGHEST_PROTOCOL))
+            del tail[:BLOCK]
+        self.size += len(states)
+
+    @classmethod
+    def of(cls, states: list[tuple]) -> Frontier:
+        frontier = cls()
+        frontier.extend(states)
+        return frontier
+
+    def states(self) -> list[tuple]:
+        """Every state, in order (a checkpoint writes them)."""
+        return [s for chunk in self.chunks() for s in chunk]
+
+    def chunks(self) -> Iterator[list[tuple]]:
+        """The states, a block at a time."""
+        for block in self.blocks:
+            yield pickle.loads(block)  # written by `extend` in this process, never read from outside
+        if self.tail:
+            yield self.tail
 
 
 class StateStore:

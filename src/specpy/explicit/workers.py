@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from specpy.explicit.checkpoint import write_partition
-from specpy.explicit.partition import Batch, LevelReport, Partition
+from specpy.explicit.partition import Batch, LevelReport, PackedBatch, Partition
 
 #: Seconds between looks at the clock while workers run a level.
 POLL_SECONDS = 0.25
@@ -63,13 +63,13 @@ def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
         command, arg = conn.recv()
         try:
             if command == "seed":
-                reply: Any = partition.absorb([arg], True)
+                reply: Any = partition.seed(arg)
             elif command == "level":
                 outboxes, event = partition.expand(arg)
                 for dest in range(parts):
                     if dest != me:
                         inboxes[dest].put((me, outboxes[dest]))
-                received: dict[int, Batch] = {me: outboxes[me]}
+                received: dict[int, PackedBatch] = {me: outboxes[me]}
                 while len(received) < parts:
                     source, batch = inboxes[me].get()
                     received[source] = batch

@@ -204,8 +204,8 @@ class Bmc:
                 model = self.solver.model
                 detail = ""
                 if c.describe is not None:
-                    sub = self.system.substitution(c.at) if c.at is not None else []
-                    detail = c.describe(lambda t: model_value(model, z3.substitute(t, *sub) if sub else t))
+                    at = (lambda t: self.system.at(t, c.at)) if c.at is not None else (lambda t: t)
+                    detail = c.describe(lambda t: model_value(model, at(t)))
                 return Violation(c.kind, c.name, self.path.trace(model, length), detail, c.span)
         raise AssertionError("a disjunction was satisfiable but none of its parts")
 

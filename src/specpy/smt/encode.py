@@ -30,6 +30,7 @@ from specpy.diagnostics import Diagnostic, SpecError, Span
 from specpy.ir import expr as E
 from specpy.ir.values import format_value
 from specpy.ir.types import BagT, IntT, MapT, RangeT, SeqT, SetT, Type, VariantT, type_name, universe
+from specpy.smt.cases import cases, position
 from specpy.smt.values import (
     FALSE,
     TRUE,
@@ -52,7 +53,6 @@ from specpy.smt.values import (
     fit,
     cmp,
     neg,
-    boolean,
     implies,
     ite,
     literal,
@@ -269,14 +269,10 @@ class ExprEncoder:
         return neg(r) if e.negated else r
 
     def member(self, x: Sym, xt: Type, coll: Sym, ct: Type) -> z3.BoolRef:
-        if isinstance(coll, SetV | BagV):
-            lit = literal(xt, x)
-            if lit is not UNKNOWN:
-                parts = dict(zip(coll.universe, coll.bits if isinstance(coll, SetV) else coll.counts))
-                p = parts.get(lit)
-                if p is None:
-                    return FALSE
-                return p if isinstance(coll, SetV) else cmp(">", p, 0)
+        if isinstance(coll, SetV | BagV) and not isinstance(xt, SetT | BagT | MapT | SeqT):
+            parts = dict(zip(coll.universe, coll.bits if isinstance(coll, SetV) else coll.counts))
+            hits = [(c, parts[y]) for y, c in cases(xt, x) if y in parts]
+            return disj([conj([c, p if isinstance(coll, SetV) else cmp(">", p, 0)]) for c, p in hits])
         return disj([conj([g, eq(x, y)]) for g, y, _ in members(coll, ct)])
 
     def _Quant(self, e: E.Quant, env: Env) -> Sym:
@@ -337,13 +333,9 @@ class ExprEncoder:
             u = tuple(range(lo, hi + 1))
         hits: dict = {x: [] for x in u}
         for g, x in items:
-            lit = literal(et, x)
-            if lit is not UNKNOWN:
-                if lit in hits:
-                    hits[lit].append(g)
-                continue
-            for y in u:
-                hits[y].append(conj([g, eq(x, const(et, y))]))
+            for y, c in cases(et, x):
+                if y in hits:
+                    hits[y].append(conj([g, c]))
         if isinstance(t, BagT):
             counts = tuple(Num(_count(hits[y]), 0, len(hits[y])) for y in u)
             return BagV(u, counts)
@@ -521,17 +513,18 @@ class ExprEncoder:
         return self._bag_change(b, e.type.elem, x, -1)
 
     def _bag_change(self, b: BagV, et: Type, x: Sym, delta: int) -> BagV:
-        lit = literal(et, x)
-        counts = []
-        for y, c in zip(b.universe, b.counts):
-            hit = boolean(lit == y) if lit is not UNKNOWN else eq(x, const(et, y))
+        counts = list(b.counts)
+        where = position(b.universe)
+        for y, hit in cases(et, x):
+            i = where.get(y)
+            if i is None:
+                continue
+            c = counts[i]
             if delta < 0:
                 hit = conj([hit, cmp(">", c, 0)])
-            if hit is FALSE:
-                counts.append(c)
-            else:
+            if hit is not FALSE:
                 lo, hi = (c.lo, c.hi + 1) if delta > 0 else (max(c.lo - 1, 0), c.hi)
-                counts.append(_num(c.term + z3.If(hit, delta, 0) if hit is not TRUE else c.term + delta, lo, hi))
+                counts[i] = _num(c.term + z3.If(hit, delta, 0) if hit is not TRUE else c.term + delta, lo, hi)
         return BagV(b.universe, tuple(counts))
 
     def _Unwrap(self, e: E.Unwrap, env: Env) -> Sym:

@@ -560,4 +560,10 @@ def literal(t: Type, v: Sym) -> Value:
             if any(x is UNKNOWN for x in xs):
                 return UNKNOWN
             return VariantValue(cs[i].name, tuple((n, x) for (n, _), x in zip(cs[i].fields, xs)))
+        case SeqT(elem=e):
+            n = v.length.value
+            if n is None:
+                return UNKNOWN
+            xs = tuple(literal(e, x) for x in v.elems[:n])
+            return UNKNOWN if any(x is UNKNOWN for x in xs) else xs
     return UNKNOWN
