@@ -151,7 +151,7 @@ def differences(expected: Expectation, result: CheckResult) -> list[str]:
     if result.kind.value != expected.verdict or (expected.name is not None and expected.name != got_name):
         got = result.kind.value + (f" {got_name}" if got_name and result.kind.value in ("invariant", "liveness", "eval-error") else "")
         if result.kind.value == "limit":
-            got += f" ({result.limit})"
+            got += f" ({result.limit}: {result.limit_detail})" if result.limit_detail else f" ({result.limit})"
         out.append(f"expected {expected.verdict}{' ' + expected.name if expected.name else ''}, got {got}")
     actual = {
         "distinct": result.stats.distinct_states,

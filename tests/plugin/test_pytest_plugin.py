@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# pytester's in-process runs drop the modules first imported inside them, and
+# numpy (imported by the explicit search) refuses a second import in one
+# process: import the search here, so a run of this file alone works too.
+import specpy.explicit.search  # noqa: F401
 from specpy.pytest_plugin import Expectation, HeaderError, check_settings, parse_header
 
 pytest_plugins = ["pytester"]
