@@ -134,10 +134,6 @@ def check(
             raise OptionError("--memory-limit, --checkpoint and --resume apply to the explicit backend only")
         _check_writable("--trace-out", trace_out)
         _check_writable("--html", html_out)
-        if (checkpoint_dir or resume_dir) and sys.argv[1:2] == [ctx.info_name]:
-            from specpy.explicit.stable_hash import pin_none_hash
-
-            pin_none_hash(sys.argv)  # re-executes this command, once (see there why)
         code = _run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
         if code == EXIT_LIMIT and backend == "explicit":
             click.echo(_resume_hint(options, spec, consts, types), err=True)

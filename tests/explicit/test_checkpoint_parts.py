@@ -10,12 +10,13 @@ import pytest
 from specpy import api
 from specpy.explicit import flat_values, memory
 from specpy.explicit.memory import MemoryWatch
+from specpy.explicit.runtime import NONE
 from specpy.options import OptionError
 
 ROOT = Path(__file__).resolve().parents[2]
 STATES = [
-    (0, -1, True, False, None),
-    ((1, (2, None)), frozenset({3, (4, 5)}), frozenset()),
+    (0, -1, True, False, NONE),
+    ((1, (2, NONE)), frozenset({3, (4, 5), NONE}), frozenset()),
     ((1 << 1023) | 5, -(1 << 200), 1 << 59, -(1 << 59), (1 << 59) - 1),
     (),
 ]
@@ -27,7 +28,13 @@ def test_states_survive_the_flat_encoding_with_their_types_and_hashes() -> None:
     back = flat_values.decode(tokens, count)
     assert back == STATES
     assert [hash(s) for s in back] == [hash(s) for s in STATES]
-    assert type(back[0][2]) is bool and type(back[0][0]) is int
+    assert type(back[0][2]) is bool and type(back[0][0]) is int and type(back[0][4]) is float
+
+
+@pytest.mark.parametrize("value", [None, 0.25, float("nan")])
+def test_only_internal_values_have_a_flat_encoding(value: object) -> None:
+    with pytest.raises(TypeError):
+        flat_values.encode([(1, value)])
 
 
 def test_a_frontier_is_encoded_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,11 +37,11 @@ shape the state space are those the checkpoint was written with: the model
 digest covers the spec text, the constants and the types after overrides;
 the options are deadlock checking, symmetry, --depth and --workers (state
 ids encode the partition count). --max-states, --timeout, --memory-limit and
-the checkpoint settings may change. Fingerprints are Python hashes, equal
-from run to run except where a state holds None (an optional value): its
-hash is its address. The CLI pins that address (stable_hash.py); a
-checkpoint records hash(None), and a model with optional values is resumed
-only by a process with the same one.
+the checkpoint settings may change. Fingerprints are Python hashes of
+states, equal in every process: internal values are ints, bools, tuples,
+frozensets and the float that encodes `none` (state.py, OptionCodec), whose
+hashes depend on their values alone. Format 1 checkpoints encoded `none` as
+None, whose hash is its address, and are refused.
 """
 
 from __future__ import annotations
@@ -68,11 +68,11 @@ from specpy.explicit import flat_values
 from specpy.explicit.partition import PartitionSnapshot
 from specpy.explicit.store import fingerprints
 from specpy.ir.model import Model
-from specpy.ir.types import OptionT, Type
 from specpy.ir.values import format_value
 from specpy.options import CheckOptions, OptionError
 
-FORMAT = 1
+#: 2: `none` is the float NONE, no longer None (whose hash differed between processes).
+FORMAT = 2
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 CHECKPOINT_NAME = re.compile(r"ckpt-\d{6}")
@@ -152,21 +152,6 @@ OPTION_FLAGS = {
     "max_depth": lambda v: f"--depth {v}" if v is not None else "",
     "partitions": lambda v: f"--workers {v}",
 }
-
-
-def has_optional_values(model: Model) -> bool:
-    """Whether a state may hold None, whose hash differs from process to process."""
-
-    def walk(t: object) -> bool:
-        if isinstance(t, OptionT):
-            return True
-        if isinstance(t, Type):
-            return any(walk(getattr(t, f)) for f in t.__dataclass_fields__)  # type: ignore[attr-defined]
-        if isinstance(t, tuple):
-            return any(walk(x) for x in t)
-        return hasattr(t, "fields") and walk(t.fields)  # a variant's Case
-
-    return any(walk(v.type) for v in model.vars)
 
 
 # ------------------------------------------------------------ writing
@@ -251,7 +236,6 @@ class Checkpointer:
             "spec": self.model.source.path,
             "model_sha256": model_digest(self.model),
             "options": shaping_options(self.options, self.parts),
-            "none_hash": hash(None),
             "search": {
                 "level": point.level,
                 "stored": point.stored,
@@ -340,6 +324,13 @@ def _restore(
     manifest: Any, ckpt: Path, model: Model, options: CheckOptions, nparts: int, bad: Callable[[str], CheckpointError]
 ) -> tuple[SearchPoint, list[PartitionSnapshot]]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        written = manifest.get("format") if isinstance(manifest, dict) else None
+        if type(written) is int and written < FORMAT:
+            raise bad(
+                f"checkpoint format {written} was written by an older specpy, whose fingerprints of optional "
+                f"values differ from process to process; this specpy resumes format {FORMAT} only: "
+                "run the check again without --resume"
+            )
         raise bad(f"not a checkpoint of format {FORMAT} (written by another specpy version?)")
     if manifest["specpy"] != __version__:
         raise bad(f"written by specpy {manifest['specpy']}; this is specpy {__version__}")
@@ -355,11 +346,6 @@ def _restore(
         raise bad(
             f"written with other options ({', '.join(changed)} differ); resume with the same "
             f"--no-deadlock, --no-symmetry, --depth and --workers (there: {then or 'the defaults'})"
-        )
-    if manifest["none_hash"] != hash(None) and has_optional_values(model):
-        raise bad(
-            "states of this model hold optional values, whose fingerprints depend on the Python process; "
-            "resume with the specpy command (which pins them) and the same Python installation"
         )
     s = manifest["search"]
     entries = manifest["partitions"]

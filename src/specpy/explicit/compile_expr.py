@@ -7,7 +7,7 @@ unrolled into `and`/`or` chains. Whatever is left is evaluated per state.
 
 Security: the generated text never contains spec text. Variables, locals and
 constants get generated names (v3, q7, k12...), field and case names become
-tuple positions, and any constant that is not a plain int/bool/None (or a
+tuple positions, and any constant that is not a plain int/bool/NONE (or a
 small tuple of them) is passed through the namespace under a generated name.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from specpy.diagnostics import Span
-from specpy.explicit.runtime import HELPERS, EvalFailure
+from specpy.explicit.runtime import HELPERS, NONE, EvalFailure
 from specpy.explicit.state import (
     BagCodec,
     BitSetCodec,
@@ -100,11 +100,11 @@ class Namespace:
 
 
 def literal(value: Any, depth: int = 0) -> str | None:
-    """Python literal text for ints, bools, None and small tuples of them, else None."""
-    if value is None or isinstance(value, bool):
+    """Python literal text for ints, bools, NONE and small tuples of them, else None."""
+    if isinstance(value, bool):
         return repr(value)
-    if isinstance(value, int):
-        return repr(value) if value >= 0 else f"({value})"
+    if isinstance(value, int) or (type(value) is float and value == NONE):
+        return repr(value) if value >= 0 else f"({value!r})"
     if isinstance(value, tuple) and len(value) <= 32 and depth < 4:
         parts = [literal(x, depth + 1) for x in value]
         if any(p is None for p in parts):
@@ -694,7 +694,7 @@ class ExprCompiler:
         x = self.expr(e.operand, sc)
         if x.simple and not x.const:
             return Code(
-                f"({x} if {x} is not None else {self.fail_text(e.span, 'unwrap-none', sc, 'the value is none')})"
+                f"({x} if {x} != {literal(NONE)} else {self.fail_text(e.span, 'unwrap-none', sc, 'the value is none')})"
             )
         return self.node(f"_unwrap({x}, {self.site_args(e.span, 'unwrap-none', sc)})", x)
 

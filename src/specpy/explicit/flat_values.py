@@ -1,8 +1,9 @@
 """States as a flat int64 array and back, for checkpoints (checkpoint.py).
 
-A state is a tuple of internal values (state.py): ints, bools, None, tuples
-and frozensets of those. Each value becomes one or more tokens; the low
-three bits of a token tell its kind, the rest its payload:
+A state is a tuple of internal values (state.py): ints, bools, NONE (the
+encoding of `none`), tuples and frozensets of those. Each value becomes one
+or more tokens; the low three bits of a token tell its kind, the rest its
+payload:
 
     INT    v << 3          an int with |v| < 2^59
     BIG    n << 3          an int of |n| 60-bit limbs that follow (n < 0: negative)
@@ -21,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+
+from specpy.explicit import runtime
 
 INT, BIG, TUPLE, SET, NONE, FALSE, TRUE = range(7)
 SMALL = 1 << 59
@@ -68,7 +71,7 @@ def _encode(v: object, out: list[int]) -> None:
         out.append((len(v) << 3) | (TUPLE if t is tuple else SET))  # type: ignore[arg-type]
         for x in v:  # type: ignore[attr-defined]
             _encode(x, out)
-    elif v is None:
+    elif t is float and v == runtime.NONE:
         out.append(NONE)
     elif t is bool:
         out.append(TRUE if v else FALSE)
@@ -109,7 +112,7 @@ def decode(tokens: np.ndarray, count: int) -> list[tuple]:
             magnitude = sum(x << (LIMB_BITS * i) for i, x in enumerate(limbs))
             return magnitude if payload > 0 else -magnitude
         if payload == 0 and tag in (NONE, FALSE, TRUE):
-            return None if tag == NONE else tag == TRUE
+            return runtime.NONE if tag == NONE else tag == TRUE
         raise ValueError(f"malformed frontier (token {token})")
 
     states = []

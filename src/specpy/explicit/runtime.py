@@ -15,6 +15,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 
+#: The encoding of `none`, the empty optional value (state.py, OptionCodec, says why a float).
+NONE = -0.5
+
+
 class EvalFailure(Exception):
     """An evaluation error in a spec expression (exit 75)."""
 
@@ -125,7 +129,7 @@ def last(s: tuple, site: int, p: int) -> Any:
 
 
 def unwrap(v: Any, site: int, p: int) -> Any:
-    if v is None:
+    if v == NONE:
         fail(site, p, "the value is none")
     return v
 

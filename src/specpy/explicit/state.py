@@ -9,14 +9,17 @@ state run at C speed and equal values always have equal encodings:
     atom, enum member    int: the index in the type's members
     record               tuple of fields in declaration order
     variant              tuple (case index, fields...)
-    T?                   None or the T encoding (T itself is never an option)
+    T?                   NONE (the float -0.5, runtime.py) or the T encoding
+                         (T itself is never an option)
     set[T]               bitmask int over T's universe index when T has at most
                          BITSET_MAX values, else frozenset of T encodings
     [K -> V]             tuple of V encodings indexed by K's universe index
     seq[T, N]            tuple of T encodings
     bag[T, N]            frozenset of (T encoding, count >= 1) pairs
 
-A Codec per type encodes generic values (ir/values.py) for constants and
+Every internal value hashes the same in every process (no None, whose hash is
+its address in Python 3.11), so fingerprints can be stored and compared
+across runs (checkpoint.py). A Codec per type encodes generic values (ir/values.py) for constants and
 parameters, decodes states for traces, and tells the code generator how to
 turn an element into its universe index ("ordinal") for bitmasks and map keys.
 Decoding never runs in the search's hot path.
@@ -28,7 +31,7 @@ from collections.abc import Hashable
 from functools import cache, lru_cache
 from typing import Any
 
-from specpy.explicit.runtime import BitElems, NotInType
+from specpy.explicit.runtime import NONE, BitElems, NotInType
 from specpy.ir.types import (
     AtomT,
     BagT,
@@ -83,7 +86,7 @@ class Codec:
 
     type: Type
     key: Hashable
-    orderable = True  # internal values compare with `<` (no None or frozenset inside)
+    orderable = True  # internal values compare with `<` (no NONE or frozenset inside)
     needs_check = False  # seq/bag operations may build values outside the type
     ordinal_mode: str | None = "table"
     lo = 0
@@ -264,6 +267,32 @@ class VariantCodec(Codec):
 
 
 class OptionCodec(Codec):
+    """`none` is NONE, the float -0.5; any other value is the inner type's encoding.
+
+    Why a float: no codec produces one (encodings are bools, ints, tuples and
+    frozensets), so NONE can never equal an encoded value of any inner type,
+    however that is encoded. An int sentinel could: ints in expressions are
+    unbounded (docs/language.md), so a `x if c else none` of an int x has no
+    int to spare. A float's hash is a function of its value alone, the same
+    in every process, unlike hash(None), which Python 3.11 derives from None's
+    address (different in every process under ASLR), so fingerprints of
+    states with optional values stay valid across a checkpoint and a resume.
+
+    Why -0.5: fingerprints are hashes (store.py), so two states that differ
+    only where one holds NONE and the other an inner value v collide when
+    hash(v) == hash(NONE). hash(-0.5) is -2**60 (floats hash as exact
+    rationals modulo 2**61 - 1); the only ints with that hash are those
+    congruent to -2**60, far beyond any range a state enumerates, where ints
+    already collide with each other (v and v + 2**61 - 1 hash alike), and no
+    bitmask set (below 2**60) has it. Tuples and frozensets hash to mixed
+    64-bit values like any two distinct states. (inf, by contrast, hashes
+    to 314159, the hash of the int 314159.)
+
+    NONE is compared with `==`, never `is`: states cross processes pickled
+    (partition.py) and generated code holds it as a literal, so the objects
+    differ while the values are equal.
+    """
+
     orderable = False
 
     def __init__(self, t: OptionT):
@@ -275,19 +304,19 @@ class OptionCodec(Codec):
         self.needs_check = self.inner.needs_check
 
     def encode(self, v: Value) -> Any:
-        return None if v is None else self.inner.encode(v)
+        return NONE if v is None else self.inner.encode(v)
 
     def decode(self, x: Any) -> Value:
-        return None if x is None else self.inner.decode(x)
+        return None if x == NONE else self.inner.decode(x)
 
     def inside(self, x: Any) -> bool:
-        return x is None or self.inner.inside(x)
+        return x == NONE or self.inner.inside(x)
 
     def why_not(self, x: Any) -> NotInType:
         return self.inner.why_not(x)
 
     def sort_key(self, x: Any) -> Any:
-        return (0,) if x is None else (1, self.inner.sort_key(x))
+        return (0,) if x == NONE else (1, self.inner.sort_key(x))
 
 
 class BitSetCodec(Codec):

@@ -18,9 +18,8 @@ fingerprints, the chance of any collision among n states is about
 n^2 / 2^65 for a well-mixed 64-bit hash: 3e-8 for 1.7 million states,
 3e-6 for 10 million. Python's tuple hash (xxHash-based) is well mixed for the
 small ints and tuples that make up a state; the table mixes it once more
-before choosing a slot. `hash(None)` depends on None's address in Python
-3.11, so fingerprints (never results) differ from run to run when a state
-holds an optional value; worker processes are forked and share it.
+before choosing a slot. Every internal value (state.py) hashes the same in
+every process, so fingerprints are equal from run to run (checkpoint.py).
 """
 
 from __future__ import annotations

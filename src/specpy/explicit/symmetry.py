@@ -41,6 +41,7 @@ from collections.abc import Callable
 from typing import Any
 
 from specpy.explicit.compile import CompiledModel
+from specpy.explicit.runtime import NONE
 from specpy.explicit.state import BitSetCodec, codec
 from specpy.ir.model import Model
 from specpy.ir.types import (
@@ -368,7 +369,7 @@ def _internal_permuter(t: Type, perms: dict[AtomT, Perm], types: tuple[AtomT, ..
             return lambda x: frozenset((f(y), c) for y, c in x)
         case OptionT(e):
             f = _internal_permuter(e, perms, types)
-            return lambda x: None if x is None else f(x)
+            return lambda x: x if x == NONE else f(x)
         case RecordT(fields=fs):
             parts = [_internal_permuter(ft, perms, types) for _, ft in fs]
             return lambda x: tuple(y if g is None else g(y) for g, y in zip(parts, x))

@@ -9,8 +9,7 @@ takes the batches addressed to itself, absorbs them and reports back. Ranks
 and trace links travel over each worker's command pipe. This is the same
 contract an actor of a cluster engine (Ray, Dask) would implement.
 
-Workers are forked, so they inherit the compiled model (and the value of
-`hash(None)`, part of fingerprints) without pickling it.
+Workers are forked, so they inherit the compiled model without pickling it.
 
 Ending: only the coordinator decides. Workers ignore Ctrl-C and SIGTERM (a
 terminal's Ctrl-C reaches the whole process group), so that after an
