@@ -85,7 +85,7 @@ class Event:
 
 @dataclass
 class Batch:
-    """Successors for one owner, in key order, each fingerprint once."""
+    """States to store, in key order, each fingerprint once."""
 
     states: list[tuple]
     fps: np.ndarray
@@ -328,7 +328,7 @@ class Partition:
     def _id(self, pos: int) -> int:
         return int(self.frontier_ids[pos])
 
-    # ------------------------------------------------------------ absorb
+    # ------------------------------------------------------------ store
 
     def seed(self, batch: Batch) -> LevelReport:
         """Store the initial states given here (repeats and all)."""

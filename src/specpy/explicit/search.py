@@ -1,13 +1,13 @@
 """The one breadth-first search of the explicit checker, for 1 or N workers.
 
-The search goes level by level. The state space is split by fingerprint into
-partitions (partition.py), one per worker; each level, every partition
-expands the states it owns, sends each successor to its owner in one batch,
-and stores the new states it receives. With one worker the single partition
-lives in this process; with N they live in worker processes (workers.py).
-Either way this module is the coordinator: it seeds the initial states,
-runs the levels, ranks each new level globally, picks the first event that
-stops the search and turns it into a result with a shortest trace. That
+The search goes level by level. Each level is split into contiguous runs,
+one per worker (partition.py); each partition expands its run and stores
+the new states it finds. With one worker the single partition lives in this
+process; with N they live in worker processes (workers.py). Either way this
+module is the coordinator: it seeds the initial states, runs the levels,
+keeps each state found by several partitions once, ranks each new level
+globally and plans its runs, picks the first event that stops the search
+and turns it into a result with a shortest trace. That
 trace is rebuilt by re-executing the recorded actions from an initial state
 (store.py keeps fingerprints and parent links only).
 
