@@ -141,10 +141,10 @@ def test_a_damaged_checkpoint_is_a_clear_error(tmp_path: Path, damage: str) -> N
     elif damage == "foreign-current":
         (directory / "CURRENT").write_text("../../etc")
         expected = "CURRENT does not name a checkpoint"
-    else:  # format 1 stored fingerprints of None, which differ from process to process
+    else:  # formats 1 and 2 stored fingerprints of None, which differ from process to process
         manifest = json.loads((current / "manifest.json").read_text())
-        (current / "manifest.json").write_text(json.dumps({**manifest, "format": 1}))
-        expected = "checkpoint format 1 was written by an older specpy"
+        (current / "manifest.json").write_text(json.dumps({**manifest, "format": 2}))
+        expected = "checkpoint format 2 was written by an older specpy"
     r = specpy("check", "specs/twophase.spec", "--type", "RM=r1,r2,r3,r4", "--resume", directory)
     assert r.returncode == 151, r.stderr
     assert expected in r.stderr and "Traceback" not in r.stderr
@@ -212,7 +212,7 @@ def test_optional_values_resume_in_a_process_that_never_saw_the_checkpointing_on
     r = specpy("check", spec, "--max-states", "2000", "--checkpoint", tmp_path / "ck")
     assert r.returncode == 152, r.stderr
     manifest = json.loads((tmp_path / "ck" / (tmp_path / "ck" / "CURRENT").read_text() / "manifest.json").read_text())
-    assert manifest["format"] == 2 and manifest["search"]["queued"] > 0
+    assert manifest["format"] == 3 and manifest["search"]["queued"] > 0
     resume = (
         "import sys; from specpy import api; "
         "r = api.load(sys.argv[1]).check(resume_dir=sys.argv[2]); "
