@@ -289,7 +289,7 @@ class OptionCodec(Codec):
     to 314159, the hash of the int 314159.)
 
     NONE is compared with `==`, never `is`: states cross processes pickled
-    (partition.py) and generated code holds it as a literal, so the objects
+    (workers.py, store.py) and generated code holds it as a literal, so the objects
     differ while the values are equal.
     """
 
