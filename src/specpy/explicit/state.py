@@ -289,8 +289,8 @@ class OptionCodec(Codec):
     to 314159, the hash of the int 314159.)
 
     NONE is compared with `==`, never `is`: states cross processes pickled
-    (workers.py, store.py) and generated code holds it as a literal, so the objects
-    differ while the values are equal.
+    (workers.py, store.py) and generated code holds it as a literal, so the
+    objects differ while the values are equal.
     """
 
     orderable = False
