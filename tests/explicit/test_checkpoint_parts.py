@@ -1,4 +1,5 @@
-"""The pieces of checkpointing: the flat encoding of states, the memory watch, the API."""
+"""The pieces of checkpointing: the flat encoding of states, the memory watch,
+the consistency checks of a resumed frontier, the API."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import pytest
 
 from specpy import api
 from specpy.explicit import flat_values, memory
+from specpy.explicit.checkpoint import _check_frontiers
 from specpy.explicit.memory import MemoryWatch
+from specpy.explicit.partition import PartitionSnapshot
+from specpy.explicit.store import fingerprints
 from specpy.options import OptionError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +89,39 @@ def test_temporal_properties_are_not_checkpointed(tmp_path) -> None:
     spec = api.load(ROOT / "specs/idempotent_delivery_bug_unfair_retry.spec")
     with pytest.raises(OptionError, match="temporal properties"):
         spec.check(checkpoint_dir=str(tmp_path))
+
+
+def _ints(xs) -> np.ndarray:
+    return np.asarray(list(xs), dtype=np.int64)
+
+
+def _two_partitions() -> list[PartitionSnapshot]:
+    """Partition 0 stored states a and b, partition 1 stored c; partition 1's
+    run of the next level holds b (stored by partition 0) and c."""
+    a, b, c = (0, 1), (1, 1), (2, 1)
+    fa, fb, fc = (int(x) for x in fingerprints([a, b, c]))
+
+    def snap(fps: list[int], frontier: list[tuple], ids: list[int]) -> PartitionSnapshot:
+        n, k = len(fps), len(frontier)
+        return PartitionSnapshot(
+            2, _ints(fps), _ints([-1] * n), np.full(n, -1, np.int16), frontier, _ints(ids), _ints(range(k)), 0, np.zeros((1, 3), np.int64)
+        )
+
+    # ids: local index * 2 + partition
+    return [snap([fa, fb], [], []), snap([fc], [b, c], [1 * 2 + 0, 0 * 2 + 1])]
+
+
+def test_frontier_states_are_checked_against_the_partition_that_stored_them() -> None:
+    snaps = _two_partitions()
+    _check_frontiers(snaps)  # consistent: no error
+    snaps[1].frontier_ids[0] = 2 * 2 + 0  # partition 0 stored only two states
+    with pytest.raises(ValueError, match="frontier ids out of range"):
+        _check_frontiers(snaps)
+    snaps = _two_partitions()
+    snaps[1].frontier_ids[0] = 0 * 2 + 0  # names a, but the state is b
+    with pytest.raises(ValueError, match="do not have their recorded fingerprints"):
+        _check_frontiers(snaps)
+    snaps = _two_partitions()
+    snaps[1].fps[0] = snaps[0].fps[0]
+    with pytest.raises(ValueError, match="two partitions store the same fingerprint"):
+        _check_frontiers(snaps)

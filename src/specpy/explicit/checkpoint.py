@@ -72,7 +72,7 @@ from specpy.ir.types import OptionT, Type
 from specpy.ir.values import format_value
 from specpy.options import CheckOptions, OptionError
 
-FORMAT = 1
+FORMAT = 2
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 CHECKPOINT_NAME = re.compile(r"ckpt-\d{6}")
@@ -85,6 +85,7 @@ ARRAYS = {
     "ranks": (np.int64, 1),
     "coverage": (np.int64, 2),
     "frontier": (np.int64, 1),
+    "frontier_ids": (np.int64, 1),
 }
 
 
@@ -182,6 +183,7 @@ def write_partition(snap: PartitionSnapshot, directory: str | Path, part: int) -
         "ranks": snap.ranks,
         "coverage": snap.coverage,
         "frontier": frontier,
+        "frontier_ids": snap.frontier_ids,
     }
     files = {}
     for name, array in arrays.items():
@@ -366,7 +368,7 @@ def _restore(
     if len(entries) != nparts:
         raise bad(f"corrupt checkpoint: {len(entries)} partitions recorded, {nparts} expected")
     level = _int(s["level"], 1)
-    snaps = [_read_partition(ckpt, p, e, level, nparts, len(model.actions)) for p, e in enumerate(entries)]
+    snaps = [_read_partition(ckpt, p, e, level, len(model.actions)) for p, e in enumerate(entries)]
     coverage = np.asarray(s["coverage"], dtype=np.int64)
     point = SearchPoint(
         level,
@@ -380,6 +382,7 @@ def _restore(
     )
     if point.stored != sum(len(x.fps) for x in snaps) or point.queued != sum(len(x.frontier) for x in snaps):
         raise ValueError("the search counters do not match the partitions")
+    _check_frontiers(snaps)
     if coverage.shape != (len(model.actions), 3):
         raise ValueError("coverage has the wrong shape")
     return point, snaps
@@ -391,7 +394,7 @@ def _int(v: Any, least: int = 0) -> int:
     return v
 
 
-def _read_partition(ckpt: Path, part: int, entry: dict, level: int, parts: int, actions: int) -> PartitionSnapshot:
+def _read_partition(ckpt: Path, part: int, entry: dict, level: int, actions: int) -> PartitionSnapshot:
     if _int(entry["boundary"]) != level:
         raise ValueError(f"partition {part} is at another level")
     arrays = {}
@@ -404,18 +407,35 @@ def _read_partition(ckpt: Path, part: int, entry: dict, level: int, parts: int, 
             raise ValueError(f"{path.name} has dtype {array.dtype} and {array.ndim} dimensions")
         arrays[name] = array
     stored, nfrontier = _int(entry["stored"]), _int(entry["frontier"])
-    fps, ranks = arrays["fps"], arrays["ranks"]
-    if not (len(fps) == len(arrays["parents"]) == len(arrays["via"]) == stored) or len(ranks) != nfrontier:
+    fps, ranks, ids = arrays["fps"], arrays["ranks"], arrays["frontier_ids"]
+    if not (len(fps) == len(arrays["parents"]) == len(arrays["via"]) == stored) or not (len(ranks) == len(ids) == nfrontier):
         raise ValueError(f"partition {part}: array lengths disagree")
-    if nfrontier > stored or (fps == 0).any() or len(np.unique(fps)) != stored:
+    if (fps == 0).any() or len(np.unique(fps)) != stored:
         raise ValueError(f"partition {part}: fingerprints are not distinct and non-zero")
     frontier = flat_values.decode(arrays["frontier"], nfrontier)
-    if nfrontier and not np.array_equal(fingerprints(frontier), fps[stored - nfrontier :]):
-        raise ValueError(f"partition {part}: the frontier states do not have their recorded fingerprints")
     if arrays["coverage"].shape != (actions, 3) or ((arrays["via"] < -1) | (arrays["via"] >= actions)).any():
         raise ValueError(f"partition {part}: action indices out of range")
     if (arrays["parents"] < -1).any():
         raise ValueError(f"partition {part}: negative state ids")
-    if ((fps.view(np.uint64) % np.uint64(parts)) != part).any():
-        raise ValueError(f"partition {part} holds fingerprints of another partition")
-    return PartitionSnapshot(level, fps, arrays["parents"], arrays["via"], frontier, ranks, _int(entry["generated"]), arrays["coverage"])
+    return PartitionSnapshot(
+        level, fps, arrays["parents"], arrays["via"], frontier, ids, ranks, _int(entry["generated"]), arrays["coverage"]
+    )
+
+
+def _check_frontiers(snaps: list[PartitionSnapshot]) -> None:
+    """Every frontier state is a stored state (of any partition) with the fingerprint stored for it."""
+    parts = len(snaps)
+    if len(np.unique(np.concatenate([x.fps for x in snaps]))) != sum(len(x.fps) for x in snaps):
+        raise ValueError("two partitions store the same fingerprint")
+    for part, x in enumerate(snaps):
+        if not len(x.frontier):
+            continue
+        owner, local = x.frontier_ids % parts, x.frontier_ids // parts
+        if (x.frontier_ids < 0).any() or any((local[owner == p] >= len(snaps[p].fps)).any() for p in range(parts)):
+            raise ValueError(f"partition {part}: frontier ids out of range")
+        recorded = np.empty(len(local), np.int64)
+        for p in range(parts):
+            at = owner == p
+            recorded[at] = snaps[p].fps[local[at]]
+        if not np.array_equal(fingerprints(x.frontier), recorded):
+            raise ValueError(f"partition {part}: the frontier states do not have their recorded fingerprints")

@@ -1,13 +1,13 @@
 """The one breadth-first search of the explicit checker, for 1 or N workers.
 
-The search goes level by level. The state space is split by fingerprint into
-partitions (partition.py), one per worker; each level, every partition
-expands the states it owns, sends each successor to its owner in one batch,
-and stores the new states it receives. With one worker the single partition
-lives in this process; with N they live in worker processes (workers.py).
-Either way this module is the coordinator: it seeds the initial states,
-runs the levels, ranks each new level globally, picks the first event that
-stops the search and turns it into a result with a shortest trace. That
+The search goes level by level. Each level is split into contiguous runs,
+one per worker (partition.py); each partition expands its run and stores
+the new states it finds. With one worker the single partition lives in this
+process; with N they live in worker processes (workers.py). Either way this
+module is the coordinator: it seeds the initial states, runs the levels,
+keeps each state found by several partitions once, ranks each new level
+globally and plans its runs, picks the first event that stops the search
+and turns it into a result with a shortest trace. That
 trace is rebuilt by re-executing the recorded actions from an initial state
 (store.py keeps fingerprints and parent links only).
 
@@ -26,9 +26,9 @@ one-state-at-a-time BFS would meet first is reported (partition.py, keys), so
 the verdict and the trace do not depend on the number of workers. When a
 run stops at a violation, distinct_states and depth count the states such a
 search would have found by then (a `--max-states` stop reports exactly the
-limit); states_generated and coverage count what was expanded by then (one
-worker: up to the chunk of 128 states where the violation was met; several:
-the whole level), so they may differ with the number of workers.
+limit); states_generated and coverage count what was expanded by then (each
+worker up to the chunk of 128 states where it met a violation, or to the end
+of its run of the level), so they may differ with the number of workers.
 
 With `max_depth` K, the states at depth K are expanded only to learn whether
 anything lies beyond (their successors are counted but not checked); if so
@@ -61,7 +61,7 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
 from specpy.explicit.memory import MemoryWatch
-from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot
+from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
@@ -114,15 +114,12 @@ class LocalParts:
         return [p.seed(b) for p, b in zip(self.partitions, batches)]
 
     def level(self, grow: bool) -> list[LevelReport]:
-        expanded = [p.expand(grow, lambda _: self.tick()) for p in self.partitions]
-        return [
-            p.absorb([outboxes[p.part] for outboxes, _ in expanded], grow, expanded[p.part][1])
-            for p in self.partitions
-        ]
+        return [p.level(grow, lambda _: self.tick()) for p in self.partitions]
 
-    def rank(self, ranks: list[np.ndarray]) -> None:
-        for p, r in zip(self.partitions, ranks):
-            p.rank(r)
+    def settle(self, plans: list[Settle]) -> None:
+        pieces = [p.settle_out(plan) for p, plan in zip(self.partitions, plans)]
+        for p, plan in zip(self.partitions, plans):
+            p.settle_in(plan, {src: out[p.part] for src, out in enumerate(pieces) if p.part in out})
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.partitions[sid % len(self.partitions)].link(sid)
@@ -192,8 +189,10 @@ class Search:
             Partition(self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states)
             for i in range(self.nparts)
         ]
-        for p, snap in zip(parts, snapshots or []):
-            p.restore(snap)
+        if snapshots:
+            every_fp = np.concatenate([snap.fps for snap in snapshots])
+            for p, snap in zip(parts, snapshots):
+                p.restore(snap, every_fp)
         if self.options.workers > 1:
             from specpy.explicit.workers import ProcessParts
 
@@ -283,12 +282,9 @@ class Search:
         n = len(states)
         minus = np.full(n, -1, np.int64)
         batch = Batch(states, fingerprints(states), np.arange(n, dtype=np.int64), minus, minus.copy())
-        owners = self.parts_owner(batch.fps)
-        reports = self.parts.seed([batch.take(np.flatnonzero(owners == p)) for p in range(self.nparts)])
+        none = batch.take(np.zeros(0, np.int64))
+        reports = self.parts.seed([batch] + [none] * (self.nparts - 1))  # the settle spreads them
         self.finish_level(reports, 0, grow=True)
-
-    def parts_owner(self, fps: np.ndarray) -> np.ndarray:
-        return (fps.view(np.uint64) % np.uint64(self.nparts)).astype(np.int64)
 
     def explore(self) -> bool:
         """Expand level after level; True if states beyond `max_depth` exist."""
@@ -306,11 +302,13 @@ class Search:
         return False
 
     def finish_level(self, reports: list[LevelReport], level: int, grow: bool) -> None:
-        """Totals, the first event of the level (which stops the search), global ranks."""
+        """Totals, the first event of the level (which stops the search), the
+        next level's runs (partition.py)."""
         self.generated = self.init_generated + sum(r.generated for r in reports)
         self.coverage = sum((r.coverage for r in reports), np.zeros_like(self.coverage))
         self.memory = sum(r.nbytes for r in reports)
-        keys = [r.new_keys for r in reports]
+        keep = _first_found([r.new_fps for r in reports])
+        keys = [r.new_keys if k is None else r.new_keys[k] for r, k in zip(reports, keep)]
         total = sum(len(k) for k in keys)
         events = [r.event for r in reports if r.event is not None]
         max_states = self.options.max_states
@@ -321,6 +319,7 @@ class Search:
             first = min(events)
             # As a one-state-at-a-time search would count: the states found up to the event.
             total = sum(int(np.count_nonzero(k <= first.key)) for k in keys)
+        before = self.stored
         self.stored += total
         self.queued = total
         if total and grow:
@@ -328,12 +327,17 @@ class Search:
         if events:
             self.stop(first)
         if grow:
-            order = np.argsort(np.concatenate(keys), kind="stable")
-            ranks = np.empty(total, np.int64)
-            ranks[order] = np.arange(self.stored - total, self.stored, dtype=np.int64)
-            bounds = np.cumsum([0] + [len(k) for k in keys])
+            # Partition i's keys all come before partition i+1's: its kept
+            # states take the next ranks in partition order.
+            held = before + np.cumsum([0] + [len(k) for k in keys])
+            runs = before + np.array([total * i // self.nparts for i in range(self.nparts + 1)], np.int64)
+            found = [r.new_fps if k is None else r.new_fps[k] for r, k in zip(reports, keep)]
+            plans = [
+                Settle(k, np.concatenate(found[:i] + found[i + 1 :] or [np.zeros(0, np.int64)]), held, runs)
+                for i, k in enumerate(keep)
+            ]
             with signals_deferred():
-                self.parts.rank([ranks[a:b] for a, b in zip(bounds, bounds[1:])])
+                self.parts.settle(plans)
                 self.boundary(level + 1)
             self.boundary_passed()
 
@@ -479,6 +483,17 @@ class Search:
             if self.symmetry is not None:
                 states = self.symmetry.concrete_path(states, actions)
             raise self.failure(exc, what, states, actions) from None
+
+
+def _first_found(fps: list[np.ndarray]) -> list[np.ndarray | None]:
+    """Per partition, which of the states it stored in a level are not stored
+    by a partition before it (None: all); its keys are the smaller there."""
+    if len(fps) == 1:
+        return [None]
+    found = np.zeros(sum(len(f) for f in fps), dtype=bool)
+    found[np.unique(np.concatenate(fps), return_index=True)[1]] = True
+    bounds = np.cumsum([0] + [len(f) for f in fps])
+    return [None if found[a:b].all() else found[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def _contains(outer: Span, inner: Span) -> bool:

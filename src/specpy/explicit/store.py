@@ -28,6 +28,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections.abc import Iterator
+from itertools import compress
 
 import numpy as np
 
@@ -166,6 +167,19 @@ class Links:
         self.parent.frombytes(parents.astype(np.int64).tobytes())
         self.via.frombytes(via.astype(np.int16).tobytes())
 
+    def fps_from(self, first: int) -> np.ndarray:
+        """The fingerprints of links first, first + 1, ... (a copy)."""
+        return np.frombuffer(self.fp, dtype=np.int64)[first:].copy()
+
+    def keep_from(self, first: int, keep: np.ndarray) -> np.ndarray:
+        """Keep only the links first + i where keep[i]; the actions of those dropped."""
+        lost = np.frombuffer(self.via, dtype=np.int16)[first:][~keep]
+        for a, dtype in ((self.fp, np.int64), (self.parent, np.int64), (self.via, np.int16)):
+            tail = np.frombuffer(a, dtype=dtype)[first:][keep]  # a copy: the array may be resized
+            del a[first:]
+            a.frombytes(tail.tobytes())
+        return lost
+
     def get(self, local: int) -> tuple[int, int, int]:
         return self.fp[local], self.parent[local], self.via[local]
 
@@ -184,12 +198,21 @@ class Links:
 
 
 class Frontier:
-    """The states of one level, in key order, pickled in blocks of BLOCK
+    """The states of one level, in order, pickled in blocks of up to BLOCK
     states: 20-60 bytes a state instead of 150-300 as tuples, and each block
-    comes back as fresh, contiguous objects when it is expanded."""
+    comes back as fresh, contiguous objects when it is expanded.
+
+    With several partitions, some states are dropped after they were stored
+    (another partition found them first) and runs of states move between
+    partitions (partition.py `settle`): a block then carries a keep mask,
+    and a frontier is sliced and joined block by block, so only the blocks
+    at the ends of a slice are unpickled.
+    """
 
     def __init__(self) -> None:
         self.blocks: list[bytes] = []
+        self.masks: list[np.ndarray | None] = []  # per block: which of its states are kept (None: all)
+        self.sizes: list[int] = []  # per block: states kept
         self.tail: list[tuple] = []  # the last, partial block
         self.size = 0
 
@@ -204,9 +227,14 @@ class Frontier:
         tail = self.tail
         tail += states
         while len(tail) >= BLOCK:
-            self.blocks.append(pickle.dumps(tail[:BLOCK], pickle.HIGHEST_PROTOCOL))
+            self._append_block(tail[:BLOCK])
             del tail[:BLOCK]
         self.size += len(states)
+
+    def _append_block(self, states: list[tuple], mask: np.ndarray | None = None, blob: bytes | None = None) -> None:
+        self.blocks.append(pickle.dumps(states, pickle.HIGHEST_PROTOCOL) if blob is None else blob)
+        self.masks.append(mask)
+        self.sizes.append(len(states) if mask is None else int(np.count_nonzero(mask)))
 
     @classmethod
     def of(cls, states: list[tuple]) -> Frontier:
@@ -220,10 +248,61 @@ class Frontier:
 
     def chunks(self) -> Iterator[list[tuple]]:
         """The states, a block at a time."""
-        for block in self.blocks:
-            yield pickle.loads(block)  # written by `extend` in this process, never read from outside
+        for block, mask in zip(self.blocks, self.masks):
+            states = pickle.loads(block)  # written by this class in the search, never read from outside
+            yield states if mask is None else list(compress(states, mask))
         if self.tail:
             yield self.tail
+
+    def keep(self, keep: np.ndarray) -> None:
+        """Drop the states where `keep` is False (one flag per state; no mask set yet)."""
+        assert len(keep) == self.size and all(m is None for m in self.masks)
+        full = len(self.blocks) * BLOCK
+        for i in np.unique(np.flatnonzero(~keep[:full]) // BLOCK).tolist():
+            mask = keep[i * BLOCK : (i + 1) * BLOCK].copy()
+            self.masks[i], self.sizes[i] = mask, int(np.count_nonzero(mask))
+        self.tail = list(compress(self.tail, keep[full:]))
+        self.size = int(np.count_nonzero(keep))
+
+    def slice(self, lo: int, hi: int) -> Frontier:
+        """States lo .. hi - 1 as a frontier: whole blocks are shared, the two
+        at the ends are cut (unpickled and pickled again)."""
+        out = Frontier()
+        start = 0
+        for block, mask, size in zip(self.blocks, self.masks, self.sizes):
+            end = start + size
+            if lo <= start and end <= hi:
+                out.blocks.append(block)
+                out.masks.append(mask)
+                out.sizes.append(size)
+                out.size += size
+            elif start < hi and lo < end:
+                states = pickle.loads(block)
+                if mask is not None:
+                    states = list(compress(states, mask))
+                out._add_loose(states[max(lo - start, 0) : hi - start])
+            start = end
+        if start < hi and lo < start + len(self.tail):
+            out._add_loose(self.tail[max(lo - start, 0) : hi - start])
+        return out
+
+    def _add_loose(self, states: list[tuple]) -> None:
+        """Append states as a block of their own (a cut end of a slice)."""
+        if states:
+            self._append_block(states)
+            self.size += len(states)
+
+    @classmethod
+    def join(cls, parts: list[Frontier]) -> Frontier:
+        """The states of parts, in order."""
+        out = cls()
+        for part in parts:
+            out.blocks += part.blocks
+            out.masks += part.masks
+            out.sizes += part.sizes
+            out.size += part.size - len(part.tail)
+            out._add_loose(part.tail)
+        return out
 
 
 class StateStore:

@@ -1,12 +1,14 @@
 """Partitions in worker processes: `--workers N`.
 
-Each worker process owns one partition (partition.py) and nothing else: no
+Each worker process holds one partition (partition.py) and nothing else: no
 memory is shared. Per level the coordinator (search.py) sends every worker
-"level"; each expands its frontier, puts the batch for every other partition
-into that partition's inbox (a multiprocessing queue, whose feeder thread
-sends while the worker goes on, so that no two workers wait on each other),
-takes the batches addressed to itself, absorbs them and reports back. Ranks
-and trace links travel over each worker's command pipe. This is the same
+"level"; each expands its run of the level, stores what is new and reports
+the fingerprints. The coordinator answers with a "settle" plan: each worker
+drops its duplicates and puts the pieces of the next level that other
+partitions expand into their inboxes (multiprocessing queues, whose feeder
+thread sends while the worker goes on, so that no two workers wait on each
+other), takes the pieces addressed to itself and reports back. Plans and
+trace links travel over each worker's command pipe. This is the same
 contract an actor of a cluster engine (Ray, Dask) would implement.
 
 Workers are forked, so they inherit the compiled model (and the value of
@@ -29,13 +31,14 @@ import sys
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from specpy.explicit.checkpoint import write_partition
-from specpy.explicit.partition import Batch, LevelReport, PackedBatch, Partition
+from specpy.explicit.partition import Batch, LevelReport, Partition, Settle
 
 #: Seconds between looks at the clock while workers run a level.
 POLL_SECONDS = 0.25
@@ -58,24 +61,25 @@ def _detach_from_signals() -> None:
 def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
     """A worker's loop: run the coordinator's commands on its partition."""
     _detach_from_signals()
-    me, parts = partition.part, partition.parts
+    me = partition.part
     while True:
         command, arg = conn.recv()
         try:
             if command == "seed":
                 reply: Any = partition.seed(arg)
             elif command == "level":
-                outboxes, event = partition.expand(arg)
-                for dest in range(parts):
+                reply = partition.level(arg)
+            elif command == "settle":
+                pieces = partition.settle_out(arg)
+                for dest, piece in pieces.items():
                     if dest != me:
-                        inboxes[dest].put((me, outboxes[dest]))
-                received: dict[int, PackedBatch] = {me: outboxes[me]}
-                while len(received) < parts:
-                    source, batch = inboxes[me].get()
-                    received[source] = batch
-                reply = partition.absorb([received[p] for p in range(parts)], arg, event)
-            elif command == "rank":
-                partition.rank(arg)
+                        inboxes[dest].put((me, piece))
+                received = {me: pieces[me]} if me in pieces else {}
+                expected = len(partition.expecting(arg))
+                while len(received) < expected:
+                    source, piece = inboxes[me].get()
+                    received[source] = piece
+                partition.settle_in(arg, received)
                 reply = None
             elif command == "link":
                 reply = partition.link(arg)
@@ -116,13 +120,13 @@ class ProcessParts:
         replies: list[Any] = [None] * len(self.conns)
         waiting = self.waiting = set(range(len(self.conns)))
         while waiting:
-            for i in list(waiting):
-                if self.conns[i].poll(POLL_SECONDS / len(self.conns)):
-                    status, reply = self._recv(i)
-                    waiting.discard(i)
-                    if status == "error":
-                        raise WorkerFailed(reply)
-                    replies[i] = reply
+            for conn in mp_wait([self.conns[i] for i in waiting], POLL_SECONDS):
+                i = self.conns.index(conn)
+                status, reply = self._recv(i)
+                waiting.discard(i)
+                if status == "error":
+                    raise WorkerFailed(reply)
+                replies[i] = reply
             if tick:
                 self.tick()  # may stop the search (timeout); close() then ends the workers
         return replies
@@ -139,8 +143,8 @@ class ProcessParts:
     def level(self, grow: bool) -> list[LevelReport]:
         return self._all([("level", grow)] * len(self.conns))
 
-    def rank(self, ranks: list[np.ndarray]) -> None:
-        self._all([("rank", r) for r in ranks], tick=False)  # a boundary is passed whole (checkpoint.py)
+    def settle(self, plans: list[Settle]) -> None:
+        self._all([("settle", plan) for plan in plans], tick=False)  # a boundary is passed whole (checkpoint.py)
 
     def save(self, directory: Path) -> list[dict]:
         """Each worker writes its partition at its last boundary, once the level it is in is done."""
