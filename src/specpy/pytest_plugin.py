@@ -120,13 +120,14 @@ def check_settings(path: Path, flags: tuple[str, ...]) -> tuple[Overrides, Check
     """The `# check:` flags read exactly as `specpy check` reads them."""
     import click
 
-    from specpy import cli
+    from specpy.cli.check import check
+    from specpy.cli.options import make_options, parse_overrides
     from specpy.options import OptionError
 
     if any(f in ("-h", "--help", "--version") for f in flags):
         raise HeaderError("`# check:` takes check flags, not --help or --version")
     try:
-        with cli.check.make_context("check", [str(path), *flags]) as ctx:
+        with check.make_context("check", [str(path), *flags]) as ctx:
             p = ctx.params
     except click.ClickException as exc:
         raise HeaderError(f"`# check:` {exc.format_message()}") from None
@@ -134,8 +135,8 @@ def check_settings(path: Path, flags: tuple[str, ...]) -> tuple[Overrides, Check
     if used:
         raise HeaderError(f"`# check:` {', '.join(used)} changes only the output; leave it out")
     try:
-        overrides = cli.parse_overrides(p["consts"], p["types"])
-        options = cli.make_options(
+        overrides = parse_overrides(p["consts"], p["types"])
+        options = make_options(
             p["depth"], p["no_deadlock"], p["no_symmetry"], p["max_states"], p["timeout"], p["workers"]
         )
     except OptionError as exc:

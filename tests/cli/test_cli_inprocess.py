@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import specpy.cli as cli
+import specpy.cli.check as check_command
 import specpy.explicit
 import specpy.pipeline
 from specpy.diagnostics import Diagnostic, SourceFile, Span, SpecError
@@ -203,8 +204,8 @@ def test_malformed_options(spec: str, monkeypatch: pytest.MonkeyPatch, args, mes
 
 def test_progress_is_throttled(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     clock = [100.0]
-    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
-    progress = cli._Progress()
+    monkeypatch.setattr(check_command.time, "monotonic", lambda: clock[0])
+    progress = check_command.Progress()
     stats = Stats(distinct_states=10, states_generated=25, queue=3, seconds=5.0)
     progress(stats)  # too soon after the start
     clock[0] += 2.5

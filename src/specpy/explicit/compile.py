@@ -7,6 +7,9 @@
                          by re-running single tuples, see `replay`); the
                          fault steps of a `faults` block follow the actions
                          (faults.py)
+    expand(chunk, out, ends)
+                         every action of every state of a chunk in turn, in
+                         one function (the search's hot loop, see `expand`)
     invariants(s)        index of the first failing invariant, or -1
     constraint(s)        all constraints hold
     terminal(s)          some terminal expression holds
@@ -22,15 +25,18 @@ from __future__ import annotations
 
 import itertools
 import re
+import textwrap
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import Any
 
 from specpy.diagnostics import NO_SPAN, Span
 from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites
-from specpy.explicit.compile_stmt import StmtCompiler, unsupported
+from specpy.explicit.compile_stmt import StmtCompiler, leading_guard, unsupported
 from specpy.explicit.faults import FaultStep, fault_steps
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.state import Codec, MapCodec, RecordCodec, StateCodec, Unrepresentable, codec
@@ -72,6 +78,11 @@ class CompiledAction:
     @property
     def name(self) -> str:
         return self.action.name
+
+    @property
+    def folded(self) -> bool:
+        """Its parameter tuples share one loop (more than FOLD_MAX of them)."""
+        return len(self.encoded) > FOLD_MAX
 
     def label_args(self, p: int) -> tuple[tuple[str, Value], ...]:
         return tuple((local.name, v) for local, v in zip(self.action.params, self.args[p]))
@@ -137,8 +148,8 @@ class CompiledModel:
 
     def _function(self, source: str) -> Callable:
         name = source.split("(", 1)[0].removeprefix("def ")
-        self.sources.append(source)
         exec(compile(source, "<specpy-generated>", "exec"), self.ns.globals)  # generated text only
+        self.sources.append(source)
         return self.ns.globals[name]
 
     def _function_or_die(self, source: str, span: Span) -> Callable:
@@ -192,27 +203,82 @@ class CompiledModel:
         run = self._function_or_die(self._action_source(action, tuples, loop=len(tuples) > FOLD_MAX), action.span)
         return CompiledAction(action, args, encoded, run)
 
+    def _action_body(
+        self, action: Action, tuples: list[tuple[int, tuple]], loop: bool, finish: Callable[[Scope], str], inline: bool
+    ) -> str:
+        """The statements (at indent 1, reading the unpacked state) appending
+        the successors of every given parameter tuple. `inline`: code follows
+        it, so no path may leave by `return` (a failed require nests the rest
+        of its path instead)."""
+        st = StmtCompiler(self.ex, self.var_types, finish)
+        body, ind = list(action.body), 1
+        if len(tuples) > 1:
+            guard, body = leading_guard(body, {local.uid for local in action.params})
+            # Tested once for all tuples, as the first tuple would (`p`: where it fails).
+            c = self.ex.chain("and", [self.ex.expr(g, self._state_scope(p=str(tuples[0][0]))) for g in guard])
+            if c.const and not c.value:
+                return "    pass\n"
+            if not c.const:
+                st.line(1, f"if {c}:" if inline else f"if not {c}: return")
+                ind += inline
+        if loop:
+            params = [self.ns.fresh("p") for _ in action.params]
+            pattern = "(" + "".join(f"{p}, " for p in params) + ")"
+            st.line(ind, f"for pi, {pattern} in enumerate({self.ns.bind(tuple(t for _, t in tuples))}):")
+            sc = self._state_scope(p="pi")
+            sc.env.update({local.uid: Code(p) for local, p in zip(action.params, params)})
+            st.run(body, sc, ind + 1, "continue", tail=True)
+        else:
+            for k, (p, values) in enumerate(tuples):
+                sc = self._state_scope(p=str(p))
+                sc.env.update({local.uid: self.ex.const(v) for local, v in zip(action.params, values)})
+                last = k == len(tuples) - 1 and not inline
+                st.run(body, sc, ind, "return" if last else None, tail=True)
+        return "\n".join(st.lines) + "\n"
+
     def _action_source(
         self, action: Action, tuples: list[tuple[int, tuple]], loop: bool, finish: Callable[[Scope], str] | None = None
     ) -> str:
         """One function appending the successors of every given parameter tuple
         (`finish`: the statement that appends one, by default the successor)."""
         name = self.ns.fresh("act")
-        st = StmtCompiler(self.ex, self.var_types, finish or self._finish)
-        if loop:
-            params = [self.ns.fresh("p") for _ in action.params]
-            pattern = "(" + "".join(f"{p}, " for p in params) + ")"
-            st.line(1, f"for pi, {pattern} in enumerate({self.ns.bind(tuple(t for _, t in tuples))}):")
-            sc = self._state_scope(p="pi")
-            sc.env.update({local.uid: Code(p) for local, p in zip(action.params, params)})
-            st.run(list(action.body), sc, 2, "continue", tail=True)
-        else:
-            for k, (p, values) in enumerate(tuples):
-                sc = self._state_scope(p=str(p))
-                sc.env.update({local.uid: self.ex.const(v) for local, v in zip(action.params, values)})
-                st.run(list(action.body), sc, 1, "return" if k == len(tuples) - 1 else None, tail=True)
-        body, unpack = self._read_positions_as_locals("\n".join(st.lines) + "\n")
+        body = self._action_body(action, tuples, loop, finish or self._finish, inline=False)
+        body, unpack = self._read_positions_as_locals(body)
         return f"def {name}(s, out):\n    {self._unpack()}\n" + unpack + body
+
+    @cached_property
+    def expand(self) -> Callable[[list[tuple], list, array], None]:
+        """expand(chunk, out, ends): the successors of each state of chunk by
+        every action in turn, appended to out, and len(out) appended to ends
+        after each (state, action) - so that after an EvalFailure or
+        AssertFailure, len(ends) tells which (state, action) raised.
+
+        One generated function runs every action's code inline: a state is
+        unpacked once, and no call is made per (state, action). Inline, a
+        failed `require` nests the rest of its path instead of returning, so
+        a long chain of them may be nested too deeply for CPython's compiler
+        (100 levels of indentation, 20 nested loops); then the same loop
+        calls the action functions one by one. Its size is the sum of the
+        action functions' (which are compiled anyway), so size alone needs no
+        limit. Compiled on first use: only the search needs it.
+        """
+        try:
+            return self._function(self._expand_source())
+        except (SyntaxError, RecursionError, MemoryError):
+            return partial(expand_each, [a.run for a in self.actions])
+
+    def _expand_source(self) -> str:
+        blocks = []
+        for a in self.actions:
+            if isinstance(a, CompiledAction):
+                tuples = list(enumerate(a.encoded))
+                blocks.append(self._action_body(a.action, tuples, a.folded, self._finish, inline=True))
+            else:  # a fault step works on the encoded state (faults.py)
+                blocks.append(f"    {self.ns.bind(a.run)}(s, out)\n")
+        body, unpack = self._read_positions_as_locals("".join(b + "    mark(len(out))\n" for b in blocks))
+        name = self.ns.fresh("expand")
+        head = f"def {name}(chunk, out, ends):\n    mark = ends.append\n    for s in chunk:\n        {self._unpack()}\n"
+        return head + textwrap.indent(unpack + body, "    ")
 
     def _initial_states(self) -> list[tuple]:
         """Every initial state; none if init fails (the search reports that before any step)."""
@@ -240,8 +306,7 @@ class CompiledModel:
         fn = self._labelled.get(k)
         if fn is None:
             a = self.actions[k]
-            tuples = list(enumerate(a.encoded))
-            source = self._action_source(a.action, tuples, len(tuples) > FOLD_MAX, self._finish_labelled)
+            source = self._action_source(a.action, list(enumerate(a.encoded)), a.folded, self._finish_labelled)
             fn = self._labelled[k] = self._function_or_die(source, a.action.span)
         return fn
 
@@ -278,3 +343,12 @@ class CompiledModel:
         sc.env.update({local.uid: self.ex.const(v) for local, v in bindings.items()})
         name = self.ns.fresh("val")
         return self._function(f"def {name}(s):\n    {self._unpack()}\n    return {self.ex.expr(expr, sc)}\n")
+
+
+def expand_each(runs: list[Callable[[tuple, list], None]], chunk: list[tuple], out: list, ends: array) -> None:
+    """CompiledModel.expand as a loop calling one action function at a time."""
+    mark = ends.append
+    for s in chunk:
+        for run in runs:
+            run(s, out)
+            mark(len(out))

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from specpy.diagnostics import Diagnostic, Span, SpecError
-from specpy.explicit.compile_expr import UNROLL_MAX, Code, ExprCompiler, Scope, within
+from specpy.explicit.compile_expr import UNROLL_MAX, Code, ExprCompiler, Scope, count_refs, within
 from specpy.explicit.state import MapCodec, RecordCodec, SeqCodec, VariantCodec, codec
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
@@ -72,6 +72,37 @@ def straight(stmts: tuple | list) -> bool:
                 if not straight(b):
                     return False
     return True
+
+
+def conjuncts(e: E.Expr) -> list[E.Expr]:
+    """e split at its top-level `and`s, left to right."""
+    if isinstance(e, E.BoolOp) and e.op == "and":
+        return conjuncts(e.left) + conjuncts(e.right)
+    return [e]
+
+
+def leading_guard(body: tuple | list, uids: set[int]) -> tuple[list[E.Expr], list]:
+    """The conditions that body requires before anything else and that read
+    none of the locals `uids` (an action's parameters), and the body without
+    them: what every parameter tuple would test alike.
+
+    `require a and b` is `require a; require b` (the right side of `and` is
+    evaluated only when the left holds), so a guard may end inside one.
+    """
+    guard: list[E.Expr] = []
+    for i, st in enumerate(body):
+        if not isinstance(st, S.Require):
+            return guard, list(body[i:])
+        parts = conjuncts(st.cond)
+        shared = next((j for j, c in enumerate(parts) if any(count_refs(c, u) for u in uids)), len(parts))
+        guard += parts[:shared]
+        if shared < len(parts):
+            rest = parts[shared:]
+            cond = rest[0]
+            for c in rest[1:]:
+                cond = E.BoolOp(st.cond.type, "and", cond, c, st.cond.span)
+            return guard, [S.Require(cond, st.span)] + list(body[i + 1 :])
+    return guard, []
 
 
 def stored(e: E.Expr) -> bool:

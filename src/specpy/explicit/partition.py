@@ -245,18 +245,13 @@ class Partition:
     def _expand_chunk(self, lo: int, chunk: list[tuple], grow: bool) -> tuple[Successors, Event | None]:
         """The successors of frontier states lo, lo + 1, ... (`chunk`)."""
         cm = self.cm
-        runs = [a.run for a in cm.actions]
-        nact = len(runs)
+        nact = len(cm.actions)
         out: list[tuple] = []
         ends = array("q")  # len(out) after each (state, action): the hot loop's only bookkeeping
-        append = ends.append
         event = None
         expanded = len(chunk)
         try:
-            for s in chunk:
-                for run in runs:
-                    run(s, out)
-                    append(len(out))
+            cm.expand(chunk, out, ends)
         except (EvalFailure, AssertFailure):
             pos, k = divmod(len(ends), nact)
             mark = ends[-1] if ends else 0

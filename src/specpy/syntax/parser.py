@@ -29,16 +29,10 @@ with a located error, so no later stage can hit Python's recursion limit.
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
 import re
-import sys
-import tempfile
 from copy import copy
 from collections.abc import Iterator
-from pathlib import Path
 
-import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
@@ -46,6 +40,7 @@ from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
 from specpy.diagnostics import Diagnostic, Note, SourceFile, SpecError, Span
 from specpy.syntax import ast
+from specpy.syntax.tables import load_parser
 from specpy.syntax.transform import AstBuilder, span_of, token_span
 
 RESERVED_WORDS: tuple[str, ...] = (
@@ -77,7 +72,7 @@ class _NestingTooDeep(Exception):
         self.token = token
 
 
-class _BracketTracker:
+class BracketTracker:
     """Lark postlexer: newlines inside brackets, and absurd nesting.
 
     Inside `( )`, `[ ]` and expression braces a newline never separates. The
@@ -111,60 +106,8 @@ class _BracketTracker:
 
 @functools.cache
 def _lark() -> Lark:
-    """The parser; its LALR tables come from a cache file when they can.
-
-    Building the tables takes most of a short `specpy check` (about 0.5 s);
-    loading them takes about 0.03 s. The file lives in the user's cache
-    directory, keyed by a hash of the grammar and the Lark and Python
-    versions, so an upgrade never reads stale tables. It is written to a
-    private temporary name and renamed, so another process never reads a
-    half-written file. A cache that cannot be read is rebuilt; one that cannot
-    be written only costs the build time.
-    """
-    grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
-    key = hashlib.sha256(f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}".encode()).hexdigest()[:32]
-    path = _cache_dir() / f"grammar-{key}.lark"
-    try:
-        with path.open("rb") as f:
-            # Lark.load() cannot take a postlexer; _load is what Lark's own cache= uses.
-            return Lark.__new__(Lark)._load(f, postlex=_BracketTracker())
-    except Exception:  # noqa: BLE001 - missing, unreadable or from another Lark: build anew
-        pass
-    parser = Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        start="module",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        postlex=_BracketTracker(),
-    )
-    _save_atomically(parser, path)
-    return parser
-
-
-def _save_atomically(parser: Lark, path: Path) -> None:
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".grammar-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            parser.save(f, exclude_options=("postlex",))
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass  # an unwritable cache directory only costs the build time next run
-    finally:
-        if tmp is not None:
-            os.unlink(tmp)
-
-
-def _cache_dir() -> Path:
-    """$SPECPY_CACHE_DIR, else $XDG_CACHE_HOME/specpy, else ~/.cache/specpy."""
-    if os.environ.get("SPECPY_CACHE_DIR"):
-        return Path(os.environ["SPECPY_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "specpy"
+    """The parser, from the LALR tables shipped in grammar.json when they fit (tables.py)."""
+    return load_parser(BracketTracker())
 
 
 def parse(source: SourceFile) -> ast.Module:

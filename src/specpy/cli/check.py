@@ -1,0 +1,224 @@
+"""`specpy check`: the explicit (or Z3) check of a spec, its report, ITF and HTML output.
+
+`run_check` is also the body of `specpy simulate` (a check along random walks).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from specpy.cli.options import (
+    DEFAULT_CHECKPOINT_INTERVAL, check_writable, make_options, override_options, parse_overrides, report_options,
+    timeout_option, trace_out_option,
+)
+from specpy.cli.output import Output, guarded, write_text, write_trace
+from specpy.options import CheckOptions, OptionError, Overrides
+from specpy.result import EXIT_LIMIT, EXIT_SYSTEM_ERROR
+
+if TYPE_CHECKING:
+    from specpy.api import Spec
+    from specpy.explicit.simulate import SimulationOptions
+    from specpy.ir.model import Model
+    from specpy.result import CheckResult, Stats
+
+PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
+
+
+@click.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@override_options
+@click.option("--backend", type=click.Choice(["explicit", "z3"]), default="explicit", show_default=True)
+@click.option("--depth", type=int, metavar="K",
+              help="Bound the search depth (a bounded check, not a proof); z3: steps to check (required).")
+@click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
+@click.option("--no-symmetry", is_flag=True, help="Do not use symmetry reduction.")
+@click.option("--max-states", type=int, metavar="N", help="Stop (exit 152) after N distinct states.")
+@timeout_option
+@click.option("--workers", type=int, default=1, show_default=True, metavar="N", help="Worker processes.")
+@click.option("--memory-limit", type=int, metavar="MB",
+              help="Stop (exit 152) when the checker uses more than MB megabytes (default: when the machine "
+                   "is nearly out of memory).")
+@click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write a checkpoint to DIR periodically and when stopped, for --resume.")
+@click.option("--checkpoint-interval", type=float, metavar="SECONDS",
+              help=f"Seconds between checkpoints (default {DEFAULT_CHECKPOINT_INTERVAL:g}).")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Continue from the checkpoint in DIR (and keep checkpointing there).")
+@trace_out_option("Write the counterexample, if any, as ITF JSON.")
+@report_options
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write a self-contained HTML report (message chart, steps, states).")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    spec: Path,
+    consts: tuple[str, ...],
+    types: tuple[str, ...],
+    backend: str,
+    depth: int | None,
+    no_deadlock: bool,
+    no_symmetry: bool,
+    max_states: int | None,
+    timeout: float | None,
+    workers: int,
+    memory_limit: int | None,
+    checkpoint_dir: Path | None,
+    checkpoint_interval: float | None,
+    resume_dir: Path | None,
+    trace_out: Path | None,
+    as_json: bool,
+    quiet: bool,
+    full_trace: bool,
+    html_out: Path | None,
+) -> None:
+    """Check every invariant, assert and (unless --no-deadlock) deadlock of SPEC."""
+    out = Output(as_json)
+
+    def run() -> int:
+        overrides = parse_overrides(consts, types)
+        options = make_options(
+            depth, no_deadlock, no_symmetry, max_states, timeout, workers,
+            memory_limit, checkpoint_dir, checkpoint_interval, resume_dir,
+        )
+        robust = options.memory_limit_mb is not None or options.checkpoint_dir or options.resume_dir
+        if backend != "explicit" and robust:
+            raise OptionError("--memory-limit, --checkpoint and --resume apply to the explicit backend only")
+        check_writable("--trace-out", trace_out)
+        check_writable("--html", html_out)
+        code = run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
+        if code == EXIT_LIMIT and backend == "explicit":
+            click.echo(_resume_hint(options, spec, consts, types), err=True)
+        return code
+
+    ctx.exit(guarded(out, run))
+
+
+def _resume_hint(options: CheckOptions, spec: Path, consts: tuple[str, ...], types: tuple[str, ...]) -> str:
+    """How to continue a stopped run: the exact command, or how to make that possible."""
+    import shlex
+
+    directory = options.checkpoint_dir or options.resume_dir
+    if directory is None:
+        return "To be able to resume a stopped run, start it with --checkpoint DIR."
+    if not (Path(directory) / "CURRENT").is_file():
+        return f"No checkpoint was written to {directory}: the search stopped before its first level was done."
+    words = ["specpy", "check", "--resume", str(directory)]
+    words += [w for c in consts for w in ("--const", c)] + [w for t in types for w in ("--type", t)]
+    words += ["--no-deadlock"] * (not options.check_deadlock) + ["--no-symmetry"] * (not options.symmetry)
+    if options.max_depth is not None:
+        words += ["--depth", str(options.max_depth)]
+    if options.workers != 1:
+        words += ["--workers", str(options.workers)]
+    return "To resume: " + shlex.join([*words, str(spec)])
+
+
+def run_check(
+    spec: Path,
+    overrides: Overrides,
+    options: CheckOptions,
+    backend: str,
+    trace_out: Path | None,
+    out: Output,
+    quiet: bool,
+    full_trace: bool,
+    html_out: Path | None = None,
+    simulation: SimulationOptions | None = None,
+) -> int:
+    """Load SPEC, run the backend (or random walks), print the result; the exit code."""
+    from specpy.api import Spec
+    from specpy.diagnostics import SpecError
+    from specpy.pipeline import load_text, read_source
+
+    source = None
+    try:
+        source = read_source(spec)
+        model = load_text(source, overrides)
+        if simulation is not None:
+            from specpy.explicit.simulate import simulate as run_simulation
+
+            result = run_simulation(model, options, simulation)
+        else:
+            result = _run_backend(backend, Spec(model), options, quiet)
+    except SpecError as exc:
+        return out.spec_errors(exc.diagnostics, source)
+    # Write the trace before printing, so that a failed write cannot leave
+    # two JSON objects on stdout; report the failure after the verdict.
+    write_error = None
+    if trace_out is not None and result.violation is not None:
+        v = result.violation
+        write_error = write_trace(trace_out, model, v.trace, v.kind.value, v.name)
+    transitions = frozenset(t.name for t in model.transitions)
+    if html_out is not None:
+        write_error = write_error or _write_html_report(html_out, model, result, transitions)
+    if out.as_json:
+        out.json(result.to_json())
+    else:
+        from specpy.report import render_report
+
+        click.echo(render_report(result, model.source, transitions, full_trace, quiet), nl=False)
+    if write_error is not None:
+        click.echo(f"error: {write_error}", err=True)
+        return EXIT_SYSTEM_ERROR
+    return result.exit_code
+
+
+def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -> CheckResult:
+    if backend == "z3":
+        from specpy.smt import check as smt_check
+
+        return smt_check(spec.model, options)
+    if backend != "explicit":  # click's Choice admits nothing else
+        raise OptionError(f"--backend {backend}: unknown backend")
+    progress = Progress() if (sys.stderr.isatty() and not quiet) else None
+    try:
+        return spec.check(options, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
+
+
+def _write_html_report(path: Path, model: Model, result: CheckResult, transitions: frozenset[str]) -> str | None:
+    from specpy.report import verdict
+    from specpy.trace.html import info_from_result, render_html
+    from specpy.trace.msc import addressing_from_model
+
+    info = info_from_result(result, model, verdict(result, transitions))
+    trace = result.violation.trace if result.violation is not None else None
+    return write_text("--html", path, render_html(info, trace, addressing_from_model(model)))
+
+
+class Progress:
+    """A progress line on stderr (a TTY), at most every PROGRESS_INTERVAL seconds.
+
+    The backend may call it as often as it likes with its current Stats; the
+    throttling lives here so that backends need not know about terminals.
+    """
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+        self._shown = False
+
+    def __call__(self, stats: Stats) -> None:
+        now = time.monotonic()
+        # The slack keeps a backend that itself reports every PROGRESS_INTERVAL
+        # from losing every other line to clock jitter.
+        if now - self._last < 0.9 * PROGRESS_INTERVAL:
+            return
+        self._last = now
+        self._shown = True
+        line = (
+            f"{stats.states_generated:,} states, {stats.distinct_states:,} distinct, "
+            f"{stats.queue:,} queued, {stats.states_per_second:,.0f} states/s"
+        )
+        sys.stderr.write(f"\r{line}\x1b[K")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
