@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from specpy.explicit.checkpoint import write_partition
+from specpy.explicit.checkpoint import signals_deferred, write_partition
 from specpy.explicit.partition import Batch, LevelReport, Partition, Settle
 
 #: Seconds between looks at the clock while workers run a level.
@@ -114,15 +114,19 @@ class ProcessParts:
 
     def _all(self, commands: list[tuple[str, Any]], tick: bool = True) -> list[Any]:
         """Send each worker its command and collect the replies; `tick` may stop the search meanwhile."""
-        for conn, command in zip(self.conns, commands):
-            conn.send(command)
+        # Ctrl-C or SIGTERM (KeyboardInterrupt) is held back while `waiting`
+        # and the pipes could disagree: `save` reads the unread replies by it.
+        with signals_deferred():
+            for conn, command in zip(self.conns, commands):
+                conn.send(command)
+            waiting = self.waiting = set(range(len(self.conns)))
         replies: list[Any] = [None] * len(self.conns)
-        waiting = self.waiting = set(range(len(self.conns)))
         while waiting:
             for conn in mp_wait([self.conns[i] for i in waiting], POLL_SECONDS):
                 i = self.conns.index(conn)
-                status, reply = self._recv(i)
-                waiting.discard(i)
+                with signals_deferred():
+                    status, reply = self._recv(i)
+                    waiting.discard(i)
                 if status == "error":
                     raise WorkerFailed(reply)
                 replies[i] = reply
