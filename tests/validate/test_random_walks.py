@@ -65,3 +65,13 @@ def test_a_log_with_lines_left_out_is_accepted_within_the_gap(spec, seed):
     gap = max(b - a - 1 for a, b in zip(keep, [*keep[1:], len(full)]))
     r = spec.validate([unnamed(full[i]) for i in keep], max_gap=gap)
     assert r.ok and r.line_states[-1] <= keep[-1]
+
+
+def test_walks_take_fault_steps_too() -> None:
+    # raft.spec has a `faults` block (lose, duplicate, crash): a long walk
+    # takes some fault steps, each labelled as one of the spec's fault kinds.
+    cm = CompiledModel(specpy.load(ROOT / "specs" / "raft.spec").model)
+    faults = {f.label for f in cm.actions if hasattr(f, "moves")}
+    trace = random_trace(cm, 200, 3)
+    taken = [step for step in trace.steps if step.fault]
+    assert taken and all(step.action in faults for step in taken)
