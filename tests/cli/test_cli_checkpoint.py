@@ -6,7 +6,7 @@ and compares the result with a run that was never interrupted: every count,
 the coverage table, the verdict and, for a violation, the whole trace.
 
 Models: twophase with 7 RMs (296,448 distinct states, depth 23: TLC 2.20's
-count, bench/results.md) and the Paxos bug variant with MaxBallot=2 (91,698
+count, bench/results.md; 8 RMs, 1,745,408 states, for the signal test) and the Paxos bug variant with MaxBallot=2 (91,698
 states, a 13-state Agreement violation; its states hold optional values,
 so resuming it in a new process shows that their fingerprints are the same
 in every process).
@@ -28,6 +28,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SPECPY = [sys.executable, "-m", "specpy"]
 TWOPHASE_7 = ["specs/twophase.spec", "--type", "RM=r1,r2,r3,r4,r5,r6,r7"]
+TWOPHASE_8 = ["specs/twophase.spec", "--type", "RM=r1,r2,r3,r4,r5,r6,r7,r8"]
 PAXOS_BUG = ["specs/paxos_bug_accept_lower_ballot.spec", "--const", "MaxBallot=2"]
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and fork")
@@ -177,7 +178,7 @@ def alive(pid: int) -> bool:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_workers_stop_on_a_signal_with_a_checkpoint_that_resumes(tmp_path: Path, sig: int) -> None:
     directory = tmp_path / "ck"
-    args = [*TWOPHASE_7, "--workers", "2"]
+    args = [*TWOPHASE_8, "--workers", "2"]
     # No periodic checkpoint within the run: the one to resume from is written on the signal.
     proc = subprocess.Popen(
         [*SPECPY, "check", *args, "--checkpoint", str(directory), "--checkpoint-interval", "600", "--json"],
@@ -187,10 +188,10 @@ def test_workers_stop_on_a_signal_with_a_checkpoint_that_resumes(tmp_path: Path,
     while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     workers = children(proc.pid)
-    # Past the first levels, well before the end: the whole run takes ~1.9 s
-    # after the workers start on an idle 2-core machine (1.5 s here let it
-    # finish first once the expansion got faster).
-    time.sleep(0.5)
+    # Past the first levels, well before the end: with 8 RMs the whole run
+    # takes ~8.6 s after the workers start on an idle 2-core machine (7 RMs,
+    # ~1.6 s, could finish before the signal).
+    time.sleep(1.5)
     # A terminal's Ctrl-C reaches the whole process group; SIGTERM only the coordinator.
     proc.send_signal(sig)
     for w in workers if sig == signal.SIGINT else []:
@@ -199,14 +200,14 @@ def test_workers_stop_on_a_signal_with_a_checkpoint_that_resumes(tmp_path: Path,
     assert proc.returncode == 152, err
     result = json.loads(out)
     assert (result["result"], result["limit"]) == ("limit", "interrupted")
-    assert 0 < result["distinct_states"] < 296_448
+    assert 0 < result["distinct_states"] < 1_745_408
     assert "Traceback" not in err and f"To resume: specpy check --resume {directory}" in err
     time.sleep(0.5)
     assert len(workers) == 2 and not any(map(alive, workers))
     resumed = specpy("check", *args, "--resume", directory, "--json")
     assert resumed.returncode == 0, resumed.stderr
     whole = json.loads(resumed.stdout)
-    assert (whole["distinct_states"], whole["depth"]) == (296_448, 23)  # TLC: 296,448 distinct
+    assert (whole["distinct_states"], whole["depth"]) == (1_745_408, 26)  # TLC 2.20: 1,745,408 distinct, depth 26
 
 
 def test_optional_values_resume_in_a_process_that_never_saw_the_checkpointing_one(tmp_path: Path) -> None:
