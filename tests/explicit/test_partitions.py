@@ -167,9 +167,8 @@ def test_frontier_keeps_slices_and_joins_like_a_list(monkeypatch, block: int) ->
 
 def test_runs_are_balanced_and_duplicates_counted_once(monkeypatch) -> None:
     # twophase with 5 RMs: 8,832 distinct, 58,146 generated (TLC 2.20, as in
-    # test_explicit_counts.py). With 3
-    # partitions every level is cut into runs that differ by at most one
-    # state, and the "new" column of the coverage (states first found by an
+    # test_explicit_counts.py). With 3 partitions every level is cut into
+    # runs that differ by at most one state, and the "new" column of the coverage (states first found by an
     # action, duplicates between runs dropped) still sums to the distinct
     # count minus the one initial state.
     from specpy.explicit import partition
