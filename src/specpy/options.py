@@ -29,6 +29,11 @@ class CheckOptions:
     checkpoint_dir: str | None = None  # write checkpoints here (explicit/checkpoint.py)
     checkpoint_interval: float = 60.0  # seconds between two checkpoints
     resume_dir: str | None = None  # continue the search from this checkpoint
+    # The explicit search's successor engine: "python", "native" (compiled to
+    # C, native/; an error if it cannot be used) or "auto" (native when it
+    # can be used, else python with a note saying why).
+    backend: str = "python"
+    dump_code: str | None = None  # write the generated Python and C here (--dump-code)
 
 
 class OptionError(Exception):

@@ -34,11 +34,13 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
 
+import numpy as np
 from specpy.diagnostics import NO_SPAN, Span
 from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites
 from specpy.explicit.compile_stmt import StmtCompiler, leading_guard, unsupported
 from specpy.explicit.faults import FaultStep, fault_steps
 from specpy.explicit.runtime import AssertFailure, EvalFailure
+from specpy.explicit.store import fingerprints
 from specpy.explicit.state import Codec, MapCodec, RecordCodec, StateCodec, Unrepresentable, codec
 from specpy.ir.expr import Expr, Local
 from specpy.ir.model import Action, Model
@@ -279,6 +281,23 @@ class CompiledModel:
         name = self.ns.fresh("expand")
         head = f"def {name}(chunk, out, ends):\n    mark = ends.append\n    for s in chunk:\n        {self._unpack()}\n"
         return head + textwrap.indent(unpack + body, "    ")
+
+    def expand_chunk(self, chunk: list[tuple]) -> tuple[list[tuple], np.ndarray, bool]:
+        """Every successor of a chunk (`expand`), the ends array and whether
+        an action raised; after a failure, ends stops at the failing (state,
+        action) and what that action produced is dropped. The search calls
+        this or the native model's (native/kernel.py) alike."""
+        out: list[tuple] = []
+        ends = array("q")
+        try:
+            self.expand(chunk, out, ends)
+        except (EvalFailure, AssertFailure):
+            del out[ends[-1] if ends else 0 :]
+            return out, np.frombuffer(ends, dtype=np.int64), True
+        return out, np.frombuffer(ends, dtype=np.int64), False
+
+    #: The fingerprint of each state (native/kernel.py has its own).
+    fingerprints = staticmethod(fingerprints)
 
     def _initial_states(self) -> list[tuple]:
         """Every initial state; none if init fails (the search reports that before any step)."""

@@ -44,15 +44,14 @@ same for any number of partitions, and the same from run to run.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from specpy.explicit.compile import CompiledModel
-from specpy.explicit.runtime import AssertFailure, EvalFailure
-from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore, fingerprints
+from specpy.explicit.runtime import EvalFailure
+from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore
 
 #: A key is rank * STRIDE + position of the successor among its parent's.
 STRIDE = 1 << 24
@@ -246,21 +245,17 @@ class Partition:
         """The successors of frontier states lo, lo + 1, ... (`chunk`)."""
         cm = self.cm
         nact = len(cm.actions)
-        out: list[tuple] = []
-        ends = array("q")  # len(out) after each (state, action): the hot loop's only bookkeeping
         event = None
         expanded = len(chunk)
-        try:
-            cm.expand(chunk, out, ends)
-        except (EvalFailure, AssertFailure):
+        out, ends, failed = cm.expand_chunk(chunk)
+        if failed:  # an action raised: ends stops at the (state, action) that did
             pos, k = divmod(len(ends), nact)
-            mark = ends[-1] if ends else 0
-            base = ends[pos * nact - 1] if pos else 0
-            del out[mark:]  # what the failing action produced before it failed
-            ends.extend([mark] * (nact - k))
+            mark = int(ends[-1]) if len(ends) else 0
+            base = int(ends[pos * nact - 1]) if pos else 0
+            ends = np.concatenate([ends, np.full(nact - k, mark, np.int64)])
             expanded = pos + 1
             event = Event(self._key(lo + pos, mark - base), RANK_CONSTRAINT, "action", self._id(lo + pos), k)
-        succ = Successors(self, lo, out, np.frombuffer(ends, dtype=np.int64).reshape(expanded, nact))
+        succ = Successors(self, lo, out, ends.reshape(expanded, nact))
         counts = np.diff(succ.ends.ravel(), prepend=0).reshape(expanded, nact)
         if self.check_deadlock:
             stuck = np.flatnonzero(counts.sum(axis=1) == 0) if nact else np.arange(expanded)
@@ -273,7 +268,7 @@ class Partition:
             event = min(filter(None, (event, self._check_transitions(chunk, succ))), default=None)
         if self.canonical is not None:
             succ.states = list(map(self.canonical, out))
-        succ.fps = fingerprints(succ.states)
+        succ.fps = cm.fingerprints(succ.states)
         return succ, event
 
     def _deadlock(self, lo: int, chunk: list[tuple], stuck: np.ndarray) -> Event | None:
@@ -297,7 +292,7 @@ class Partition:
             except EvalFailure:
                 failed = True
             if failed:
-                fp = int(fingerprints([t if self.canonical is None else self.canonical(t)])[0])
+                fp = int(self.cm.fingerprints([t if self.canonical is None else self.canonical(t)])[0])
                 pos = succ.lo + p
                 return Event(self._key(pos, int(offset[i])), RANK_TRANSITION, "transition", self._id(pos), int(via[i]), fp)
         return None
