@@ -1,5 +1,9 @@
 """Compile generated C with cffi (out-of-line API mode) and cache the result.
 
+cffi writes the extension module's C (the generated code plus its wrappers);
+the compiler is then run directly with exactly FLAGS, so that the cache key
+names everything that went into the library.
+
 A compiled module is cached in a per-user directory (`$XDG_CACHE_HOME/specpy/
 native`, else `~/.cache/specpy/native`), created with mode 0700 and refused
 if another user owns it or others may write to it. The module's name is
@@ -18,7 +22,9 @@ and a fallback to the Python backend by default).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import importlib.machinery
 import importlib.util
 import os
@@ -90,11 +96,12 @@ def load(source: str, cdef: str) -> ModuleType:
         try:
             builder = cffi.FFI()
             builder.cdef(cdef)
-            builder.set_source(name, source, extra_compile_args=list(FLAGS))
-            try:
-                built = builder.compile(tmpdir=str(work), verbose=False)
-            except Exception as exc:  # distutils/setuptools raise their own classes
-                raise NoCompiler(f"the C compiler failed on the generated code: {exc}") from None
+            builder.set_source(name, source)
+            c_file = work / f"{name}.c"
+            with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
+                builder.emit_c_code(str(c_file))
+            built = work / target.name
+            _compile(c_file, built)
             os.replace(built, target)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -104,3 +111,20 @@ def load(source: str, cdef: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
     return module
+
+
+def _compile(c_file: Path, out: Path) -> None:
+    """The compiler, run directly (an argument list, no shell) on cffi's C file."""
+    cc, _ = compiler()
+    words = shlex.split(cc)
+    link = ["-undefined", "dynamic_lookup"] if sys.platform == "darwin" else []
+    include = sysconfig.get_paths()["include"]
+    cmd = [shutil.which(words[0]) or words[0], *words[1:], *FLAGS, "-shared", "-fPIC", *link, "-I", include, str(c_file), "-o", str(out)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise NoCompiler(f"the C compiler did not run: {exc}") from None
+    if done.returncode != 0:
+        errors = [line for line in done.stderr.splitlines() if "error" in line]
+        detail = errors[0].strip()[:300] if errors else done.stderr.strip()[-300:]
+        raise NoCompiler(f"the C compiler failed on the generated code: {detail}")

@@ -17,6 +17,7 @@ every constant is an integer literal or the hex bytes of its packed layout.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from specpy.explicit.state import codec
@@ -68,6 +69,7 @@ class ExprC:
         self.layout = layout
         self.var_index = var_index
         self.helpers: dict[str, str] = {}  # name -> definition, in creation order
+        self.prototypes: list[str] = []  # of the helper functions (they may call each other)
         self._count = 0
 
     def fresh(self, prefix: str) -> str:
@@ -113,6 +115,13 @@ class ExprC:
             return f"({{ {self.zero(c, o)} {o}.some = 1; {o}.v = {self.coerce(text, src, dst.inner)}; {o}; }})"
         if isinstance(dst, OptionT) and isinstance(src, OptionT) and self.ct(src) is self.ct(dst):
             return text
+        if isinstance(src, SeqT) and isinstance(dst, SeqT) and src.elem == dst.elem:
+            # Another bound: the elements as they are, an error if they do not fit.
+            a, r, i = self.fresh("a"), self.fresh("r"), self.fresh("i")
+            return (
+                f"({{ {self.ct(src).name} {a} = {text}; if ({a}.n > {dst.max_len}) sp_fail(); {self.zero(self.ct(dst), r)} "
+                f"{r}.n = {a}.n; for (int {i} = 0; {i} < {a}.n; {i}++) {r}.v[{i}] = {a}.v[{i}]; {r}; }})"
+            )
         raise NotNative(f"a value of type {type_name(src)} used as {type_name(dst)} is not native yet")
 
     def eq(self, a: str, b: str, t: Type) -> str:
@@ -164,6 +173,7 @@ class ExprC:
         if name in self.helpers:
             return name
         self.helpers[name] = ""  # reserve (recursion)
+        self.prototypes.append(f"static inline int {name}({c.name} x);")
         body = [f"static inline int {name}({c.name} x) {{"]
         match t:
             case RecordT(fields=fs):
@@ -182,6 +192,8 @@ class ExprC:
                 body.append("    return 0;")
             case OptionT(inner):
                 body.append(f"    return x.some ? 1 + {self.ordinal('x.v', inner)} : 0;")
+            case SetT():
+                body.append(f"    return {self._set_table(t)[1]}[(uint64_t)x];")
             case _:
                 raise NotNative(f"values of type {type_name(t)} cannot be numbered natively")
         body.append("}")
@@ -194,6 +206,7 @@ class ExprC:
         if name in self.helpers:
             return name
         self.helpers[name] = ""
+        self.prototypes.append(f"static inline {c.name} {name}(int i);")
         body = [f"static inline {c.name} {name}(int i) {{", f"    {self.zero(c, 'x')}"]
         match t:
             case RecordT(fields=fs):
@@ -212,11 +225,27 @@ class ExprC:
                     base += size
             case OptionT(inner):
                 body.append(f"    if (i > 0) {{ x.some = 1; x.v = {self.value_at('(i - 1)', inner)}; }}")
+            case SetT():
+                body.append(f"    x = ({c.name}){self._set_table(t)[0]}[i];")
             case _:
                 raise NotNative(f"values of type {type_name(t)} cannot be enumerated natively")
         body += ["    return x;", "}"]
         self.helpers[name] = "\n".join(body)
         return name
+
+    def _set_table(self, t: SetT) -> tuple[str, str]:
+        """Tables between the universe index of a small set (by size, then
+        combinations: ir/types.py) and its bitmask: (masks, indices)."""
+        masks_name, index_name = f"sp_masks_{self.ct(t).name}", f"sp_index_{self.ct(t).name}"
+        if masks_name not in self.helpers:
+            n = universe_size(t.elem)
+            masks = [sum(1 << i for i in combo) for r in range(n + 1) for combo in itertools.combinations(range(n), r)]
+            index = [0] * len(masks)
+            for i, m in enumerate(masks):
+                index[m] = i
+            self.helpers[masks_name] = f"static const uint64_t {masks_name}[] = {{{', '.join(map(str, masks))}}};"
+            self.helpers[index_name] = f"static const uint32_t {index_name}[] = {{{', '.join(map(str, index))}}};"
+        return masks_name, index_name
 
     # ------------------------------------------------------------ loops over domains
 

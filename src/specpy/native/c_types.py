@@ -327,9 +327,17 @@ class Layout:
         return self.of(t)
 
 
+#: Sets as set elements, map keys or parameters: at most this many elements
+#: (their universe indices are looked up in tables of 2^n entries).
+SMALL_SET_ELEMS = 12
+
+
 def ordinal_type(t: Type) -> bool:
-    """Values of t are numbered by generated ord/val functions (scalars, records, variants, options of them)."""
+    """Values of t are numbered by generated ord/val functions (scalars,
+    records, variants, options of them, sets of up to SMALL_SET_ELEMS)."""
     match t:
+        case SetT(elem):
+            return ordinal_type(elem) and universe_size(elem) <= SMALL_SET_ELEMS
         case BoolT() | RangeT() | AtomT() | EnumT():
             return True
         case RecordT(fields=fs):
