@@ -25,6 +25,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "explicit": {"syntax", "semantics", "pipeline", "cli", "smt", "tla"},
     "smt": {"syntax", "semantics", "pipeline", "cli", "explicit", "tla"},
     "tla": {"syntax", "semantics", "pipeline", "cli", "explicit", "smt"},
+    # The native core drives the explicit search; the search imports it lazily to pick an engine.
+    "native": {"syntax", "semantics", "pipeline", "cli", "smt", "tla"},
 }
 
 

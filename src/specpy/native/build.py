@@ -119,6 +119,8 @@ def _compile(c_file: Path, out: Path) -> None:
     words = shlex.split(cc)
     link = ["-undefined", "dynamic_lookup"] if sys.platform == "darwin" else []
     include = sysconfig.get_paths()["include"]
+    if not (Path(include) / "Python.h").exists():
+        raise NoCompiler(f"Python's C headers are not installed (no {include}/Python.h; e.g. apt-get install python3-dev)")
     cmd = [shutil.which(words[0]) or words[0], *words[1:], *FLAGS, "-shared", "-fPIC", *link, "-I", include, str(c_file), "-o", str(out)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
