@@ -108,7 +108,7 @@ def test_recorded_tlc_runs_say_what_we_pin():
     assert tlc_trace_length(PAXOS_TLA / "PaxosByHand_bug_accept_lower_ballot.out") == 13
 
 
-@pytest.mark.skipif(not os.environ.get("SPECPY_TLC_JAR"), reason="SPECPY_TLC_JAR is not set (no TLC jar)")
+@pytest.mark.tlc
 @pytest.mark.parametrize("cfg", ["PaxosByHand", "PaxosByHand_bug_accept_lower_ballot"])
 def test_tlc_reproduces_the_record(cfg, tmp_path):
     # Re-run TLC on the hand-written model and compare with the recorded output.

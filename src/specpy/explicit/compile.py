@@ -36,10 +36,11 @@ from typing import Any
 
 from specpy.diagnostics import NO_SPAN, Span
 from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites
-from specpy.explicit.compile_stmt import StmtCompiler, leading_guard, unsupported
+from specpy.explicit.compile_stmt import StmtCompiler, leading_guard
 from specpy.explicit.faults import FaultStep, fault_steps
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.state import Codec, MapCodec, RecordCodec, StateCodec, Unrepresentable, codec
+from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr, Local
 from specpy.ir.model import Action, Model
 from specpy.ir.types import universe
