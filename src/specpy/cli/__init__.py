@@ -32,12 +32,15 @@ errors stay instant and z3 is never loaded by `specpy check`.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 
 from specpy import __version__
 from specpy.cli import check, graph, prove, simulate, tla, trace, validate
-from specpy.cli.output import GuardedGroup
-from specpy.result import exit_table
+from specpy.cli.output import GuardedGroup, Output
+from specpy.result import EXIT_BAD_OPTION, exit_table
 
 
 @click.group(
@@ -47,8 +50,19 @@ from specpy.result import exit_table
 )
 @click.version_option(__version__, prog_name="specpy")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error (also SPECPY_DEBUG=1).")
-def main(debug: bool) -> None:
+@click.option("--dump-code", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write every function the explicit checker generates to DIR/MODEL/ (also SPECPY_DUMP_CODE=DIR).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, dump_code: Path | None) -> None:
     """specpy: check distributed-protocol specs (TLC-compatible verdicts and exit codes)."""
+    if dump_code is not None:
+        from specpy.explicit.compile import DUMP_ENV
+
+        try:
+            dump_code.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            ctx.exit(Output(False).fail(EXIT_BAD_OPTION, "option-error", f"--dump-code {dump_code}: {exc.strerror or exc}", "error: "))
+        os.environ[DUMP_ENV] = str(dump_code)  # read where code is generated, also in worker processes
 
 
 for command in (
