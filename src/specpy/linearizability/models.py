@@ -3,8 +3,8 @@
 A model turns each `Operation` into a payload once (`prepare`, which also
 validates the operation and may drop it when it cannot matter, such as a read
 whose result is unknown), then the search calls `step(state, payload)`, which
-returns the state after the operation or None when the operation could not
-have returned what it returned in that state. States and payloads are
+returns the state after the operation, or REJECT when the operation could
+not have returned what it returned in that state (None is a state: nil). States and payloads are
 hashable (the search caches (linearized set, state) pairs).
 
 Every model must accept an operation whose outcome is unknown (`info`, or
@@ -20,6 +20,15 @@ from __future__ import annotations
 from typing import Any, Hashable
 
 from specpy.linearizability.history import MISSING, Operation
+
+
+class _Reject:
+    def __repr__(self) -> str:
+        return "REJECT"
+
+
+#: What `step` returns when the operation is impossible in the state.
+REJECT: Any = _Reject()
 
 
 class OpError(Exception):
@@ -98,11 +107,11 @@ class Register(Model):
         if payload[0] == "write":
             return payload[1]
         if payload[0] == "read":
-            return state if payload[1] == state else None
+            return state if payload[1] == state else REJECT
         return self._step_more(state, payload)
 
     def _step_more(self, state: Any, payload: tuple) -> Any:
-        return None
+        return REJECT
 
     def describe_op(self, payload: tuple) -> str:
         if payload[0] == "read":
@@ -137,8 +146,8 @@ class CasRegister(Register):
         if outcome is None:
             return new if state == old else state
         if outcome:
-            return new if state == old else None
-        return state if state != old else None
+            return new if state == old else REJECT
+        return state if state != old else REJECT
 
     def describe_op(self, payload: tuple) -> str:
         if payload[0] != "cas":
@@ -183,12 +192,12 @@ class KeyValue(Model):
     def step(self, state: Any, payload: tuple) -> Any:
         kind, _, value = payload
         if kind == "get":
-            return state if value == state else None
+            return state if value == state else REJECT
         if kind == "put":
             return value
         if isinstance(value, str):
-            return (state or "") + value if isinstance(state, (str, type(None))) else None
-        return (state or ()) + (value,) if isinstance(state, (tuple, type(None))) else None
+            return (state or "") + value if isinstance(state, (str, type(None))) else REJECT
+        return (state or ()) + (value,) if isinstance(state, (tuple, type(None))) else REJECT
 
     def partition_key(self, payload: tuple) -> Hashable:
         return payload[1]
@@ -232,7 +241,7 @@ class SetModel(Model):
             return state | {value}
         if kind == "remove":
             return state - {value}
-        return state if value == state else None
+        return state if value == state else REJECT
 
     def describe_op(self, payload: tuple) -> str:
         kind, value = payload
@@ -264,8 +273,8 @@ class Queue(Model):
         if value is MISSING:
             return state[1:]
         if not state:
-            return state if value is None else None
-        return state[1:] if state[0] == value else None
+            return state if value is None else REJECT
+        return state[1:] if state[0] == value else REJECT
 
     def describe_op(self, payload: tuple) -> str:
         kind, value = payload

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Hashable
 
 from specpy.linearizability.history import Operation
-from specpy.linearizability.models import Model
+from specpy.linearizability.models import REJECT, Model
 
 #: Configurations reached at the furthest point that the report shows.
 MAX_STATES_SHOWN = 4
@@ -139,7 +139,7 @@ def check_partition(model: Model, key: Hashable | None, items: list[Item], deadl
         if is_call[node]:
             k = item_of[node]
             new = step(state, payloads[k])
-            if new is not None:
+            if new is not REJECT:
                 key_new = (linearized | bits[k], new)
                 if key_new not in cache:
                     cache.add(key_new)
