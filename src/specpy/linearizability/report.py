@@ -48,7 +48,7 @@ def render_verdict(model: Model, verdict: Verdict, quiet: bool = False) -> str:
         head += f", {len(verdict.items)} operations"
         parts = len(verdict.decision.partitions) if verdict.decision else 0
         if model.partitioned and parts:
-            head += f", {parts} keys checked"
+            head += f", {parts} key{'s' if parts != 1 else ''} checked"
     head += f", {verdict.seconds:.2f} s)"
     if verdict.status == UNKNOWN:
         head += f": stopped by {'--timeout' if verdict.reason == 'timeout' else 'an interrupt'} before a verdict"
