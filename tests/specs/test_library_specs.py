@@ -57,6 +57,10 @@ LIBRARY = [
     ("lsm", OK, None, None, 34704, 277345, 13),  # specpy; TLC on tla/LSM.tla agrees
     ("lsm_bug_early_tombstone_drop", INV, "ReadYourLatestWrite", 9, None, None, 9),  # specpy; TLC: same length
     ("lsm_bug_older_wins", INV, "ReadYourLatestWrite", 6, None, None, 6),  # specpy; TLC: same length
+    # Part 2 (issue 21). specpy's runs; TLC 2.20 on the exported models (tla/tlc-results.json)
+    # reports the same distinct states and depth (ok) or trace length (violations).
+    ("quorum_register", OK, None, None, 26870, 118947, 21),  # TLC: +275 terminal stutters generated
+    ("quorum_register_bug_small_quorums", INV, "ReadSeesCompletedWrite", 10, None, None, 10),
 ]
 
 
@@ -82,7 +86,7 @@ def test_library_spec(name, kind, invariant, trace_length, distinct, generated, 
 
 def test_every_library_spec_is_pinned():
     # A spec added to specs/ by this issue's part of the library must be pinned above.
-    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm")
+    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register")
     on_disk = {p.stem for p in SPECS.glob("*.spec") if p.stem.startswith(prefixes)}
     assert on_disk == {row[0] for row in LIBRARY}
 
@@ -170,6 +174,23 @@ def test_lsm_bug_traces():
     assert tomb.violation.trace.states[-2]["level1"].get("k1") is not None  # the value the tombstone hid
     older = run("lsm_bug_older_wins")
     assert labels(older) == ["Write(k=k1, v=v1)", "Flush", "Write(k=k1, v=v2)", "Flush", "CompactLevel0"]
+
+
+def test_quorum_register_settings():
+    # R + W > N holds with read repair too; every R + W <= N fails with a 10-state stale read.
+    assert run("quorum_register", Overrides(consts={"ReadRepair": "true"})).kind is OK
+    assert run("quorum_register", Overrides(consts={"W": "3", "R": "1"})).kind is OK
+    for w, r in (("1", "2"), ("2", "1"), ("1", "1")):
+        bug = run("quorum_register", Overrides(consts={"W": w, "R": r}))
+        assert bug.kind is INV and len(bug.violation.trace) <= 10
+
+
+def test_quorum_bug_trace_reads_the_replicas_the_write_missed():
+    r = run("quorum_register_bug_small_quorums")
+    steps = labels(r)
+    assert steps[:4] == ["StartWrite", "ReplicaWrite(r=n1)", "WriterAck", "StartRead(q={n2, n3})"]
+    last = r.violation.trace.states[-1]
+    assert last["completed"] == 1 and last["floor"] == 1 and last["result"] == 0
 
 
 GUIDE = ROOT / "docs" / "guide.md"
