@@ -36,6 +36,7 @@ STAGES = {
     "expressions": "Expressions",
     "backends": "What a backend cannot do (the spec is valid)",
     "logs": "Implementation logs (`specpy validate`)",
+    "histories": "Operation histories (`specpy linearizable`)",
     "tlc": "TLC's parser on an exported module (`specpy tlc`)",
 }
 
@@ -112,6 +113,15 @@ _TABLE = (
     ("logs", "E-log-encoding", "the log is not valid UTF-8"),
     ("logs", "E-log-empty", "the log has no lines"),
     ("logs", "E-log-line", "a log line that is not a JSON object of the variables' values"),
+    ("histories", "E-history-read", "the history file cannot be read"),
+    ("histories", "E-history-size", "the history file is larger than the limit"),
+    ("histories", "E-history-encoding", "the history is not valid UTF-8"),
+    ("histories", "E-history-line", "a history line longer than the limit"),
+    ("histories", "E-history-syntax", "a history line that is not valid EDN or JSON"),
+    ("histories", "E-history-event", "an event without the fields an operation needs (process, type, f, value)"),
+    ("histories", "E-history-pairing", "an invocation and completion that do not pair up"),
+    ("histories", "E-history-op", "an operation the chosen model does not know, or with a value of the wrong form"),
+    ("histories", "E-json", "an option value (`--initial`) that is not JSON"),
     ("tlc", "E-tla-parse", "SANY, TLC's parser, rejected a module (located in the .tla file)"),
 )
 
