@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from specpy.cli import main
 from specpy.diagnostics import SourceFile, SpecError
 from specpy.explicit import check
+from specpy.ir.model import Model
 from specpy.options import CheckOptions
 from specpy.pipeline import load_text
 from specpy.result import EXIT_CODES, ResultKind
