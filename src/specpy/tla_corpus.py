@@ -130,7 +130,7 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
 
     from specpy.diagnostics import Diagnostic, SourceFile, Span, render
     from specpy.options import OptionError
-    from specpy.report import render_report
+    from specpy.report.check import render_report
     from specpy.result import EXIT_SYSTEM_ERROR
     from specpy.tla.tlc import TlcSetupError, find_jar, run_tlc
     from specpy.tla.tlc_output import PROGRESS
