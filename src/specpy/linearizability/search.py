@@ -1,0 +1,186 @@
+"""Deciding linearizability: Wing & Gong's search with Lowe's just-in-time
+linearization and cache, on each P-compositional partition (Horn & Kroening).
+
+The history becomes a doubly linked list of call and return entries in real-time
+order. The search walks it from the head: at a call it tries to linearize that
+operation now (the model's step from the current state must succeed, and the
+pair (set of linearized operations, state) must be new: a configuration met
+before, in any order, has already been explored); on success it unlinks the
+operation's call and return and starts again from the head. Reaching a return
+means that operation was not linearized before it returned, so the last
+choice is undone (popped from the stack) and the walk resumes after it. The
+history is linearizable when the list empties, and not when a return is met
+with nothing left to undo.
+
+The furthest return any configuration reached is recorded as it goes: the
+history up to that return is linearizable (its linearization is kept), and
+the operation returning there cannot be placed; the states the search held
+there say why.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Hashable
+
+from specpy.linearizability.history import Operation
+from specpy.linearizability.models import REJECT, Model
+
+#: Configurations reached at the furthest point that the report shows.
+MAX_STATES_SHOWN = 4
+_CHECK_EVERY = 2048
+
+
+class SearchTimeout(Exception):
+    """The deadline passed before the search decided (the verdict is unknown)."""
+
+
+@dataclass
+class Item:
+    """An operation as the search sees it: its model payload and its interval."""
+
+    op: Operation
+    payload: tuple
+
+
+@dataclass
+class Violation:
+    """Why a partition is not linearizable."""
+
+    key: Hashable | None  # the partition's key (kv), None when not partitioned
+    prefix: list[Item]  # the longest linearization found, in order
+    blocked: Item  # the operation that returned before it could be placed
+    states: list[Any]  # states the search held when it met that return
+    open_items: list[Item]  # called before that return and not linearized in the prefix
+    events_before: int | None  # history events before the blocked operation's return (None: its
+    # outcome is unknown, so the prefix is every operation that completed)
+
+
+@dataclass
+class PartitionResult:
+    key: Hashable | None
+    items: int
+    linearization: list[Item] | None = None  # when linearizable
+    violation: Violation | None = None
+    configurations: int = 0  # distinct (linearized set, state) pairs cached
+
+
+@dataclass
+class Decision:
+    linearizable: bool
+    partitions: list[PartitionResult] = field(default_factory=list)
+
+    @property
+    def violation(self) -> Violation | None:
+        return next((p.violation for p in self.partitions if p.violation is not None), None)
+
+
+def partition(model: Model, items: list[Item]) -> list[tuple[Hashable | None, list[Item]]]:
+    """Split by the model's key (first appearance order); one part when the model has none."""
+    if not model.partitioned:
+        return [(None, items)]
+    parts: dict[Hashable, list[Item]] = {}
+    for item in items:
+        parts.setdefault(model.partition_key(item.payload), []).append(item)
+    return list(parts.items())
+
+
+def decide(model: Model, items: list[Item], deadline: float | None = None) -> Decision:
+    """Decide every partition; stops at the first that is not linearizable."""
+    decision = Decision(True)
+    for key, part in partition(model, items):
+        result = check_partition(model, key, part, deadline)
+        decision.partitions.append(result)
+        if result.violation is not None:
+            decision.linearizable = False
+            break
+    return decision
+
+
+def check_partition(model: Model, key: Hashable | None, items: list[Item], deadline: float | None) -> PartitionResult:
+    INF = float("inf")
+    entries = sorted(
+        [(it.op.call, 0, k) for k, it in enumerate(items)]
+        + [(INF if it.op.ret is None else it.op.ret, 1, k) for k, it in enumerate(items)]
+    )
+    # Nodes 1..E in real-time order; node 0 is the head; -1 ends the list.
+    size = len(entries) + 1
+    nxt = list(range(1, size + 1))
+    nxt[-1] = -1
+    prv = list(range(-1, size - 1))
+    item_of = [0] * size
+    is_call = [False] * size
+    ret_node = [0] * len(items)
+    for node, (_, kind, k) in enumerate(entries, start=1):
+        item_of[node] = k
+        is_call[node] = kind == 0
+        if kind == 1:
+            ret_node[k] = node
+    match = [ret_node[item_of[n]] if is_call[n] else 0 for n in range(size)]
+    payloads = [it.payload for it in items]
+    bits = [1 << k for k in range(len(items))]
+    step = model.step
+
+    state = model.init()
+    linearized = 0
+    cache = {(0, state)}
+    stack: list[tuple[int, Any]] = []
+    best = 0
+    best_prefix: list[int] = []
+    best_states: list[Any] = []
+    blocked = -1
+    count = 0
+    node = nxt[0]
+    while nxt[0] != -1:
+        count += 1
+        if count % _CHECK_EVERY == 0 and deadline is not None and time.monotonic() > deadline:
+            raise SearchTimeout
+        if is_call[node]:
+            k = item_of[node]
+            new = step(state, payloads[k])
+            if new is not REJECT:
+                key_new = (linearized | bits[k], new)
+                if key_new not in cache:
+                    cache.add(key_new)
+                    stack.append((node, state))
+                    state, linearized = new, key_new[0]
+                    # lift: unlink the call and its return
+                    r = match[node]
+                    nxt[prv[node]], prv[nxt[node]] = nxt[node], prv[node]
+                    nxt[prv[r]] = nxt[r]
+                    if nxt[r] != -1:
+                        prv[nxt[r]] = prv[r]
+                    node = nxt[0]
+                    continue
+            node = nxt[node]
+            continue
+        # A return: its operation was not linearized in time on this path.
+        if node > best:
+            best, best_prefix, best_states, blocked = node, [item_of[n] for n, _ in stack], [state], item_of[node]
+        elif node == best and len(best_states) < MAX_STATES_SHOWN and state not in best_states:
+            best_states.append(state)
+        if not stack:
+            violation = _violation(items, entries, key, best, best_prefix, best_states, blocked)
+            return PartitionResult(key, len(items), violation=violation, configurations=len(cache))
+        node, state = stack.pop()
+        linearized &= ~bits[item_of[node]]
+        # unlift: relink the return, then the call (their neighbours are as they were)
+        r = match[node]
+        nxt[prv[r]] = r
+        if nxt[r] != -1:
+            prv[nxt[r]] = r
+        nxt[prv[node]] = node
+        prv[nxt[node]] = node
+        node = nxt[node]
+    order = [items[item_of[n]] for n, _ in stack]
+    return PartitionResult(key, len(items), linearization=order, configurations=len(cache))
+
+
+def _violation(
+    items: list[Item], entries: list, key: Hashable | None, best: int, prefix: list[int], states: list[Any], blocked: int
+) -> Violation:
+    placed = set(prefix)
+    cut = entries[best - 1][0]  # the blocked operation's return, as a history position
+    open_items = [it for k, it in enumerate(items) if k not in placed and k != blocked and it.op.call < cut]
+    return Violation(key, [items[k] for k in prefix], items[blocked], states, open_items, cut if cut != float("inf") else None)
