@@ -13,9 +13,10 @@ history is linearizable when the list empties, and not when a return is met
 with nothing left to undo.
 
 The furthest return any configuration reached is recorded as it goes: the
-history up to that return is linearizable (its linearization is kept), and
-the operation returning there cannot be placed; the states the search held
-there say why.
+history up to that return is linearizable (of the linearizations reaching it,
+the one placing fewest operations is kept: those that must have happened),
+and the operation returning there cannot be placed; the states the search
+held there say why.
 """
 
 from __future__ import annotations
@@ -175,8 +176,12 @@ def search(model: Model, key: Hashable | None, items: list[Item]) -> Iterator[No
         # A return: its operation was not linearized in time on this path.
         if node > best:
             best, best_prefix, best_states, blocked = node, [item_of[c] for c, _, _ in stack], [state], item_of[node]
-        elif node == best and len(best_states) < MAX_STATES_SHOWN and state not in best_states:
-            best_states.append(state)
+        elif node == best:
+            if len(stack) < len(best_prefix):  # fewer operations placed: a plainer prefix to show
+                best_prefix = [item_of[c] for c, _, _ in stack]
+                best_states = [state] + [s for s in best_states if s != state][: MAX_STATES_SHOWN - 1]
+            elif len(best_states) < MAX_STATES_SHOWN and state not in best_states:
+                best_states.append(state)
         if not stack:
             violation = _violation(items, entries, key, best, best_prefix, best_states, blocked)
             return PartitionResult(key, len(items), violation=violation, configurations=len(cache))
