@@ -65,6 +65,9 @@ LIBRARY = [
     ("causal_broadcast_bug_lamport_clock", INV, "CausalDelivery", 5, None, None, 5),
     ("btree_wal", OK, None, None, 4240, 9861, 11),  # TLC: +3,048 terminal stutters generated
     ("btree_wal_bug_split_not_atomic", INV, "AckedKeysFound", 7, None, None, 7),
+    ("raft_prevote", OK, None, None, 28, 43, 4),  # TLC: +18 terminal stutters generated
+    # TLC: liveness StableLeader violated as well, a 7-state lasso too
+    ("raft_prevote_bug_disruptive_server", ResultKind.LIVENESS, "StableLeader", 7, None, None, 4),
 ]
 
 
@@ -90,7 +93,7 @@ def test_library_spec(name, kind, invariant, trace_length, distinct, generated, 
 
 def test_every_library_spec_is_pinned():
     # A spec added to specs/ by this part of the library must be pinned above.
-    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register", "causal_broadcast", "btree_wal")
+    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register", "causal_broadcast", "btree_wal", "raft_prevote")
     on_disk = {p.stem for p in SPECS.glob("*.spec") if p.stem.startswith(prefixes)}
     assert on_disk == {row[0] for row in LIBRARY}
 
@@ -223,6 +226,21 @@ def test_btree_survives_more_crashes_and_splits():
     assert run("btree_wal", Overrides(consts={"MaxCrashes": "2"})).stats.distinct_states == 7066
     # three splits: 59,278 states, about 5 s; specpy's count (TLC not run on it)
     assert run("btree_wal", Overrides(consts={"K": "5", "NumPages": "4"})).kind is OK
+
+
+def test_prevote_needs_checkquorum_too():
+    # PreVote alone: the same endless elections (the 2020 Cloudflare outage).
+    alone = run("raft_prevote", Overrides(consts={"CheckQuorum": "false"}))
+    assert alone.kind is ResultKind.LIVENESS and alone.violation.name == "StableLeader"
+    # CheckQuorum alone: the cut-off server's terms run into the model's bound.
+    assert run("raft_prevote", Overrides(consts={"PreVote": "false"})).kind is ResultKind.DEADLOCK
+
+
+def test_disruptive_server_lasso_is_two_elections():
+    r = run("raft_prevote_bug_disruptive_server")
+    steps = labels(r)
+    assert steps[0].startswith("Partition(") and sum(s.startswith("Timeout(") for s in steps[2:]) == 2
+    assert r.violation.trace.loop == 3  # the cycle starts at state 4 (0-based index 3)
 
 
 GUIDE = ROOT / "docs" / "guide.md"
