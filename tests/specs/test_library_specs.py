@@ -66,6 +66,12 @@ SOURCES = {
     # reports the same distinct states and depth (ok) or trace length (violations).
     "quorum_register": "specpy; TLC: +275 terminal stutters generated",
     "quorum_register_bug_small_quorums": "specpy; TLC: same length",
+    "causal_broadcast": "specpy; TLC: +183 terminal stutters generated",
+    "causal_broadcast_bug_lamport_clock": "specpy; TLC: same length",
+    "btree_wal": "specpy; TLC: +3,048 terminal stutters generated",
+    "btree_wal_bug_split_not_atomic": "specpy; TLC: same length",
+    "raft_prevote": "specpy; TLC: +18 terminal stutters generated",
+    "raft_prevote_bug_disruptive_server": "specpy; TLC: liveness StableLeader violated as well, a 7-state lasso too",
 }
 
 
@@ -93,7 +99,10 @@ def test_library_spec_pins_its_numbers(name):
 
 def test_every_library_spec_is_listed():
     # A spec added to specs/ by the library issues must say where its numbers come from.
-    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register")
+    prefixes = (
+        "paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register", "causal_broadcast", "btree_wal",
+        "raft_prevote",
+    )
     on_disk = {p.stem for p in SPECS.glob("*.spec") if p.stem.startswith(prefixes)}
     assert on_disk == set(SOURCES)
 
@@ -200,6 +209,49 @@ def test_quorum_bug_trace_reads_the_replicas_the_write_missed():
     assert steps[:4] == ["StartWrite", "ReplicaWrite(r=n1)", "WriterAck", "StartRead(q={n2, n3})"]
     last = r.violation.trace.states[-1]
     assert last["completed"] == 1 and last["floor"] == 1 and last["result"] == 0
+
+
+def test_causal_bug_is_a_reordering_the_scalar_clock_misses():
+    r = run("causal_broadcast_bug_lamport_clock")
+    assert labels(r) == ["Broadcast(p=p1)", "Broadcast(p=p2)", "Broadcast(p=p1)", "Deliver(p=p2)"]
+    # p2 delivered p1's second message while p1's first is still in flight to it
+    in_flight = [m for m, _ in r.violation.trace.states[-1]["net"].items]
+    assert any(m.get("src") == "p1" and m.get("dst") == "p2" and m.get("n") == 1 for m in in_flight)
+
+
+def test_causal_broadcast_without_a_budget():
+    # Every process broadcasting twice: still causal, and no message waits for ever.
+    r = run("causal_broadcast", Overrides(consts={"MaxTotal": "6"}))
+    assert r.kind is OK and r.stats.distinct_states == 30063
+
+
+def test_btree_bug_needs_a_crash_inside_the_split():
+    r = run("btree_wal_bug_split_not_atomic")
+    assert labels(r) == ["Recover", "Insert(k=1)", "Insert(k=2)", "Insert(k=3)", "~crash db", "Recover"]
+    last = r.violation.trace.states[-1]
+    assert 2 in last["acked"] and all(2 not in leaf for _, leaf in last["memLeaf"].items)
+    assert run("btree_wal_bug_split_not_atomic", Overrides(consts={"MaxCrashes": "0"})).kind is OK
+
+
+def test_btree_survives_more_crashes_and_splits():
+    assert run("btree_wal", Overrides(consts={"MaxCrashes": "2"})).stats.distinct_states == 7066
+    # three splits: 59,278 states, about 5 s; specpy's count (TLC not run on it)
+    assert run("btree_wal", Overrides(consts={"K": "5", "NumPages": "4"})).kind is OK
+
+
+def test_prevote_needs_checkquorum_too():
+    # PreVote alone: the same endless elections (the 2020 Cloudflare outage).
+    alone = run("raft_prevote", Overrides(consts={"CheckQuorum": "false"}))
+    assert alone.kind is ResultKind.LIVENESS and alone.violation.name == "StableLeader"
+    # CheckQuorum alone: the cut-off server's terms run into the model's bound.
+    assert run("raft_prevote", Overrides(consts={"PreVote": "false"})).kind is ResultKind.DEADLOCK
+
+
+def test_disruptive_server_lasso_is_two_elections():
+    r = run("raft_prevote_bug_disruptive_server")
+    steps = labels(r)
+    assert steps[0].startswith("Partition(") and sum(s.startswith("Timeout(") for s in steps[2:]) == 2
+    assert r.violation.trace.loop == 3  # the cycle starts at state 4 (0-based index 3)
 
 
 GUIDE = ROOT / "docs" / "guide.md"

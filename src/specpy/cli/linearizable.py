@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.output import Output, guarded
+from specpy.cli.output import Exit, Output, fail_on_write_error, guarded, write_text
 from specpy.options import OptionError
 from specpy.result import EXIT_BAD_OPTION, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK
 
@@ -23,6 +23,8 @@ from specpy.result import EXIT_BAD_OPTION, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK
               help="Stop after this many seconds for the whole run; undecided histories are unknown (exit 152).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every verdict on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict lines.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write every verdict as a self-contained HTML timeline.")
 @click.pass_context
 def linearizable(
     ctx: click.Context,
@@ -33,6 +35,7 @@ def linearizable(
     timeout: float | None,
     as_json: bool,
     quiet: bool,
+    html_out: Path | None,
 ) -> None:
     """Decide whether each HISTORY (Jepsen EDN or JSON lines) is linearizable for MODEL.
 
@@ -42,7 +45,7 @@ def linearizable(
     reported as unknown).
     """
     out = Output(as_json)
-    ctx.exit(guarded(out, lambda: _run(model, histories, fmt, initial, timeout, out, quiet)))
+    ctx.exit(guarded(out, lambda: _run(model, histories, fmt, initial, timeout, out, quiet, html_out)))
 
 
 def _make_model(name: str, initial: str | None):
@@ -62,7 +65,7 @@ def _make_model(name: str, initial: str | None):
 
 
 def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, timeout: float | None,
-         out: Output, quiet: bool) -> int:
+         out: Output, quiet: bool, html_out: Path | None) -> int:
     from specpy.linearizability.checker import UNKNOWN, Verdict, check_history
     from specpy.linearizability.report import render_summary, render_verdict, verdict_json
 
@@ -86,6 +89,13 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
             click.echo(render_verdict(model, verdict, quiet), nl=False, err=verdict.error is not None)
     if not out.as_json and len(verdicts) > 1:
         click.echo(render_summary(verdicts), nl=False)
+    if html_out is not None:
+        from specpy.linearizability.html import render_html
+
+        try:
+            fail_on_write_error(write_text("--html", html_out, render_html(model, verdicts)))
+        except Exit as exc:
+            return exc.code
     code = exit_code([v.status for v in verdicts])
     if out.as_json:
         result = {0: "linearizable", EXIT_INVARIANT: "not-linearizable", EXIT_LIMIT: "unknown",

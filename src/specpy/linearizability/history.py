@@ -30,6 +30,7 @@ MAX_BYTES = 256 * 1024 * 1024
 MAX_LINE = 1024 * 1024
 MAX_DEPTH = 32
 EVENT_TYPES = ("invoke", "ok", "fail", "info")
+EVENT_FIELDS = ("process", "type", "f", "value", "output", "key")
 NEMESIS = "nemesis"
 
 
@@ -183,7 +184,7 @@ def _json_line(line: str) -> Any:
     except (ValueError, RecursionError) as exc:
         raise _LineError(f"not JSON: {exc}") from None
     if isinstance(obj, dict):
-        return {k: _plain(v, 0) for k, v in obj.items()}
+        return {k: _plain(v, 1) if k in EVENT_FIELDS else v for k, v in obj.items()}
     return obj
 
 
@@ -218,6 +219,7 @@ def _edn_reader() -> Callable[[str], Any]:
 
         parser = ply.yacc.yacc(module=edn_parse, debug=False, write_tables=False, errorlog=ply.yacc.NullLogger())
         lexer = edn_lex.lex()
+        convert = _edn_converter()
 
         def parse(line: str) -> Any:
             try:
@@ -230,7 +232,7 @@ def _edn_reader() -> Callable[[str], Any]:
                 raise _LineError(f"not EDN: {type(exc).__name__}: {exc}") from None
             if len(found) != 1:
                 raise _LineError(f"expected one map on the line, found {len(found)} values")
-            return _edn_to_plain(found[0], 0)
+            return convert(found[0])
 
         _EDN_PARSER = parse
     return _EDN_PARSER
@@ -251,28 +253,41 @@ def _edn_column(exc: Exception) -> int:
     return pos + 1 if isinstance(pos, int) else 1
 
 
-def _edn_to_plain(value: Any, depth: int) -> Any:
+def _edn_converter() -> Callable[[Any, int], Any]:
     """EDN data as plain Python: keywords and symbols become strings, vectors and lists
-    tuples, sets frozensets; a map stays a dict (of plain keys) at the top only."""
+    tuples, sets frozensets; a map is kept (with plain keys) only at the top of a line."""
     from edn_format import Keyword, Symbol
     from edn_format.immutable_dict import ImmutableDict
     from edn_format.immutable_list import ImmutableList
 
-    if depth > MAX_DEPTH:
-        raise _LineError(f"values nested more than {MAX_DEPTH} deep")
-    if isinstance(value, (Keyword, Symbol)):
-        return value.name
-    if isinstance(value, (ImmutableDict, dict)):
-        if depth > 0:
+    names = (Keyword, Symbol)
+    scalars = (bool, int, float, str)
+    sequences = (ImmutableList, list, tuple)
+    sets = (set, frozenset)
+
+    def plain(value: Any, depth: int) -> Any:
+        if value is None or isinstance(value, scalars):
+            return value
+        if isinstance(value, names):
+            return value.name
+        if depth > MAX_DEPTH:
+            raise _LineError(f"values nested more than {MAX_DEPTH} deep")
+        if isinstance(value, sequences):
+            return tuple(plain(v, depth + 1) for v in value)
+        if isinstance(value, sets):
+            return frozenset(plain(v, depth + 1) for v in value)
+        if isinstance(value, (ImmutableDict, dict)):
             return _Unsupported("a map")
-        return {_edn_to_plain(k, depth + 1): _edn_to_plain(v, depth + 1) for k, v in value.items()}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (ImmutableList, list, tuple)):
-        return tuple(_edn_to_plain(v, depth + 1) for v in value)
-    if isinstance(value, (set, frozenset)):
-        return frozenset(_edn_to_plain(v, depth + 1) for v in value)
-    return _Unsupported(type(value).__name__)
+        return _Unsupported(type(value).__name__)
+
+    def event(found: Any) -> Any:
+        """The top-level map: only the fields an event uses are converted."""
+        if not isinstance(found, (ImmutableDict, dict)):
+            return plain(found, 0)
+        fields = {k.name if isinstance(k, names) else k: v for k, v in found.items()}
+        return {k: plain(v, 1) if k in EVENT_FIELDS else v for k, v in fields.items()}
+
+    return event
 
 
 def _plain(value: Any, depth: int) -> Any:

@@ -2,9 +2,10 @@
 
 A model turns each `Operation` into a payload once (`prepare`, which also
 validates the operation and may drop it when it cannot matter, such as a read
-whose result is unknown), then the search calls `step(state, payload)`, which
-returns the state after the operation, or REJECT when the operation could
-not have returned what it returned in that state (None is a state: nil). States and payloads are
+whose result is unknown) and into a transition (`transition(payload)`, a
+function the search calls with a state), which returns the state after the
+operation, or REJECT when the operation could not have returned what it
+returned in that state (None is a state: nil). States and payloads are
 hashable (the search caches (linearized set, state) pairs).
 
 Every model must accept an operation whose outcome is unknown (`info`, or
@@ -17,7 +18,7 @@ touch independent objects and are checked separately.
 
 from __future__ import annotations
 
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable
 
 from specpy.linearizability.history import MISSING, Operation
 
@@ -73,8 +74,12 @@ class Model:
             raise OpError(f"the {self.name} model has no operation {op.f!r} (it has: {', '.join(self.operations)})", op)
         return getattr(self, "_prepare_" + op.f.replace("-", "_"))(op)
 
-    def step(self, state: Any, payload: tuple) -> Any:
+    def transition(self, payload: tuple) -> Callable[[Any], Any]:
+        """The operation as a function of the state (the search's inner loop calls it)."""
         raise NotImplementedError
+
+    def step(self, state: Any, payload: tuple) -> Any:
+        return self.transition(payload)(state)
 
     def partition_key(self, payload: tuple) -> Hashable:
         return None
@@ -103,15 +108,11 @@ class Register(Model):
     def _prepare_write(self, op: Operation) -> tuple:
         return ("write", op.value)
 
-    def step(self, state: Any, payload: tuple) -> Any:
-        if payload[0] == "write":
-            return payload[1]
-        if payload[0] == "read":
-            return state if payload[1] == state else REJECT
-        return self._step_more(state, payload)
-
-    def _step_more(self, state: Any, payload: tuple) -> Any:
-        return REJECT
+    def transition(self, payload: tuple) -> Callable[[Any], Any]:
+        kind, value = payload[0], payload[1]
+        if kind == "write":
+            return lambda state: value
+        return lambda state: state if state == value else REJECT
 
     def describe_op(self, payload: tuple) -> str:
         if payload[0] == "read":
@@ -141,13 +142,15 @@ class CasRegister(Register):
                 raise OpError(f"a cas's output must be true or false, found {show(outcome)}", op)
         return ("cas", op.value[0], op.value[1], outcome)
 
-    def _step_more(self, state: Any, payload: tuple) -> Any:
+    def transition(self, payload: tuple) -> Callable[[Any], Any]:
+        if payload[0] != "cas":
+            return super().transition(payload)
         _, old, new, outcome = payload
         if outcome is None:
-            return new if state == old else state
+            return lambda state: new if state == old else state
         if outcome:
-            return new if state == old else REJECT
-        return state if state != old else REJECT
+            return lambda state: new if state == old else REJECT
+        return lambda state: state if state != old else REJECT
 
     def describe_op(self, payload: tuple) -> str:
         if payload[0] != "cas":
@@ -189,15 +192,18 @@ class KeyValue(Model):
     def _prepare_append(self, op: Operation) -> tuple:
         return ("append", *self._key_value(op, op.value, "value"))
 
-    def step(self, state: Any, payload: tuple) -> Any:
+    def transition(self, payload: tuple) -> Callable[[Any], Any]:
         kind, _, value = payload
         if kind == "get":
-            return state if value == state else REJECT
+            return lambda state: state if state == value else REJECT
         if kind == "put":
-            return value
-        if isinstance(value, str):
-            return (state or "") + value if isinstance(state, (str, type(None))) else REJECT
-        return (state or ()) + (value,) if isinstance(state, (tuple, type(None))) else REJECT
+            return lambda state: value
+        # append: to a string, or to a list
+        empty = "" if isinstance(value, str) else ()
+        tail = value if isinstance(value, str) else (value,)
+        return lambda state: (
+            (empty if state is None else state) + tail if state is None or type(state) is type(empty) else REJECT
+        )
 
     def partition_key(self, payload: tuple) -> Hashable:
         return payload[1]
@@ -235,13 +241,13 @@ class SetModel(Model):
             raise OpError(f"a set's read returns a collection of elements, found {show(returned)}", op)
         return ("read", frozenset(returned))
 
-    def step(self, state: Any, payload: tuple) -> Any:
+    def transition(self, payload: tuple) -> Callable[[Any], Any]:
         kind, value = payload
         if kind == "add":
-            return state | {value}
+            return lambda state: state | {value}
         if kind == "remove":
-            return state - {value}
-        return state if value == state else REJECT
+            return lambda state: state - {value}
+        return lambda state: state if state == value else REJECT
 
     def describe_op(self, payload: tuple) -> str:
         kind, value = payload
@@ -266,15 +272,15 @@ class Queue(Model):
     def _prepare_dequeue(self, op: Operation) -> tuple:
         return ("dequeue", MISSING if op.unknown else _returned(op))
 
-    def step(self, state: Any, payload: tuple) -> Any:
+    def transition(self, payload: tuple) -> Callable[[Any], Any]:
         kind, value = payload
         if kind == "enqueue":
-            return state + (value,)
-        if value is MISSING:
-            return state[1:]
-        if not state:
-            return state if value is None else REJECT
-        return state[1:] if state[0] == value else REJECT
+            return lambda state: state + (value,)
+        if value is MISSING:  # a dequeue whose result is unknown
+            return lambda state: state[1:]
+        if value is None:  # found the queue empty
+            return lambda state: state if not state else REJECT
+        return lambda state: state[1:] if state and state[0] == value else REJECT
 
     def describe_op(self, payload: tuple) -> str:
         kind, value = payload

@@ -46,9 +46,9 @@ def render_verdict(model: Model, verdict: Verdict, quiet: bool = False) -> str:
     head = f"{verdict.path}: {_HEADLINE[verdict.status]} ({model.name}"
     if verdict.items is not None:
         head += f", {len(verdict.items)} operations"
-        parts = len(verdict.decision.partitions) if verdict.decision else 0
-        if model.partitioned and parts:
-            head += f", {parts} key{'s' if parts != 1 else ''} checked"
+        keys = verdict.decision.keys if verdict.decision else 0
+        if model.partitioned and keys:
+            head += f", {keys} key{'s' if keys != 1 else ''}"
     head += f", {verdict.seconds:.2f} s)"
     if verdict.status == UNKNOWN:
         head += f": stopped by {'--timeout' if verdict.reason == 'timeout' else 'an interrupt'} before a verdict"
@@ -124,7 +124,7 @@ def verdict_json(model: Model, verdict: Verdict) -> dict[str, Any]:
     if verdict.items is not None:
         out["operations"] = len(verdict.items)
     if verdict.decision is not None:
-        out["partitions"] = len(verdict.decision.partitions)
+        out["partitions"] = verdict.decision.keys
         out["configurations"] = sum(p.configurations for p in verdict.decision.partitions)
     violation = verdict.decision.violation if verdict.decision else None
     if violation is not None:

@@ -13,23 +13,25 @@ history is linearizable when the list empties, and not when a return is met
 with nothing left to undo.
 
 The furthest return any configuration reached is recorded as it goes: the
-history up to that return is linearizable (its linearization is kept), and
-the operation returning there cannot be placed; the states the search held
-there say why.
+history up to that return is linearizable (of the linearizations reaching it,
+the one placing fewest operations is kept: those that must have happened),
+and the operation returning there cannot be placed; the states the search
+held there say why.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable, Iterator
 
 from specpy.linearizability.history import Operation
 from specpy.linearizability.models import REJECT, Model
 
 #: Configurations reached at the furthest point that the report shows.
 MAX_STATES_SHOWN = 4
-_CHECK_EVERY = 2048
+#: Steps a search takes before it yields (to the other partitions, and to check the deadline).
+SLICE = 2048
 
 
 class SearchTimeout(Exception):
@@ -69,7 +71,8 @@ class PartitionResult:
 @dataclass
 class Decision:
     linearizable: bool
-    partitions: list[PartitionResult] = field(default_factory=list)
+    partitions: list[PartitionResult] = field(default_factory=list)  # decided (with a violation: that one)
+    keys: int = 1  # partitions of the history
 
     @property
     def violation(self) -> Violation | None:
@@ -87,93 +90,108 @@ def partition(model: Model, items: list[Item]) -> list[tuple[Hashable | None, li
 
 
 def decide(model: Model, items: list[Item], deadline: float | None = None) -> Decision:
-    """Decide every partition; stops at the first that is not linearizable."""
-    decision = Decision(True)
-    for key, part in partition(model, items):
-        result = check_partition(model, key, part, deadline)
-        decision.partitions.append(result)
-        if result.violation is not None:
-            decision.linearizable = False
-            break
-    return decision
+    """Decide every partition, their searches interleaved in equal slices (as Porcupine runs
+    them in parallel): one violation decides the history, and an easy one in one key must
+    not wait behind a long search in another. Deterministic: slices count steps, not time."""
+    parts = partition(model, items)
+    searches = {k: search(model, key, part) for k, (key, part) in enumerate(parts)}
+    results: dict[int, PartitionResult] = {}
+    while searches:
+        for k in list(searches):
+            try:
+                next(searches[k])
+            except StopIteration as done:
+                del searches[k]
+                results[k] = done.value
+                if done.value.violation is not None:
+                    return Decision(False, [results[k]], len(parts))
+        if deadline is not None and time.monotonic() > deadline:
+            raise SearchTimeout
+    return Decision(True, [results[k] for k in sorted(results)], len(parts))
 
 
-def check_partition(model: Model, key: Hashable | None, items: list[Item], deadline: float | None) -> PartitionResult:
+def search(model: Model, key: Hashable | None, items: list[Item]) -> Iterator[None]:
+    """The search as a generator: it yields every SLICE steps and returns its PartitionResult."""
     INF = float("inf")
     entries = sorted(
         [(it.op.call, 0, k) for k, it in enumerate(items)]
         + [(INF if it.op.ret is None else it.op.ret, 1, k) for k, it in enumerate(items)]
     )
-    # Nodes 1..E in real-time order; node 0 is the head; -1 ends the list.
-    size = len(entries) + 1
+    # Nodes 1..E in real-time order between a head (0) and a tail (E + 1) sentinel. Per node:
+    # the operation's index, and for a call its transition, bit and return node (fn is None
+    # for a return).
+    size = len(entries) + 2
+    tail = size - 1
     nxt = list(range(1, size + 1))
-    nxt[-1] = -1
     prv = list(range(-1, size - 1))
     item_of = [0] * size
-    is_call = [False] * size
+    fn: list[Callable[[Any], Any] | None] = [None] * size
+    bit = [0] * size
+    match = [0] * size
     ret_node = [0] * len(items)
     for node, (_, kind, k) in enumerate(entries, start=1):
         item_of[node] = k
-        is_call[node] = kind == 0
         if kind == 1:
             ret_node[k] = node
-    match = [ret_node[item_of[n]] if is_call[n] else 0 for n in range(size)]
-    payloads = [it.payload for it in items]
-    bits = [1 << k for k in range(len(items))]
-    step = model.step
+        else:
+            fn[node], bit[node] = model.transition(items[k].payload), 1 << k
+    for node in range(1, tail):
+        if fn[node] is not None:
+            match[node] = ret_node[item_of[node]]
 
     state = model.init()
     linearized = 0
     cache = {(0, state)}
-    stack: list[tuple[int, Any]] = []
+    stack: list[tuple[int, Any, int]] = []  # (call node, state before it, linearized before it)
     best = 0
     best_prefix: list[int] = []
     best_states: list[Any] = []
     blocked = -1
-    count = 0
+    budget = SLICE
     node = nxt[0]
-    while nxt[0] != -1:
-        count += 1
-        if count % _CHECK_EVERY == 0 and deadline is not None and time.monotonic() > deadline:
-            raise SearchTimeout
-        if is_call[node]:
-            k = item_of[node]
-            new = step(state, payloads[k])
+    while node != tail:
+        budget -= 1
+        if not budget:
+            budget = SLICE
+            yield
+        f = fn[node]
+        if f is not None:
+            new = f(state)
             if new is not REJECT:
-                key_new = (linearized | bits[k], new)
+                key_new = (linearized | bit[node], new)
                 if key_new not in cache:
                     cache.add(key_new)
-                    stack.append((node, state))
+                    stack.append((node, state, linearized))
                     state, linearized = new, key_new[0]
                     # lift: unlink the call and its return
+                    p, n = prv[node], nxt[node]
+                    nxt[p], prv[n] = n, p
                     r = match[node]
-                    nxt[prv[node]], prv[nxt[node]] = nxt[node], prv[node]
-                    nxt[prv[r]] = nxt[r]
-                    if nxt[r] != -1:
-                        prv[nxt[r]] = prv[r]
+                    p, n = prv[r], nxt[r]
+                    nxt[p], prv[n] = n, p
                     node = nxt[0]
                     continue
             node = nxt[node]
             continue
         # A return: its operation was not linearized in time on this path.
         if node > best:
-            best, best_prefix, best_states, blocked = node, [item_of[n] for n, _ in stack], [state], item_of[node]
-        elif node == best and len(best_states) < MAX_STATES_SHOWN and state not in best_states:
-            best_states.append(state)
+            best, best_prefix, best_states, blocked = node, [item_of[c] for c, _, _ in stack], [state], item_of[node]
+        elif node == best:
+            if len(stack) < len(best_prefix):  # fewer operations placed: a plainer prefix to show
+                best_prefix = [item_of[c] for c, _, _ in stack]
+                best_states = [state] + [s for s in best_states if s != state][: MAX_STATES_SHOWN - 1]
+            elif len(best_states) < MAX_STATES_SHOWN and state not in best_states:
+                best_states.append(state)
         if not stack:
             violation = _violation(items, entries, key, best, best_prefix, best_states, blocked)
             return PartitionResult(key, len(items), violation=violation, configurations=len(cache))
-        node, state = stack.pop()
-        linearized &= ~bits[item_of[node]]
+        node, state, linearized = stack.pop()
         # unlift: relink the return, then the call (their neighbours are as they were)
         r = match[node]
-        nxt[prv[r]] = r
-        if nxt[r] != -1:
-            prv[nxt[r]] = r
-        nxt[prv[node]] = node
-        prv[nxt[node]] = node
+        nxt[prv[r]] = prv[nxt[r]] = r
+        nxt[prv[node]] = prv[nxt[node]] = node
         node = nxt[node]
-    order = [items[item_of[n]] for n, _ in stack]
+    order = [items[item_of[c]] for c, _, _ in stack]
     return PartitionResult(key, len(items), linearization=order, configurations=len(cache))
 
 
