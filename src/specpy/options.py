@@ -33,7 +33,6 @@ class CheckOptions:
     # C, native/; an error if it cannot be used) or "auto" (native when it
     # can be used, else python with a note saying why).
     backend: str = "python"
-    dump_code: str | None = None  # write the generated Python and C here (--dump-code)
 
 
 class OptionError(Exception):

@@ -37,8 +37,6 @@ PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
               help="python: the explicit search on generated Python; native: on generated C (cffi and a C "
                    "compiler); z3: bounded model checking. Default: native when the spec and the run allow it, "
                    "else python with a note on stderr saying why (`explicit` is that default).")
-@click.option("--dump-code", "dump_code", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Write the generated code (model.py, and model.c when native) to DIR.")
 @click.option("--depth", type=int, metavar="K",
               help="Bound the search depth (a bounded check, not a proof); z3: steps to check (required).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
@@ -66,7 +64,6 @@ def check(
     consts: tuple[str, ...],
     types: tuple[str, ...],
     backend: str | None,
-    dump_code: Path | None,
     depth: int | None,
     no_deadlock: bool,
     no_symmetry: bool,
@@ -93,7 +90,7 @@ def check(
             memory_limit, checkpoint_dir, checkpoint_interval, resume_dir,
         )
         engine = {None: "auto", "explicit": "auto", "python": "python", "native": "native"}.get(backend, "auto")
-        options = dataclasses.replace(options, backend=engine, dump_code=str(dump_code) if dump_code else None)
+        options = dataclasses.replace(options, backend=engine)
         kind = "z3" if backend == "z3" else "explicit"
         robust = options.memory_limit_mb is not None or options.checkpoint_dir or options.resume_dir
         if kind != "explicit" and robust:
@@ -170,7 +167,7 @@ def run_check(
     if out.as_json:
         out.json(result.to_json())
     else:
-        from specpy.report import render_report
+        from specpy.report.check import render_report
 
         click.echo(render_report(result, model.source, transitions, full_trace, quiet), nl=False)
     if write_error is not None:
@@ -195,7 +192,7 @@ def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -
 
 
 def _write_html_report(path: Path, model: Model, result: CheckResult, transitions: frozenset[str]) -> str | None:
-    from specpy.report import verdict
+    from specpy.report.check import verdict
     from specpy.trace.html import info_from_result, render_html
     from specpy.trace.msc import addressing_from_model
 

@@ -111,10 +111,6 @@ def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool):
     """(the native model, None) when the native core runs this check, else
     (None, why not when native was the default)."""
     if options.backend == "python":
-        if options.dump_code is not None:
-            from specpy.native import dump_code
-
-            dump_code(Path(options.dump_code), cm, None)
         return None, None
     from specpy.native import NoCompiler, NotNative, native_model
 

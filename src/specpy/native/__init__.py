@@ -15,9 +15,9 @@ docs/architecture.md ("The native core") describes the design.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specpy.explicit.compile import dump_dir
 from specpy.native.build import NoCompiler
 from specpy.native.c_types import NotNative
 
@@ -50,18 +50,10 @@ def native_model(cm: CompiledModel, options: CheckOptions, symmetric: bool) -> N
     if why is not None:
         raise NotNative(why)
     source = generate(cm.model)
-    if options.dump_code is not None:
-        dump_code(Path(options.dump_code), cm, source)
+    directory = dump_dir(cm.model.name)  # `specpy --dump-code DIR`: beside the Python functions
+    if directory is not None:
+        (directory / "model.c").write_text(source)
     return NativeModel(cm.model, cm, source)
 
 
-def dump_code(directory: Path, cm: CompiledModel, c_source: str | None) -> None:
-    """Write the generated C (if any) and the Python backend's generated functions to directory."""
-    directory.mkdir(parents=True, exist_ok=True)
-    cm.expand  # noqa: B018 (compiled on first use: include it)
-    (directory / "model.py").write_text("\n".join(cm.sources))
-    if c_source is not None:
-        (directory / "model.c").write_text(c_source)
-
-
-__all__ = ["NoCompiler", "NotNative", "dump_code", "native_model", "refusal"]
+__all__ = ["NoCompiler", "NotNative", "native_model", "refusal"]

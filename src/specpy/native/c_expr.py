@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from specpy.explicit.state import codec
 from specpy.ir import expr as E
+from specpy.ir.backend import Handlers
 from specpy.ir.types import (
     AtomT,
     BoolT,
@@ -40,6 +41,15 @@ from specpy.ir.types import (
     within,
 )
 from specpy.native.c_types import BitsC, CType, Layout, NotNative, OptionC, SeqC, VariantC
+
+#: The backend contract (ir/backend.py): what the native core compiles, and what not yet.
+EXPRESSIONS = (
+    Handlers("native", "expression", "the native core cannot compile")
+    .refuses(E.BagAdd, "bags are not native yet")
+    .refuses(E.BagRemove, "bags are not native yet")
+    # Ranges are compiled where they are used (loops, `in`, len, min/max), not as set values.
+    .refuses(E.RangeSet, "a range as a set value (outside a loop, `in`, len, min or max) is not native yet")
+)
 
 
 @dataclass
@@ -68,6 +78,7 @@ class ExprC:
     def __init__(self, layout: Layout, var_index: dict[str, int]) -> None:
         self.layout = layout
         self.var_index = var_index
+        self._dispatch = EXPRESSIONS.bind(self)
         self.helpers: dict[str, str] = {}  # name -> definition, in creation order
         self.prototypes: list[str] = []  # of the helper functions (they may call each other)
         self._count = 0
@@ -314,19 +325,21 @@ class ExprC:
         return f"((int64_t)({self.expr(e, sc)}))"
 
     def expr(self, e: E.Expr, sc: Scope) -> str:
-        method = getattr(self, "_" + type(e).__name__, None)
+        method = self._dispatch.get(type(e))
         try:
             if method is None:
-                raise NotNative(f"the expression {type(e).__name__} is not native yet")
+                raise NotNative(EXPRESSIONS.refuse(e).diagnostics[0].message)
             return method(e, sc)
         except NotNative as exc:
             if exc.span is None:
                 exc.span = getattr(e, "span", None)
             raise
 
+    @EXPRESSIONS.handles(E.Lit)
     def _Lit(self, e: E.Lit, sc: Scope) -> str:
         return self.const(e.value, e.type)
 
+    @EXPRESSIONS.handles(E.VarRef)
     def _VarRef(self, e: E.VarRef, sc: Scope) -> str:
         if e.primed:
             if sc.next_state is None:
@@ -334,15 +347,19 @@ class ExprC:
             return f"({sc.next_state}.v{self.var_index[e.name]})"
         return f"({sc.state}.v{self.var_index[e.name]})"
 
+    @EXPRESSIONS.handles(E.LocalRef)
     def _LocalRef(self, e: E.LocalRef, sc: Scope) -> str:
         return sc.env[e.local.uid]
 
+    @EXPRESSIONS.handles(E.Not)
     def _Not(self, e: E.Not, sc: Scope) -> str:
         return f"(!({self.expr(e.operand, sc)}))"
 
+    @EXPRESSIONS.handles(E.Neg)
     def _Neg(self, e: E.Neg, sc: Scope) -> str:
         return f"(-{self.num(e.operand, sc)})"
 
+    @EXPRESSIONS.handles(E.BoolOp)
     def _BoolOp(self, e: E.BoolOp, sc: Scope) -> str:
         a, b = self.expr(e.left, sc), self.expr(e.right, sc)
         if e.op == "and":
@@ -351,6 +368,7 @@ class ExprC:
             return f"(({a}) || ({b}))"
         return f"(!({a}) || ({b}))"  # implies
 
+    @EXPRESSIONS.handles(E.Compare)
     def _Compare(self, e: E.Compare, sc: Scope) -> str:
         if e.op in ("==", "!="):
             t = self.common(e.left.type, e.right.type)
@@ -360,6 +378,7 @@ class ExprC:
             return r if e.op == "==" else f"(!{r})"
         return f"({self.num(e.left, sc)} {e.op} {self.num(e.right, sc)})"
 
+    @EXPRESSIONS.handles(E.Arith)
     def _Arith(self, e: E.Arith, sc: Scope) -> str:
         a, b = self.num(e.left, sc), self.num(e.right, sc)
         if e.op == "//":
@@ -377,6 +396,7 @@ class ExprC:
             raise NotNative(f"{type_name(t)} operations are not native yet")
         return a, b, c
 
+    @EXPRESSIONS.handles(E.SetOp)
     def _SetOp(self, e: E.SetOp, sc: Scope) -> str:
         a, b, c = self._set_operands(e, sc)
         op = {"|": "|", "&": "&", "-": "& ~"}[e.op]
@@ -385,6 +405,7 @@ class ExprC:
         x, y, w = self.fresh("a"), self.fresh("b"), self.fresh("w")
         return f"({{ {c.name} {x} = {a}, {y} = {b}; for (int {w} = 0; {w} < {c.words}; {w}++) {x}.w[{w}] = {x}.w[{w}] {op} {y}.w[{w}]; {x}; }})"
 
+    @EXPRESSIONS.handles(E.SetCompare)
     def _SetCompare(self, e: E.SetCompare, sc: Scope) -> str:
         a, b, c = self._set_operands(e, sc)
         if e.op in (">=", ">"):
@@ -400,6 +421,7 @@ class ExprC:
             f"if ({x}.w[{w}] & ~{y}.w[{w}]) {r} = 0; {r}{proper}; }})"
         )
 
+    @EXPRESSIONS.handles(E.Member)
     def _Member(self, e: E.Member, sc: Scope) -> str:
         r = self._member(e, sc)
         return f"(!{r})" if e.negated else r
@@ -439,11 +461,13 @@ class ExprC:
             return f"((((uint64_t)({coll})) >> {o}) & 1)"
         return f"((({coll}).w[{o} >> 6] >> ({o} & 63)) & 1)"
 
+    @EXPRESSIONS.handles(E.Cond)
     def _Cond(self, e: E.Cond, sc: Scope) -> str:
         a = self.coerce(self.expr(e.then, sc), e.then.type, e.type)
         b = self.coerce(self.expr(e.other, sc), e.other.type, e.type)
         return f"(({self.expr(e.cond, sc)}) ? ({a}) : ({b}))"
 
+    @EXPRESSIONS.handles(E.Quant)
     def _Quant(self, e: E.Quant, sc: Scope) -> str:
         r, done = self.fresh("r"), self.fresh("done")
         forall = e.kind == "forall"
@@ -457,6 +481,7 @@ class ExprC:
         loops = self.bindings(e.bindings, e.cond, sc, body)
         return f"({{ __label__ {done}; int {r} = {int(forall)}; {loops} {done}: ; {r}; }})"
 
+    @EXPRESSIONS.handles(E.SetComp)
     def _SetComp(self, e: E.SetComp, sc: Scope) -> str:
         t = e.type
         c = self.ct(t)
@@ -476,6 +501,7 @@ class ExprC:
         x = self.fresh("o")
         return f"{{ int {x} = {o}; {acc}.w[{x} >> 6] |= 1ULL << ({x} & 63); }}"
 
+    @EXPRESSIONS.handles(E.MapComp)
     def _MapComp(self, e: E.MapComp, sc: Scope) -> str:
         t = e.type
         assert isinstance(t, MapT)
@@ -491,11 +517,13 @@ class ExprC:
             f"{self.ct(t.key).name} {key} = {self.value_at(i, t.key)}; {acc}.v[{i}] = {value}; }} {acc}; }})"
         )
 
+    @EXPRESSIONS.handles(E.Sum)
     def _Sum(self, e: E.Sum, sc: Scope) -> str:
         acc = self.fresh("sum")
         loops = self.bindings(e.bindings, e.cond, sc, lambda inner: f"{acc} += {self.num(e.elem, inner)};")
         return f"({{ int64_t {acc} = 0; {loops} {acc}; }})"
 
+    @EXPRESSIONS.handles(E.SetLit)
     def _SetLit(self, e: E.SetLit, sc: Scope) -> str:
         t = e.type
         if not isinstance(t, SetT):
@@ -508,6 +536,7 @@ class ExprC:
         )
         return f"({{ {self.zero(c, acc)} {sets} {acc}; }})"
 
+    @EXPRESSIONS.handles(E.SeqLit)
     def _SeqLit(self, e: E.SeqLit, sc: Scope) -> str:
         t = e.type
         c = self.ct(t)
@@ -518,6 +547,7 @@ class ExprC:
         sets = "".join(f"{acc}.v[{i}] = {self.coerce(self.expr(x, sc), x.type, t.elem)};" for i, x in enumerate(e.elems))
         return f"({{ {self.zero(c, acc)} {acc}.n = {len(e.elems)}; {sets} {acc}; }})"
 
+    @EXPRESSIONS.handles(E.Len)
     def _Len(self, e: E.Len, sc: Scope) -> str:
         t = e.operand.type
         if isinstance(e.operand, E.RangeSet):
@@ -535,6 +565,7 @@ class ExprC:
             return f"({{ {c.name} {s} = {x}; int64_t {n} = 0; for (int {w} = 0; {w} < {c.words}; {w}++) {n} += __builtin_popcountll({s}.w[{w}]); {n}; }})"
         raise NotNative(f"len of a {type_name(t)} is not native yet")
 
+    @EXPRESSIONS.handles(E.MinMax)
     def _MinMax(self, e: E.MinMax, sc: Scope) -> str:
         op = e.operand
         better = "<" if e.op == "min" else ">"
@@ -559,6 +590,7 @@ class ExprC:
         loops = self.bindings(((holder, op),), None, sc, inner_body)
         return f"({{ int64_t {acc} = 0; int {found} = 0; {loops} if (!{found}) sp_fail(); {acc}; }})"
 
+    @EXPRESSIONS.handles(E.Construct)
     def _Construct(self, e: E.Construct, sc: Scope) -> str:
         t = e.type
         c = self.ct(t)
@@ -578,12 +610,14 @@ class ExprC:
         )
         return f"({{ {self.zero(c, acc)} {acc}.tag = {ci}; {sets} {acc}; }})"
 
+    @EXPRESSIONS.handles(E.IsCase)
     def _IsCase(self, e: E.IsCase, sc: Scope) -> str:
         t = e.operand.type
         assert isinstance(t, VariantT)
         ci = [k.name for k in t.cases].index(e.tag)
         return f"(({self.expr(e.operand, sc)}).tag == {ci})"
 
+    @EXPRESSIONS.handles(E.GetField)
     def _GetField(self, e: E.GetField, sc: Scope) -> str:
         t = e.operand.type
         x = self.expr(e.operand, sc)
@@ -604,6 +638,7 @@ class ExprC:
         z = self.fresh("z")
         return f"({{ {self.zero(c, z)} {z}; }})"
 
+    @EXPRESSIONS.handles(E.Index)
     def _Index(self, e: E.Index, sc: Scope) -> str:
         t = e.operand.type
         x = self.expr(e.operand, sc)
@@ -624,6 +659,7 @@ class ExprC:
             return f"({{ int64_t {k} = {self.num(key, sc)}; if ({k} < {t.key.lo} || {k} > {t.key.hi}) sp_fail(); (int)({k} - {t.key.lo}); }})"
         return self.ordinal(self.coerce(self.expr(key, sc), key.type, t.key), t.key)
 
+    @EXPRESSIONS.handles(E.Slice)
     def _Slice(self, e: E.Slice, sc: Scope) -> str:
         t = e.type
         c = self.ct(t)
@@ -635,6 +671,7 @@ class ExprC:
             f"for (int64_t {i} = {lo}; {i} <= {hi}; {i}++) {r}.v[{r}.n++] = {s}.v[{i} - 1]; {r}; }})"
         )
 
+    @EXPRESSIONS.handles(E.Concat)
     def _Concat(self, e: E.Concat, sc: Scope) -> str:
         t = e.type
         assert isinstance(t, SeqT)
@@ -648,6 +685,7 @@ class ExprC:
             f"for (int {i} = 0; {i} < {b}.n; {i}++) {r}.v[{r}.n++] = {b}.v[{i}]; {r}; }})"
         )
 
+    @EXPRESSIONS.handles(E.Append)
     def _Append(self, e: E.Append, sc: Scope) -> str:
         t = e.type
         assert isinstance(t, SeqT)
@@ -660,16 +698,19 @@ class ExprC:
             f"for (int {i} = 0; {i} < {a}.n; {i}++) {r}.v[{r}.n++] = {a}.v[{i}]; {r}.v[{r}.n++] = {elem}; {r}; }})"
         )
 
+    @EXPRESSIONS.handles(E.Last)
     def _Last(self, e: E.Last, sc: Scope) -> str:
         s = self.fresh("s")
         return f"({{ {self.ct(e.seq.type).name} {s} = {self.expr(e.seq, sc)}; if (!{s}.n) sp_fail(); {s}.v[{s}.n - 1]; }})"
 
+    @EXPRESSIONS.handles(E.Unwrap)
     def _Unwrap(self, e: E.Unwrap, sc: Scope) -> str:
         c = self.ct(e.operand.type)
         assert isinstance(c, OptionC)
         o = self.fresh("o")
         return f"({{ {c.name} {o} = {self.expr(e.operand, sc)}; if (!{o}.some) sp_fail(); {o}.v; }})"
 
+    @EXPRESSIONS.handles(E.LetIn)
     def _LetIn(self, e: E.LetIn, sc: Scope) -> str:
         name = f"l{e.local.uid}_{self.count()}"
         inner = sc.copy()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
+from specpy.ir.backend import Handlers
 from specpy.ir.types import MapT, RangeT, RecordT, SeqT, Type, VariantT, universe
 from specpy.native.c_expr import ExprC, Scope, is_int
 from specpy.native.c_types import NotNative
@@ -26,6 +27,12 @@ from specpy.native.c_types import NotNative
 #: A `for` over a constant domain of at most this many values is unrolled
 #: (its body may then require, fork or assert, as in the Python backend).
 FOR_UNROLL_MAX = 64
+
+
+#: The backend contract (ir/backend.py): the statements `StmtC.step` handles.
+STATEMENTS = Handlers("native", "statement", "the native core cannot compile").covers(
+    S.Require, S.Assign, S.Let, S.Assert, S.If, S.Either, S.Choose, S.For
+)
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ class StmtC:
 
                 out.append(ex.loop(local, domain, sc, inner, loop_body))
             case _:
-                raise NotNative(f"the statement {type(st).__name__} is not native yet")
+                raise NotNative(STATEMENTS.refuse(st).diagnostics[0].message)
         return False, None
 
     def fork(self, items: list, sc: Scope, tail: bool) -> str:

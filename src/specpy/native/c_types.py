@@ -60,7 +60,6 @@ from specpy.ir.types import (
     Type,
     VariantT,
     type_name,
-    universe,
     universe_size,
 )
 

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
+from specpy.ir.backend import Handlers, unsupported
 from specpy.ir.model import Model
 from specpy.ir.types import RecordT, SetT, contains, order_key, universe, universe_size
-from specpy.tla.expr import ExprWriter, Tx, compound, needs_store_check, unsupported
+from specpy.tla.expr import ExprWriter, Tx, compound, needs_store_check
 from specpy.tla.formula import Atom, Formula, Ite, Let, conj, disj
 from specpy.tla.formula import Exists as ExistsF
 from specpy.tla.names import LocalScope
@@ -136,6 +137,12 @@ def _straight(stmts) -> bool:
     return True
 
 
+#: The statement classes `PathWriter.run` writes (ir/backend.py: the backend contract).
+STATEMENTS = Handlers("tla", "statement", "the TLA+ export cannot write").covers(
+    S.Require, S.Assert, S.Assign, S.Let, S.If, S.Either, S.Choose, S.For
+)
+
+
 class PathWriter:
     """Writes the formula of one statement list of `model`."""
 
@@ -209,7 +216,7 @@ class PathWriter:
                     items = self.unroll(st, sc, env) + rest
                     i = 0
                 case _:
-                    raise unsupported(f"the TLA+ export cannot write {type(st).__name__} yet", st.span)
+                    raise STATEMENTS.refuse(st)
         return conj(parts + [self.finish(env)])
 
     def finish(self, env: dict[str, Tx]) -> Formula:
@@ -293,16 +300,18 @@ class PathWriter:
         """The loop as a list of iterations, in specpy's canonical order."""
         body = [S.If(st.cond, st.body, ())] if st.cond is not None else list(st.body)
         elem = st.domain.type.elem
-        if isinstance(st.domain, E.Lit) and isinstance(st.domain.value, frozenset):
+        members = _constant_members(st.domain)
+        if members is not None:
             out: list = []
-            for m in sorted(st.domain.value, key=lambda v: order_key(elem, v)):
+            for m in sorted(members, key=lambda v: order_key(elem, v)):
                 out.append(_Bind(st.local.uid, self.ex.value(elem, m)))
                 out.extend(body)
             return out
-        if not isinstance(st.domain.type, SetT) or universe_size(elem) > FOR_UNROLL_MAX:
+        if not isinstance(st.domain.type, SetT) or _universe_size(elem) > FOR_UNROLL_MAX:
             raise unsupported(
                 "the TLA+ export writes a `for` over a state-dependent set only when its element "
-                f"type has at most {FOR_UNROLL_MAX} values",
+                f"type has at most {FOR_UNROLL_MAX} values (over a range with a state-dependent "
+                "bound, such as `1..len(s)`, write `for i in 1..N where i <= len(s)` with N constant)",
                 st.span,
             )
         # The domain is evaluated once, before the loop, as in specpy.
@@ -313,6 +322,23 @@ class PathWriter:
             out.append(_Bind(st.local.uid, v))
             out.append(_Guarded(compound(f"{v.op()} \\in {name}"), tuple(body)))
         return out
+
+
+def _constant_members(domain: E.Expr):
+    """The elements of a constant loop domain (a folded set, or `lo..hi` with constant bounds); None otherwise."""
+    if isinstance(domain, E.Lit) and isinstance(domain.value, frozenset):
+        return domain.value
+    if isinstance(domain, E.RangeSet) and isinstance(domain.lo, E.Lit) and isinstance(domain.hi, E.Lit):
+        return frozenset(range(domain.lo.value, domain.hi.value + 1))
+    return None
+
+
+def _universe_size(t) -> float:
+    """The number of values of t; an unbounded type (`int`, from `lo..hi` with a state-dependent bound) has infinitely many."""
+    try:
+        return universe_size(t)
+    except ValueError:
+        return float("inf")
 
 
 @dataclass(frozen=True)
