@@ -69,3 +69,54 @@ def test_limits_and_workers_agree(options: CheckOptions) -> None:
     python, native = both(model, options)
     assert native.backend == "native"
     assert summary(native) == summary(python)
+
+
+def test_dump_code_writes_the_c_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+    from specpy.explicit.compile import DUMP_ENV
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv(DUMP_ENV, raising=False)
+    res = CliRunner().invoke(main, ["--dump-code", str(tmp_path), "check", "specs/diehard.spec", "--quiet", "--json"])
+    monkeypatch.delenv(DUMP_ENV, raising=False)
+    assert res.exit_code == 12 and '"backend": "native"' in res.stdout
+    c = (tmp_path / "DieHard" / "model.c").read_text()
+    assert "int64_t sp_expand(" in c and "static void act0(const S *s)" in c
+
+
+def test_backend_native_refuses_with_a_location() -> None:
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+
+    res = CliRunner().invoke(main, ["check", "--backend", "native", str(ROOT / "specs/raft_abstract.spec")])
+    assert res.exit_code == 150
+    assert "raft_abstract.spec:" in res.stderr and "--backend native: set elements of type int are not native yet" in res.stderr
+
+
+def test_default_falls_back_with_one_note(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+
+    res = CliRunner().invoke(main, ["check", "--max-states", "50", "--json", str(ROOT / "specs/raft_abstract.spec")])
+    notes = [line for line in res.stderr.splitlines() if line.startswith("note: checked with the Python backend: ")]
+    assert len(notes) == 1 and "set elements of type int" in notes[0]
+    assert '"backend": "python"' in res.stdout
+
+
+def test_a_missing_compiler_is_exit_151(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+    from specpy.native import build
+
+    build.compiler.cache_clear()
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    try:
+        res = CliRunner().invoke(main, ["check", "--backend", "native", str(ROOT / "specs/diehard.spec")])
+    finally:
+        build.compiler.cache_clear()
+    assert res.exit_code == 151 and "no C compiler found" in res.stderr

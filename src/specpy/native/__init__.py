@@ -52,6 +52,7 @@ def native_model(cm: CompiledModel, options: CheckOptions, symmetric: bool) -> N
     source = generate(cm.model)
     directory = dump_dir(cm.model.name)  # `specpy --dump-code DIR`: beside the Python functions
     if directory is not None:
+        cm.expand  # noqa: B018 (compiled on first use; the dump shows the whole Python side too)
         (directory / "model.c").write_text(source)
     return NativeModel(cm.model, cm, source)
 
