@@ -61,7 +61,7 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
 from specpy.explicit.memory import MemoryWatch
-from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle
+from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle, route
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
@@ -106,15 +106,19 @@ def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None]
 class LocalParts:
     """Every partition in this process: one worker, or several for tests."""
 
-    def __init__(self, partitions: list[Partition], tick: Callable[[], None]) -> None:
+    def __init__(self, partitions: list[Partition], tick: Callable[[], None], sharded: bool = False) -> None:
         self.partitions = partitions
         self.tick = tick
+        self.sharded = sharded  # each partition's table holds the fingerprints it owns only
 
     def seed(self, batches: list[Batch]) -> list[LevelReport]:
         return [p.seed(b) for p, b in zip(self.partitions, batches)]
 
     def level(self, grow: bool) -> list[LevelReport]:
         return [p.level(grow, lambda _: self.tick()) for p in self.partitions]
+
+    def stored_before(self, asks: list[np.ndarray]) -> list[np.ndarray]:
+        return [p.stored_before(fps) for p, fps in zip(self.partitions, asks)]
 
     def settle(self, plans: list[Settle]) -> None:
         pieces = [p.settle_out(plan) for p, plan in zip(self.partitions, plans)]
@@ -145,6 +149,7 @@ class Search:
         progress: Callable[[Stats], None] | None,
         symmetry: Symmetry | None = None,
         parts: int | None = None,
+        sharded: bool = False,
     ):
         self.cm = cm
         self.options = options
@@ -153,6 +158,7 @@ class Search:
         # Applied to every successor before it is fingerprinted (symmetry.py).
         self.canonical = symmetry.canonical if symmetry is not None else None
         self.nparts = parts if parts is not None else options.workers
+        self.sharded = sharded  # tables sharded by owner (partition.py; in-process for tests)
         self.keep_states = bool(cm.model.properties)
         self.stored = 0  # distinct states stored so far
         self.queued = 0  # states of the level being expanded
@@ -186,7 +192,7 @@ class Search:
 
     def _partitions(self, snapshots: list[PartitionSnapshot] | None) -> LocalParts:
         parts = [
-            Partition(self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states)
+            Partition(self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states, self.sharded)
             for i in range(self.nparts)
         ]
         if snapshots:
@@ -197,7 +203,7 @@ class Search:
             from specpy.explicit.workers import ProcessParts
 
             return ProcessParts(parts, self.options.timeout, self.tick)
-        return LocalParts(parts, self.tick)
+        return LocalParts(parts, self.tick, self.sharded)
 
     def run(self) -> CheckResult:
         try:
@@ -296,7 +302,7 @@ class Search:
             reports = self.parts.level(grow)
             if not grow:
                 self.finish_level(reports, level, grow)
-                return any(r.beyond for r in reports)
+                return any(r.beyond for r in reports) or not all(map(np.all, self.stored_before([r.maybe_beyond for r in reports])))
             self.finish_level(reports, level, grow)
             level += 1
         return False
@@ -307,7 +313,9 @@ class Search:
         self.generated = self.init_generated + sum(r.generated for r in reports)
         self.coverage = sum((r.coverage for r in reports), np.zeros_like(self.coverage))
         self.memory = sum(r.nbytes for r in reports)
-        keep = _first_found([r.new_fps for r in reports])
+        deferred = any(r.deferred for r in reports)
+        news = [r.new_fps for r in reports]
+        keep = _first_found(news, self.stored_before(news) if deferred else None)
         keys = [r.new_keys if k is None else r.new_keys[k] for r, k in zip(reports, keep)]
         total = sum(len(k) for k in keys)
         events = [r.event for r in reports if r.event is not None]
@@ -332,14 +340,21 @@ class Search:
             held = before + np.cumsum([0] + [len(k) for k in keys])
             runs = before + np.array([total * i // self.nparts for i in range(self.nparts + 1)], np.int64)
             found = [r.new_fps if k is None else r.new_fps[k] for r, k in zip(reports, keep)]
-            plans = [
-                Settle(k, np.concatenate(found[:i] + found[i + 1 :] or [np.zeros(0, np.int64)]), held, runs)
-                for i, k in enumerate(keep)
-            ]
+            if deferred:  # every partition learns the kept states it answers for, its own included
+                learn = route(found, self.parts.sharded)[0]
+            else:
+                learn = [np.concatenate(found[:i] + found[i + 1 :] or [np.zeros(0, np.int64)]) for i in range(self.nparts)]
+            plans = [Settle(k, others, held, runs) for k, others in zip(keep, learn)]
             with signals_deferred():
                 self.parts.settle(plans)
                 self.boundary(level + 1)
             self.boundary_passed()
+
+    def stored_before(self, fps: list[np.ndarray]) -> list[np.ndarray]:
+        """Per finder, which of its fingerprints were stored before this level
+        (deferred partitions, partition.py): each is asked of its owner."""
+        asks, back = route(fps, self.parts.sharded)
+        return back(self.parts.stored_before(asks))
 
     def tick(self) -> None:
         now = time.monotonic()
@@ -485,13 +500,16 @@ class Search:
             raise self.failure(exc, what, states, actions) from None
 
 
-def _first_found(fps: list[np.ndarray]) -> list[np.ndarray | None]:
+def _first_found(fps: list[np.ndarray], stale: list[np.ndarray] | None = None) -> list[np.ndarray | None]:
     """Per partition, which of the states it stored in a level are not stored
-    by a partition before it (None: all); its keys are the smaller there."""
-    if len(fps) == 1:
+    by a partition before it (None: all; its keys are the smaller there) nor,
+    if `stale` tells, before this level."""
+    if len(fps) == 1 and stale is None:
         return [None]
     found = np.zeros(sum(len(f) for f in fps), dtype=bool)
     found[np.unique(np.concatenate(fps), return_index=True)[1]] = True
+    if stale is not None:
+        found &= ~np.concatenate(stale)
     bounds = np.cumsum([0] + [len(f) for f in fps])
     return [None if found[a:b].all() else found[a:b] for a, b in zip(bounds, bounds[1:])]
 

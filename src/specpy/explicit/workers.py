@@ -80,6 +80,8 @@ def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
                     received[source] = piece
                 partition.settle_in(arg, received)
                 reply = None
+            elif command == "known":
+                reply = partition.stored_before(arg)
             elif command == "link":
                 reply = partition.link(arg)
             elif command == "generated":
@@ -100,6 +102,7 @@ class ProcessParts:
     def __init__(self, partitions: list[Partition], timeout: float | None, tick: Callable[[], None]) -> None:
         ctx = mp.get_context("fork")
         self.tick = tick
+        self.sharded = False
         self.inboxes = [ctx.Queue() for _ in partitions]
         self.conns: list[Connection] = []
         self.procs = []
@@ -145,6 +148,9 @@ class ProcessParts:
 
     def level(self, grow: bool) -> list[LevelReport]:
         return self._all([("level", grow)] * len(self.conns))
+
+    def stored_before(self, asks: list[np.ndarray]) -> list[np.ndarray]:
+        return self._all([("known", fps) for fps in asks], tick=False)
 
     def settle(self, plans: list[Settle]) -> None:
         self._all([("settle", plan) for plan in plans], tick=False)  # a boundary is passed whole (checkpoint.py)
