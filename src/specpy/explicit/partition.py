@@ -156,6 +156,7 @@ class LevelReport:
 
     new_keys: np.ndarray  # keys of the states it stored, ascending
     new_fps: np.ndarray  # and their fingerprints
+    new_via: np.ndarray  # and the actions that found them (-1: initial)
     event: Event | None
     beyond: bool  # probing past max_depth: an unseen state in the model exists
     generated: int
@@ -419,6 +420,7 @@ class Partition:
         return LevelReport(
             keys,
             self.links.fps_from(self.next_first),
+            self.links.via_from(self.next_first),
             event,
             beyond,
             self.generated,

@@ -317,6 +317,10 @@ class Search:
         news = [r.new_fps for r in reports]
         keep = _first_found(news, self.stored_before(news) if deferred else None)
         keys = [r.new_keys if k is None else r.new_keys[k] for r, k in zip(reports, keep)]
+        for r, k in zip(reports, keep):  # the "new" column without the states dropped (until the settle drops them)
+            if k is not None:
+                dropped = r.new_via[~k]
+                self.coverage[:, 2] -= np.bincount(dropped[dropped >= 0], minlength=len(self.coverage))
         total = sum(len(k) for k in keys)
         events = [r.event for r in reports if r.event is not None]
         max_states = self.options.max_states

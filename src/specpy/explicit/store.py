@@ -170,6 +170,10 @@ class Links:
         """The fingerprints of links first, first + 1, ... (a copy)."""
         return np.frombuffer(self.fp, dtype=np.int64)[first:].copy()
 
+    def via_from(self, first: int) -> np.ndarray:
+        """The actions of links first, first + 1, ... (a copy)."""
+        return np.frombuffer(self.via, dtype=np.int16)[first:].copy()
+
     def keep_from(self, first: int, keep: np.ndarray) -> np.ndarray:
         """Keep only the links first + i where keep[i]; the actions of those dropped."""
         lost = np.frombuffer(self.via, dtype=np.int16)[first:][~keep]
