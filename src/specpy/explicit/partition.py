@@ -451,7 +451,8 @@ class Partition:
         others = plan.others[~self.seen.contains(plan.others)]  # a duplicate dropped here is in `seen` already
         self.seen.add_new(others)
         if self.spill is not None:
-            self.seen = self.spill.settled(self.seen, self.links, self.next_first)
+            own = self.links.fps_from(self.next_first) if self.fresh is None else np.zeros(0, np.int64)
+            self.seen = self.spill.settled(self.seen, self.links, np.concatenate([own, plan.others]))
         if self.fresh is not None or (self.spill is not None and self.spill.active):
             self.fresh = FingerprintSet()
         me, new, first = self.part, self.next, int(plan.held[self.part])
@@ -506,6 +507,11 @@ class Partition:
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.links.get(sid // self.parts)
 
+    def close(self) -> None:
+        """Remove the spill files, if any."""
+        if self.spill is not None:
+            self.spill.close()
+
     def state_store(self) -> StateStore:
         assert self.kept is not None and self.parts == 1, "states are kept by a single partition only"
         return StateStore(self.kept, self.links)
@@ -522,6 +528,8 @@ def route(fps: list[np.ndarray], sharded: bool) -> tuple[list[np.ndarray], Calla
     and a function that turns the answers (one array per partition, in the
     order asked) back into one array per finder, in its order."""
     n = len(fps)
+    if n == 1:
+        return fps, lambda answers: answers
     every = np.concatenate(fps) if fps else np.zeros(0, np.int64)
     finder = np.repeat(np.arange(n), [len(f) for f in fps])
     owner = owners(every, n) if sharded else finder

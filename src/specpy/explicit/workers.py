@@ -38,6 +38,7 @@ import numpy as np
 
 from specpy.explicit.checkpoint import signals_deferred, write_partition
 from specpy.explicit.partition import Batch, LevelReport, Partition, Settle
+from specpy.explicit.spill import DiskFull
 
 #: Seconds between looks at the clock while workers run a level.
 POLL_SECONDS = 0.25
@@ -89,7 +90,12 @@ def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
             elif command == "save":
                 reply = write_partition(partition.snapshot(), arg, me)
             else:  # "stop"
+                partition.close()
                 return
+        except DiskFull as exc:
+            partition.close()
+            conn.send(("disk-full", str(exc)))
+            return
         except Exception:  # noqa: BLE001 - reported to the coordinator, which raises it
             conn.send(("error", traceback.format_exc()))
             return
@@ -132,6 +138,8 @@ class ProcessParts:
                     waiting.discard(i)
                 if status == "error":
                     raise WorkerFailed(reply)
+                if status == "disk-full":
+                    raise DiskFull(reply)
                 replies[i] = reply
             if tick:
                 self.tick()  # may stop the search (timeout); close() then ends the workers
