@@ -28,6 +28,7 @@ def main() -> None:
             command = line.strip()
             if command == "remove" and workers:
                 cluster.remove_node(workers.pop(), allow_graceful=False)
+                cluster.wait_for_nodes(timeout=120)  # until the head has marked it dead
             elif command == "add":
                 workers.append(cluster.add_node(**NODE))
                 cluster.wait_for_nodes()

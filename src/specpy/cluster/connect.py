@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from typing import Any
 
 from specpy.options import OptionError
@@ -62,10 +63,12 @@ def connected(spec: str) -> Iterator[int]:
             ray.init(address=address, **settings)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise OptionError(f"--cluster {spec}: cannot connect to Ray: {exc}") from None
-    try:
-        yield _alive_nodes(ray)
-    finally:
-        ray.shutdown()
+    # Ray's threads print news of dying nodes and workers to stdout, which carries --json.
+    with redirect_stdout(sys.stderr):
+        try:
+            yield _alive_nodes(ray)
+        finally:
+            ray.shutdown()
 
 
 def _alive_nodes(ray: Any) -> int:

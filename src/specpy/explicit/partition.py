@@ -413,10 +413,13 @@ class Partition:
 
     def _report(self, event: Event | None) -> LevelReport:
         keys = np.concatenate(self.next_keys) if self.next_keys else np.zeros(0, np.int64)
+        self.next_keys = [keys]  # one copy, not two
         beyond, self.beyond = self.beyond, False
         maybe_beyond = np.concatenate(self.maybe_beyond) if self.maybe_beyond else np.zeros(0, np.int64)
         self.maybe_beyond = []
-        fresh = self.fresh.nbytes if self.fresh is not None else 0
+        fresh = 0
+        if self.fresh is not None:  # the level's candidates are all in new_fps now
+            fresh, self.fresh = self.fresh.nbytes, FingerprintSet()
         return LevelReport(
             keys,
             self.links.fps_from(self.next_first),
@@ -449,10 +452,11 @@ class Partition:
             self.coverage[:, 2] -= np.bincount(lost[lost >= 0], minlength=len(self.coverage))
             self.next.keep(plan.keep)
         others = plan.others[~self.seen.contains(plan.others)]  # a duplicate dropped here is in `seen` already
-        self.seen.add_new(others)
-        if self.spill is not None:
-            own = self.links.fps_from(self.next_first) if self.fresh is None else np.zeros(0, np.int64)
-            self.seen = self.spill.settled(self.seen, self.links, np.concatenate([own, plan.others]))
+        if self.spill is None:
+            self.seen.add_new(others)
+        else:
+            own = self.links.fps_from(self.next_first) if self.fresh is None else None  # else among the others
+            self.seen = self.spill.settled(self.seen, others, self.links, own)
         if self.fresh is not None or (self.spill is not None and self.spill.active):
             self.fresh = FingerprintSet()
         me, new, first = self.part, self.next, int(plan.held[self.part])

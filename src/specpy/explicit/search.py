@@ -198,7 +198,8 @@ class Search:
         self.next_report = self.start + PROGRESS_SECONDS
         self.seconds_before = 0.0  # spent before the checkpoint this run resumed from
         self.point: SearchPoint | None = None  # the last level boundary
-        self.memory_watch = MemoryWatch(options.memory_limit_mb, lambda: self.parts.pids())
+        # On a cluster --memory-limit is each actor's (they spill, spill.py); here only the machine is watched.
+        self.memory_watch = MemoryWatch(None if transport else options.memory_limit_mb, lambda: self.parts.pids())
         directory = options.checkpoint_dir or options.resume_dir
         self.checkpoints = (
             Checkpointer(directory, options.checkpoint_interval, cm.model, options, self.nparts)
@@ -251,7 +252,10 @@ class Search:
         if self.options.resume_dir is not None:
             point, snaps = load_checkpoint(self.options.resume_dir, self.cm.model, self.options, self.nparts)
             resumed = point, repartition(snaps, self.nparts)
-        self.parts = self._partitions(resumed[1] if resumed else None)
+        try:
+            self.parts = self._partitions(resumed[1] if resumed else None)
+        except PartitionLost as exc:
+            return CheckResult(ResultKind.LIMIT, self.stats(), limit="node-lost", limit_detail=self.lost_detail(str(exc)))
         try:
             if resumed is None:
                 self.initial()

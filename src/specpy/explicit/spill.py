@@ -66,9 +66,20 @@ def _trim() -> None:
         _LIBC.malloc_trim(0)
 
 
+def _map_large_arrays() -> None:
+    """Have the C library map every allocation above 128 KiB (numpy's
+    per-level arrays) and unmap it when freed. By default glibc raises that
+    threshold each time such a block is freed, up to 32 MiB, and then serves
+    the next level's arrays from its heap, which it rarely returns."""
+    if _LIBC is not None:
+        _LIBC.mallopt(M_MMAP_THRESHOLD, 128 << 10)
+
+
+#: mallopt(3)
+M_MMAP_THRESHOLD = -3
 try:
     _LIBC: ctypes.CDLL | None = ctypes.CDLL("libc.so.6")
-    _LIBC.malloc_trim  # glibc only
+    _LIBC.malloc_trim, _LIBC.mallopt  # glibc only
 except (OSError, AttributeError):
     _LIBC = None
 
@@ -106,9 +117,10 @@ class SortedFingerprints:
         return found
 
     def merge(self, fps: np.ndarray) -> None:
-        """Add fingerprints that are not in the file yet (a new sorted file replaces the old one)."""
+        """Add distinct fingerprints (a new sorted file replaces the old one; those in it already are kept once)."""
         new = np.sort(fps)
         tmp = self.path.with_suffix(".tmp")
+        count = 0
         try:
             with open(tmp, "wb") as out:
                 lo = 0
@@ -119,13 +131,16 @@ class SortedFingerprints:
                             hi = int(np.searchsorted(new, block[-1], side="right"))
                             merged = np.concatenate([block, new[lo:hi]])
                             merged.sort(kind="stable")  # two sorted runs: a merge
+                            merged = merged[np.concatenate([[True], merged[1:] != merged[:-1]])]  # on disk already
                             merged.tofile(out)
+                            count += len(merged)
                             lo = hi
                 new[lo:].tofile(out)
+                count += len(new) - lo
             os.replace(tmp, self.path)
         except OSError as exc:
             raise DiskFull(f"cannot write {tmp}: {exc.strerror or exc}") from None
-        self.count += len(new)
+        self.count = count
 
 
 class SpilledLinks:
@@ -232,6 +247,7 @@ class Spill:
             raise DiskFull(f"--disk-dir {self.root or tempfile.gettempdir()}: {exc.strerror or exc}") from None
         self.fps = SortedFingerprints(self.dir / "fps.bin")
         self.links = SpilledLinks(self.dir)
+        _map_large_arrays()
 
     def pressed(self) -> bool:
         """Is memory short (see the module docstring)?"""
@@ -240,19 +256,26 @@ class Spill:
         room = available_room()
         return room is not None and room[1] < SPILL_MARGINS * margin(room[0])
 
-    def settled(self, seen: FingerprintSet, links: Links, newest: np.ndarray) -> FingerprintSet:
-        """At a level boundary (the level's links are final): turn active when
-        memory is short; then move the links to disk and a full table to the
-        sorted file. The table to go on with; `newest`: the fingerprints of the
-        level just stored (owned here), kept in a fresh table."""
+    def settled(self, seen: FingerprintSet, learn: np.ndarray, links: Links, own: np.ndarray | None) -> FingerprintSet:
+        """At a level boundary (the level's links are final): add the
+        fingerprints `learn` (not in `seen`) to what is remembered, turning
+        active first when memory is short; then move the links to disk, and a
+        table that would pass `table_limit` to the sorted file. The newest
+        level (`learn`, and `own`: those stored here that `seen` holds
+        already) starts the next table. The table to go on with."""
         if not self.active and self.pressed():
             self._activate()
         if not self.active:
+            seen.add_new(learn)
             return seen
         assert self.links is not None and self.fps is not None
         links.spill_to(self.links)
-        if len(seen) > self.table_limit:
+        if len(seen) + len(learn) <= self.table_limit:
+            seen.add_new(learn)
+        else:
             self.fps.merge(seen.table[seen.table != 0])
+            self.fps.merge(learn)
+            newest = learn if own is None else np.concatenate([own, learn])
             seen = FingerprintSet(len(newest))
             if len(newest) <= self.table_limit:
                 seen.add_new(newest)
