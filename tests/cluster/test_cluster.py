@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, SPECPY
 
 from specpy.pipeline import load
