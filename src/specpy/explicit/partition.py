@@ -437,7 +437,8 @@ class Partition:
     def stored_before(self, fps: np.ndarray) -> np.ndarray:
         """Which of fps (owned here) were stored before this level: in the
         table or, once it has spilled, on disk."""
-        known = self.seen.contains(fps)
+        # Unsharded, a partition is asked about its own new states, which its table did not know.
+        known = self.seen.contains(fps) if self.sharded else np.zeros(len(fps), dtype=bool)
         if self.spill is not None:
             known |= self.spill.contains(fps)
         return known
@@ -451,7 +452,9 @@ class Partition:
             lost = self.links.keep_from(self.next_first, plan.keep)
             self.coverage[:, 2] -= np.bincount(lost[lost >= 0], minlength=len(self.coverage))
             self.next.keep(plan.keep)
-        others = plan.others[~self.seen.contains(plan.others)]  # a duplicate dropped here is in `seen` already
+        others = plan.others
+        if self.fresh is None:  # a duplicate dropped here is in `seen` already (deferred: nothing of the level is)
+            others = others[~self.seen.contains(others)]
         if self.spill is None:
             self.seen.add_new(others)
         else:

@@ -400,7 +400,7 @@ class Search:
             if self.parts.sharded:  # every partition learns the kept states it owns
                 learn = route(found, True)[0]
             elif deferred:  # every partition learns every kept state, its own included
-                learn = [np.concatenate(found)] * self.nparts
+                learn = [found[0] if self.nparts == 1 else np.concatenate(found)] * self.nparts
             else:
                 learn = [np.concatenate(found[:i] + found[i + 1 :] or [np.zeros(0, np.int64)]) for i in range(self.nparts)]
             plans = [Settle(k, others, held, runs) for k, others in zip(keep, learn)]

@@ -276,7 +276,7 @@ class Spill:
             self.fps.merge(seen.table[seen.table != 0])
             self.fps.merge(learn)
             newest = learn if own is None else np.concatenate([own, learn])
-            seen = FingerprintSet(len(newest))
+            seen = FingerprintSet(len(newest) if len(newest) <= self.table_limit else 0)
             if len(newest) <= self.table_limit:
                 seen.add_new(newest)
         _trim()
