@@ -42,6 +42,7 @@ from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.state import Codec, MapCodec, RecordCodec, StateCodec, Unrepresentable, codec
 from specpy.ir.expr import Expr, Local
 from specpy.ir.model import Action, Model
+from specpy.ir.ranges import analyze
 from specpy.ir.types import universe
 from specpy.ir.values import Value
 
@@ -106,7 +107,7 @@ class CompiledModel:
         self.model = model
         self.ns = Namespace()
         self.sites = Sites()
-        self.ex = ExprCompiler(self.ns, self.sites)
+        self.ex = ExprCompiler(self.ns, self.sites, analyze(model))
         for v in model.vars:
             with located(v.span):
                 codec(v.type)
