@@ -57,7 +57,6 @@ from specpy.ir.types import (
     EnumT,
     IntT,
     MapT,
-    OptionT,
     RangeT,
     SeqT,
     SetT,
