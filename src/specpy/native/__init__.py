@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from specpy.options import CheckOptions
 
 
-def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool) -> str | None:
+def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool = False) -> str | None:
     """Why this run cannot be native whatever the C (a search feature not native yet), or None."""
     model = cm.model
+    if cluster:
+        return "--cluster is not native yet (partitions in other machines would need the library there)"
     if symmetric:
         return "symmetry reduction is not native yet (--no-symmetry runs natively)"
     if model.properties:
@@ -41,12 +43,12 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool) -> str | 
     return None
 
 
-def native_model(cm: CompiledModel, options: CheckOptions, symmetric: bool) -> NativeModel:
+def native_model(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool = False) -> NativeModel:
     """The native model of cm's spec (NotNative, NoCompiler: why not)."""
     from specpy.native.c_module import generate
     from specpy.native.kernel import NativeModel
 
-    why = refusal(cm, options, symmetric)
+    why = refusal(cm, options, symmetric, cluster)
     if why is not None:
         raise NotNative(why)
     source = generate(cm.model)
