@@ -16,9 +16,16 @@ c_types.py:
     sp_constraint(s)    1 / 0 (all constraints hold), -2 (error)
     sp_terminal(s)      1 / 0 (some terminal condition holds), -2 (error)
     sp_transitions(s, t) index of the first false transition invariant, -1, -2
-    sp_check_new(states, count, verdicts)
-                        per state: the constraint (bit 0) and invariant
-                        verdicts in one call, for a batch of new states
+    sp_unseen(table, bits, fps, n, out)
+                        the positions of the fingerprints not in `table` (store.py's
+                        FingerprintSet: open addressing, Fibonacci hashing, linear
+                        probing, 0 empty), each fingerprint once (its first);
+                        the count written to out
+    sp_insert(table, bits, fps, n)
+                        add distinct new fingerprints to such a table (room reserved)
+    sp_many(what, states, count, out)
+                        the invariants' (what 0) or the constraints' (1) verdict
+                        for a batch of states, up to the first that raises
     sp_fingerprint(s)   the 64-bit fingerprint (never 0)
 
 Errors unwind with longjmp to the exported function, which reports them; the
@@ -42,9 +49,11 @@ int sp_invariants(const char *s);
 int sp_constraint(const char *s);
 int sp_terminal(const char *s);
 int sp_transitions(const char *s, const char *t);
-int64_t sp_check_new(const char *states, int64_t count, int8_t *verdicts);
 int64_t sp_fingerprint(const char *s);
 int sp_state_size(void);
+int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out);
+void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n);
+int64_t sp_many(int what, const char *states, int64_t count, int64_t *out);
 """
 
 PRELUDE = r"""
@@ -153,27 +162,53 @@ int sp_transitions(const char *p, const char *q) {
     return sp_trans(&s, &t);
 }
 
-/* verdicts[i]: -2 the constraint raised, -1 the constraint is false,
-   else 0 invariants hold, 1 + j invariant j is false, -3 an invariant raised.
-   Stops at the first state where something raised; returns the states done. */
-int64_t sp_check_new(const char *states, int64_t count, int8_t *verdicts) {
-    static volatile int64_t i;
-    static volatile int stage;
-    i = 0;
-    if (setjmp(sp_jb)) {
-        verdicts[i] = stage == 0 ? -2 : -3;
-        return i + 1;
+int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    int64_t found = 0;
+    /* the fingerprints taken so far, in a small open-addressing table of their own */
+    int fbits = 4;
+    while (((int64_t)1 << fbits) < 2 * n + 2) fbits++;
+    uint64_t fmask = ((uint64_t)1 << fbits) - 1;
+    int64_t *fresh = calloc((size_t)1 << fbits, sizeof(int64_t));
+    if (!fresh) abort();
+    for (int64_t i = 0; i < n; i++) {
+        int64_t fp = fps[i];
+        uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+        int seen = 0;
+        while (table[j]) { if (table[j] == fp) { seen = 1; break; } j = (j + 1) & mask; }
+        if (seen) continue;
+        uint64_t k = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - fbits);
+        while (fresh[k] && fresh[k] != fp) k = (k + 1) & fmask;
+        if (fresh[k]) continue;
+        fresh[k] = fp;
+        out[found++] = i;
     }
+    free(fresh);
+    return found;
+}
+
+void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t j = ((uint64_t)fps[i] * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+        while (table[j]) j = (j + 1) & mask;
+        table[j] = fps[i];
+    }
+}
+
+/* out[i] = sp_inv (what 0) or sp_con (what 1) of state i, up to the first
+   that raises; returns the number evaluated (count if none raised). */
+int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
+    static volatile int64_t i;
+    i = 0;
+    if (setjmp(sp_jb)) return i;
     for (; i < count; i++) {
         S s; memcpy(&s, states + i * sizeof(S), sizeof(S));
-        stage = 0;
-        if (!sp_con(&s)) { verdicts[i] = -1; continue; }
-        stage = 1;
-        int r = sp_inv(&s);
-        verdicts[i] = (int8_t)(r < 0 ? 0 : 1 + r);
+        out[i] = what == 0 ? sp_inv(&s) : sp_con(&s);
     }
     return count;
 }
+
 """
 
 

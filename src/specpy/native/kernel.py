@@ -25,6 +25,7 @@ import numpy as np
 
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import EvalFailure
+from specpy.explicit.store import FingerprintSet
 from specpy.ir.model import Model
 from specpy.native import build
 from specpy.native.c_module import CDEF, generate
@@ -46,6 +47,11 @@ class Packed(Sequence):
         if i < 0:
             i += len(self)
         return self.data[i * self.size : (i + 1) * self.size]
+
+    def take(self, idx: list[int]) -> list[bytes]:
+        """The states at positions idx (what the search stores)."""
+        data, size = self.data, self.size
+        return [data[i * size : i * size + size] for i in idx]
 
 
 class NativeModel:
@@ -108,6 +114,35 @@ class NativeModel:
         if at >= 0:
             return Packed(data, self.size, fps), ends[:at], True
         return Packed(data, self.size, fps), ends, False
+
+    def unseen(self, seen: FingerprintSet, fps: np.ndarray) -> np.ndarray:
+        """As Partition._unseen with one table: positions of the fingerprints
+        not in `seen`, each once (its first), in one C call."""
+        ffi = self.ffi
+        fps = np.ascontiguousarray(fps, dtype=np.int64)
+        out = np.empty(len(fps), np.int64)
+        n = self.lib.sp_unseen(
+            ffi.cast("int64_t *", ffi.from_buffer(seen.table)), seen.bits,
+            ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps), ffi.cast("int64_t *", ffi.from_buffer(out)),
+        )
+        return out[:n]
+
+    def add_new(self, seen: FingerprintSet, fps: np.ndarray) -> None:
+        """FingerprintSet.add_new in one C call."""
+        fps = np.ascontiguousarray(fps, dtype=np.int64)
+        seen.reserve(len(fps))
+        ffi = self.ffi
+        self.lib.sp_insert(ffi.cast("int64_t *", ffi.from_buffer(seen.table)), seen.bits, ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps))
+        seen.used += len(fps)
+
+    def verdicts(self, what: str, states: list[bytes]) -> tuple[np.ndarray, int]:
+        """The invariants' first failing index (-1: none) or the constraints'
+        truth for each state, up to the first state where they raise, and
+        how many were evaluated: partition._verdicts in one C call."""
+        out = np.empty(len(states), np.int64)
+        ffi = self.ffi
+        n = self.lib.sp_many(0 if what == "invariants" else 1, b"".join(states), len(states), ffi.cast("int64_t *", ffi.from_buffer(out)))
+        return out[:n], n
 
     # ------------------------------------------------------------ checks (EvalFailure: the search re-executes in Python)
 
