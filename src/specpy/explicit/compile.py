@@ -51,6 +51,7 @@ from specpy.explicit.state import Codec, MapCodec, RecordCodec, StateCodec, Unre
 from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr, Local
 from specpy.ir.model import Action, Model
+from specpy.ir.ranges import analyze
 from specpy.ir.types import universe
 from specpy.ir.values import Value
 
@@ -115,7 +116,7 @@ class CompiledModel:
         self.model = model
         self.ns = Namespace()
         self.sites = Sites()
-        self.ex = ExprCompiler(self.ns, self.sites)
+        self.ex = ExprCompiler(self.ns, self.sites, analyze(model))
         for v in model.vars:
             with located(v.span):
                 codec(v.type)

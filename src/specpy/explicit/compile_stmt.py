@@ -302,9 +302,10 @@ class StmtCompiler:
         target = st.target_type
         value = ex.expr(st.value, sc)
         tc = codec(target)
+        check = ex.ranges is None or ex.ranges.needs_check(st)  # else the value provably stays inside
         if isinstance(target, RangeT) and isinstance(st.value.type, (IntT, RangeT)) and not value.const:
             # The most common check, inlined: a counter stored back into its range.
-            if not within(st.value.type, target):
+            if check and not within(st.value.type, target):
                 value = self.hoist(value, ind)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
                 self.line(
@@ -312,8 +313,8 @@ class StmtCompiler:
                     f"if not ({target.lo} <= {value} <= {target.hi}): _rng({value}, {target.lo}, {target.hi}, {site})",
                 )
         else:
-            value = ex.coerce(value, st.value.type, target, sc, st.span)
-            if st.value.type == target and tc.needs_check and not stored(st.value):
+            value = ex.coerce(value, st.value.type, target, sc, st.span, check)
+            if check and st.value.type == target and tc.needs_check and not stored(st.value):
                 inside, why = ex.ns.bind(tc.inside), ex.ns.bind(tc.why_not)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
                 value = ex.node(f"_checked({inside}, {why}, {value}, {site})", value)
@@ -329,7 +330,8 @@ class StmtCompiler:
         for step in st.path:
             tc = codec(t)
             if isinstance(step, S.IndexStep) and isinstance(tc, MapCodec):
-                pos = self.hoist(ex.key_position(ex.expr(step.key, sc), step.key.type, tc, sc, st.span), ind)
+                key = ex.expr(step.key, sc)
+                pos = self.hoist(ex.key_position(key, step.key.type, tc, sc, st.span, ex.fits(step.key, t.key)), ind)
                 levels.append((cur, self._set_at(pos, len(tc.keys))))
                 nxt, t = ex.at(cur, pos), t.value
             elif isinstance(step, S.IndexStep) and isinstance(tc, SeqCodec):
