@@ -16,7 +16,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "specpy"
 
-BACKENDS = {"explicit", "smt", "tla"}
+BACKENDS = {"explicit", "smt", "tla", "cluster"}
 #: Where users reach specpy (and how results are shown): nothing below them imports them.
 FRONT = {"api", "cli", "pytest_plugin", "report", "crosscheck", "pipeline"}
 #: Every top-level package and module of specpy.
@@ -37,9 +37,11 @@ FORBIDDEN: dict[str, set[str]] = {
     "syntax": {"semantics", "ir", "trace", "result", "validation", *FRONT, *BACKENDS},
     "semantics": {"trace", "validation", *FRONT, *BACKENDS},
     "trace": {"syntax", "semantics", *FRONT, *BACKENDS},
-    "explicit": {"syntax", "semantics", *FRONT, "smt", "tla"},
-    "smt": {"syntax", "semantics", *FRONT, "explicit", "tla"},
-    "tla": {"syntax", "semantics", *FRONT, "explicit", "smt"},
+    "explicit": {"syntax", "semantics", *FRONT, "smt", "tla", "cluster"},
+    # The cluster transport carries the explicit search's partitions; only api and cli import it.
+    "cluster": {"syntax", "semantics", *FRONT, "smt", "tla"},
+    "smt": {"syntax", "semantics", *FRONT, "explicit", "tla", "cluster"},
+    "tla": {"syntax", "semantics", *FRONT, "explicit", "smt", "cluster"},
     "linearizability": {"syntax", "semantics", "cli", "smt", "tla", "api", "pytest_plugin", "crosscheck"},
     # Front doors: the pipeline is the front end only; reports show data, the rest compose.
     "pipeline": {"trace", "validation", *(FRONT - {"pipeline"}), *BACKENDS},
