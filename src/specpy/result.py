@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specpy.diagnostics import Span
-from specpy.ir.types import Type
 from specpy.ir.values import Value
 from specpy.trace.trace import Trace
+
+if TYPE_CHECKING:
+    from specpy.ir.types import Type
 
 
 class ResultKind(str, Enum):
