@@ -68,6 +68,8 @@ LIBRARY = [
     ("raft_prevote", OK, None, None, 28, 43, 4),  # TLC: +18 terminal stutters generated
     # TLC: liveness StableLeader violated as well, a 7-state lasso too
     ("raft_prevote_bug_disruptive_server", ResultKind.LIVENESS, "StableLeader", 7, None, None, 4),
+    ("zab", OK, None, None, 69880, 148087, 21),  # TLC: same distinct and depth, Committed holds too
+    ("zab_bug_skip_sync", INV, "PrimaryIntegrity", 11, None, None, 11),
 ]
 
 
@@ -93,7 +95,7 @@ def test_library_spec(name, kind, invariant, trace_length, distinct, generated, 
 
 def test_every_library_spec_is_pinned():
     # A spec added to specs/ by this part of the library must be pinned above.
-    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register", "causal_broadcast", "btree_wal", "raft_prevote")
+    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register", "causal_broadcast", "btree_wal", "raft_prevote", "zab")
     on_disk = {p.stem for p in SPECS.glob("*.spec") if p.stem.startswith(prefixes)}
     assert on_disk == {row[0] for row in LIBRARY}
 
@@ -241,6 +243,14 @@ def test_disruptive_server_lasso_is_two_elections():
     steps = labels(r)
     assert steps[0].startswith("Partition(") and sum(s.startswith("Timeout(") for s in steps[2:]) == 2
     assert r.violation.trace.loop == 3  # the cycle starts at state 4 (0-based index 3)
+
+
+def test_zab_bug_overwrites_a_committed_transaction():
+    r = run("zab_bug_skip_sync")
+    steps = labels(r)
+    assert steps[5] == "CommitTxn(l=s1)" and steps[-3:] == ["Discover(l=s3, q={s1, s3})", "Sync(l=s3, f=s1)", "Establish(l=s3)"]
+    last = r.violation.trace.states[-1]
+    assert len(last["delivered"].get("s1")) == 1 and len(last["history"].get("s1")) == 0
 
 
 GUIDE = ROOT / "docs" / "guide.md"
