@@ -14,12 +14,13 @@ small tuple of them) is passed through the namespace under a generated name.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from specpy.diagnostics import Span
-from specpy.explicit.runtime import HELPERS, NONE, EvalFailure
+from specpy.explicit.runtime import FAILING, HELPERS, NONE, EvalFailure
 from specpy.explicit.state import (
     BagCodec,
     BitSetCodec,
@@ -43,6 +44,10 @@ UNROLL_MAX = 64
 
 #: The expression classes this backend compiles (ir/backend.py: the backend contract).
 EXPRESSIONS = Handlers("explicit", "expression", "the explicit checker cannot compile")
+#: A call of a helper that can raise an evaluation error or an assert failure.
+FAILING_CALL = re.compile(r"\b(?:" + "|".join(FAILING) + r")\(")
+#: A subscript of a name at a constant position (`s2[0]`): cheap to repeat.
+NAME_AT = re.compile(r"[A-Za-z_]\w*\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,13 @@ class Code:
 
     @property
     def simple(self) -> bool:
-        """Cheap and side-effect free to repeat (a name or a literal)."""
-        return self.const or self.text.isidentifier()
+        """Cheap and side-effect free to repeat (a name, a literal, `name[k]`)."""
+        return self.const or self.text.isidentifier() or NAME_AT.fullmatch(self.text) is not None
+
+    @property
+    def can_fail(self) -> bool:
+        """Evaluating it may raise an evaluation error (calls a failing helper)."""
+        return not self.const and FAILING_CALL.search(self.text) is not None
 
     def __str__(self) -> str:
         return self.text
@@ -336,6 +346,8 @@ class ExprCompiler:
                 break
         if not kept:
             return self.const(neutral)
+        if kept[-1].const and not any(a.can_fail for a in kept):
+            return kept[-1]  # `a and False`, `a or True`: a cannot fail, so its value does not matter
         if len(kept) == 1:
             return kept[0]
         return Code("(" + f" {op} ".join(a.text for a in kept) + ")")
@@ -387,6 +399,8 @@ class ExprCompiler:
                 dl, dr = self.ns.bind(cl.decode), self.ns.bind(cr.decode)
                 eq = self.node(f"_eq_generic({dl}, {left}, {dr}, {right})", left, right)
                 return eq if e.op == "==" else self.node(f"(not {eq})", eq)
+        if e.op in ("==", "<=", ">=", "!=", "<", ">") and left.text == right.text and not left.can_fail:
+            return self.const(e.op in ("==", "<=", ">="))  # one value compared with itself
         return self.node(f"({left} {e.op} {right})", left, right)
 
     @EXPRESSIONS.handles(E.Arith)
@@ -481,7 +495,10 @@ class ExprCompiler:
             return self.chain(op, arms)
         gen, inner = self.generator(e.bindings, e.cond, sc)
         body = self.expr(e.body, inner)
-        return Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
+        quant = Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
+        if body.const and bool(body.value) == (op == "and") and not quant.can_fail:
+            return self.const(op == "and")  # `forall ...: true`, `exists ...: false`
+        return quant
 
     @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc: Scope) -> Code:
@@ -628,6 +645,12 @@ class ExprCompiler:
         assert isinstance(tc, VariantCodec)
         positions = tc.positions(e.field)
         having = [i for i, pos in enumerate(positions) if pos]
+        if self.ranges is not None and self.ranges.field_ok(e):
+            if len(set(positions[i] for i in having)) == 1:  # one place in every case it can be
+                return self.node(f"{x}[{positions[having[0]]}]", x)
+            return self.node(f"{x}[{self.ns.const(positions)}[{x}[0]]]", x) if x.simple else self.node(
+                f"_vfield({x}, {self.ns.const(positions)}, {self.site_args(e.span, 'wrong-variant', sc)})", x
+            )
         if len(having) == 1 and x.simple:
             i = having[0]
             fail = self.fail_text(e.span, "wrong-variant", sc, f"the value is not a {tc.tags[i]} (no field {e.field})")
@@ -681,6 +704,8 @@ class ExprCompiler:
     @EXPRESSIONS.handles(E.Last)
     def _last(self, e: E.Last, sc: Scope) -> Code:
         s = self.expr(e.seq, sc)
+        if self.ranges is not None and self.ranges.nonempty(e.seq, self.ranges.facts_at(e)):
+            return self.node(f"{s}[-1]", s)
         if s.simple and not s.const:
             return Code(
                 f"({s}[-1] if {s} else {self.fail_text(e.span, 'empty-last', sc, 'last() of an empty sequence')})"

@@ -280,6 +280,13 @@ def subset_generic(op: str, dl: Callable, left: Any, dr: Callable, right: Any) -
     return {"<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b}[op]
 
 
+#: The helpers that can raise EvalFailure or AssertFailure: generated code
+#: calling none of them cannot fail (compile_expr.can_fail).
+FAILING = (
+    "_fail", "_assert_fail", "_div", "_mod", "_rng", "_checked", "_convert", "_key_pos", "_seq_index",
+    "_seq_set", "_last", "_unwrap", "_vfield", "_vfield_set", "_range_mask", "_bmin", "_bmax", "_smin", "_smax",
+)
+
 #: The names generated code may use for these helpers (fixed, never spec text).
 HELPERS: dict[str, Any] = {
     "_fail": fail,
