@@ -41,6 +41,9 @@ from specpy.ir.types import Type, within
 #: Quantifiers, comprehensions and sums over constant domains with at most
 #: this many bindings are unrolled into straight-line code.
 UNROLL_MAX = 64
+#: A quantifier over `lo..hi` with a constant lo and at most this many values
+#: below hi's bound (range analysis) is unrolled too, each arm guarded by `k <= hi`.
+UNROLL_BOUNDED = 8
 
 #: The expression classes this backend compiles (ir/backend.py: the backend contract).
 EXPRESSIONS = Handlers("explicit", "expression", "the explicit checker cannot compile")
@@ -493,12 +496,42 @@ class ExprCompiler:
                 else:
                     arms.append(self.chain("and", [c, b]))
             return self.chain(op, arms)
+        bounded = self.bounded_arms(e, sc)
+        if bounded is not None:
+            return self.chain(op, bounded)
         gen, inner = self.generator(e.bindings, e.cond, sc)
         body = self.expr(e.body, inner)
         quant = Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
         if body.const and bool(body.value) == (op == "and") and not quant.can_fail:
             return self.const(op == "and")  # `forall ...: true`, `exists ...: false`
         return quant
+
+    def bounded_arms(self, e: E.Quant, sc: Scope) -> list[Code] | None:
+        """`forall/exists k in lo..hi` with lo constant and hi at most lo + UNROLL_BOUNDED - 1
+        (range analysis) as one arm per k, guarded by `k <= hi`; None if it is not one.
+
+        hi is evaluated first as before (the first arm's guard), and must not fail:
+        a guard the analysis proves true is left out."""
+        if self.ranges is None or len(e.bindings) != 1 or not isinstance(e.bindings[0][1], E.RangeSet):
+            return None
+        local, dom = e.bindings[0]
+        lo, hi = self.expr(dom.lo, sc), self.expr(dom.hi, sc)
+        bound = self.ranges.interval(dom.hi)
+        if not lo.const or hi.const or hi.can_fail or bound is None or bound[1] - lo.value >= UNROLL_BOUNDED:
+            return None
+        forall = e.kind == "forall"
+        arms = []
+        for k in range(lo.value, bound[1] + 1):
+            s = sc.copy()
+            s.env[local.uid] = self.const(k)
+            parts = [] if k <= bound[0] else [self.node(f"({k} <= {hi})", hi)]
+            if e.cond is not None:
+                parts.append(self.expr(e.cond, s))
+            if forall:
+                parts = [self.node(f"(not {p})", p) for p in parts]
+            parts.append(self.expr(e.body, s))
+            arms.append(self.chain("or" if forall else "and", parts))
+        return arms
 
     @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc: Scope) -> Code:
