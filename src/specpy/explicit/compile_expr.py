@@ -35,8 +35,8 @@ from specpy.explicit.state import (
 )
 from specpy.ir import expr as E
 from specpy.ir.backend import Handlers
-from specpy.ir.ranges import RangeFacts
-from specpy.ir.types import Type, within
+from specpy.ir.ranges import Facts, RangeFacts
+from specpy.ir.types import BagT, SeqT, Type, within
 
 #: Quantifiers, comprehensions and sums over constant domains with at most
 #: this many bindings are unrolled into straight-line code.
@@ -266,10 +266,24 @@ class ExprCompiler:
             args = self.site_args(span, "value-out-of-type", sc)
             if isinstance(cd, IntCodec):
                 return self.node(f"_rng({c}, {cd.lo}, {cd.hi}, {args})", c)
-            inside, why = self.ns.bind(cd.inside), self.ns.bind(cd.why_not)
-            return self.node(f"_checked({inside}, {why}, {c}, {args})", c)
+            why = self.ns.bind(cd.why_not)
+            size = self.size_only(node, dst) if node is not None else None
+            if size is not None:
+                return self.node(f"{size[0]}({c}, {size[1]}, {why}, {args})", c)
+            return self.node(f"_checked({self.ns.bind(cd.inside)}, {why}, {c}, {args})", c)
         dec, enc = self.ns.bind(cs.decode), self.ns.bind(cd.encode)
         return self.node(f"_convert({dec}, {enc}, {c}, {self.site_args(span, 'value-out-of-type', sc)})", c)
+
+    def size_only(self, node: E.Expr, dst: Type, facts: Facts | None = None) -> tuple[str, int] | None:
+        """The helper and bound that check only the size of node's value against
+        dst (`_seq_fit` and max_len, `_bag_fit` and max_count), when the range
+        analysis proves its elements lie in dst's element type."""
+        if self.ranges is None or not isinstance(dst, (SeqT, BagT)):
+            return None
+        t = self.ranges.narrow(node, facts)
+        if type(t) is not type(dst) or not within(t.elem, dst.elem):
+            return None
+        return ("_seq_fit", dst.max_len) if isinstance(dst, SeqT) else ("_bag_fit", dst.max_count)
 
     def ordinal(self, c: Code, ec: Codec) -> Code:
         """The universe index of c, a value of ec's type."""
