@@ -233,6 +233,8 @@ class ExprCompiler:
             E.BagRemove: self._bagremove,
             E.Unwrap: self._unwrap,
             E.LetIn: self._letin,
+            E.ChooseExpr: self._chooseexpr,
+            E.Fold: self._fold,
         }
 
     # ------------------------------------------------------------ plumbing
@@ -625,6 +627,9 @@ class ExprCompiler:
             return self.node(f"{x}[{tc.position(e.field)}]", x)
         assert isinstance(tc, VariantCodec)
         positions = tc.positions(e.field)
+        if e.tag is not None:  # narrowed: only that case's field (others: wrong variant)
+            keep = tc.case_index(e.tag)
+            positions = tuple(pos if i == keep else 0 for i, pos in enumerate(positions))
         having = [i for i, pos in enumerate(positions) if pos]
         if len(having) == 1 and x.simple:
             i = having[0]
@@ -697,6 +702,29 @@ class ExprCompiler:
                 f"({x} if {x} != {literal(NONE)} else {self.fail_text(e.span, 'unwrap-none', sc, 'the value is none')})"
             )
         return self.node(f"_unwrap({x}, {self.site_args(e.span, 'unwrap-none', sc)})", x)
+
+    def _chooseexpr(self, e: E.ChooseExpr, sc: Scope) -> Code:
+        dom = self.expr(e.domain, sc)
+        name = self.ns.fresh("q")
+        inner = sc.copy()
+        inner.env[e.local.uid] = Code(name)
+        gen = f"for {name} in {self.iterate(dom, e.domain.type, canonical=True)}"
+        parts = [dom]
+        if e.cond is not None:
+            cond = self.expr(e.cond, inner)
+            gen += f" if {cond}"
+            parts.append(cond)
+        return self.node(f"_choose_first(({name} {gen}), {self.site_args(e.span, 'choose-none', sc)})", *parts)
+
+    def _fold(self, e: E.Fold, sc: Scope) -> Code:
+        init = self.coerce(self.expr(e.init, sc), e.init.type, e.acc.type, sc, e.span)
+        dom = self.expr(e.domain, sc)
+        acc, x = self.ns.fresh("q"), self.ns.fresh("q")
+        inner = sc.copy()
+        inner.env[e.acc.uid], inner.env[e.elem.uid] = Code(acc), Code(x)
+        body = self.coerce(self.expr(e.body, inner), e.body.type, e.acc.type, inner, e.span)
+        domain = self.iterate(dom, e.domain.type, canonical=True)
+        return self.node(f"_fold((lambda {acc}, {x}: {body}), {init}, {domain})", init, dom, body)
 
     def _letin(self, e: E.LetIn, sc: Scope) -> Code:
         v = self.coerce(self.expr(e.value, sc), e.value.type, e.local.type, sc, e.span, check=False)

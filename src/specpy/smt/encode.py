@@ -416,6 +416,8 @@ class ExprEncoder:
         if not isinstance(t, VariantT):
             return x.fields[[n for n, _ in t.fields].index(e.field)]
         having = variant_field(t, e.field)
+        if e.tag is not None:  # narrowed to one case: only its field
+            having = [(i, pos) for i, pos in having if t.cases[i].name == e.tag]
         tags = [i for i, _ in having]
         self.fault(
             env,
@@ -527,6 +529,34 @@ class ExprEncoder:
                 counts[i] = _num(c.term + z3.If(hit, delta, 0) if hit is not TRUE else c.term + delta, lo, hi)
         return BagV(b.universe, tuple(counts))
 
+    def _ChooseExpr(self, e: E.ChooseExpr, env: Env) -> Sym:
+        """The first element in canonical order whose guard and condition hold."""
+        d = self.expr(e.domain, env)
+        options: list[tuple[z3.BoolRef, Sym]] = []
+        for g, x, _ in members(d, e.domain.type):
+            inner = replace(env, locals={**env.locals, e.local.uid: x}, pc=conj([env.pc, g]))
+            c = self.expr(e.cond, inner) if e.cond is not None else TRUE
+            options.append((conj([g, c]), x))
+        self.fault(
+            env, conj([neg(h) for h, _ in options]), "choose-none", e.span,
+            lambda ev: "no element satisfies the condition of `choose`",
+        )
+        if not options:
+            return default(e.type)
+        result = options[-1][1]
+        for h, x in reversed(options[:-1]):
+            result = ite(h, x, result)
+        return result
+
+    def _Fold(self, e: E.Fold, env: Env) -> Sym:
+        """acc, updated under each element's guard, in canonical (or sequence) order."""
+        acc = self.fitted(e.init, env, e.acc.type, e.span)
+        d = self.expr(e.domain, env)
+        for g, x, _ in members(d, e.domain.type):
+            inner = replace(env, locals={**env.locals, e.acc.uid: acc, e.elem.uid: x}, pc=conj([env.pc, g]))
+            acc = ite(g, self.fitted(e.body, inner, e.acc.type, e.span), acc)
+        return acc
+
     def _Unwrap(self, e: E.Unwrap, env: Env) -> Sym:
         x = self.expr(e.operand, env)
         if not isinstance(x, OptV):
@@ -539,7 +569,7 @@ _EXPR_CLASSES = (
     E.SeqLit, E.Lit, E.VarRef, E.LocalRef, E.Not, E.Neg, E.BoolOp, E.Compare, E.Arith, E.SetOp, E.SetCompare,
     E.Member, E.Cond, E.Quant, E.SetComp, E.MapComp, E.Sum, E.SetLit, E.RangeSet, E.Len, E.MinMax,
     E.Construct, E.IsCase, E.GetField, E.Index, E.Slice, E.Concat, E.Append, E.Last, E.BagAdd,
-    E.BagRemove, E.Unwrap, E.LetIn,
+    E.BagRemove, E.Unwrap, E.LetIn, E.ChooseExpr, E.Fold,
 )  # fmt: skip
 
 
