@@ -314,6 +314,7 @@ class _Analyzer:
                 )
             params.append(self.exprs.new_local(scope, p.name, t))
         body = self.stmts.block(d.body, scope, Context(f"action {d.name.name}"))
+        self.stmts.check_lost_writes(body)
         return Action(d.name.name, tuple(params), body, d.fairness, span=d.name.span)
 
     # ------------------------------------------------------------ properties

@@ -548,6 +548,8 @@ class ExprChecker:
         return ir.LetIn(body.type, local, value, body, span=e.span)
 
     def _ChooseExpr(self, e: ast.ChooseExpr, scope, ctx, expected) -> ir.Expr:
+        if isinstance(e.domain, ast.SetLit) and not e.domain.elems:
+            self.fail("E-choose-empty", "`choose` from an empty collection never has a value", e.domain.span)
         dom = self.collection(e.domain, scope, ctx, "the domain of `choose`")
         if isinstance(dom, ir.Lit) and not dom.value:
             self.fail("E-choose-empty", "`choose` from an empty collection never has a value", e.domain.span)
@@ -937,7 +939,8 @@ class ExprChecker:
             self.fail(
                 "E-recursive-def",
                 f"def {name} calls itself" + (f" (through {' -> '.join(self._def_stack)})" if len(self._def_stack) > 1 else "")
-                + "; defs are macros and cannot be recursive",
+                + "; defs are macros and cannot be recursive: over a set or a sequence write "
+                "`fold(acc = init, x in S: ...)`, `sum(...)`, `max(...)` or `min(...)`",
                 decl.name.span,
             )
         self._def_stack.append(name)

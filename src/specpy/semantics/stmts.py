@@ -12,9 +12,10 @@ is assigned (also inside a nested block, for the rest of the enclosing one).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
-from specpy.diagnostics import Note
+from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
 from specpy.ir import stmt as irs
 from specpy.ir.types import BagT, EmptyCollectionT, IntT, MapT, RecordT, SeqT, SetT, Type, VariantT, is_int
@@ -28,6 +29,8 @@ class StmtChecker:
         self.errors = exprs.errors
         self.symbols = exprs.symbols
         self._proc_stack: list[str] = []
+        # Where each statement a procedure call inlined was called (by id), for messages.
+        self._called_at: dict[int, ast.CallStmt] = {}
 
     def block(self, stmts: tuple[ast.Stmt, ...], scope: Scope, ctx: Context) -> tuple[irs.Stmt, ...]:
         inner = Scope(parent=scope)
@@ -260,7 +263,48 @@ class StmtChecker:
             body = self.block(decl.body, body_scope, ctx)
         finally:
             self._proc_stack.pop()
+        for st in body:
+            self._called_at.setdefault(id(st), s)
         return tuple(lets) + body
+
+    def check_lost_writes(self, stmts: tuple[irs.Stmt, ...]) -> None:
+        """A whole variable assigned twice, nothing reading it in between, is an
+        error (E-overwritten): the first value is lost. Typically an inlined
+        procedure called twice, or a procedure assigning what its caller did."""
+        pending: dict[str, irs.Assign] = {}
+        for s in stmts:
+            read = _vars_read(s)
+            for name in list(pending):
+                if name in read:
+                    del pending[name]
+            if isinstance(s, irs.Assign) and not s.path:
+                first = pending.get(s.var)
+                if first is not None:
+                    self._overwritten(first, s)
+                pending[s.var] = s
+            elif not isinstance(s, (irs.Let, irs.Require, irs.Assert)):
+                pending.clear()  # a branch or loop: keep the check to straight-line code
+            for nested in _nested_blocks(s):
+                self.check_lost_writes(nested)
+
+    def _overwritten(self, first: irs.Assign, second: irs.Assign) -> None:
+        """Report a lost write at the statements, or at the calls that inlined them."""
+
+        def where(st: irs.Assign) -> tuple[Span, tuple[Note, ...]]:
+            call = self._called_at.get(id(st))
+            if call is None:
+                return st.span, ()
+            return call.span, (Note(f"the assignment in procedure {call.func.name}", st.span),)
+
+        span, notes = where(second)
+        first_span, first_notes = where(first)
+        self.errors.report(
+            "E-overwritten",
+            f"`{second.var}` is assigned again before anything reads the value it was given, "
+            "so the first assignment has no effect",
+            span,
+            tuple(dict.fromkeys((Note("first assigned here", first_span), *first_notes, *notes))),
+        )
 
     def check_proc(self, decl: ast.ProcDecl) -> None:
         """A procedure's body on its own (procedures no action calls are checked too)."""
@@ -342,6 +386,32 @@ def _assigned_vars(stmts: Iterable[irs.Stmt]) -> set[str]:
             case irs.Either(branches=bs):
                 for b in bs:
                     out |= _assigned_vars(b)
+    return out
+
+
+def _nested_blocks(s: irs.Stmt) -> tuple[tuple[irs.Stmt, ...], ...]:
+    match s:
+        case irs.If(then=a, orelse=b):
+            return (a, b)
+        case irs.Choose(body=b) | irs.For(body=b):
+            return (b,)
+        case irs.Either(branches=bs):
+            return bs
+    return ()
+
+
+def _vars_read(node: object) -> set[str]:
+    """The state variables an IR statement or expression reads (nested blocks included)."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ir.VarRef):
+            out.add(n.name)
+        elif isinstance(n, (tuple, list)):
+            stack.extend(n)
+        elif dataclasses.is_dataclass(n) and not isinstance(n, (ir.Local, Type)):
+            stack.extend(getattr(n, f.name) for f in dataclasses.fields(n) if f.name not in ("type", "span", "target_type"))
     return out
 
 

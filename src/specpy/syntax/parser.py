@@ -186,6 +186,12 @@ def _diagnose(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
 def _unexpected_char(err: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
     char = source.text[err.pos_in_stream]
     span = Span(source.path, err.line, err.column, err.line, err.column + 1)
+    if char == '"':
+        message = (
+            "specpy has no strings (every type is finite): name the values as atoms "
+            "(`type Key = {k1, k2}`) or an enum (`type Color = enum { red, green }`)"
+        )
+        return Diagnostic("E-syntax-no-strings", message, span)
     return Diagnostic("E-syntax-unexpected-char", f"unexpected character `{char}`", span)
 
 
