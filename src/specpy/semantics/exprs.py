@@ -174,6 +174,8 @@ class ExprChecker:
         """Check that e fits target; a `T?` used as a `T` is unwrapped (run-time check)."""
         if not assignable(e.type, target):
             self.fail("E-type-mismatch", f"{what} must be {describe(target)}, found {describe(e.type)}", span)
+        if isinstance(e, ir.Lit) and isinstance(e.type, EmptyCollectionT) and isinstance(target, (SetT, BagT, SeqT)):
+            return ir.Lit(target, () if isinstance(target, SeqT) else _empty_value(target), span=e.span)
         if isinstance(e.type, OptionT) and not isinstance(target, OptionT):
             return ir.Unwrap(e.type.inner, e, span=span)
         return e
