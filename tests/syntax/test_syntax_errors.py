@@ -53,7 +53,14 @@ def at(line: int, column: int, end_line: int, end_column: int) -> Span:
             at(1, 12, 1, 13),
         ),
         ("action A { x = x @ 1 }", "E-syntax-unexpected-char", "unexpected character `@`", at(1, 18, 1, 19)),
-        ('const S = "s"', "E-syntax-unexpected-char", 'unexpected character `"`', at(1, 11, 1, 12)),
+        (
+            'const S = "s"',
+            "E-syntax-no-strings",
+            "specpy has no strings (every type is finite): name the values as atoms (`type Key = {k1, k2}`) "
+            "or an enum (`type Color = enum { red, green }`)",
+            at(1, 11, 1, 12),
+        ),
+        ("const S = s$", "E-syntax-unexpected-char", "unexpected character `$`", at(1, 12, 1, 13)),
         ("var type: bool", "E-syntax-reserved-word", "`type` is a reserved word and cannot be used as a name", at(1, 5, 1, 9)),
         (
             "action A(in: S) { }",

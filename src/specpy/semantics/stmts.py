@@ -268,9 +268,11 @@ class StmtChecker:
         return tuple(lets) + body
 
     def check_lost_writes(self, stmts: tuple[irs.Stmt, ...]) -> None:
-        """A whole variable assigned twice, nothing reading it in between, is an
-        error (E-overwritten): the first value is lost. Typically an inlined
-        procedure called twice, or a procedure assigning what its caller did."""
+        """A whole variable assigned twice by a procedure call (and another call or
+        its caller), nothing reading it in between, is an error (E-overwritten):
+        the first value is lost, which two calls in one action never mean.
+        (Two plain assignments are left alone: a later statement may replace
+        an earlier one on purpose.)"""
         pending: dict[str, irs.Assign] = {}
         for s in stmts:
             read = _vars_read(s)
@@ -279,7 +281,7 @@ class StmtChecker:
                     del pending[name]
             if isinstance(s, irs.Assign) and not s.path:
                 first = pending.get(s.var)
-                if first is not None:
+                if first is not None and (id(first) in self._called_at or id(s) in self._called_at):
                     self._overwritten(first, s)
                 pending[s.var] = s
             elif not isinstance(s, (irs.Let, irs.Require, irs.Assert)):
