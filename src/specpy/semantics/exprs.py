@@ -30,7 +30,7 @@ MAX_UNIVERSE = 1_000_000
 
 BUILTINS = {
     "len": 1, "min": 1, "max": 1, "append": 2, "last": 1,
-    "union": 1, "head": 1, "tail": 1, "subsets": 1,
+    "union": 1, "head": 1, "tail": 1, "subsets": 1, "domain": 1,
 }  # fmt: skip
 
 #: What narrowing is about: a local (by uid) or a state variable (by name).
@@ -646,6 +646,8 @@ class ExprChecker:
         return hidden, x, out
 
     def _MapComp(self, e: ast.MapComp, scope, ctx, expected) -> ir.Expr:
+        if not self._is_type_domain(e.domain):
+            return self._partial_map(e, scope, ctx, expected)
         key_t = self._domain_type(e.domain)
         inner = Scope(parent=scope)
         local = self.new_local(inner, e.key, key_t)
@@ -656,6 +658,36 @@ class ExprChecker:
             value, vt = self.coerce(value, want, e.value.span, "a map value"), want
         dom = self.type_universe(key_t, e.domain.span)
         return ir.MapComp(MapT(key_t, vt), local, dom, value, span=e.span)
+
+    def _is_type_domain(self, d: ast.Expr) -> bool:
+        return (
+            isinstance(d, ast.Name) and (d.name in self.types.decls or d.name == "bool")
+        ) or isinstance(d, ast.RangeExpr)
+
+    def _partial_map(self, e: ast.MapComp, scope, ctx, expected) -> ir.Expr:
+        """`{k: v for k in S}` over a set S of K values: a partial map, the total
+        `[K -> V?]` that is none outside S (reading one of those as a V is an
+        evaluation error). Every type stays finite: the key type is K, not S."""
+        dom = self.value(self.check(e.domain, scope, ctx, None), e.domain.span)
+        if not isinstance(dom.type, SetT) or not is_finite(dom.type.elem):
+            self.fail(
+                "E-map-domain",
+                "a map `{k: v for k in S}` needs S to be a type, a constant range, or a set of values of a finite type; "
+                f"found {describe(dom.type)}",
+                e.domain.span,
+            )
+        key_t = dom.type.elem
+        inner = Scope(parent=scope)
+        local = self.new_local(inner, e.key, key_t)
+        want = expected.value if isinstance(expected, MapT) else None
+        value = self.check(e.value, inner, ctx, want.inner if isinstance(want, OptionT) else want)
+        vt = want if isinstance(want, OptionT) else OptionT(value.type if not isinstance(value.type, OptionT) else value.type.inner)
+        value = self.coerce(value, vt, e.value.span, "a map value")
+        key = ir.LocalRef(key_t, local, span=e.key.span)
+        inside = ir.Member(BoolT(), key, dom, span=e.domain.span)
+        guarded = ir.Cond(vt, inside, value, ir.Lit(vt, None, span=e.span), span=e.span)
+        every = self.type_universe(key_t, e.domain.span)
+        return ir.MapComp(MapT(key_t, vt), local, every, guarded, span=e.span)
 
     def _domain_type(self, d: ast.Expr) -> Type:
         """A map comprehension ranges over a whole finite type: its keys."""
@@ -874,6 +906,8 @@ class ExprChecker:
             return ir.Len(IntT(), x, span=e.span)
         if name in ("union", "subsets"):
             return self._set_builtin(name, e, scope, ctx)
+        if name == "domain":
+            return self._domain(e, scope, ctx)
         if name in ("min", "max"):
             x = self.collection(e.args[0], scope, ctx, f"the argument of {name}")
             if not isinstance(x.type, SetT) or not is_int(x.type.elem):
@@ -891,6 +925,19 @@ class ExprChecker:
             return ir.Slice(s.type, s, two, ir.Len(IntT(), s, span=e.span), span=e.span)
         x = self.check_as(e.args[1], scope, ctx, s.type.elem, "the appended element")
         return ir.Append(SeqT(s.type.elem, s.type.max_len + 1), s, x, span=e.span)
+
+    def _domain(self, e: ast.Call, scope, ctx) -> ir.Expr:
+        """`domain(m)`: the keys of a map; of a `[K -> V?]`, those not mapped to none."""
+        m = self.value(self.check(e.args[0], scope, ctx, None), e.args[0].span)
+        if not isinstance(m.type, MapT):
+            self.fail("E-type-mismatch", f"domain needs a map, found {describe(m.type)}", e.args[0].span)
+        keys = self.type_universe(m.type.key, e.span)
+        if not isinstance(m.type.value, OptionT):
+            return keys
+        k = ir.Local("key", next(self._uids), m.type.key)
+        ref = ir.LocalRef(m.type.key, k, span=e.span)
+        mapped = ir.Compare(BoolT(), "!=", ir.Index(m.type.value, m, ref, span=e.span), ir.Lit(m.type.value, None, span=e.span), span=e.span)
+        return ir.SetComp(SetT(m.type.key), ref, ((k, keys),), mapped, span=e.span)
 
     def _set_builtin(self, name: str, e: ast.Call, scope, ctx) -> ir.Expr:
         """`union(S)` and `subsets(S)`, written as comprehensions every backend has."""
