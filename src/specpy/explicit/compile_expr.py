@@ -33,11 +33,16 @@ from specpy.explicit.state import (
     codec,
 )
 from specpy.ir import expr as E
+from specpy.ir.backend import Handlers
+from specpy.ir.ranges import RangeFacts
 from specpy.ir.types import Type, within
 
 #: Quantifiers, comprehensions and sums over constant domains with at most
 #: this many bindings are unrolled into straight-line code.
 UNROLL_MAX = 64
+
+#: The expression classes this backend compiles (ir/backend.py: the backend contract).
+EXPRESSIONS = Handlers("explicit", "expression", "the explicit checker cannot compile")
 
 
 @dataclass(frozen=True)
@@ -196,53 +201,33 @@ def hoist(e: E.Quant) -> E.Expr | None:
 
 
 class ExprCompiler:
-    def __init__(self, ns: Namespace, sites: Sites):
+    def __init__(self, ns: Namespace, sites: Sites, ranges: RangeFacts | None = None):
         self.ns = ns
         self.sites = sites
-        self._dispatch: dict[type, Callable[[Any, Scope], Code]] = {
-            E.Lit: self._lit,
-            E.VarRef: self._var,
-            E.LocalRef: self._local,
-            E.Not: self._not,
-            E.Neg: self._neg,
-            E.BoolOp: self._boolop,
-            E.Compare: self._compare,
-            E.Arith: self._arith,
-            E.SetOp: self._setop,
-            E.SetCompare: self._setcompare,
-            E.Member: self._member,
-            E.Cond: self._cond,
-            E.Quant: self._quant,
-            E.SetComp: self._setcomp,
-            E.MapComp: self._mapcomp,
-            E.Sum: self._sum,
-            E.SetLit: self._setlit,
-            E.SeqLit: self._seqlit,
-            E.RangeSet: self._rangeset,
-            E.Len: self._len,
-            E.MinMax: self._minmax,
-            E.Construct: self._construct,
-            E.IsCase: self._iscase,
-            E.GetField: self._getfield,
-            E.Index: self._index,
-            E.Slice: self._slice,
-            E.Concat: self._concat,
-            E.Append: self._append,
-            E.Last: self._last,
-            E.BagAdd: self._bagadd,
-            E.BagRemove: self._bagremove,
-            E.Unwrap: self._unwrap,
-            E.LetIn: self._letin,
-            E.ChooseExpr: self._chooseexpr,
-            E.Fold: self._fold,
-        }
+        self.ranges = ranges  # what the range analysis proves (ir/ranges.py): checks it makes needless
+        self._dispatch: dict[type, Callable[[Any, Scope], Code]] = EXPRESSIONS.bind(self)
+        # Names of fixed-size state tuples (maps, records) whose positions the
+        # function being generated reads from locals `<name>_<k>` (see `at`),
+        # and the ones it has read so far: the function unpacks those.
+        self.unpackable: dict[str, int] = {}
+        self.unpacked: set[str] = set()
+
+    def at(self, x: Code, pos: Code) -> Code:
+        """Position `pos` of tuple `x`. A state tuple read at a constant position
+        is read from the local its unpacking binds (`s3_2`): one UNPACK_SEQUENCE
+        at the top of the function instead of a subscript per read (rebuilding a
+        map with one key changed reads all the others)."""
+        if pos.const and x.text in self.unpackable:
+            self.unpacked.add(x.text)
+            return Code(f"{x.text}_{pos.value}")
+        return self.node(f"{x}[{pos}]", x, pos)
 
     # ------------------------------------------------------------ plumbing
 
     def expr(self, e: E.Expr, sc: Scope) -> Code:
         handler = self._dispatch.get(type(e))
         if handler is None:
-            raise TypeError(f"no explicit-state compilation for {type(e).__name__}")
+            raise EXPRESSIONS.refuse(e)
         return handler(e, sc)
 
     def const(self, value: Any) -> Code:
@@ -265,13 +250,20 @@ class ExprCompiler:
     def site_args(self, span: Span, kind: str, sc: Scope) -> str:
         return f"{self.sites.add(span, kind)}, {sc.p}"
 
-    def coerce(self, c: Code, src: Type, dst: Type, sc: Scope, span: Span, check: bool = True) -> Code:
-        """c (a src value) in dst's representation, checked to lie in dst if asked."""
+    def fits(self, node: E.Expr, t: Type) -> bool:
+        """The range analysis proves every value of node lies in t."""
+        return self.ranges is not None and self.ranges.fits(node, t)
+
+    def coerce(
+        self, c: Code, src: Type, dst: Type, sc: Scope, span: Span, check: bool = True, node: E.Expr | None = None
+    ) -> Code:
+        """c (a src value) in dst's representation, checked to lie in dst if
+        asked and the range analysis does not prove node (c's IR) lies in it."""
         if src == dst:
             return c
         cs, cd = codec(src), codec(dst)
         if cs.key == cd.key or cd.key == ("opt", cs.key):
-            if not check or within(src, dst):
+            if not check or within(src, dst) or (node is not None and self.fits(node, dst)):
                 return c
             args = self.site_args(span, "value-out-of-type", sc)
             if isinstance(cd, IntCodec):
@@ -365,25 +357,31 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ leaves
 
+    @EXPRESSIONS.handles(E.Lit)
     def _lit(self, e: E.Lit, sc: Scope) -> Code:
         return self.const(codec(e.type).encode(e.value))
 
+    @EXPRESSIONS.handles(E.VarRef)
     def _var(self, e: E.VarRef, sc: Scope) -> Code:
         return (sc.next_vars if e.primed else sc.vars)[e.name]
 
+    @EXPRESSIONS.handles(E.LocalRef)
     def _local(self, e: E.LocalRef, sc: Scope) -> Code:
         return sc.env[e.local.uid]
 
     # ------------------------------------------------------------ logic and arithmetic
 
+    @EXPRESSIONS.handles(E.Not)
     def _not(self, e: E.Not, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         return self.node(f"(not {x})", x)
 
+    @EXPRESSIONS.handles(E.Neg)
     def _neg(self, e: E.Neg, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         return self.node(f"(-{x})", x)
 
+    @EXPRESSIONS.handles(E.BoolOp)
     def _boolop(self, e: E.BoolOp, sc: Scope) -> Code:
         left = self.expr(e.left, sc)
         if e.op == "implies":
@@ -395,6 +393,7 @@ class ExprCompiler:
             return self.chain(op, [self.expr(e.right, sc)])
         return self.chain(op, [left, self.expr(e.right, sc)])
 
+    @EXPRESSIONS.handles(E.Compare)
     def _compare(self, e: E.Compare, sc: Scope) -> Code:
         left, right = self.expr(e.left, sc), self.expr(e.right, sc)
         if e.op in ("==", "!="):
@@ -405,6 +404,7 @@ class ExprCompiler:
                 return eq if e.op == "==" else self.node(f"(not {eq})", eq)
         return self.node(f"({left} {e.op} {right})", left, right)
 
+    @EXPRESSIONS.handles(E.Arith)
     def _arith(self, e: E.Arith, sc: Scope) -> Code:
         left, right = self.expr(e.left, sc), self.expr(e.right, sc)
         if e.op in ("//", "%") and not (right.const and right.value != 0):
@@ -414,20 +414,22 @@ class ExprCompiler:
             )
         return self.node(f"({left} {e.op} {right})", left, right)
 
+    @EXPRESSIONS.handles(E.Cond)
     def _cond(self, e: E.Cond, sc: Scope) -> Code:
         c = self.expr(e.cond, sc)
         if c.const:
             branch = e.then if c.value else e.other
-            return self.coerce(self.expr(branch, sc), branch.type, e.type, sc, e.span)
-        then = self.coerce(self.expr(e.then, sc), e.then.type, e.type, sc, e.span)
-        other = self.coerce(self.expr(e.other, sc), e.other.type, e.type, sc, e.span)
+            return self.coerce(self.expr(branch, sc), branch.type, e.type, sc, e.span, node=branch)
+        then = self.coerce(self.expr(e.then, sc), e.then.type, e.type, sc, e.span, node=e.then)
+        other = self.coerce(self.expr(e.other, sc), e.other.type, e.type, sc, e.span, node=e.other)
         return Code(f"({then} if {c} else {other})")
 
     # ------------------------------------------------------------ sets
 
+    @EXPRESSIONS.handles(E.SetOp)
     def _setop(self, e: E.SetOp, sc: Scope) -> Code:
-        left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span)
-        right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span)
+        left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span, node=e.left)
+        right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span, node=e.right)
         bits = isinstance(codec(e.type), BitSetCodec)
         if e.op == "-":
             text = f"({left} & ~{right})" if bits else f"({left} - {right})"
@@ -435,6 +437,7 @@ class ExprCompiler:
             text = f"({left} {e.op} {right})"
         return self.node(text, left, right)
 
+    @EXPRESSIONS.handles(E.SetCompare)
     def _setcompare(self, e: E.SetCompare, sc: Scope) -> Code:
         left, right = self.expr(e.left, sc), self.expr(e.right, sc)
         cl, cr = codec(e.left.type), codec(e.right.type)
@@ -451,6 +454,7 @@ class ExprCompiler:
         }[e.op]
         return self.node(text, left, right)
 
+    @EXPRESSIONS.handles(E.Member)
     def _member(self, e: E.Member, sc: Scope) -> Code:
         elem, coll = self.expr(e.elem, sc), self.expr(e.coll, sc)
         cc, ce = codec(e.coll.type), codec(e.elem.type)
@@ -469,6 +473,7 @@ class ExprCompiler:
         m = self.node(text, elem, coll)
         return self.node(f"(not {m})", m) if e.negated else m
 
+    @EXPRESSIONS.handles(E.Quant)
     def _quant(self, e: E.Quant, sc: Scope) -> Code:
         hoisted = hoist(e)
         if hoisted is not None:
@@ -493,6 +498,7 @@ class ExprCompiler:
         body = self.expr(e.body, inner)
         return Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
 
+    @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc: Scope) -> Code:
         rc = codec(e.type)
         elem_t = e.type.elem
@@ -504,19 +510,20 @@ class ExprCompiler:
                     c = self.expr(e.cond, s) if e.cond is not None else self.const(True)
                     if c.const and not c.value:
                         continue
-                    x = self.coerce(self.expr(e.elem, s), e.elem.type, elem_t, s, e.span)
+                    x = self.coerce(self.expr(e.elem, s), e.elem.type, elem_t, s, e.span, node=e.elem)
                     bit = self.node(f"(1 << {self.ordinal(x, rc.elem)})", x)
                     parts.append(bit if c.const else self.node(f"({bit} if {c} else 0)", bit, c))
                 if not parts:
                     return self.const(0)
                 return self.node("(" + " | ".join(p.text for p in parts) + ")", *parts)
             gen, inner = self.generator(e.bindings, e.cond, sc)
-            x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span)
+            x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span, node=e.elem)
             return Code(f"_mask({self.ordinal(x, rc.elem)} {gen})")
         gen, inner = self.generator(e.bindings, e.cond, sc)
-        x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span)
+        x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span, node=e.elem)
         return Code(f"{'_bag_of' if isinstance(rc, BagCodec) else 'frozenset'}({x} {gen})")
 
+    @EXPRESSIONS.handles(E.Sum)
     def _sum(self, e: E.Sum, sc: Scope) -> Code:
         scopes = self.combos(e.bindings, sc)
         if scopes is not None:
@@ -533,6 +540,7 @@ class ExprCompiler:
         gen, inner = self.generator(e.bindings, e.cond, sc)
         return Code(f"sum({self.expr(e.elem, inner)} {gen})")
 
+    @EXPRESSIONS.handles(E.MapComp)
     def _mapcomp(self, e: E.MapComp, sc: Scope) -> Code:
         mc = codec(e.type)
         assert isinstance(mc, MapCodec)
@@ -543,18 +551,19 @@ class ExprCompiler:
             for k in keys:
                 s = sc.copy()
                 s.env[e.key.uid] = self.const(k)
-                vals.append(self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span))
+                vals.append(self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span, node=e.value))
             return self.node("(" + "".join(f"{v}, " for v in vals) + ")", *vals)
         s = sc.copy()
         name = self.ns.fresh("q")
         s.env[e.key.uid] = Code(name)
-        v = self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span)
+        v = self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span, node=e.value)
         return Code(f"tuple({v} for {name} in {self.ns.bind(keys)})")
 
+    @EXPRESSIONS.handles(E.SetLit)
     def _setlit(self, e: E.SetLit, sc: Scope) -> Code:
         rc = codec(e.type)
         elem_t = e.type.elem
-        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span) for x in e.elems]
+        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span, node=x) for x in e.elems]
         if isinstance(rc, BitSetCodec):
             if not elems:
                 return self.const(0)
@@ -565,6 +574,7 @@ class ExprCompiler:
             return self.node(f"_bag_of({items})", *elems)
         return self.node(f"frozenset({items})", *elems)
 
+    @EXPRESSIONS.handles(E.RangeSet)
     def _rangeset(self, e: E.RangeSet, sc: Scope) -> Code:
         lo, hi = self.expr(e.lo, sc), self.expr(e.hi, sc)
         rc = codec(e.type)
@@ -573,6 +583,7 @@ class ExprCompiler:
             return self.node(f"_range_mask({lo}, {hi}, {rc.elem.lo}, {rc.size}, {args})", lo, hi)
         return self.node(f"frozenset(range({lo}, {hi} + 1))", lo, hi)
 
+    @EXPRESSIONS.handles(E.Len)
     def _len(self, e: E.Len, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         oc = codec(e.operand.type)
@@ -582,12 +593,13 @@ class ExprCompiler:
             return self.node(f"_bag_len({x})", x)
         return self.node(f"len({x})", x)
 
+    @EXPRESSIONS.handles(E.MinMax)
     def _minmax(self, e: E.MinMax, sc: Scope) -> Code:
         oc = codec(e.operand.type)
         if isinstance(e.operand, E.SetLit) and e.operand.elems and not isinstance(oc, BagCodec):
             # min({a, b}): never empty, and no set needs building.
             lit = e.operand
-            elems = [self.coerce(self.expr(x, sc), x.type, lit.type.elem, sc, lit.span) for x in lit.elems]
+            elems = [self.coerce(self.expr(x, sc), x.type, lit.type.elem, sc, lit.span, node=x) for x in lit.elems]
             if len(elems) == 1:
                 return elems[0]
             return self.node(f"{e.op}(" + ", ".join(x.text for x in elems) + ")", *elems)
@@ -599,6 +611,7 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ records and variants
 
+    @EXPRESSIONS.handles(E.Construct)
     def _construct(self, e: E.Construct, sc: Scope) -> Code:
         tc = codec(e.type)
         if isinstance(tc, VariantCodec):
@@ -610,21 +623,23 @@ class ExprCompiler:
             declared = e.type.fields
             head = []
         parts = head + [
-            self.coerce(self.expr(x, sc), x.type, ft, sc, e.span) for (_, x), (_, ft) in zip(e.fields, declared)
+            self.coerce(self.expr(x, sc), x.type, ft, sc, e.span, node=x) for (_, x), (_, ft) in zip(e.fields, declared)
         ]
         return self.node("(" + "".join(f"{p}, " for p in parts) + ")", *parts)
 
+    @EXPRESSIONS.handles(E.IsCase)
     def _iscase(self, e: E.IsCase, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         tc = codec(e.operand.type)
         assert isinstance(tc, VariantCodec)
         return self.node(f"({x}[0] == {tc.case_index(e.tag)})", x)
 
+    @EXPRESSIONS.handles(E.GetField)
     def _getfield(self, e: E.GetField, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         tc = codec(e.operand.type)
         if isinstance(tc, RecordCodec):
-            return self.node(f"{x}[{tc.position(e.field)}]", x)
+            return self.at(x, self.const(tc.position(e.field)))
         assert isinstance(tc, VariantCodec)
         positions = tc.positions(e.field)
         if e.tag is not None:  # narrowed: only that case's field (others: wrong variant)
@@ -640,36 +655,48 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ maps and sequences
 
-    def key_position(self, k: Code, ktype: Type, mc: MapCodec, sc: Scope, span: Span) -> Code:
-        """The tuple position of key k (a ktype value) in a map of codec mc."""
+    def key_position(self, k: Code, ktype: Type, mc: MapCodec, sc: Scope, span: Span, inside: bool = False) -> Code:
+        """The tuple position of key k (a ktype value) in a map of codec mc
+        (`inside`: the range analysis proves k is in the map's domain)."""
         kc = mc.keyc
-        if isinstance(kc, IntCodec) and not within(ktype, kc.type):
+        if isinstance(kc, IntCodec) and not within(ktype, kc.type) and not inside:
             args = self.site_args(span, "index-out-of-range", sc)
             return self.node(f"_key_pos({k}, {kc.lo}, {len(mc.keys)}, {args})", k)
         return self.ordinal(self.coerce(k, ktype, kc.type, sc, span), kc)
 
+    @EXPRESSIONS.handles(E.Index)
     def _index(self, e: E.Index, sc: Scope) -> Code:
         x, i = self.expr(e.operand, sc), self.expr(e.index, sc)
         oc = codec(e.operand.type)
+        inside = self.ranges is not None and self.ranges.index_ok(e)
         if isinstance(oc, MapCodec):
-            pos = self.key_position(i, e.index.type, oc, sc, e.span)
-            return self.node(f"{x}[{pos}]", x, pos)
+            pos = self.key_position(i, e.index.type, oc, sc, e.span, inside)
+            return self.at(x, pos)
+        if inside:  # 1 <= i <= len(x)
+            return self.node(f"{x}[{self.ns.const(i.value - 1) if i.const else f'{i} - 1'}]", x, i)
         return self.node(f"_seq_index({x}, {i}, {self.site_args(e.span, 'index-out-of-range', sc)})", x, i)
 
+    @EXPRESSIONS.handles(E.Slice)
     def _slice(self, e: E.Slice, sc: Scope) -> Code:
         x, lo, hi = self.expr(e.operand, sc), self.expr(e.lo, sc), self.expr(e.hi, sc)
+        if self.ranges is not None and self.ranges.slice_plain(e):  # lo >= 1, hi >= 0: no clipping
+            start = "" if lo.const and lo.value == 1 else self.ns.const(lo.value - 1) if lo.const else f"{lo} - 1"
+            return self.node(f"{x}[{start}:{hi}]", x, lo, hi)
         return self.node(f"_seq_slice({x}, {lo}, {hi})", x, lo, hi)
 
+    @EXPRESSIONS.handles(E.Concat)
     def _concat(self, e: E.Concat, sc: Scope) -> Code:
         left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span, check=False)
         right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span, check=False)
         return self.node(f"({left} + {right})", left, right)
 
+    @EXPRESSIONS.handles(E.Append)
     def _append(self, e: E.Append, sc: Scope) -> Code:
         s = self.coerce(self.expr(e.seq, sc), e.seq.type, e.type, sc, e.span, check=False)
-        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span)
+        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span, node=e.elem)
         return self.node(f"({s} + ({x},))", s, x)
 
+    @EXPRESSIONS.handles(E.Last)
     def _last(self, e: E.Last, sc: Scope) -> Code:
         s = self.expr(e.seq, sc)
         if s.simple and not s.const:
@@ -678,16 +705,19 @@ class ExprCompiler:
             )
         return self.node(f"_last({s}, {self.site_args(e.span, 'empty-last', sc)})", s)
 
+    @EXPRESSIONS.handles(E.SeqLit)
     def _seqlit(self, e: E.SeqLit, sc: Scope) -> Code:
         elem_t = e.type.elem
-        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span) for x in e.elems]
+        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span, node=x) for x in e.elems]
         return self.node("(" + "".join(f"{x}, " for x in elems) + ")", *elems)
 
+    @EXPRESSIONS.handles(E.BagAdd)
     def _bagadd(self, e: E.BagAdd, sc: Scope) -> Code:
         b = self.expr(e.bag, sc)
-        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span)
+        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span, node=e.elem)
         return self.node(f"_bag_add({b}, {x})", b, x)
 
+    @EXPRESSIONS.handles(E.BagRemove)
     def _bagremove(self, e: E.BagRemove, sc: Scope) -> Code:
         b = self.expr(e.bag, sc)
         x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span, check=False)
@@ -695,6 +725,7 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ options and lets
 
+    @EXPRESSIONS.handles(E.Unwrap)
     def _unwrap(self, e: E.Unwrap, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         if x.simple and not x.const:
@@ -703,6 +734,7 @@ class ExprCompiler:
             )
         return self.node(f"_unwrap({x}, {self.site_args(e.span, 'unwrap-none', sc)})", x)
 
+    @EXPRESSIONS.handles(E.ChooseExpr)
     def _chooseexpr(self, e: E.ChooseExpr, sc: Scope) -> Code:
         dom = self.expr(e.domain, sc)
         name = self.ns.fresh("q")
@@ -716,6 +748,7 @@ class ExprCompiler:
             parts.append(cond)
         return self.node(f"_choose_first(({name} {gen}), {self.site_args(e.span, 'choose-none', sc)})", *parts)
 
+    @EXPRESSIONS.handles(E.Fold)
     def _fold(self, e: E.Fold, sc: Scope) -> Code:
         init = self.coerce(self.expr(e.init, sc), e.init.type, e.acc.type, sc, e.span)
         dom = self.expr(e.domain, sc)
@@ -726,6 +759,7 @@ class ExprCompiler:
         domain = self.iterate(dom, e.domain.type, canonical=True)
         return self.node(f"_fold((lambda {acc}, {x}: {body}), {init}, {domain})", init, dom, body)
 
+    @EXPRESSIONS.handles(E.LetIn)
     def _letin(self, e: E.LetIn, sc: Scope) -> Code:
         v = self.coerce(self.expr(e.value, sc), e.value.type, e.local.type, sc, e.span, check=False)
         inner = sc.copy()

@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from specpy.diagnostics import Diagnostic, SpecError
+from specpy.ir.backend import unsupported
 from specpy.ir.expr import BoolOp
 from specpy.ir.model import BUDGET_VAR, Action, Model
 from specpy.ir.types import AtomT, BagT, EnumT, MapT, OptionT, RangeT, RecordT, SeqT, SetT, Type, VariantT
@@ -35,6 +35,8 @@ from specpy.tla.action import PathWriter, guard
 from specpy.tla.expr import ExprWriter, Tx
 from specpy.tla.formula import Atom, conj, disj, render
 from specpy.tla.names import GlobalNames, LocalScope
+from specpy.tla.tlc import model_info
+from specpy.tla.tlc_output import ModelInfo
 
 #: Helper definitions, written only when the module uses them (in this order).
 HELPER_DEFS: tuple[tuple[str, str], ...] = (
@@ -75,6 +77,7 @@ class Exported:
     module: str  # the TLA+ module name (file stem)
     tla: str
     cfg: str
+    info: ModelInfo  # how to read TLC's output on it (names, types, fault steps)
 
     def write(self, directory: Path) -> tuple[Path, Path]:
         directory.mkdir(parents=True, exist_ok=True)
@@ -87,6 +90,39 @@ class Exported:
 def export(model: Model, options: CheckOptions, overrides: Overrides | None = None, source_ref: str | None = None) -> Exported:
     """The TLA+ module and .cfg of `model`; `source_ref` names the spec in the header."""
     return Exporter(model, options, overrides or Overrides(), source_ref or model.source.path).run()
+
+
+#: The first comment line of an exported module (Exporter.header); `exported_from` reads it back.
+HEADER_START, HEADER_END, WITH = "\\* Exported by specpy from ", "; do not edit.", " (with "
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What an exported module says it was exported from."""
+
+    spec: str  # the spec's path, relative to the module's folder
+    overrides: Overrides
+
+
+def exported_from(tla_text: str) -> Provenance | None:
+    """The spec and overrides an exported module names in its header; None if
+    specpy did not write it. The inverse of Exporter.header's first comment."""
+    lines = tla_text.splitlines()
+    line = lines[1] if len(lines) > 1 else ""
+    if not (line.startswith(HEADER_START) and line.endswith(HEADER_END)):
+        return None
+    body = line[len(HEADER_START) : -len(HEADER_END)]
+    spec, _, tail = body.partition(WITH)
+    consts: dict[str, str] = {}
+    types: dict[str, tuple[str, ...]] = {}
+    words = tail.removesuffix(")").split()
+    for flag, value in zip(words, words[1:]):
+        name, eq, v = value.partition("=")
+        if flag == "--const" and eq:
+            consts[name] = v
+        elif flag == "--type" and eq:
+            types[name] = tuple(v.split(","))
+    return Provenance(spec, Overrides(consts=consts, types=types))
 
 
 def source_reference(spec: Path, out_dir: Path) -> str:
@@ -177,12 +213,12 @@ class Exporter:
         if helpers:
             head += [HELPER_COMMENT if any(_uses(h, "EvalError") for h in helpers) else ""] + helpers + [""]
         tla = "\n".join(head + body).rstrip() + "\n" + "=" * 77 + "\n"
-        return Exported(self.module, tla, self.cfg(text))
+        return Exported(self.module, tla, self.cfg(text), model_info(m, self.names.mapping, self.ex.tag, tla))
 
     def header(self, uses_none: bool) -> list[str]:
         m = self.model
         out = [f"{'-' * 30} MODULE {self.module} {'-' * 30}"]
-        out.append(f"\\* Exported by specpy from {self.source_ref}{self.command_tail()}; do not edit.")
+        out.append(f"{HEADER_START}{self.source_ref}{self.command_tail()}{HEADER_END}")
         out.append("\\* The .cfg beside this file binds the model values and says what TLC checks.")
         if m.constants:
             shown = ", ".join(f"{k} = {v}" for k, v in m.constants.items())
@@ -204,7 +240,7 @@ class Exporter:
             parts.append(" --no-deadlock")
         if not self.options.symmetry and self.model.symmetric_types():
             parts.append(" --no-symmetry")
-        return f" (with{''.join(parts)})" if parts else ""
+        return f"{WITH.rstrip()}{''.join(parts)})" if parts else ""
 
     def type_defs(self) -> list[str]:
         out: list[str] = []
@@ -331,11 +367,9 @@ class Exporter:
 
         env = straight_env(self.model, self.ex, self.scope(), self.env)
         if env is None:
-            raise SpecError([Diagnostic(
-                "E-unsupported",
-                "the TLA+ export of `crash` needs an `init` without require, choose, either or for",
-                f.span,
-            )])
+            raise unsupported(
+                "the TLA+ export of `crash` needs an `init` without require, choose, either or for", f.span
+            )
         out: dict[str, str] = {}
         restored = {r for c in f.crash for r in c.resets} | {
             v.name for c in f.crash for v in self.model.vars
