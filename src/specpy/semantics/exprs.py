@@ -117,7 +117,8 @@ class ExprChecker:
         if isinstance(pattern, ast.Ident):
             return self.new_local(scope, pattern, t), []
         n = len(pattern.elems)
-        if not isinstance(t, TupleT) or len(t.fields) != n:
+        tt = t.inner if isinstance(t, OptionT) else t  # a `(A, B)?` is taken apart as a tuple (none: evaluation error)
+        if not isinstance(tt, TupleT) or len(tt.fields) != n:
             self.fail(
                 "E-pattern-mismatch",
                 f"this pattern takes apart a tuple of {n} components; the value is {describe(t)}",
@@ -125,9 +126,10 @@ class ExprChecker:
             )
         whole = ir.Local("tup", next(self._uids), t)
         lets: list[tuple[ir.Local, ir.Expr]] = []
-        for (fname, ft), sub in zip(t.fields, pattern.elems):
+        for (fname, ft), sub in zip(tt.fields, pattern.elems):
             local, more = self.bind_pattern(scope, sub, ft)
-            part = ir.GetField(ft, ir.LocalRef(t, whole, span=sub.span), fname, span=sub.span)
+            ref = self.value(ir.LocalRef(t, whole, span=sub.span), pattern.span)
+            part = ir.GetField(ft, ref, fname, span=sub.span)
             lets.append((local, part))
             lets.extend(more)
         return whole, lets
