@@ -262,7 +262,10 @@ class RangeFacts:
         t = e.operand.type
         if not isinstance(t, VariantT):
             return True
-        having = {c.name for c in t.cases if any(n == e.field for n, _ in c.fields)}
+        if e.tag is not None:  # narrowed to one case: only that case's field counts
+            having = {e.tag}
+        else:
+            having = {c.name for c in t.cases if any(n == e.field for n, _ in c.fields)}
         if len(having) == len(t.cases):
             return True
         f = self.facts_at(e) if f is None else f
