@@ -131,10 +131,11 @@ def verdict_json(model: Model, verdict: Verdict) -> dict[str, Any]:
         states = replay(model, violation.prefix)
         out["violation"] = {
             "key": jsonable(violation.key),
-            "prefix": [dict(_op_json(model, it), state=jsonable(s)) for it, s in zip(violation.prefix, states)],
+            "prefix": [dict(_op_json(model, it), state=jsonable(model.state_json(s)))
+                       for it, s in zip(violation.prefix, states)],
             "prefix_events": violation.events_before,
             "blocked": _op_json(model, violation.blocked),
-            "states": [jsonable(s) for s in violation.states],
+            "states": [jsonable(model.state_json(s)) for s in violation.states],
             "open": [_op_json(model, it) for it in violation.open_items],
         }
     return out

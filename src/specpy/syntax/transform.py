@@ -100,6 +100,13 @@ class AstBuilder(Transformer_NonRecursive):
         fairness, name, params, body = c
         return ast.ActionDecl(self._ident(name), params or (), body, fairness, self._span(meta))
 
+    def operation_decl(self, meta: Meta, c: Children) -> ast.OperationDecl:
+        name, params, result, body = c
+        return ast.OperationDecl(self._ident(name), params or (), result, body or (), self._span(meta))
+
+    def op_result(self, meta: Meta, c: Children) -> tuple[ast.TypeExpr, ast.Expr]:
+        return c[0], c[1]
+
     def weak_fairness(self, meta: Meta, c: Children) -> str:
         return "weak"
 
