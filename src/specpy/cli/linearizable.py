@@ -111,9 +111,7 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
                 verdict = check_history(model, path, fmt, deadline)
             except ModelFailure as exc:  # the spec's operation failed to evaluate: no verdict can be trusted
                 return out.fail(EXIT_EVAL_ERROR, "eval-error", str(exc), "error: ")
-            except KeyboardInterrupt:  # Ctrl-C or SIGTERM (cli.output.guarded): this and the rest are unknown
-                interrupted = True
-                verdict = Verdict(str(path), UNKNOWN, reason="interrupted")
+            interrupted = verdict.reason == "interrupted"  # Ctrl-C or SIGTERM: the rest are unknown too
         verdicts.append(verdict)
         if not out.as_json:
             click.echo(render_verdict(model, verdict, quiet), nl=False, err=verdict.error is not None)
