@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,9 @@ operation cas(from: Val, to: Val) -> bool = value == from {
 """
 
 
+@functools.lru_cache(maxsize=None)
 def spec_model(text: str, name: str = "m.spec") -> SpecModel:
+    """Compiled once per text: a SpecModel keeps nothing from one history to the next."""
     return SpecModel(load_text(SourceFile(name, text)))
 
 
