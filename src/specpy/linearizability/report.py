@@ -74,8 +74,10 @@ def _violation_lines(model: Model, v: Violation) -> list[str]:
     if not v.prefix:
         lines.append("    (nothing: no operation can be placed first)")
     lines.append(f"  Cannot be placed: {model.describe_op(v.blocked.payload)}  {_where(blocked)}")
-    states = " / ".join(model.describe_state(s) for s in v.states)
-    lines.append(f"    when it returned, {states}" + (" (one of the states the search reached there)" if len(v.states) > 1 else ""))
+    if len(v.states) == 1:
+        lines.append(f"    when it returned, {model.describe_state(v.states[0])}")
+    else:
+        lines.append("    when it returned, the state was one of: " + "; ".join(model.describe_state(s) for s in v.states))
     if v.open_items:
         lines.append("  Open then (each may take effect before or after it):")
         for item in v.open_items:
