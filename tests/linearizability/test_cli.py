@@ -90,6 +90,12 @@ def test_a_malformed_history_is_151_with_file_and_line(tmp_path):
     assert "correct.edn:1:1: error: the queue model has no operation 'get' (it has: enqueue, dequeue)" in result.stderr
 
 
+def test_an_unwritable_html_file_is_153(tmp_path):
+    result = run("kv", EXAMPLES / "correct.edn", "--html", tmp_path / "missing" / "t.html", "--json")
+    assert result.exit_code == 153 and json.loads(result.stdout)["result"] == "system-error"
+    assert "--html " in result.stderr and "cannot write" in result.stderr
+
+
 def test_a_bad_model_or_option_is_151():
     assert run("registr", EXAMPLES / "correct.edn").exit_code == 151
     assert run("kv", EXAMPLES / "correct.edn", "--initial", "{").exit_code == 151

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,8 @@ def test_cli_with_a_spec_model(tmp_path):
     bad.write_text("var x: 0..3 = 0\naction a { x = 1 }\n")
     result = CliRunner().invoke(main, ["linearizable", str(bad), str(history)])
     assert result.exit_code == 150 and "bad.spec:1:1: error: the spec declares no operation" in result.stderr
+    result = CliRunner().invoke(main, ["linearizable", str(bad), str(history), "--json"])
+    assert result.exit_code == 150 and json.loads(result.stdout)["errors"][0]["code"] == "E-no-operations"
     bad.write_text("var x: 0..3 = 0\noperation write(v: 0..3) { x = v + 1 }\n")  # 3 + 1 is out of range
     history.write_text('{"process": 0, "type": "invoke", "f": "write", "value": 3}\n')
     result = CliRunner().invoke(main, ["linearizable", str(bad), str(history), "--format", "jsonl"])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.output import Exit, Output, fail_on_write_error, guarded, write_text
+from specpy.cli.output import Exit, Output, guarded, write_text
 from specpy.options import OptionError
-from specpy.result import EXIT_BAD_OPTION, EXIT_EVAL_ERROR, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK
+from specpy.result import EXIT_BAD_OPTION, EXIT_EVAL_ERROR, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK, EXIT_SYSTEM_ERROR
 
 
 @click.command()
@@ -50,13 +50,13 @@ def linearizable(
     ctx.exit(guarded(out, lambda: _run(model, histories, fmt, initial, timeout, out, quiet, html_out)))
 
 
-def _make_model(name: str, initial: str | None):
+def _make_model(name: str, initial: str | None, out: Output):
     from specpy.linearizability.models import BUILTIN
 
     if name.endswith(".spec"):
         if initial is not None:
             raise OptionError("--initial is for the built-in models; a spec's variables have their own initial values")
-        return _spec_model(Path(name))
+        return _spec_model(Path(name), out)
     if name not in BUILTIN:
         raise OptionError(f"unknown model {name!r} (built-in models: {', '.join(BUILTIN)})")
     value = None
@@ -70,7 +70,7 @@ def _make_model(name: str, initial: str | None):
     return BUILTIN[name](value)
 
 
-def _spec_model(path: Path):
+def _spec_model(path: Path, out: Output):
     """The spec's operations as a model; spec errors are printed (with carets) and end with 150."""
     from specpy.diagnostics import Diagnostic, SpecError, Span
     from specpy.linearizability.spec_model import SpecModel
@@ -85,7 +85,7 @@ def _spec_model(path: Path):
             raise SpecError([Diagnostic("E-no-operations", message, Span(str(path), 1, 1, 1, 2))])
         return SpecModel(spec)
     except SpecError as exc:
-        raise Exit(Output(False).spec_errors(exc.diagnostics, source)) from None
+        raise Exit(out.spec_errors(exc.diagnostics, source)) from None
 
 
 def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, timeout: float | None,
@@ -97,7 +97,7 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
     if timeout is not None and timeout <= 0:
         raise OptionError("--timeout must be positive")
     try:
-        model = _make_model(name, initial)
+        model = _make_model(name, initial, out)
     except Exit as exc:
         return exc.code
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -120,10 +120,9 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
     if html_out is not None:
         from specpy.linearizability.html import render_html
 
-        try:
-            fail_on_write_error(write_text("--html", html_out, render_html(model, verdicts)))
-        except Exit as exc:
-            return exc.code
+        error = write_text("--html", html_out, render_html(model, verdicts))
+        if error is not None:
+            return out.fail(EXIT_SYSTEM_ERROR, "system-error", error, "error: ")
     code = exit_code([v.status for v in verdicts])
     if out.as_json:
         result = {0: "linearizable", EXIT_INVARIANT: "not-linearizable", EXIT_LIMIT: "unknown",
