@@ -30,7 +30,8 @@ from z3.z3 import _to_expr_ref
 from z3.z3core import Z3_substitute
 from z3.z3types import Ast
 
-from specpy.diagnostics import NO_SPAN, Diagnostic, SpecError, Span
+from specpy.diagnostics import NO_SPAN, SpecError, Span
+from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr
 from specpy.ir.model import Model
 from specpy.ir.types import universe
@@ -74,11 +75,11 @@ class StateVars:
 
 
 def refuse_unsupported(model: Model) -> None:
-    diags = []
-    for prop in model.properties:
-        diags.append(
-            Diagnostic("E-unsupported", f"temporal property {prop.name} cannot be checked by the Z3 backend", prop.span)
-        )
+    diags = [
+        d
+        for prop in model.properties
+        for d in unsupported(f"temporal property {prop.name} cannot be checked by the Z3 backend", prop.span).diagnostics
+    ]
     if diags:
         raise SpecError(diags)
 
