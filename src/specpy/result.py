@@ -68,8 +68,9 @@ EXITS: tuple[ExitCode, ...] = (
     ),
     ExitCode(
         EXIT_LIMIT,
-        "a limit (`--max-states`, `--timeout`, `--memory-limit` or the memory guard) or an interruption "
-        "(Ctrl-C, SIGTERM) stopped the run before it finished; the statistics so far are printed",
+        "a limit (`--max-states`, `--timeout`, `--memory-limit` or the memory guard, a full spill disk, a lost "
+        "cluster node) or an interruption (Ctrl-C, SIGTERM) stopped the run before it finished; the statistics "
+        "so far are printed",
     ),
     ExitCode(EXIT_SYSTEM_ERROR, "internal or system error (a bug in specpy says so, with how to report it)"),
     ExitCode(EXIT_USAGE, "command-line usage error"),
