@@ -111,10 +111,10 @@ def test_history_values_are_checked_against_the_spec_types(history, message):
 
 @pytest.mark.parametrize("text, expected", [
     ("var x: 0..3 = 0\noperation read() -> bool = x\n",
-     "m.spec:2:28: error: the result of operation read must be a boolean, found an integer in 0..3\n"),
+     "m.spec:2:28: error[E-type-mismatch]: the result of operation read must be a boolean, found an integer in 0..3\n"),
     ("var x: 0..3 = 0\noperation write(v: 0..3) { y = v }\n",
-     "m.spec:2:28: error: cannot assign to `y`: no state variable has that name\n"),
-    ("var x: 0..3 = 0\noperation x() { }\n", "m.spec:2:11: error: `x` is declared twice"),
+     "m.spec:2:28: error[E-assign-to-undeclared]: cannot assign to `y`: no state variable has that name\n"),
+    ("var x: 0..3 = 0\noperation x() { }\n", "m.spec:2:11: error[E-duplicate-decl]: `x` is declared twice"),
 ])
 def test_spec_errors_in_operations_are_located(text, expected):
     with pytest.raises(SpecError) as info:
@@ -133,7 +133,7 @@ def test_cli_with_a_spec_model(tmp_path):
     bad = tmp_path / "bad.spec"
     bad.write_text("var x: 0..3 = 0\naction a { x = 1 }\n")
     result = CliRunner().invoke(main, ["linearizable", str(bad), str(history)])
-    assert result.exit_code == 150 and "bad.spec:1:1: error: the spec declares no operation" in result.stderr
+    assert result.exit_code == 150 and "bad.spec:1:1: error[E-no-operations]: the spec declares no operation" in result.stderr
     result = CliRunner().invoke(main, ["linearizable", str(bad), str(history), "--json"])
     assert result.exit_code == 150 and json.loads(result.stdout)["errors"][0]["code"] == "E-no-operations"
     bad.write_text("var x: 0..3 = 0\noperation write(v: 0..3) { x = v + 1 }\n")  # 3 + 1 is out of range
