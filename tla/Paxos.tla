@@ -12,6 +12,7 @@ EvalError(what) == CHOOSE err \in {} : err = what
 Holds(PP) == PP = TRUE  \* PP evaluated as one Boolean (TLC would explore \/ and \E in an action as alternatives)
 Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
 Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv
+Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
 
 Acceptor == {a1, a2, a3}
 Value == {v1, v2}
@@ -51,7 +52,7 @@ Phase2a(b, v, q) ==
            /\ Holds(\A a \in q : \E m \in promises : m.acc = a)
            /\ LET voted == UNION {IF m.mbal >= 0 THEN {m} ELSE {} : m \in promises}
               IN  /\ Evaluated(voted)
-                  /\ Holds((Cardinality(voted) = 0) \/ (\E m \in voted : (m.mval = v) /\ (\A n \in voted : m.mbal >= n.mbal)))
+                  /\ Holds((voted = {}) \/ (\E m \in voted : (m.mval = v) /\ (m.mbal = Max({n.mbal : n \in voted}))))
                   /\ msgs' = msgs \cup {[tag |-> "Accept", bal |-> b, val |-> v]}
                   /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
 
