@@ -146,14 +146,14 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
             raise TlcSetupError(f"no .tla file with a .cfg beside it in {', '.join(map(str, paths))}")
         if trace_out is not None and len(files) > 1:
             raise OptionError(f"--trace-out needs one model; {len(files)} were given")
-        runs = []
+        runs, write_error = [], None
         for tla in files:
             click.echo(f"== {tla}")
             info = model_info_for(tla)
             run = run_tlc(tla, jar_path, workers, timeout, progress, info)
             runs.append(run)
             if trace_out is not None and run.result.violation is not None:
-                write_tlc_trace(trace_out, tla, run, info)
+                write_error = write_error or write_tlc_trace(trace_out, tla, run, info)
             if run.sany:
                 source = SourceFile(str(tla), tla.read_text(encoding="utf-8"))
                 for e in run.sany:
@@ -163,6 +163,8 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
     except TlcSetupError as exc:
         click.echo(f"specpy: {exc}", err=True)
         return EXIT_SYSTEM_ERROR
+    if write_error is not None:
+        click.echo(f"error: {write_error}", err=True)
     if record is not None:
         data = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
         today = datetime.date.today().isoformat()
@@ -174,15 +176,17 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
         data["models"] = dict(sorted(models.items()))
         record.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
         click.echo(f"recorded {len(runs)} result(s) in {record}", err=True)
-    return next((r.exit_code for r in runs if r.exit_code != 0), 0)
+    return next((r.exit_code for r in runs if r.exit_code != 0), EXIT_SYSTEM_ERROR if write_error else 0)
 
 
-def write_tlc_trace(path: Path, tla: Path, run, info: ModelInfo | None) -> None:
-    """TLC's counterexample as ITF, typed by the spec when the model was exported by specpy."""
-    from specpy.trace.itf import write_itf
+def write_tlc_trace(path: Path, tla: Path, run, info: ModelInfo | None) -> str | None:
+    """TLC's counterexample as ITF, typed by the spec when the model was exported by specpy;
+    returns what went wrong, if anything."""
+    from specpy.cli.files import write_output
+    from specpy.trace.itf import itf_text
 
     v = run.result.violation
     var_types = info.var_types if info is not None else {}
     params = {a: dict(ps) for a, ps in info.params.items()} if info is not None else {}
     meta = {"source": str(tla), "checker": "tlc", "status": v.kind.value, "violation": v.name}
-    write_itf(path, v.trace, var_types, meta, params)
+    return write_output("--trace-out", path, itf_text(v.trace, var_types, meta, params))

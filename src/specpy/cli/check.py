@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 import click
 
 from specpy.cli.options import (
-    DEFAULT_CHECKPOINT_INTERVAL, check_writable, make_options, override_options, parse_overrides, report_options,
+    DEFAULT_CHECKPOINT_INTERVAL, make_options, override_options, parse_overrides, report_options,
     timeout_option, trace_out_option,
 )
-from specpy.cli.output import Output, guarded, write_text, write_trace
+from specpy.cli.files import check_output_path, remove_stale, write_output
+from specpy.cli.output import Output, guarded, write_trace
 from specpy.options import CheckOptions, OptionError, Overrides
 from specpy.result import EXIT_LIMIT, EXIT_SYSTEM_ERROR
 
@@ -88,8 +89,8 @@ def check(
         robust = options.memory_limit_mb is not None or options.checkpoint_dir or options.resume_dir
         if backend != "explicit" and robust:
             raise OptionError("--memory-limit, --checkpoint and --resume apply to the explicit backend only")
-        check_writable("--trace-out", trace_out)
-        check_writable("--html", html_out)
+        check_output_path("--trace-out", trace_out, [spec])
+        check_output_path("--html", html_out, [spec])
         code = run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
         if code == EXIT_LIMIT and backend == "explicit":
             click.echo(_resume_hint(options, spec, consts, types), err=True)
@@ -152,6 +153,8 @@ def run_check(
     if trace_out is not None and result.violation is not None:
         v = result.violation
         write_error = write_trace(trace_out, model, v.trace, v.kind.value, v.name)
+    elif trace_out is not None:
+        remove_stale("--trace-out", trace_out, "no violation, so no trace")
     transitions = frozenset(t.name for t in model.transitions)
     if html_out is not None:
         write_error = write_error or _write_html_report(html_out, model, result, transitions)
@@ -189,7 +192,7 @@ def _write_html_report(path: Path, model: Model, result: CheckResult, transition
 
     info = info_from_result(result, model, verdict(result, transitions))
     trace = result.violation.trace if result.violation is not None else None
-    return write_text("--html", path, render_html(info, trace, addressing_from_model(model)))
+    return write_output("--html", path, render_html(info, trace, addressing_from_model(model)))
 
 
 class Progress:

@@ -7,7 +7,6 @@ report as a bad option value (exit 151).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -119,14 +118,3 @@ def make_options(
         checkpoint_interval=checkpoint_interval or DEFAULT_CHECKPOINT_INTERVAL,
         resume_dir=str(resume_dir) if resume_dir is not None else None,
     )
-
-
-def check_writable(option: str, path: Path | None) -> None:
-    """Refuse an unwritable output file before a long run rather than after it."""
-    if path is None:
-        return
-    parent = path.parent
-    if not parent.is_dir():
-        raise OptionError(f"{option} {path}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise OptionError(f"{option} {path}: directory {parent} is not writable")

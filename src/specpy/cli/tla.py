@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.options import check_writable, make_options, override_options, parse_overrides
+from specpy.cli.files import check_output_path
+from specpy.cli.options import make_options, override_options, parse_overrides
 from specpy.cli.output import EXIT_INTERRUPTED, Output
 from specpy.options import OptionError
 from specpy.result import EXIT_BAD_OPTION, EXIT_SYSTEM_ERROR
@@ -84,7 +85,7 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
     try:
         if workers < 1 or (timeout is not None and not timeout > 0):
             raise OptionError("--workers must be at least 1 and --timeout positive")
-        check_writable("--trace-out", trace_out)
+        check_output_path("--trace-out", trace_out, paths)
         code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out)
     except OptionError as exc:
         code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")

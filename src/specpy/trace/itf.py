@@ -44,9 +44,7 @@ trace always gives the same file.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -166,14 +164,14 @@ def trace_to_itf(
         "format": "ITF",
         "format-description": FORMAT_DESCRIPTION,
         "description": f"Created by specpy {_version()}",
-        "varTypes": {name: type_name(var_types[name]) for name in trace.var_names},
+        "varTypes": {name: type_name(var_types[name]) for name in trace.var_names if name in var_types},
     }
     top_meta.update(meta or {})
     states = []
     for i, state in enumerate(trace.states):
         obj: dict[str, Any] = {"#meta": {"index": i}}
         for name in trace.var_names:
-            obj[name] = encode_value(var_types[name], state[name])
+            obj[name] = encode_value(var_types.get(name), state[name])  # untyped for a hand-written module
         if i == 0:
             obj[ACTION_TAKEN] = INIT_ACTION
             obj[NONDET_PICKS] = {}
@@ -196,25 +194,14 @@ def trace_to_itf(
     return out
 
 
-def write_itf(
-    path: str | Path,
+def itf_text(
     trace: Trace,
     var_types: Mapping[str, Type],
     meta: Mapping[str, Any] | None = None,
     param_types: ParamTypes | None = None,
-) -> None:
-    """Write the ITF file atomically: a reader never sees half a trace."""
-    data = trace_to_itf(trace, var_types, meta, param_types)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+) -> str:
+    """The ITF file of a trace, as text (the CLI writes it: cli/files.py)."""
+    return json.dumps(trace_to_itf(trace, var_types, meta, param_types), indent=2, ensure_ascii=False) + "\n"
 
 
 def _version() -> str:
