@@ -173,3 +173,162 @@ def test_a_passing_run_removes_the_stale_trace(tmp_path) -> None:
     assert result.code == 0
     assert not out.exists()
     assert "removed the file an earlier run left there" in result.stderr
+
+
+# ---------------------------------------------------------------- 3: input sizes
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("check", "/dev/zero"), ("trace", "show", "/dev/zero"), ("validate", ROOT / "examples/kvstore/kvstore.spec", "/dev/zero")],
+    ids=["spec", "itf", "ndjson"],
+)
+def test_an_endless_input_is_refused_at_its_size_limit(command) -> None:
+    result = run_specpy(*command, timeout=60)
+    assert result.code == 151, result.stderr
+    assert "MiB specpy reads" in result.stderr
+
+
+# ---------------------------------------------------------------- 4: validate's gap loop
+
+
+def test_validate_stops_when_no_state_is_left_in_the_gap() -> None:
+    result = run_specpy(
+        "validate", ROOT / "examples/kvstore/kvstore.spec", ROOT / "examples/kvstore/correct.ndjson",
+        "--max-gap", "1000000000000", "--timeout", "20", timeout=60,
+    )
+    assert result.code == 0, result.stderr
+
+
+# ---------------------------------------------------------------- 20: small things
+
+
+@pytest.mark.parametrize("spec", ["bom_crlf.spec", "cr_only.spec"])
+def test_a_byte_order_mark_and_cr_line_ends_are_accepted(spec) -> None:
+    result = run_specpy("check", data(spec), "--json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["distinct_states"] == 2
+
+
+# ---------------------------------------------------------------- 7, 8: checkpoint directories and manifests
+
+RM4 = ("--type", "RM=r1,r2,r3,r4")
+
+
+def stopped_run(tmp_path: Path, name: str = "ck") -> Path:
+    directory = tmp_path / name
+    result = run_specpy("check", TWOPHASE, *RM4, "--checkpoint", directory, "--max-states", "500")
+    assert result.code == 152, result.stderr
+    return directory
+
+
+def test_a_checkpoint_of_another_model_is_not_replaced(tmp_path) -> None:
+    directory = stopped_run(tmp_path)
+    before = sorted(p.name for p in directory.iterdir())
+    result = run_specpy("check", ROOT / "specs/paxos.spec", "--checkpoint", directory, "--max-states", "10")
+    assert result.code == 151, result.stderr
+    assert "holds the checkpoint of another model" in result.stderr and "--resume" in result.stderr
+    assert sorted(p.name for p in directory.iterdir()) == before
+    assert run_specpy("check", TWOPHASE, *RM4, "--resume", directory).code == 0
+
+
+def test_only_files_specpy_made_are_removed(tmp_path) -> None:
+    directory = tmp_path / "ck"
+    mine = directory / "ckpt-000009"
+    mine.mkdir(parents=True)
+    (mine / "notes.txt").write_text("a user's file")
+    result = run_specpy("check", TWOPHASE, *RM4, "--checkpoint", directory, "--checkpoint-interval", "0.001")
+    assert result.code == 0, result.stderr
+    assert (mine / "notes.txt").read_text() == "a user's file"
+    current = (directory / "CURRENT").read_text()
+    assert int(current[5:]) >= 10  # numbered after the user's
+    assert sorted(p.name for p in directory.glob("ckpt-*")) == ["ckpt-000009", current]  # older ones of this run removed
+
+
+def test_an_empty_checkpoint_path_is_refused(tmp_path) -> None:
+    result = run_specpy("check", TWOPHASE, "--checkpoint", "", cwd=tmp_path)
+    assert result.code == 151 and "empty" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_resuming_from_a_missing_directory_creates_nothing(tmp_path) -> None:
+    result = run_specpy("check", TWOPHASE, "--resume", tmp_path / "missing")
+    assert result.code == 151 and "no such directory" in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
+def _manifest(directory: Path) -> Path:
+    return directory / (directory / "CURRENT").read_text() / "manifest.json"
+
+
+def _rehash(manifest: dict) -> dict:
+    """What a careful forger would do: recompute the manifest's own digest."""
+    import hashlib
+
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    return {**body, "manifest_sha256": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()}
+
+
+def _edit_partition_generated(m: dict) -> None:
+    m["partitions"][0]["generated"] = 7
+
+
+def _edit_init_generated(m: dict) -> None:
+    m["search"]["init_generated"] += 5
+
+
+def _edit_coverage(m: dict) -> None:
+    m["search"]["coverage"][0][1] += 1
+
+
+def _edit_depth(m: dict) -> None:
+    m["search"]["depth"] = m["search"]["level"] + 3
+
+
+@pytest.mark.parametrize(
+    ("edit", "rehash"),
+    [
+        (_edit_partition_generated, False), (_edit_init_generated, False), (_edit_coverage, False),
+        (_edit_partition_generated, True), (_edit_init_generated, True), (_edit_depth, True),
+    ],
+)
+def test_every_counter_of_a_manifest_is_checked(tmp_path, edit, rehash) -> None:
+    """The manifest's own SHA-256 covers every counter; the counters that can be
+    checked against the partitions are, even when the digest was recomputed."""
+    directory = stopped_run(tmp_path)
+    path = _manifest(directory)
+    manifest = json.loads(path.read_text())
+    edit(manifest)
+    path.write_text(json.dumps(_rehash(manifest) if rehash else manifest))
+    result = run_specpy("check", TWOPHASE, *RM4, "--resume", directory, "--json")
+    assert result.code == 151, result.stdout + result.stderr
+    assert "corrupt checkpoint" in result.stderr
+
+
+@pytest.mark.parametrize("seconds", ["NaN", "1e400", "-1", "Infinity"])
+def test_a_manifest_with_a_bad_number_is_corrupt(tmp_path, seconds) -> None:
+    directory = stopped_run(tmp_path)
+    path = _manifest(directory)
+    text = json.dumps(_rehash(json.loads(path.read_text())))
+    text = text.replace('"seconds": ', f'"seconds": {seconds}, "was": ', 1)
+    path.write_text(text)
+    result = run_specpy("check", TWOPHASE, *RM4, "--resume", directory, "--json")
+    assert result.code == 151, result.stdout + result.stderr
+    json.loads(result.stdout)  # one valid JSON object, never NaN
+
+
+def test_a_deeply_nested_manifest_is_corrupt(tmp_path) -> None:
+    directory = stopped_run(tmp_path)
+    _manifest(directory).write_text("[" * 100_000 + "]" * 100_000)
+    result = run_specpy("check", TWOPHASE, *RM4, "--resume", directory)
+    assert result.code == 151 and "corrupt checkpoint" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("victim", ["manifest.json", "p0-fps.npy", "CURRENT"])
+def test_a_fifo_in_a_checkpoint_does_not_hang(tmp_path, victim) -> None:
+    directory = stopped_run(tmp_path)
+    path = directory / victim if victim == "CURRENT" else _manifest(directory).parent / victim
+    path.unlink()
+    os.mkfifo(path)
+    result = run_specpy("check", TWOPHASE, *RM4, "--resume", directory, timeout=30)
+    assert result.code == 151, result.stderr

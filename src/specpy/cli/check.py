@@ -44,11 +44,11 @@ PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
 @click.option("--memory-limit", type=int, metavar="MB",
               help="Stop (exit 152) when the checker uses more than MB megabytes (default: when the machine "
                    "is nearly out of memory).")
-@click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+@click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False), metavar="DIR",  # "" stays "" (refused)
               help="Write a checkpoint to DIR periodically and when stopped, for --resume.")
 @click.option("--checkpoint-interval", type=float, metavar="SECONDS",
               help=f"Seconds between checkpoints (default {DEFAULT_CHECKPOINT_INTERVAL:g}).")
-@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False), metavar="DIR",  # "" stays "" (refused)
               help="Continue from the checkpoint in DIR (and keep checkpointing there).")
 @trace_out_option("Write the counterexample, if any, as ITF JSON.")
 @report_options
@@ -68,9 +68,9 @@ def check(
     timeout: float | None,
     workers: int,
     memory_limit: int | None,
-    checkpoint_dir: Path | None,
+    checkpoint_dir: str | None,
     checkpoint_interval: float | None,
-    resume_dir: Path | None,
+    resume_dir: str | None,
     trace_out: Path | None,
     as_json: bool,
     quiet: bool,

@@ -90,9 +90,9 @@ def make_options(
     timeout: float | None,
     workers: int,
     memory_limit: int | None = None,
-    checkpoint_dir: Path | None = None,
+    checkpoint_dir: str | Path | None = None,
     checkpoint_interval: float | None = None,
-    resume_dir: Path | None = None,
+    resume_dir: str | Path | None = None,
 ) -> CheckOptions:
     """CheckOptions from the flags; out-of-range numbers are OptionErrors (151)."""
     for option, value, least in (
@@ -104,6 +104,9 @@ def make_options(
     for option, seconds in (("--timeout", timeout), ("--checkpoint-interval", checkpoint_interval)):
         if seconds is not None and not seconds > 0:
             raise OptionError(f"{option} {seconds:g}: must be a positive number of seconds")
+    for option, directory in (("--checkpoint", checkpoint_dir), ("--resume", resume_dir)):
+        if directory is not None and str(directory) == "":
+            raise OptionError(f"{option}: the directory name is empty")
     if checkpoint_interval is not None and checkpoint_dir is None and resume_dir is None:
         raise OptionError("--checkpoint-interval needs --checkpoint DIR (or --resume DIR)")
     return CheckOptions(

@@ -49,6 +49,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from specpy.diagnostics import MAX_DATA_BYTES, read_input
 from specpy.ir.types import (
     AtomT,
     BagT,
@@ -598,7 +599,7 @@ def read_itf_document(
 ) -> tuple[Trace, dict[str, Any]]:
     """read_itf, and the file's top-level "#meta" object ({} if it has none)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_input(path, MAX_DATA_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ItfError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from specpy.diagnostics import Diagnostic, SourceFile, Span
+from specpy.diagnostics import MAX_DATA_BYTES, Diagnostic, SourceFile, Span, read_input
 from specpy.ir.types import Type
 from specpy.ir.values import Value
 from specpy.trace.itf import ItfError, ParamTypes, decode_value, encode_value
@@ -81,7 +81,7 @@ class LogReader:
 
     def read_file(self, path: str | Path) -> list[LogEntry]:
         """Every line of an NDJSON file; unreadable or non-UTF-8 files raise LogError or OSError."""
-        data = Path(path).read_bytes()
+        data = read_input(path, MAX_DATA_BYTES)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
