@@ -25,6 +25,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "explicit": {"syntax", "semantics", "pipeline", "cli", "smt", "tla"},
     "smt": {"syntax", "semantics", "pipeline", "cli", "explicit", "tla"},
     "tla": {"syntax", "semantics", "pipeline", "cli", "explicit", "smt"},
+    "linearizability": {"syntax", "semantics", "cli", "smt", "tla"},
 }
 
 

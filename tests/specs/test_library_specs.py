@@ -57,6 +57,17 @@ LIBRARY = [
     ("lsm", OK, None, None, 34704, 277345, 13),  # specpy; TLC on tla/LSM.tla agrees
     ("lsm_bug_early_tombstone_drop", INV, "ReadYourLatestWrite", 9, None, None, 9),  # specpy; TLC: same length
     ("lsm_bug_older_wins", INV, "ReadYourLatestWrite", 6, None, None, 6),  # specpy; TLC: same length
+    # Part 2 (issue 21). specpy's runs; TLC 2.20 on the exported models (tla/tlc-results.json)
+    # reports the same distinct states and depth (ok) or trace length (violations).
+    ("quorum_register", OK, None, None, 26870, 118947, 21),  # TLC: +275 terminal stutters generated
+    ("quorum_register_bug_small_quorums", INV, "ReadSeesCompletedWrite", 10, None, None, 10),
+    ("causal_broadcast", OK, None, None, 7734, 21464, 16),  # TLC: +183 terminal stutters generated
+    ("causal_broadcast_bug_lamport_clock", INV, "CausalDelivery", 5, None, None, 5),
+    ("btree_wal", OK, None, None, 4240, 9861, 11),  # TLC: +3,048 terminal stutters generated
+    ("btree_wal_bug_split_not_atomic", INV, "AckedKeysFound", 7, None, None, 7),
+    ("raft_prevote", OK, None, None, 28, 43, 4),  # TLC: +18 terminal stutters generated
+    # TLC: liveness StableLeader violated as well, a 7-state lasso too
+    ("raft_prevote_bug_disruptive_server", ResultKind.LIVENESS, "StableLeader", 7, None, None, 4),
 ]
 
 
@@ -82,7 +93,7 @@ def test_library_spec(name, kind, invariant, trace_length, distinct, generated, 
 
 def test_every_library_spec_is_pinned():
     # A spec added to specs/ by this issue's part of the library must be pinned above.
-    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm")
+    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register", "causal_broadcast", "btree_wal", "raft_prevote")
     on_disk = {p.stem for p in SPECS.glob("*.spec") if p.stem.startswith(prefixes)}
     assert on_disk == {row[0] for row in LIBRARY}
 
@@ -170,6 +181,66 @@ def test_lsm_bug_traces():
     assert tomb.violation.trace.states[-2]["level1"].get("k1") is not None  # the value the tombstone hid
     older = run("lsm_bug_older_wins")
     assert labels(older) == ["Write(k=k1, v=v1)", "Flush", "Write(k=k1, v=v2)", "Flush", "CompactLevel0"]
+
+
+def test_quorum_register_settings():
+    # R + W > N holds with read repair too; every R + W <= N fails with a 10-state stale read.
+    assert run("quorum_register", Overrides(consts={"ReadRepair": "true"})).kind is OK
+    assert run("quorum_register", Overrides(consts={"W": "3", "R": "1"})).kind is OK
+    for w, r in (("1", "2"), ("2", "1"), ("1", "1")):
+        bug = run("quorum_register", Overrides(consts={"W": w, "R": r}))
+        assert bug.kind is INV and len(bug.violation.trace) <= 10
+
+
+def test_quorum_bug_trace_reads_the_replicas_the_write_missed():
+    r = run("quorum_register_bug_small_quorums")
+    steps = labels(r)
+    assert steps[:4] == ["StartWrite", "ReplicaWrite(r=n1)", "WriterAck", "StartRead(q={n2, n3})"]
+    last = r.violation.trace.states[-1]
+    assert last["completed"] == 1 and last["floor"] == 1 and last["result"] == 0
+
+
+def test_causal_bug_is_a_reordering_the_scalar_clock_misses():
+    r = run("causal_broadcast_bug_lamport_clock")
+    assert labels(r) == ["Broadcast(p=p1)", "Broadcast(p=p2)", "Broadcast(p=p1)", "Deliver(p=p2)"]
+    # p2 delivered p1's second message while p1's first is still in flight to it
+    in_flight = [m for m, _ in r.violation.trace.states[-1]["net"].items]
+    assert any(m.get("src") == "p1" and m.get("dst") == "p2" and m.get("n") == 1 for m in in_flight)
+
+
+def test_causal_broadcast_without_a_budget():
+    # Every process broadcasting twice: still causal, and no message waits for ever.
+    r = run("causal_broadcast", Overrides(consts={"MaxTotal": "6"}))
+    assert r.kind is OK and r.stats.distinct_states == 30063
+
+
+def test_btree_bug_needs_a_crash_inside_the_split():
+    r = run("btree_wal_bug_split_not_atomic")
+    assert labels(r) == ["Recover", "Insert(k=1)", "Insert(k=2)", "Insert(k=3)", "~crash db", "Recover"]
+    last = r.violation.trace.states[-1]
+    assert 2 in last["acked"] and all(2 not in leaf for _, leaf in last["memLeaf"].items)
+    assert run("btree_wal_bug_split_not_atomic", Overrides(consts={"MaxCrashes": "0"})).kind is OK
+
+
+def test_btree_survives_more_crashes_and_splits():
+    assert run("btree_wal", Overrides(consts={"MaxCrashes": "2"})).stats.distinct_states == 7066
+    # three splits: 59,278 states, about 5 s; specpy's count (TLC not run on it)
+    assert run("btree_wal", Overrides(consts={"K": "5", "NumPages": "4"})).kind is OK
+
+
+def test_prevote_needs_checkquorum_too():
+    # PreVote alone: the same endless elections (the 2020 Cloudflare outage).
+    alone = run("raft_prevote", Overrides(consts={"CheckQuorum": "false"}))
+    assert alone.kind is ResultKind.LIVENESS and alone.violation.name == "StableLeader"
+    # CheckQuorum alone: the cut-off server's terms run into the model's bound.
+    assert run("raft_prevote", Overrides(consts={"PreVote": "false"})).kind is ResultKind.DEADLOCK
+
+
+def test_disruptive_server_lasso_is_two_elections():
+    r = run("raft_prevote_bug_disruptive_server")
+    steps = labels(r)
+    assert steps[0].startswith("Partition(") and sum(s.startswith("Timeout(") for s in steps[2:]) == 2
+    assert r.violation.trace.loop == 3  # the cycle starts at state 4 (0-based index 3)
 
 
 GUIDE = ROOT / "docs" / "guide.md"

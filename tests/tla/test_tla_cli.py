@@ -35,6 +35,29 @@ def test_tla_refuses_a_crash_after_a_branching_init_with_a_location(tmp_path):
     assert f"{spec}:6:1: error: the TLA+ export of `crash` needs an `init` without require, choose, either or for" in r.output
 
 
+def test_tla_refuses_a_for_over_a_state_dependent_range_with_a_location(tmp_path):
+    # `1..len(s)` has int elements: no universe to unroll over. It used to be an
+    # unlocated "type int has no finite universe".
+    spec = tmp_path / "f.spec"
+    spec.write_text(
+        "var s: seq[0..1, 2] = []\nvar n: 0..2 = 0\n"
+        "action Add { require len(s) < 2; s = append(s, 1) }\n"
+        "action Count {\n    n = 0\n    for i in 1..len(s) { n += s[i] }\n}\n"
+    )
+    r = run("tla", str(spec), "-o", str(tmp_path))
+    assert r.exit_code == 150
+    assert f"{spec}:6:5: error: the TLA+ export writes a `for` over a state-dependent set only when" in r.output
+    assert "write `for i in 1..N where i <= len(s)`" in r.output
+
+
+def test_tla_unrolls_a_for_over_a_constant_range(tmp_path):
+    spec = tmp_path / "f.spec"
+    spec.write_text("const N = 2\nvar s: [1..N -> 0..1] = {i: 0 for i in 1..N}\naction Set {\n    for i in 1..N { s[i] = 1 }\n}\n")
+    r = run("tla", str(spec), "-o", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    assert "s' = [[s EXCEPT ![1] = 1] EXCEPT ![2] = 1]" in (tmp_path / "F.tla").read_text()
+
+
 def test_tla_needs_specs_or_all():
     assert run("tla").exit_code == 151
 

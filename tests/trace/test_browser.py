@@ -134,3 +134,28 @@ def test_screenshot(report: tuple[Path, Path], tmp_path: Path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     if os.environ.get("SPECPY_UPDATE_GOLDEN") == "1":
         shutil.copyfile(shot, SCREENSHOT)
+
+
+# The other charts of docs/guide.md: spec and flags, and the screenshot's file
+# in docs/. Each is drawn and photographed like the one above; with
+# SPECPY_UPDATE_GOLDEN=1 the screenshot replaces the committed one.
+GUIDE_CHARTS = {
+    "msc-quorum-small-quorums.png": ["specs/quorum_register_bug_small_quorums.spec"],
+    "msc-causal-lamport-clock.png": ["specs/causal_broadcast_bug_lamport_clock.spec"],
+    "msc-btree-split-not-atomic.png": ["specs/btree_wal_bug_split_not_atomic.spec"],
+    "msc-raft-prevote-disruptive-server.png": ["specs/raft_prevote_bug_disruptive_server.spec"],
+}
+
+
+@pytest.mark.parametrize("png", sorted(GUIDE_CHARTS))
+def test_guide_chart(png: str, tmp_path: Path):
+    html, shot = tmp_path / "report.html", tmp_path / "report.png"
+    proc = specpy("check", *GUIDE_CHARTS[png], "--quiet", "--html", html)
+    assert proc.returncode in (12, 13), proc.stderr  # each is a bug variant's counterexample
+    assert 'class="msc"' in html.read_text()
+    proc = chromium("--window-size=1300,1000", f"--screenshot={shot}", html.as_uri())
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, proc.stderr[-2000:]
+    if os.environ.get("SPECPY_UPDATE_GOLDEN") == "1":
+        shutil.copyfile(shot, ROOT / "docs" / png)
+    assert (ROOT / "docs" / png).is_file(), f"docs/{png} is missing: run with SPECPY_UPDATE_GOLDEN=1"

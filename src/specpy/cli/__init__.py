@@ -8,6 +8,7 @@ checked:
   simulate.py  simulate (random walks)          prove.py    prove (k-induction, Z3)
   validate.py  validate (NDJSON logs)           trace.py    trace show, trace html
   graph.py     graph (DOT/SVG)                  tla.py      tla, tlc, crosscheck
+  linearizable.py  linearizable (Jepsen histories)
 
 Exit codes follow TLC's (see result.py): 0 ok, 11 deadlock, 12 invariant,
 13 liveness, 14 assert, 75 evaluation error, 150 spec error, 151 bad option
@@ -35,7 +36,7 @@ from __future__ import annotations
 import click
 
 from specpy import __version__
-from specpy.cli import check, graph, prove, simulate, tla, trace, validate
+from specpy.cli import check, graph, linearizable, prove, simulate, tla, trace, validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,6 +47,6 @@ def main() -> None:
 
 for command in (
     check.check, simulate.simulate, prove.prove, validate.validate, trace.trace, graph.graph,
-    tla.tla, tla.tlc, tla.crosscheck,
+    tla.tla, tla.tlc, tla.crosscheck, linearizable.linearizable,
 ):
     main.add_command(command)

@@ -293,16 +293,18 @@ class PathWriter:
         """The loop as a list of iterations, in specpy's canonical order."""
         body = [S.If(st.cond, st.body, ())] if st.cond is not None else list(st.body)
         elem = st.domain.type.elem
-        if isinstance(st.domain, E.Lit) and isinstance(st.domain.value, frozenset):
+        members = _constant_members(st.domain)
+        if members is not None:
             out: list = []
-            for m in sorted(st.domain.value, key=lambda v: order_key(elem, v)):
+            for m in sorted(members, key=lambda v: order_key(elem, v)):
                 out.append(_Bind(st.local.uid, self.ex.value(elem, m)))
                 out.extend(body)
             return out
-        if not isinstance(st.domain.type, SetT) or universe_size(elem) > FOR_UNROLL_MAX:
+        if not isinstance(st.domain.type, SetT) or _universe_size(elem) > FOR_UNROLL_MAX:
             raise unsupported(
                 "the TLA+ export writes a `for` over a state-dependent set only when its element "
-                f"type has at most {FOR_UNROLL_MAX} values",
+                f"type has at most {FOR_UNROLL_MAX} values (over a range with a state-dependent "
+                "bound, such as `1..len(s)`, write `for i in 1..N where i <= len(s)` with N constant)",
                 st.span,
             )
         # The domain is evaluated once, before the loop, as in specpy.
@@ -313,6 +315,23 @@ class PathWriter:
             out.append(_Bind(st.local.uid, v))
             out.append(_Guarded(compound(f"{v.op()} \\in {name}"), tuple(body)))
         return out
+
+
+def _constant_members(domain: E.Expr):
+    """The elements of a constant loop domain (a folded set, or `lo..hi` with constant bounds); None otherwise."""
+    if isinstance(domain, E.Lit) and isinstance(domain.value, frozenset):
+        return domain.value
+    if isinstance(domain, E.RangeSet) and isinstance(domain.lo, E.Lit) and isinstance(domain.hi, E.Lit):
+        return frozenset(range(domain.lo.value, domain.hi.value + 1))
+    return None
+
+
+def _universe_size(t) -> float:
+    """The number of values of t; an unbounded type (`int`, from `lo..hi` with a state-dependent bound) has infinitely many."""
+    try:
+        return universe_size(t)
+    except ValueError:
+        return float("inf")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""`specpy linearizable`: is each concurrent history linearizable for a model (docs/linearizability.md)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from specpy.cli.output import Exit, Output, fail_on_write_error, guarded, write_text
+from specpy.options import OptionError
+from specpy.result import EXIT_BAD_OPTION, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK
+
+
+@click.command()
+@click.argument("model")
+@click.argument("histories", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["auto", "edn", "jsonl"]), default="auto", show_default=True,
+              help="History format: Jepsen EDN or JSON lines (auto: by extension, then by content).")
+@click.option("--initial", metavar="JSON", default=None,
+              help="The object's initial value as JSON (default nil: an empty register, set or queue).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Stop after this many seconds for the whole run; undecided histories are unknown (exit 152).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every verdict on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the verdict lines.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write every verdict as a self-contained HTML timeline.")
+@click.pass_context
+def linearizable(
+    ctx: click.Context,
+    model: str,
+    histories: tuple[Path, ...],
+    fmt: str,
+    initial: str | None,
+    timeout: float | None,
+    as_json: bool,
+    quiet: bool,
+    html_out: Path | None,
+) -> None:
+    """Decide whether each HISTORY (Jepsen EDN or JSON lines) is linearizable for MODEL.
+
+    MODEL is one of register, cas-register, kv, set, queue. Exit 0 if every
+    history is linearizable, 12 if one is not, 151 for a malformed history,
+    152 if --timeout or Ctrl-C stopped the run first (undecided histories are
+    reported as unknown).
+    """
+    out = Output(as_json)
+    ctx.exit(guarded(out, lambda: _run(model, histories, fmt, initial, timeout, out, quiet, html_out)))
+
+
+def _make_model(name: str, initial: str | None):
+    from specpy.linearizability.models import BUILTIN
+
+    if name not in BUILTIN:
+        raise OptionError(f"unknown model {name!r} (built-in models: {', '.join(BUILTIN)})")
+    value = None
+    if initial is not None:
+        from specpy.linearizability.history import HistoryError, parse_json_value
+
+        try:
+            value = parse_json_value(initial)
+        except HistoryError as exc:
+            raise OptionError(f"--initial: {exc.diagnostic.message}") from None
+    return BUILTIN[name](value)
+
+
+def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, timeout: float | None,
+         out: Output, quiet: bool, html_out: Path | None) -> int:
+    from specpy.linearizability.checker import UNKNOWN, Verdict, check_history
+    from specpy.linearizability.report import render_summary, render_verdict, verdict_json
+
+    if timeout is not None and timeout <= 0:
+        raise OptionError("--timeout must be positive")
+    model = _make_model(name, initial)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    verdicts: list[Verdict] = []
+    interrupted = False
+    for path in paths:
+        if interrupted or (deadline is not None and time.monotonic() > deadline):
+            verdict = Verdict(str(path), UNKNOWN, reason="interrupted" if interrupted else "timeout")
+        else:
+            try:
+                verdict = check_history(model, path, fmt, deadline)
+            except KeyboardInterrupt:  # Ctrl-C or SIGTERM (cli.output.guarded): this and the rest are unknown
+                interrupted = True
+                verdict = Verdict(str(path), UNKNOWN, reason="interrupted")
+        verdicts.append(verdict)
+        if not out.as_json:
+            click.echo(render_verdict(model, verdict, quiet), nl=False, err=verdict.error is not None)
+    if not out.as_json and len(verdicts) > 1:
+        click.echo(render_summary(verdicts), nl=False)
+    if html_out is not None:
+        from specpy.linearizability.html import render_html
+
+        try:
+            fail_on_write_error(write_text("--html", html_out, render_html(model, verdicts)))
+        except Exit as exc:
+            return exc.code
+    code = exit_code([v.status for v in verdicts])
+    if out.as_json:
+        result = {0: "linearizable", EXIT_INVARIANT: "not-linearizable", EXIT_LIMIT: "unknown",
+                  EXIT_BAD_OPTION: "malformed"}[code]
+        out.json({"result": result, "model": model.name, "histories": [verdict_json(model, v) for v in verdicts]})
+    return code
+
+
+def exit_code(statuses: list[str]) -> int:
+    """A malformed history outranks a violation, which outranks an undecided one."""
+    from specpy.linearizability.checker import MALFORMED, NOT_LINEARIZABLE, UNKNOWN
+
+    for status, code in ((MALFORMED, EXIT_BAD_OPTION), (NOT_LINEARIZABLE, EXIT_INVARIANT), (UNKNOWN, EXIT_LIMIT)):
+        if status in statuses:
+            return code
+    return EXIT_OK
+

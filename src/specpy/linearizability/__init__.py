@@ -1,0 +1,1 @@
+"""`specpy linearizable`: is a recorded concurrent history linearizable (docs/linearizability.md)."""

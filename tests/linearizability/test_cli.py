@@ -1,0 +1,128 @@
+"""`specpy linearizable` end to end: verdicts, reports, exit codes 0/12/151/152."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from specpy.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "linearizable"
+
+BAD = """\
+{:process 0, :type :invoke, :f :write, :value 1}
+{:process 0, :type :ok, :f :write, :value 1}
+{:process 1, :type :invoke, :f :write, :value 2}
+{:process 2, :type :invoke, :f :read, :value nil}
+{:process 2, :type :ok, :f :read, :value 2}
+{:process 1, :type :ok, :f :write, :value 2}
+{:process 2, :type :invoke, :f :read, :value nil}
+{:process 2, :type :ok, :f :read, :value 1}
+"""
+
+
+def run(*args: str | Path):
+    return CliRunner().invoke(main, ["linearizable", *map(str, args)])
+
+
+def test_a_stale_read_is_reported_with_the_prefix_and_the_state_it_saw(tmp_path):
+    path = tmp_path / "bad.edn"
+    path.write_text(BAD)
+    result = run("register", path)
+    assert result.exit_code == 12
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{path}: NOT linearizable (register, 4 operations, ")
+    assert lines[1:] == [
+        "  Longest linearizable prefix: the first 7 events (everything before line 8); linearized as",
+        "      1. write(1)    process 0, lines 1–2  → the register held 1",
+        "      2. write(2)    process 1, lines 3–6  → the register held 2",
+        "      3. read() → 2  process 2, lines 4–5  → the register held 2",
+        "  Cannot be placed: read() → 1  process 2, lines 7–8",
+        "    when it returned, the register held 2",
+    ]
+
+
+def test_several_histories_one_verdict_each_and_a_summary():
+    result = run("kv", EXAMPLES / "correct.edn", EXAMPLES / "correct.jsonl", EXAMPLES / "buggy.edn", "--quiet")
+    assert result.exit_code == 12
+    lines = result.output.splitlines()
+    assert [l.split(" (")[0] for l in lines[:3]] == [
+        f"{EXAMPLES / 'correct.edn'}: linearizable",
+        f"{EXAMPLES / 'correct.jsonl'}: linearizable",
+        f"{EXAMPLES / 'buggy.edn'}: NOT linearizable",
+    ]
+    assert lines[3] == "3 histories: 2 linearizable, 1 not linearizable, 0 unknown, 0 malformed"
+    assert run("kv", EXAMPLES / "correct.edn", EXAMPLES / "correct.jsonl").exit_code == 0
+
+
+def test_json_output(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(json.dumps({"process": p, "type": t, "f": f, "value": v}) + "\n" for p, t, f, v in [
+        (0, "invoke", "write", 1), (0, "ok", "write", 1), (0, "invoke", "read", None), (0, "ok", "read", 2)]))
+    result = run("register", path, "--json")
+    assert result.exit_code == 12
+    out = json.loads(result.stdout)
+    assert out["result"] == "not-linearizable" and out["model"] == "register"
+    (h,) = out["histories"]
+    assert (h["result"], h["operations"], h["events"], h["processes"]) == ("not-linearizable", 2, 4, 1)
+    v = h["violation"]
+    assert [p["description"] for p in v["prefix"]] == ["write(1)"] and v["prefix"][0]["state"] == 1
+    assert v["blocked"]["description"] == "read() → 2" and v["blocked"]["line"] == 3 and v["states"] == [1]
+
+
+def test_a_malformed_history_is_151_with_file_and_line(tmp_path):
+    path = tmp_path / "h.edn"
+    path.write_text(BAD.replace(":value 2}\n{:process 1, :type :ok", ":value 2\n{:process 1, :type :ok", 1))
+    result = run("register", path, EXAMPLES / "correct.edn")
+    assert result.exit_code == 151
+    assert f"{path}:5:1: error: not EDN: " in result.stderr
+    # An operation the model does not have is located too.
+    result = run("queue", EXAMPLES / "correct.edn")
+    assert result.exit_code == 151
+    assert "correct.edn:1:1: error: the queue model has no operation 'get' (it has: enqueue, dequeue)" in result.stderr
+
+
+def test_a_bad_model_or_option_is_151():
+    assert run("registr", EXAMPLES / "correct.edn").exit_code == 151
+    assert run("kv", EXAMPLES / "correct.edn", "--initial", "{").exit_code == 151
+    assert run("kv", EXAMPLES / "correct.edn", "--timeout", "0").exit_code == 151
+
+
+def test_a_timeout_is_unknown_and_152(tmp_path):
+    hard = tmp_path / "hard.jsonl"
+    hard_history(hard, 22)
+    result = run("register", hard, EXAMPLES / "correct.edn", "--timeout", "0.5")
+    assert result.exit_code == 152
+    first, second, summary = result.output.splitlines()
+    assert first.startswith(f"{hard}: unknown (register, 23 operations, ") and first.endswith(
+        " s): stopped by --timeout before a verdict")
+    assert second == f"{EXAMPLES / 'correct.edn'}: unknown (register, 0.00 s): stopped by --timeout before a verdict"
+    assert summary == "2 histories: 0 linearizable, 0 not linearizable, 2 unknown, 0 malformed"
+
+
+def hard_history(path: Path, n: int = 400) -> None:
+    """Concurrent writes of distinct values and reads of a value never written: not linearizable,
+    and the search must try many orders of the writes before it can say so."""
+    lines = [{"process": p, "type": "invoke", "f": "write", "value": p} for p in range(n)]
+    lines += [{"process": n, "type": "invoke", "f": "read", "value": None}, {"process": n, "type": "ok", "f": "read", "value": -1}]
+    lines += [{"process": p, "type": "ok", "f": "write", "value": p} for p in range(n)]
+    path.write_text("".join(json.dumps(e) + "\n" for e in lines))
+
+
+def test_sigterm_stops_the_run_as_unknown(tmp_path):
+    hard = tmp_path / "hard.jsonl"
+    hard_history(hard, 22)
+    proc = subprocess.Popen([sys.executable, "-m", "specpy", "linearizable", "register", str(hard)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 152, (out, err)
+    assert out.startswith(f"{hard}: unknown (register, ") and "stopped by an interrupt before a verdict" in out
