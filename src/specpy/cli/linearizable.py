@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.output import Exit, Output, fail_on_write_error, guarded, write_text
+from specpy.cli.files import check_output_path, write_output
+from specpy.cli.output import Exit, Output, fail_on_write_error, guarded
 from specpy.options import OptionError
 from specpy.result import EXIT_BAD_OPTION, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK
 
@@ -45,7 +46,12 @@ def linearizable(
     reported as unknown).
     """
     out = Output(as_json)
-    ctx.exit(guarded(out, lambda: _run(model, histories, fmt, initial, timeout, out, quiet, html_out)))
+
+    def run() -> int:
+        check_output_path("--html", html_out, histories)
+        return _run(model, histories, fmt, initial, timeout, out, quiet, html_out)
+
+    ctx.exit(guarded(out, run))
 
 
 def _make_model(name: str, initial: str | None):
@@ -93,7 +99,7 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
         from specpy.linearizability.html import render_html
 
         try:
-            fail_on_write_error(write_text("--html", html_out, render_html(model, verdicts)))
+            fail_on_write_error(write_output("--html", html_out, render_html(model, verdicts)))
         except Exit as exc:
             return exc.code
     code = exit_code([v.status for v in verdicts])
