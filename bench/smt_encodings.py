@@ -177,7 +177,7 @@ class ToBitVectors:
         k = e.decl().kind() if z3.is_app(e) else None
         kids = e.children() if z3.is_app(e) else []
         if k in (z3.Z3_OP_EQ, z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT) and z3.is_int(kids[0]):
-            (a, alo, ahi), (b, blo, bhi) = self.integer(kids[0]), self.integer(kids[1])
+            (a, _, _), (b, _, _) = self.integer(kids[0]), self.integer(kids[1])
             a, b = self.common(a, b)
             op = {z3.Z3_OP_EQ: lambda x, y: x == y, z3.Z3_OP_LE: lambda x, y: x <= y, z3.Z3_OP_LT: lambda x, y: x < y,
                   z3.Z3_OP_GE: lambda x, y: x >= y, z3.Z3_OP_GT: lambda x, y: x > y}[k]

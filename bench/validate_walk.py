@@ -36,7 +36,7 @@ from pathlib import Path
 
 import specpy
 from specpy.explicit.compile import CompiledModel
-from specpy.explicit.walk import random_trace
+from specpy.explicit.simulate import random_trace
 from specpy.trace.ndjson import trace_to_lines
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,8 +1,10 @@
 """Imports run one way: front end → IR → backends → CLI (docs/architecture.md).
 
 Every `import` in src/specpy (including those inside functions) is checked
-against the allowed dependencies of its stage, so a backend that starts
-reading the AST, or one backend importing another, fails here.
+against the allowed dependencies of its stage — each package and each
+top-level module — so a backend that starts reading the AST, imports
+another backend, or reaches up into the API, the CLI or the reports, fails
+here.
 """
 
 from __future__ import annotations
@@ -15,18 +17,43 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "specpy"
 
 BACKENDS = {"explicit", "smt", "tla"}
-
-#: stage -> specpy sub-packages/modules it must never import
-FORBIDDEN: dict[str, set[str]] = {
-    "ir": {"syntax", "semantics", "trace", "result", "options", "pipeline", "cli", *BACKENDS},
-    "syntax": {"semantics", "ir", "trace", "pipeline", "cli", *BACKENDS},
-    "semantics": {"trace", "pipeline", "cli", *BACKENDS},
-    "trace": {"syntax", "semantics", "pipeline", "cli", *BACKENDS},
-    "explicit": {"syntax", "semantics", "pipeline", "cli", "smt", "tla"},
-    "smt": {"syntax", "semantics", "pipeline", "cli", "explicit", "tla"},
-    "tla": {"syntax", "semantics", "pipeline", "cli", "explicit", "smt"},
-    "linearizability": {"syntax", "semantics", "cli", "smt", "tla"},
+#: Where users reach specpy (and how results are shown): nothing below them imports them.
+FRONT = {"api", "cli", "pytest_plugin", "report", "crosscheck", "tla_corpus", "pipeline"}
+#: Every top-level package and module of specpy.
+ALL = {p.stem for p in SRC.iterdir() if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"} - {
+    "__init__", "__main__"
 }
+
+#: stage (a package or top-level module) -> specpy packages/modules it must never import
+FORBIDDEN: dict[str, set[str]] = {
+    # The middle layer: what every stage shares. Leaves import nothing of specpy.
+    "diagnostics": ALL,
+    "diagnostic_codes": ALL,
+    "options": ALL,
+    "result": ALL - {"diagnostics", "trace"},
+    "validation": ALL - {"diagnostics", "ir", "result", "trace"},
+    # Stages and backends.
+    "ir": {"syntax", "semantics", "trace", "result", "options", "validation", *FRONT, *BACKENDS},
+    "syntax": {"semantics", "ir", "trace", "result", "validation", *FRONT, *BACKENDS},
+    "semantics": {"trace", "validation", *FRONT, *BACKENDS},
+    "trace": {"syntax", "semantics", *FRONT, *BACKENDS},
+    "explicit": {"syntax", "semantics", *FRONT, "smt", "tla"},
+    "smt": {"syntax", "semantics", *FRONT, "explicit", "tla"},
+    "tla": {"syntax", "semantics", *FRONT, "explicit", "smt"},
+    "linearizability": {"syntax", "semantics", "cli", "smt", "tla", "api", "pytest_plugin", "crosscheck", "tla_corpus"},
+    # Front doors: the pipeline is the front end only; reports show data, the rest compose.
+    "pipeline": {"trace", "validation", *(FRONT - {"pipeline"}), *BACKENDS},
+    "report": {"syntax", "semantics", "pipeline", "explicit", "tla", "api", "cli", "pytest_plugin", "crosscheck", "tla_corpus"},
+    "crosscheck": {"syntax", "semantics", "smt", "api", "cli", "pytest_plugin", "report", "tla_corpus"},
+    "tla_corpus": {"syntax", "semantics", "explicit", "smt", "api", "cli", "pytest_plugin", "crosscheck"},
+    "api": {"cli", "pytest_plugin", "report", "crosscheck", "tla_corpus"},
+}
+
+
+def test_every_top_level_module_has_a_rule() -> None:
+    # A new top-level module or package must say what it may import.
+    unruled = ALL - set(FORBIDDEN) - {"cli", "pytest_plugin", "native"}
+    assert not unruled, f"add a FORBIDDEN rule for {sorted(unruled)} (tests/test_layering.py)"
 
 
 def specpy_imports(path: Path) -> set[str]:
@@ -47,12 +74,13 @@ def specpy_imports(path: Path) -> set[str]:
 
 
 def stage_files() -> list[tuple[str, Path]]:
-    return [
-        (stage, f)
-        for stage in FORBIDDEN
-        if (SRC / stage).is_dir()
-        for f in sorted((SRC / stage).rglob("*.py"))
-    ]
+    out = []
+    for stage in FORBIDDEN:
+        if (SRC / stage).is_dir():
+            out += [(stage, f) for f in sorted((SRC / stage).rglob("*.py"))]
+        elif (SRC / f"{stage}.py").is_file():
+            out.append((stage, SRC / f"{stage}.py"))
+    return out
 
 
 @pytest.mark.parametrize("stage, path", stage_files(), ids=lambda x: x if isinstance(x, str) else x.name)

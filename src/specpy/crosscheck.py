@@ -20,9 +20,6 @@ from specpy.ir.model import Model
 from specpy.options import CheckOptions, Overrides
 from specpy.result import CheckResult, ResultKind
 
-#: `specpy crosscheck` exits with this when any model disagrees.
-EXIT_DISAGREE = 1
-
 
 @dataclass
 class Comparison:

@@ -236,7 +236,7 @@ class SpecItem(pytest.Item):
         from specpy.diagnostics import SpecError, render
         from specpy.options import OptionError
         from specpy.pipeline import load_text, read_source
-        from specpy.report import render_report
+        from specpy.report.check import render_report
 
         source = read_source(self.shown)
         try:

@@ -26,16 +26,64 @@ class ResultKind(str, Enum):
 
 
 EXIT_OK = 0
+EXIT_DISAGREE = 1
+EXIT_USAGE = 2
 EXIT_DEADLOCK = 11
 EXIT_INVARIANT = 12
 EXIT_LIVENESS = 13
 EXIT_ASSERT = 14
+EXIT_NOT_INDUCTIVE = 20
 EXIT_EVAL_ERROR = 75
 EXIT_SPEC_ERROR = 150
 EXIT_BAD_OPTION = 151
 EXIT_LIMIT = 152
+EXIT_INTERRUPTED = EXIT_LIMIT  # Ctrl-C and SIGTERM, in every command
 EXIT_SYSTEM_ERROR = 153
-EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class ExitCode:
+    """One exit code: what it means, and the commands that use it (none listed: every command)."""
+
+    code: int
+    meaning: str
+    commands: tuple[str, ...] = ()
+
+
+#: Every exit code specpy uses, in the order README's table lists them. The
+#: README table and `specpy --help` are tested against (or generated from)
+#: this list; tests/test_exit_codes.py.
+EXITS: tuple[ExitCode, ...] = (
+    ExitCode(EXIT_OK, "no violation (for `--depth`: none up to that depth — a bounded check)"),
+    ExitCode(EXIT_DEADLOCK, "deadlock"),
+    ExitCode(EXIT_INVARIANT, "invariant or transition-invariant violation"),
+    ExitCode(EXIT_LIVENESS, "liveness violation"),
+    ExitCode(EXIT_ASSERT, "assertion failure"),
+    ExitCode(EXIT_EVAL_ERROR, "evaluation error (a value left its type, wrong variant field, division by zero, ...)"),
+    ExitCode(EXIT_SPEC_ERROR, "the spec does not parse or typecheck (every error is `file:line:col` with a caret)"),
+    ExitCode(
+        EXIT_BAD_OPTION,
+        "a bad `--const`/`--type`/option value; a `--resume` checkpoint of another spec or options, or damaged",
+    ),
+    ExitCode(
+        EXIT_LIMIT,
+        "a limit (`--max-states`, `--timeout`, `--memory-limit` or the memory guard) or an interruption "
+        "(Ctrl-C, SIGTERM) stopped the run before it finished; the statistics so far are printed",
+    ),
+    ExitCode(EXIT_SYSTEM_ERROR, "internal or system error (a bug in specpy says so, with how to report it)"),
+    ExitCode(EXIT_USAGE, "command-line usage error"),
+    ExitCode(EXIT_NOT_INDUCTIVE, "not inductive at K: a counterexample to induction is printed", ("prove",)),
+    ExitCode(EXIT_DISAGREE, "specpy and TLC disagree on some spec", ("crosscheck",)),
+)
+
+
+def exit_table(markdown: bool = False) -> str:
+    """The exit codes every command shares, as README's markdown table or as `--help` text."""
+    rows = [e for e in EXITS if not e.commands]
+    if markdown:
+        return "\n".join(["| code | meaning |", "|---|---|"] + [f"| {e.code} | {e.meaning} |" for e in rows])
+    return "\n".join(f"{e.code:>3}  {e.meaning.replace('`', '')}" for e in rows)
+
 
 EXIT_CODES: dict[ResultKind, int] = {
     ResultKind.OK: EXIT_OK,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from specpy.options import CheckOptions
+from specpy.options import CheckOptions, OptionError
 from specpy.tla.export import Exported, export, source_reference
 from specpy.tla.tlc import model_info
 from specpy.tla.tlc_output import ModelInfo
@@ -43,7 +43,7 @@ def export_corpus(specs_dir: Path = SPECS_DIR, out_dir: Path = TLA_DIR) -> list[
     for spec in corpus_specs(specs_dir):
         e = export_spec(spec, out_dir)
         if e.module in seen:
-            raise ValueError(f"{spec} and {seen[e.module]} both export module {e.module}; give one a different `spec` name")
+            raise OptionError(f"{spec} and {seen[e.module]} both export module {e.module}; give one a different `spec` name")
         seen[e.module] = spec
         out.append((spec, e))
     return out
@@ -130,7 +130,7 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
 
     from specpy.diagnostics import Diagnostic, SourceFile, Span, render
     from specpy.options import OptionError
-    from specpy.report import render_report
+    from specpy.report.check import render_report
     from specpy.result import EXIT_SYSTEM_ERROR
     from specpy.tla.tlc import TlcSetupError, find_jar, run_tlc
     from specpy.tla.tlc_output import PROGRESS

@@ -1,6 +1,6 @@
 """The CLI's plumbing, in process, with the pipeline and backend replaced by fakes.
 
-These pin the error paths (150/151/153/130), the `--json` shapes and
+These pin the error paths (150/151/152/153), the `--json` shapes and
 `--trace-out` without depending on the parser or the checker.
 """
 
@@ -167,19 +167,22 @@ def test_internal_error_has_no_traceback_unless_debugging(spec: str, monkeypatch
     res = invoke("check", spec)
     assert res.exit_code == 153
     assert res.stderr == (
-        "specpy: internal error: RuntimeError: boom (set SPECPY_DEBUG=1 for the traceback)\n"
+        "specpy: internal error: RuntimeError: boom\n"
+        "This is a bug in specpy. Please report it with the spec, the command line and the output "
+        "of the same command run with --debug (or SPECPY_DEBUG=1), which shows the traceback.\n"
     )
+    assert "Traceback" in CliRunner().invoke(cli.main, ["--debug", "check", spec]).stderr
     monkeypatch.setenv("SPECPY_DEBUG", "1")
     assert "Traceback" in invoke("check", spec).stderr
 
 
-def test_interrupt_exit_130(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_exit_152(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
     def check(model, options, progress=None):
         raise KeyboardInterrupt
 
     install(monkeypatch, check=check)
     res = invoke("check", spec)
-    assert (res.exit_code, res.stderr) == (130, "specpy: interrupted\n")
+    assert (res.exit_code, res.stderr) == (152, "specpy: interrupted\n")
 
 
 @pytest.mark.parametrize(

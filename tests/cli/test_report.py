@@ -6,7 +6,7 @@ import pytest
 
 from specpy.diagnostics import SourceFile, Span
 from specpy.ir.values import MapValue
-from specpy.report import render_report, verdict
+from specpy.report.check import render_report, verdict
 from specpy.result import ActionStats, CheckResult, ResultKind, Stats, Violation
 from specpy.trace.trace import Step, Trace
 

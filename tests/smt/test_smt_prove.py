@@ -17,8 +17,8 @@ from specpy.cli import main
 from specpy.explicit.compile import CompiledModel
 from specpy.options import OptionError, Overrides
 from specpy.pipeline import load
-from specpy.result import ResultKind
-from specpy.smt.induction import EXIT_NOT_INDUCTIVE, Proof, prove
+from specpy.result import EXIT_NOT_INDUCTIVE, ResultKind
+from specpy.smt.induction import Proof, prove
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"

@@ -1,12 +1,13 @@
-"""The protocol library (specs/): every spec's verdict and counts, pinned.
+"""The protocol library (specs/): every spec's verdict and counts, pinned in
+its `# expect:` header (the pytest plugin checks the spec against it).
 
-Where the numbers come from:
+Where the numbers come from (per spec: SOURCES below):
 - Paxos: TLC 2.20 (-workers 1) on tests/data/paxos/PaxosByHand.tla, a TLA+
   model written by hand with the semantics of Lamport's Paxos.tla (TLA+
   Examples), independent of the exported tla/Paxos.tla. TLC's recorded output
   is in tests/data/paxos/*.out (run_tlc.sh there regenerates it), and
-  test_recorded_tlc_runs_say_what_we_pin reads those files, so a pinned
-  number cannot drift from the record. (tests/tla/ also compares every spec
+  test_recorded_tlc_runs_say_what_the_headers_pin reads those files, so a
+  pinned number cannot drift from the record. (tests/tla/ also compares every spec
   with TLC's results on the exported models.)
 - Lamport's mutex, idempotent delivery, LSM: specpy's own runs; no published
   TLA+ model exists for these, and TLC 2.20 on the models specpy exports
@@ -18,7 +19,7 @@ Where the numbers come from:
   the depth reached. The distinct/generated counts at the moment the search
   stops are not pinned: they depend on the order the search expands a level
   (the level-synchronous search changed them without changing any verdict)
-  and TLC's differ for the same reason; they are None below.
+  and TLC's differ for the same reason; the headers leave them out.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import pytest
 from specpy.explicit import check
 from specpy.options import CheckOptions, Overrides
 from specpy.pipeline import load
+from specpy.pytest_plugin import Expectation, parse_header
 from specpy.result import ResultKind
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,32 +45,38 @@ PAXOS_TLA = ROOT / "tests" / "data" / "paxos"
 OK = ResultKind.OK
 INV = ResultKind.INVARIANT
 
-# spec, verdict, violated invariant, trace length, distinct, generated, depth
-LIBRARY = [
-    ("paxos", OK, None, None, 3921, 23703, 17),  # TLC: PaxosByHand.out
-    ("paxos_bug_accept_lower_ballot", INV, "Agreement", 13, None, None, 13),  # trace length: TLC, PaxosByHand_bug_accept_lower_ballot.out
-    ("lamport_mutex", OK, None, None, 33703, 128942, 39),  # specpy; TLC on tla/LamportMutex.tla agrees
-    ("lamport_mutex_bug_no_tiebreak", INV, "MutualExclusion", 13, None, None, 13),  # specpy; TLC: same length
-    ("idempotent_delivery", OK, None, None, 4919, 20374, 16),  # specpy; TLC: same distinct/depth (+4 terminal stutters generated)
-    ("idempotent_delivery_bug_no_dedup", INV, "AppliedAtMostOnce", 5, None, None, 5),  # specpy; TLC: same length
+#: Every library spec, and where the numbers its `# expect:` header pins come
+#: from. The header is the one place they are written: the pytest plugin
+#: checks each spec against it, and the tests here and in tests/tla/ compare
+#: the recorded TLC runs with it.
+SOURCES = {
+    "paxos": "TLC: tests/data/paxos/PaxosByHand.out",
+    "paxos_bug_accept_lower_ballot": "trace length: TLC, tests/data/paxos/PaxosByHand_bug_accept_lower_ballot.out",
+    "lamport_mutex": "specpy; TLC on tla/LamportMutex.tla agrees",
+    "lamport_mutex_bug_no_tiebreak": "specpy; TLC: same length",
+    "idempotent_delivery": "specpy; TLC: same distinct/depth (+4 terminal stutters generated)",
+    "idempotent_delivery_bug_no_dedup": "specpy; TLC: same length",
     # specpy's lasso (7 states, stuttering once every request is lost); TLC: the same verdict with an
     # 11-state lasso (tla/tlc-results.json), same distinct states and depth
-    ("idempotent_delivery_bug_unfair_retry", ResultKind.LIVENESS, "EveryRequestApplied", 7, None, None, 16),
-    ("lsm", OK, None, None, 34704, 277345, 13),  # specpy; TLC on tla/LSM.tla agrees
-    ("lsm_bug_early_tombstone_drop", INV, "ReadYourLatestWrite", 9, None, None, 9),  # specpy; TLC: same length
-    ("lsm_bug_older_wins", INV, "ReadYourLatestWrite", 6, None, None, 6),  # specpy; TLC: same length
+    "idempotent_delivery_bug_unfair_retry": "specpy; TLC: same verdict, distinct states and depth",
+    "lsm": "specpy; TLC on tla/LSM.tla agrees",
+    "lsm_bug_early_tombstone_drop": "specpy; TLC: same length",
+    "lsm_bug_older_wins": "specpy; TLC: same length",
     # Part 2 (issue 21). specpy's runs; TLC 2.20 on the exported models (tla/tlc-results.json)
     # reports the same distinct states and depth (ok) or trace length (violations).
-    ("quorum_register", OK, None, None, 26870, 118947, 21),  # TLC: +275 terminal stutters generated
-    ("quorum_register_bug_small_quorums", INV, "ReadSeesCompletedWrite", 10, None, None, 10),
-    ("causal_broadcast", OK, None, None, 7734, 21464, 16),  # TLC: +183 terminal stutters generated
-    ("causal_broadcast_bug_lamport_clock", INV, "CausalDelivery", 5, None, None, 5),
-    ("btree_wal", OK, None, None, 4240, 9861, 11),  # TLC: +3,048 terminal stutters generated
-    ("btree_wal_bug_split_not_atomic", INV, "AckedKeysFound", 7, None, None, 7),
-    ("raft_prevote", OK, None, None, 28, 43, 4),  # TLC: +18 terminal stutters generated
-    # TLC: liveness StableLeader violated as well, a 7-state lasso too
-    ("raft_prevote_bug_disruptive_server", ResultKind.LIVENESS, "StableLeader", 7, None, None, 4),
-]
+    "quorum_register": "specpy; TLC: +275 terminal stutters generated",
+    "quorum_register_bug_small_quorums": "specpy; TLC: same length",
+    "causal_broadcast": "specpy; TLC: +183 terminal stutters generated",
+    "causal_broadcast_bug_lamport_clock": "specpy; TLC: same length",
+    "btree_wal": "specpy; TLC: +3,048 terminal stutters generated",
+    "btree_wal_bug_split_not_atomic": "specpy; TLC: same length",
+    "raft_prevote": "specpy; TLC: +18 terminal stutters generated",
+    "raft_prevote_bug_disruptive_server": "specpy; TLC: liveness StableLeader violated as well, a 7-state lasso too",
+}
+
+
+def header(name: str) -> Expectation:
+    return parse_header((SPECS / f"{name}.spec").read_text(encoding="utf-8"))
 
 
 def run(name: str, overrides: Overrides | None = None):
@@ -79,23 +87,24 @@ def labels(result) -> list[str]:
     return [step.label() for step in result.violation.trace.steps]
 
 
-@pytest.mark.parametrize("name, kind, invariant, trace_length, distinct, generated, depth", LIBRARY)
-def test_library_spec(name, kind, invariant, trace_length, distinct, generated, depth):
-    r = run(name)
-    assert r.kind is kind
-    assert r.stats.depth == depth
-    if invariant is None:
-        assert r.violation is None
-        assert (r.stats.distinct_states, r.stats.states_generated) == (distinct, generated)
-    else:
-        assert (r.violation.name, len(r.violation.trace)) == (invariant, trace_length)
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_library_spec_pins_its_numbers(name):
+    # The plugin runs the spec against its header; here: the header pins what
+    # a reader of the table above expects (a violation: the trace length and
+    # depth; no violation: the three counts).
+    e = header(name)
+    wanted = {"trace", "depth"} if e.verdict != "ok" else {"distinct", "generated", "depth"}
+    assert wanted <= set(e.pins), f"specs/{name}.spec: pin {sorted(wanted - set(e.pins))} in its `# expect:` header"
 
 
-def test_every_library_spec_is_pinned():
-    # A spec added to specs/ by this issue's part of the library must be pinned above.
-    prefixes = ("paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register", "causal_broadcast", "btree_wal", "raft_prevote")
+def test_every_library_spec_is_listed():
+    # A spec added to specs/ by the library issues must say where its numbers come from.
+    prefixes = (
+        "paxos", "lamport_mutex", "idempotent_delivery", "lsm", "quorum_register", "causal_broadcast", "btree_wal",
+        "raft_prevote",
+    )
     on_disk = {p.stem for p in SPECS.glob("*.spec") if p.stem.startswith(prefixes)}
-    assert on_disk == {row[0] for row in LIBRARY}
+    assert on_disk == set(SOURCES)
 
 
 def tlc_counts(out: Path) -> tuple[int, int, int]:
@@ -110,16 +119,18 @@ def tlc_trace_length(out: Path) -> int:
     return len(re.findall(r"^State \d+: ", out.read_text(), re.MULTILINE))
 
 
-def test_recorded_tlc_runs_say_what_we_pin():
-    assert tlc_counts(PAXOS_TLA / "PaxosByHand.out") == (3921, 23703, 17)
+def test_recorded_tlc_runs_say_what_the_headers_pin():
+    pins = header("paxos").pins
+    assert tlc_counts(PAXOS_TLA / "PaxosByHand.out") == (pins["distinct"], pins["generated"], pins["depth"])
     # --const MaxBallot=2: specpy needs ~35 s for it, too slow to re-check in the suite
     assert tlc_counts(PAXOS_TLA / "PaxosByHand_ballots3.out") == (185369, 1368130, 25)
     bug = (PAXOS_TLA / "PaxosByHand_bug_accept_lower_ballot.out").read_text()
     assert "Error: Invariant Agreement is violated." in bug
-    assert tlc_trace_length(PAXOS_TLA / "PaxosByHand_bug_accept_lower_ballot.out") == 13
+    bug_pins = header("paxos_bug_accept_lower_ballot").pins
+    assert tlc_trace_length(PAXOS_TLA / "PaxosByHand_bug_accept_lower_ballot.out") == bug_pins["trace"]
 
 
-@pytest.mark.skipif(not os.environ.get("SPECPY_TLC_JAR"), reason="SPECPY_TLC_JAR is not set (no TLC jar)")
+@pytest.mark.tlc
 @pytest.mark.parametrize("cfg", ["PaxosByHand", "PaxosByHand_bug_accept_lower_ballot"])
 def test_tlc_reproduces_the_record(cfg, tmp_path):
     # Re-run TLC on the hand-written model and compare with the recorded output.
@@ -244,7 +255,7 @@ def test_disruptive_server_lasso_is_two_elections():
 
 
 GUIDE = ROOT / "docs" / "guide.md"
-BUGS = [row[0] for row in LIBRARY if row[1] is not OK]
+BUGS = [name for name in SOURCES if header(name).verdict != "ok"]
 
 
 @pytest.mark.parametrize("name", BUGS)

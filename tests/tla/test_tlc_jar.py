@@ -1,10 +1,9 @@
-"""Tests that run TLC itself: skipped unless SPECPY_TLC_JAR points to tla2tools.jar."""
+"""Tests that run TLC itself (marked `tlc`: tests/conftest.py says when they run)."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from specpy.tla.tlc import run_tlc
 from specpy.tla_corpus import model_info_for
 
 JAR = os.environ.get("SPECPY_TLC_JAR")
-pytestmark = pytest.mark.skipif(not JAR or shutil.which("java") is None, reason="SPECPY_TLC_JAR is not set (or no java)")
+pytestmark = pytest.mark.tlc
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
 RESULTS = json.loads((ROOT / "tla" / "tlc-results.json").read_text(encoding="utf-8"))["models"]
@@ -36,8 +35,12 @@ def test_tlc_still_gives_the_recorded_result(module):
         assert (s.distinct_states, s.states_generated, s.depth) == (rec["distinct_states"], rec["states_generated"], rec["depth"])
     elif rec["verdict"] == "liveness":
         # TLC's liveness checker returns some lasso, not a shortest one, and
-        # which one varies between runs (11 or 9 states seen on the same model).
-        assert run.result.violation.trace.loop is not None
+        # which one varies between runs (11, 12 and 13 states, back to states
+        # 6, 7 or 8, seen on RaftLivenessBugSplitVote): check what holds for
+        # every lasso TLC may choose.
+        v = run.result.violation
+        assert v.name == rec["violation"]
+        assert v.trace.loop is not None and 0 <= v.trace.loop < len(v.trace)
     else:
         assert len(run.result.violation.trace) == rec["trace_length"]
 

@@ -4,8 +4,9 @@ tests/tla/data/*.out were produced by
 `java -cp tla2tools.jar tlc2.TLC -tool -noGenerateSpecTE -workers 1 -config M.cfg M.tla`
 on the models beside them (TwoPhase and DieHard: tla/; Features: the export
 of features.spec with --no-symmetry; Stutter_limit1: stutter.spec with
---const limit=1; InitBad: initbad.spec). Every pinned number below is TLC's,
-read from those files.
+--const limit=1; InitBad: initbad.spec; RaftLivenessBugSplitVote_a/_b: two
+runs on tla/RaftLivenessBugSplitVote.tla, where TLC picked different lassos,
+2026-12-06). Every pinned number below is TLC's, read from those files.
 """
 
 from __future__ import annotations
@@ -84,6 +85,19 @@ def test_liveness_violation_is_a_lasso():
     trace = r.violation.trace
     assert [s["x"] for s in trace.states] == [0]
     assert trace.loop == 0  # TLC: "2: Stuttering" after state 1
+
+
+def test_a_lasso_back_to_an_earlier_state():
+    # TLC 2.20 closes a lasso with "N: Back to state: <Action ...>": the last
+    # state steps by Action back to state N. Two runs on one model chose
+    # different lassos: 11 states back to 6, 13 states back to 8.
+    info = info_for(ROOT / "specs" / "raft_liveness_bug_split_vote.spec")
+    for name, length, loop in (("RaftLivenessBugSplitVote_a.out", 11, 5), ("RaftLivenessBugSplitVote_b.out", 13, 7)):
+        _, r = parsed(name, info)
+        assert r.kind is ResultKind.LIVENESS and r.violation.name == "LeaderElected"
+        trace = r.violation.trace
+        assert (len(trace), trace.loop) == (length, loop)
+        assert all("Leader" not in s["role"].as_dict().values() for s in trace.states)
 
 
 def test_assert_failure():

@@ -11,7 +11,7 @@ from specpy.explicit import check
 from specpy.ir.values import BagValue, MapValue, VariantValue
 from specpy.options import CheckOptions
 from specpy.pipeline import load
-from specpy.report import verdict
+from specpy.report.check import verdict
 from specpy.trace.html import ReportInfo, info_from_itf_meta, info_from_result, render_html
 from specpy.trace.msc import addressing_from_model, addressing_from_values
 from specpy.trace.trace import Step, Trace

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 import specpy
-from specpy.validation import ValidationKind, render_validation
+from specpy.report.validate import render_validation
+from specpy.validation import ValidationKind
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kvstore"

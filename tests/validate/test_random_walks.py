@@ -16,7 +16,7 @@ import pytest
 
 import specpy
 from specpy.explicit.compile import CompiledModel
-from specpy.explicit.walk import random_trace
+from specpy.explicit.simulate import random_trace
 from specpy.trace.ndjson import trace_to_lines
 from specpy.trace.trace import Trace
 

@@ -10,14 +10,14 @@ checked:
   graph.py     graph (DOT/SVG)                  tla.py      tla, tlc, crosscheck
   linearizable.py  linearizable (Jepsen histories)
 
-Exit codes follow TLC's (see result.py): 0 ok, 11 deadlock, 12 invariant,
-13 liveness, 14 assert, 75 evaluation error, 150 spec error, 151 bad option
-value, 152 limit reached, 153 system or internal error, 2 usage error (click:
-unknown option, a non-integer where an integer is expected), 130 interrupted
-(Ctrl-C; 128 + SIGINT, as shells report it) when Ctrl-C comes before the
-search starts; during the search, Ctrl-C and SIGTERM stop it with the
-statistics so far (152). A value of the right type but out of range
-(`--max-states 0`) is a bad option value, 151.
+Exit codes follow TLC's; the one table is result.py `EXITS` (README's table
+and `specpy --help` come from it). Every command runs inside one guard
+(output.py `GuardedGroup`): Ctrl-C and SIGTERM end any command with 152
+("interrupted"; during a search, with the statistics so far), a bug in specpy
+is 153 with a short message (the traceback with `--debug` or SPECPY_DEBUG=1),
+a usage error is click's 2 (unknown option, a non-integer where an integer is
+expected), and a value of the right type but out of range (`--max-states 0`)
+is a bad option value, 151.
 
 With `--json`, stdout holds exactly one JSON object whatever happens: the
 CheckResult (result.py `to_json`), or `{"result": "spec-error", "errors": [...]}`,
@@ -33,16 +33,37 @@ errors stay instant and z3 is never loaded by `specpy check`.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 
 from specpy import __version__
 from specpy.cli import check, graph, linearizable, prove, simulate, tla, trace, validate
+from specpy.cli.output import GuardedGroup, Output
+from specpy.result import EXIT_BAD_OPTION, exit_table
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=GuardedGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="\b\nExit codes (prove adds 20, crosscheck 1; see README):\n" + exit_table(),
+)
 @click.version_option(__version__, prog_name="specpy")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (also SPECPY_DEBUG=1).")
+@click.option("--dump-code", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write every function the explicit checker generates to DIR/MODEL/ (also SPECPY_DUMP_CODE=DIR).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, dump_code: Path | None) -> None:
     """specpy: check distributed-protocol specs (TLC-compatible verdicts and exit codes)."""
+    if dump_code is not None:
+        from specpy.explicit.compile import DUMP_ENV
+
+        try:
+            dump_code.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            ctx.exit(Output(False).fail(EXIT_BAD_OPTION, "option-error", f"--dump-code {dump_code}: {exc.strerror or exc}", "error: "))
+        os.environ[DUMP_ENV] = str(dump_code)  # read where code is generated, also in worker processes
 
 
 for command in (

@@ -161,7 +161,7 @@ def run_check(
     if out.as_json:
         out.json(result.to_json())
     else:
-        from specpy.report import render_report
+        from specpy.report.check import render_report
 
         click.echo(render_report(result, model.source, transitions, full_trace, quiet), nl=False)
     if write_error is not None:
@@ -186,7 +186,7 @@ def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -
 
 
 def _write_html_report(path: Path, model: Model, result: CheckResult, transitions: frozenset[str]) -> str | None:
-    from specpy.report import verdict
+    from specpy.report.check import verdict
     from specpy.trace.html import info_from_result, render_html
     from specpy.trace.msc import addressing_from_model
 

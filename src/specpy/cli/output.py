@@ -4,6 +4,11 @@ files, and the exit code — never a Python traceback.
 `guarded` runs a command body and turns every failure into its message and
 exit code; `run_view` does the same for the commands that read a trace file or
 draw a graph, where a bad input file is a bad option value (151).
+`GuardedGroup` (the `specpy` group) is the one guard around every command:
+SIGTERM becomes Ctrl-C, Ctrl-C anywhere ends with 152 ("interrupted"), and
+anything a command body lets escape is a bug in specpy, 153, with a short
+message and how to report it (the traceback only with `specpy --debug` or
+SPECPY_DEBUG=1). Exit codes: result.py `EXITS`.
 """
 
 from __future__ import annotations
@@ -17,14 +22,19 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from specpy.options import OptionError, Overrides
-from specpy.result import EXIT_BAD_OPTION, EXIT_SPEC_ERROR, EXIT_SYSTEM_ERROR
+from specpy.result import EXIT_BAD_OPTION, EXIT_INTERRUPTED, EXIT_SPEC_ERROR, EXIT_SYSTEM_ERROR
 
 if TYPE_CHECKING:
     from specpy.diagnostics import Diagnostic, SourceFile
     from specpy.ir.model import Model
     from specpy.trace.trace import Trace
 
-EXIT_INTERRUPTED = 130
+def debugging() -> bool:
+    """`specpy --debug` or SPECPY_DEBUG=1: show tracebacks of internal errors."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("debug"):
+        return True
+    return os.environ.get("SPECPY_DEBUG") == "1"
 
 
 class Output:
@@ -52,11 +62,19 @@ class Output:
             self.json({"result": kind, "errors": [_diagnostic_json(d) for d in diagnostics]})
         return EXIT_SPEC_ERROR
 
-    def internal_error(self, exc: Exception) -> int:
-        if os.environ.get("SPECPY_DEBUG") == "1":
+    def internal_error(self, exc: BaseException) -> int:
+        """A bug in specpy: a short message, how to report it, the traceback only when debugging."""
+        if debugging():
             traceback.print_exc()
-        message = f"internal error: {type(exc).__name__}: {exc} (set SPECPY_DEBUG=1 for the traceback)"
+        message = (
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in specpy. Please report it with the spec, the command line and the output "
+            "of the same command run with --debug (or SPECPY_DEBUG=1), which shows the traceback."
+        )
         return self.fail(EXIT_SYSTEM_ERROR, "internal-error", message, "specpy: ")
+
+    def interrupted(self) -> int:
+        return self.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
 
 
 def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
@@ -74,7 +92,7 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def _interrupt_on_sigterm() -> None:
+def interrupt_on_sigterm() -> None:
     """Make SIGTERM stop a run the way Ctrl-C does (statistics so far, exit 152)."""
     import signal
 
@@ -89,18 +107,33 @@ def _interrupt_on_sigterm() -> None:
 
 def guarded(out: Output, run: Callable[[], int]) -> int:
     """Run a command body; every failure becomes its message and exit code, never a traceback."""
-    _interrupt_on_sigterm()
+    interrupt_on_sigterm()
     try:
         return run()
     except OptionError as exc:
         return out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
     except KeyboardInterrupt:
-        return out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
+        return out.interrupted()
     except MemoryError:
         message = "out of memory (bound the search with --max-states or smaller constants)"
         return out.fail(EXIT_SYSTEM_ERROR, "system-error", message, "specpy: ")
     except Exception as exc:  # the last line of defence: never a traceback by default
         return out.internal_error(exc)
+
+
+class GuardedGroup(click.Group):
+    """The `specpy` group: every command runs inside this guard (module docstring)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        interrupt_on_sigterm()
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: usage errors (2) and ctx.exit(code)
+        except KeyboardInterrupt:
+            ctx.exit(Output(False).interrupted())
+        except Exception as exc:  # the last line of defence: never a traceback by default
+            ctx.exit(Output(False).internal_error(exc))
 
 
 class Exit(Exception):

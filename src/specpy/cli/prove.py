@@ -70,7 +70,7 @@ def _run_prove(
     from specpy.diagnostics import SpecError
     from specpy.pipeline import load_text, read_source
     from specpy.smt.induction import prove as run_proof
-    from specpy.smt.report import render_proof
+    from specpy.report.prove import render_proof
 
     source = None
     try:

@@ -12,9 +12,9 @@ import click
 
 from specpy.cli.files import check_output_path
 from specpy.cli.options import make_options, override_options, parse_overrides
-from specpy.cli.output import EXIT_INTERRUPTED, Output
+from specpy.cli.output import Output, guarded
 from specpy.options import OptionError
-from specpy.result import EXIT_BAD_OPTION, EXIT_SYSTEM_ERROR
+from specpy.result import EXIT_DISAGREE, EXIT_SYSTEM_ERROR
 
 @click.command("tla")
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
@@ -33,36 +33,36 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
 
     out = Output(False)
     source = None
-    try:
+
+    def run() -> int:
+        nonlocal source
         if all_specs == bool(specs):
             raise OptionError("give SPEC files or --all (not both)")
-        if all_specs:
-            if consts or types or no_deadlock or no_symmetry:
-                raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
-            target = out_dir or TLA_DIR
-            written = [e.write(target) for _, e in export_corpus(out_dir=target)]
-        else:
-            target = out_dir or Path(".")
-            overrides = parse_overrides(consts, types)
-            options = make_options(None, no_deadlock, no_symmetry, None, None, 1)
-            written = []
-            for spec in specs:
+        try:
+            if all_specs:
+                if consts or types or no_deadlock or no_symmetry:
+                    raise OptionError("--all exports every spec with its own defaults; overrides apply to one SPEC")
+                target = out_dir or TLA_DIR
+                written = [e.write(target) for _, e in export_corpus(out_dir=target)]
+            else:
                 from specpy.pipeline import read_source
 
-                source = read_source(spec)
-                written.append(export_spec(spec, target, options, overrides).write(target))
+                target = out_dir or Path(".")
+                overrides = parse_overrides(consts, types)
+                options = make_options(None, no_deadlock, no_symmetry, None, None, 1)
+                written = []
+                for spec in specs:
+                    source = read_source(spec)
+                    written.append(export_spec(spec, target, options, overrides).write(target))
+        except SpecError as exc:
+            return out.spec_errors(exc.diagnostics, source)
+        except OSError as exc:
+            return out.fail(EXIT_SYSTEM_ERROR, "system-error", f"cannot write: {exc}", "specpy: ")
         for tla_path, cfg_path in written:
             click.echo(f"wrote {tla_path} and {cfg_path}")
-        code = 0
-    except SpecError as exc:
-        code = out.spec_errors(exc.diagnostics, source)
-    except (OptionError, ValueError) as exc:
-        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
-    except OSError as exc:
-        code = out.fail(EXIT_SYSTEM_ERROR, "system-error", f"cannot write: {exc}", "specpy: ")
-    except Exception as exc:  # the last line of defence: never a traceback by default
-        code = out.internal_error(exc)
-    ctx.exit(code)
+        return 0
+
+    ctx.exit(guarded(out, run))
 
 
 @click.command("tlc")
@@ -81,19 +81,13 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
     """Run TLC on each .tla (with its .cfg) in PATHS (default: tla/); exit with TLC's code."""
     from specpy.tla_corpus import TLA_DIR, run_and_report
 
-    out = Output(False)
-    try:
+    def run() -> int:
         if workers < 1 or (timeout is not None and not timeout > 0):
             raise OptionError("--workers must be at least 1 and --timeout positive")
         check_output_path("--trace-out", trace_out, paths)
-        code = run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out)
-    except OptionError as exc:
-        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
-    except KeyboardInterrupt:
-        code = out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", "specpy: ")
-    except Exception as exc:  # the last line of defence: never a traceback by default
-        code = out.internal_error(exc)
-    ctx.exit(code)
+        return run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out)
+
+    ctx.exit(guarded(Output(False), run))
 
 
 @click.command("crosscheck")
@@ -108,7 +102,7 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
 def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar: str | None, consts: tuple[str, ...],
                types: tuple[str, ...], no_deadlock: bool, no_symmetry: bool, timeout: float | None) -> None:
     """Check SPEC with specpy and with TLC and compare; exit 1 if any result disagrees."""
-    from specpy.crosscheck import EXIT_DISAGREE, crosscheck as run_both, table
+    from specpy.crosscheck import crosscheck as run_both, table
     from specpy.diagnostics import SpecError
     from specpy.pipeline import load, read_source
     from specpy.tla.tlc import TlcSetupError, find_jar
@@ -116,25 +110,25 @@ def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar
 
     out = Output(False)
     source = None
-    try:
+
+    def run() -> int:
+        nonlocal source
         if all_specs == bool(specs):
             raise OptionError("give SPEC files or --all (not both)")
         overrides = parse_overrides(consts, types)
         options = make_options(None, no_deadlock, no_symmetry, None, timeout, 1)
-        jar_path = find_jar(jar)
-        rows = []
-        for spec in corpus_specs(SPECS_DIR) if all_specs else list(specs):
-            source = read_source(spec)
-            rows.append(run_both(spec, load(spec, overrides), overrides, options, jar_path))
-            click.echo(f"checked {spec}", err=True)
+        try:
+            jar_path = find_jar(jar)
+            rows = []
+            for spec in corpus_specs(SPECS_DIR) if all_specs else list(specs):
+                source = read_source(spec)
+                rows.append(run_both(spec, load(spec, overrides), overrides, options, jar_path))
+                click.echo(f"checked {spec}", err=True)
+        except SpecError as exc:
+            return out.spec_errors(exc.diagnostics, source)
+        except TlcSetupError as exc:
+            return out.fail(EXIT_SYSTEM_ERROR, "system-error", str(exc), "specpy: ")
         click.echo(table(rows), nl=False)
-        code = 0 if all(r.agree for r in rows) else EXIT_DISAGREE
-    except SpecError as exc:
-        code = out.spec_errors(exc.diagnostics, source)
-    except OptionError as exc:
-        code = out.fail(EXIT_BAD_OPTION, "option-error", str(exc), "error: ")
-    except TlcSetupError as exc:
-        code = out.fail(EXIT_SYSTEM_ERROR, "system-error", str(exc), "specpy: ")
-    except Exception as exc:  # the last line of defence: never a traceback by default
-        code = out.internal_error(exc)
-    ctx.exit(code)
+        return 0 if all(r.agree for r in rows) else EXIT_DISAGREE
+
+    ctx.exit(guarded(out, run))

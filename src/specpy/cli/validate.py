@@ -65,7 +65,7 @@ def _run_validate(
     from specpy.diagnostics import SpecError
     from specpy.pipeline import load_text, read_source
     from specpy.trace.ndjson import LogError
-    from specpy.validation import render_validation
+    from specpy.report.validate import render_validation
 
     source = None
     try:

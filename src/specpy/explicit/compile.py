@@ -19,11 +19,19 @@ Each action is compiled per parameter tuple with the parameters folded to
 constants, unless it has more than FOLD_MAX tuples: then one loop over the
 encoded tuples shares the code. Functions are generated as source text with
 generated names only (see compile_expr.py) and compiled with compile()/exec.
+
+Reading the generated code: each function is registered with `linecache`
+under the file name `<specpy MODEL NAME>`, so tracebacks and profilers show
+its source; with `SPECPY_DUMP_CODE=DIR` (`specpy --dump-code DIR ...`) each is
+also written to DIR/MODEL/NAME.py, headed by the spec location it was
+compiled from (in a comment; the file is never executed).
 """
 
 from __future__ import annotations
 
 import itertools
+import linecache
+import os
 import re
 import textwrap
 from array import array
@@ -31,15 +39,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cached_property, partial
 from typing import Any
 
 from specpy.diagnostics import NO_SPAN, Span
 from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites
-from specpy.explicit.compile_stmt import StmtCompiler, leading_guard, unsupported
+from specpy.explicit.compile_stmt import StmtCompiler, leading_guard
 from specpy.explicit.faults import FaultStep, fault_steps
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.state import Codec, MapCodec, RecordCodec, StateCodec, Unrepresentable, codec
+from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr, Local
 from specpy.ir.model import Action, Model
 from specpy.ir.types import universe
@@ -57,6 +67,10 @@ UNPACK_MAX = 32
 #: code has no string literals (compile_expr.literal), so this never matches
 #: inside one, and `\b` keeps it from matching the tail of another name.
 CONST_POSITION = re.compile(r"\bs(\d+)\[(\d+)\]")
+
+
+#: Set to a directory: write every generated function there (module docstring).
+DUMP_ENV = "SPECPY_DUMP_CODE"
 
 
 def _fixed_size(c: Codec) -> int:
@@ -117,6 +131,7 @@ class CompiledModel:
         # State variables kept as tuples of fixed size (maps, records): index -> size.
         self._fixed_size = {i: n for i, v in enumerate(model.vars) if 0 < (n := _fixed_size(codec(v.type))) <= UNPACK_MAX}
         self.sources: list[str] = []  # every generated function, for tests and debugging
+        self._dump = _dump_dir(model.name)
         self._single: dict[tuple[int, int], Callable] = {}
         self._labelled: dict[int, Callable] = {}
 
@@ -146,15 +161,29 @@ class CompiledModel:
         names = names or self._unpack_names
         return "".join(f"{n}, " for n in names) + f"= {target}" if names else "pass"
 
-    def _function(self, source: str) -> Callable:
+    def _function(self, source: str, origin: Span = NO_SPAN) -> Callable:
+        """Compile one generated function; `origin`: the spec text it comes from (for --dump-code)."""
         name = source.split("(", 1)[0].removeprefix("def ")
-        exec(compile(source, "<specpy-generated>", "exec"), self.ns.globals)  # generated text only
+        filename = f"<specpy {_safe(self.model.name)} {name}>"
+        code = compile(source, filename, "exec")
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(code, self.ns.globals)  # generated text only
         self.sources.append(source)
+        if self._dump is not None:
+            (self._dump / f"{name}.py").write_text(self._origin_comment(origin) + source, encoding="utf-8")
         return self.ns.globals[name]
+
+    def _origin_comment(self, origin: Span) -> str:
+        """`# file:line:col` and that spec line, each repr()-quoted: spec text stays inside the comment."""
+        if origin is NO_SPAN:
+            return "# specpy generated code, compiled from every action of the spec\n"
+        line = self.model.source.line(origin.line).strip() if self.model.source else ""
+        return f"# specpy generated code, compiled from {str(origin)!r}\n# {line!r}\n"
+
 
     def _function_or_die(self, source: str, span: Span) -> Callable:
         try:
-            return self._function(source)
+            return self._function(source, span)
         except (SyntaxError, RecursionError, MemoryError):
             raise unsupported("this is nested too deeply for the explicit checker's code generator", span) from None
 
@@ -294,7 +323,7 @@ class CompiledModel:
         fn = self._single.get((k, p))
         if fn is None:
             a = self.actions[k]
-            fn = self._function(self._action_source(a.action, [(p, a.encoded[p])], loop=False))
+            fn = self._function(self._action_source(a.action, [(p, a.encoded[p])], loop=False), a.action.span)
             self._single[(k, p)] = fn
         out: list[tuple] = []
         fn(state, out)
@@ -326,7 +355,7 @@ class CompiledModel:
             head = f"def {name}(s, t):\n    if s == t: return -1\n    {self._unpack()}\n    {self._unpack('t', nxt)}\n"
         body = "".join(f"    if not {self.ex.expr(e, sc)}: return {i}\n" for i, e in enumerate(exprs))
         body, unpack = self._read_positions_as_locals(body)
-        return self._function(head + unpack + body + "    return -1\n")
+        return self._function(head + unpack + body + "    return -1\n", getattr(exprs[0], "span", NO_SPAN))
 
     def _predicate(self, exprs: tuple[Expr, ...], op: str) -> StateFn | None:
         if not exprs:
@@ -335,14 +364,30 @@ class CompiledModel:
         combined = self.ex.chain(op, [self.ex.expr(e, sc) for e in exprs])
         name = self.ns.fresh("pred")
         body, unpack = self._read_positions_as_locals(f"    return {combined}\n")
-        return self._function(f"def {name}(s):\n    {self._unpack()}\n" + unpack + body)
+        return self._function(f"def {name}(s):\n    {self._unpack()}\n" + unpack + body, getattr(exprs[0], "span", NO_SPAN))
 
     def state_function(self, expr: Expr, bindings: dict[Local, Any]) -> StateFn:
         """expr's internal value in a state, with some locals bound (slow path: explanations)."""
         sc = self._state_scope()
         sc.env.update({local.uid: self.ex.const(v) for local, v in bindings.items()})
         name = self.ns.fresh("val")
-        return self._function(f"def {name}(s):\n    {self._unpack()}\n    return {self.ex.expr(expr, sc)}\n")
+        source = f"def {name}(s):\n    {self._unpack()}\n    return {self.ex.expr(expr, sc)}\n"
+        return self._function(source, getattr(expr, "span", NO_SPAN))
+
+
+def _safe(name: str) -> str:
+    """A model name as a file-name part: letters, digits and `_` only (spec text is untrusted)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)[:64] or "model"
+
+
+def _dump_dir(model_name: str) -> Path | None:
+    """DIR/MODEL when SPECPY_DUMP_CODE=DIR is set (created), else None."""
+    root = os.environ.get(DUMP_ENV)
+    if not root:
+        return None
+    path = Path(root) / _safe(model_name)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def expand_each(runs: list[Callable[[tuple, list], None]], chunk: list[tuple], out: list, ends: array) -> None:

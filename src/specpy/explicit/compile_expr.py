@@ -33,11 +33,15 @@ from specpy.explicit.state import (
     codec,
 )
 from specpy.ir import expr as E
+from specpy.ir.backend import Handlers
 from specpy.ir.types import Type, within
 
 #: Quantifiers, comprehensions and sums over constant domains with at most
 #: this many bindings are unrolled into straight-line code.
 UNROLL_MAX = 64
+
+#: The expression classes this backend compiles (ir/backend.py: the backend contract).
+EXPRESSIONS = Handlers("explicit", "expression", "the explicit checker cannot compile")
 
 
 @dataclass(frozen=True)
@@ -199,48 +203,14 @@ class ExprCompiler:
     def __init__(self, ns: Namespace, sites: Sites):
         self.ns = ns
         self.sites = sites
-        self._dispatch: dict[type, Callable[[Any, Scope], Code]] = {
-            E.Lit: self._lit,
-            E.VarRef: self._var,
-            E.LocalRef: self._local,
-            E.Not: self._not,
-            E.Neg: self._neg,
-            E.BoolOp: self._boolop,
-            E.Compare: self._compare,
-            E.Arith: self._arith,
-            E.SetOp: self._setop,
-            E.SetCompare: self._setcompare,
-            E.Member: self._member,
-            E.Cond: self._cond,
-            E.Quant: self._quant,
-            E.SetComp: self._setcomp,
-            E.MapComp: self._mapcomp,
-            E.Sum: self._sum,
-            E.SetLit: self._setlit,
-            E.SeqLit: self._seqlit,
-            E.RangeSet: self._rangeset,
-            E.Len: self._len,
-            E.MinMax: self._minmax,
-            E.Construct: self._construct,
-            E.IsCase: self._iscase,
-            E.GetField: self._getfield,
-            E.Index: self._index,
-            E.Slice: self._slice,
-            E.Concat: self._concat,
-            E.Append: self._append,
-            E.Last: self._last,
-            E.BagAdd: self._bagadd,
-            E.BagRemove: self._bagremove,
-            E.Unwrap: self._unwrap,
-            E.LetIn: self._letin,
-        }
+        self._dispatch: dict[type, Callable[[Any, Scope], Code]] = EXPRESSIONS.bind(self)
 
     # ------------------------------------------------------------ plumbing
 
     def expr(self, e: E.Expr, sc: Scope) -> Code:
         handler = self._dispatch.get(type(e))
         if handler is None:
-            raise TypeError(f"no explicit-state compilation for {type(e).__name__}")
+            raise EXPRESSIONS.refuse(e)
         return handler(e, sc)
 
     def const(self, value: Any) -> Code:
@@ -363,25 +333,31 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ leaves
 
+    @EXPRESSIONS.handles(E.Lit)
     def _lit(self, e: E.Lit, sc: Scope) -> Code:
         return self.const(codec(e.type).encode(e.value))
 
+    @EXPRESSIONS.handles(E.VarRef)
     def _var(self, e: E.VarRef, sc: Scope) -> Code:
         return (sc.next_vars if e.primed else sc.vars)[e.name]
 
+    @EXPRESSIONS.handles(E.LocalRef)
     def _local(self, e: E.LocalRef, sc: Scope) -> Code:
         return sc.env[e.local.uid]
 
     # ------------------------------------------------------------ logic and arithmetic
 
+    @EXPRESSIONS.handles(E.Not)
     def _not(self, e: E.Not, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         return self.node(f"(not {x})", x)
 
+    @EXPRESSIONS.handles(E.Neg)
     def _neg(self, e: E.Neg, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         return self.node(f"(-{x})", x)
 
+    @EXPRESSIONS.handles(E.BoolOp)
     def _boolop(self, e: E.BoolOp, sc: Scope) -> Code:
         left = self.expr(e.left, sc)
         if e.op == "implies":
@@ -393,6 +369,7 @@ class ExprCompiler:
             return self.chain(op, [self.expr(e.right, sc)])
         return self.chain(op, [left, self.expr(e.right, sc)])
 
+    @EXPRESSIONS.handles(E.Compare)
     def _compare(self, e: E.Compare, sc: Scope) -> Code:
         left, right = self.expr(e.left, sc), self.expr(e.right, sc)
         if e.op in ("==", "!="):
@@ -403,6 +380,7 @@ class ExprCompiler:
                 return eq if e.op == "==" else self.node(f"(not {eq})", eq)
         return self.node(f"({left} {e.op} {right})", left, right)
 
+    @EXPRESSIONS.handles(E.Arith)
     def _arith(self, e: E.Arith, sc: Scope) -> Code:
         left, right = self.expr(e.left, sc), self.expr(e.right, sc)
         if e.op in ("//", "%") and not (right.const and right.value != 0):
@@ -412,6 +390,7 @@ class ExprCompiler:
             )
         return self.node(f"({left} {e.op} {right})", left, right)
 
+    @EXPRESSIONS.handles(E.Cond)
     def _cond(self, e: E.Cond, sc: Scope) -> Code:
         c = self.expr(e.cond, sc)
         if c.const:
@@ -423,6 +402,7 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ sets
 
+    @EXPRESSIONS.handles(E.SetOp)
     def _setop(self, e: E.SetOp, sc: Scope) -> Code:
         left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span)
         right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span)
@@ -433,6 +413,7 @@ class ExprCompiler:
             text = f"({left} {e.op} {right})"
         return self.node(text, left, right)
 
+    @EXPRESSIONS.handles(E.SetCompare)
     def _setcompare(self, e: E.SetCompare, sc: Scope) -> Code:
         left, right = self.expr(e.left, sc), self.expr(e.right, sc)
         cl, cr = codec(e.left.type), codec(e.right.type)
@@ -449,6 +430,7 @@ class ExprCompiler:
         }[e.op]
         return self.node(text, left, right)
 
+    @EXPRESSIONS.handles(E.Member)
     def _member(self, e: E.Member, sc: Scope) -> Code:
         elem, coll = self.expr(e.elem, sc), self.expr(e.coll, sc)
         cc, ce = codec(e.coll.type), codec(e.elem.type)
@@ -467,6 +449,7 @@ class ExprCompiler:
         m = self.node(text, elem, coll)
         return self.node(f"(not {m})", m) if e.negated else m
 
+    @EXPRESSIONS.handles(E.Quant)
     def _quant(self, e: E.Quant, sc: Scope) -> Code:
         hoisted = hoist(e)
         if hoisted is not None:
@@ -491,6 +474,7 @@ class ExprCompiler:
         body = self.expr(e.body, inner)
         return Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
 
+    @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc: Scope) -> Code:
         rc = codec(e.type)
         elem_t = e.type.elem
@@ -515,6 +499,7 @@ class ExprCompiler:
         x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span)
         return Code(f"{'_bag_of' if isinstance(rc, BagCodec) else 'frozenset'}({x} {gen})")
 
+    @EXPRESSIONS.handles(E.Sum)
     def _sum(self, e: E.Sum, sc: Scope) -> Code:
         scopes = self.combos(e.bindings, sc)
         if scopes is not None:
@@ -531,6 +516,7 @@ class ExprCompiler:
         gen, inner = self.generator(e.bindings, e.cond, sc)
         return Code(f"sum({self.expr(e.elem, inner)} {gen})")
 
+    @EXPRESSIONS.handles(E.MapComp)
     def _mapcomp(self, e: E.MapComp, sc: Scope) -> Code:
         mc = codec(e.type)
         assert isinstance(mc, MapCodec)
@@ -549,6 +535,7 @@ class ExprCompiler:
         v = self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span)
         return Code(f"tuple({v} for {name} in {self.ns.bind(keys)})")
 
+    @EXPRESSIONS.handles(E.SetLit)
     def _setlit(self, e: E.SetLit, sc: Scope) -> Code:
         rc = codec(e.type)
         elem_t = e.type.elem
@@ -563,6 +550,7 @@ class ExprCompiler:
             return self.node(f"_bag_of({items})", *elems)
         return self.node(f"frozenset({items})", *elems)
 
+    @EXPRESSIONS.handles(E.RangeSet)
     def _rangeset(self, e: E.RangeSet, sc: Scope) -> Code:
         lo, hi = self.expr(e.lo, sc), self.expr(e.hi, sc)
         rc = codec(e.type)
@@ -571,6 +559,7 @@ class ExprCompiler:
             return self.node(f"_range_mask({lo}, {hi}, {rc.elem.lo}, {rc.size}, {args})", lo, hi)
         return self.node(f"frozenset(range({lo}, {hi} + 1))", lo, hi)
 
+    @EXPRESSIONS.handles(E.Len)
     def _len(self, e: E.Len, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         oc = codec(e.operand.type)
@@ -580,6 +569,7 @@ class ExprCompiler:
             return self.node(f"_bag_len({x})", x)
         return self.node(f"len({x})", x)
 
+    @EXPRESSIONS.handles(E.MinMax)
     def _minmax(self, e: E.MinMax, sc: Scope) -> Code:
         oc = codec(e.operand.type)
         if isinstance(e.operand, E.SetLit) and e.operand.elems and not isinstance(oc, BagCodec):
@@ -597,6 +587,7 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ records and variants
 
+    @EXPRESSIONS.handles(E.Construct)
     def _construct(self, e: E.Construct, sc: Scope) -> Code:
         tc = codec(e.type)
         if isinstance(tc, VariantCodec):
@@ -612,12 +603,14 @@ class ExprCompiler:
         ]
         return self.node("(" + "".join(f"{p}, " for p in parts) + ")", *parts)
 
+    @EXPRESSIONS.handles(E.IsCase)
     def _iscase(self, e: E.IsCase, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         tc = codec(e.operand.type)
         assert isinstance(tc, VariantCodec)
         return self.node(f"({x}[0] == {tc.case_index(e.tag)})", x)
 
+    @EXPRESSIONS.handles(E.GetField)
     def _getfield(self, e: E.GetField, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         tc = codec(e.operand.type)
@@ -643,6 +636,7 @@ class ExprCompiler:
             return self.node(f"_key_pos({k}, {kc.lo}, {len(mc.keys)}, {args})", k)
         return self.ordinal(self.coerce(k, ktype, kc.type, sc, span), kc)
 
+    @EXPRESSIONS.handles(E.Index)
     def _index(self, e: E.Index, sc: Scope) -> Code:
         x, i = self.expr(e.operand, sc), self.expr(e.index, sc)
         oc = codec(e.operand.type)
@@ -651,20 +645,24 @@ class ExprCompiler:
             return self.node(f"{x}[{pos}]", x, pos)
         return self.node(f"_seq_index({x}, {i}, {self.site_args(e.span, 'index-out-of-range', sc)})", x, i)
 
+    @EXPRESSIONS.handles(E.Slice)
     def _slice(self, e: E.Slice, sc: Scope) -> Code:
         x, lo, hi = self.expr(e.operand, sc), self.expr(e.lo, sc), self.expr(e.hi, sc)
         return self.node(f"_seq_slice({x}, {lo}, {hi})", x, lo, hi)
 
+    @EXPRESSIONS.handles(E.Concat)
     def _concat(self, e: E.Concat, sc: Scope) -> Code:
         left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span, check=False)
         right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span, check=False)
         return self.node(f"({left} + {right})", left, right)
 
+    @EXPRESSIONS.handles(E.Append)
     def _append(self, e: E.Append, sc: Scope) -> Code:
         s = self.coerce(self.expr(e.seq, sc), e.seq.type, e.type, sc, e.span, check=False)
         x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span)
         return self.node(f"({s} + ({x},))", s, x)
 
+    @EXPRESSIONS.handles(E.Last)
     def _last(self, e: E.Last, sc: Scope) -> Code:
         s = self.expr(e.seq, sc)
         if s.simple and not s.const:
@@ -673,16 +671,19 @@ class ExprCompiler:
             )
         return self.node(f"_last({s}, {self.site_args(e.span, 'empty-last', sc)})", s)
 
+    @EXPRESSIONS.handles(E.SeqLit)
     def _seqlit(self, e: E.SeqLit, sc: Scope) -> Code:
         elem_t = e.type.elem
         elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span) for x in e.elems]
         return self.node("(" + "".join(f"{x}, " for x in elems) + ")", *elems)
 
+    @EXPRESSIONS.handles(E.BagAdd)
     def _bagadd(self, e: E.BagAdd, sc: Scope) -> Code:
         b = self.expr(e.bag, sc)
         x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span)
         return self.node(f"_bag_add({b}, {x})", b, x)
 
+    @EXPRESSIONS.handles(E.BagRemove)
     def _bagremove(self, e: E.BagRemove, sc: Scope) -> Code:
         b = self.expr(e.bag, sc)
         x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span, check=False)
@@ -690,6 +691,7 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ options and lets
 
+    @EXPRESSIONS.handles(E.Unwrap)
     def _unwrap(self, e: E.Unwrap, sc: Scope) -> Code:
         x = self.expr(e.operand, sc)
         if x.simple and not x.const:
@@ -698,6 +700,7 @@ class ExprCompiler:
             )
         return self.node(f"_unwrap({x}, {self.site_args(e.span, 'unwrap-none', sc)})", x)
 
+    @EXPRESSIONS.handles(E.LetIn)
     def _letin(self, e: E.LetIn, sc: Scope) -> Code:
         v = self.coerce(self.expr(e.value, sc), e.value.type, e.local.type, sc, e.span, check=False)
         inner = sc.copy()

@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from specpy.diagnostics import Diagnostic, Span, SpecError
 from specpy.explicit.compile_expr import UNROLL_MAX, Code, ExprCompiler, Scope, count_refs, within
 from specpy.explicit.state import MapCodec, RecordCodec, SeqCodec, VariantCodec, codec
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
+from specpy.ir.backend import Handlers, unsupported
 from specpy.ir.types import IntT, RangeT, Type
 
 #: A `choose` over a constant domain of at most this many values is unrolled.
@@ -121,8 +121,10 @@ def stored(e: E.Expr) -> bool:
     return False
 
 
-def unsupported(message: str, span: Span) -> SpecError:
-    return SpecError([Diagnostic("E-unsupported", message, span)])
+#: The statement classes `StmtCompiler.run` compiles (ir/backend.py: the backend contract).
+STATEMENTS = Handlers("explicit", "statement", "the explicit checker cannot compile").covers(
+    S.Require, S.Assign, S.Let, S.Assert, S.If, S.Either, S.Choose, S.For
+)
 
 
 class StmtCompiler:
@@ -224,7 +226,7 @@ class StmtCompiler:
                     else:
                         self.loop(st, d, sc, ind)
                 case _:
-                    raise TypeError(f"no explicit-state compilation for {type(st).__name__}")
+                    raise STATEMENTS.refuse(st)
         if tail:
             self.line(ind, self.finish(sc))
 

@@ -63,12 +63,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from specpy.diagnostics import Diagnostic, SpecError
 from specpy.explicit.compile import CompiledAction, CompiledModel
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry
 from specpy.explicit.traces import make_trace
+from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr
 from specpy.ir.model import Model, TemporalProperty
 from specpy.options import CheckOptions, OptionError
@@ -89,16 +89,11 @@ def refuse_with_properties(model: Model, options: CheckOptions, symmetric: bool)
         )
     if symmetric:
         names = ", ".join(t.name for t in model.symmetric_types())
-        raise SpecError(
-            [
-                Diagnostic(
-                    "E-unsupported",
-                    f"temporal property {live[0].name} cannot be checked under symmetry reduction "
-                    f"(symmetric type {names}): a cycle of canonical states need not be a fair cycle of real "
-                    "states; run with --no-symmetry",
-                    live[0].span,
-                )
-            ]
+        raise unsupported(
+            f"temporal property {live[0].name} cannot be checked under symmetry reduction "
+            f"(symmetric type {names}): a cycle of canonical states need not be a fair cycle of real "
+            "states; run with --no-symmetry",
+            live[0].span,
         )
 
 

@@ -1,4 +1,7 @@
-"""Random walks through a model too big to enumerate: `specpy simulate`.
+"""Random walks through a model: `specpy simulate`, and `random_trace`.
+
+`random_trace` is the same walk without any check, as a Trace: a random
+behaviour for testing and benchmarking trace validation.
 
 Each of `runs` walks starts in a random initial state and takes up to
 `depth - 1` steps, each to a successor drawn uniformly from every successor
@@ -32,6 +35,7 @@ from specpy.explicit.traces import make_trace
 from specpy.ir.model import Model
 from specpy.options import CheckOptions
 from specpy.result import ActionStats, CheckResult, ResultKind, Stats, Violation
+from specpy.trace.trace import Trace
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,31 @@ def simulate(
     progress: Callable[[Stats], None] | None = None,
 ) -> CheckResult:
     return Simulation(CompiledModel(model), options, sim, progress).run()
+
+
+def random_trace(cm: CompiledModel, steps: int, seed: int) -> Trace:
+    """A random behaviour of up to `steps` steps, checking nothing: each step
+    is drawn uniformly from every successor of every action and fault step,
+    as `specpy simulate` draws it; a seed always gives the same behaviour.
+    The walk stops early in a state without successors."""
+    rng = random.Random(seed)
+    initial: list[tuple] = []
+    cm.init(initial)
+    states, actions = [rng.choice(initial)], []
+    for _ in range(steps):
+        moves = [(k, t) for k, action in enumerate(cm.actions) for t in _successors(action, states[-1])]
+        if not moves:
+            break
+        k, t = moves[rng.randrange(len(moves))]
+        states.append(t)
+        actions.append(k)
+    return make_trace(cm, states, actions)
+
+
+def _successors(action, s: tuple) -> list[tuple]:
+    out: list[tuple] = []
+    action.run(s, out)
+    return out
 
 
 class Simulation:

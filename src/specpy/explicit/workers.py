@@ -34,8 +34,6 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from specpy.explicit.checkpoint import signals_deferred, write_partition
 from specpy.explicit.partition import Batch, LevelReport, Partition, Settle
 

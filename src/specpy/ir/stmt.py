@@ -3,7 +3,7 @@
 A statement list runs top to bottom; `Choose` and `Either` fork the run, and
 every fork continues with the statements after them. A run that reaches the
 end yields one successor (the working copy); a failed `Require` yields none.
-`send`/`receive` are desugared by semantics/lower.py into Assign/Choose with
+`send`/`receive` are desugared by semantics/stmts.py into Assign/Choose with
 BagAdd/BagRemove/SetOp, so backends never see them.
 """
 

@@ -253,7 +253,7 @@ def _edn_column(exc: Exception) -> int:
     return pos + 1 if isinstance(pos, int) else 1
 
 
-def _edn_converter() -> Callable[[Any, int], Any]:
+def _edn_converter() -> Callable[[Any], Any]:
     """EDN data as plain Python: keywords and symbols become strings, vectors and lists
     tuples, sets frozensets; a map is kept (with plain keys) only at the top of a line."""
     from edn_format import Keyword, Symbol

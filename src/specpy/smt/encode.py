@@ -26,8 +26,9 @@ from typing import Callable
 
 import z3
 
-from specpy.diagnostics import Diagnostic, SpecError, Span
+from specpy.diagnostics import Span
 from specpy.ir import expr as E
+from specpy.ir.backend import Handlers, unsupported
 from specpy.ir.values import format_value
 from specpy.ir.types import BagT, IntT, MapT, RangeT, SeqT, SetT, Type, VariantT, type_name, universe
 from specpy.smt.cases import cases, position
@@ -92,8 +93,8 @@ class Env:
         return replace(self, pc=conj([self.pc, c]))
 
 
-def unsupported(message: str, span: Span) -> SpecError:
-    return SpecError([Diagnostic("E-unsupported", message, span)])
+#: The expression classes this backend encodes (ir/backend.py: the backend contract).
+EXPRESSIONS = Handlers("smt", "expression", "the Z3 backend cannot encode")
 
 
 def members(v: Sym, t: Type) -> list[tuple[z3.BoolRef, Sym, Type]]:
@@ -123,7 +124,7 @@ class ExprEncoder:
 
     def __init__(self) -> None:
         self.faults: list[Fault] = []
-        self._dispatch = {cls: getattr(self, "_" + cls.__name__) for cls in _EXPR_CLASSES}
+        self._dispatch = EXPRESSIONS.bind(self)
 
     def fault(self, env: Env, bad: z3.BoolRef, error: str, span: Span, describe: Callable[[Evaluate], str]) -> None:
         cond = conj([env.pc, bad])
@@ -133,7 +134,7 @@ class ExprEncoder:
     def expr(self, e: E.Expr, env: Env) -> Sym:
         handler = self._dispatch.get(type(e))
         if handler is None:
-            raise unsupported(f"the Z3 backend cannot encode {type(e).__name__} expressions yet", e.span)
+            raise EXPRESSIONS.refuse(e)
         return handler(e, env)
 
     def fitted(self, e: E.Expr, env: Env, dst: Type, span: Span) -> Sym:
@@ -171,9 +172,11 @@ class ExprEncoder:
 
     # ------------------------------------------------------------ leaves and logic
 
+    @EXPRESSIONS.handles(E.Lit)
     def _Lit(self, e: E.Lit, env: Env) -> Sym:
         return const(e.type, e.value)
 
+    @EXPRESSIONS.handles(E.VarRef)
     def _VarRef(self, e: E.VarRef, env: Env) -> Sym:
         if e.primed:
             if env.next_state is None:
@@ -181,17 +184,21 @@ class ExprEncoder:
             return env.next_state[e.name]
         return env.state[e.name]
 
+    @EXPRESSIONS.handles(E.LocalRef)
     def _LocalRef(self, e: E.LocalRef, env: Env) -> Sym:
         return env.locals[e.local.uid]
 
+    @EXPRESSIONS.handles(E.Not)
     def _Not(self, e: E.Not, env: Env) -> Sym:
         x = self.expr(e.operand, env)
         return neg(x)
 
+    @EXPRESSIONS.handles(E.Neg)
     def _Neg(self, e: E.Neg, env: Env) -> Sym:
         x = self.expr(e.operand, env)
         return Num(-x.term, -x.hi, -x.lo)
 
+    @EXPRESSIONS.handles(E.BoolOp)
     def _BoolOp(self, e: E.BoolOp, env: Env) -> Sym:
         left = self.expr(e.left, env)
         if e.op == "and":
@@ -200,6 +207,7 @@ class ExprEncoder:
             return disj([left, self.expr(e.right, env.under(neg(left)))])
         return implies(left, self.expr(e.right, env.under(left)))
 
+    @EXPRESSIONS.handles(E.Compare)
     def _Compare(self, e: E.Compare, env: Env) -> Sym:
         a, b = self.expr(e.left, env), self.expr(e.right, env)
         if e.op == "==":
@@ -208,6 +216,7 @@ class ExprEncoder:
             return neg(eq(a, b))
         return cmp(e.op, a, b)
 
+    @EXPRESSIONS.handles(E.Arith)
     def _Arith(self, e: E.Arith, env: Env) -> Sym:
         a, b = self.expr(e.left, env), self.expr(e.right, env)
         if e.op == "+":
@@ -230,12 +239,14 @@ class ExprEncoder:
             return _num(q, -big, big)
         return _num(a.term - b.term * q, min(b.lo + 1, 0), max(b.hi - 1, 0))
 
+    @EXPRESSIONS.handles(E.Cond)
     def _Cond(self, e: E.Cond, env: Env) -> Sym:
         c = self.expr(e.cond, env)
         then = self.fitted(e.then, env.under(c), e.type, e.span)
         other = self.fitted(e.other, env.under(neg(c)), e.type, e.span)
         return ite(c, then, other)
 
+    @EXPRESSIONS.handles(E.LetIn)
     def _LetIn(self, e: E.LetIn, env: Env) -> Sym:
         return self.expr(e.body, self.let_env(e, env))
 
@@ -246,6 +257,7 @@ class ExprEncoder:
 
     # ------------------------------------------------------------ sets and collections
 
+    @EXPRESSIONS.handles(E.SetOp)
     def _SetOp(self, e: E.SetOp, env: Env) -> Sym:
         a = self.fitted(e.left, env, e.type, e.span)
         b = self.fitted(e.right, env, e.type, e.span)
@@ -253,6 +265,7 @@ class ExprEncoder:
         op = {"|": lambda x, y: disj([x, y]), "&": lambda x, y: conj([x, y]), "-": lambda x, y: conj([x, neg(y)])}[e.op]
         return SetV(u, tuple(op(x, y) for x, y in zip(pa, pb)))
 
+    @EXPRESSIONS.handles(E.SetCompare)
     def _SetCompare(self, e: E.SetCompare, env: Env) -> Sym:
         a, b = self.expr(e.left, env), self.expr(e.right, env)
         if e.op in (">=", ">"):
@@ -263,6 +276,7 @@ class ExprEncoder:
             return conj([subset, disj([conj([y, neg(x)]) for x, y in zip(pa, pb)])])
         return subset
 
+    @EXPRESSIONS.handles(E.Member)
     def _Member(self, e: E.Member, env: Env) -> Sym:
         x, coll = self.expr(e.elem, env), self.expr(e.coll, env)
         r = self.member(x, e.elem.type, coll, e.coll.type)
@@ -275,6 +289,7 @@ class ExprEncoder:
             return disj([conj([c, p if isinstance(coll, SetV) else cmp(">", p, 0)]) for c, p in hits])
         return disj([conj([g, eq(x, y)]) for g, y, _ in members(coll, ct)])
 
+    @EXPRESSIONS.handles(E.Quant)
     def _Quant(self, e: E.Quant, env: Env) -> Sym:
         results: list[z3.BoolRef] = []
         forall = e.kind == "forall"
@@ -316,9 +331,11 @@ class ExprEncoder:
         self.bind_all(e.bindings, env, body)
         return out
 
+    @EXPRESSIONS.handles(E.SetComp)
     def _SetComp(self, e: E.SetComp, env: Env) -> Sym:
         return self.collection(e.type, self._elements(e, env, e.elem, e.type.elem))
 
+    @EXPRESSIONS.handles(E.SetLit)
     def _SetLit(self, e: E.SetLit, env: Env) -> Sym:
         et = e.type.elem
         return self.collection(e.type, [(TRUE, self.fitted(x, env, et, e.span)) for x in e.elems])
@@ -341,6 +358,7 @@ class ExprEncoder:
             return BagV(u, counts)
         return SetV(u, tuple(disj(hits[y]) for y in u))
 
+    @EXPRESSIONS.handles(E.MapComp)
     def _MapComp(self, e: E.MapComp, env: Env) -> Sym:
         kt = e.type.key
         keys = universe(kt)
@@ -350,6 +368,7 @@ class ExprEncoder:
             values.append(self.fitted(e.value, inner, e.type.value, e.span))
         return MapV(keys, tuple(values))
 
+    @EXPRESSIONS.handles(E.Sum)
     def _Sum(self, e: E.Sum, env: Env) -> Sym:
         items = self._elements(e, env, e.elem, IntT())
         if not items:
@@ -357,10 +376,12 @@ class ExprEncoder:
         term = z3.Sum([z3.If(g, x.term, 0) if g is not TRUE else x.term for g, x in items])
         return _num(term, sum(min(0, x.lo) for _, x in items), sum(max(0, x.hi) for _, x in items))
 
+    @EXPRESSIONS.handles(E.SeqLit)
     def _SeqLit(self, e: E.SeqLit, env: Env) -> Sym:
         et = e.type.elem
         return SeqV(num(len(e.elems)), tuple(self.fitted(x, env, et, e.span) for x in e.elems))
 
+    @EXPRESSIONS.handles(E.RangeSet)
     def _RangeSet(self, e: E.RangeSet, env: Env) -> Sym:
         lo, hi = self.expr(e.lo, env), self.expr(e.hi, env)
         u = tuple(range(lo.lo, hi.hi + 1))
@@ -370,6 +391,7 @@ class ExprEncoder:
             self.fault(env, neg(ok), "value-out-of-type", e.span, lambda ev: f"{ev(lo.term)}..{ev(hi.term)} is not within {type_name(e.type.elem)}")
         return v
 
+    @EXPRESSIONS.handles(E.Len)
     def _Len(self, e: E.Len, env: Env) -> Sym:
         x = self.expr(e.operand, env)
         match x:
@@ -381,6 +403,7 @@ class ExprEncoder:
                 return _num(z3.Sum([c.term for c in x.counts]), 0, sum(c.hi for c in x.counts))
         return x.length
 
+    @EXPRESSIONS.handles(E.MinMax)
     def _MinMax(self, e: E.MinMax, env: Env) -> Sym:
         s = self.expr(e.operand, env)
         self.fault(env, conj([neg(b) for b in s.bits]), "empty-min-max", e.span, lambda ev, op=e.op: f"{op}() of an empty set")
@@ -396,6 +419,7 @@ class ExprEncoder:
 
     # ------------------------------------------------------------ records and variants
 
+    @EXPRESSIONS.handles(E.Construct)
     def _Construct(self, e: E.Construct, env: Env) -> Sym:
         t = e.type
         if isinstance(t, VariantT):
@@ -406,10 +430,12 @@ class ExprEncoder:
             return VariantV(num(i), cases)
         return RecordV(tuple(self.fitted(x, env, ft, e.span) for (_, x), (_, ft) in zip(e.fields, t.fields)))
 
+    @EXPRESSIONS.handles(E.IsCase)
     def _IsCase(self, e: E.IsCase, env: Env) -> Sym:
         x = self.expr(e.operand, env)
         return cmp("==", x.tag, [c.name for c in e.operand.type.cases].index(e.tag))
 
+    @EXPRESSIONS.handles(E.GetField)
     def _GetField(self, e: E.GetField, env: Env) -> Sym:
         x = self.expr(e.operand, env)
         t = e.operand.type
@@ -432,6 +458,7 @@ class ExprEncoder:
 
     # ------------------------------------------------------------ maps and sequences
 
+    @EXPRESSIONS.handles(E.Index)
     def _Index(self, e: E.Index, env: Env) -> Sym:
         x, i = self.expr(e.operand, env), self.expr(e.index, env)
         if isinstance(x, MapV):
@@ -464,6 +491,7 @@ class ExprEncoder:
         ok = conj([cmp(">=", i, 1), cmp("<=", i, s.length)])
         self.fault(env, neg(ok), "index-out-of-range", span, lambda ev: f"index {ev(i.term)} is out of range 1..{ev(s.length.term)}")
 
+    @EXPRESSIONS.handles(E.Slice)
     def _Slice(self, e: E.Slice, env: Env) -> Sym:
         s, lo, hi = self.expr(e.operand, env), self.expr(e.lo, env), self.expr(e.hi, env)
         start = z3.If(lo.term < 1, 1, lo.term)  # 1-based first index taken
@@ -475,6 +503,7 @@ class ExprEncoder:
             elems.append(pick(_num(start - 1 + p, 0, n - 1), [(q, s.elems[q]) for q in range(p, n)] or [(0, s.elems[0])]))
         return SeqV(_num(length, 0, n), tuple(elems))
 
+    @EXPRESSIONS.handles(E.Concat)
     def _Concat(self, e: E.Concat, env: Env) -> Sym:
         a, b = self.expr(e.left, env), self.expr(e.right, env)
         na, nb = len(a.elems), len(b.elems)
@@ -488,6 +517,7 @@ class ExprEncoder:
                 elems.append(tail)
         return SeqV(_num(a.length.term + b.length.term, a.length.lo + b.length.lo, a.length.hi + b.length.hi), tuple(elems))
 
+    @EXPRESSIONS.handles(E.Append)
     def _Append(self, e: E.Append, env: Env) -> Sym:
         s = self.expr(e.seq, env)
         x = self.fitted(e.elem, env, e.type.elem, e.span)
@@ -495,6 +525,7 @@ class ExprEncoder:
         elems = tuple(ite(cmp("==", s.length, p), x, s.elems[p]) for p in range(n)) + (x,)
         return SeqV(_num(s.length.term + 1, s.length.lo + 1, s.length.hi + 1), elems)
 
+    @EXPRESSIONS.handles(E.Last)
     def _Last(self, e: E.Last, env: Env) -> Sym:
         s = self.expr(e.seq, env)
         self.fault(env, cmp("==", s.length, 0), "empty-last", e.span, lambda ev: "last() of an empty sequence")
@@ -502,11 +533,13 @@ class ExprEncoder:
             return default(e.type)
         return pick(Num(s.length.term - 1, 0, len(s.elems) - 1), list(enumerate(s.elems)))
 
+    @EXPRESSIONS.handles(E.BagAdd)
     def _BagAdd(self, e: E.BagAdd, env: Env) -> Sym:
         b = self.expr(e.bag, env)
         x = self.fitted(e.elem, env, e.type.elem, e.span)
         return self._bag_change(b, e.type.elem, x, 1)
 
+    @EXPRESSIONS.handles(E.BagRemove)
     def _BagRemove(self, e: E.BagRemove, env: Env) -> Sym:
         b = self.expr(e.bag, env)
         x, _ = fit(self.expr(e.elem, env), e.elem.type, e.type.elem)
@@ -527,20 +560,13 @@ class ExprEncoder:
                 counts[i] = _num(c.term + z3.If(hit, delta, 0) if hit is not TRUE else c.term + delta, lo, hi)
         return BagV(b.universe, tuple(counts))
 
+    @EXPRESSIONS.handles(E.Unwrap)
     def _Unwrap(self, e: E.Unwrap, env: Env) -> Sym:
         x = self.expr(e.operand, env)
         if not isinstance(x, OptV):
             return x
         self.fault(env, neg(x.some), "unwrap-none", e.span, lambda ev: "the value is none")
         return x.value
-
-
-_EXPR_CLASSES = (
-    E.SeqLit, E.Lit, E.VarRef, E.LocalRef, E.Not, E.Neg, E.BoolOp, E.Compare, E.Arith, E.SetOp, E.SetCompare,
-    E.Member, E.Cond, E.Quant, E.SetComp, E.MapComp, E.Sum, E.SetLit, E.RangeSet, E.Len, E.MinMax,
-    E.Construct, E.IsCase, E.GetField, E.Index, E.Slice, E.Concat, E.Append, E.Last, E.BagAdd,
-    E.BagRemove, E.Unwrap, E.LetIn,
-)  # fmt: skip
 
 
 def variant_field(t: VariantT, name: str) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ from enum import Enum
 
 from specpy.ir.model import Model
 from specpy.options import OptionError
-from specpy.result import CheckResult, ResultKind, Stats
+from specpy.result import EXIT_NOT_INDUCTIVE, CheckResult, ResultKind, Stats
 import z3
 
 from specpy.smt.bmc import Bmc, Solver, SolverLimit, Unrolling, model_value
@@ -33,10 +33,6 @@ from specpy.smt.explain import explain
 from specpy.smt.system import Check, StateVars, System
 from specpy.smt.values import conj, neg
 from specpy.trace.trace import Trace
-
-#: `specpy prove` exit code when the invariants are not inductive at k: not a
-#: violation (10-14, TLC's) nor a limit (152); see README.
-EXIT_NOT_INDUCTIVE = 20
 
 
 class Proof(str, Enum):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import z3
 
 from specpy.ir import stmt as S
+from specpy.ir.backend import Handlers
 from specpy.ir.types import MapT, SeqT, Type, VariantT
 from specpy.smt.encode import Env, ExprEncoder, Fault, members, variant_field
 from specpy.smt.values import FALSE, TRUE, MapV, RecordV, SeqV, Sym, VariantV, cmp, conj, const, eq, fit, ite, literal, neg, UNKNOWN
@@ -28,6 +29,12 @@ class Path:
 
     def env(self) -> Env:
         return Env(self.state, self.locals, self.pc)
+
+
+#: The statement classes `PathEncoder.step` encodes (ir/backend.py: the backend contract).
+STATEMENTS = Handlers("smt", "statement", "the Z3 backend cannot encode").covers(
+    S.Require, S.Assign, S.Let, S.Assert, S.If, S.Either, S.Choose, S.For
+)
 
 
 class PathEncoder:
@@ -79,7 +86,7 @@ class PathEncoder:
                         nxt.extend(replace(r, locals=q.locals) for r in self.branch(c, body, (), q))
                     paths = nxt
                 return [replace(q, locals=p.locals) for q in paths]
-        raise TypeError(f"no Z3 encoding for statement {type(st).__name__}")
+        raise STATEMENTS.refuse(st)
 
     def branch(self, c: z3.BoolRef, then: tuple, orelse: tuple, p: Path) -> list[Path]:
         """`if c then else orelse`: merged into one path unless a branch forks."""

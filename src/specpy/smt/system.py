@@ -31,6 +31,7 @@ from z3.z3core import Z3_substitute
 from z3.z3types import Ast
 
 from specpy.diagnostics import NO_SPAN, Diagnostic, SpecError, Span
+from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr
 from specpy.ir.model import Model
 from specpy.ir.types import BagT, IntT, MapT, OptionT, RecordT, SeqT, SetT, Type, VariantT, type_name, universe, universe_size
@@ -101,11 +102,11 @@ def term_count(t: Type) -> int:
 
 
 def refuse_unsupported(model: Model) -> None:
-    diags = []
-    for prop in model.properties:
-        diags.append(
-            Diagnostic("E-unsupported", f"temporal property {prop.name} cannot be checked by the Z3 backend", prop.span)
-        )
+    diags = [
+        d
+        for prop in model.properties
+        for d in unsupported(f"temporal property {prop.name} cannot be checked by the Z3 backend", prop.span).diagnostics
+    ]
     for var in model.vars:
         if term_count(var.type) > MAX_TERMS:
             message = (

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
+from specpy.ir.backend import Handlers, unsupported
 from specpy.ir.model import Model
 from specpy.ir.types import RecordT, SetT, contains, order_key, universe, universe_size
-from specpy.tla.expr import ExprWriter, Tx, compound, needs_store_check, unsupported
+from specpy.tla.expr import ExprWriter, Tx, compound, needs_store_check
 from specpy.tla.formula import Atom, Formula, Ite, Let, conj, disj
 from specpy.tla.formula import Exists as ExistsF
 from specpy.tla.names import LocalScope
@@ -136,6 +137,12 @@ def _straight(stmts) -> bool:
     return True
 
 
+#: The statement classes `PathWriter.run` writes (ir/backend.py: the backend contract).
+STATEMENTS = Handlers("tla", "statement", "the TLA+ export cannot write").covers(
+    S.Require, S.Assert, S.Assign, S.Let, S.If, S.Either, S.Choose, S.For
+)
+
+
 class PathWriter:
     """Writes the formula of one statement list of `model`."""
 
@@ -209,7 +216,7 @@ class PathWriter:
                     items = self.unroll(st, sc, env) + rest
                     i = 0
                 case _:
-                    raise unsupported(f"the TLA+ export cannot write {type(st).__name__} yet", st.span)
+                    raise STATEMENTS.refuse(st)
         return conj(parts + [self.finish(env)])
 
     def finish(self, env: dict[str, Tx]) -> Formula:

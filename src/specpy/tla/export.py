@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from specpy.diagnostics import Diagnostic, SpecError
+from specpy.ir.backend import unsupported
 from specpy.ir.expr import BoolOp
 from specpy.ir.model import BUDGET_VAR, Action, Model
 from specpy.ir.types import AtomT, BagT, EnumT, MapT, OptionT, RangeT, RecordT, SeqT, SetT, Type, VariantT
@@ -328,11 +328,9 @@ class Exporter:
 
         env = straight_env(self.model, self.ex, self.scope(), self.env)
         if env is None:
-            raise SpecError([Diagnostic(
-                "E-unsupported",
-                "the TLA+ export of `crash` needs an `init` without require, choose, either or for",
-                f.span,
-            )])
+            raise unsupported(
+                "the TLA+ export of `crash` needs an `init` without require, choose, either or for", f.span
+            )
         out: dict[str, str] = {}
         restored = {r for c in f.crash for r in c.resets} | {
             v.name for c in f.crash for v in self.model.vars

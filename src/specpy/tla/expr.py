@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from specpy.diagnostics import NO_SPAN, Diagnostic, SpecError, Span
 from specpy.ir import expr as E
+from specpy.ir.backend import Handlers
 from specpy.ir.types import (
     AtomT,
     BagT,
@@ -42,8 +42,8 @@ from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValu
 from specpy.tla.names import LocalScope
 
 
-def unsupported(message: str, span: Span) -> SpecError:
-    return SpecError([Diagnostic("E-unsupported", message, span)])
+#: The expression classes this backend writes (ir/backend.py: the backend contract).
+EXPRESSIONS = Handlers("tla", "expression", "the TLA+ export cannot write")
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,7 @@ class ExprWriter:
         self.type_name = type_name  # the definition naming a type's set of values, if any
         self.atom = atom  # the constant naming an atom
         self.tag = tag_field
+        self._dispatch = EXPRESSIONS.bind(self)
 
     # ------------------------------------------------------------ types and values
 
@@ -213,53 +214,64 @@ class ExprWriter:
 
     def expr(self, e: E.Expr, sc: LocalScope, env: dict[str, Tx]) -> Tx:
         """e with state variables read from `env` (their current values)."""
-        method = getattr(self, "_" + type(e).__name__.lower(), None)
+        method = self._dispatch.get(type(e))
         if method is None:
-            raise unsupported(f"the TLA+ export cannot write {type(e).__name__} yet", getattr(e, "span", NO_SPAN))
+            raise EXPRESSIONS.refuse(e)
         return method(e, sc, env)
 
+    @EXPRESSIONS.handles(E.Lit)
     def _lit(self, e: E.Lit, sc, env) -> Tx:
         return self.value(e.type, e.value)
 
+    @EXPRESSIONS.handles(E.VarRef)
     def _varref(self, e: E.VarRef, sc, env) -> Tx:
         if e.primed:
             return Tx(env[e.name].text + "'")
         return env[e.name]
 
+    @EXPRESSIONS.handles(E.LocalRef)
     def _localref(self, e: E.LocalRef, sc: LocalScope, env) -> Tx:
         return Tx(sc.bound[e.local.uid])
 
+    @EXPRESSIONS.handles(E.Not)
     def _not(self, e: E.Not, sc, env) -> Tx:
         return compound("~" + self.expr(e.operand, sc, env).op())
 
+    @EXPRESSIONS.handles(E.Neg)
     def _neg(self, e: E.Neg, sc, env) -> Tx:
         return compound("-" + self.expr(e.operand, sc, env).op())
 
+    @EXPRESSIONS.handles(E.BoolOp)
     def _boolop(self, e: E.BoolOp, sc, env) -> Tx:
         op = {"and": "/\\", "or": "\\/", "implies": "=>"}[e.op]
         return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
 
+    @EXPRESSIONS.handles(E.Compare)
     def _compare(self, e: E.Compare, sc, env) -> Tx:
         op = {"==": "=", "!=": "#"}.get(e.op, e.op)
         op = "=<" if op == "<=" else op
         return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
 
+    @EXPRESSIONS.handles(E.Arith)
     def _arith(self, e: E.Arith, sc, env) -> Tx:
         op = {"//": "\\div"}.get(e.op, e.op)
         return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
 
+    @EXPRESSIONS.handles(E.Cond)
     def _cond(self, e: E.Cond, sc, env) -> Tx:
         c = self.expr(e.cond, sc, env)
         then = self.conv(e.then, sc, env, e.type)
         other = self.conv(e.other, sc, env, e.type)
         return compound(f"IF {c} THEN {then} ELSE {other}")
 
+    @EXPRESSIONS.handles(E.SetOp)
     def _setop(self, e: E.SetOp, sc, env) -> Tx:
         op = {"|": "\\cup", "&": "\\cap", "-": "\\"}[e.op]
         left = self.conv(e.left, sc, env, e.type)
         right = self.conv(e.right, sc, env, e.type)
         return compound(f"{left.op()} {op} {right.op()}")
 
+    @EXPRESSIONS.handles(E.SetCompare)
     def _setcompare(self, e: E.SetCompare, sc, env) -> Tx:
         a, b = self.expr(e.left, sc, env).op(), self.expr(e.right, sc, env).op()
         if e.op in (">=", ">"):
@@ -268,6 +280,7 @@ class ExprWriter:
             return compound(f"{a} \\subseteq {b}")
         return compound(f"{a} \\subseteq {b} /\\ {a} # {b}")
 
+    @EXPRESSIONS.handles(E.Member)
     def _member(self, e: E.Member, sc, env) -> Tx:
         x = self.expr(e.elem, sc, env)
         coll = self.expr(e.coll, sc, env)
@@ -300,6 +313,7 @@ class ExprWriter:
             parts.append(f"{name} \\in {dom.op() if not dom.atomic else dom}")
         return parts, inner
 
+    @EXPRESSIONS.handles(E.Quant)
     def _quant(self, e: E.Quant, sc, env) -> Tx:
         parts, inner = self.bind_all(e.bindings, sc, env)
         body = self.expr(e.body, inner, env)
@@ -312,6 +326,7 @@ class ExprWriter:
             text = f"{q} {part} : {text}"
         return compound(text)
 
+    @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc, env) -> Tx:
         parts, inner = self.bind_all(e.bindings, sc, env)
         elem = self.conv(e.elem, inner, env, e.type.elem)
@@ -323,6 +338,7 @@ class ExprWriter:
             text = f"UNION {{{text} : {part}}}"
         return compound(text)
 
+    @EXPRESSIONS.handles(E.Sum)
     def _sum(self, e: E.Sum, sc, env) -> Tx:
         inner = sc.copy()
         doms = []
@@ -336,6 +352,7 @@ class ExprWriter:
             text = f"SumOver({dom}, LAMBDA {name} : {text})"
         return Tx(text)
 
+    @EXPRESSIONS.handles(E.MapComp)
     def _mapcomp(self, e: E.MapComp, sc, env) -> Tx:
         inner = sc.copy()
         dom = self.expr(e.domain, sc, env)
@@ -343,6 +360,7 @@ class ExprWriter:
         v = self.conv(e.value, inner, env, e.type.value)
         return Tx(f"[{name} \\in {dom} |-> {v}]")
 
+    @EXPRESSIONS.handles(E.SetLit)
     def _setlit(self, e: E.SetLit, sc, env) -> Tx:
         elem_t = e.type.elem
         elems = [self.conv(x, sc, env, elem_t) for x in e.elems]
@@ -352,21 +370,26 @@ class ExprWriter:
             return compound(" (+) ".join(f"SetToBag({{{x}}})" for x in elems))
         return Tx("{" + ", ".join(x.text for x in elems) + "}")
 
+    @EXPRESSIONS.handles(E.SeqLit)
     def _seqlit(self, e: E.SeqLit, sc, env) -> Tx:
         elems = [self.conv(x, sc, env, e.type.elem) for x in e.elems]
         return Tx("<<" + ", ".join(x.text for x in elems) + ">>")
 
+    @EXPRESSIONS.handles(E.RangeSet)
     def _rangeset(self, e: E.RangeSet, sc, env) -> Tx:
         return compound(f"{self.expr(e.lo, sc, env).op()}..{self.expr(e.hi, sc, env).op()}")
 
+    @EXPRESSIONS.handles(E.Len)
     def _len(self, e: E.Len, sc, env) -> Tx:
         x = self.expr(e.operand, sc, env)
         fn = {SetT: "Cardinality", BagT: "BagCardinality", SeqT: "Len"}[type(e.operand.type)]
         return Tx(f"{fn}({x})")
 
+    @EXPRESSIONS.handles(E.MinMax)
     def _minmax(self, e: E.MinMax, sc, env) -> Tx:
         return Tx(f"{'Min' if e.op == 'min' else 'Max'}({self.expr(e.operand, sc, env)})")
 
+    @EXPRESSIONS.handles(E.Construct)
     def _construct(self, e: E.Construct, sc, env) -> Tx:
         if isinstance(e.type, VariantT):
             declared = e.type.case(e.tag).fields
@@ -378,42 +401,53 @@ class ExprWriter:
             parts.append(f"{f} |-> {self.conv(x, sc, env, ft)}")
         return Tx("[" + ", ".join(parts) + "]")
 
+    @EXPRESSIONS.handles(E.IsCase)
     def _iscase(self, e: E.IsCase, sc, env) -> Tx:
         return compound(f'{self.expr(e.operand, sc, env).op()}.{self.tag} = "{e.tag}"')
 
+    @EXPRESSIONS.handles(E.GetField)
     def _getfield(self, e: E.GetField, sc, env) -> Tx:
         return Tx(f"{self.expr(e.operand, sc, env).op()}.{e.field}")
 
+    @EXPRESSIONS.handles(E.Index)
     def _index(self, e: E.Index, sc, env) -> Tx:
         x = self.expr(e.operand, sc, env)
         i = self.expr(e.index, sc, env)
         return Tx(f"{x.op()}[{i}]")
 
+    @EXPRESSIONS.handles(E.Slice)
     def _slice(self, e: E.Slice, sc, env) -> Tx:
         parts = (self.expr(x, sc, env) for x in (e.operand, e.lo, e.hi))
         return Tx("Slice(" + ", ".join(p.text for p in parts) + ")")
 
+    @EXPRESSIONS.handles(E.Concat)
     def _concat(self, e: E.Concat, sc, env) -> Tx:
         return compound(f"{self.expr(e.left, sc, env).op()} \\o {self.expr(e.right, sc, env).op()}")
 
+    @EXPRESSIONS.handles(E.Append)
     def _append(self, e: E.Append, sc, env) -> Tx:
         x = self.conv(e.elem, sc, env, e.type.elem)
         return Tx(f"Append({self.expr(e.seq, sc, env)}, {x})")
 
+    @EXPRESSIONS.handles(E.Last)
     def _last(self, e: E.Last, sc, env) -> Tx:
         s = self.expr(e.seq, sc, env)
         return Tx(f"{s.op()}[Len({s})]")
 
+    @EXPRESSIONS.handles(E.BagAdd)
     def _bagadd(self, e: E.BagAdd, sc, env) -> Tx:
         x = self.conv(e.elem, sc, env, e.type.elem)
         return compound(f"{self.expr(e.bag, sc, env).op()} (+) SetToBag({{{x}}})")
 
+    @EXPRESSIONS.handles(E.BagRemove)
     def _bagremove(self, e: E.BagRemove, sc, env) -> Tx:
         return compound(f"{self.expr(e.bag, sc, env).op()} (-) SetToBag({{{self.expr(e.elem, sc, env)}}})")
 
+    @EXPRESSIONS.handles(E.Unwrap)
     def _unwrap(self, e: E.Unwrap, sc, env) -> Tx:
         return Tx(f"Unwrap({self.expr(e.operand, sc, env)})")
 
+    @EXPRESSIONS.handles(E.LetIn)
     def _letin(self, e: E.LetIn, sc, env) -> Tx:
         v = self.expr(e.value, sc, env)
         inner = sc.copy()

@@ -27,7 +27,7 @@ from typing import Callable
 
 from specpy.ir.model import Model
 from specpy.ir.types import Type
-from specpy.result import CheckResult, ResultKind
+from specpy.result import EXIT_LIMIT, CheckResult, ResultKind
 from specpy.tla.tlc_output import Message, ModelInfo, SanyError, TlcOutput, sany_errors, split_messages, to_result
 
 JAR_ENV = "SPECPY_TLC_JAR"
@@ -35,8 +35,6 @@ JAR_HELP = (
     "TLC is needed: download tla2tools.jar (https://github.com/tlaplus/tlaplus/releases) and pass "
     f"--jar PATH or set {JAR_ENV}=PATH; java (17 or later) must be on PATH"
 )
-#: TLC's exit code when it was stopped by --timeout (the limit code of the table).
-EXIT_TIMEOUT = 152
 
 
 class TlcSetupError(Exception):
@@ -121,7 +119,7 @@ def run_tlc(
     seconds = time.monotonic() - start
     result = to_result(output, info, seconds)
     if timed_out.is_set():
-        result.kind, result.limit, code = ResultKind.LIMIT, "timeout", EXIT_TIMEOUT
+        result.kind, result.limit, code = ResultKind.LIMIT, "timeout", EXIT_LIMIT
     return TlcRun(tla, result, code, output.version, output, sany_errors(output.raw))
 
 

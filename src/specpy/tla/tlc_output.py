@@ -36,7 +36,11 @@ _START = re.compile(r"@!@!@STARTMSG (\d+):(\d+) @!@!@")
 _END = re.compile(r"@!@!@ENDMSG (\d+) @!@!@")
 _COUNTS = re.compile(r"([\d,]+) states generated, ([\d,]+) distinct states found")
 _DEPTH = re.compile(r"depth of the complete state graph search is ([\d,]+)")
-_STATE_HEAD = re.compile(r"(\d+): (?:<(.*?)>|(Stuttering)|Back to state:? ?(\d+).*)\s*$")
+#: The head of a trace message: "N: <Action ...>" (state N), "N: Stuttering"
+#: (the behaviour stays at the last state), "N: Back to state: <Action ...>"
+#: (TLC 2.20: the last state steps by Action back to state N) or, in older
+#: TLCs, "N: Back to state M" (back to state M).
+_STATE_HEAD = re.compile(r"(\d+): (?:<(.*?)>|(Stuttering)|Back to state:? ?(?:(\d+)|<(.*?)>)?.*?)\s*$")
 _ACTION = re.compile(r"(\w+)(?:\((.*)\))? line (\d+), col")
 
 
@@ -196,8 +200,8 @@ def _trace(out: TlcOutput, info: ModelInfo) -> Trace:
         h = _STATE_HEAD.match(head.strip())
         if h is None:
             continue
-        if h.group(4) is not None:  # Back to state k: the lasso's loop
-            loop = int(h.group(4)) - 1
+        if m.code == BACK_TO_STATE:  # the lasso's loop: back to state k (1-based)
+            loop = int(h.group(4) or h.group(1)) - 1
             continue
         if h.group(3) is not None:  # stuttering forever at the last state
             loop = len(states) - 1

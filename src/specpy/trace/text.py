@@ -31,14 +31,15 @@ LOOP_START = "── loop starts here ──"
 INDENT = "  "
 
 
-def render_trace(trace: Trace, full: bool = False) -> str:
-    """The whole trace as text; `full=True` prints every state in full."""
+def render_trace(trace: Trace, full: bool = False, first: str = "initial") -> str:
+    """The whole trace as text; `full=True` prints every state in full; `first`
+    says what the first state is ("State 1 (initial)")."""
     lines: list[str] = []
     for i, state in enumerate(trace.states):
         if trace.loop is not None and i == trace.loop:
             lines.append(LOOP_START)
         if i == 0:
-            lines.append("State 1 (initial)")
+            lines.append(f"State 1 ({first})")
             lines.extend(_full_state(trace.var_names, state))
         else:
             lines.append(f"State {i + 1}: {trace.steps[i - 1].label()}")

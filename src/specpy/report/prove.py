@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from specpy.diagnostics import SourceFile
-from specpy.report import render_report
+from specpy.report.check import render_report
 from specpy.smt.induction import Proof, ProofResult
 from specpy.trace.text import render_trace
 
-#: The renderer labels the first state of a trace as initial; a
-#: counterexample to induction starts anywhere.
-INITIAL = "State 1 (initial)"
-ANYWHERE = "State 1 (any state where the invariants hold)"
+#: A counterexample to induction starts in any state, not an initial one.
+ANYWHERE = "any state where the invariants hold"
 
 
 def render_proof(proof: ProofResult, source: SourceFile, transition_names: frozenset[str], full_trace: bool, quiet: bool) -> str:
@@ -33,7 +31,7 @@ def render_proof(proof: ProofResult, source: SourceFile, transition_names: froze
         return (
             f"{head}\n\n"
             f"Counterexample to induction ({n} states; the first need not be reachable):\n"
-            + render_trace(proof.cti, full=full_trace).rstrip("\n").replace(INITIAL, ANYWHERE, 1)
+            + render_trace(proof.cti, full=full_trace, first=ANYWHERE).rstrip("\n")
             + f"\n\nFailing in State {n}:\n"
             + "".join(f"  {f.invariant}" + (f": {f.detail}" if f.detail else "") + "\n" for f in proof.failing)
             + f"\nThe base case holds: {_base(proof.k)}. If State 1 is unreachable, add an "
