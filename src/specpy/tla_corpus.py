@@ -12,6 +12,7 @@ checker on every CI run. tla/regenerate.sh runs both.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from specpy.options import CheckOptions, OptionError
@@ -121,8 +122,10 @@ def record_entry(run, today: str) -> dict:
 
 
 def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: float | None,
-                   record: Path | None, quiet: bool, trace_out: Path | None = None) -> int:
-    """`specpy tlc`: run each model, print TLC's progress and the report; TLC's exit code."""
+                   record: Path | None, quiet: bool, trace_out: Path | None = None,
+                   write_output: Callable[[str, Path, str], str | None] | None = None) -> int:
+    """`specpy tlc`: run each model, print TLC's progress and the report; TLC's exit code.
+    `write_output(option, path, text)` writes the `--trace-out` file (cli/files.py)."""
     import datetime
     import json
 
@@ -153,7 +156,8 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
             run = run_tlc(tla, jar_path, workers, timeout, progress, info)
             runs.append(run)
             if trace_out is not None and run.result.violation is not None:
-                write_error = write_error or write_tlc_trace(trace_out, tla, run, info)
+                assert write_output is not None
+                write_error = write_error or write_output("--trace-out", trace_out, tlc_trace_itf(tla, run, info))
             if run.sany:
                 source = SourceFile(str(tla), tla.read_text(encoding="utf-8"))
                 for e in run.sany:
@@ -179,14 +183,13 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
     return next((r.exit_code for r in runs if r.exit_code != 0), EXIT_SYSTEM_ERROR if write_error else 0)
 
 
-def write_tlc_trace(path: Path, tla: Path, run, info: ModelInfo | None) -> str | None:
-    """TLC's counterexample as ITF, typed by the spec when the model was exported by specpy;
-    returns what went wrong, if anything."""
-    from specpy.cli.files import write_output
+def tlc_trace_itf(tla: Path, run, info: ModelInfo | None) -> str:
+    """TLC's counterexample as ITF text, typed by the spec when the model was exported by specpy
+    (untyped for a hand-written module)."""
     from specpy.trace.itf import itf_text
 
     v = run.result.violation
     var_types = info.var_types if info is not None else {}
     params = {a: dict(ps) for a, ps in info.params.items()} if info is not None else {}
     meta = {"source": str(tla), "checker": "tlc", "status": v.kind.value, "violation": v.name}
-    return write_output("--trace-out", path, itf_text(v.trace, var_types, meta, params))
+    return itf_text(v.trace, var_types, meta, params)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.files import check_output_path
+from specpy.cli.files import check_output_path, write_output
 from specpy.cli.options import make_options, override_options, parse_overrides
 from specpy.cli.output import Output, guarded
 from specpy.options import OptionError
@@ -85,7 +85,7 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
         if workers < 1 or (timeout is not None and not timeout > 0):
             raise OptionError("--workers must be at least 1 and --timeout positive")
         check_output_path("--trace-out", trace_out, paths)
-        return run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out)
+        return run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out, write_output)
 
     ctx.exit(guarded(Output(False), run))
 
