@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from specpy.ir.types import Type
     from specpy.result import CheckResult, Stats
     from specpy.trace.ndjson import LogEntry
-    from specpy.validation import ValidationResult
+    from specpy.result import ValidationResult
 
 ConstValue = int | bool | str
 #: A log for `Spec.validate`: an NDJSON file's path, or the lines' JSON objects
@@ -72,12 +72,14 @@ class Spec:
         `settings` are CheckOptions fields (check_deadlock, max_states,
         max_depth, timeout, symmetry, workers) applied on top of `options`.
         """
-        from specpy.explicit import check
-
         try:
             opts = dataclasses.replace(options or CheckOptions(), **settings)
         except TypeError as exc:
             raise OptionError(f"unknown check setting: {exc}") from None
+        if opts.cluster is not None:
+            from specpy.cluster import check
+        else:
+            from specpy.explicit import check
         return check(self.model, opts, progress=progress)
 
     def read_log(self, log: Log) -> list[LogEntry]:

@@ -29,6 +29,8 @@ class CheckOptions:
     checkpoint_dir: str | None = None  # write checkpoints here (explicit/checkpoint.py)
     checkpoint_interval: float = 60.0  # seconds between two checkpoints
     resume_dir: str | None = None  # continue the search from this checkpoint
+    disk_dir: str | None = None  # spill files go here (explicit/spill.py); None: the temporary directory
+    cluster: str | None = None  # "ray", "ray=auto", "ray=HOST:PORT": partitions in Ray actors (cluster/)
 
 
 class OptionError(Exception):

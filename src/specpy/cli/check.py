@@ -44,6 +44,12 @@ PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
 @click.option("--memory-limit", type=int, metavar="MB",
               help="Stop (exit 152) when the checker uses more than MB megabytes (default: when the machine "
                    "is nearly out of memory).")
+@click.option("--cluster", metavar="ray[=ADDRESS]",
+              help="Run the partitions as Ray actors: `ray` starts a local Ray, `ray=auto` or `ray=HOST:PORT` "
+                   "joins a cluster (docs/cluster.md; needs specpy-mc[ray]).")
+@click.option("--disk-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Where fingerprints, links and frontiers spill when memory runs short "
+                   "(default: a temporary directory, removed at the end).")
 @click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False), metavar="DIR",  # "" stays "" (refused)
               help="Write a checkpoint to DIR periodically and when stopped, for --resume.")
 @click.option("--checkpoint-interval", type=float, metavar="SECONDS",
@@ -68,6 +74,8 @@ def check(
     timeout: float | None,
     workers: int,
     memory_limit: int | None,
+    cluster: str | None,
+    disk_dir: Path | None,
     checkpoint_dir: str | None,
     checkpoint_interval: float | None,
     resume_dir: str | None,
@@ -84,11 +92,16 @@ def check(
         overrides = parse_overrides(consts, types)
         options = make_options(
             depth, no_deadlock, no_symmetry, max_states, timeout, workers,
-            memory_limit, checkpoint_dir, checkpoint_interval, resume_dir,
+            memory_limit, checkpoint_dir, checkpoint_interval, resume_dir, disk_dir, cluster,
         )
-        robust = options.memory_limit_mb is not None or options.checkpoint_dir or options.resume_dir
+        robust = (
+            options.memory_limit_mb is not None or options.checkpoint_dir or options.resume_dir or options.disk_dir
+            or options.cluster
+        )
         if backend != "explicit" and robust:
-            raise OptionError("--memory-limit, --checkpoint and --resume apply to the explicit backend only")
+            raise OptionError(
+                "--memory-limit, --disk-dir, --cluster, --checkpoint and --resume apply to the explicit backend only"
+            )
         check_output_path("--trace-out", trace_out, [spec])
         check_output_path("--html", html_out, [spec])
         code = run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
@@ -115,6 +128,8 @@ def _resume_hint(options: CheckOptions, spec: Path, consts: tuple[str, ...], typ
         words += ["--depth", str(options.max_depth)]
     if options.workers != 1:
         words += ["--workers", str(options.workers)]
+    if options.cluster is not None:
+        words += ["--cluster", options.cluster]
     return "To resume: " + shlex.join([*words, str(spec)])
 
 

@@ -93,6 +93,8 @@ def make_options(
     checkpoint_dir: str | Path | None = None,
     checkpoint_interval: float | None = None,
     resume_dir: str | Path | None = None,
+    disk_dir: Path | None = None,
+    cluster: str | None = None,
 ) -> CheckOptions:
     """CheckOptions from the flags; out-of-range numbers are OptionErrors (151)."""
     for option, value, least in (
@@ -107,6 +109,10 @@ def make_options(
     for option, directory in (("--checkpoint", checkpoint_dir), ("--resume", resume_dir)):
         if directory is not None and str(directory) == "":
             raise OptionError(f"{option}: the directory name is empty")
+    if cluster is not None:
+        from specpy.cluster.connect import parse
+
+        parse(cluster)  # a malformed address fails before the spec is even read
     if checkpoint_interval is not None and checkpoint_dir is None and resume_dir is None:
         raise OptionError("--checkpoint-interval needs --checkpoint DIR (or --resume DIR)")
     return CheckOptions(
@@ -120,4 +126,6 @@ def make_options(
         checkpoint_dir=str(checkpoint_dir) if checkpoint_dir is not None else None,
         checkpoint_interval=checkpoint_interval or DEFAULT_CHECKPOINT_INTERVAL,
         resume_dir=str(resume_dir) if resume_dir is not None else None,
+        disk_dir=str(disk_dir) if disk_dir is not None else None,
+        cluster=cluster,
     )

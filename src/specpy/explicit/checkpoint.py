@@ -35,8 +35,8 @@ unpickled or evaluated.
 Resuming is refused (CheckpointError) unless the model and the options that
 shape the state space are those the checkpoint was written with: the model
 digest covers the spec text, the constants and the types after overrides;
-the options are deadlock checking, symmetry, --depth and --workers (state
-ids encode the partition count). --max-states, --timeout, --memory-limit and
+the options are deadlock checking, symmetry and --depth; a checkpoint of N
+partitions resumes with any number of them (repartition.py renumbers). --max-states, --timeout, --memory-limit and
 the checkpoint settings may change. Fingerprints are Python hashes of
 states, equal in every process: internal values are ints, bools, tuples,
 frozensets and the float that encodes `none` (state.py, OptionCodec), whose
@@ -408,18 +408,20 @@ def _restore(
             f"the checkpoint is of another model: the spec text, its constants or types differ from those of "
             f"{manifest['spec']} when the checkpoint was written"
         )
+    # The partition count is recorded but may change: the search repartitions (repartition.py).
     recorded, now = manifest["options"], shaping_options(options, nparts)
+    now["partitions"] = recorded.get("partitions") if isinstance(recorded, dict) else None
     if recorded != now:
         changed = [k for k in now if recorded.get(k) != now[k]]
         then = " ".join(filter(None, (OPTION_FLAGS[k](recorded.get(k)) for k in changed)))
         raise bad(
             f"written with other options ({', '.join(changed)} differ); resume with the same "
-            f"--no-deadlock, --no-symmetry, --depth and --workers (there: {then or 'the defaults'})"
+            f"--no-deadlock, --no-symmetry and --depth (there: {then or 'the defaults'})"
         )
     s = manifest["search"]
     entries = manifest["partitions"]
-    if len(entries) != nparts:
-        raise bad(f"corrupt checkpoint: {len(entries)} partitions recorded, {nparts} expected")
+    if len(entries) != now["partitions"]:
+        raise bad(f"corrupt checkpoint: {len(entries)} partitions stored, {now['partitions']} recorded")
     level = _int(s["level"], 1)
     snaps = [_read_partition(ckpt, p, e, level, len(model.actions)) for p, e in enumerate(entries)]
     coverage = np.asarray(s["coverage"], dtype=np.int64)

@@ -34,6 +34,7 @@ from specpy.explicit.state import (
 )
 from specpy.ir import expr as E
 from specpy.ir.backend import Handlers
+from specpy.ir.ranges import RangeFacts
 from specpy.ir.types import Type, within
 
 #: Quantifiers, comprehensions and sums over constant domains with at most
@@ -200,10 +201,26 @@ def hoist(e: E.Quant) -> E.Expr | None:
 
 
 class ExprCompiler:
-    def __init__(self, ns: Namespace, sites: Sites):
+    def __init__(self, ns: Namespace, sites: Sites, ranges: RangeFacts | None = None):
         self.ns = ns
         self.sites = sites
+        self.ranges = ranges  # what the range analysis proves (ir/ranges.py): checks it makes needless
         self._dispatch: dict[type, Callable[[Any, Scope], Code]] = EXPRESSIONS.bind(self)
+        # Names of fixed-size state tuples (maps, records) whose positions the
+        # function being generated reads from locals `<name>_<k>` (see `at`),
+        # and the ones it has read so far: the function unpacks those.
+        self.unpackable: dict[str, int] = {}
+        self.unpacked: set[str] = set()
+
+    def at(self, x: Code, pos: Code) -> Code:
+        """Position `pos` of tuple `x`. A state tuple read at a constant position
+        is read from the local its unpacking binds (`s3_2`): one UNPACK_SEQUENCE
+        at the top of the function instead of a subscript per read (rebuilding a
+        map with one key changed reads all the others)."""
+        if pos.const and x.text in self.unpackable:
+            self.unpacked.add(x.text)
+            return Code(f"{x.text}_{pos.value}")
+        return self.node(f"{x}[{pos}]", x, pos)
 
     # ------------------------------------------------------------ plumbing
 
@@ -233,13 +250,20 @@ class ExprCompiler:
     def site_args(self, span: Span, kind: str, sc: Scope) -> str:
         return f"{self.sites.add(span, kind)}, {sc.p}"
 
-    def coerce(self, c: Code, src: Type, dst: Type, sc: Scope, span: Span, check: bool = True) -> Code:
-        """c (a src value) in dst's representation, checked to lie in dst if asked."""
+    def fits(self, node: E.Expr, t: Type) -> bool:
+        """The range analysis proves every value of node lies in t."""
+        return self.ranges is not None and self.ranges.fits(node, t)
+
+    def coerce(
+        self, c: Code, src: Type, dst: Type, sc: Scope, span: Span, check: bool = True, node: E.Expr | None = None
+    ) -> Code:
+        """c (a src value) in dst's representation, checked to lie in dst if
+        asked and the range analysis does not prove node (c's IR) lies in it."""
         if src == dst:
             return c
         cs, cd = codec(src), codec(dst)
         if cs.key == cd.key or cd.key == ("opt", cs.key):
-            if not check or within(src, dst):
+            if not check or within(src, dst) or (node is not None and self.fits(node, dst)):
                 return c
             args = self.site_args(span, "value-out-of-type", sc)
             if isinstance(cd, IntCodec):
@@ -395,17 +419,17 @@ class ExprCompiler:
         c = self.expr(e.cond, sc)
         if c.const:
             branch = e.then if c.value else e.other
-            return self.coerce(self.expr(branch, sc), branch.type, e.type, sc, e.span)
-        then = self.coerce(self.expr(e.then, sc), e.then.type, e.type, sc, e.span)
-        other = self.coerce(self.expr(e.other, sc), e.other.type, e.type, sc, e.span)
+            return self.coerce(self.expr(branch, sc), branch.type, e.type, sc, e.span, node=branch)
+        then = self.coerce(self.expr(e.then, sc), e.then.type, e.type, sc, e.span, node=e.then)
+        other = self.coerce(self.expr(e.other, sc), e.other.type, e.type, sc, e.span, node=e.other)
         return Code(f"({then} if {c} else {other})")
 
     # ------------------------------------------------------------ sets
 
     @EXPRESSIONS.handles(E.SetOp)
     def _setop(self, e: E.SetOp, sc: Scope) -> Code:
-        left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span)
-        right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span)
+        left = self.coerce(self.expr(e.left, sc), e.left.type, e.type, sc, e.span, node=e.left)
+        right = self.coerce(self.expr(e.right, sc), e.right.type, e.type, sc, e.span, node=e.right)
         bits = isinstance(codec(e.type), BitSetCodec)
         if e.op == "-":
             text = f"({left} & ~{right})" if bits else f"({left} - {right})"
@@ -486,17 +510,17 @@ class ExprCompiler:
                     c = self.expr(e.cond, s) if e.cond is not None else self.const(True)
                     if c.const and not c.value:
                         continue
-                    x = self.coerce(self.expr(e.elem, s), e.elem.type, elem_t, s, e.span)
+                    x = self.coerce(self.expr(e.elem, s), e.elem.type, elem_t, s, e.span, node=e.elem)
                     bit = self.node(f"(1 << {self.ordinal(x, rc.elem)})", x)
                     parts.append(bit if c.const else self.node(f"({bit} if {c} else 0)", bit, c))
                 if not parts:
                     return self.const(0)
                 return self.node("(" + " | ".join(p.text for p in parts) + ")", *parts)
             gen, inner = self.generator(e.bindings, e.cond, sc)
-            x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span)
+            x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span, node=e.elem)
             return Code(f"_mask({self.ordinal(x, rc.elem)} {gen})")
         gen, inner = self.generator(e.bindings, e.cond, sc)
-        x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span)
+        x = self.coerce(self.expr(e.elem, inner), e.elem.type, elem_t, inner, e.span, node=e.elem)
         return Code(f"{'_bag_of' if isinstance(rc, BagCodec) else 'frozenset'}({x} {gen})")
 
     @EXPRESSIONS.handles(E.Sum)
@@ -527,19 +551,19 @@ class ExprCompiler:
             for k in keys:
                 s = sc.copy()
                 s.env[e.key.uid] = self.const(k)
-                vals.append(self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span))
+                vals.append(self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span, node=e.value))
             return self.node("(" + "".join(f"{v}, " for v in vals) + ")", *vals)
         s = sc.copy()
         name = self.ns.fresh("q")
         s.env[e.key.uid] = Code(name)
-        v = self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span)
+        v = self.coerce(self.expr(e.value, s), e.value.type, value_t, s, e.span, node=e.value)
         return Code(f"tuple({v} for {name} in {self.ns.bind(keys)})")
 
     @EXPRESSIONS.handles(E.SetLit)
     def _setlit(self, e: E.SetLit, sc: Scope) -> Code:
         rc = codec(e.type)
         elem_t = e.type.elem
-        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span) for x in e.elems]
+        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span, node=x) for x in e.elems]
         if isinstance(rc, BitSetCodec):
             if not elems:
                 return self.const(0)
@@ -575,7 +599,7 @@ class ExprCompiler:
         if isinstance(e.operand, E.SetLit) and e.operand.elems and not isinstance(oc, BagCodec):
             # min({a, b}): never empty, and no set needs building.
             lit = e.operand
-            elems = [self.coerce(self.expr(x, sc), x.type, lit.type.elem, sc, lit.span) for x in lit.elems]
+            elems = [self.coerce(self.expr(x, sc), x.type, lit.type.elem, sc, lit.span, node=x) for x in lit.elems]
             if len(elems) == 1:
                 return elems[0]
             return self.node(f"{e.op}(" + ", ".join(x.text for x in elems) + ")", *elems)
@@ -599,7 +623,7 @@ class ExprCompiler:
             declared = e.type.fields
             head = []
         parts = head + [
-            self.coerce(self.expr(x, sc), x.type, ft, sc, e.span) for (_, x), (_, ft) in zip(e.fields, declared)
+            self.coerce(self.expr(x, sc), x.type, ft, sc, e.span, node=x) for (_, x), (_, ft) in zip(e.fields, declared)
         ]
         return self.node("(" + "".join(f"{p}, " for p in parts) + ")", *parts)
 
@@ -615,7 +639,7 @@ class ExprCompiler:
         x = self.expr(e.operand, sc)
         tc = codec(e.operand.type)
         if isinstance(tc, RecordCodec):
-            return self.node(f"{x}[{tc.position(e.field)}]", x)
+            return self.at(x, self.const(tc.position(e.field)))
         assert isinstance(tc, VariantCodec)
         positions = tc.positions(e.field)
         having = [i for i, pos in enumerate(positions) if pos]
@@ -628,10 +652,11 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ maps and sequences
 
-    def key_position(self, k: Code, ktype: Type, mc: MapCodec, sc: Scope, span: Span) -> Code:
-        """The tuple position of key k (a ktype value) in a map of codec mc."""
+    def key_position(self, k: Code, ktype: Type, mc: MapCodec, sc: Scope, span: Span, inside: bool = False) -> Code:
+        """The tuple position of key k (a ktype value) in a map of codec mc
+        (`inside`: the range analysis proves k is in the map's domain)."""
         kc = mc.keyc
-        if isinstance(kc, IntCodec) and not within(ktype, kc.type):
+        if isinstance(kc, IntCodec) and not within(ktype, kc.type) and not inside:
             args = self.site_args(span, "index-out-of-range", sc)
             return self.node(f"_key_pos({k}, {kc.lo}, {len(mc.keys)}, {args})", k)
         return self.ordinal(self.coerce(k, ktype, kc.type, sc, span), kc)
@@ -640,14 +665,20 @@ class ExprCompiler:
     def _index(self, e: E.Index, sc: Scope) -> Code:
         x, i = self.expr(e.operand, sc), self.expr(e.index, sc)
         oc = codec(e.operand.type)
+        inside = self.ranges is not None and self.ranges.index_ok(e)
         if isinstance(oc, MapCodec):
-            pos = self.key_position(i, e.index.type, oc, sc, e.span)
-            return self.node(f"{x}[{pos}]", x, pos)
+            pos = self.key_position(i, e.index.type, oc, sc, e.span, inside)
+            return self.at(x, pos)
+        if inside:  # 1 <= i <= len(x)
+            return self.node(f"{x}[{self.ns.const(i.value - 1) if i.const else f'{i} - 1'}]", x, i)
         return self.node(f"_seq_index({x}, {i}, {self.site_args(e.span, 'index-out-of-range', sc)})", x, i)
 
     @EXPRESSIONS.handles(E.Slice)
     def _slice(self, e: E.Slice, sc: Scope) -> Code:
         x, lo, hi = self.expr(e.operand, sc), self.expr(e.lo, sc), self.expr(e.hi, sc)
+        if self.ranges is not None and self.ranges.slice_plain(e):  # lo >= 1, hi >= 0: no clipping
+            start = "" if lo.const and lo.value == 1 else self.ns.const(lo.value - 1) if lo.const else f"{lo} - 1"
+            return self.node(f"{x}[{start}:{hi}]", x, lo, hi)
         return self.node(f"_seq_slice({x}, {lo}, {hi})", x, lo, hi)
 
     @EXPRESSIONS.handles(E.Concat)
@@ -659,7 +690,7 @@ class ExprCompiler:
     @EXPRESSIONS.handles(E.Append)
     def _append(self, e: E.Append, sc: Scope) -> Code:
         s = self.coerce(self.expr(e.seq, sc), e.seq.type, e.type, sc, e.span, check=False)
-        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span)
+        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span, node=e.elem)
         return self.node(f"({s} + ({x},))", s, x)
 
     @EXPRESSIONS.handles(E.Last)
@@ -674,13 +705,13 @@ class ExprCompiler:
     @EXPRESSIONS.handles(E.SeqLit)
     def _seqlit(self, e: E.SeqLit, sc: Scope) -> Code:
         elem_t = e.type.elem
-        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span) for x in e.elems]
+        elems = [self.coerce(self.expr(x, sc), x.type, elem_t, sc, e.span, node=x) for x in e.elems]
         return self.node("(" + "".join(f"{x}, " for x in elems) + ")", *elems)
 
     @EXPRESSIONS.handles(E.BagAdd)
     def _bagadd(self, e: E.BagAdd, sc: Scope) -> Code:
         b = self.expr(e.bag, sc)
-        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span)
+        x = self.coerce(self.expr(e.elem, sc), e.elem.type, e.type.elem, sc, e.span, node=e.elem)
         return self.node(f"_bag_add({b}, {x})", b, x)
 
     @EXPRESSIONS.handles(E.BagRemove)

@@ -302,9 +302,10 @@ class StmtCompiler:
         target = st.target_type
         value = ex.expr(st.value, sc)
         tc = codec(target)
+        check = ex.ranges is None or ex.ranges.needs_check(st)  # else the value provably stays inside
         if isinstance(target, RangeT) and isinstance(st.value.type, (IntT, RangeT)) and not value.const:
             # The most common check, inlined: a counter stored back into its range.
-            if not within(st.value.type, target):
+            if check and not within(st.value.type, target):
                 value = self.hoist(value, ind)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
                 self.line(
@@ -312,8 +313,8 @@ class StmtCompiler:
                     f"if not ({target.lo} <= {value} <= {target.hi}): _rng({value}, {target.lo}, {target.hi}, {site})",
                 )
         else:
-            value = ex.coerce(value, st.value.type, target, sc, st.span)
-            if st.value.type == target and tc.needs_check and not stored(st.value):
+            value = ex.coerce(value, st.value.type, target, sc, st.span, check)
+            if check and st.value.type == target and tc.needs_check and not stored(st.value):
                 inside, why = ex.ns.bind(tc.inside), ex.ns.bind(tc.why_not)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
                 value = ex.node(f"_checked({inside}, {why}, {value}, {site})", value)
@@ -329,9 +330,10 @@ class StmtCompiler:
         for step in st.path:
             tc = codec(t)
             if isinstance(step, S.IndexStep) and isinstance(tc, MapCodec):
-                pos = self.hoist(ex.key_position(ex.expr(step.key, sc), step.key.type, tc, sc, st.span), ind)
+                key = ex.expr(step.key, sc)
+                pos = self.hoist(ex.key_position(key, step.key.type, tc, sc, st.span, ex.fits(step.key, t.key)), ind)
                 levels.append((cur, self._set_at(pos, len(tc.keys))))
-                nxt, t = ex.node(f"{cur}[{pos}]", cur, pos), t.value
+                nxt, t = ex.at(cur, pos), t.value
             elif isinstance(step, S.IndexStep) and isinstance(tc, SeqCodec):
                 i = self.hoist(ex.expr(step.key, sc), ind)
                 args = ex.site_args(st.span, "index-out-of-range", sc)
@@ -340,7 +342,7 @@ class StmtCompiler:
             elif isinstance(step, S.FieldStep) and isinstance(tc, RecordCodec):
                 pos = ex.const(tc.position(step.name))
                 levels.append((cur, self._set_at(pos, len(tc.names))))
-                nxt, t = ex.node(f"{cur}[{pos}]", cur), t.field_type(step.name)
+                nxt, t = ex.at(cur, pos), t.field_type(step.name)
             elif isinstance(step, S.FieldStep) and isinstance(tc, VariantCodec):
                 positions = ex.ns.const(tc.positions(step.name))
                 args = ex.site_args(st.span, "wrong-variant", sc)
@@ -356,13 +358,12 @@ class StmtCompiler:
             new = ex.node(setter(container, new), container, new)
         return new
 
-    @staticmethod
-    def _set_at(pos: Code, size: int) -> Callable[[Code, Code], str]:
+    def _set_at(self, pos: Code, size: int) -> Callable[[Code, Code], str]:
         """How to write position `pos` of a tuple of `size` elements."""
 
         def setter(c: Code, v: Code) -> str:
             if pos.const and size <= REBUILD_MAX:
-                parts = [v.text if j == pos.value else f"{c}[{j}]" for j in range(size)]
+                parts = [v.text if j == pos.value else self.ex.at(c, self.ex.const(j)).text for j in range(size)]
                 return "(" + "".join(p + ", " for p in parts) + ")"
             return f"_tuple_set({c}, {pos}, {v})"
 

@@ -29,8 +29,22 @@ nothing but rank its states.
 
 A partition shares nothing with the others: fingerprints and frontier
 pieces go in and out as plain data, so it can live in this process (one
-worker), in a worker process (workers.py) or, later, in an actor on another
-machine. Every partition's fingerprint table holds every stored state.
+worker), in a worker process (workers.py) or in a Ray actor on another
+machine (cluster/). With local workers every partition's fingerprint table
+holds every stored state.
+
+Deferred lookups. A partition's table may not hold every stored state: on a
+cluster each partition holds only the fingerprints it owns (`owners`: fp mod
+N), so that a node's memory falls with the number of nodes; and a table that
+outgrew its memory budget has spilled to disk (spill.py). Such a partition
+is *deferred*: it stores the successors that its table does not know, with
+this level's candidates kept apart (`fresh`), and after the level the
+coordinator asks each owner which of them were stored before
+(`stored_before`), in one batch per level: only fingerprints cross, and the
+disk is read sequentially once a level. The stale ones are then dropped like
+the duplicates between partitions. A stale candidate can never raise an
+event: it was checked when it was first stored, and the search would have
+stopped there.
 
 Determinism: a successor's key is (rank of its parent, position among the
 parent's successors), packed into one int64. The global order of keys is the
@@ -47,12 +61,16 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore, fingerprints
+
+if TYPE_CHECKING:
+    from specpy.explicit.spill import Spill
 
 #: A key is rank * STRIDE + position of the successor among its parent's.
 STRIDE = 1 << 24
@@ -138,12 +156,15 @@ class LevelReport:
 
     new_keys: np.ndarray  # keys of the states it stored, ascending
     new_fps: np.ndarray  # and their fingerprints
+    new_via: np.ndarray  # and the actions that found them (-1: initial)
     event: Event | None
     beyond: bool  # probing past max_depth: an unseen state in the model exists
     generated: int
     coverage: np.ndarray  # (actions, 3): enabled, generated, new - totals so far
     stored: int
     nbytes: int  # memory of its fingerprint table, links and frontier
+    deferred: bool = False  # its new states may have been stored before: ask their owners
+    maybe_beyond: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # deferred probing past max_depth
 
 
 @dataclass
@@ -151,8 +172,9 @@ class Settle:
     """The coordinator's plan for the end of a level, for one partition.
 
     `keep`: which of the states it stored in the level stay (None: all; the
-    others were stored by a partition where their key is smaller). `others`:
-    the fingerprints the other partitions keep. `held[i]:held[i+1]` are the
+    others were stored by a partition where their key is smaller, or before
+    this level). `others`: the fingerprints of the level it is to remember
+    besides its own (for a deferred partition: every kept one it owns). `held[i]:held[i+1]` are the
     ranks partition i holds after the duplicates are dropped, `runs[i]:runs[i+1]`
     the ranks it is to expand in the next level.
     """
@@ -202,12 +224,19 @@ class Partition:
         check_deadlock: bool,
         canonical: Callable[[tuple], tuple] | None = None,
         keep_states: bool = False,
+        sharded: bool = False,
+        spill: Spill | None = None,
     ) -> None:
         self.cm = cm
         self.part, self.parts = part, parts
         self.check_deadlock = check_deadlock
         self.canonical = canonical
-        self.seen = FingerprintSet()  # every state stored, here or by another partition
+        self.sharded = sharded  # `seen` holds only the fingerprints this partition owns
+        self.spill = spill  # where the table, links and frontier go when memory runs short
+        self.seen = FingerprintSet()  # every state stored (owned, if sharded) before this level
+        # Deferred (see the module docstring): this level's new states, apart from `seen`.
+        self.fresh: FingerprintSet | None = FingerprintSet() if sharded else None
+        self.maybe_beyond: list[np.ndarray] = []
         self.links = Links()
         self.frontier = Frontier()  # the run of the level being expanded
         self.frontier_ids = np.zeros(0, np.int64)
@@ -309,6 +338,8 @@ class Partition:
         plain set catches the repeats among the few left.
         """
         idx = np.flatnonzero(~self.seen.contains(fps))
+        if self.fresh is not None:
+            idx = idx[~self.fresh.contains(fps[idx])]
         fresh: set[int] = set()
         first = []
         for i, fp in zip(idx.tolist(), fps[idx].tolist()):
@@ -343,7 +374,10 @@ class Partition:
         if not grow:  # probing past max_depth: nothing is stored or checked there
             if stop < n:
                 event = min(filter(None, (event, self._event(b, cand[stop], RANK_CONSTRAINT, "constraint"))))
-            self.beyond = self.beyond or bool(in_model[:stop].any())
+            if self.fresh is not None:  # stored before? the owners tell
+                self.maybe_beyond.append(b.fps[cand[:stop][in_model[:stop].astype(bool)]])
+            else:
+                self.beyond = self.beyond or bool(in_model[:stop].any())
             return event
         bad, bad_stop = _verdicts(self.cm.invariants, states[:stop], fails=True)
         first_bad = int(np.flatnonzero(bad)[0]) if bad.any() else bad_stop
@@ -361,7 +395,7 @@ class Partition:
             event = min(filter(None, (event, found)))
         idx = cand[: len(keep)][keep]
         self.links.extend(b.fps[idx], b.parents[idx], b.via[idx])
-        self.seen.add_new(b.fps[idx])
+        (self.seen if self.fresh is None else self.fresh).add_new(b.fps[idx])
         via = b.via[idx]
         self.coverage[:, 2] += np.bincount(via[via >= 0], minlength=len(self.coverage))
         stored = states if len(idx) == n else [states[i] for i in np.flatnonzero(keep).tolist()]
@@ -379,17 +413,35 @@ class Partition:
 
     def _report(self, event: Event | None) -> LevelReport:
         keys = np.concatenate(self.next_keys) if self.next_keys else np.zeros(0, np.int64)
+        self.next_keys = [keys]  # one copy, not two
         beyond, self.beyond = self.beyond, False
+        maybe_beyond = np.concatenate(self.maybe_beyond) if self.maybe_beyond else np.zeros(0, np.int64)
+        self.maybe_beyond = []
+        fresh = 0
+        if self.fresh is not None:  # the level's candidates are all in new_fps now
+            fresh, self.fresh = self.fresh.nbytes, FingerprintSet()
         return LevelReport(
             keys,
             self.links.fps_from(self.next_first),
+            self.links.via_from(self.next_first),
             event,
             beyond,
             self.generated,
             self.coverage.copy(),
             len(self.links),
-            self.seen.nbytes + self.links.nbytes + self.frontier.nbytes + self.next.nbytes,
+            self.seen.nbytes + fresh + self.links.nbytes + self.frontier.nbytes + self.next.nbytes,
+            self.fresh is not None,
+            maybe_beyond,
         )
+
+    def stored_before(self, fps: np.ndarray) -> np.ndarray:
+        """Which of fps (owned here) were stored before this level: in the
+        table or, once it has spilled, on disk."""
+        # Unsharded, a partition is asked about its own new states, which its table did not know.
+        known = self.seen.contains(fps) if self.sharded else np.zeros(len(fps), dtype=bool)
+        if self.spill is not None:
+            known |= self.spill.contains(fps)
+        return known
 
     # ------------------------------------------------------------ settle
 
@@ -400,8 +452,16 @@ class Partition:
             lost = self.links.keep_from(self.next_first, plan.keep)
             self.coverage[:, 2] -= np.bincount(lost[lost >= 0], minlength=len(self.coverage))
             self.next.keep(plan.keep)
-        others = plan.others[~self.seen.contains(plan.others)]  # a duplicate dropped here is in `seen` already
-        self.seen.add_new(others)
+        others = plan.others
+        if self.fresh is None:  # a duplicate dropped here is in `seen` already (deferred: nothing of the level is)
+            others = others[~self.seen.contains(others)]
+        if self.spill is None:
+            self.seen.add_new(others)
+        else:
+            own = self.links.fps_from(self.next_first) if self.fresh is None else None  # else among the others
+            self.seen = self.spill.settled(self.seen, others, self.links, own)
+        if self.fresh is not None or (self.spill is not None and self.spill.active):
+            self.fresh = FingerprintSet()
         me, new, first = self.part, self.next, int(plan.held[self.part])
         ids = (self.next_first + np.arange(len(new), dtype=np.int64)) * self.parts + me
         self.next, self.next_keys, self.next_first = Frontier(), [], len(self.links)
@@ -420,6 +480,8 @@ class Partition:
         lo, hi = int(plan.runs[self.part]), int(plan.runs[self.part + 1])
         assert len(self.frontier) == hi - lo, "a partition's run of the next level is incomplete"
         self.ranks = np.arange(lo, hi, dtype=np.int64)
+        if self.spill is not None and self.spill.active:
+            self.next.sink = self.spill.frontier_file()
         self.boundary = (self.boundary[0] + 1, len(self.links), self.frontier, self.frontier_ids, self.ranks, self.generated, self.coverage.copy())
 
     def expecting(self, plan: Settle) -> list[int]:
@@ -437,6 +499,8 @@ class Partition:
         `every_fp`: the fingerprints stored by all partitions."""
         assert self.kept is None, "states kept for temporal properties are not checkpointed"
         self.links = Links.restore(snap.fps, snap.parents, snap.via)
+        if self.sharded:
+            every_fp = every_fp[owners(every_fp, self.parts) == self.part]
         self.seen = FingerprintSet(len(every_fp))
         self.seen.add_new(every_fp)
         self.frontier = Frontier.of(snap.frontier)
@@ -450,9 +514,43 @@ class Partition:
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.links.get(sid // self.parts)
 
+    def close(self) -> None:
+        """Remove the spill files, if any."""
+        if self.spill is not None:
+            self.spill.close()
+
     def state_store(self) -> StateStore:
         assert self.kept is not None and self.parts == 1, "states are kept by a single partition only"
         return StateStore(self.kept, self.links)
+
+
+def owners(fps: np.ndarray, parts: int) -> np.ndarray:
+    """The partition that owns each fingerprint when tables are sharded."""
+    return (fps.view(np.uint64) % np.uint64(parts)).astype(np.int64)
+
+
+def route(fps: list[np.ndarray], sharded: bool) -> tuple[list[np.ndarray], Callable[[list[np.ndarray]], list[np.ndarray]]]:
+    """Who is asked about which fingerprint: per partition, the fingerprints it
+    answers for (its own, or with `sharded` those it owns, whoever found them);
+    and a function that turns the answers (one array per partition, in the
+    order asked) back into one array per finder, in its order."""
+    n = len(fps)
+    if n == 1:
+        return fps, lambda answers: answers
+    every = np.concatenate(fps) if fps else np.zeros(0, np.int64)
+    finder = np.repeat(np.arange(n), [len(f) for f in fps])
+    owner = owners(every, n) if sharded else finder
+    order = np.argsort(owner, kind="stable")
+    bounds = np.cumsum([0] + np.bincount(owner, minlength=n).tolist())
+    asks = [every[order[a:b]] for a, b in zip(bounds, bounds[1:])]
+
+    def back(answers: list[np.ndarray]) -> list[np.ndarray]:
+        out = np.empty(len(every), dtype=answers[0].dtype if answers else bool)
+        out[order] = np.concatenate(answers) if answers else out
+        ends = np.cumsum([0] + [len(f) for f in fps])
+        return [out[a:b] for a, b in zip(ends, ends[1:])]
+
+    return asks, back
 
 
 def _verdicts(fn: Callable[[tuple], object] | None, states: list[tuple], fails: bool = False) -> tuple[np.ndarray, int]:

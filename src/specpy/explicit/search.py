@@ -51,6 +51,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -60,9 +61,11 @@ from specpy.explicit.checkpoint import load as load_checkpoint, write_partition
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
-from specpy.explicit.memory import MemoryWatch
-from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle
+from specpy.explicit.memory import MB, MemoryWatch
+from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle, route
+from specpy.explicit.repartition import repartition
 from specpy.explicit.runtime import AssertFailure, EvalFailure
+from specpy.explicit.spill import DiskFull, Spill
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
 from specpy.explicit.traces import make_trace
@@ -72,6 +75,21 @@ from specpy.result import ActionStats, CheckResult, ResultKind, Stats, Violation
 from specpy.trace.trace import Step
 
 PROGRESS_SECONDS = 2.0
+
+
+class PartitionLost(Exception):
+    """A transport lost a partition (a cluster node or its actor died); the message says which."""
+
+
+class Transport(Protocol):
+    """Where the partitions live when not in this process or its children (cluster/)."""
+
+    def partitions(self, options: CheckOptions) -> int: ...
+
+    def start(
+        self, model: Model, options: CheckOptions, nparts: int, snapshots: list[PartitionSnapshot] | None,
+        tick: Callable[[], None],
+    ) -> Any: ...
 
 
 class Stop(Exception):
@@ -87,12 +105,17 @@ class Stop(Exception):
         self.detail = detail
 
 
-def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None] | None = None) -> CheckResult:
-    """Explore every reachable state of `model` breadth-first; see the module docstring."""
+def check(
+    model: Model, options: CheckOptions, progress: Callable[[Stats], None] | None = None, transport: Transport | None = None
+) -> CheckResult:
+    """Explore every reachable state of `model` breadth-first; see the module docstring.
+    `transport`: partitions elsewhere (a cluster) instead of this process or worker processes."""
     cm = CompiledModel(model)
     symmetry = symmetry_for(cm, options.symmetry)
     if model.properties:
         refuse_with_properties(model, options, symmetry is not None)
+        if transport is not None:
+            raise OptionError("--cluster: temporal properties are checked in one process; run without --cluster")
         if options.workers > 1:
             raise OptionError(f"--workers {options.workers}: temporal properties are checked with one worker")
         if options.checkpoint_dir is not None or options.resume_dir is not None:
@@ -100,21 +123,25 @@ def check(model: Model, options: CheckOptions, progress: Callable[[Stats], None]
                 "--checkpoint/--resume: temporal properties are checked on the whole state graph, "
                 "which checkpoints do not hold"
             )
-    return Search(cm, options, progress, symmetry).run()
+    return Search(cm, options, progress, symmetry, transport=transport).run()
 
 
 class LocalParts:
     """Every partition in this process: one worker, or several for tests."""
 
-    def __init__(self, partitions: list[Partition], tick: Callable[[], None]) -> None:
+    def __init__(self, partitions: list[Partition], tick: Callable[[], None], sharded: bool = False) -> None:
         self.partitions = partitions
         self.tick = tick
+        self.sharded = sharded  # each partition's table holds the fingerprints it owns only
 
     def seed(self, batches: list[Batch]) -> list[LevelReport]:
         return [p.seed(b) for p, b in zip(self.partitions, batches)]
 
     def level(self, grow: bool) -> list[LevelReport]:
         return [p.level(grow, lambda _: self.tick()) for p in self.partitions]
+
+    def stored_before(self, asks: list[np.ndarray]) -> list[np.ndarray]:
+        return [p.stored_before(fps) for p, fps in zip(self.partitions, asks)]
 
     def settle(self, plans: list[Settle]) -> None:
         pieces = [p.settle_out(plan) for p, plan in zip(self.partitions, plans)]
@@ -134,7 +161,8 @@ class LocalParts:
         return []
 
     def close(self) -> None:
-        pass
+        for p in self.partitions:
+            p.close()
 
 
 class Search:
@@ -145,6 +173,8 @@ class Search:
         progress: Callable[[Stats], None] | None,
         symmetry: Symmetry | None = None,
         parts: int | None = None,
+        sharded: bool = False,
+        transport: Transport | None = None,
     ):
         self.cm = cm
         self.options = options
@@ -152,7 +182,9 @@ class Search:
         self.symmetry = symmetry
         # Applied to every successor before it is fingerprinted (symmetry.py).
         self.canonical = symmetry.canonical if symmetry is not None else None
-        self.nparts = parts if parts is not None else options.workers
+        self.transport = transport
+        self.nparts = parts or (transport.partitions(options) if transport is not None else options.workers)
+        self.sharded = sharded  # tables sharded by owner (partition.py; in-process for tests)
         self.keep_states = bool(cm.model.properties)
         self.stored = 0  # distinct states stored so far
         self.queued = 0  # states of the level being expanded
@@ -166,7 +198,8 @@ class Search:
         self.next_report = self.start + PROGRESS_SECONDS
         self.seconds_before = 0.0  # spent before the checkpoint this run resumed from
         self.point: SearchPoint | None = None  # the last level boundary
-        self.memory_watch = MemoryWatch(options.memory_limit_mb, lambda: self.parts.pids())
+        # On a cluster --memory-limit is each actor's (they spill, spill.py); here only the machine is watched.
+        self.memory_watch = MemoryWatch(None if transport else options.memory_limit_mb, lambda: self.parts.pids())
         directory = options.checkpoint_dir or options.resume_dir
         self.checkpoints = (
             Checkpointer(
@@ -187,9 +220,17 @@ class Search:
             coverage=[ActionStats(a.name, *map(int, row)) for a, row in zip(self.cm.actions, self.coverage)],
         )
 
-    def _partitions(self, snapshots: list[PartitionSnapshot] | None) -> LocalParts:
+    def _partitions(self, snapshots: list[PartitionSnapshot] | None) -> Any:
+        if self.transport is not None:
+            return self.transport.start(self.cm.model, self.options, self.nparts, snapshots, self.tick)
+        limit = self.options.memory_limit_mb
+        if limit is not None:  # worker processes share the limit; partitions in this process share its memory
+            limit = limit * MB // (self.nparts if self.options.workers > 1 else 1)
         parts = [
-            Partition(self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states)
+            Partition(
+                self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states, self.sharded,
+                None if self.keep_states else Spill(self.options.disk_dir, f"p{i}", limit),
+            )
             for i in range(self.nparts)
         ]
         if snapshots:
@@ -200,7 +241,7 @@ class Search:
             from specpy.explicit.workers import ProcessParts
 
             return ProcessParts(parts, self.options.timeout, self.tick)
-        return LocalParts(parts, self.tick)
+        return LocalParts(parts, self.tick, self.sharded)
 
     def run(self) -> CheckResult:
         try:
@@ -212,8 +253,12 @@ class Search:
     def _run(self) -> CheckResult:
         resumed = None
         if self.options.resume_dir is not None:
-            resumed = load_checkpoint(self.options.resume_dir, self.cm.model, self.options, self.nparts)
-        self.parts = self._partitions(resumed[1] if resumed else None)
+            point, snaps = load_checkpoint(self.options.resume_dir, self.cm.model, self.options, self.nparts)
+            resumed = point, repartition(snaps, self.nparts)
+        try:
+            self.parts = self._partitions(resumed[1] if resumed else None)
+        except PartitionLost as exc:
+            return CheckResult(ResultKind.LIMIT, self.stats(), limit="node-lost", limit_detail=self.lost_detail(str(exc)))
         try:
             if resumed is None:
                 self.initial()
@@ -226,6 +271,12 @@ class Search:
             if stop.kind is ResultKind.LIMIT:
                 self.final_checkpoint()
             return CheckResult(stop.kind, self.stats(), stop.violation, limit=stop.limit, limit_detail=stop.detail)
+        except DiskFull as exc:
+            self.final_checkpoint()
+            return CheckResult(ResultKind.LIMIT, self.stats(), limit="disk", limit_detail=str(exc))
+        except PartitionLost as exc:
+            # Its links and frontier are gone: no final checkpoint; the last one written stays valid.
+            return CheckResult(ResultKind.LIMIT, self.stats(), limit="node-lost", limit_detail=self.lost_detail(str(exc)))
         except KeyboardInterrupt:
             # Ctrl-C (or SIGTERM, which the CLI turns into the same exception):
             # an hour of search is not thrown away silently — report what was
@@ -259,6 +310,14 @@ class Search:
         cp, point = self.checkpoints, self.point
         if cp is not None and point is not None and cp.saved_level != point.level:
             cp.save(point, self.parts.save)
+
+    def lost_detail(self, why: str) -> str:
+        cp = self.checkpoints
+        if cp is None or cp.last_saved is None and cp.saved_level is None:
+            kept = "no checkpoint holds this run (start it with --checkpoint DIR to be able to resume)"
+        else:
+            kept = f"the checkpoint in {cp.dir} (level {cp.saved_level}) is intact: resume from it"
+        return f"a partition was lost ({why}); {kept}"
 
     def resume(self, point: SearchPoint) -> None:
         max_states = self.options.max_states
@@ -299,7 +358,7 @@ class Search:
             reports = self.parts.level(grow)
             if not grow:
                 self.finish_level(reports, level, grow)
-                return any(r.beyond for r in reports)
+                return any(r.beyond for r in reports) or not all(map(np.all, self.stored_before([r.maybe_beyond for r in reports])))
             self.finish_level(reports, level, grow)
             level += 1
         return False
@@ -310,8 +369,14 @@ class Search:
         self.generated = self.init_generated + sum(r.generated for r in reports)
         self.coverage = sum((r.coverage for r in reports), np.zeros_like(self.coverage))
         self.memory = sum(r.nbytes for r in reports)
-        keep = _first_found([r.new_fps for r in reports])
+        deferred = any(r.deferred for r in reports)
+        news = [r.new_fps for r in reports]
+        keep = _first_found(news, self.stored_before(news) if deferred else None)
         keys = [r.new_keys if k is None else r.new_keys[k] for r, k in zip(reports, keep)]
+        for r, k in zip(reports, keep):  # the "new" column without the states dropped (until the settle drops them)
+            if k is not None:
+                dropped = r.new_via[~k]
+                self.coverage[:, 2] -= np.bincount(dropped[dropped >= 0], minlength=len(self.coverage))
         total = sum(len(k) for k in keys)
         events = [r.event for r in reports if r.event is not None]
         max_states = self.options.max_states
@@ -335,14 +400,23 @@ class Search:
             held = before + np.cumsum([0] + [len(k) for k in keys])
             runs = before + np.array([total * i // self.nparts for i in range(self.nparts + 1)], np.int64)
             found = [r.new_fps if k is None else r.new_fps[k] for r, k in zip(reports, keep)]
-            plans = [
-                Settle(k, np.concatenate(found[:i] + found[i + 1 :] or [np.zeros(0, np.int64)]), held, runs)
-                for i, k in enumerate(keep)
-            ]
+            if self.parts.sharded:  # every partition learns the kept states it owns
+                learn = route(found, True)[0]
+            elif deferred:  # every partition learns every kept state, its own included
+                learn = [found[0] if self.nparts == 1 else np.concatenate(found)] * self.nparts
+            else:
+                learn = [np.concatenate(found[:i] + found[i + 1 :] or [np.zeros(0, np.int64)]) for i in range(self.nparts)]
+            plans = [Settle(k, others, held, runs) for k, others in zip(keep, learn)]
             with signals_deferred():
                 self.parts.settle(plans)
                 self.boundary(level + 1)
             self.boundary_passed()
+
+    def stored_before(self, fps: list[np.ndarray]) -> list[np.ndarray]:
+        """Per finder, which of its fingerprints were stored before this level
+        (deferred partitions, partition.py): each is asked of its owner."""
+        asks, back = route(fps, self.parts.sharded)
+        return back(self.parts.stored_before(asks))
 
     def tick(self) -> None:
         now = time.monotonic()
@@ -488,13 +562,16 @@ class Search:
             raise self.failure(exc, what, states, actions) from None
 
 
-def _first_found(fps: list[np.ndarray]) -> list[np.ndarray | None]:
+def _first_found(fps: list[np.ndarray], stale: list[np.ndarray] | None = None) -> list[np.ndarray | None]:
     """Per partition, which of the states it stored in a level are not stored
-    by a partition before it (None: all); its keys are the smaller there."""
-    if len(fps) == 1:
-        return [None]
+    by a partition before it (None: all; its keys are the smaller there) nor,
+    if `stale` tells, before this level."""
+    if len(fps) == 1:  # one partition's new states are distinct (partition.py, `_unseen`)
+        return [None if stale is None or not stale[0].any() else ~stale[0]]
     found = np.zeros(sum(len(f) for f in fps), dtype=bool)
     found[np.unique(np.concatenate(fps), return_index=True)[1]] = True
+    if stale is not None:
+        found &= ~np.concatenate(stale)
     bounds = np.cumsum([0] + [len(f) for f in fps])
     return [None if found[a:b].all() else found[a:b] for a, b in zip(bounds, bounds[1:])]
 

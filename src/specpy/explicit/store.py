@@ -28,8 +28,12 @@ import pickle
 from array import array
 from collections.abc import Iterator
 from itertools import compress
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from specpy.explicit.spill import BlockFile, SpilledLinks
 
 EMPTY = 0
 #: States per pickled block of a frontier: a block is the unit of expansion
@@ -147,15 +151,19 @@ class Links:
 
     A state's id is `local index * parts + part` (search.py), so that the
     parent of a state may be owned by another partition; -1 is "initial".
+    Under memory pressure the settled links move to disk (`spill_to`,
+    spill.py): the arrays then hold links `spilled`, `spilled + 1`, ...
     """
 
     def __init__(self) -> None:
         self.fp = array("q")
         self.parent = array("q")
         self.via = array("h")
+        self.spilled = 0
+        self.disk: SpilledLinks | None = None
 
     def __len__(self) -> int:
-        return len(self.fp)
+        return self.spilled + len(self.fp)
 
     @property
     def nbytes(self) -> int:
@@ -167,11 +175,16 @@ class Links:
         self.via.frombytes(via.astype(np.int16).tobytes())
 
     def fps_from(self, first: int) -> np.ndarray:
-        """The fingerprints of links first, first + 1, ... (a copy)."""
-        return np.frombuffer(self.fp, dtype=np.int64)[first:].copy()
+        """The fingerprints of links first, first + 1, ... (a copy; first >= spilled)."""
+        return np.frombuffer(self.fp, dtype=np.int64)[first - self.spilled :].copy()
+
+    def via_from(self, first: int) -> np.ndarray:
+        """The actions of links first, first + 1, ... (a copy)."""
+        return np.frombuffer(self.via, dtype=np.int16)[first - self.spilled :].copy()
 
     def keep_from(self, first: int, keep: np.ndarray) -> np.ndarray:
         """Keep only the links first + i where keep[i]; the actions of those dropped."""
+        first -= self.spilled
         lost = np.frombuffer(self.via, dtype=np.int16)[first:][~keep]
         for a, dtype in ((self.fp, np.int64), (self.parent, np.int64), (self.via, np.int16)):
             tail = np.frombuffer(a, dtype=dtype)[first:][keep]  # a copy: the array may be resized
@@ -180,14 +193,30 @@ class Links:
         return lost
 
     def get(self, local: int) -> tuple[int, int, int]:
+        if local < self.spilled:
+            assert self.disk is not None
+            return self.disk.get(local)
+        local -= self.spilled
         return self.fp[local], self.parent[local], self.via[local]
 
     def snapshot(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Copies of the first n links: fingerprints, parents, actions."""
-        return tuple(  # type: ignore[return-value]
-            np.frombuffer(a, dtype=dtype)[:n].copy()
+        here = tuple(
+            np.frombuffer(a, dtype=dtype)[: max(n - self.spilled, 0)].copy()
             for a, dtype in ((self.fp, np.int64), (self.parent, np.int64), (self.via, np.int16))
         )
+        if self.disk is None:
+            return here  # type: ignore[return-value]
+        there = self.disk.read(min(n, self.spilled))
+        return tuple(np.concatenate([a, b]) for a, b in zip(there, here))  # type: ignore[return-value]
+
+    def spill_to(self, disk: SpilledLinks) -> None:
+        """Move every link to the end of `disk` (they are settled: none is dropped any more)."""
+        disk.append(*(np.frombuffer(a, dtype=t) for a, t in ((self.fp, np.int64), (self.parent, np.int64), (self.via, np.int16))))
+        self.spilled += len(self.fp)
+        self.disk = disk
+        for a in (self.fp, self.parent, self.via):
+            del a[:]
 
     @classmethod
     def restore(cls, fps: np.ndarray, parents: np.ndarray, via: np.ndarray) -> Links:
@@ -208,8 +237,9 @@ class Frontier:
     at the ends of a slice are unpickled.
     """
 
-    def __init__(self) -> None:
-        self.blocks: list[bytes] = []
+    def __init__(self, sink: BlockFile | None = None) -> None:
+        self.sink = sink  # blocks go to this file (spill.py), not to memory
+        self.blocks: list[Any] = []  # bytes, or the DiskBlock the sink gave for them
         self.masks: list[np.ndarray | None] = []  # per block: which of its states are kept (None: all)
         self.sizes: list[int] = []  # per block: states kept
         self.tail: list[tuple] = []  # the last, partial block
@@ -220,7 +250,13 @@ class Frontier:
 
     @property
     def nbytes(self) -> int:
-        return sum(len(b) for b in self.blocks)
+        return sum(len(b) for b in self.blocks if type(b) is bytes)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a run passed to another process): blocks on disk travel as bytes."""
+        state = dict(self.__dict__, sink=None)
+        state["blocks"] = [_blob(b) for b in self.blocks]
+        return state
 
     def extend(self, states: list[tuple]) -> None:
         tail = self.tail
@@ -231,7 +267,11 @@ class Frontier:
         self.size += len(states)
 
     def _append_block(self, states: list[tuple], mask: np.ndarray | None = None, blob: bytes | None = None) -> None:
-        self.blocks.append(pickle.dumps(states, pickle.HIGHEST_PROTOCOL) if blob is None else blob)
+        if blob is None:
+            blob = pickle.dumps(states, pickle.HIGHEST_PROTOCOL)
+            if self.sink is not None:
+                blob = self.sink.write(blob)
+        self.blocks.append(blob)
         self.masks.append(mask)
         self.sizes.append(len(states) if mask is None else int(np.count_nonzero(mask)))
 
@@ -248,7 +288,7 @@ class Frontier:
     def chunks(self) -> Iterator[list[tuple]]:
         """The states, a block at a time."""
         for block, mask in zip(self.blocks, self.masks):
-            states = pickle.loads(block)  # written by this class in the search, never read from outside
+            states = pickle.loads(_blob(block))  # written by this class in the search, never read from outside
             yield states if mask is None else list(compress(states, mask))
         if self.tail:
             yield self.tail
@@ -276,7 +316,7 @@ class Frontier:
                 out.sizes.append(size)
                 out.size += size
             elif start < hi and lo < end:
-                states = pickle.loads(block)
+                states = pickle.loads(_blob(block))
                 if mask is not None:
                     states = list(compress(states, mask))
                 out._add_loose(states[max(lo - start, 0) : hi - start])
@@ -302,6 +342,11 @@ class Frontier:
             out.size += part.size - len(part.tail)
             out._add_loose(part.tail)
         return out
+
+
+def _blob(block: Any) -> bytes:
+    """A frontier block's bytes, read back from disk if it was spilled."""
+    return block if type(block) is bytes else block.read()
 
 
 class StateStore:

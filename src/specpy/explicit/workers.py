@@ -34,8 +34,11 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from specpy.explicit.checkpoint import signals_deferred, write_partition
 from specpy.explicit.partition import Batch, LevelReport, Partition, Settle
+from specpy.explicit.spill import DiskFull
 
 #: Seconds between looks at the clock while workers run a level.
 POLL_SECONDS = 0.25
@@ -78,6 +81,8 @@ def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
                     received[source] = piece
                 partition.settle_in(arg, received)
                 reply = None
+            elif command == "known":
+                reply = partition.stored_before(arg)
             elif command == "link":
                 reply = partition.link(arg)
             elif command == "generated":
@@ -85,7 +90,12 @@ def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
             elif command == "save":
                 reply = write_partition(partition.snapshot(), arg, me)
             else:  # "stop"
+                partition.close()
                 return
+        except DiskFull as exc:
+            partition.close()
+            conn.send(("disk-full", str(exc)))
+            return
         except Exception:  # noqa: BLE001 - reported to the coordinator, which raises it
             conn.send(("error", traceback.format_exc()))
             return
@@ -98,6 +108,7 @@ class ProcessParts:
     def __init__(self, partitions: list[Partition], timeout: float | None, tick: Callable[[], None]) -> None:
         ctx = mp.get_context("fork")
         self.tick = tick
+        self.sharded = False
         self.inboxes = [ctx.Queue() for _ in partitions]
         self.conns: list[Connection] = []
         self.procs = []
@@ -127,6 +138,8 @@ class ProcessParts:
                     waiting.discard(i)
                 if status == "error":
                     raise WorkerFailed(reply)
+                if status == "disk-full":
+                    raise DiskFull(reply)
                 replies[i] = reply
             if tick:
                 self.tick()  # may stop the search (timeout); close() then ends the workers
@@ -143,6 +156,9 @@ class ProcessParts:
 
     def level(self, grow: bool) -> list[LevelReport]:
         return self._all([("level", grow)] * len(self.conns))
+
+    def stored_before(self, asks: list[np.ndarray]) -> list[np.ndarray]:
+        return self._all([("known", fps) for fps in asks], tick=False)
 
     def settle(self, plans: list[Settle]) -> None:
         self._all([("settle", plan) for plan in plans], tick=False)  # a boundary is passed whole (checkpoint.py)

@@ -1,0 +1,240 @@
+"""Partitions in Ray actors: the transport of `--cluster ray`.
+
+`RayParts` has the interface of the search's other transports (LocalParts in
+search.py, ProcessParts in explicit/workers.py); each of its actors holds one
+partition, built in the actor from the model (the IR is pickled, compiled
+there), with its table sharded by owner. Per level:
+
+- "level": every actor expands its run; the reports (new keys, fingerprints,
+  actions) come to the coordinator;
+- "stored_before": the coordinator asks each owner about the new
+  fingerprints it owns (partition.py, "Deferred lookups");
+- "settle": each actor cuts the next level into pieces, one Ray object per
+  destination; the destination's `settle_in` receives them as arguments, so
+  Ray moves them from node to node without the coordinator.
+
+Every payload is counted (`Traffic`): the bytes of the arrays and frontier
+blocks that leave a process, which bounds what crosses between nodes.
+
+A lost actor or node (Ray's RayActorError and friends) raises PartitionLost,
+which the search turns into a clean stop (limit "node-lost"). The actors'
+pieces of a checkpoint are fetched to this process and written here, so the
+checkpoint directory need not be shared between machines.
+"""
+
+from __future__ import annotations
+
+import resource
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from specpy.cluster.connect import import_ray
+from specpy.explicit.checkpoint import write_partition
+from specpy.explicit.compile import CompiledModel
+from specpy.explicit.memory import MB
+from specpy.explicit.partition import Batch, LevelReport, Partition, PartitionSnapshot, Piece, Settle, owners
+from specpy.explicit.search import PartitionLost
+from specpy.explicit.spill import DiskFull, Spill
+from specpy.explicit.symmetry import symmetry_for
+from specpy.ir.model import Model
+from specpy.options import CheckOptions
+
+#: Seconds between looks at the clock while actors run a level.
+POLL_SECONDS = 0.25
+
+
+class PartitionActor:
+    """One partition in a Ray actor (wrapped by ray.remote in RayParts)."""
+
+    def __init__(self, model: Model, options: CheckOptions, part: int, parts: int) -> None:
+        cm = CompiledModel(model)
+        symmetry = symmetry_for(cm, options.symmetry)
+        limit = options.memory_limit_mb * MB if options.memory_limit_mb is not None else None  # per actor
+        self.partition = Partition(
+            cm, part, parts, options.check_deadlock, symmetry.canonical if symmetry is not None else None,
+            sharded=True, spill=Spill(options.disk_dir, f"p{part}", limit),
+        )
+        self.sent = 0  # bytes of frontier pieces sent to other actors
+
+    def seed(self, batch: Batch) -> LevelReport:
+        return self.partition.seed(batch)
+
+    def level(self, grow: bool) -> LevelReport:
+        return self.partition.level(grow)
+
+    def stored_before(self, fps: np.ndarray) -> np.ndarray:
+        return self.partition.stored_before(fps)
+
+    def settle_out(self, plan: Settle) -> Any:
+        pieces = self.partition.settle_out(plan)
+        me, parts = self.partition.part, self.partition.parts
+        self.sent += sum(_piece_bytes(p) for dest, p in pieces.items() if dest != me)
+        out = [pieces.get(dest) for dest in range(parts)]
+        return out if parts > 1 else out[0]
+
+    def settle_in(self, plan: Settle, *pieces: Piece | None) -> None:
+        self.partition.settle_in(plan, {src: p for src, p in enumerate(pieces) if p is not None})
+
+    def link(self, sid: int) -> tuple[int, int, int]:
+        return self.partition.link(sid)
+
+    def generated(self) -> int:
+        return self.partition.generated
+
+    def snapshot(self) -> PartitionSnapshot:
+        return self.partition.snapshot()
+
+    def restore(self, snap: PartitionSnapshot, owned: np.ndarray) -> None:
+        self.partition.restore(snap, owned)
+
+    def usage(self) -> tuple[int, int, str]:
+        """Bytes of pieces sent, peak RSS in bytes, and the node this actor runs on."""
+        import ray
+
+        return self.sent, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, ray.get_runtime_context().get_node_id()
+
+    def close(self) -> None:
+        self.partition.close()
+
+
+def _piece_bytes(piece: Piece) -> int:
+    frontier, ids = piece
+    return frontier.nbytes + sum(b.size for b in frontier.blocks if type(b) is not bytes) + ids.nbytes
+
+
+def _report_bytes(r: LevelReport) -> int:
+    return r.new_keys.nbytes + r.new_fps.nbytes + r.new_via.nbytes + r.coverage.nbytes + r.maybe_beyond.nbytes
+
+
+@dataclass
+class Traffic:
+    """Bytes that left a process, by kind (what a cluster's network carries at most)."""
+
+    reports: int = 0  # actors -> coordinator: each level's new keys, fingerprints, actions
+    lookups: int = 0  # coordinator <-> owners: fingerprints asked, answers
+    plans: int = 0  # coordinator -> actors: keep masks and fingerprints to learn
+    pieces: int = 0  # actor -> actor: frontier states that even out the runs
+    peak_rss: list[int] = field(default_factory=list)  # per actor, bytes
+    nodes: int = 0  # distinct nodes the actors ran on
+
+    @property
+    def total(self) -> int:
+        return self.reports + self.lookups + self.plans + self.pieces
+
+
+class RayTransport:
+    """How the search gets its partitions on a connected Ray cluster."""
+
+    def __init__(self, nodes: int) -> None:
+        self.nodes = nodes
+        self.parts: RayParts | None = None
+
+    def partitions(self, options: CheckOptions) -> int:
+        """One partition per node, unless --workers asks for more."""
+        return options.workers if options.workers > 1 else max(self.nodes, 1)
+
+    def start(
+        self, model: Model, options: CheckOptions, nparts: int, snapshots: list[PartitionSnapshot] | None,
+        tick: Callable[[], None],
+    ) -> RayParts:
+        self.parts = RayParts(model, options, nparts, snapshots, tick)
+        return self.parts
+
+
+class RayParts:
+    """The coordinator's handle on N partition actors (the interface of LocalParts)."""
+
+    sharded = True
+
+    def __init__(
+        self, model: Model, options: CheckOptions, nparts: int, snapshots: list[PartitionSnapshot] | None,
+        tick: Callable[[], None],
+    ) -> None:
+        self.ray = ray = import_ray()
+        self.tick = tick
+        self.traffic = Traffic()
+        actor = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(PartitionActor)
+        self.actors = [
+            actor.options(scheduling_strategy="SPREAD").remote(model, options, i, nparts) for i in range(nparts)
+        ]
+        if snapshots:
+            every = np.concatenate([s.fps for s in snapshots])
+            mine = owners(every, nparts)
+            self._get([a.restore.remote(s, every[mine == i]) for i, (a, s) in enumerate(zip(self.actors, snapshots))])
+
+    def _get(self, refs: list[Any], tick: bool = True) -> list[Any]:
+        """The results of refs; `tick` may stop the search meanwhile. A lost actor is PartitionLost."""
+        ray = self.ray
+        pending = list(refs)
+        try:
+            while pending:
+                _, pending = ray.wait(pending, num_returns=len(pending), timeout=POLL_SECONDS)
+                if tick:
+                    self.tick()
+            return ray.get(list(refs))
+        except ray.exceptions.RayTaskError as exc:
+            cause = exc.as_instanceof_cause()
+            if isinstance(cause, DiskFull):
+                raise DiskFull(str(cause).splitlines()[-1]) from None
+            raise
+        except (ray.exceptions.RayActorError, ray.exceptions.ObjectLostError, ray.exceptions.NodeDiedError) as exc:
+            raise PartitionLost(_first_line(exc)) from None
+
+    def seed(self, batches: list[Batch]) -> list[LevelReport]:
+        return self._reports([a.seed.remote(b) for a, b in zip(self.actors, batches)])
+
+    def level(self, grow: bool) -> list[LevelReport]:
+        return self._reports([a.level.remote(grow) for a in self.actors])
+
+    def _reports(self, refs: list[Any]) -> list[LevelReport]:
+        reports = self._get(refs)
+        self.traffic.reports += sum(map(_report_bytes, reports))
+        return reports
+
+    def stored_before(self, asks: list[np.ndarray]) -> list[np.ndarray]:
+        answers = self._get([a.stored_before.remote(fps) for a, fps in zip(self.actors, asks)], tick=False)
+        self.traffic.lookups += sum(f.nbytes for f in asks) + sum(a.nbytes for a in answers)
+        return answers
+
+    def settle(self, plans: list[Settle]) -> None:
+        n = len(self.actors)
+        self.traffic.plans += sum(p.others.nbytes + (p.keep.nbytes if p.keep is not None else 0) for p in plans)
+        outs = [a.settle_out.options(num_returns=n).remote(plan) for a, plan in zip(self.actors, plans)]
+        if n == 1:
+            outs = [[outs[0]]]
+        self._get([a.settle_in.remote(plan, *(outs[src][i] for src in range(n))) for i, (a, plan) in enumerate(zip(self.actors, plans))], tick=False)
+
+    def link(self, sid: int) -> tuple[int, int, int]:
+        return self._get([self.actors[sid % len(self.actors)].link.remote(sid)], tick=False)[0]
+
+    def generated(self) -> int | None:
+        return None  # counted at the end of each level only
+
+    def save(self, directory: Path) -> list[dict]:
+        """Each actor's partition at its last boundary, written here one at a time."""
+        return [write_partition(self._get([a.snapshot.remote()], tick=False)[0], directory, i) for i, a in enumerate(self.actors)]
+
+    def pids(self) -> list[int]:
+        return []  # on other machines: each actor watches its own node's memory (spill.py)
+
+    def close(self) -> None:
+        ray = self.ray
+        try:
+            usage = ray.get([a.usage.remote() for a in self.actors], timeout=30)
+            self.traffic.pieces = sum(u[0] for u in usage)
+            self.traffic.peak_rss = [u[1] for u in usage]
+            self.traffic.nodes = len({u[2] for u in usage})
+            ray.get([a.close.remote() for a in self.actors], timeout=30)
+        except ray.exceptions.RayError:
+            pass  # an actor is gone: its spill files went with its node or process
+        for a in self.actors:
+            ray.kill(a)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
