@@ -332,3 +332,66 @@ def test_a_fifo_in_a_checkpoint_does_not_hang(tmp_path, victim) -> None:
     os.mkfifo(path)
     result = run_specpy("check", TWOPHASE, *RM4, "--resume", directory, timeout=30)
     assert result.code == 151, result.stderr
+
+
+# ---------------------------------------------------------------- 9, 12, 15, 20: ITF and NDJSON readers
+
+COUNTER = DATA / "counter.spec"
+
+
+def test_a_deeply_nested_ndjson_line_is_located(tmp_path) -> None:
+    log = tmp_path / "deep.ndjson"
+    log.write_text('{"x": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    result = run_specpy("validate", COUNTER, log)
+    assert result.code == 151, result.stderr
+    assert "deep.ndjson:1:" in result.stderr and "nested more than 100 levels deep" in result.stderr
+
+
+def test_a_deeply_nested_itf_set_is_located(tmp_path) -> None:
+    trace = tmp_path / "deep.itf.json"
+    trace.write_text('{"vars": ["x"], "states": [{"x": ' + '{"#set": [' * 50_000 + "]}" * 50_000 + "}]}\n")
+    result = run_specpy("trace", "show", trace)
+    assert result.code == 151, result.stderr
+    assert "deep.itf.json:1:" in result.stderr and "nested more than 100 levels deep" in result.stderr
+
+
+def test_a_lone_surrogate_in_an_itf_name_is_located() -> None:
+    result = run_specpy("trace", "show", data("itf_surrogate_var.itf.json"))
+    assert result.code == 151, result.stderr
+    assert "itf_surrogate_var.itf.json:1:12: a string holds a lone UTF-16 surrogate" in result.stderr
+
+
+def test_an_itf_file_without_states_is_refused() -> None:
+    result = run_specpy("trace", "show", data("itf_empty_states.itf.json"))
+    assert result.code == 151, result.stderr
+    assert '"states" is empty' in result.stderr
+
+
+@pytest.mark.parametrize("name", ["underscore", "spaces", "arabic_indic"])
+def test_integers_are_ascii_digits_only(name) -> None:
+    result = run_specpy("validate", COUNTER, data(f"ndjson_bigint_{name}.ndjson"))
+    assert result.code == 151, result.stdout + result.stderr
+    assert "is not an integer (ASCII digits" in result.stderr
+    result = run_specpy("trace", "show", data(f"itf_bigint_{name}.itf.json"))
+    assert result.code == 151, result.stdout + result.stderr
+    assert "is not an integer (ASCII digits" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["1_0", "\u0663", "+1", "0x1"])
+def test_const_overrides_are_ascii_digits_only(value) -> None:
+    result = run_specpy("check", ROOT / "specs/paxos.spec", "--const", f"MaxBallot={value}")
+    assert result.code == 151, result.stderr
+
+
+def test_duplicate_keys_are_refused_in_itf_as_in_ndjson() -> None:
+    result = run_specpy("trace", "show", data("itf_duplicate_key.itf.json"))
+    assert result.code == 151, result.stdout + result.stderr
+    assert 'key "x" appears twice in one object' in result.stderr
+
+
+def test_a_number_too_long_to_convert_is_a_plain_message() -> None:
+    result = run_specpy("validate", COUNTER, data("ndjson_long_number.ndjson"))
+    assert result.code == 151, result.stderr
+    assert "ndjson_long_number.ndjson:1:" in result.stderr
+    assert "an integer of 5,000 digits is longer than the 4,000 specpy reads" in result.stderr
+    assert "set_int_max_str_digits" not in result.stderr

@@ -70,6 +70,7 @@ from specpy.explicit.partition import PartitionSnapshot
 from specpy.explicit.store import fingerprints
 from specpy.ir.model import Model
 from specpy.ir.values import format_value
+from specpy.trace import strict_json
 from specpy.options import CheckOptions, OptionError
 
 #: 2: workers split levels into runs (frontier_ids); 3: `none` is the float NONE,
@@ -292,12 +293,14 @@ def _refuse_another_models_checkpoint(directory: Path, model: Model) -> None:
     """A fresh `--checkpoint DIR` may not replace the checkpoint of another model."""
     try:
         name = _read_regular(directory / CURRENT, 64).decode("ascii").strip()
-        manifest = json.loads(_read_regular(directory / name / MANIFEST, MAX_MANIFEST_BYTES))
+        if not CHECKPOINT_NAME.fullmatch(name):
+            raise ValueError(f"{CURRENT} does not name a checkpoint")
+        manifest = strict_json.loads(_read_regular(directory / name / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
         spec, digest = manifest["spec"], manifest["model_sha256"]
         stored = manifest["search"]["stored"]
     except FileNotFoundError:
         return
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+    except (OSError, ValueError, KeyError, TypeError):
         raise CheckpointError(
             f"--checkpoint {directory}: holds a damaged checkpoint; remove it or choose another directory"
         ) from None
@@ -375,10 +378,9 @@ def load(directory: str, model: Model, options: CheckOptions, parts: int) -> tup
         raise bad(f"corrupt checkpoint: {CURRENT} does not name a checkpoint")
     ckpt = d / name
     try:
-        manifest = json.loads(_read_regular(ckpt / MANIFEST, MAX_MANIFEST_BYTES), parse_constant=_no_constant)
-    except (OSError, ValueError, RecursionError) as exc:
-        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise bad(f"corrupt checkpoint: cannot read {name}/{MANIFEST} ({why})") from None
+        manifest = strict_json.loads(_read_regular(ckpt / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise bad(f"corrupt checkpoint: cannot read {name}/{MANIFEST} ({exc})") from None
     if isinstance(manifest, dict) and manifest.get("format") == FORMAT and (
         manifest.get("manifest_sha256") != _manifest_digest(manifest)
     ):
@@ -445,10 +447,6 @@ def _restore(
     if coverage.shape != (len(model.actions), 3):
         raise ValueError("coverage has the wrong shape")
     return point, snaps
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
 
 
 def _int(v: Any, least: int = 0) -> int:

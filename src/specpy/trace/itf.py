@@ -69,7 +69,8 @@ from specpy.ir.types import (
     order_key,
     type_name,
 )
-from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue, format_value
+from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue, format_value, parse_integer
+from specpy.trace import strict_json
 from specpy.trace.text import display_sorted
 from specpy.trace.trace import Step, Trace
 
@@ -345,7 +346,7 @@ def _plain_key(t: Type, text: str, where: str) -> Value:
     match t:
         case AtomT() | EnumT():
             return _decode_typed(t, text, f"{where} key")
-        case IntT() | RangeT() if re.fullmatch(r"-?[0-9]+", text):
+        case IntT() | RangeT() if re.fullmatch(r"-?[0-9]{1,4000}", text):
             return int(text)
         case BoolT() if text in ("true", "false"):
             return text == "true"
@@ -404,9 +405,9 @@ def _decode_int(j: Any, where: str, fail) -> int:
         return j  # legacy ITF: plain JSON numbers, still accepted by Quint
     if isinstance(j, dict) and set(j) == {"#bigint"} and isinstance(j["#bigint"], str):
         try:
-            return int(j["#bigint"])
-        except ValueError:
-            raise ItfError(f"{where}: {j['#bigint']!r} is not an integer") from None
+            return parse_integer(j["#bigint"])
+        except ValueError as exc:
+            raise ItfError(f"{where}: {exc}") from None
     raise fail('{"#bigint": "n"}')
 
 
@@ -475,6 +476,8 @@ def itf_to_trace(
         raise ItfError('"vars" must be a list of variable names')
     if not isinstance(data["states"], list):
         raise ItfError('"states" must be a list of states')
+    if not data["states"]:
+        raise ItfError('"states" is empty: a trace has at least one state')
     file_vars = [v for v in data["vars"] if v not in (ACTION_TAKEN, NONDET_PICKS)]
     if var_types is not None:
         unknown = [v for v in file_vars if v not in var_types]
@@ -603,9 +606,10 @@ def read_itf_document(
     except (OSError, UnicodeDecodeError) as exc:
         raise ItfError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ItfError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+        data = strict_json.loads(text)
+    except strict_json.StrictJsonError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line is not None else str(path)
+        raise ItfError(f"{where}: {exc.message}") from None
     try:
         trace = itf_to_trace(data, var_types, param_types)
     except ItfError as exc:
