@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -395,3 +396,68 @@ def test_a_number_too_long_to_convert_is_a_plain_message() -> None:
     assert "ndjson_long_number.ndjson:1:" in result.stderr
     assert "an integer of 5,000 digits is longer than the 4,000 specpy reads" in result.stderr
     assert "set_int_max_str_digits" not in result.stderr
+
+
+# ---------------------------------------------------------------- 10, 11, 13, 14: TLA+ and TLC
+
+JAR = os.environ.get("SPECPY_TLC_JAR")
+needs_tlc = pytest.mark.skipif(not (JAR and Path(JAR).is_file()), reason="needs SPECPY_TLC_JAR")
+JVM = 64_000_000_000  # the JVM reserves address space it never touches: TLC runs get more room
+
+
+@needs_tlc
+def test_tlc_trace_out_of_a_hand_written_module(tmp_path) -> None:
+    shutil.copytree(DATA / "tlc", tmp_path / "tlc")
+    out = tmp_path / "s.json"
+    result = run_specpy("tlc", tmp_path / "tlc" / "Str.tla", "--trace-out", out, timeout=120, memory=JVM)
+    assert result.code == 12, result.stderr
+    assert "Invariant Inv violated." in result.stdout  # TLC's verdict is shown
+    doc = json.loads(out.read_text())
+    assert [s["x"] for s in doc["states"]] == [{"#bigint": str(i)} for i in range(4)]  # untyped, as TLC gave it
+
+
+@needs_tlc
+def test_a_tla_file_named_like_an_option_is_not_an_option(tmp_path) -> None:
+    (tmp_path / "dash").mkdir()
+    for suffix in ("tla", "cfg"):
+        (tmp_path / "dash" / f"-config.{suffix}").write_bytes((DATA / "tlc" / f"Str.{suffix}").read_bytes())
+    result = run_specpy("tlc", tmp_path / "dash" / "-config.tla", timeout=120, memory=JVM)
+    assert "unrecognized option" not in result.stdout + result.stderr
+    assert not result.crashed
+
+
+def test_tlc_gets_no_file_name_starting_with_a_dash() -> None:
+    from specpy.tla.tlc import tlc_command
+
+    cmd = tlc_command("java", Path("t.jar"), Path("d/-config.tla"), Path("d/-config.cfg"), 1, Path("m"))
+    assert cmd[-1] == "./-config.tla" and cmd[-2] == "./-config.cfg"
+
+
+def test_a_spec_named_like_a_standard_module_is_renamed(tmp_path) -> None:
+    result = run_specpy("tla", data("named_naturals.spec"), "-o", tmp_path)
+    assert result.code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Naturals_.cfg", "Naturals_.tla"]
+    assert "MODULE Naturals_ " in (tmp_path / "Naturals_.tla").read_text()
+
+
+@pytest.mark.parametrize("command", [("crosscheck", "--all"), ("tla", "--all", "-o", "out")])
+def test_all_without_specs_is_an_error(tmp_path, command) -> None:
+    result = run_specpy(*command, cwd=tmp_path, env={"SPECPY_TLC_JAR": JAR or "/nonexistent.jar"})
+    assert result.code == 151, result.stderr
+    assert "no .spec files under specs/" in result.stderr
+
+
+# ---------------------------------------------------------------- 16, 18: option errors
+
+
+def test_a_type_member_that_is_an_enum_member_names_the_option() -> None:
+    result = run_specpy("check", TWOPHASE, "--type", "RM=r1,r2,working")
+    assert result.code == 151, result.stderr
+    assert "--type RM: `working` is already a member of type RMState" in result.stderr
+
+
+@pytest.mark.parametrize("args", [("--bogus",), ("--max-states", "abc")])
+def test_a_usage_error_with_json_prints_one_json_object(args) -> None:
+    result = run_specpy("check", "--json", *args, DIEHARD)
+    assert result.code == 2
+    assert json.loads(result.stdout)["result"] == "usage-error"

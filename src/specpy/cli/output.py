@@ -126,10 +126,16 @@ class GuardedGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         interrupt_on_sigterm()
+        words = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # click empties both when it invokes
         try:
             return super().invoke(ctx)
+        except click.exceptions.UsageError as exc:
+            # click prints the usage message and exits 2; --json still promises one JSON object
+            if "--json" in words:
+                Output(True).json({"result": "usage-error", "errors": [{"message": exc.format_message()}]})
+            raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise  # click's own: usage errors (2) and ctx.exit(code)
+            raise  # click's own: ctx.exit(code)
         except KeyboardInterrupt:
             ctx.exit(Output(False).interrupted())
         except Exception as exc:  # the last line of defence: never a traceback by default

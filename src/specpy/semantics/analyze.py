@@ -191,6 +191,19 @@ class _Analyzer:
 
     # ------------------------------------------------------------ overrides
 
+    def _member_owner(self, member: str, overridden: str) -> str | None:
+        """The other type (enum, or atoms as declared or given by --type) that has `member`."""
+        for name, d in self.type_decls.items():
+            if name == overridden or not isinstance(d.body, (ast.EnumBody, ast.AtomsBody)):
+                continue
+            if name in self.overrides.types and isinstance(d.body, ast.AtomsBody):
+                members = self.overrides.types[name]
+            else:
+                members = tuple(m.name for m in d.body.members)
+            if member in members:
+                return name
+        return None
+
     def check_overrides(self) -> None:
         for name, text in self.overrides.consts.items():
             if name not in self.const_decls:
@@ -213,6 +226,9 @@ class _Analyzer:
             for m in members:
                 if m in self.symbols.spans:
                     raise OptionError(f"--type {name}: `{m}` is already declared in the spec")
+                owner = self._member_owner(m, name)
+                if owner is not None:
+                    raise OptionError(f"--type {name}: `{m}` is already a member of type {owner}")
                 self.symbols.spans[m] = decl.name.span
 
     # ------------------------------------------------------------ constants
