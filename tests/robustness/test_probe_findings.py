@@ -461,3 +461,13 @@ def test_a_usage_error_with_json_prints_one_json_object(args) -> None:
     result = run_specpy("check", "--json", *args, DIEHARD)
     assert result.code == 2
     assert json.loads(result.stdout)["result"] == "usage-error"
+
+
+# ---------------------------------------------------------------- found by the structured fuzzer
+
+
+def test_a_spec_of_comments_only_is_checked_not_a_crash() -> None:
+    """bench/fuzz (a truncated spec): the native core's state of no variables
+    was an empty C struct whose size disagreed with Python's layout (153)."""
+    result = run_specpy("check", data("comments_only.spec"))
+    assert result.code == 11, result.stderr  # one state, no action: a deadlock, as TLC reports it
