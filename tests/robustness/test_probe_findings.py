@@ -471,3 +471,30 @@ def test_a_spec_of_comments_only_is_checked_not_a_crash() -> None:
     was an empty C struct whose size disagreed with Python's layout (153)."""
     result = run_specpy("check", data("comments_only.spec"))
     assert result.code == 11, result.stderr  # one state, no action: a deadlock, as TLC reports it
+
+
+def test_a_range_beyond_64_bits_is_checked_not_a_crash() -> None:
+    """bench/fuzz (a huge integer in a range bound): the native core found no C
+    integer type for it and raised StopIteration (153); now the Python backend runs it."""
+    result = run_specpy("check", data("range_beyond_64_bits.spec"), "--json")
+    assert result.code == 11, result.stderr  # x = 0, 1, 2, then no action: TLC's deadlock
+    assert json.loads(result.stdout)["distinct_states"] == 3
+
+
+@needs_tlc
+def test_tlc_names_the_property_of_a_hand_written_module(tmp_path) -> None:
+    (tmp_path / "Live.tla").write_text(
+        "---- MODULE Live ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = 0\nNext == x' = x\n"
+        "Spec == Init /\\ [][Next]_x\nProp == <>(x = 1)\n====\n"
+    )
+    (tmp_path / "Live.cfg").write_text("SPECIFICATION Spec\nPROPERTY Prop\n")
+    result = run_specpy("tlc", tmp_path / "Live.tla", timeout=120, memory=JVM)
+    assert result.code == 13, result.stdout + result.stderr
+    assert "Temporal property Prop violated" in result.stdout
+
+
+@needs_tlc
+def test_tlc_without_arguments_outside_the_project(tmp_path) -> None:
+    result = run_specpy("tlc", cwd=tmp_path, memory=JVM)
+    assert result.code == 151, result.stderr
+    assert "tla: no such file or directory" in result.stderr

@@ -9,6 +9,7 @@ exported by re-loading the spec its header names.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -166,17 +167,19 @@ def export_corpus(specs_dir: Path | None = None, out_dir: Path | None = None) ->
 
 def model_info_for(tla: Path) -> ModelInfo | None:
     """How to read TLC's output on a module specpy exported (re-loading the spec its
-    header names, with the overrides it lists); None for any other module."""
+    header names, with the overrides it lists); for a hand-written module, the
+    properties its .cfg names (TLC's message does not name the violated one)."""
     from specpy.diagnostics import SpecError
     from specpy.pipeline import load
     from specpy.tla.export import export, exported_from
+    from specpy.tla.tlc_output import ModelInfo
 
     try:
         provenance = exported_from(tla.read_text(encoding="utf-8"))
     except OSError:
         return None
     if provenance is None:
-        return None
+        return ModelInfo(properties=_cfg_properties(tla.with_suffix(".cfg")))
     spec = tla.parent / provenance.spec
     try:
         model = load(spec, provenance.overrides)
@@ -258,3 +261,20 @@ def tlc_trace_itf(tla: Path, run, info: ModelInfo | None) -> str:
     params = {a: dict(ps) for a, ps in info.params.items()} if info is not None else {}
     meta = {"source": str(tla), "checker": "tlc", "status": v.kind.value, "violation": v.name}
     return itf_text(v.trace, var_types, meta, params)
+
+
+def _cfg_properties(cfg: Path) -> tuple[str, ...]:
+    """The names after PROPERTY/PROPERTIES in a TLC configuration file."""
+    from specpy.tla.names import CFG_KEYWORDS
+
+    try:
+        words = re.sub(r"\\\*[^\n]*|\(\*.*?\*\)", " ", cfg.read_text(encoding="utf-8"), flags=re.S).split()
+    except (OSError, UnicodeDecodeError):
+        return ()
+    out, taking = [], False
+    for word in words:
+        if word in CFG_KEYWORDS:
+            taking = word in ("PROPERTY", "PROPERTIES")
+        elif taking:
+            out.append(word)
+    return tuple(out)

@@ -44,7 +44,7 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
             what = "Transition invariant" if name in transition_names else "Invariant"
             head = f"{what} {name} violated"
         case ResultKind.LIVENESS:
-            head = f"Temporal property {name} violated"
+            head = f"Temporal property {name} violated" if name else "Temporal property violated"
         case ResultKind.DEADLOCK:
             head = "Deadlock reached"
         case ResultKind.ASSERT:

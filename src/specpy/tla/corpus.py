@@ -47,6 +47,8 @@ def tla_files(paths: list[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             out += sorted(t for t in p.glob("*.tla") if t.with_suffix(".cfg").is_file())
+        elif not p.exists():  # `specpy tlc` with no argument, outside the project: no tla/ folder here
+            raise OptionError(f"{p}: no such file or directory (give the .tla files or a folder of them)")
         else:
             out.append(p)
     return out
