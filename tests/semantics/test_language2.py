@@ -216,3 +216,9 @@ invariant Subsets: len(subsets({a, b})) == 4 and exists q in subsets(S): len(q) 
 
 def test_fold_needs_a_type_for_an_empty_start() -> None:
     assert codes("type S = {a}\ninvariant I: fold(acc = {}, x in S: acc | {x}) == S") == ["E-fold-needs-type"]
+
+
+def test_a_changed_tuple_component_is_shown_by_index() -> None:
+    from specpy.trace.text import diff_value
+
+    assert list(diff_value("x", tuple_record(["a", 0]), tuple_record(["a", 1]))) == ["x[2]: 0 → 1"]

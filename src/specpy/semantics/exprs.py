@@ -518,6 +518,9 @@ class ExprChecker:
         """`max(e for x in S if c)`: max of the set of the values (an evaluation error when empty)."""
         values = ast.SetComp(e.elem, e.bindings, e.cond, span=e.span)
         s = self.check(values, scope, ctx, None)
+        if isinstance(s.type.elem, OptionT) and isinstance(s, ir.SetComp):  # a T? used as a T
+            inner = s.type.elem.inner
+            s = ir.SetComp(SetT(inner), ir.Unwrap(inner, s.elem, span=e.elem.span), s.bindings, s.cond, span=s.span)
         if not is_int(s.type.elem):
             self.fail("E-type-mismatch", f"{e.func.name} needs integers, found {describe(s.type.elem)}", e.elem.span)
         return ir.MinMax(IntT(), e.func.name, s, span=e.span)

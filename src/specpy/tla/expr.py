@@ -335,6 +335,9 @@ class ExprWriter:
 
     @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc, env) -> Tx:
+        special = self._union_or_subset(e, sc, env)
+        if special is not None:
+            return special
         parts, inner = self.bind_all(e.bindings, sc, env)
         elem = self.conv(e.elem, inner, env, e.type.elem)
         if len(parts) == 1 and e.cond is None:
@@ -344,6 +347,16 @@ class ExprWriter:
         for part in reversed(parts):
             text = f"UNION {{{text} : {part}}}"
         return compound(text)
+
+    def _union_or_subset(self, e: E.SetComp, sc, env) -> Tx | None:
+        """`union(S)` and `subsets(S)` (semantics writes them as comprehensions) as
+        TLA+'s `UNION S` and `SUBSET S`, or None for any other comprehension."""
+        match e.bindings, e.elem, e.cond:
+            case ((part, whole), (elem, E.LocalRef(local=p))), E.LocalRef(local=x), None if p == part and x == elem:
+                return compound(f"UNION {self.expr(whole, sc, env).op()}")
+            case ((sub, E.Lit()),), E.LocalRef(local=x), E.SetCompare(op="<=", left=E.LocalRef(local=y), right=s) if x == y == sub and isinstance(e.bindings[0][1].type, SetT) and e.bindings[0][1].value == frozenset(universe(sub.type)):
+                return compound(f"SUBSET {self.expr(s, sc, env).op()}")
+        return None
 
     @EXPRESSIONS.handles(E.Sum)
     def _sum(self, e: E.Sum, sc, env) -> Tx:
