@@ -75,14 +75,15 @@ def test_a_huge_type_is_checked_without_building_its_size(tmp_path, spec) -> Non
 def test_a_huge_type_is_a_located_error_for_z3(spec) -> None:
     result = run_specpy("check", data(spec), "--backend", "z3", "--depth", "2")
     assert result.code == 150, result.stderr
-    assert f"{spec}:2:5: error: variable x" in result.stderr
+    assert f"{spec}:2:5: error" in result.stderr and "variable x: a value of" in result.stderr
     assert "Z3 terms" in result.stderr
 
 
 def test_a_huge_product_of_parameter_domains_is_a_located_error() -> None:
     result = run_specpy("check", data("huge_parameter_product.spec"))
     assert result.code == 150
-    assert "huge_parameter_product.spec:3:8: error: action T has 100,000,000 parameter tuples" in result.stderr
+    assert "huge_parameter_product.spec:3:8: error" in result.stderr
+    assert "action T has 100,000,000 parameter tuples" in result.stderr
 
 
 def test_universe_size_saturates() -> None:

@@ -127,10 +127,11 @@ def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar
             raise OptionError("give SPEC files or --all (not both)")
         overrides = parse_overrides(consts, types)
         options = make_options(None, no_deadlock, no_symmetry, None, timeout, 1)
+        chosen = corpus_specs(SPECS_DIR) if all_specs else list(specs)  # none found: 151, before TLC is looked for
         try:
             jar_path = find_jar(jar)
             rows = []
-            for spec in corpus_specs(SPECS_DIR) if all_specs else list(specs):
+            for spec in chosen:
                 source = read_source(spec)
                 rows.append(run_both(spec, load(spec, overrides), overrides, options, jar_path))
                 click.echo(f"checked {spec}", err=True)
