@@ -30,12 +30,11 @@ FORBIDDEN: dict[str, set[str]] = {
     "diagnostics": ALL,
     "diagnostic_codes": ALL,
     "options": ALL,
-    "result": ALL - {"diagnostics", "trace"},
-    "validation": ALL - {"diagnostics", "ir", "result", "trace"},
+    "result": ALL - {"diagnostics", "ir", "trace"},
     # Stages and backends.
-    "ir": {"syntax", "semantics", "trace", "result", "options", "validation", *FRONT, *BACKENDS},
-    "syntax": {"semantics", "ir", "trace", "result", "validation", *FRONT, *BACKENDS},
-    "semantics": {"trace", "validation", *FRONT, *BACKENDS},
+    "ir": {"syntax", "semantics", "trace", "result", "options", *FRONT, *BACKENDS},
+    "syntax": {"semantics", "ir", "trace", "result", *FRONT, *BACKENDS},
+    "semantics": {"trace", *FRONT, *BACKENDS},
     "trace": {"syntax", "semantics", *FRONT, *BACKENDS},
     "explicit": {"syntax", "semantics", *FRONT, "smt", "tla", "cluster"},
     # The cluster transport carries the explicit search's partitions; only api and cli import it.
@@ -44,7 +43,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "tla": {"syntax", "semantics", *FRONT, "explicit", "smt", "cluster"},
     "linearizability": {"syntax", "semantics", "cli", "smt", "tla", "api", "pytest_plugin", "crosscheck"},
     # Front doors: the pipeline is the front end only; reports show data, the rest compose.
-    "pipeline": {"trace", "validation", *(FRONT - {"pipeline"}), *BACKENDS},
+    "pipeline": {"trace", *(FRONT - {"pipeline"}), *BACKENDS},
     "report": {"syntax", "semantics", "pipeline", "explicit", "tla", "api", "cli", "pytest_plugin", "crosscheck"},
     "crosscheck": {"syntax", "semantics", "smt", "api", "cli", "pytest_plugin", "report"},
     "api": {"cli", "pytest_plugin", "report", "crosscheck"},
