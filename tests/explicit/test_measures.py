@@ -56,6 +56,13 @@ def test_quorum_sizes_decide_how_many_replicas_lag():
     assert ok["ReplicasBehindCompleted"][1] == 1 and bug["ReplicasBehindCompleted"][1] == 2
 
 
+def test_simulate_reports_the_states_its_walks_visit():
+    from specpy.explicit.simulate import SimulationOptions, simulate
+
+    r = simulate(load_text(COUNTER, "counter.spec"), CheckOptions(), SimulationOptions(runs=3, depth=10, seed=1))
+    assert measures(r) == {"Double": (1, 7, 0), "Inverse": (2, 6, 3)}  # x = 0 starts each of the 3 walks
+
+
 def test_a_stopped_run_reports_what_it_explored():
     spec = "var x: 0..5 = 0\naction Up { require x < 5; x += 1 }\ninvariant Small: x < 3\nmeasure X: x\n"
     r = check(load_text(spec, "stop.spec"), CheckOptions())
