@@ -113,3 +113,12 @@ def test_sigterm_stops_simulate_with_152() -> None:
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 152, err
     assert err.endswith("specpy: interrupted\n") and "Traceback" not in err
+
+
+def test_an_interrupt_while_parsing_the_command_line_is_152(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(*a: object, **k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.Group, "parse_args", interrupt)
+    res = CliRunner().invoke(cli.main, ["check", "x.spec"])
+    assert (res.exit_code, res.stderr) == (152, "specpy: interrupted\n")
