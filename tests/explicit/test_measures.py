@@ -73,10 +73,10 @@ def test_json_and_text_reports(tmp_path):
     spec = tmp_path / "counter.spec"
     spec.write_text(COUNTER)
     out = CliRunner().invoke(main, ["check", str(spec), "--json"])
-    assert json.loads(out.output)["measures"] == {
+    assert json.loads(out.stdout)["measures"] == {
         "Double": {"min": 1, "max": 7, "undefined": 0}, "Inverse": {"min": 2, "max": 6, "undefined": 1},
     }
-    text = CliRunner().invoke(main, ["check", str(spec)]).output
+    text = CliRunner().invoke(main, ["check", str(spec)]).stdout
     assert "Measures (over the 4 distinct states explored):\n  measure  min  max  undefined\n  Double     1    7          0\n" in text
 
 
@@ -84,7 +84,12 @@ def test_no_measures_no_section(tmp_path):
     spec = tmp_path / "plain.spec"
     spec.write_text("var x: 0..1 = 0\naction Up { require x < 1; x += 1 }\nterminal x == 1\n")
     out = CliRunner().invoke(main, ["check", str(spec), "--json"])
-    assert "measures" not in json.loads(out.output) and "Measures" not in CliRunner().invoke(main, ["check", str(spec)]).output
+    assert "measures" not in json.loads(out.stdout) and "Measures" not in CliRunner().invoke(main, ["check", str(spec)]).stdout
+
+
+def test_the_native_backend_leaves_measures_to_python():
+    r = check(load_text(COUNTER, "counter.spec"), CheckOptions())
+    assert r.backend == "python" and measures(r)["Double"] == (1, 7, 0)
 
 
 def test_resume_is_refused(tmp_path):
