@@ -49,6 +49,8 @@ EXPRESSIONS = (
     .refuses(E.BagRemove, "bags are not native yet")
     # Ranges are compiled where they are used (loops, `in`, len, min/max), not as set values.
     .refuses(E.RangeSet, "a range as a set value (outside a loop, `in`, len, min or max) is not native yet")
+    .refuses(E.ChooseExpr, "a `choose` expression is not native yet")
+    .refuses(E.Fold, "`fold` is not native yet")
 )
 
 
@@ -626,6 +628,8 @@ class ExprC:
         assert isinstance(t, VariantT)
         v = self.fresh("v")
         having = [(ci, [n for n, _ in case.fields].index(e.field), dict(case.fields)[e.field]) for ci, case in enumerate(t.cases) if e.field in dict(case.fields)]
+        if e.tag is not None:  # narrowed to one case (ir/expr.py GetField): only its field
+            having = [h for h in having if t.cases[h[0]].name == e.tag]
         out = "(sp_fail(), " + self._zero_value(e.type) + ")"
         for ci, fi, ft in reversed(having):
             out = f"({v}.tag == {ci} ? {self.coerce(f'{v}.u.c{ci}.f{fi}', ft, e.type)} : {out})"
