@@ -48,3 +48,11 @@ def test_the_scan_finds_codes() -> None:
     # The scanner must see codes wherever they are written (a literal in a call).
     assert reported_codes()["E-unsupported"] == "ir/backend.py"
     assert len(reported_codes()) >= 70
+
+
+def test_every_anchor_names_a_heading_of_docs_errors_md() -> None:
+    # GitHub's anchor for the heading `### E-unknown-name` is `#e-unknown-name`.
+    headings = {line[4:].strip().lower() for line in errors_md().splitlines() if line.startswith("### ")}
+    for c in CODES.values():
+        page, _, anchor = c.anchor.partition("#")
+        assert page == "docs/errors.md" and anchor in headings, c
