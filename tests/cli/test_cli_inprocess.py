@@ -100,7 +100,7 @@ def test_flags_reach_the_backend(spec: str, monkeypatch: pytest.MonkeyPatch) -> 
     invoke("check", spec, "--no-deadlock", "--no-symmetry", "--max-states", "7", "--depth", "3",
            "--timeout", "1.5", "--workers", "2")
     assert seen == [CheckOptions(check_deadlock=False, symmetry=False, max_states=7, max_depth=3,
-                                 timeout=1.5, workers=2)]
+                                 timeout=1.5, workers=2, backend="auto")]
 
 
 def test_overrides_reach_the_pipeline(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,7 +132,7 @@ def test_spec_error_rendered_with_caret(spec: str, monkeypatch: pytest.MonkeyPat
     install(monkeypatch, load=load)
     res = invoke("check", spec)
     assert res.exit_code == 150
-    assert res.stderr == "t.spec:3:14: error: unknown name y\n  action Inc { x += 1 }\n               ^\n"
+    assert res.stderr == "t.spec:3:14: error[E-unknown-name]: unknown name y\n  action Inc { x += 1 }\n               ^\n"
     res = invoke("check", spec, "--json")
     assert json.loads(res.stdout)["errors"][0]["code"] == "E-unknown-name"
 

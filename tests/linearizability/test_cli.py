@@ -82,11 +82,11 @@ def test_a_malformed_history_is_151_with_file_and_line(tmp_path):
     path.write_text(BAD.replace(":value 2}\n{:process 1, :type :ok", ":value 2\n{:process 1, :type :ok", 1))
     result = run("register", path, EXAMPLES / "correct.edn")
     assert result.exit_code == 151
-    assert f"{path}:5:1: error: not EDN: " in result.stderr
+    assert f"{path}:5:1: error[E-history-syntax]: not EDN: " in result.stderr
     # An operation the model does not have is located too.
     result = run("queue", EXAMPLES / "correct.edn")
     assert result.exit_code == 151
-    assert "correct.edn:1:1: error: the queue model has no operation 'get' (it has: enqueue, dequeue)" in result.stderr
+    assert "correct.edn:1:1: error[E-history-op]: the queue model has no operation 'get' (it has: enqueue, dequeue)" in result.stderr
 
 
 def test_a_bad_model_or_option_is_151():

@@ -74,7 +74,7 @@ def test_bad_edn_is_located(text, line, column, message):
         parse_history(text, "bad.edn")
     d = info.value.diagnostic
     assert (d.span.file, d.span.line, d.span.column, d.message) == ("bad.edn", line, column, message)
-    assert render(d, {"bad.edn": info.value.source}).startswith(f"bad.edn:{line}:{column}: error: {message}\n")
+    assert render(d, {"bad.edn": info.value.source}).startswith(f"bad.edn:{line}:{column}: error[{d.code}]: {message}\n")
 
 
 @pytest.mark.parametrize(

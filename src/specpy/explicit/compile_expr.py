@@ -642,6 +642,9 @@ class ExprCompiler:
             return self.at(x, self.const(tc.position(e.field)))
         assert isinstance(tc, VariantCodec)
         positions = tc.positions(e.field)
+        if e.tag is not None:  # narrowed: only that case's field (others: wrong variant)
+            keep = tc.case_index(e.tag)
+            positions = tuple(pos if i == keep else 0 for i, pos in enumerate(positions))
         having = [i for i, pos in enumerate(positions) if pos]
         if len(having) == 1 and x.simple:
             i = having[0]
@@ -730,6 +733,31 @@ class ExprCompiler:
                 f"({x} if {x} != {literal(NONE)} else {self.fail_text(e.span, 'unwrap-none', sc, 'the value is none')})"
             )
         return self.node(f"_unwrap({x}, {self.site_args(e.span, 'unwrap-none', sc)})", x)
+
+    @EXPRESSIONS.handles(E.ChooseExpr)
+    def _chooseexpr(self, e: E.ChooseExpr, sc: Scope) -> Code:
+        dom = self.expr(e.domain, sc)
+        name = self.ns.fresh("q")
+        inner = sc.copy()
+        inner.env[e.local.uid] = Code(name)
+        gen = f"for {name} in {self.iterate(dom, e.domain.type, canonical=True)}"
+        parts = [dom]
+        if e.cond is not None:
+            cond = self.expr(e.cond, inner)
+            gen += f" if {cond}"
+            parts.append(cond)
+        return self.node(f"_choose_first(({name} {gen}), {self.site_args(e.span, 'choose-none', sc)})", *parts)
+
+    @EXPRESSIONS.handles(E.Fold)
+    def _fold(self, e: E.Fold, sc: Scope) -> Code:
+        init = self.coerce(self.expr(e.init, sc), e.init.type, e.acc.type, sc, e.span)
+        dom = self.expr(e.domain, sc)
+        acc, x = self.ns.fresh("q"), self.ns.fresh("q")
+        inner = sc.copy()
+        inner.env[e.acc.uid], inner.env[e.elem.uid] = Code(acc), Code(x)
+        body = self.coerce(self.expr(e.body, inner), e.body.type, e.acc.type, inner, e.span)
+        domain = self.iterate(dom, e.domain.type, canonical=True)
+        return self.node(f"_fold((lambda {acc}, {x}: {body}), {init}, {domain})", init, dom, body)
 
     @EXPRESSIONS.handles(E.LetIn)
     def _letin(self, e: E.LetIn, sc: Scope) -> Code:

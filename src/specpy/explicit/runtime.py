@@ -280,9 +280,26 @@ def subset_generic(op: str, dl: Callable, left: Any, dr: Callable, right: Any) -
     return {"<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b}[op]
 
 
+def choose_first(candidates: Iterable, site: int, p: int) -> Any:
+    """The first candidate (`choose x in S where P`: S in canonical order, filtered by P)."""
+    for x in candidates:
+        return x
+    fail(site, p, "no element satisfies the condition of `choose`")
+
+
+def fold(step: Callable[[Any, Any], Any], init: Any, elements: Iterable) -> Any:
+    """`fold(acc = init, x in S: body)`: step(acc, x) for each element in order."""
+    acc = init
+    for x in elements:
+        acc = step(acc, x)
+    return acc
+
+
 #: The names generated code may use for these helpers (fixed, never spec text).
 HELPERS: dict[str, Any] = {
     "_fail": fail,
+    "_choose_first": choose_first,
+    "_fold": fold,
     "_assert_fail": assert_fail,
     "_div": div,
     "_mod": mod,

@@ -76,6 +76,8 @@ class _Analyzer:
         actions = [a for a in (self.guarded(self.check_action, d) for d in self.of(ast.ActionDecl)) if a]
         for d in self.of(ast.DefDecl):  # defs no one calls are still checked
             self.guarded(self.exprs.def_body, d.name.name, Context(f"def {d.name.name}"))
+        for d in self.of(ast.ProcDecl):  # and so are procedures
+            self.guarded(self.stmts.check_proc, d)
         invariants = self.named(ast.InvariantDecl, "invariant", primes=False)
         transitions = self.named(ast.TransitionDecl, "transition invariant", primes=True)
         properties = [p for p in (self.guarded(self.check_property, d) for d in self.of(ast.PropertyDecl)) if p]
@@ -144,6 +146,9 @@ class _Analyzer:
                 case ast.ActionDecl(name=n):
                     self.declare(n)
                     self.symbols.actions.add(n.name)
+                case ast.ProcDecl(name=n):
+                    self.declare(n)
+                    self.symbols.procs.setdefault(n.name, d)
         for d in self.of(ast.TypeDecl):
             body = d.body
             if isinstance(body, ast.AtomsBody) and d.name.name not in self.overrides.types:
@@ -309,6 +314,7 @@ class _Analyzer:
                 )
             params.append(self.exprs.new_local(scope, p.name, t))
         body = self.stmts.block(d.body, scope, Context(f"action {d.name.name}"))
+        self.stmts.check_lost_writes(body)
         return Action(d.name.name, tuple(params), body, d.fairness, span=d.name.span)
 
     # ------------------------------------------------------------ properties
