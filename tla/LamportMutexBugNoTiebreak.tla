@@ -32,6 +32,7 @@ Init ==
     /\ chan = [p \in Proc |-> [q \in Proc |-> <<>>]]
     /\ crit = {}
 
+\* Step 1: p timestamps a request and broadcasts it.
 RequestCS(p) ==
     /\ req[p][p] = None
     /\ LET stored_1 == clock[p] + 1
@@ -48,6 +49,7 @@ RequestCS(p) ==
                          /\ chan' = IF 3 \in domain_1 THEN [(IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][3], m)] ELSE IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan
                          /\ UNCHANGED <<crit>>
 
+\* Step 2: p queues q's request, moves its clock past it, and acknowledges.
 ReceiveRequest(p, q) ==
     /\ p # q
     /\ Len(chan[q][p]) > 0
@@ -74,6 +76,7 @@ ReceiveAck(p, q) ==
     /\ chan' = [chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))]
     /\ UNCHANGED <<clock, req, crit>>
 
+\* Step 4 at a receiver: p drops q's released request.
 ReceiveRelease(p, q) ==
     /\ p # q
     /\ Len(chan[q][p]) > 0
@@ -83,6 +86,7 @@ ReceiveRelease(p, q) ==
     /\ chan' = [chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))]
     /\ UNCHANGED <<clock, acks, crit>>
 
+\* Step 3: every other process has acknowledged and p's request is first.
 Enter(p) ==
     /\ req[p][p] # None
     /\ p \notin crit
@@ -91,6 +95,7 @@ Enter(p) ==
     /\ crit' = crit \cup {p}
     /\ UNCHANGED <<clock, req, acks, chan>>
 
+\* Step 4: p leaves and tells every other process.
 Exit(p) ==
     /\ p \in crit
     /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
@@ -111,6 +116,7 @@ Next ==
     \/ \E p \in Proc : Enter(p)
     \/ \E p \in Proc : Exit(p)
 
+\* MutualExclusion: no two processes are in their critical sections at once.
 MutualExclusion ==
     \A p \in Proc : \A q \in Proc : ((p \in crit) /\ (q \in crit)) => (p = q)
 

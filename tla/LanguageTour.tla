@@ -55,6 +55,7 @@ ClientRead(k) ==
         /\ net' = net \cup {m}
         /\ UNCHANGED <<store, log, acked>>
 
+\* A replica applies a write newer than its copy and acknowledges it.
 Apply(r) ==
     \E m \in net :
         /\ m.tag = "Write"
@@ -70,6 +71,7 @@ Apply(r) ==
                              /\ acked' = acked \cup {<<r, m.key>>}
                              /\ UNCHANGED <<net>>
 
+\* A read of a key that exists is answered by the first replica holding it.
 Answer(m) ==
     /\ m \in net
     /\ IF m.tag = "Read"
@@ -84,6 +86,7 @@ Answer(m) ==
             /\ net' = net \ {m}
             /\ UNCHANGED <<store, log, acked>>
 
+\* A write a majority acknowledged leaves the network.
 Forget(m) ==
     /\ m \in net
     /\ m.tag = "Write"

@@ -64,6 +64,8 @@ var last: 0..2 = 0
         "require m is WriteReq\n last = m.ver",
         "if m is WriteReq { last = m.ver }",
         "last = (m.ver if m is WriteReq else 0)",
+        "if m is ReadReq { require m.ver } else { last = m.ver }",
+        "last = ((1 if m.ver else 0) if m is ReadReq else m.ver)",
         "require m is WriteReq and m.ver > 0\n last = m.ver",
         "match m { WriteReq => { last = m.ver } ReadReq => { require m.ver } }",
         "last = match m { WriteReq => m.ver, ReadReq => (1 if m.ver else 0) }",
@@ -216,3 +218,9 @@ invariant Subsets: len(subsets({a, b})) == 4 and exists q in subsets(S): len(q) 
 
 def test_fold_needs_a_type_for_an_empty_start() -> None:
     assert codes("type S = {a}\ninvariant I: fold(acc = {}, x in S: acc | {x}) == S") == ["E-fold-needs-type"]
+
+
+def test_a_changed_tuple_component_is_shown_by_index() -> None:
+    from specpy.trace.text import diff_value
+
+    assert list(diff_value("x", tuple_record(["a", 0]), tuple_record(["a", 1]))) == ["x[2]: 0 → 1"]

@@ -664,6 +664,18 @@ class ActionDecl(Decl):
 
 
 @dataclass(frozen=True)
+class OperationDecl(Decl):
+    """`operation Name(params) [-> T = e] [{ body }]`: an operation of a sequential object
+    (`specpy linearizable`); `result` is (T, e), e evaluated before the body."""
+
+    name: Ident
+    params: tuple[Param, ...]
+    result: tuple[TypeExpr, Expr] | None
+    body: tuple[Stmt, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
 class ProcDecl(Decl):
     """`proc Name(params) { body }`: statements inlined where an action calls them."""
 

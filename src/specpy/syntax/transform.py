@@ -104,6 +104,13 @@ class AstBuilder(Transformer_NonRecursive):
         name, params, body = c
         return ast.ProcDecl(self._ident(name), params or (), body, self._span(meta))
 
+    def operation_decl(self, meta: Meta, c: Children) -> ast.OperationDecl:
+        name, params, result, body = c
+        return ast.OperationDecl(self._ident(name), params or (), result, body or (), self._span(meta))
+
+    def op_result(self, meta: Meta, c: Children) -> tuple[ast.TypeExpr, ast.Expr]:
+        return c[0], c[1]
+
     def weak_fairness(self, meta: Meta, c: Children) -> str:
         return "weak"
 

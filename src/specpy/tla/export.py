@@ -198,6 +198,7 @@ class Exporter:
         body += fault_lines
         body += self.next(fault_arms)
         for inv in m.invariants:
+            body += self.comment_above(inv.span)
             body += [f"{self.names[inv.name]} ==", "    " + self.ex.expr(inv.expr, self.scope(), self.env).text, ""]
         for tr in m.transitions:
             text = self.ex.expr(tr.expr, self.scope(), self.env).op()
@@ -267,7 +268,18 @@ class Exporter:
         params = [sc.bind(p.uid, p.name) for p in a.params]
         head = self.names[a.name] + (f"({', '.join(params)})" if params else "")
         formula = PathWriter(self.model, self.ex, primed=True, idents=self.env).formula(a.body, sc, self.env)
-        return self.definition(head, formula)
+        return self.comment_above(a.span) + self.definition(head, formula)
+
+    def comment_above(self, span) -> list[str]:
+        """The spec's `#` comment lines just above a declaration, as TLA+ `\\*` lines
+        (each stays one line comment: nothing in it can end the comment)."""
+        lines = self.model.source.text.splitlines()
+        i, out = span.line - 2, []
+        while 0 <= i < len(lines) and lines[i].lstrip().startswith("#"):
+            text = lines[i].lstrip()[1:].rstrip()
+            out.append("\\*" + text if text else "\\*")
+            i -= 1
+        return out[::-1]
 
     def call(self, a: Action) -> str:
         """`\\E p \\in P : A(p)`: the action for every parameter tuple."""
