@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "specpy"
 
 BACKENDS = {"explicit", "smt", "tla", "cluster"}
 #: Where users reach specpy (and how results are shown): nothing below them imports them.
-FRONT = {"api", "cli", "pytest_plugin", "report", "crosscheck", "tla_corpus", "pipeline"}
+FRONT = {"api", "cli", "pytest_plugin", "report", "crosscheck", "pipeline"}
 #: Every top-level package and module of specpy.
 ALL = {p.stem for p in SRC.iterdir() if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"} - {
     "__init__", "__main__"
@@ -30,25 +30,23 @@ FORBIDDEN: dict[str, set[str]] = {
     "diagnostics": ALL,
     "diagnostic_codes": ALL,
     "options": ALL,
-    "result": ALL - {"diagnostics", "trace"},
-    "validation": ALL - {"diagnostics", "ir", "result", "trace"},
+    "result": ALL - {"diagnostics", "ir", "trace"},
     # Stages and backends.
-    "ir": {"syntax", "semantics", "trace", "result", "options", "validation", *FRONT, *BACKENDS},
-    "syntax": {"semantics", "ir", "trace", "result", "validation", *FRONT, *BACKENDS},
-    "semantics": {"trace", "validation", *FRONT, *BACKENDS},
+    "ir": {"syntax", "semantics", "trace", "result", "options", *FRONT, *BACKENDS},
+    "syntax": {"semantics", "ir", "trace", "result", *FRONT, *BACKENDS},
+    "semantics": {"trace", *FRONT, *BACKENDS},
     "trace": {"syntax", "semantics", *FRONT, *BACKENDS},
     "explicit": {"syntax", "semantics", *FRONT, "smt", "tla", "cluster"},
     # The cluster transport carries the explicit search's partitions; only api and cli import it.
     "cluster": {"syntax", "semantics", *FRONT, "smt", "tla"},
     "smt": {"syntax", "semantics", *FRONT, "explicit", "tla", "cluster"},
     "tla": {"syntax", "semantics", *FRONT, "explicit", "smt", "cluster"},
-    "linearizability": {"syntax", "semantics", "cli", "smt", "tla", "api", "pytest_plugin", "crosscheck", "tla_corpus"},
+    "linearizability": {"syntax", "semantics", "cli", "smt", "tla", "api", "pytest_plugin", "crosscheck"},
     # Front doors: the pipeline is the front end only; reports show data, the rest compose.
-    "pipeline": {"trace", "validation", *(FRONT - {"pipeline"}), *BACKENDS},
-    "report": {"syntax", "semantics", "pipeline", "explicit", "tla", "api", "cli", "pytest_plugin", "crosscheck", "tla_corpus"},
-    "crosscheck": {"syntax", "semantics", "smt", "api", "cli", "pytest_plugin", "report", "tla_corpus"},
-    "tla_corpus": {"syntax", "semantics", "explicit", "smt", "api", "cli", "pytest_plugin", "crosscheck"},
-    "api": {"cli", "pytest_plugin", "report", "crosscheck", "tla_corpus"},
+    "pipeline": {"trace", *(FRONT - {"pipeline"}), *BACKENDS},
+    "report": {"syntax", "semantics", "pipeline", "explicit", "tla", "api", "cli", "pytest_plugin", "crosscheck"},
+    "crosscheck": {"syntax", "semantics", "smt", "api", "cli", "pytest_plugin", "report"},
+    "api": {"cli", "pytest_plugin", "report", "crosscheck"},
 }
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from specpy.ir.types import Type
     from specpy.result import CheckResult, Stats
     from specpy.trace.ndjson import LogEntry
-    from specpy.validation import ValidationResult
+    from specpy.result import ValidationResult
 
 ConstValue = int | bool | str
 #: A log for `Spec.validate`: an NDJSON file's path, or the lines' JSON objects

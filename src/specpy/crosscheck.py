@@ -60,16 +60,14 @@ def compare(explicit: CheckResult, tlc: CheckResult, has_terminal: bool) -> list
 
 def crosscheck(spec: Path, model: Model, overrides: Overrides, options: CheckOptions, jar: Path) -> Comparison:
     from specpy.explicit import check
-    from specpy.tla.export import Exporter
-    from specpy.tla.tlc import model_info, run_tlc
+    from specpy.tla.export import export
+    from specpy.tla.tlc import run_tlc
 
     explicit = check(model, options)
-    exporter = Exporter(model, options, overrides, str(spec))
-    exported = exporter.run()
+    exported = export(model, options, overrides, str(spec))
     with tempfile.TemporaryDirectory(prefix="specpy-crosscheck-") as tmp:
         tla, _ = exported.write(Path(tmp))
-        info = model_info(model, exporter.names.mapping, exporter.ex.tag, exported.tla)
-        tlc = run_tlc(tla, jar, workers=1, timeout=options.timeout, info=info).result
+        tlc = run_tlc(tla, jar, workers=1, timeout=options.timeout, info=exported.info).result
     return Comparison(spec, explicit, tlc, compare(explicit, tlc, bool(model.terminals)))
 
 

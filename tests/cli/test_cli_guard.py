@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 import specpy.cli as cli
 import specpy.tla.tlc
-import specpy.tla_corpus
+import specpy.cli.tla
 from specpy.cli.output import GuardedGroup
 from specpy.result import EXIT_INTERRUPTED, EXIT_SYSTEM_ERROR
 
@@ -79,12 +79,12 @@ def test_a_bug_is_153_with_a_short_message(monkeypatch: pytest.MonkeyPatch) -> N
     [
         (("tlc", str(ROOT / "tla" / "DieHard.tla")), "run_and_report"),
         (("tla", str(ROOT / "specs" / "diehard.spec"), "-o", "."), "export_spec"),
-        (("crosscheck", str(ROOT / "specs" / "diehard.spec"), "--jar", "x.jar"), "corpus_specs"),
+        (("crosscheck", str(ROOT / "specs" / "diehard.spec"), "--jar", "x.jar"), None),  # find_jar
     ],
     ids=["tlc", "tla", "crosscheck"],
 )
 def test_the_tla_commands_end_an_interrupt_with_152(
-    args: tuple[str, ...], target: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    args: tuple[str, ...], target: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # These three used to catch exceptions themselves: Ctrl-C in `tlc` was
     # 130, in `crosscheck` click's exit 1 ("the checkers disagree").
@@ -92,7 +92,8 @@ def test_the_tla_commands_end_an_interrupt_with_152(
         raise KeyboardInterrupt
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(specpy.tla_corpus, target, interrupt)
+    if target is not None:
+        monkeypatch.setattr(specpy.cli.tla, target, interrupt)
     monkeypatch.setattr(specpy.tla.tlc, "find_jar", interrupt)
     res = CliRunner().invoke(cli.main, list(args))
     assert (res.exit_code, res.stderr) == (152, "specpy: interrupted\n")
@@ -112,3 +113,12 @@ def test_sigterm_stops_simulate_with_152() -> None:
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 152, err
     assert err.endswith("specpy: interrupted\n") and "Traceback" not in err
+
+
+def test_an_interrupt_while_parsing_the_command_line_is_152(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(*a: object, **k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.Group, "parse_args", interrupt)
+    res = CliRunner().invoke(cli.main, ["check", "x.spec"])
+    assert (res.exit_code, res.stderr) == (152, "specpy: interrupted\n")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from specpy.options import CheckOptions, Overrides
-from specpy.pipeline import load_text
+from specpy.pipeline import load, load_text
 from specpy.diagnostics import SourceFile
 from specpy.tla.export import export
+
+ROOT = Path(__file__).resolve().parents[2]
 
 DATA = Path(__file__).parent / "data"
 
@@ -72,3 +74,17 @@ def test_guards_tlc_would_explore_as_alternatives_are_one_boolean():
     tla = exported("var x: 0..1 = 0\nvar y: 0..1 = 0\naction A { require x == 0 and (y == 0 or x == 1); y = 1 }\n")
     a = body(tla, "A")
     assert "/\\ x = 0\n" in a and "/\\ Holds((y = 0) \\/ (x = 1))" in a
+
+
+def test_the_header_names_what_the_module_was_exported_from():
+    # tla/export.py writes the header and reads it back (`specpy tlc` re-loads
+    # the spec it names to read TLC's output in the spec's terms).
+    from specpy.tla.export import exported_from
+
+    spec = ROOT / "specs" / "twophase.spec"
+    overrides = Overrides(consts={}, types={"RM": ("p", "q")})
+    e = export(load(spec, overrides), CheckOptions(check_deadlock=False), overrides, "../specs/twophase.spec")
+    p = exported_from(e.tla)
+    assert (p.spec, p.overrides.types, p.overrides.consts) == ("../specs/twophase.spec", {"RM": ("p", "q")}, {})
+    assert exported_from((ROOT / "tla" / "Raft.tla").read_text()).spec == "../specs/raft.spec"
+    assert exported_from("---- MODULE Hand ----\n\\* written by hand\n") is None

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from specpy.tla_corpus import corpus_specs, export_corpus
+from specpy.cli.tla import export_corpus
+from specpy.tla.corpus import corpus_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from specpy.options import CheckOptions, Overrides
 from specpy.pipeline import load
 from specpy.result import ResultKind
 from specpy.tla.tlc import run_tlc
-from specpy.tla_corpus import model_info_for
+from specpy.cli.tla import model_info_for
 
 JAR = os.environ.get("SPECPY_TLC_JAR")
 pytestmark = pytest.mark.tlc

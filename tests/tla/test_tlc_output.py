@@ -17,8 +17,7 @@ from specpy.ir.values import BagValue, MapValue, VariantValue
 from specpy.options import CheckOptions, Overrides
 from specpy.pipeline import load
 from specpy.result import ResultKind
-from specpy.tla.export import Exporter
-from specpy.tla.tlc import model_info
+from specpy.tla.export import export
 from specpy.tla.tlc_output import ModelInfo, sany_errors, split_messages, to_result
 from specpy.tla.tlc_values import convert, parse_value
 from specpy.trace.text import render_trace
@@ -35,8 +34,7 @@ def parsed(name: str, info: ModelInfo | None = None):
 
 def info_for(spec: Path, symmetry: bool = True) -> ModelInfo:
     model = load(spec)
-    exporter = Exporter(model, CheckOptions(symmetry=symmetry), Overrides(), str(spec))
-    return model_info(model, exporter.names.mapping, exporter.ex.tag)
+    return export(model, CheckOptions(symmetry=symmetry), Overrides(), str(spec)).info
 
 
 def test_success():

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from specpy.pytest_plugin import parse_header
-from specpy.tla_corpus import corpus_specs
+from specpy.tla.corpus import corpus_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = json.loads((ROOT / "tla" / "tlc-results.json").read_text(encoding="utf-8"))

@@ -144,6 +144,7 @@ GUIDE_CHARTS = {
     "msc-causal-lamport-clock.png": ["specs/causal_broadcast_bug_lamport_clock.spec"],
     "msc-btree-split-not-atomic.png": ["specs/btree_wal_bug_split_not_atomic.spec"],
     "msc-raft-prevote-disruptive-server.png": ["specs/raft_prevote_bug_disruptive_server.spec"],
+    "msc-zab-skip-sync.png": ["specs/zab_bug_skip_sync.spec"],
 }
 
 

@@ -20,7 +20,7 @@ import pytest
 
 import specpy
 from specpy.report.validate import render_validation
-from specpy.validation import ValidationKind
+from specpy.result import ValidationKind
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kvstore"

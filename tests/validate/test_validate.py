@@ -10,7 +10,7 @@ import pytest
 
 import specpy
 from specpy.trace.ndjson import LogError
-from specpy.validation import ValidationKind
+from specpy.result import ValidationKind
 
 # `Split` sets x to 1 and a hidden bit either way; only hidden == 1 lets
 # `Finish` go on to x = 2. A validator that committed to the first

@@ -124,8 +124,16 @@ def guarded(out: Output, run: Callable[[], int]) -> int:
 class GuardedGroup(click.Group):
     """The `specpy` group: every command runs inside this guard (module docstring)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        # Parsing the command line comes before invoke: an interrupt there
+        # would be click's "Aborted!" and exit 1.
         interrupt_on_sigterm()
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(Output(False).interrupted()) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):

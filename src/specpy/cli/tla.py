@@ -1,19 +1,28 @@
 """`specpy tla`, `specpy tlc`, `specpy crosscheck`: TLA+ export, TLC runs, and specpy against TLC.
 
-The exporter, the TLC runner and the comparison live in tla/, tla_corpus.py and
-crosscheck.py; they are imported only when one of these commands runs.
+The exporter, the TLC runner and the shipped corpus live in tla/ (export.py,
+tlc.py, corpus.py), the comparison in crosscheck.py; they are imported only
+when one of these commands runs. What needs the front end (loading a spec)
+is here: exporting specs, and reading TLC's output on a module specpy
+exported by re-loading the spec its header names.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specpy.cli.options import check_writable, make_options, override_options, parse_overrides
 from specpy.cli.output import Output, guarded
-from specpy.options import OptionError
+from specpy.options import CheckOptions, OptionError, Overrides
 from specpy.result import EXIT_DISAGREE, EXIT_SYSTEM_ERROR
+
+if TYPE_CHECKING:
+    from specpy.ir.model import Model
+    from specpy.tla.export import Exported
+    from specpy.tla.tlc_output import ModelInfo
 
 @click.command("tla")
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
@@ -28,7 +37,7 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
         types: tuple[str, ...], no_deadlock: bool, no_symmetry: bool) -> None:
     """Export SPEC as a TLA+ module and TLC configuration (exit 150 if it cannot be written)."""
     from specpy.diagnostics import SpecError
-    from specpy.tla_corpus import TLA_DIR, export_corpus, export_spec
+    from specpy.tla.corpus import TLA_DIR
 
     out = Output(False)
     source = None
@@ -78,7 +87,7 @@ def tla(ctx: click.Context, specs: tuple[Path, ...], out_dir: Path | None, all_s
 def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: int, timeout: float | None,
         record: Path | None, quiet: bool, trace_out: Path | None) -> None:
     """Run TLC on each .tla (with its .cfg) in PATHS (default: tla/); exit with TLC's code."""
-    from specpy.tla_corpus import TLA_DIR, run_and_report
+    from specpy.tla.corpus import TLA_DIR
 
     def run() -> int:
         if workers < 1 or (timeout is not None and not timeout > 0):
@@ -105,7 +114,7 @@ def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar
     from specpy.diagnostics import SpecError
     from specpy.pipeline import load, read_source
     from specpy.tla.tlc import TlcSetupError, find_jar
-    from specpy.tla_corpus import SPECS_DIR, corpus_specs
+    from specpy.tla.corpus import SPECS_DIR, corpus_specs
 
     out = Output(False)
     source = None
@@ -131,3 +140,117 @@ def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar
         return 0 if all(r.agree for r in rows) else EXIT_DISAGREE
 
     ctx.exit(guarded(out, run))
+
+
+# ---------------------------------------------------------------- what needs the front end
+
+
+def export_spec(spec: Path, out_dir: Path, options: CheckOptions | None = None, overrides: Overrides | None = None) -> Exported:
+    from specpy.pipeline import load
+    from specpy.tla.export import export, source_reference
+
+    model = load(spec, overrides)
+    return export(model, options or CheckOptions(), overrides, source_reference(spec, out_dir))
+
+
+def export_corpus(specs_dir: Path | None = None, out_dir: Path | None = None) -> list[tuple[Path, Exported]]:
+    """Every spec of the corpus exported (tla/corpus.py); two specs naming one module is a bad input."""
+    from specpy.tla.corpus import SPECS_DIR, TLA_DIR, check_unique_modules, corpus_specs
+
+    out = out_dir or TLA_DIR
+    exports = [(spec, export_spec(spec, out)) for spec in corpus_specs(specs_dir or SPECS_DIR)]
+    check_unique_modules(exports)
+    return exports
+
+
+def model_info_for(tla: Path) -> ModelInfo | None:
+    """How to read TLC's output on a module specpy exported (re-loading the spec its
+    header names, with the overrides it lists); None for any other module."""
+    from specpy.diagnostics import SpecError
+    from specpy.pipeline import load
+    from specpy.tla.export import export, exported_from
+
+    try:
+        provenance = exported_from(tla.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    if provenance is None:
+        return None
+    spec = tla.parent / provenance.spec
+    try:
+        model = load(spec, provenance.overrides)
+        return export(model, CheckOptions(), provenance.overrides, provenance.spec).info
+    except (SpecError, OptionError, OSError):
+        return None
+
+
+def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: float | None,
+                   record: Path | None, quiet: bool, trace_out: Path | None = None) -> int:
+    """`specpy tlc`: run each model, print TLC's progress and the report; TLC's exit code."""
+    import datetime
+    import json
+
+    from specpy.diagnostics import Diagnostic, SourceFile, Span, render
+    from specpy.report.check import render_report
+    from specpy.tla.corpus import record_entry, spec_of, tla_files
+    from specpy.tla.tlc import TlcSetupError, find_jar, run_tlc
+    from specpy.tla.tlc_output import PROGRESS
+
+    def progress(msg) -> None:
+        if msg.code == PROGRESS and not quiet:
+            click.echo(msg.text.strip(), err=True)
+
+    try:
+        jar_path = find_jar(jar)
+        files = tla_files(paths)
+        if not files:
+            raise TlcSetupError(f"no .tla file with a .cfg beside it in {', '.join(map(str, paths))}")
+        if trace_out is not None and len(files) > 1:
+            raise OptionError(f"--trace-out needs one model; {len(files)} were given")
+        runs = []
+        for tla in files:
+            click.echo(f"== {tla}")
+            info = model_info_for(tla)
+            run = run_tlc(tla, jar_path, workers, timeout, progress, info)
+            runs.append(run)
+            if trace_out is not None and run.result.violation is not None:
+                write_tlc_trace(trace_out, tla, run, info)
+            if run.sany:
+                source = SourceFile(str(tla), tla.read_text(encoding="utf-8"))
+                for e in run.sany:
+                    span = Span(str(tla), e.line, e.column, e.end_line or e.line, e.end_column or e.column + 1)
+                    click.echo(render(Diagnostic("E-tla-parse", e.message, span), {str(tla): source}), err=True)
+            click.echo(render_report(run.result, quiet=quiet), nl=False)
+    except TlcSetupError as exc:
+        click.echo(f"specpy: {exc}", err=True)
+        return EXIT_SYSTEM_ERROR
+    if record is not None:
+        data = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
+        today = datetime.date.today().isoformat()
+        data["tlc_version"] = runs[0].version
+        data["tlc_flags"] = f"-workers {workers}"
+        models = data.setdefault("models", {})
+        for run in runs:
+            models[run.tla.stem] = record_entry(run, today, _load_default(spec_of(run.tla)))
+        data["models"] = dict(sorted(models.items()))
+        record.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        click.echo(f"recorded {len(runs)} result(s) in {record}", err=True)
+    return next((r.exit_code for r in runs if r.exit_code != 0), 0)
+
+
+def _load_default(spec: Path | None) -> Model | None:
+    """The spec with its defaults (what tla/ records), or None if there is none."""
+    from specpy.pipeline import load
+
+    return None if spec is None else load(spec, Overrides())
+
+
+def write_tlc_trace(path: Path, tla: Path, run, info: ModelInfo | None) -> None:
+    """TLC's counterexample as ITF, typed by the spec when the model was exported by specpy."""
+    from specpy.trace.itf import write_itf
+
+    v = run.result.violation
+    var_types = info.var_types if info is not None else {}
+    params = {a: dict(ps) for a, ps in info.params.items()} if info is not None else {}
+    meta = {"source": str(tla), "checker": "tlc", "status": v.kind.value, "violation": v.name}
+    write_itf(path, v.trace, var_types, meta, params)

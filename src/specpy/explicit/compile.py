@@ -35,7 +35,6 @@ import os
 import re
 import textwrap
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,12 +61,8 @@ FOLD_MAX = 256
 
 StateFn = Callable[[tuple], Any]
 #: Fixed-size state tuples up to this size are unpacked into locals where
-#: generated code reads them at constant positions (`_read_positions_as_locals`).
+#: generated code reads them at constant positions (ExprCompiler.at).
 UNPACK_MAX = 32
-#: A read of state variable i at constant position k: `s<i>[<k>]`. Generated
-#: code has no string literals (compile_expr.literal), so this never matches
-#: inside one, and `\b` keeps it from matching the tail of another name.
-CONST_POSITION = re.compile(r"\bs(\d+)\[(\d+)\]")
 
 
 #: Set to a directory: write every generated function there (module docstring).
@@ -188,21 +183,22 @@ class CompiledModel:
         except (SyntaxError, RecursionError, MemoryError):
             raise unsupported("this is nested too deeply for the explicit checker's code generator", span) from None
 
-    def _read_positions_as_locals(self, body: str) -> tuple[str, str]:
-        """`body` with the constant positions of fixed-size state tuples that
-        it reads more than once (`s3[2]`) read from locals (`s3_2`), and the
-        lines unpacking those tuples: one UNPACK_SEQUENCE instead of a
-        subscript per read (rebuilding a map with one key changed reads all
-        the others)."""
-        reads = Counter(int(m[1]) for m in CONST_POSITION.finditer(body) if int(m[1]) in self._fixed_size)
-        unpacked = {i for i, n in reads.items() if n > 1}
-        if not unpacked:
-            return body, ""
-        body = CONST_POSITION.sub(lambda m: f"s{m[1]}_{m[2]}" if int(m[1]) in unpacked else m[0], body)
-        lines = "".join(
-            "    " + "".join(f"s{i}_{k}, " for k in range(self._fixed_size[i])) + f"= s{i}\n" for i in sorted(unpacked)
-        )
-        return body, lines
+    @contextmanager
+    def _positions_as_locals(self) -> Iterator[list[str]]:
+        """While a function body is generated, its constant-position reads of
+        fixed-size state tuples come from locals (ExprCompiler.at); afterwards
+        the yielded list holds the lines (indent 1) that unpack the tuples it
+        read, to put at the top of the function."""
+        ex = self.ex
+        ex.unpackable = {self._unpack_names[i]: n for i, n in self._fixed_size.items()}
+        ex.unpacked = set()
+        lines: list[str] = []
+        try:
+            yield lines
+        finally:
+            read = sorted(ex.unpacked, key=lambda name: int(name[1:]))
+            lines += ["    " + "".join(f"{name}_{k}, " for k in range(ex.unpackable[name])) + f"= {name}\n" for name in read]
+            ex.unpackable, ex.unpacked = {}, set()
 
     def _successor(self, sc: Scope) -> str:
         texts = [sc.vars[v.name].text for v in self.model.vars]
@@ -272,9 +268,9 @@ class CompiledModel:
         """One function appending the successors of every given parameter tuple
         (`finish`: the statement that appends one, by default the successor)."""
         name = self.ns.fresh("act")
-        body = self._action_body(action, tuples, loop, finish or self._finish, inline=False)
-        body, unpack = self._read_positions_as_locals(body)
-        return f"def {name}(s, out):\n    {self._unpack()}\n" + unpack + body
+        with self._positions_as_locals() as unpack:
+            body = self._action_body(action, tuples, loop, finish or self._finish, inline=False)
+        return f"def {name}(s, out):\n    {self._unpack()}\n" + "".join(unpack) + body
 
     @cached_property
     def expand(self) -> Callable[[list[tuple], list, array], None]:
@@ -299,16 +295,17 @@ class CompiledModel:
 
     def _expand_source(self) -> str:
         blocks = []
-        for a in self.actions:
-            if isinstance(a, CompiledAction):
-                tuples = list(enumerate(a.encoded))
-                blocks.append(self._action_body(a.action, tuples, a.folded, self._finish, inline=True))
-            else:  # a fault step works on the encoded state (faults.py)
-                blocks.append(f"    {self.ns.bind(a.run)}(s, out)\n")
-        body, unpack = self._read_positions_as_locals("".join(b + "    mark(len(out))\n" for b in blocks))
+        with self._positions_as_locals() as unpack:
+            for a in self.actions:
+                if isinstance(a, CompiledAction):
+                    tuples = list(enumerate(a.encoded))
+                    blocks.append(self._action_body(a.action, tuples, a.folded, self._finish, inline=True))
+                else:  # a fault step works on the encoded state (faults.py)
+                    blocks.append(f"    {self.ns.bind(a.run)}(s, out)\n")
+        body = "".join(b + "    mark(len(out))\n" for b in blocks)
         name = self.ns.fresh("expand")
         head = f"def {name}(chunk, out, ends):\n    mark = ends.append\n    for s in chunk:\n        {self._unpack()}\n"
-        return head + textwrap.indent(unpack + body, "    ")
+        return head + textwrap.indent("".join(unpack) + body, "    ")
 
     def _initial_states(self) -> list[tuple]:
         """Every initial state; none if init fails (the search reports that before any step)."""
@@ -354,18 +351,19 @@ class CompiledModel:
             sc.next_vars = {v.name: Code(n) for v, n in zip(self.model.vars, nxt)}
             # [][T]_vars: a step that changes nothing is a stutter step, and T is not checked on it.
             head = f"def {name}(s, t):\n    if s == t: return -1\n    {self._unpack()}\n    {self._unpack('t', nxt)}\n"
-        body = "".join(f"    if not {self.ex.expr(e, sc)}: return {i}\n" for i, e in enumerate(exprs))
-        body, unpack = self._read_positions_as_locals(body)
-        return self._function(head + unpack + body + "    return -1\n", getattr(exprs[0], "span", NO_SPAN))
+        with self._positions_as_locals() as unpack:
+            body = "".join(f"    if not {self.ex.expr(e, sc)}: return {i}\n" for i, e in enumerate(exprs))
+        return self._function(head + "".join(unpack) + body + "    return -1\n", getattr(exprs[0], "span", NO_SPAN))
 
     def _predicate(self, exprs: tuple[Expr, ...], op: str) -> StateFn | None:
         if not exprs:
             return None
         sc = self._state_scope()
-        combined = self.ex.chain(op, [self.ex.expr(e, sc) for e in exprs])
+        with self._positions_as_locals() as unpack:
+            combined = self.ex.chain(op, [self.ex.expr(e, sc) for e in exprs])
         name = self.ns.fresh("pred")
-        body, unpack = self._read_positions_as_locals(f"    return {combined}\n")
-        return self._function(f"def {name}(s):\n    {self._unpack()}\n" + unpack + body, getattr(exprs[0], "span", NO_SPAN))
+        body = f"    return {combined}\n"
+        return self._function(f"def {name}(s):\n    {self._unpack()}\n" + "".join(unpack) + body, getattr(exprs[0], "span", NO_SPAN))
 
     def state_function(self, expr: Expr, bindings: dict[Local, Any]) -> StateFn:
         """expr's internal value in a state, with some locals bound (slow path: explanations)."""

@@ -206,6 +206,21 @@ class ExprCompiler:
         self.sites = sites
         self.ranges = ranges  # what the range analysis proves (ir/ranges.py): checks it makes needless
         self._dispatch: dict[type, Callable[[Any, Scope], Code]] = EXPRESSIONS.bind(self)
+        # Names of fixed-size state tuples (maps, records) whose positions the
+        # function being generated reads from locals `<name>_<k>` (see `at`),
+        # and the ones it has read so far: the function unpacks those.
+        self.unpackable: dict[str, int] = {}
+        self.unpacked: set[str] = set()
+
+    def at(self, x: Code, pos: Code) -> Code:
+        """Position `pos` of tuple `x`. A state tuple read at a constant position
+        is read from the local its unpacking binds (`s3_2`): one UNPACK_SEQUENCE
+        at the top of the function instead of a subscript per read (rebuilding a
+        map with one key changed reads all the others)."""
+        if pos.const and x.text in self.unpackable:
+            self.unpacked.add(x.text)
+            return Code(f"{x.text}_{pos.value}")
+        return self.node(f"{x}[{pos}]", x, pos)
 
     # ------------------------------------------------------------ plumbing
 
@@ -624,7 +639,7 @@ class ExprCompiler:
         x = self.expr(e.operand, sc)
         tc = codec(e.operand.type)
         if isinstance(tc, RecordCodec):
-            return self.node(f"{x}[{tc.position(e.field)}]", x)
+            return self.at(x, self.const(tc.position(e.field)))
         assert isinstance(tc, VariantCodec)
         positions = tc.positions(e.field)
         having = [i for i, pos in enumerate(positions) if pos]
@@ -653,7 +668,7 @@ class ExprCompiler:
         inside = self.ranges is not None and self.ranges.index_ok(e)
         if isinstance(oc, MapCodec):
             pos = self.key_position(i, e.index.type, oc, sc, e.span, inside)
-            return self.node(f"{x}[{pos}]", x, pos)
+            return self.at(x, pos)
         if inside:  # 1 <= i <= len(x)
             return self.node(f"{x}[{self.ns.const(i.value - 1) if i.const else f'{i} - 1'}]", x, i)
         return self.node(f"_seq_index({x}, {i}, {self.site_args(e.span, 'index-out-of-range', sc)})", x, i)

@@ -333,7 +333,7 @@ class StmtCompiler:
                 key = ex.expr(step.key, sc)
                 pos = self.hoist(ex.key_position(key, step.key.type, tc, sc, st.span, ex.fits(step.key, t.key)), ind)
                 levels.append((cur, self._set_at(pos, len(tc.keys))))
-                nxt, t = ex.node(f"{cur}[{pos}]", cur, pos), t.value
+                nxt, t = ex.at(cur, pos), t.value
             elif isinstance(step, S.IndexStep) and isinstance(tc, SeqCodec):
                 i = self.hoist(ex.expr(step.key, sc), ind)
                 args = ex.site_args(st.span, "index-out-of-range", sc)
@@ -342,7 +342,7 @@ class StmtCompiler:
             elif isinstance(step, S.FieldStep) and isinstance(tc, RecordCodec):
                 pos = ex.const(tc.position(step.name))
                 levels.append((cur, self._set_at(pos, len(tc.names))))
-                nxt, t = ex.node(f"{cur}[{pos}]", cur), t.field_type(step.name)
+                nxt, t = ex.at(cur, pos), t.field_type(step.name)
             elif isinstance(step, S.FieldStep) and isinstance(tc, VariantCodec):
                 positions = ex.ns.const(tc.positions(step.name))
                 args = ex.site_args(st.span, "wrong-variant", sc)
@@ -358,13 +358,12 @@ class StmtCompiler:
             new = ex.node(setter(container, new), container, new)
         return new
 
-    @staticmethod
-    def _set_at(pos: Code, size: int) -> Callable[[Code, Code], str]:
+    def _set_at(self, pos: Code, size: int) -> Callable[[Code, Code], str]:
         """How to write position `pos` of a tuple of `size` elements."""
 
         def setter(c: Code, v: Code) -> str:
             if pos.const and size <= REBUILD_MAX:
-                parts = [v.text if j == pos.value else f"{c}[{j}]" for j in range(size)]
+                parts = [v.text if j == pos.value else self.ex.at(c, self.ex.const(j)).text for j in range(size)]
                 return "(" + "".join(p + ", " for p in parts) + ")"
             return f"_tuple_set({c}, {pos}, {v})"
 

@@ -42,7 +42,7 @@ from specpy.explicit.state import codec
 from specpy.explicit.traces import step_between
 from specpy.trace.ndjson import INIT_ACTION, LogEntry
 from specpy.trace.trace import Step, Trace
-from specpy.validation import (
+from specpy.result import (
     SHOWN,
     Unexplained,
     Valuation,

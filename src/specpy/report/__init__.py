@@ -2,6 +2,5 @@
 `simulate`, the Z3 backend's BMC, `tlc`), prove.py (`prove`), validate.py
 (`validate`).
 
-Presentation only: backends return data (result.py, validation.py,
-smt/induction.py) and never import this package (tests/test_layering.py).
+Presentation only: backends return data (result.py, smt/induction.py) and never import this package (tests/test_layering.py).
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from specpy.ir.values import format_value
 from specpy.trace.text import render_trace
-from specpy.validation import Unexplained, Valuation, ValidationKind, ValidationResult
+from specpy.result import Unexplained, Valuation, ValidationKind, ValidationResult
 
 
 def render_validation(result: ValidationResult, log_name: str, max_gap: int, quiet: bool = False, full: bool = False) -> str:

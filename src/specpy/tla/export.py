@@ -35,6 +35,8 @@ from specpy.tla.action import PathWriter, guard
 from specpy.tla.expr import ExprWriter, Tx
 from specpy.tla.formula import Atom, conj, disj, render
 from specpy.tla.names import GlobalNames, LocalScope
+from specpy.tla.tlc import model_info
+from specpy.tla.tlc_output import ModelInfo
 
 #: Helper definitions, written only when the module uses them (in this order).
 HELPER_DEFS: tuple[tuple[str, str], ...] = (
@@ -72,6 +74,7 @@ class Exported:
     module: str  # the TLA+ module name (file stem)
     tla: str
     cfg: str
+    info: ModelInfo  # how to read TLC's output on it (names, types, fault steps)
 
     def write(self, directory: Path) -> tuple[Path, Path]:
         directory.mkdir(parents=True, exist_ok=True)
@@ -84,6 +87,39 @@ class Exported:
 def export(model: Model, options: CheckOptions, overrides: Overrides | None = None, source_ref: str | None = None) -> Exported:
     """The TLA+ module and .cfg of `model`; `source_ref` names the spec in the header."""
     return Exporter(model, options, overrides or Overrides(), source_ref or model.source.path).run()
+
+
+#: The first comment line of an exported module (Exporter.header); `exported_from` reads it back.
+HEADER_START, HEADER_END, WITH = "\\* Exported by specpy from ", "; do not edit.", " (with "
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What an exported module says it was exported from."""
+
+    spec: str  # the spec's path, relative to the module's folder
+    overrides: Overrides
+
+
+def exported_from(tla_text: str) -> Provenance | None:
+    """The spec and overrides an exported module names in its header; None if
+    specpy did not write it. The inverse of Exporter.header's first comment."""
+    lines = tla_text.splitlines()
+    line = lines[1] if len(lines) > 1 else ""
+    if not (line.startswith(HEADER_START) and line.endswith(HEADER_END)):
+        return None
+    body = line[len(HEADER_START) : -len(HEADER_END)]
+    spec, _, tail = body.partition(WITH)
+    consts: dict[str, str] = {}
+    types: dict[str, tuple[str, ...]] = {}
+    words = tail.removesuffix(")").split()
+    for flag, value in zip(words, words[1:]):
+        name, eq, v = value.partition("=")
+        if flag == "--const" and eq:
+            consts[name] = v
+        elif flag == "--type" and eq:
+            types[name] = tuple(v.split(","))
+    return Provenance(spec, Overrides(consts=consts, types=types))
 
 
 def source_reference(spec: Path, out_dir: Path) -> str:
@@ -174,12 +210,12 @@ class Exporter:
         if helpers:
             head += [HELPER_COMMENT if any(_uses(h, "EvalError") for h in helpers) else ""] + helpers + [""]
         tla = "\n".join(head + body).rstrip() + "\n" + "=" * 77 + "\n"
-        return Exported(self.module, tla, self.cfg(text))
+        return Exported(self.module, tla, self.cfg(text), model_info(m, self.names.mapping, self.ex.tag, tla))
 
     def header(self, uses_none: bool) -> list[str]:
         m = self.model
         out = [f"{'-' * 30} MODULE {self.module} {'-' * 30}"]
-        out.append(f"\\* Exported by specpy from {self.source_ref}{self.command_tail()}; do not edit.")
+        out.append(f"{HEADER_START}{self.source_ref}{self.command_tail()}{HEADER_END}")
         out.append("\\* The .cfg beside this file binds the model values and says what TLC checks.")
         if m.constants:
             shown = ", ".join(f"{k} = {v}" for k, v in m.constants.items())
@@ -201,7 +237,7 @@ class Exporter:
             parts.append(" --no-deadlock")
         if not self.options.symmetry and self.model.symmetric_types():
             parts.append(" --no-symmetry")
-        return f" (with{''.join(parts)})" if parts else ""
+        return f"{WITH.rstrip()}{''.join(parts)})" if parts else ""
 
     def type_defs(self) -> list[str]:
         out: list[str] = []

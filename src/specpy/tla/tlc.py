@@ -7,7 +7,7 @@ string), with `-tool` (machine-readable messages, see tlc_output.py),
 temporary `-metadir`, so a run leaves nothing behind. TLC's exit code is
 kept: it is the code `specpy tlc` exits with (the same table as specpy's).
 
-Given the ModelInfo of the model (specpy.tla_corpus.model_info_for reads it
+Given the ModelInfo of the model (Exported.info; cli/tla.py model_info_for reads it
 from an exported module's header), TLC's names and values are turned back
 into the spec's (variants, bags, atoms), so TLC's trace renders exactly
 like specpy's own; without it, TLC's values are read untyped.

@@ -1,0 +1,220 @@
+------------------------------ MODULE ZabBugSkipSync ------------------------------
+\* Exported by specpy from ../specs/zab_bug_skip_sync.spec; do not edit.
+\* The .cfg beside this file binds the model values and says what TLC checks.
+\* Constants (their values are written into the definitions below): MaxEpoch = 2, MaxTxn = 1, MaxHist = 2, MaxFaults = 1
+EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+CONSTANTS s1, s2, s3, None   \* model values (see the .cfg)
+
+\* specpy checks a value where it is stored: one outside its declared type is an
+\* evaluation error, here a CHOOSE from the empty set (TLC stops with exit code 75).
+EvalError(what) == CHOOSE err \in {} : err = what
+Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)
+Checked(vv, SS) == IF vv \in SS THEN vv ELSE EvalError("a value outside its type")
+Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
+Unwrap(vv) == IF vv = None THEN EvalError("none used as a value") ELSE vv
+Min(SS) == CHOOSE mm \in SS : \A xx \in SS : mm =< xx
+Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
+Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
+IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
+
+Server == {s1, s2, s3}
+Epoch == 0..2
+Txn == [epoch : 1..2, counter : 1..1]
+Role == {"Looking", "Following", "Leading"}
+
+VARIABLES acceptedEpoch, currentEpoch, history, delivered, role, leader, synced, established, acked, proposed, faults
+vars == <<acceptedEpoch, currentEpoch, history, delivered, role, leader, synced, established, acked, proposed, faults>>
+
+Init ==
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Txn, 2), "specs/zab_bug_skip_sync.spec:39:1")
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Txn, 2), "specs/zab_bug_skip_sync.spec:40:1")
+    /\ acceptedEpoch = [s \in Server |-> 0]
+    /\ currentEpoch = [s \in Server |-> 0]
+    /\ history = [s \in Server |-> <<>>]
+    /\ delivered = [s \in Server |-> <<>>]
+    /\ role = [s \in Server |-> "Looking"]
+    /\ leader = [s \in Server |-> None]
+    /\ synced = [s \in Server |-> {}]
+    /\ established = [s \in Server |-> FALSE]
+    /\ acked = [s \in Server |-> [t \in Server |-> 0]]
+    /\ proposed = {}
+    /\ faults = 0
+
+Discover(l, q) ==
+    /\ l \in q
+    /\ (2 * Cardinality(q)) > Cardinality(Server)
+    /\ \A s \in q : role[s] = "Looking"
+    /\ LET e == Max({acceptedEpoch[s] : s \in q}) + 1
+       IN  /\ Evaluated(e)
+           /\ e =< 2
+           /\ LET domain_1 == q
+              IN  /\ IF s1 \in domain_1 THEN Stored(e \in Epoch, "specs/zab_bug_skip_sync.spec:76:9") ELSE TRUE
+                  /\ IF s2 \in domain_1 THEN Stored(e \in Epoch, "specs/zab_bug_skip_sync.spec:76:9") ELSE TRUE
+                  /\ IF s3 \in domain_1 THEN Stored(e \in Epoch, "specs/zab_bug_skip_sync.spec:76:9") ELSE TRUE
+                  /\ acceptedEpoch' = IF s3 \in domain_1 THEN [(IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [acceptedEpoch EXCEPT ![s1] = e] ELSE acceptedEpoch) EXCEPT ![s2] = e] ELSE IF s1 \in domain_1 THEN [acceptedEpoch EXCEPT ![s1] = e] ELSE acceptedEpoch) EXCEPT ![s3] = e] ELSE IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [acceptedEpoch EXCEPT ![s1] = e] ELSE acceptedEpoch) EXCEPT ![s2] = e] ELSE IF s1 \in domain_1 THEN [acceptedEpoch EXCEPT ![s1] = e] ELSE acceptedEpoch
+                  /\ role' = [(IF s3 \in domain_1 THEN [(IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Following"] ELSE role) EXCEPT ![s2] = "Following"] ELSE IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Following"] ELSE role) EXCEPT ![s3] = "Following"] ELSE IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Following"] ELSE role) EXCEPT ![s2] = "Following"] ELSE IF s1 \in domain_1 THEN [role EXCEPT ![s1] = "Following"] ELSE role) EXCEPT ![l] = "Leading"]
+                  /\ leader' = IF s3 \in domain_1 THEN [(IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [leader EXCEPT ![s1] = l] ELSE leader) EXCEPT ![s2] = l] ELSE IF s1 \in domain_1 THEN [leader EXCEPT ![s1] = l] ELSE leader) EXCEPT ![s3] = l] ELSE IF s2 \in domain_1 THEN [(IF s1 \in domain_1 THEN [leader EXCEPT ![s1] = l] ELSE leader) EXCEPT ![s2] = l] ELSE IF s1 \in domain_1 THEN [leader EXCEPT ![s1] = l] ELSE leader
+                  /\ synced' = [synced EXCEPT ![l] = {l}]
+                  /\ established' = [established EXCEPT ![l] = FALSE]
+                  /\ acked' = [acked EXCEPT ![l] = [t \in Server |-> 0]]
+                  /\ UNCHANGED <<currentEpoch, history, delivered, proposed, faults>>
+
+Sync(l, f) ==
+    /\ role[l] = "Leading"
+    /\ ~established[l]
+    /\ f \notin synced[l]
+    /\ role[f] = "Following"
+    /\ leader[f] = l
+    /\ acceptedEpoch[f] = acceptedEpoch[l]
+    /\ Stored(IsSeqOf(history[l], Txn, 2), "specs/zab_bug_skip_sync.spec:93:5")
+    /\ Stored(Len([history EXCEPT ![f] = history[l]][l]) \in Epoch, "specs/zab_bug_skip_sync.spec:95:5")
+    /\ currentEpoch' = [currentEpoch EXCEPT ![f] = acceptedEpoch[l]]
+    /\ history' = [history EXCEPT ![f] = history[l]]
+    /\ synced' = [synced EXCEPT ![l] = synced[l] \cup {f}]
+    /\ acked' = [acked EXCEPT ![l][f] = Len([history EXCEPT ![f] = history[l]][l])]
+    /\ UNCHANGED <<acceptedEpoch, delivered, role, leader, established, proposed, faults>>
+
+Establish(l) ==
+    /\ role[l] = "Leading"
+    /\ ~established[l]
+    /\ LET q == synced[l] IN (2 * Cardinality(q)) > Cardinality(Server)
+    /\ LET stored_1 == LET upto == Len(history[l]) IN delivered[l] \o Slice(history[l], Len(delivered[l]) + 1, upto)
+       IN  /\ Stored(IsSeqOf(stored_1, Txn, 2), "specs/zab_bug_skip_sync.spec:103:5")
+           /\ currentEpoch' = [currentEpoch EXCEPT ![l] = acceptedEpoch[l]]
+           /\ delivered' = [delivered EXCEPT ![l] = stored_1]
+           /\ established' = [established EXCEPT ![l] = TRUE]
+           /\ UNCHANGED <<acceptedEpoch, history, role, leader, synced, acked, proposed, faults>>
+
+Broadcast(l) ==
+    /\ role[l] = "Leading"
+    /\ established[l]
+    /\ Len(history[l]) < 2
+    /\ LET e == currentEpoch[l]
+       IN  /\ Evaluated(e)
+           /\ Cardinality(UNION {IF (i =< Len(history[l])) /\ (history[l][i].epoch = e) THEN {i} ELSE {} : i \in (1..2)}) < 1
+           /\ LET t == [epoch |-> Checked(e, 1..2), counter |-> Checked(1 + Cardinality(UNION {IF (i =< Len(history[l])) /\ (history[l][i].epoch = e) THEN {i} ELSE {} : i \in (1..2)}), 1..1)]
+              IN  /\ Evaluated(t)
+                  /\ Stored(IsSeqOf(Append(history[l], t), Txn, 2), "specs/zab_bug_skip_sync.spec:114:5")
+                  /\ Stored(Len([history EXCEPT ![l] = Append(history[l], t)][l]) \in Epoch, "specs/zab_bug_skip_sync.spec:115:5")
+                  /\ history' = [history EXCEPT ![l] = Append(history[l], t)]
+                  /\ acked' = [acked EXCEPT ![l][l] = Len([history EXCEPT ![l] = Append(history[l], t)][l])]
+                  /\ proposed' = proposed \cup {t}
+                  /\ UNCHANGED <<acceptedEpoch, currentEpoch, delivered, role, leader, synced, established, faults>>
+
+Replicate(l, f) ==
+    /\ role[l] = "Leading"
+    /\ established[l]
+    /\ f \in synced[l]
+    /\ f # l
+    /\ role[f] = "Following"
+    /\ leader[f] = l
+    /\ currentEpoch[f] = currentEpoch[l]
+    /\ Len(history[f]) < Len(history[l])
+    /\ Stored(IsSeqOf(Append(history[f], history[l][Len(history[f]) + 1]), Txn, 2), "specs/zab_bug_skip_sync.spec:124:5")
+    /\ Stored(Len([history EXCEPT ![f] = Append(history[f], history[l][Len(history[f]) + 1])][f]) \in Epoch, "specs/zab_bug_skip_sync.spec:125:5")
+    /\ history' = [history EXCEPT ![f] = Append(history[f], history[l][Len(history[f]) + 1])]
+    /\ acked' = [acked EXCEPT ![l][f] = Len([history EXCEPT ![f] = Append(history[f], history[l][Len(history[f]) + 1])][f])]
+    /\ UNCHANGED <<acceptedEpoch, currentEpoch, delivered, role, leader, synced, established, proposed, faults>>
+
+CommitTxn(l) ==
+    /\ role[l] = "Leading"
+    /\ established[l]
+    /\ LET n == Max(UNION {IF (i =< Len(history[l])) /\ (LET q == UNION {IF acked[l][s] >= i THEN {s} ELSE {} : s \in synced[l]} IN (2 * Cardinality(q)) > Cardinality(Server)) THEN {i} ELSE {} : i \in (0..2)})
+       IN  /\ Evaluated(n)
+           /\ n > Len(delivered[l])
+           /\ LET stored_1 == delivered[l] \o Slice(history[l], Len(delivered[l]) + 1, n)
+              IN  /\ Stored(IsSeqOf(stored_1, Txn, 2), "specs/zab_bug_skip_sync.spec:133:5")
+                  /\ delivered' = [delivered EXCEPT ![l] = stored_1]
+                  /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, role, leader, synced, established, acked, proposed, faults>>
+
+Deliver(l, f) ==
+    /\ role[l] = "Leading"
+    /\ f \in synced[l]
+    /\ f # l
+    /\ role[f] = "Following"
+    /\ leader[f] = l
+    /\ currentEpoch[f] = currentEpoch[l]
+    /\ LET n == Min({Len(delivered[l]), Len(history[f])})
+       IN  /\ Evaluated(n)
+           /\ n > Len(delivered[f])
+           /\ LET stored_1 == delivered[f] \o Slice(history[f], Len(delivered[f]) + 1, n)
+              IN  /\ Stored(IsSeqOf(stored_1, Txn, 2), "specs/zab_bug_skip_sync.spec:142:5")
+                  /\ delivered' = [delivered EXCEPT ![f] = stored_1]
+                  /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, role, leader, synced, established, acked, proposed, faults>>
+
+Abdicate(l) ==
+    /\ role[l] = "Leading"
+    /\ role' = IF (IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s3] = l THEN [(IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s2] = "Looking"] ELSE IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s3] = "Looking"] ELSE IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s2] = "Looking"] ELSE IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role
+    /\ leader' = IF (IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s3] = l THEN [(IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s3] = None] ELSE IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader
+    /\ established' = [established EXCEPT ![l] = FALSE]
+    /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, delivered, synced, acked, proposed, faults>>
+
+StepDown(l) ==
+    /\ role[l] = "Leading"
+    /\ ~(LET q == UNION {IF (f = l) \/ ((role[f] = "Following") /\ (leader[f] = l)) THEN {f} ELSE {} : f \in synced[l]} IN (2 * Cardinality(q)) > Cardinality(Server))
+    /\ role' = IF (IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s3] = l THEN [(IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s2] = "Looking"] ELSE IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s3] = "Looking"] ELSE IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s2] = "Looking"] ELSE IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role
+    /\ leader' = IF (IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s3] = l THEN [(IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s3] = None] ELSE IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader
+    /\ established' = [established EXCEPT ![l] = FALSE]
+    /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, delivered, synced, acked, proposed, faults>>
+
+FollowerTimeout(f) ==
+    /\ role[f] = "Following"
+    /\ role[Unwrap(leader[f])] # "Leading"
+    /\ role' = [role EXCEPT ![f] = "Looking"]
+    /\ leader' = [leader EXCEPT ![f] = None]
+    /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, delivered, synced, established, acked, proposed, faults>>
+
+\* The initial values a crash restores.
+Initial_role == [s \in Server |-> "Looking"]
+Initial_leader == [s \in Server |-> None]
+Initial_synced == [s \in Server |-> {}]
+Initial_established == [s \in Server |-> FALSE]
+Initial_acked == [s \in Server |-> [t \in Server |-> 0]]
+
+\* Fault steps (the spec's `faults` block), at most 1 per behaviour, counted by `faults`.
+Crash_Server(who) ==
+    /\ faults < 1
+    /\ role' = [role EXCEPT ![who] = Initial_role[who]]
+    /\ leader' = [leader EXCEPT ![who] = Initial_leader[who]]
+    /\ synced' = [synced EXCEPT ![who] = Initial_synced[who]]
+    /\ established' = [established EXCEPT ![who] = Initial_established[who]]
+    /\ acked' = [acked EXCEPT ![who] = Initial_acked[who]]
+    /\ faults' = faults + 1
+    /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, delivered, proposed>>
+
+\* A terminal state is a legitimate end: a stuttering step keeps TLC from
+\* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
+Terminated ==
+    /\ (\A s \in Server : role[s] = "Looking") /\ (~(LET q == UNION {IF acceptedEpoch[s] < 2 THEN {s} ELSE {} : s \in Server} IN (2 * Cardinality(q)) > Cardinality(Server)))
+    /\ UNCHANGED vars
+
+Next ==
+    \/ \E l \in Server, q \in (SUBSET Server) : Discover(l, q)
+    \/ \E l \in Server, f \in Server : Sync(l, f)
+    \/ \E l \in Server : Establish(l)
+    \/ \E l \in Server : Broadcast(l)
+    \/ \E l \in Server, f \in Server : Replicate(l, f)
+    \/ \E l \in Server : CommitTxn(l)
+    \/ \E l \in Server, f \in Server : Deliver(l, f)
+    \/ \E l \in Server : Abdicate(l)
+    \/ \E l \in Server : StepDown(l)
+    \/ \E f \in Server : FollowerTimeout(f)
+    \/ \E who \in Server : Crash_Server(who)
+    \/ Terminated
+
+Integrity ==
+    \A s \in Server : \A i \in (1..2) : (i =< Len(delivered[s])) => (delivered[s][i] \in proposed)
+
+Agreement ==
+    \A a \in Server : \A b \in Server : (LET a_2 == delivered[a] IN LET b_2 == delivered[b] IN (Len(a_2) =< Len(b_2)) /\ (Slice(b_2, 1, Len(a_2)) = a_2)) \/ (LET a_2 == delivered[b] IN LET b_2 == delivered[a] IN (Len(a_2) =< Len(b_2)) /\ (Slice(b_2, 1, Len(a_2)) = a_2))
+
+PrimaryOrder ==
+    \A s \in Server : \A i \in (1..2) : (i < Len(delivered[s])) => (LET a == delivered[s][i] IN LET b == delivered[s][i + 1] IN (a.epoch < b.epoch) \/ ((a.epoch = b.epoch) /\ (a.counter < b.counter)))
+
+PrimaryIntegrity ==
+    \A l \in Server : \A s \in Server : \A i \in (1..2) : ((((role[l] = "Leading") /\ established[l]) /\ (i =< Len(delivered[s]))) /\ (delivered[s][i].epoch < currentEpoch[l])) => (\E j \in (1..2) : (j =< Len(history[l])) /\ (history[l][j] = delivered[s][i]))
+
+Spec ==
+    Init /\ [][Next]_vars /\ (\A l \in Server, q \in (SUBSET Server) : WF_vars(Discover(l, q))) /\ (\A l \in Server, f \in Server : WF_vars(Sync(l, f))) /\ (\A l \in Server : WF_vars(Establish(l))) /\ (\A l \in Server, f \in Server : WF_vars(Replicate(l, f))) /\ (\A l \in Server : WF_vars(CommitTxn(l))) /\ (\A l \in Server, f \in Server : WF_vars(Deliver(l, f))) /\ (\A l \in Server : WF_vars(StepDown(l))) /\ (\A f \in Server : WF_vars(FollowerTimeout(f)))
+=============================================================================
