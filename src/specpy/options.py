@@ -31,6 +31,10 @@ class CheckOptions:
     resume_dir: str | None = None  # continue the search from this checkpoint
     disk_dir: str | None = None  # spill files go here (explicit/spill.py); None: the temporary directory
     cluster: str | None = None  # "ray", "ray=auto", "ray=HOST:PORT": partitions in Ray actors (cluster/)
+    # The explicit search's successor engine: "python", "native" (compiled to
+    # C, native/; an error if it cannot be used) or "auto" (native when it
+    # can be used, else python with a note saying why).
+    backend: str = "python"
 
 
 class OptionError(Exception):

@@ -156,6 +156,8 @@ class CheckResult:
     limit_detail: str | None = None  # how it was exceeded, when that needs saying (memory)
     bounded: bool = False  # a bounded (BMC / --depth) run with no violation
     backend: str = "explicit"
+    # Why the explicit search ran on the Python backend when native was the default (one line).
+    backend_note: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -171,6 +173,7 @@ class CheckResult:
         out: dict[str, Any] = {
             "result": self.kind.value,
             "backend": self.backend,
+            "backend_note": self.backend_note,
             "distinct_states": s.distinct_states,
             "states_generated": s.states_generated,
             "depth": s.depth,

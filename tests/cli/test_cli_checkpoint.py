@@ -39,8 +39,9 @@ def specpy(*args: str | Path, timeout: float = 600) -> subprocess.CompletedProce
 
 
 def comparable(result: dict) -> dict:
-    """A result's JSON without what depends on the clock."""
-    return {k: v for k, v in result.items() if k not in ("seconds", "states_per_second")}
+    """A result's JSON without what depends on the clock, or on the engine
+    (checkpointed runs use the Python backend: native/ refuses --checkpoint yet)."""
+    return {k: v for k, v in result.items() if k not in ("seconds", "states_per_second", "backend", "backend_note")}
 
 
 def checkpoint_level(directory: Path) -> int:

@@ -100,7 +100,7 @@ def test_flags_reach_the_backend(spec: str, monkeypatch: pytest.MonkeyPatch) -> 
     invoke("check", spec, "--no-deadlock", "--no-symmetry", "--max-states", "7", "--depth", "3",
            "--timeout", "1.5", "--workers", "2")
     assert seen == [CheckOptions(check_deadlock=False, symmetry=False, max_states=7, max_depth=3,
-                                 timeout=1.5, workers=2)]
+                                 timeout=1.5, workers=2, backend="auto")]
 
 
 def test_overrides_reach_the_pipeline(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -83,3 +83,26 @@ def test_hostile_names_are_data_in_results_and_traces():
     first = trace.states[0][EVIL[4]]
     assert isinstance(first, MapValue) and first.get(EVIL[0]).get(EVIL[3]) == EVIL[2]
     assert r.stats.coverage[0].name == EVIL[1]
+
+
+def test_generated_c_contains_no_spec_text():
+    """The native core's C (native/): identifiers are generated, constants are numbers or hex bytes."""
+    from specpy.native.c_module import generate
+
+    source = generate(evil_model())
+    for name in EVIL[:4] + EVIL[9:]:
+        assert name not in source
+    for word in ("system", "pwned", "__builtins__", "lambda", "os.", "import"):
+        assert word not in source
+    # Every string literal is hex bytes (a constant's packed layout).
+    import re
+
+    for literal in re.findall(r'"((?:[^"\\]|\\.)*)"', source):
+        assert re.fullmatch(r"(\\x[0-9a-f]{2})*", literal), literal
+
+
+def test_hostile_names_native_result_is_the_python_one():
+    r = check(evil_model(), CheckOptions(backend="native"))
+    assert r.backend == "native"
+    assert r.kind is ResultKind.INVARIANT and r.violation.name == EVIL[0]
+    assert r.violation.trace == check(evil_model(), CheckOptions()).violation.trace

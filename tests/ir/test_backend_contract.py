@@ -29,6 +29,7 @@ BACKENDS: dict[str, tuple[str, ...]] = {
     "explicit": ("specpy.explicit.compile_expr", "specpy.explicit.compile_stmt"),
     "smt": ("specpy.smt.encode", "specpy.smt.paths"),
     "tla": ("specpy.tla.expr", "specpy.tla.action"),
+    "native": ("specpy.native.c_expr", "specpy.native.c_stmt"),
 }
 
 #: kind of node -> the IR module and base class whose subclasses are that kind

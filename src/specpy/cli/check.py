@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -32,7 +33,10 @@ PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
 @click.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @override_options
-@click.option("--backend", type=click.Choice(["explicit", "z3"]), default="explicit", show_default=True)
+@click.option("--backend", type=click.Choice(["python", "native", "z3", "explicit"]), default=None,
+              help="python: the explicit search on generated Python; native: on generated C (cffi and a C "
+                   "compiler); z3: bounded model checking. Default: native when the spec and the run allow it, "
+                   "else python with a note on stderr saying why (`explicit` is that default).")
 @click.option("--depth", type=int, metavar="K",
               help="Bound the search depth (a bounded check, not a proof); z3: steps to check (required).")
 @click.option("--no-deadlock", is_flag=True, help="Do not report deadlocks.")
@@ -65,7 +69,7 @@ def check(
     spec: Path,
     consts: tuple[str, ...],
     types: tuple[str, ...],
-    backend: str,
+    backend: str | None,
     depth: int | None,
     no_deadlock: bool,
     no_symmetry: bool,
@@ -97,14 +101,17 @@ def check(
             options.memory_limit_mb is not None or options.checkpoint_dir or options.resume_dir or options.disk_dir
             or options.cluster
         )
-        if backend != "explicit" and robust:
+        engine = {None: "auto", "explicit": "auto", "python": "python", "native": "native"}.get(backend, "auto")
+        options = dataclasses.replace(options, backend=engine)
+        kind = "z3" if backend == "z3" else "explicit"
+        if kind != "explicit" and robust:
             raise OptionError(
                 "--memory-limit, --disk-dir, --cluster, --checkpoint and --resume apply to the explicit backend only"
             )
         check_writable("--trace-out", trace_out)
         check_writable("--html", html_out)
-        code = run_check(spec, overrides, options, backend, trace_out, out, quiet, full_trace, html_out)
-        if code == EXIT_LIMIT and backend == "explicit":
+        code = run_check(spec, overrides, options, kind, trace_out, out, quiet, full_trace, html_out)
+        if code == EXIT_LIMIT and kind == "explicit":
             click.echo(_resume_hint(options, spec, consts, types), err=True)
         return code
 
@@ -167,6 +174,8 @@ def run_check(
     if trace_out is not None and result.violation is not None:
         v = result.violation
         write_error = write_trace(trace_out, model, v.trace, v.kind.value, v.name)
+    if result.backend_note is not None and not quiet:
+        click.echo(f"note: checked with the Python backend: {result.backend_note}", err=True)
     transitions = frozenset(t.name for t in model.transitions)
     if html_out is not None:
         write_error = write_error or _write_html_report(html_out, model, result, transitions)

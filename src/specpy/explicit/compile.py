@@ -42,11 +42,13 @@ from pathlib import Path
 from functools import cached_property, partial
 from typing import Any
 
+import numpy as np
 from specpy.diagnostics import NO_SPAN, Span
 from specpy.explicit.compile_expr import Code, ExprCompiler, Namespace, Scope, Sites
 from specpy.explicit.compile_stmt import StmtCompiler, leading_guard
 from specpy.explicit.faults import FaultStep, fault_steps
 from specpy.explicit.runtime import AssertFailure, EvalFailure
+from specpy.explicit.store import fingerprints
 from specpy.explicit.state import Codec, MapCodec, RecordCodec, StateCodec, Unrepresentable, codec
 from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr, Local
@@ -127,7 +129,7 @@ class CompiledModel:
         # State variables kept as tuples of fixed size (maps, records): index -> size.
         self._fixed_size = {i: n for i, v in enumerate(model.vars) if 0 < (n := _fixed_size(codec(v.type))) <= UNPACK_MAX}
         self.sources: list[str] = []  # every generated function, for tests and debugging
-        self._dump = _dump_dir(model.name)
+        self._dump = dump_dir(model.name)
         self._single: dict[tuple[int, int], Callable] = {}
         self._labelled: dict[int, Callable] = {}
 
@@ -307,6 +309,23 @@ class CompiledModel:
         head = f"def {name}(chunk, out, ends):\n    mark = ends.append\n    for s in chunk:\n        {self._unpack()}\n"
         return head + textwrap.indent("".join(unpack) + body, "    ")
 
+    def expand_chunk(self, chunk: list[tuple]) -> tuple[list[tuple], np.ndarray, bool]:
+        """Every successor of a chunk (`expand`), the ends array and whether
+        an action raised; after a failure, ends stops at the failing (state,
+        action) and what that action produced is dropped. The search calls
+        this or the native model's (native/kernel.py) alike."""
+        out: list[tuple] = []
+        ends = array("q")
+        try:
+            self.expand(chunk, out, ends)
+        except (EvalFailure, AssertFailure):
+            del out[ends[-1] if ends else 0 :]
+            return out, np.frombuffer(ends, dtype=np.int64), True
+        return out, np.frombuffer(ends, dtype=np.int64), False
+
+    #: The fingerprint of each state (native/kernel.py has its own).
+    fingerprints = staticmethod(fingerprints)
+
     def _initial_states(self) -> list[tuple]:
         """Every initial state; none if init fails (the search reports that before any step)."""
         out: list[tuple] = []
@@ -379,7 +398,7 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", name)[:64] or "model"
 
 
-def _dump_dir(model_name: str) -> Path | None:
+def dump_dir(model_name: str) -> Path | None:
     """DIR/MODEL when SPECPY_DUMP_CODE=DIR is set (created), else None."""
     root = os.environ.get(DUMP_ENV)
     if not root:

@@ -58,7 +58,6 @@ same for any number of partitions, and the same from run to run.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -66,8 +65,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from specpy.explicit.compile import CompiledModel
-from specpy.explicit.runtime import AssertFailure, EvalFailure
-from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore, fingerprints
+from specpy.explicit.runtime import EvalFailure
+from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore
 
 if TYPE_CHECKING:
     from specpy.explicit.spill import Spill
@@ -147,7 +146,9 @@ class Successors:
         rows = self.lo + at
         states = self.states
         keys = self.part.ranks[rows] * STRIDE + offset
-        return Batch([states[i] for i in idx.tolist()], self.fps[idx], keys, self.part.frontier_ids[rows], via)
+        take = getattr(states, "take", None)  # packed native states slice themselves
+        chosen = take(idx.tolist()) if take is not None else [states[i] for i in idx.tolist()]
+        return Batch(chosen, self.fps[idx], keys, self.part.frontier_ids[rows], via)
 
 
 @dataclass
@@ -275,21 +276,17 @@ class Partition:
         """The successors of frontier states lo, lo + 1, ... (`chunk`)."""
         cm = self.cm
         nact = len(cm.actions)
-        out: list[tuple] = []
-        ends = array("q")  # len(out) after each (state, action): the hot loop's only bookkeeping
         event = None
         expanded = len(chunk)
-        try:
-            cm.expand(chunk, out, ends)
-        except (EvalFailure, AssertFailure):
+        out, ends, failed = cm.expand_chunk(chunk)
+        if failed:  # an action raised: ends stops at the (state, action) that did
             pos, k = divmod(len(ends), nact)
-            mark = ends[-1] if ends else 0
-            base = ends[pos * nact - 1] if pos else 0
-            del out[mark:]  # what the failing action produced before it failed
-            ends.extend([mark] * (nact - k))
+            mark = int(ends[-1]) if len(ends) else 0
+            base = int(ends[pos * nact - 1]) if pos else 0
+            ends = np.concatenate([ends, np.full(nact - k, mark, np.int64)])
             expanded = pos + 1
             event = Event(self._key(lo + pos, mark - base), RANK_CONSTRAINT, "action", self._id(lo + pos), k)
-        succ = Successors(self, lo, out, np.frombuffer(ends, dtype=np.int64).reshape(expanded, nact))
+        succ = Successors(self, lo, out, ends.reshape(expanded, nact))
         counts = np.diff(succ.ends.ravel(), prepend=0).reshape(expanded, nact)
         if self.check_deadlock:
             stuck = np.flatnonzero(counts.sum(axis=1) == 0) if nact else np.arange(expanded)
@@ -302,7 +299,7 @@ class Partition:
             event = min(filter(None, (event, self._check_transitions(chunk, succ))), default=None)
         if self.canonical is not None:
             succ.states = list(map(self.canonical, out))
-        succ.fps = fingerprints(succ.states)
+        succ.fps = cm.fingerprints(succ.states)
         return succ, event
 
     def _deadlock(self, lo: int, chunk: list[tuple], stuck: np.ndarray) -> Event | None:
@@ -326,7 +323,7 @@ class Partition:
             except EvalFailure:
                 failed = True
             if failed:
-                fp = int(fingerprints([t if self.canonical is None else self.canonical(t)])[0])
+                fp = int(self.cm.fingerprints([t if self.canonical is None else self.canonical(t)])[0])
                 pos = succ.lo + p
                 return Event(self._key(pos, int(offset[i])), RANK_TRANSITION, "transition", self._id(pos), int(via[i]), fp)
         return None
@@ -340,10 +337,12 @@ class Partition:
         or another partition owns them): given the chunk's states (`parents`)
         and `ends`, self-loops are dropped here rather than asked about.
         """
+        if self.fresh is None and hasattr(self.cm, "unseen"):  # the native model does this in C
+            return self.cm.unseen(self.seen, fps)
         known = self.seen.contains(fps)
         if parents is not None and ends is not None and len(fps):
             per_parent = np.diff(ends[:, -1], prepend=0) if ends.shape[1] else np.zeros(len(ends), np.int64)
-            known |= fps == np.repeat(fingerprints(parents[: len(ends)]), per_parent)
+            known |= fps == np.repeat(self.cm.fingerprints(parents[: len(ends)]), per_parent)
         idx = np.flatnonzero(~known)
         if self.fresh is not None:
             idx = idx[~self.fresh.contains(fps[idx])]
@@ -354,6 +353,11 @@ class Partition:
                 fresh.add(fp)
                 first.append(i)
         return np.asarray(first, dtype=np.int64)
+
+    def _many(self, what: str) -> Callable[[list], tuple[np.ndarray, int]] | None:
+        """The native model's batch evaluation of the invariants or constraints, if any."""
+        verdicts = getattr(self.cm, "verdicts", None)
+        return None if verdicts is None else lambda states: verdicts(what, states)
 
     def _key(self, pos: int, offset: int) -> int:
         return int(self.ranks[pos]) * STRIDE + offset
@@ -377,7 +381,7 @@ class Partition:
         n = len(states)
         # Checked in key order: a constraint that cannot be evaluated stops at
         # its state; otherwise the first state failing an invariant does.
-        in_model, stop = _verdicts(self.cm.constraint, states)
+        in_model, stop = _verdicts(self.cm.constraint, states, many=self._many("constraints"))
         if not grow:  # probing past max_depth: nothing is stored or checked there
             if stop < n:
                 event = min(filter(None, (event, self._event(b, cand[stop], RANK_CONSTRAINT, "constraint"))))
@@ -386,7 +390,7 @@ class Partition:
             else:
                 self.beyond = self.beyond or bool(in_model[:stop].any())
             return event
-        bad, bad_stop = _verdicts(self.cm.invariants, states[:stop], fails=True)
+        bad, bad_stop = _verdicts(self.cm.invariants, states[:stop], fails=True, many=self._many("invariants"))
         first_bad = int(np.flatnonzero(bad)[0]) if bad.any() else bad_stop
         keep = in_model.astype(bool)
         if stop < n and stop <= first_bad:
@@ -402,7 +406,10 @@ class Partition:
             event = min(filter(None, (event, found)))
         idx = cand[: len(keep)][keep]
         self.links.extend(b.fps[idx], b.parents[idx], b.via[idx])
-        (self.seen if self.fresh is None else self.fresh).add_new(b.fps[idx])
+        if self.fresh is None and hasattr(self.cm, "add_new"):  # the native model does this in C
+            self.cm.add_new(self.seen, b.fps[idx])
+        else:
+            (self.seen if self.fresh is None else self.fresh).add_new(b.fps[idx])
         via = b.via[idx]
         self.coverage[:, 2] += np.bincount(via[via >= 0], minlength=len(self.coverage))
         stored = states if len(idx) == n else [states[i] for i in np.flatnonzero(keep).tolist()]
@@ -560,14 +567,23 @@ def route(fps: list[np.ndarray], sharded: bool) -> tuple[list[np.ndarray], Calla
     return asks, back
 
 
-def _verdicts(fn: Callable[[tuple], object] | None, states: list[tuple], fails: bool = False) -> tuple[np.ndarray, int]:
+def _verdicts(
+    fn: Callable[[tuple], object] | None,
+    states: list[tuple],
+    fails: bool = False,
+    many: Callable[[list], tuple[np.ndarray, int]] | None = None,
+) -> tuple[np.ndarray, int]:
     """Per state, a constraint's truth (fails=False: None holds everywhere) or
     whether an invariant check fails (fails=True: None fails nowhere), and the
     index of the first state where fn raised EvalFailure (len(states) if none).
+    `many`: the same values for a whole batch at once (the native model).
     """
     n = len(states)
     if fn is None:
         return np.full(n, not fails, dtype=bool), n
+    if many is not None:
+        values, done = many(states)
+        return (values >= 0 if fails else values != 0), done
     try:
         values = np.fromiter(map(fn, states), dtype=np.int64, count=n)
     except EvalFailure:

@@ -55,7 +55,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from specpy.diagnostics import Span
+from specpy.diagnostics import Diagnostic, Span, SpecError
 from specpy.explicit.checkpoint import Checkpointer, SearchPoint, signals_deferred
 from specpy.explicit.checkpoint import load as load_checkpoint, write_partition
 from specpy.explicit.compile import CompiledModel
@@ -123,7 +123,33 @@ def check(
                 "--checkpoint/--resume: temporal properties are checked on the whole state graph, "
                 "which checkpoints do not hold"
             )
-    return Search(cm, options, progress, symmetry, transport=transport).run()
+    engine, note = _engine(cm, options, symmetry is not None, transport is not None)
+    result = Search(cm, options, progress, symmetry, transport=transport, engine=engine).run()
+    result.backend = "python" if engine is None else "native"
+    result.backend_note = note
+    return result
+
+
+def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool):
+    """(the native model, None) when the native core runs this check, else
+    (None, why not when native was the default)."""
+    if options.backend == "python":
+        return None, None
+    from specpy.native import NoCompiler, NotNative, native_model
+
+    try:
+        return native_model(cm, options, symmetric, cluster), None
+    except NoCompiler as exc:
+        if options.backend == "native":
+            raise OptionError(f"--backend native: {exc}") from None
+        return None, str(exc)
+    except NotNative as exc:
+        if options.backend == "native":
+            if exc.span is not None:
+                raise SpecError([Diagnostic("E-unsupported", f"--backend native: {exc.message}", exc.span)]) from None
+            raise OptionError(f"--backend native: {exc.message}") from None
+        where = f" ({exc.span.file}:{exc.span.line}:{exc.span.column})" if exc.span is not None else ""
+        return None, f"{exc.message}{where}"
 
 
 class LocalParts:
@@ -175,8 +201,12 @@ class Search:
         parts: int | None = None,
         sharded: bool = False,
         transport: Transport | None = None,
+        engine=None,
     ):
         self.cm = cm
+        # What expands states: cm itself, or the native model (native/kernel.py),
+        # whose states are bytes; traces and messages always come from cm.
+        self.engine = engine
         self.options = options
         self.progress = progress
         self.symmetry = symmetry
@@ -225,7 +255,7 @@ class Search:
             limit = limit * MB // (self.nparts if self.options.workers > 1 else 1)
         parts = [
             Partition(
-                self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states, self.sharded,
+                self.engine or self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states, self.sharded,
                 None if self.keep_states else Spill(self.options.disk_dir, f"p{i}", limit),
             )
             for i in range(self.nparts)
@@ -340,7 +370,10 @@ class Search:
         states = out if self.canonical is None else list(map(self.canonical, out))
         n = len(states)
         minus = np.full(n, -1, np.int64)
-        batch = Batch(states, fingerprints(states), np.arange(n, dtype=np.int64), minus, minus.copy())
+        if self.engine is not None:
+            states = [self.engine.pack(s) for s in states]
+        fps = (self.engine or self.cm).fingerprints(states)
+        batch = Batch(states, fps, np.arange(n, dtype=np.int64), minus, minus.copy())
         none = batch.take(np.zeros(0, np.int64))
         reports = self.parts.seed([batch] + [none] * (self.nparts - 1))  # the settle spreads them
         self.finish_level(reports, 0, grow=True)
@@ -525,7 +558,10 @@ class Search:
         return states, [k for _, k in chain[1:]]
 
     def _fingerprint(self, s: tuple) -> int:
-        return int(fingerprints([s if self.canonical is None else self.canonical(s)])[0])
+        s = s if self.canonical is None else self.canonical(s)
+        if self.engine is not None:
+            return self.engine.fingerprint_of(s)
+        return int(fingerprints([s])[0])
 
     def initial_with(self, fp: int) -> tuple:
         out: list[tuple] = []

@@ -108,10 +108,14 @@ class FingerprintSet:
                 j = (j + 1) & mask
         return found
 
+    def reserve(self, n: int) -> None:
+        """Grow the table, if needed, so that n more fingerprints keep it at most half full."""
+        if 2 * (self.used + n) > len(self.table):
+            self._grow(self.used + n)
+
     def add_new(self, fps: np.ndarray) -> None:
         """Insert fingerprints that are distinct and not in the set yet."""
-        if 2 * (self.used + len(fps)) > len(self.table):
-            self._grow(self.used + len(fps))
+        self.reserve(len(fps))
         table, mask = self.table, (1 << self.bits) - 1
         todo = fps
         slot = self._slots(fps)

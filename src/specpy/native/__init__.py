@@ -1,0 +1,62 @@
+"""The native core: a spec's typed IR compiled to C, driven by the one search.
+
+    c_types.py   the byte layout of a state (one C type per IR type)
+    c_expr.py    IR expressions -> C expressions
+    c_stmt.py    IR statements -> C emitting successors in the Python order
+    c_module.py  the whole C file: actions, checks, the chunk kernel
+    build.py     cffi (out-of-line API mode) + the per-user compiled-module cache
+    kernel.py    NativeModel: what the search calls instead of the Python
+                 backend's CompiledModel (states as bytes)
+
+The search engine itself (explicit/search.py, partition.py, workers.py,
+store.py) is shared by both backends; `engine` below is how it picks one.
+docs/architecture.md ("The native core") describes the design.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from specpy.explicit.compile import dump_dir
+from specpy.native.build import NoCompiler
+from specpy.native.c_types import NotNative
+
+if TYPE_CHECKING:
+    from specpy.explicit.compile import CompiledModel
+    from specpy.native.kernel import NativeModel
+    from specpy.options import CheckOptions
+
+
+def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool = False) -> str | None:
+    """Why this run cannot be native whatever the C (a search feature not native yet), or None."""
+    model = cm.model
+    if cluster:
+        return "--cluster is not native yet (partitions in other machines would need the library there)"
+    if symmetric:
+        return "symmetry reduction is not native yet (--no-symmetry runs natively)"
+    if model.properties:
+        return "temporal properties are checked by the Python backend"
+    if model.faults is not None:
+        return "the faults block is not native yet"
+    if options.checkpoint_dir is not None or options.resume_dir is not None:
+        return "--checkpoint/--resume are not native yet"
+    return None
+
+
+def native_model(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool = False) -> NativeModel:
+    """The native model of cm's spec (NotNative, NoCompiler: why not)."""
+    from specpy.native.c_module import generate
+    from specpy.native.kernel import NativeModel
+
+    why = refusal(cm, options, symmetric, cluster)
+    if why is not None:
+        raise NotNative(why)
+    source = generate(cm.model)
+    directory = dump_dir(cm.model.name)  # `specpy --dump-code DIR`: beside the Python functions
+    if directory is not None:
+        cm.expand  # noqa: B018 (compiled on first use; the dump shows the whole Python side too)
+        (directory / "model.c").write_text(source)
+    return NativeModel(cm.model, cm, source)
+
+
+__all__ = ["NoCompiler", "NotNative", "native_model", "refusal"]

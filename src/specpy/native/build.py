@@ -1,0 +1,132 @@
+"""Compile generated C with cffi (out-of-line API mode) and cache the result.
+
+cffi writes the extension module's C (the generated code plus its wrappers);
+the compiler is then run directly with exactly FLAGS, so that the cache key
+names everything that went into the library.
+
+A compiled module is cached in a per-user directory (`$XDG_CACHE_HOME/specpy/
+native`, else `~/.cache/specpy/native`), created with mode 0700 and refused
+if another user owns it or others may write to it. The module's name is
+`_specpy_<key>`, where key is the SHA-256 of the generated C, the cffi
+declarations, the compiler's identity (its path and `--version` line), the
+flags, the cffi version and the Python ABI tag: a module is only ever loaded
+under the key of the source it was compiled from, so a stale or foreign file
+with another name is never picked up, and a library is compiled once per
+distinct spec/compiler/flags. A module is written to a temporary directory
+inside the cache and moved into place (atomic), so concurrent runs are safe.
+
+The compiler is the one Python's build tools use: `$CC`, else sysconfig's
+CC. None found is `NoCompiler` (the CLI's exit 151 under `--backend native`,
+and a fallback to the Python backend by default).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import importlib.machinery
+import importlib.util
+import os
+import shlex
+import shutil
+import stat
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+FLAGS = ("-O2",)
+
+
+class NoCompiler(Exception):
+    """The native backend cannot be built here (no cffi, no C compiler, no cache directory)."""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    d = Path(base) / "specpy" / "native"
+    d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = d.stat()
+    if st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise NoCompiler(f"the cache directory {d} is not private to this user (it must be owned by you, mode 0700)")
+    return d
+
+
+@cache
+def compiler() -> tuple[str, str]:
+    """(the compiler command, its identity for the cache key)."""
+    cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+    words = shlex.split(cc)
+    path = shutil.which(words[0]) if words else None
+    if path is None:
+        raise NoCompiler(f"no C compiler found (looked for {words[0] if words else 'cc'!r}; set CC or install gcc)")
+    try:
+        version = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise NoCompiler(f"the C compiler {path} does not run: {exc}") from None
+    return cc, f"{path} {' '.join(words[1:])} {version.splitlines()[0] if version else ''}"
+
+
+def module_key(source: str, cdef: str) -> str:
+    import cffi
+
+    _, identity = compiler()
+    h = hashlib.sha256()
+    for part in (source, cdef, identity, " ".join(FLAGS), cffi.__version__, sys.implementation.cache_tag):
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def load(source: str, cdef: str) -> ModuleType:
+    """The compiled cffi module of `source` (its `.lib` and `.ffi`), from the cache or freshly built."""
+    try:
+        import cffi
+    except ImportError:
+        raise NoCompiler("cffi is not installed (pip install 'specpy-mc[native]')") from None
+    key = module_key(source, cdef)
+    name = f"_specpy_{key}"
+    directory = cache_dir()
+    target = directory / (name + (sysconfig.get_config_var("EXT_SUFFIX") or ".so"))
+    if not target.exists():
+        work = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
+        try:
+            builder = cffi.FFI()
+            builder.cdef(cdef)
+            builder.set_source(name, source)
+            c_file = work / f"{name}.c"
+            with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
+                builder.emit_c_code(str(c_file))
+            built = work / target.name
+            _compile(c_file, built)
+            os.replace(built, target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    loader = importlib.machinery.ExtensionFileLoader(name, str(target))
+    spec = importlib.util.spec_from_file_location(name, str(target), loader=loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def _compile(c_file: Path, out: Path) -> None:
+    """The compiler, run directly (an argument list, no shell) on cffi's C file."""
+    cc, _ = compiler()
+    words = shlex.split(cc)
+    link = ["-undefined", "dynamic_lookup"] if sys.platform == "darwin" else []
+    include = sysconfig.get_paths()["include"]
+    if not (Path(include) / "Python.h").exists():
+        raise NoCompiler(f"Python's C headers are not installed (no {include}/Python.h; e.g. apt-get install python3-dev)")
+    cmd = [shutil.which(words[0]) or words[0], *words[1:], *FLAGS, "-shared", "-fPIC", *link, "-I", include, str(c_file), "-o", str(out)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise NoCompiler(f"the C compiler did not run: {exc}") from None
+    if done.returncode != 0:
+        errors = [line for line in done.stderr.splitlines() if "error" in line]
+        detail = errors[0].strip()[:300] if errors else done.stderr.strip()[-300:]
+        raise NoCompiler(f"the C compiler failed on the generated code: {detail}")

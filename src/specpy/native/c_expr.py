@@ -1,0 +1,732 @@
+"""IR expressions -> C expressions over the native layout (c_types.py).
+
+Every IR expression becomes one C expression of its type's C type (ints of
+type `int` are int64_t, bools are 0/1); loops, temporaries and checks live in
+GCC statement expressions `({ ... })`, so the compiler needs no statement
+context. The evaluation order and short-circuits are the Python backend's
+(explicit/compile_expr.py): both sides of `and`/`or`/`if-else` are evaluated
+only when needed, so an evaluation error happens natively exactly where it
+happens in Python. The native side does not render errors: `sp_fail()`
+abandons the whole (state, action) and the search re-executes that step in
+the Python backend, which renders today's message (kernel.py).
+
+Security: generated C never contains spec text. State variables are `v<i>`
+members, locals `l<uid>`, types `t<n>`, fields `f<i>`, cases `c<i>`, and
+every constant is an integer literal or the hex bytes of its packed layout.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from specpy.explicit.state import codec
+from specpy.ir import expr as E
+from specpy.ir.backend import Handlers
+from specpy.ir.types import (
+    AtomT,
+    BoolT,
+    EnumT,
+    IntT,
+    MapT,
+    OptionT,
+    RangeT,
+    RecordT,
+    SeqT,
+    SetT,
+    Type,
+    VariantT,
+    type_name,
+    universe_size,
+    within,
+)
+from specpy.native.c_types import BitsC, CType, Layout, NotNative, OptionC, SeqC, VariantC
+
+#: The backend contract (ir/backend.py): what the native core compiles, and what not yet.
+EXPRESSIONS = (
+    Handlers("native", "expression", "the native core cannot compile")
+    .refuses(E.BagAdd, "bags are not native yet")
+    .refuses(E.BagRemove, "bags are not native yet")
+    # Ranges are compiled where they are used (loops, `in`, len, min/max), not as set values.
+    .refuses(E.RangeSet, "a range as a set value (outside a loop, `in`, len, min or max) is not native yet")
+)
+
+
+@dataclass
+class Scope:
+    """What names mean at one point of the generated C."""
+
+    state: str  # the C expression of the working state (a struct S lvalue)
+    env: dict[int, str] = field(default_factory=dict)  # local uid -> C expression
+    next_state: str | None = None  # primed reads (transition invariants)
+
+    def copy(self, state: str | None = None) -> Scope:
+        return Scope(state or self.state, dict(self.env), self.next_state)
+
+
+def is_int(t: Type) -> bool:
+    return isinstance(t, (IntT, RangeT))
+
+
+def c_bytes(data: bytes) -> str:
+    return '"' + "".join(f"\\x{b:02x}" for b in data) + '"'
+
+
+class ExprC:
+    """Compiles IR expressions of one model; collects the helper functions they need."""
+
+    def __init__(self, layout: Layout, var_index: dict[str, int]) -> None:
+        self.layout = layout
+        self.var_index = var_index
+        self._dispatch = EXPRESSIONS.bind(self)
+        self.helpers: dict[str, str] = {}  # name -> definition, in creation order
+        self.prototypes: list[str] = []  # of the helper functions (they may call each other)
+        self._count = 0
+
+    def fresh(self, prefix: str) -> str:
+        self._count += 1
+        return f"_{prefix}{self._count}"
+
+    def ct(self, t: Type) -> CType:
+        return self.layout.of(t)
+
+    # ------------------------------------------------------------ values and conversions
+
+    def const(self, value, t: Type) -> str:
+        """A constant generic value of type t as C."""
+        c = self.ct(t)
+        if isinstance(t, IntT):
+            if not -(1 << 62) <= value < (1 << 62):
+                raise NotNative(f"the constant {value} does not fit a 64-bit int")
+            return f"((int64_t){value})"
+        x = codec(t).encode(value)
+        if c.scalar:
+            return f"(({c.name}){int.from_bytes(c.pack(x), 'little', signed=c.name.startswith('int'))}LL)" if not isinstance(c, BitsC) else f"(({c.name}){int.from_bytes(c.pack(x), 'little')}ULL)"
+        v = self.fresh("k")
+        return f"({{ {c.name} {v}; memcpy(&{v}, {c_bytes(c.pack(x))}, sizeof {v}); {v}; }})"
+
+    def zero(self, c: CType, name: str) -> str:
+        """Declare `name` of C type c, all bytes zero."""
+        return f"{c.name} {name}; memset(&{name}, 0, sizeof {name});"
+
+    def coerce(self, text: str, src: Type, dst: Type) -> str:
+        """A value of type src as one of type dst; a range left is an evaluation error."""
+        if src == dst:
+            return text
+        if is_int(src) and isinstance(dst, IntT):
+            return f"((int64_t)({text}))"
+        if is_int(src) and isinstance(dst, RangeT):
+            if within(src, dst):
+                return f"(({self.ct(dst).name})({text}))"
+            x = self.fresh("x")
+            return f"({{ int64_t {x} = {text}; if ({x} < {dst.lo}LL || {x} > {dst.hi}LL) sp_fail(); ({self.ct(dst).name}){x}; }})"
+        if isinstance(dst, OptionT) and not isinstance(src, OptionT):
+            o = self.fresh("o")
+            c = self.ct(dst)
+            return f"({{ {self.zero(c, o)} {o}.some = 1; {o}.v = {self.coerce(text, src, dst.inner)}; {o}; }})"
+        if isinstance(dst, OptionT) and isinstance(src, OptionT) and self.ct(src) is self.ct(dst):
+            return text
+        if isinstance(src, SeqT) and isinstance(dst, SeqT) and src.elem == dst.elem:
+            # Another bound: the elements as they are, an error if they do not fit.
+            a, r, i = self.fresh("a"), self.fresh("r"), self.fresh("i")
+            return (
+                f"({{ {self.ct(src).name} {a} = {text}; if ({a}.n > {dst.max_len}) sp_fail(); {self.zero(self.ct(dst), r)} "
+                f"{r}.n = {a}.n; for (int {i} = 0; {i} < {a}.n; {i}++) {r}.v[{i}] = {a}.v[{i}]; {r}; }})"
+            )
+        raise NotNative(f"a value of type {type_name(src)} used as {type_name(dst)} is not native yet")
+
+    def eq(self, a: str, b: str, t: Type) -> str:
+        """C truth of a == b, two values of type t."""
+        c = self.ct(t)
+        if c.scalar or is_int(t):
+            return f"(({a}) == ({b}))"
+        x, y = self.fresh("a"), self.fresh("b")
+        return f"({{ {c.name} {x} = {a}, {y} = {b}; memcmp(&{x}, &{y}, sizeof {x}) == 0; }})"
+
+    def common(self, a: Type, b: Type) -> Type:
+        """The type two compared values are converted to."""
+        if is_int(a) and is_int(b):
+            return a if a == b else IntT()
+        if isinstance(a, OptionT) and not isinstance(b, OptionT):
+            return a
+        if isinstance(b, OptionT) and not isinstance(a, OptionT):
+            return b
+        return a
+
+    # ------------------------------------------------------------ ordinals
+
+    def ordinal(self, text: str, t: Type) -> str:
+        """The universe index of a value of type t (an int)."""
+        match t:
+            case BoolT():
+                return f"((int)({text}))"
+            case RangeT(lo, _):
+                return f"((int)({text}) - ({lo}))"
+            case AtomT() | EnumT():
+                return f"((int)({text}))"  # the member index
+        return f"{self._ord_fn(t)}({text})"
+
+    def value_at(self, index: str, t: Type) -> str:
+        """The value of type t at universe index `index`."""
+        match t:
+            case BoolT():
+                return f"((uint8_t)({index}))"
+            case RangeT(lo, _):
+                return f"(({self.ct(t).name})(({index}) + ({lo})))"
+        c = self.ct(t)
+        if c.scalar:
+            return f"(({c.name})({index}))"
+        return f"{self._val_fn(t)}({index})"
+
+    def _ord_fn(self, t: Type) -> str:
+        c = self.ct(t)
+        name = f"ord_{c.name}"
+        if name in self.helpers:
+            return name
+        self.helpers[name] = ""  # reserve (recursion)
+        self.prototypes.append(f"static inline int {name}({c.name} x);")
+        body = [f"static inline int {name}({c.name} x) {{"]
+        match t:
+            case RecordT(fields=fs):
+                body.append("    int i = 0;")
+                for i, (_, ft) in enumerate(fs):
+                    body.append(f"    i = i * {universe_size(ft)} + {self.ordinal(f'x.f{i}', ft)};")
+                body.append("    return i;")
+            case VariantT(cases=cs):
+                base = 0
+                for ci, case in enumerate(cs):
+                    body.append(f"    if (x.tag == {ci}) {{ int i = 0;")
+                    for i, (_, ft) in enumerate(case.fields):
+                        body.append(f"        i = i * {universe_size(ft)} + {self.ordinal(f'x.u.c{ci}.f{i}', ft)};")
+                    body.append(f"        return {base} + i; }}")
+                    base += _case_size(case.fields)
+                body.append("    return 0;")
+            case OptionT(inner):
+                body.append(f"    return x.some ? 1 + {self.ordinal('x.v', inner)} : 0;")
+            case SetT():
+                body.append(f"    return {self._set_table(t)[1]}[(uint64_t)x];")
+            case _:
+                raise NotNative(f"values of type {type_name(t)} cannot be numbered natively")
+        body.append("}")
+        self.helpers[name] = "\n".join(body)
+        return name
+
+    def _val_fn(self, t: Type) -> str:
+        c = self.ct(t)
+        name = f"val_{c.name}"
+        if name in self.helpers:
+            return name
+        self.helpers[name] = ""
+        self.prototypes.append(f"static inline {c.name} {name}(int i);")
+        body = [f"static inline {c.name} {name}(int i) {{", f"    {self.zero(c, 'x')}"]
+        match t:
+            case RecordT(fields=fs):
+                for i, (_, ft) in reversed(list(enumerate(fs))):
+                    n = universe_size(ft)
+                    body.append(f"    x.f{i} = {self.value_at(f'(i % {n})', ft)}; i /= {n};")
+            case VariantT(cases=cs):
+                base = 0
+                for ci, case in enumerate(cs):
+                    size = _case_size(case.fields)
+                    body.append(f"    if (i < {base + size}) {{ int j = i - {base}; x.tag = {ci};")
+                    for i, (_, ft) in reversed(list(enumerate(case.fields))):
+                        n = universe_size(ft)
+                        body.append(f"        x.u.c{ci}.f{i} = {self.value_at(f'(j % {n})', ft)}; j /= {n};")
+                    body.append("        return x; }")
+                    base += size
+            case OptionT(inner):
+                body.append(f"    if (i > 0) {{ x.some = 1; x.v = {self.value_at('(i - 1)', inner)}; }}")
+            case SetT():
+                body.append(f"    x = ({c.name}){self._set_table(t)[0]}[i];")
+            case _:
+                raise NotNative(f"values of type {type_name(t)} cannot be enumerated natively")
+        body += ["    return x;", "}"]
+        self.helpers[name] = "\n".join(body)
+        return name
+
+    def _set_table(self, t: SetT) -> tuple[str, str]:
+        """Tables between the universe index of a small set (by size, then
+        combinations: ir/types.py) and its bitmask: (masks, indices)."""
+        masks_name, index_name = f"sp_masks_{self.ct(t).name}", f"sp_index_{self.ct(t).name}"
+        if masks_name not in self.helpers:
+            n = universe_size(t.elem)
+            masks = [sum(1 << i for i in combo) for r in range(n + 1) for combo in itertools.combinations(range(n), r)]
+            index = [0] * len(masks)
+            for i, m in enumerate(masks):
+                index[m] = i
+            self.helpers[masks_name] = f"static const uint64_t {masks_name}[] = {{{', '.join(map(str, masks))}}};"
+            self.helpers[index_name] = f"static const uint32_t {index_name}[] = {{{', '.join(map(str, index))}}};"
+        return masks_name, index_name
+
+    # ------------------------------------------------------------ loops over domains
+
+    def loop(self, local: E.Local, dom: E.Expr, sc: Scope, inner: Scope, make_body) -> str:
+        """C statements running the body once per element of `dom` (canonical
+        order); the local is bound in `inner`'s env, then `make_body()` gives the body."""
+        name = f"l{local.uid}_{self.count()}"
+        inner.env[local.uid] = name
+        body = make_body()
+        if isinstance(dom, E.RangeSet):
+            lo, hi = self.num(dom.lo, sc), self.num(dom.hi, sc)
+            end = self.fresh("hi")
+            return f"{{ int64_t {end} = {hi}; for (int64_t {name} = {lo}; {name} <= {end}; {name}++) {{ {body} }} }}"
+        t = dom.type
+        d = self.expr(dom, sc)
+        if isinstance(t, SetT):
+            c = self.ct(t)
+            assert isinstance(c, BitsC)
+            et = self.ct(t.elem)
+            i = self.fresh("i")
+            bind = f"{et.name} {name} = {self.value_at(i, t.elem)};"
+            if c.words == 0:
+                m = self.fresh("m")
+                return (
+                    f"{{ uint64_t {m} = (uint64_t)({d}); while ({m}) {{ int {i} = __builtin_ctzll({m}); "
+                    f"{m} &= {m} - 1; {bind} {body} }} }}"
+                )
+            s, w, m = self.fresh("s"), self.fresh("w"), self.fresh("m")
+            return (
+                f"{{ {c.name} {s} = {d}; for (int {w} = 0; {w} < {c.words}; {w}++) {{ uint64_t {m} = {s}.w[{w}]; "
+                f"while ({m}) {{ int {i} = {w} * 64 + __builtin_ctzll({m}); {m} &= {m} - 1; {bind} {body} }} }} }}"
+            )
+        if isinstance(t, SeqT):
+            c = self.ct(t)
+            s, i = self.fresh("s"), self.fresh("i")
+            et = self.ct(t.elem)
+            return (
+                f"{{ {c.name} {s} = {d}; for (int {i} = 0; {i} < {s}.n; {i}++) {{ "
+                f"{et.name} {name} = {s}.v[{i}]; {body} }} }}"
+            )
+        raise NotNative(f"iterating over a {type_name(t)} is not native yet")
+
+    def count(self) -> int:
+        """A fresh number (for local names, which keep their uid for reading)."""
+        self._count += 1
+        return self._count
+
+    def bindings(self, bindings: tuple, cond: E.Expr | None, sc: Scope, body_of) -> str:
+        """Nested loops over bindings (a later domain may read an earlier local),
+        `body_of(inner scope)` inside, under `cond` if any."""
+
+        def nest(k: int, cur: Scope) -> str:
+            if k == len(bindings):
+                inner = body_of(cur)
+                return f"if ({self.expr(cond, cur)}) {{ {inner} }}" if cond is not None else inner
+            local, dom = bindings[k]
+            inner = cur.copy()
+            return self.loop(local, dom, cur, inner, lambda: nest(k + 1, inner))
+
+        return nest(0, sc)
+
+    # ------------------------------------------------------------ expressions
+
+    def num(self, e: E.Expr, sc: Scope) -> str:
+        """An int-typed expression as int64_t."""
+        return f"((int64_t)({self.expr(e, sc)}))"
+
+    def expr(self, e: E.Expr, sc: Scope) -> str:
+        method = self._dispatch.get(type(e))
+        try:
+            if method is None:
+                raise NotNative(EXPRESSIONS.refuse(e).diagnostics[0].message)
+            return method(e, sc)
+        except NotNative as exc:
+            if exc.span is None:
+                exc.span = getattr(e, "span", None)
+            raise
+
+    @EXPRESSIONS.handles(E.Lit)
+    def _Lit(self, e: E.Lit, sc: Scope) -> str:
+        return self.const(e.value, e.type)
+
+    @EXPRESSIONS.handles(E.VarRef)
+    def _VarRef(self, e: E.VarRef, sc: Scope) -> str:
+        if e.primed:
+            if sc.next_state is None:
+                raise NotNative("primed variables are not native yet")
+            return f"({sc.next_state}.v{self.var_index[e.name]})"
+        return f"({sc.state}.v{self.var_index[e.name]})"
+
+    @EXPRESSIONS.handles(E.LocalRef)
+    def _LocalRef(self, e: E.LocalRef, sc: Scope) -> str:
+        return sc.env[e.local.uid]
+
+    @EXPRESSIONS.handles(E.Not)
+    def _Not(self, e: E.Not, sc: Scope) -> str:
+        return f"(!({self.expr(e.operand, sc)}))"
+
+    @EXPRESSIONS.handles(E.Neg)
+    def _Neg(self, e: E.Neg, sc: Scope) -> str:
+        return f"(-{self.num(e.operand, sc)})"
+
+    @EXPRESSIONS.handles(E.BoolOp)
+    def _BoolOp(self, e: E.BoolOp, sc: Scope) -> str:
+        a, b = self.expr(e.left, sc), self.expr(e.right, sc)
+        if e.op == "and":
+            return f"(({a}) && ({b}))"
+        if e.op == "or":
+            return f"(({a}) || ({b}))"
+        return f"(!({a}) || ({b}))"  # implies
+
+    @EXPRESSIONS.handles(E.Compare)
+    def _Compare(self, e: E.Compare, sc: Scope) -> str:
+        if e.op in ("==", "!="):
+            t = self.common(e.left.type, e.right.type)
+            a = self.coerce(self.expr(e.left, sc), e.left.type, t)
+            b = self.coerce(self.expr(e.right, sc), e.right.type, t)
+            r = self.eq(a, b, t)
+            return r if e.op == "==" else f"(!{r})"
+        return f"({self.num(e.left, sc)} {e.op} {self.num(e.right, sc)})"
+
+    @EXPRESSIONS.handles(E.Arith)
+    def _Arith(self, e: E.Arith, sc: Scope) -> str:
+        a, b = self.num(e.left, sc), self.num(e.right, sc)
+        if e.op == "//":
+            return f"sp_div({a}, {b})"
+        if e.op == "%":
+            return f"sp_mod({a}, {b})"
+        return f"({a} {e.op} {b})"
+
+    def _set_operands(self, e: E.SetOp | E.SetCompare, sc: Scope) -> tuple[str, str, BitsC]:
+        t = e.type if isinstance(e, E.SetOp) else e.left.type
+        a = self.coerce(self.expr(e.left, sc), e.left.type, t)
+        b = self.coerce(self.expr(e.right, sc), e.right.type, t)
+        c = self.ct(t)
+        if not isinstance(c, BitsC):
+            raise NotNative(f"{type_name(t)} operations are not native yet")
+        return a, b, c
+
+    @EXPRESSIONS.handles(E.SetOp)
+    def _SetOp(self, e: E.SetOp, sc: Scope) -> str:
+        a, b, c = self._set_operands(e, sc)
+        op = {"|": "|", "&": "&", "-": "& ~"}[e.op]
+        if c.words == 0:
+            return f"(({c.name})(({a}) {op} ({b})))"
+        x, y, w = self.fresh("a"), self.fresh("b"), self.fresh("w")
+        return f"({{ {c.name} {x} = {a}, {y} = {b}; for (int {w} = 0; {w} < {c.words}; {w}++) {x}.w[{w}] = {x}.w[{w}] {op} {y}.w[{w}]; {x}; }})"
+
+    @EXPRESSIONS.handles(E.SetCompare)
+    def _SetCompare(self, e: E.SetCompare, sc: Scope) -> str:
+        a, b, c = self._set_operands(e, sc)
+        if e.op in (">=", ">"):
+            a, b = b, a
+        if c.words == 0:
+            x, y = self.fresh("a"), self.fresh("b")
+            proper = f" && {x} != {y}" if e.op in ("<", ">") else ""
+            return f"({{ uint64_t {x} = {a}, {y} = {b}; ({x} & ~{y}) == 0{proper}; }})"
+        x, y, w, r = self.fresh("a"), self.fresh("b"), self.fresh("w"), self.fresh("r")
+        proper = f" && memcmp(&{x}, &{y}, sizeof {x}) != 0" if e.op in ("<", ">") else ""
+        return (
+            f"({{ {c.name} {x} = {a}, {y} = {b}; int {r} = 1; for (int {w} = 0; {w} < {c.words}; {w}++) "
+            f"if ({x}.w[{w}] & ~{y}.w[{w}]) {r} = 0; {r}{proper}; }})"
+        )
+
+    @EXPRESSIONS.handles(E.Member)
+    def _Member(self, e: E.Member, sc: Scope) -> str:
+        r = self._member(e, sc)
+        return f"(!{r})" if e.negated else r
+
+    def _member(self, e: E.Member, sc: Scope) -> str:
+        ct = e.coll.type
+        if isinstance(e.coll, E.RangeSet):
+            x = self.fresh("x")
+            return f"({{ int64_t {x} = {self.num(e.elem, sc)}; {self.num(e.coll.lo, sc)} <= {x} && {x} <= {self.num(e.coll.hi, sc)}; }})"
+        if isinstance(ct, SetT):
+            c = self.ct(ct)
+            assert isinstance(c, BitsC)
+            coll = self.expr(e.coll, sc)
+            if is_int(e.elem.type) and isinstance(ct.elem, RangeT):
+                x, o = self.fresh("x"), self.fresh("o")
+                lo, hi = ct.elem.lo, ct.elem.hi
+                bit = self._bit(coll, o, c)
+                return f"({{ int64_t {x} = {self.num(e.elem, sc)}; int {o} = (int)({x} - {lo}); {x} >= {lo} && {x} <= {hi} && {bit}; }})"
+            elem = self.coerce(self.expr(e.elem, sc), e.elem.type, ct.elem)
+            o = self.fresh("o")
+            return f"({{ int {o} = {self.ordinal(elem, ct.elem)}; {self._bit(coll, o, c)}; }})"
+        if isinstance(ct, SeqT):
+            c = self.ct(ct)
+            t = self.common(e.elem.type, ct.elem)
+            x, s, i, r = self.fresh("x"), self.fresh("s"), self.fresh("i"), self.fresh("r")
+            xt = self.ct(t)
+            hit = self.eq(x, self.coerce(f"{s}.v[{i}]", ct.elem, t), t)
+            return (
+                f"({{ {xt.name} {x} = {self.coerce(self.expr(e.elem, sc), e.elem.type, t)}; {c.name} {s} = {self.expr(e.coll, sc)}; "
+                f"int {r} = 0; for (int {i} = 0; {i} < {s}.n && !{r}; {i}++) {r} = {hit}; {r}; }})"
+            )
+        raise NotNative(f"membership in a {type_name(ct)} is not native yet")
+
+    @staticmethod
+    def _bit(coll: str, o: str, c: BitsC) -> str:
+        if c.words == 0:
+            return f"((((uint64_t)({coll})) >> {o}) & 1)"
+        return f"((({coll}).w[{o} >> 6] >> ({o} & 63)) & 1)"
+
+    @EXPRESSIONS.handles(E.Cond)
+    def _Cond(self, e: E.Cond, sc: Scope) -> str:
+        a = self.coerce(self.expr(e.then, sc), e.then.type, e.type)
+        b = self.coerce(self.expr(e.other, sc), e.other.type, e.type)
+        return f"(({self.expr(e.cond, sc)}) ? ({a}) : ({b}))"
+
+    @EXPRESSIONS.handles(E.Quant)
+    def _Quant(self, e: E.Quant, sc: Scope) -> str:
+        r, done = self.fresh("r"), self.fresh("done")
+        forall = e.kind == "forall"
+
+        def body(inner: Scope) -> str:
+            test = self.expr(e.body, inner)
+            if forall:
+                return f"if (!({test})) {{ {r} = 0; goto {done}; }}"
+            return f"if ({test}) {{ {r} = 1; goto {done}; }}"
+
+        loops = self.bindings(e.bindings, e.cond, sc, body)
+        return f"({{ __label__ {done}; int {r} = {int(forall)}; {loops} {done}: ; {r}; }})"
+
+    @EXPRESSIONS.handles(E.SetComp)
+    def _SetComp(self, e: E.SetComp, sc: Scope) -> str:
+        t = e.type
+        c = self.ct(t)
+        if not isinstance(c, BitsC) or not isinstance(t, SetT):
+            raise NotNative(f"a comprehension of type {type_name(t)} is not native yet")
+        acc = self.fresh("acc")
+
+        def body(inner: Scope) -> str:
+            elem = self.coerce(self.expr(e.elem, inner), e.elem.type, t.elem)
+            return self._set_bit(acc, self.ordinal(elem, t.elem), c)
+
+        return f"({{ {self.zero(c, acc)} {self.bindings(e.bindings, e.cond, sc, body)} {acc}; }})"
+
+    def _set_bit(self, acc: str, o: str, c: BitsC) -> str:
+        if c.words == 0:
+            return f"{acc} |= ({c.name})(1ULL << ({o}));"
+        x = self.fresh("o")
+        return f"{{ int {x} = {o}; {acc}.w[{x} >> 6] |= 1ULL << ({x} & 63); }}"
+
+    @EXPRESSIONS.handles(E.MapComp)
+    def _MapComp(self, e: E.MapComp, sc: Scope) -> str:
+        t = e.type
+        assert isinstance(t, MapT)
+        c = self.ct(t)
+        acc, i = self.fresh("acc"), self.fresh("i")
+        key = f"l{e.key.uid}_{self.count()}"
+        inner = sc.copy()
+        inner.env[e.key.uid] = key
+        value = self.coerce(self.expr(e.value, inner), e.value.type, t.value)
+        n = universe_size(t.key)
+        return (
+            f"({{ {self.zero(c, acc)} for (int {i} = 0; {i} < {n}; {i}++) {{ "
+            f"{self.ct(t.key).name} {key} = {self.value_at(i, t.key)}; {acc}.v[{i}] = {value}; }} {acc}; }})"
+        )
+
+    @EXPRESSIONS.handles(E.Sum)
+    def _Sum(self, e: E.Sum, sc: Scope) -> str:
+        acc = self.fresh("sum")
+        loops = self.bindings(e.bindings, e.cond, sc, lambda inner: f"{acc} += {self.num(e.elem, inner)};")
+        return f"({{ int64_t {acc} = 0; {loops} {acc}; }})"
+
+    @EXPRESSIONS.handles(E.SetLit)
+    def _SetLit(self, e: E.SetLit, sc: Scope) -> str:
+        t = e.type
+        if not isinstance(t, SetT):
+            raise NotNative(f"{type_name(t)} literals are not native yet")
+        c = self.ct(t)
+        assert isinstance(c, BitsC)
+        acc = self.fresh("acc")
+        sets = "".join(
+            self._set_bit(acc, self.ordinal(self.coerce(self.expr(x, sc), x.type, t.elem), t.elem), c) for x in e.elems
+        )
+        return f"({{ {self.zero(c, acc)} {sets} {acc}; }})"
+
+    @EXPRESSIONS.handles(E.SeqLit)
+    def _SeqLit(self, e: E.SeqLit, sc: Scope) -> str:
+        t = e.type
+        c = self.ct(t)
+        assert isinstance(t, SeqT) and isinstance(c, SeqC)
+        if len(e.elems) > t.max_len:
+            raise NotNative("a sequence literal longer than its type")
+        acc = self.fresh("acc")
+        sets = "".join(f"{acc}.v[{i}] = {self.coerce(self.expr(x, sc), x.type, t.elem)};" for i, x in enumerate(e.elems))
+        return f"({{ {self.zero(c, acc)} {acc}.n = {len(e.elems)}; {sets} {acc}; }})"
+
+    @EXPRESSIONS.handles(E.Len)
+    def _Len(self, e: E.Len, sc: Scope) -> str:
+        t = e.operand.type
+        if isinstance(e.operand, E.RangeSet):
+            lo, hi = self.fresh("lo"), self.fresh("hi")
+            return f"({{ int64_t {lo} = {self.num(e.operand.lo, sc)}, {hi} = {self.num(e.operand.hi, sc)}; {hi} < {lo} ? 0 : {hi} - {lo} + 1; }})"
+        x = self.expr(e.operand, sc)
+        if isinstance(t, SeqT):
+            return f"((int64_t)({x}).n)"
+        if isinstance(t, SetT):
+            c = self.ct(t)
+            assert isinstance(c, BitsC)
+            if c.words == 0:
+                return f"((int64_t)__builtin_popcountll((uint64_t)({x})))"
+            s, w, n = self.fresh("s"), self.fresh("w"), self.fresh("n")
+            return f"({{ {c.name} {s} = {x}; int64_t {n} = 0; for (int {w} = 0; {w} < {c.words}; {w}++) {n} += __builtin_popcountll({s}.w[{w}]); {n}; }})"
+        raise NotNative(f"len of a {type_name(t)} is not native yet")
+
+    @EXPRESSIONS.handles(E.MinMax)
+    def _MinMax(self, e: E.MinMax, sc: Scope) -> str:
+        op = e.operand
+        better = "<" if e.op == "min" else ">"
+        if isinstance(op, E.RangeSet):
+            lo, hi = self.fresh("lo"), self.fresh("hi")
+            pick = lo if e.op == "min" else hi
+            return f"({{ int64_t {lo} = {self.num(op.lo, sc)}, {hi} = {self.num(op.hi, sc)}; if ({hi} < {lo}) sp_fail(); {pick}; }})"
+        if isinstance(op, E.SetLit) and op.elems:
+            acc = self.fresh("m")
+            steps = "".join(f"{{ int64_t x = {self.num(x, sc)}; if (x {better} {acc}) {acc} = x; }}" for x in op.elems[1:])
+            return f"({{ int64_t {acc} = {self.num(op.elems[0], sc)}; {steps} {acc}; }})"
+        t = op.type
+        if isinstance(t, SetT) and isinstance(t.elem, RangeT) and isinstance(self.ct(t), BitsC) and self.ct(t).words == 0:
+            m = self.fresh("m")
+            bit = f"__builtin_ctzll({m})" if e.op == "min" else f"(63 - __builtin_clzll({m}))"
+            return f"({{ uint64_t {m} = (uint64_t)({self.expr(op, sc)}); if (!{m}) sp_fail(); (int64_t)({bit} + {t.elem.lo}); }})"
+        acc, found = self.fresh("m"), self.fresh("f")
+        if not isinstance(t, SetT) or not is_int(t.elem):
+            raise NotNative(f"{e.op} of a {type_name(t)} is not native yet")
+        holder = E.Local("_", -1, t.elem)
+        inner_body = lambda inner: f"{{ int64_t x = (int64_t){inner.env[-1]}; if (!{found} || x {better} {acc}) {acc} = x; {found} = 1; }}"  # noqa: E731
+        loops = self.bindings(((holder, op),), None, sc, inner_body)
+        return f"({{ int64_t {acc} = 0; int {found} = 0; {loops} if (!{found}) sp_fail(); {acc}; }})"
+
+    @EXPRESSIONS.handles(E.Construct)
+    def _Construct(self, e: E.Construct, sc: Scope) -> str:
+        t = e.type
+        c = self.ct(t)
+        acc = self.fresh("r")
+        if isinstance(t, RecordT):
+            sets = "".join(
+                f"{acc}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft)};"
+                for i, ((_, x), (_, ft)) in enumerate(zip(e.fields, t.fields))
+            )
+            return f"({{ {self.zero(c, acc)} {sets} {acc}; }})"
+        assert isinstance(t, VariantT) and isinstance(c, VariantC)
+        ci = [k.name for k in t.cases].index(e.tag)
+        case = t.cases[ci]
+        sets = "".join(
+            f"{acc}.u.c{ci}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft)};"
+            for i, ((_, x), (_, ft)) in enumerate(zip(e.fields, case.fields))
+        )
+        return f"({{ {self.zero(c, acc)} {acc}.tag = {ci}; {sets} {acc}; }})"
+
+    @EXPRESSIONS.handles(E.IsCase)
+    def _IsCase(self, e: E.IsCase, sc: Scope) -> str:
+        t = e.operand.type
+        assert isinstance(t, VariantT)
+        ci = [k.name for k in t.cases].index(e.tag)
+        return f"(({self.expr(e.operand, sc)}).tag == {ci})"
+
+    @EXPRESSIONS.handles(E.GetField)
+    def _GetField(self, e: E.GetField, sc: Scope) -> str:
+        t = e.operand.type
+        x = self.expr(e.operand, sc)
+        if isinstance(t, RecordT):
+            return f"(({x}).f{[n for n, _ in t.fields].index(e.field)})"
+        assert isinstance(t, VariantT)
+        v = self.fresh("v")
+        having = [(ci, [n for n, _ in case.fields].index(e.field), dict(case.fields)[e.field]) for ci, case in enumerate(t.cases) if e.field in dict(case.fields)]
+        out = "(sp_fail(), " + self._zero_value(e.type) + ")"
+        for ci, fi, ft in reversed(having):
+            out = f"({v}.tag == {ci} ? {self.coerce(f'{v}.u.c{ci}.f{fi}', ft, e.type)} : {out})"
+        return f"({{ {self.ct(t).name} {v} = {x}; {out}; }})"
+
+    def _zero_value(self, t: Type) -> str:
+        c = self.ct(t)
+        if c.scalar:
+            return f"(({c.name})0)"
+        z = self.fresh("z")
+        return f"({{ {self.zero(c, z)} {z}; }})"
+
+    @EXPRESSIONS.handles(E.Index)
+    def _Index(self, e: E.Index, sc: Scope) -> str:
+        t = e.operand.type
+        x = self.expr(e.operand, sc)
+        if isinstance(t, MapT):
+            return f"(({x}).v[{self.key_position(e.index, t, sc)}])"
+        if isinstance(t, SeqT):
+            s, i = self.fresh("s"), self.fresh("i")
+            return (
+                f"({{ {self.ct(t).name} {s} = {x}; int64_t {i} = {self.num(e.index, sc)}; "
+                f"if ({i} < 1 || {i} > {s}.n) sp_fail(); {s}.v[{i} - 1]; }})"
+            )
+        raise NotNative(f"indexing a {type_name(t)} is not native yet")
+
+    def key_position(self, key: E.Expr, t: MapT, sc: Scope) -> str:
+        """The array position of a map key (an evaluation error outside a range key type)."""
+        if isinstance(t.key, RangeT) and is_int(key.type) and not within(key.type, t.key):
+            k = self.fresh("k")
+            return f"({{ int64_t {k} = {self.num(key, sc)}; if ({k} < {t.key.lo} || {k} > {t.key.hi}) sp_fail(); (int)({k} - {t.key.lo}); }})"
+        return self.ordinal(self.coerce(self.expr(key, sc), key.type, t.key), t.key)
+
+    @EXPRESSIONS.handles(E.Slice)
+    def _Slice(self, e: E.Slice, sc: Scope) -> str:
+        t = e.type
+        c = self.ct(t)
+        src = self.ct(e.operand.type)
+        s, r, lo, hi, i = (self.fresh(p) for p in ("s", "r", "lo", "hi", "i"))
+        return (
+            f"({{ {src.name} {s} = {self.expr(e.operand, sc)}; int64_t {lo} = {self.num(e.lo, sc)}, {hi} = {self.num(e.hi, sc)}; "
+            f"{self.zero(c, r)} if ({lo} < 1) {lo} = 1; if ({hi} > {s}.n) {hi} = {s}.n; "
+            f"for (int64_t {i} = {lo}; {i} <= {hi}; {i}++) {r}.v[{r}.n++] = {s}.v[{i} - 1]; {r}; }})"
+        )
+
+    @EXPRESSIONS.handles(E.Concat)
+    def _Concat(self, e: E.Concat, sc: Scope) -> str:
+        t = e.type
+        assert isinstance(t, SeqT)
+        c = self.ct(t)
+        r, a, b, i = (self.fresh(p) for p in ("r", "a", "b", "i"))
+        ca, cb = self.ct(e.left.type), self.ct(e.right.type)
+        return (
+            f"({{ {ca.name} {a} = {self.expr(e.left, sc)}; {cb.name} {b} = {self.expr(e.right, sc)}; "
+            f"if ({a}.n + {b}.n > {t.max_len}) sp_fail(); {self.zero(c, r)} "
+            f"for (int {i} = 0; {i} < {a}.n; {i}++) {r}.v[{r}.n++] = {a}.v[{i}]; "
+            f"for (int {i} = 0; {i} < {b}.n; {i}++) {r}.v[{r}.n++] = {b}.v[{i}]; {r}; }})"
+        )
+
+    @EXPRESSIONS.handles(E.Append)
+    def _Append(self, e: E.Append, sc: Scope) -> str:
+        t = e.type
+        assert isinstance(t, SeqT)
+        c = self.ct(t)
+        r, a, i = self.fresh("r"), self.fresh("a"), self.fresh("i")
+        ca = self.ct(e.seq.type)
+        elem = self.coerce(self.expr(e.elem, sc), e.elem.type, t.elem)
+        return (
+            f"({{ {ca.name} {a} = {self.expr(e.seq, sc)}; if ({a}.n >= {t.max_len}) sp_fail(); {self.zero(c, r)} "
+            f"for (int {i} = 0; {i} < {a}.n; {i}++) {r}.v[{r}.n++] = {a}.v[{i}]; {r}.v[{r}.n++] = {elem}; {r}; }})"
+        )
+
+    @EXPRESSIONS.handles(E.Last)
+    def _Last(self, e: E.Last, sc: Scope) -> str:
+        s = self.fresh("s")
+        return f"({{ {self.ct(e.seq.type).name} {s} = {self.expr(e.seq, sc)}; if (!{s}.n) sp_fail(); {s}.v[{s}.n - 1]; }})"
+
+    @EXPRESSIONS.handles(E.Unwrap)
+    def _Unwrap(self, e: E.Unwrap, sc: Scope) -> str:
+        c = self.ct(e.operand.type)
+        assert isinstance(c, OptionC)
+        o = self.fresh("o")
+        return f"({{ {c.name} {o} = {self.expr(e.operand, sc)}; if (!{o}.some) sp_fail(); {o}.v; }})"
+
+    @EXPRESSIONS.handles(E.LetIn)
+    def _LetIn(self, e: E.LetIn, sc: Scope) -> str:
+        name = f"l{e.local.uid}_{self.count()}"
+        inner = sc.copy()
+        inner.env[e.local.uid] = name
+        return f"({{ {self.declare(name, e.value, e.local.type, sc)} {self.expr(e.body, inner)}; }})"
+
+    def declare(self, name: str, value: E.Expr, t: Type, sc: Scope) -> str:
+        """`name = value` as a C declaration of a local of type t (ints stay
+        as computed: the Python backend checks no range on a let)."""
+        if is_int(value.type) and is_int(t):
+            return f"int64_t {name} = {self.num(value, sc)};"
+        return f"{self.ct(t).name} {name} = {self.coerce(self.expr(value, sc), value.type, t)};"
+
+
+def _case_size(fields) -> int:
+    n = 1
+    for _, ft in fields:
+        n *= universe_size(ft)
+    return n

@@ -1,0 +1,275 @@
+"""A Model -> one C source file: the state struct, the actions, the checks and
+the chunk kernel the search calls (its Python side is kernel.py).
+
+The exported functions (`CDEF`) take states as byte vectors of the layout in
+c_types.py:
+
+    sp_expand(chunk, count, ends, failed)
+        every action of each of `count` consecutive states, in the Python
+        backend's order; successors and their fingerprints go to buffers the
+        module owns (sp_out, sp_fps), ends[i * actions + k] is the number of
+        successors after action k of state i. On an evaluation error or a
+        false assert, *failed is the index into ends of the failing (state,
+        action), the successors that action made are dropped, and the count
+        so far is returned; *failed is -1 otherwise.
+    sp_invariants(s)    index of the first false invariant, -1, or -2 (error)
+    sp_constraint(s)    1 / 0 (all constraints hold), -2 (error)
+    sp_terminal(s)      1 / 0 (some terminal condition holds), -2 (error)
+    sp_transitions(s, t) index of the first false transition invariant, -1, -2
+    sp_unseen(table, bits, fps, n, out)
+                        the positions of the fingerprints not in `table` (store.py's
+                        FingerprintSet: open addressing, Fibonacci hashing, linear
+                        probing, 0 empty), each fingerprint once (its first);
+                        the count written to out
+    sp_insert(table, bits, fps, n)
+                        add distinct new fingerprints to such a table (room reserved)
+    sp_many(what, states, count, out)
+                        the invariants' (what 0) or the constraints' (1) verdict
+                        for a batch of states, up to the first that raises
+    sp_fingerprint(s)   the 64-bit fingerprint (never 0)
+
+Errors unwind with longjmp to the exported function, which reports them; the
+search then asks the Python backend to re-execute the step (kernel.py).
+"""
+
+from __future__ import annotations
+
+from specpy.ir.expr import Expr
+from specpy.ir.model import Action, Model
+from specpy.ir.types import universe_size
+from specpy.native.c_expr import ExprC, Scope
+from specpy.native.c_stmt import StmtC
+from specpy.native.c_types import Layout, NotNative
+
+CDEF = """
+int64_t sp_expand(const char *chunk, int64_t count, int64_t *ends, int64_t *failed);
+char *sp_out(void);
+int64_t *sp_fps(void);
+int sp_invariants(const char *s);
+int sp_constraint(const char *s);
+int sp_terminal(const char *s);
+int sp_transitions(const char *s, const char *t);
+int64_t sp_fingerprint(const char *s);
+int sp_state_size(void);
+int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out);
+void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n);
+int64_t sp_many(int what, const char *states, int64_t count, int64_t *out);
+"""
+
+PRELUDE = r"""
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+
+static jmp_buf sp_jb;
+static void sp_fail(void) __attribute__((noreturn, cold));
+static void sp_fail(void) { longjmp(sp_jb, 1); }
+
+static inline int64_t sp_div(int64_t a, int64_t b) {
+    if (b == 0) sp_fail();
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+    return q;
+}
+static inline int64_t sp_mod(int64_t a, int64_t b) {
+    if (b == 0) sp_fail();
+    int64_t r = a % b;
+    if (r != 0 && ((r < 0) != (b < 0))) r += b;
+    return r;
+}
+
+/* The fingerprint: 64-bit words mixed as in MurmurHash3's finaliser. */
+static inline uint64_t sp_mix(uint64_t h) {
+    h ^= h >> 33; h *= 0xff51afd7ed558ccdULL; h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53ULL; h ^= h >> 33;
+    return h;
+}
+static inline int64_t sp_hash(const uint8_t *p, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { uint64_t w; memcpy(&w, p + i, 8); h = sp_mix(h ^ w) + 0x9E3779B97F4A7C15ULL; }
+    if (i < n) { uint64_t w = 0; memcpy(&w, p + i, n - i); h = sp_mix(h ^ w); }
+    h = sp_mix(h);
+    return h == 0 ? 1 : (int64_t)h;
+}
+"""
+
+KERNEL = r"""
+static char *sp_buf = 0;
+static int64_t *sp_fp_buf = 0;
+static int64_t sp_cap = 0, sp_n = 0;
+
+static void sp_emit(const S *t) {
+    if (sp_n == sp_cap) {
+        int64_t cap = sp_cap ? 2 * sp_cap : 4096;
+        char *buf = realloc(sp_buf, cap * sizeof(S));
+        int64_t *fps = realloc(sp_fp_buf, cap * sizeof(int64_t));
+        if (!buf || !fps) abort();
+        sp_buf = buf; sp_fp_buf = fps; sp_cap = cap;
+    }
+    memcpy(sp_buf + sp_n * sizeof(S), t, sizeof(S));
+    sp_fp_buf[sp_n] = sp_hash((const uint8_t *)t, sizeof(S));
+    sp_n++;
+}
+
+char *sp_out(void) { return sp_buf; }
+int64_t *sp_fps(void) { return sp_fp_buf; }
+int sp_state_size(void) { return (int)sizeof(S); }
+int64_t sp_fingerprint(const char *s) { return sp_hash((const uint8_t *)s, sizeof(S)); }
+
+static volatile int64_t sp_at, sp_mark;
+
+int64_t sp_expand(const char *chunk, int64_t count, int64_t *ends, int64_t *failed) {
+    sp_n = 0;
+    if (setjmp(sp_jb)) {
+        sp_n = sp_mark;
+        *failed = sp_at;
+        return sp_n;
+    }
+    for (int64_t i = 0; i < count; i++) {
+        S s;
+        memcpy(&s, chunk + i * sizeof(S), sizeof(S));
+        for (int k = 0; k < SP_ACTIONS; k++) {
+            sp_at = i * SP_ACTIONS + k;
+            sp_mark = sp_n;
+            sp_actions[k](&s);
+            ends[sp_at] = sp_n;
+        }
+    }
+    *failed = -1;
+    return sp_n;
+}
+
+int sp_invariants(const char *p) {
+    S s; memcpy(&s, p, sizeof(S));
+    if (setjmp(sp_jb)) return -2;
+    return sp_inv(&s);
+}
+int sp_constraint(const char *p) {
+    S s; memcpy(&s, p, sizeof(S));
+    if (setjmp(sp_jb)) return -2;
+    return sp_con(&s);
+}
+int sp_terminal(const char *p) {
+    S s; memcpy(&s, p, sizeof(S));
+    if (setjmp(sp_jb)) return -2;
+    return sp_term(&s);
+}
+int sp_transitions(const char *p, const char *q) {
+    S s, t; memcpy(&s, p, sizeof(S)); memcpy(&t, q, sizeof(S));
+    if (memcmp(&s, &t, sizeof(S)) == 0) return -1;  /* a stutter step */
+    if (setjmp(sp_jb)) return -2;
+    return sp_trans(&s, &t);
+}
+
+int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    int64_t found = 0;
+    /* the fingerprints taken so far, in a small open-addressing table of their own */
+    int fbits = 4;
+    while (((int64_t)1 << fbits) < 2 * n + 2) fbits++;
+    uint64_t fmask = ((uint64_t)1 << fbits) - 1;
+    int64_t *fresh = calloc((size_t)1 << fbits, sizeof(int64_t));
+    if (!fresh) abort();
+    for (int64_t i = 0; i < n; i++) {
+        int64_t fp = fps[i];
+        uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+        int seen = 0;
+        while (table[j]) { if (table[j] == fp) { seen = 1; break; } j = (j + 1) & mask; }
+        if (seen) continue;
+        uint64_t k = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - fbits);
+        while (fresh[k] && fresh[k] != fp) k = (k + 1) & fmask;
+        if (fresh[k]) continue;
+        fresh[k] = fp;
+        out[found++] = i;
+    }
+    free(fresh);
+    return found;
+}
+
+void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t j = ((uint64_t)fps[i] * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+        while (table[j]) j = (j + 1) & mask;
+        table[j] = fps[i];
+    }
+}
+
+/* out[i] = sp_inv (what 0) or sp_con (what 1) of state i, up to the first
+   that raises; returns the number evaluated (count if none raised). */
+int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
+    static volatile int64_t i;
+    i = 0;
+    if (setjmp(sp_jb)) return i;
+    for (; i < count; i++) {
+        S s; memcpy(&s, states + i * sizeof(S), sizeof(S));
+        out[i] = what == 0 ? sp_inv(&s) : sp_con(&s);
+    }
+    return count;
+}
+
+"""
+
+
+def generate(model: Model) -> str:
+    """The C source of model (NotNative names the first construct it cannot compile)."""
+    if len(model.invariants) > 120:
+        raise NotNative("more than 120 invariants")
+    layout = Layout()
+    var_index = {v.name: i for i, v in enumerate(model.vars)}
+    members = "".join(f" {layout.of(v.type).name} v{i};" for i, v in enumerate(model.vars))
+    ex = ExprC(layout, var_index)
+    st = StmtC(ex, {v.name: v.type for v in model.vars})
+    functions: list[str] = []
+    for k, a in enumerate(model.actions):
+        functions.append(_action(ex, st, k, a))
+    functions.append(_checks(ex, "sp_inv", [i.expr for i in model.invariants], "-1", first_false=True))
+    functions.append(_checks(ex, "sp_con", list(model.constraints), "1", first_false=False, op="&&"))
+    functions.append(_checks(ex, "sp_term", list(model.terminals), "0", first_false=False, op="||"))
+    functions.append(_transitions(ex, [t.expr for t in model.transitions]))
+    table = ", ".join(f"act{k}" for k in range(len(model.actions))) or "0"
+    parts = [
+        PRELUDE,
+        *layout.decls,
+        f"typedef struct __attribute__((packed)) {{{members or ' uint8_t empty;'} }} S;",
+        *ex.prototypes,
+        *ex.helpers.values(),
+        "static void sp_emit(const S *t);",
+        *functions,
+        f"#define SP_ACTIONS {len(model.actions)}",
+        f"static void (*const sp_actions[])(const S *) = {{ {table} }};",
+        KERNEL,
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _action(ex: ExprC, st: StmtC, k: int, action: Action) -> str:
+    """act<k>(s): the successors of every parameter tuple, in canonical order."""
+    sc = Scope("n0")
+    loops = []
+    for local in action.params:
+        ex.layout.element(local.type, "parameters")
+        i, name = ex.fresh("p"), f"l{local.uid}_{ex.count()}"
+        sc.env[local.uid] = name
+        n = universe_size(local.type)
+        loops.append(f"for (int {i} = 0; {i} < {n}; {i}++) {{ {ex.ct(local.type).name} {name} = {ex.value_at(i, local.type)};")
+    body = f"S n0 = *s; {st.run(list(action.body), sc)}"
+    return f"static void act{k}(const S *s) {{ {' '.join(loops)} {{ {body} }} {'}' * len(loops)} }}"
+
+
+def _checks(ex: ExprC, name: str, exprs: list[Expr], none: str, first_false: bool, op: str = "") -> str:
+    """A check over the state *s: the index of the first false expression
+    (first_false), or the `op` chain of them; `none` when there are none."""
+    sc = Scope("(*s)")
+    if first_false:
+        body = "".join(f"if (!({ex.expr(e, sc)})) return {i}; " for i, e in enumerate(exprs))
+        return f"static int {name}(const S *s) {{ {body}return {none}; }}"
+    chain = f" {op} ".join(f"({ex.expr(e, sc)})" for e in exprs) or none
+    return f"static int {name}(const S *s) {{ return {chain}; }}"
+
+
+def _transitions(ex: ExprC, exprs: list[Expr]) -> str:
+    sc = Scope("(*s)", next_state="(*t)")
+    body = "".join(f"if (!({ex.expr(e, sc)})) return {i}; " for i, e in enumerate(exprs))
+    return f"static int sp_trans(const S *s, const S *t) {{ {body}return -1; }}"

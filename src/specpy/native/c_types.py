@@ -1,0 +1,349 @@
+"""The byte layout of a state for the native core: one C type per IR type.
+
+Every storage type is finite, so a state is a fixed-size byte vector, the
+packed C struct `S` with one member per state variable (`v0`, `v1`, ...).
+Each IR type gets one C type, used alike in the state and in generated
+expressions, and every struct is `packed` (no padding), so that equal values
+have equal bytes and a state's fingerprint is a hash of its bytes:
+
+    bool                 uint8_t 0/1
+    range lo..hi         the narrowest of int8/uint8/int16/uint16/int32/int64
+                         holding lo..hi (the value itself, no offset)
+    atom, enum           uint8_t member index (uint16_t past 256 members)
+    int (expressions)    int64_t, never stored
+    set[T], |T| <= 64    uint8/16/32/64_t bitmask, bit i = T's i-th value
+    set[T], |T| <= 4096  struct { uint64_t w[ceil(|T| / 64)]; } bitmask
+    [K -> V]             struct { V v[|K|]; }, indexed by K's universe index
+    record               struct { F0 f0; F1 f1; ... } in declaration order
+    variant              struct { uint8_t tag; union { struct {...} c0; ... } u; }
+                         with the bytes of the other cases zero
+    T?                   struct { uint8_t some; T v; } with v zero when none
+    seq[T, N]            struct { uint8_t n; T v[N]; } with v[n..] zero
+
+Zero bytes where a value has no content (unused cases, `none`, slots past
+a sequence's length) are what makes each encoding canonical: generated
+code builds every composite value from a zeroed temporary.
+
+A universe index ("ordinal") is what bitmasks and map keys use: the value's
+position in `universe(t)` (ir/types.py), computed by generated `ord_tN`
+functions and inverted by `val_tN` (parameters, constant domains).
+
+Not laid out yet (the spec falls back to the Python backend, saying so):
+bags, sets over universes larger than SET_WORDS_MAX * 64 values, and
+collections or options of collections as set elements or map keys.
+
+`pack`/`unpack` convert between this layout and the Python backend's
+internal values (explicit/state.py): initial states are made by the Python
+backend and packed, and traces are re-executed there.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from specpy.diagnostics import Span
+from specpy.explicit.runtime import NONE
+from specpy.explicit.state import codec
+from specpy.ir.types import (
+    AtomT,
+    BoolT,
+    EnumT,
+    IntT,
+    MapT,
+    OptionT,
+    RangeT,
+    RecordT,
+    SeqT,
+    SetT,
+    Type,
+    VariantT,
+    type_name,
+    universe_size,
+)
+
+#: Sets over at most this many 64-bit words of universe are bitmasks.
+SET_WORDS_MAX = 64
+#: Map key types and set element types with more values than this are refused.
+ORDINAL_MAX = SET_WORDS_MAX * 64
+
+_INTS = [  # (C type, struct format, lo, hi), narrowest first
+    ("int8_t", "b", -(1 << 7), (1 << 7) - 1),
+    ("uint8_t", "B", 0, (1 << 8) - 1),
+    ("int16_t", "h", -(1 << 15), (1 << 15) - 1),
+    ("uint16_t", "H", 0, (1 << 16) - 1),
+    ("int32_t", "i", -(1 << 31), (1 << 31) - 1),
+    ("int64_t", "q", -(1 << 63), (1 << 63) - 1),
+]
+
+
+_UNSIGNED = [("uint8_t", "B", 8), ("uint16_t", "H", 16), ("uint32_t", "I", 32), ("uint64_t", "Q", 64)]
+
+
+class NotNative(Exception):
+    """A construct the native core does not compile (yet); the message says
+    which, `span` where (set by the innermost IR node that knows one)."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+@dataclass(eq=False)
+class CType:
+    """The C representation of one IR type."""
+
+    ir: Type
+    name: str  # the C type name (a generated identifier or a <stdint.h> type)
+    size: int
+    scalar: bool  # held in a C integer (compared with ==), else a packed struct
+    decl: str = ""  # the typedef, for struct types
+    parts: list[CType] = field(default_factory=list)
+
+    def pack(self, x) -> bytes:
+        raise NotImplementedError
+
+    def unpack(self, b: bytes, off: int):
+        """(internal value, offset after it)."""
+        raise NotImplementedError
+
+    @cached_property
+    def count(self) -> int:
+        """The number of values (the universe size)."""
+        return universe_size(self.ir)
+
+
+class IntC(CType):
+    def __init__(self, ir: Type, cname: str, fmt: str, bool_: bool = False):
+        super().__init__(ir, cname, struct.calcsize(fmt), True)
+        self.fmt = "<" + fmt
+        self.bool = bool_
+
+    def pack(self, x) -> bytes:
+        return struct.pack(self.fmt, int(x))
+
+    def unpack(self, b: bytes, off: int):
+        (v,) = struct.unpack_from(self.fmt, b, off)
+        return (bool(v) if self.bool else v), off + self.size
+
+
+class BitsC(CType):
+    """A bitmask over the element type's universe: an integer up to 64 bits, else words."""
+
+    def __init__(self, ir: SetT, name: str, elem: CType):
+        n = universe_size(ir.elem)
+        self.elem = elem
+        self.nbits = n
+        self.py_mask = codec(ir).key[0] == "bits"  # the Python backend holds an int (else a frozenset)
+        if n <= 64:
+            cname, fmt = next((c, f) for c, f, bits in _UNSIGNED if n <= bits)
+            super().__init__(ir, cname, struct.calcsize(fmt), True)
+            self.fmt = "<" + fmt
+            self.words = 0
+        else:
+            self.words = (n + 63) // 64
+            super().__init__(ir, name, 8 * self.words, False)
+            self.decl = f"typedef struct __attribute__((packed)) {{ uint64_t w[{self.words}]; }} {name};"
+
+    def _mask(self, x) -> int:
+        if self.py_mask:
+            return int(x)
+        table = codec(self.ir.elem).table()
+        m = 0
+        for e in x:
+            m |= 1 << table[e]
+        return m
+
+    def pack(self, x) -> bytes:
+        return self._mask(x).to_bytes(self.size, "little")
+
+    def unpack(self, b: bytes, off: int):
+        m = int.from_bytes(b[off : off + self.size], "little")
+        if self.py_mask:
+            return m, off + self.size
+        elems = codec(self.ir.elem).elements()
+        return frozenset(elems[i] for i in range(self.nbits) if m >> i & 1), off + self.size
+
+
+class RecordC(CType):
+    def __init__(self, ir: RecordT, name: str, fields: list[CType]):
+        body = "".join(f" {f.name} f{i};" for i, f in enumerate(fields))
+        decl = f"typedef struct __attribute__((packed)) {{{body} }} {name};" if fields else f"typedef struct {{ uint8_t empty; }} {name};"
+        super().__init__(ir, name, sum(f.size for f in fields) or 1, False, decl, fields)
+
+    def pack(self, x) -> bytes:
+        if not self.parts:
+            return b"\0"
+        return b"".join(f.pack(y) for f, y in zip(self.parts, x))
+
+    def unpack(self, b: bytes, off: int):
+        if not self.parts:
+            return (), off + 1
+        out = []
+        for f in self.parts:
+            v, off = f.unpack(b, off)
+            out.append(v)
+        return tuple(out), off
+
+
+class VariantC(CType):
+    """tag, then a union of one record per case (zero beyond the case's own bytes)."""
+
+    def __init__(self, ir: VariantT, name: str, cases: list[RecordC]):
+        width = max((c.size for c in cases), default=1)
+        members = "".join(f" {c.name} c{i};" for i, c in enumerate(cases))
+        decl = f"typedef struct __attribute__((packed)) {{ uint8_t tag; union __attribute__((packed)) {{{members} }} u; }} {name};"
+        super().__init__(ir, name, 1 + width, False, decl, list(cases))
+        self.width = width
+
+    def pack(self, x) -> bytes:
+        i = x[0]
+        body = self.parts[i].pack(x[1:]) if self.parts[i].parts else b""
+        return bytes([i]) + body.ljust(self.width, b"\0")
+
+    def unpack(self, b: bytes, off: int):
+        i = b[off]
+        case = self.parts[i]
+        fields, _ = case.unpack(b, off + 1) if case.parts else ((), 0)
+        return (i,) + tuple(fields), off + self.size
+
+
+class OptionC(CType):
+    def __init__(self, ir: OptionT, name: str, inner: CType):
+        decl = f"typedef struct __attribute__((packed)) {{ uint8_t some; {inner.name} v; }} {name};"
+        super().__init__(ir, name, 1 + inner.size, False, decl, [inner])
+
+    def pack(self, x) -> bytes:
+        if x == NONE:
+            return b"\0" * self.size
+        return b"\1" + self.parts[0].pack(x)
+
+    def unpack(self, b: bytes, off: int):
+        if b[off] == 0:
+            return NONE, off + self.size
+        v, _ = self.parts[0].unpack(b, off + 1)
+        return v, off + self.size
+
+
+class MapC(CType):
+    def __init__(self, ir: MapT, name: str, value: CType, keys: int):
+        decl = f"typedef struct __attribute__((packed)) {{ {value.name} v[{keys}]; }} {name};"
+        super().__init__(ir, name, value.size * keys, False, decl, [value])
+        self.keys = keys
+
+    def pack(self, x) -> bytes:
+        return b"".join(self.parts[0].pack(y) for y in x)
+
+    def unpack(self, b: bytes, off: int):
+        out = []
+        for _ in range(self.keys):
+            v, off = self.parts[0].unpack(b, off)
+            out.append(v)
+        return tuple(out), off
+
+
+class SeqC(CType):
+    def __init__(self, ir: SeqT, name: str, elem: CType):
+        n = ir.max_len
+        decl = f"typedef struct __attribute__((packed)) {{ uint8_t n; {elem.name} v[{max(n, 1)}]; }} {name};"
+        super().__init__(ir, name, 1 + elem.size * max(n, 1), False, decl, [elem])
+        self.max_len = n
+
+    def pack(self, x) -> bytes:
+        body = b"".join(self.parts[0].pack(y) for y in x)
+        return bytes([len(x)]) + body.ljust(self.size - 1, b"\0")
+
+    def unpack(self, b: bytes, off: int):
+        n, at = b[off], off + 1
+        out = []
+        for _ in range(n):
+            v, at = self.parts[0].unpack(b, at)
+            out.append(v)
+        return tuple(out), off + self.size
+
+
+class Layout:
+    """The C types of a model: one per IR type met, each declared once, in dependency order."""
+
+    def __init__(self) -> None:
+        self.types: dict[Type, CType] = {}
+        self.decls: list[str] = []
+        self._count = 0
+
+    def _fresh(self) -> str:
+        self._count += 1
+        return f"t{self._count}"
+
+    def of(self, t: Type) -> CType:
+        """The C type of IR type t (NotNative if it has none yet)."""
+        found = self.types.get(t)
+        if found is None:
+            found = self.types[t] = self._make(t)
+            if found.decl:
+                self.decls.append(found.decl)
+        return found
+
+    def _make(self, t: Type) -> CType:
+        match t:
+            case BoolT():
+                return IntC(t, "uint8_t", "B", bool_=True)
+            case IntT():
+                return IntC(t, "int64_t", "q")
+            case RangeT(lo, hi):
+                cname, fmt = next((c, f) for c, f, a, b in _INTS if a <= lo and hi <= b)
+                return IntC(t, cname, fmt)
+            case AtomT(members=ms) | EnumT(members=ms):
+                return IntC(t, "uint8_t", "B") if len(ms) <= 256 else IntC(t, "uint16_t", "H")
+            case RecordT(fields=fs):
+                return RecordC(t, self._fresh(), [self.of(ft) for _, ft in fs])
+            case VariantT(cases=cs):
+                cases = [RecordC(RecordT(f"{t.name}.{c.name}", c.fields), self._fresh(), [self.of(ft) for _, ft in c.fields]) for c in cs]
+                for c in cases:
+                    self.decls.append(c.decl)
+                return VariantC(t, self._fresh(), cases)
+            case OptionT(inner):
+                return OptionC(t, self._fresh(), self.of(inner))
+            case SetT(elem):
+                e = self.element(elem, "set elements")
+                return BitsC(t, self._fresh(), e)
+            case MapT(k, v):
+                self.element(k, "map keys")
+                return MapC(t, self._fresh(), self.of(v), universe_size(k))
+            case SeqT(elem, n):
+                if n > 255:
+                    raise NotNative(f"{type_name(t)}: sequences longer than 255 are not native yet")
+                return SeqC(t, self._fresh(), self.of(elem))
+        raise NotNative(f"values of type {type_name(t)} are not native yet")
+
+    def element(self, t: Type, what: str) -> CType:
+        """The C type of a type whose values are numbered (set elements, map keys)."""
+        if not ordinal_type(t):
+            raise NotNative(f"{what} of type {type_name(t)} are not native yet")
+        if universe_size(t) > ORDINAL_MAX:
+            raise NotNative(f"{what} of type {type_name(t)} ({universe_size(t):,} values) are not native yet")
+        return self.of(t)
+
+
+#: Sets as set elements, map keys or parameters: at most this many elements
+#: (their universe indices are looked up in tables of 2^n entries).
+SMALL_SET_ELEMS = 12
+
+
+def ordinal_type(t: Type) -> bool:
+    """Values of t are numbered by generated ord/val functions (scalars,
+    records, variants, options of them, sets of up to SMALL_SET_ELEMS)."""
+    match t:
+        case SetT(elem):
+            return ordinal_type(elem) and universe_size(elem) <= SMALL_SET_ELEMS
+        case BoolT() | RangeT() | AtomT() | EnumT():
+            return True
+        case RecordT(fields=fs):
+            return all(ordinal_type(ft) for _, ft in fs)
+        case VariantT(cases=cs):
+            return all(ordinal_type(ft) for c in cs for _, ft in c.fields)
+        case OptionT(inner):
+            return ordinal_type(inner)
+    return False
+

@@ -1,0 +1,171 @@
+"""The native model: what the one search (explicit/search.py, partition.py)
+calls instead of the Python backend's compiled model, with states as bytes.
+
+The search core stays in Python and is shared: levels, partitions, workers,
+checkpoints, limits, progress and Ctrl-C. Per chunk of the frontier it makes
+one call, `expand_chunk`, which runs every action of every state in C and
+returns the successors as one buffer (`Packed`), their fingerprints and the
+per-(state, action) counts; the new ones among them are checked in one more
+call (`check_new`). Python's work is per chunk, plus a bytes slice per new
+state.
+
+Evaluation errors: the C code only says which (state, action) failed (or
+that a check raised); the search re-executes the step in the Python backend
+(the `python` model below, on the state unpacked from its bytes... or rather
+rebuilt by re-executing the trace from an initial state), which raises the
+same failure with today's message. Initial states come from the Python
+backend too, packed into the native layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from specpy.explicit.compile import CompiledModel
+from specpy.explicit.runtime import EvalFailure
+from specpy.explicit.store import FingerprintSet
+from specpy.ir.model import Model
+from specpy.native import build
+from specpy.native.c_module import CDEF, generate
+from specpy.native.c_types import Layout
+
+
+class Packed(Sequence):
+    """Successor states in one buffer (state i is bytes [i * size, (i + 1) * size)), with fingerprints."""
+
+    def __init__(self, data: bytes, size: int, fps: np.ndarray) -> None:
+        self.data, self.size, self.fps = data, size, fps
+
+    def __len__(self) -> int:
+        return len(self.fps)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return self.data[i * self.size : (i + 1) * self.size]
+
+    def take(self, idx: list[int]) -> list[bytes]:
+        """The states at positions idx (what the search stores)."""
+        data, size = self.data, self.size
+        return [data[i * size : i * size + size] for i in idx]
+
+
+class NativeModel:
+    """The search's view of a spec compiled to C; `python` is the same spec in the Python backend."""
+
+    backend = "native"
+
+    def __init__(self, model: Model, python: CompiledModel, source: str | None = None) -> None:
+        self.model = model
+        self.python = python
+        self.actions = python.actions
+        self.source = source if source is not None else generate(model)
+        module = build.load(self.source, CDEF)
+        self.ffi, self.lib = module.ffi, module.lib
+        self.size = self.lib.sp_state_size()
+        layout = Layout()
+        self.codecs = [layout.of(v.type) for v in model.vars]
+        self.transitions = self._transitions if model.transitions else None
+        self.constraint = self._constraint if model.constraints else None
+        self.terminal = self._terminal if model.terminals else None
+        self.invariants = self._invariants if model.invariants else None
+
+    # ------------------------------------------------------------ states
+
+    def pack(self, state: tuple) -> bytes:
+        """A Python backend state (explicit/state.py) in the native layout."""
+        data = b"".join(c.pack(x) for c, x in zip(self.codecs, state))
+        assert len(data) == self.size, "the Python and C layouts disagree"
+        return data
+
+    def unpack(self, data: bytes) -> tuple:
+        out, off = [], 0
+        for c in self.codecs:
+            x, off = c.unpack(data, off)
+            out.append(x)
+        return tuple(out)
+
+    def fingerprints(self, states) -> np.ndarray:
+        if isinstance(states, Packed):
+            return states.fps
+        fp = self.lib.sp_fingerprint
+        return np.fromiter((fp(s) for s in states), dtype=np.int64, count=len(states))
+
+    def fingerprint_of(self, state: tuple) -> int:
+        """The fingerprint of a Python backend state (traces are rebuilt there)."""
+        return int(self.lib.sp_fingerprint(self.pack(state)))
+
+    # ------------------------------------------------------------ expansion
+
+    def expand_chunk(self, chunk: list[bytes]) -> tuple[Packed, np.ndarray, bool]:
+        """As CompiledModel.expand_chunk: successors, ends (cut at a failure), failed."""
+        nact = len(self.actions)
+        ends = np.zeros(len(chunk) * nact, np.int64)
+        failed = self.ffi.new("int64_t *")
+        ffi, lib = self.ffi, self.lib
+        n = lib.sp_expand(b"".join(chunk), len(chunk), ffi.cast("int64_t *", ffi.from_buffer(ends)), failed)
+        data = ffi.buffer(lib.sp_out(), n * self.size)[:] if n else b""
+        fps = np.frombuffer(ffi.buffer(lib.sp_fps(), 8 * n), dtype=np.int64).copy() if n else np.zeros(0, np.int64)
+        at = failed[0]
+        if at >= 0:
+            return Packed(data, self.size, fps), ends[:at], True
+        return Packed(data, self.size, fps), ends, False
+
+    def unseen(self, seen: FingerprintSet, fps: np.ndarray) -> np.ndarray:
+        """As Partition._unseen with one table: positions of the fingerprints
+        not in `seen`, each once (its first), in one C call."""
+        ffi = self.ffi
+        fps = np.ascontiguousarray(fps, dtype=np.int64)
+        out = np.empty(len(fps), np.int64)
+        n = self.lib.sp_unseen(
+            ffi.cast("int64_t *", ffi.from_buffer(seen.table)), seen.bits,
+            ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps), ffi.cast("int64_t *", ffi.from_buffer(out)),
+        )
+        return out[:n]
+
+    def add_new(self, seen: FingerprintSet, fps: np.ndarray) -> None:
+        """FingerprintSet.add_new in one C call."""
+        fps = np.ascontiguousarray(fps, dtype=np.int64)
+        seen.reserve(len(fps))
+        ffi = self.ffi
+        self.lib.sp_insert(ffi.cast("int64_t *", ffi.from_buffer(seen.table)), seen.bits, ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps))
+        seen.used += len(fps)
+
+    def verdicts(self, what: str, states: list[bytes]) -> tuple[np.ndarray, int]:
+        """The invariants' first failing index (-1: none) or the constraints'
+        truth for each state, up to the first state where they raise, and
+        how many were evaluated: partition._verdicts in one C call."""
+        out = np.empty(len(states), np.int64)
+        ffi = self.ffi
+        n = self.lib.sp_many(0 if what == "invariants" else 1, b"".join(states), len(states), ffi.cast("int64_t *", ffi.from_buffer(out)))
+        return out[:n], n
+
+    # ------------------------------------------------------------ checks (EvalFailure: the search re-executes in Python)
+
+    def _invariants(self, s: bytes) -> int:
+        r = self.lib.sp_invariants(s)
+        if r == -2:
+            raise EvalFailure(0, 0)
+        return r
+
+    def _constraint(self, s: bytes) -> bool:
+        r = self.lib.sp_constraint(s)
+        if r == -2:
+            raise EvalFailure(0, 0)
+        return bool(r)
+
+    def _terminal(self, s: bytes) -> bool:
+        r = self.lib.sp_terminal(s)
+        if r == -2:
+            raise EvalFailure(0, 0)
+        return bool(r)
+
+    def _transitions(self, s: bytes, t: bytes) -> int:
+        r = self.lib.sp_transitions(s, t)
+        if r == -2:
+            raise EvalFailure(0, 0)
+        return r

@@ -1,0 +1,122 @@
+"""Python vs native on every spec of specs/, examples/ and the tests' corpora:
+the same counts, depth, verdict, shortest trace, coverage and exit code.
+
+A spec the native core cannot run yet falls back to the Python backend with
+a reason; NATIVE pins which specs run natively, so that losing one fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from native_compare import both, summary
+
+from specpy.diagnostics import SpecError
+from specpy.options import CheckOptions
+from specpy.pipeline import load
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = sorted(
+    p for p in [*ROOT.glob("specs/*.spec"), *ROOT.glob("examples/**/*.spec"), *ROOT.glob("tests/**/*.spec")]
+    if "errors" not in p.parts
+)
+#: Symmetry is not native yet, so both run without it; the cap keeps the big ones short.
+OPTIONS = CheckOptions(symmetry=False, max_states=30_000)
+
+#: Specs that must run natively (the others fall back, saying why).
+NATIVE = {
+    "specs/twophase.spec", "specs/tcommit.spec", "specs/diehard.spec", "specs/paxos.spec",
+    "specs/paxos_bug_accept_lower_ballot.spec", "specs/lamport_mutex.spec",
+    "specs/lamport_mutex_bug_no_tiebreak.spec", "examples/kvstore/kvstore.spec",
+    "tests/cli/data/evalerror.spec", "tests/cli/data/assert.spec", "tests/cli/data/deadlock.spec",
+    "tests/cli/data/invariant.spec", "tests/cli/data/ok.spec", "tests/cli/data/params.spec",
+    "tests/explicit/data/quorum.spec", "tests/explicit/data/symmetry/links.spec",
+    "tests/tla/data/initbad.spec", "tests/tla/data/letfail.spec", "tests/tla/data/stutter.spec",
+}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_python_and_native_agree(path: Path) -> None:
+    try:
+        model = load(path)
+    except SpecError:
+        pytest.skip("a spec error (tests/errors-style input)")
+    python, native = both(model, OPTIONS)
+    assert python.backend == "python"
+    name = str(path.relative_to(ROOT))
+    if name in NATIVE:
+        assert native.backend == "native", native.backend_note
+    else:
+        assert native.backend == "native" or native.backend_note
+    assert summary(native) == summary(python)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        CheckOptions(max_states=1000),  # stops at the limit
+        CheckOptions(max_depth=6),  # bounded
+        CheckOptions(workers=2),  # two partitions in worker processes
+        CheckOptions(check_deadlock=False),
+    ],
+    ids=["max-states", "depth", "workers", "no-deadlock"],
+)
+def test_limits_and_workers_agree(options: CheckOptions) -> None:
+    from specpy.options import Overrides
+
+    model = load(ROOT / "specs/twophase.spec", Overrides(types={"RM": ("r1", "r2", "r3", "r4")}))
+    python, native = both(model, options)
+    assert native.backend == "native"
+    assert summary(native) == summary(python)
+
+
+def test_dump_code_writes_the_c_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+    from specpy.explicit.compile import DUMP_ENV
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv(DUMP_ENV, raising=False)
+    res = CliRunner().invoke(main, ["--dump-code", str(tmp_path), "check", "specs/diehard.spec", "--quiet", "--json"])
+    monkeypatch.delenv(DUMP_ENV, raising=False)
+    assert res.exit_code == 12 and '"backend": "native"' in res.stdout
+    c = (tmp_path / "DieHard" / "model.c").read_text()
+    assert "int64_t sp_expand(" in c and "static void act0(const S *s)" in c
+
+
+def test_backend_native_refuses_with_a_location() -> None:
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+
+    res = CliRunner().invoke(main, ["check", "--backend", "native", str(ROOT / "specs/raft_abstract.spec")])
+    assert res.exit_code == 150
+    assert "raft_abstract.spec:" in res.stderr and "--backend native: set elements of type int are not native yet" in res.stderr
+
+
+def test_default_falls_back_with_one_note(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+
+    res = CliRunner().invoke(main, ["check", "--max-states", "50", "--json", str(ROOT / "specs/raft_abstract.spec")])
+    notes = [line for line in res.stderr.splitlines() if line.startswith("note: checked with the Python backend: ")]
+    assert len(notes) == 1 and "set elements of type int" in notes[0]
+    assert '"backend": "python"' in res.stdout
+
+
+def test_a_missing_compiler_is_exit_151(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from specpy.cli import main
+    from specpy.native import build
+
+    build.compiler.cache_clear()
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    try:
+        res = CliRunner().invoke(main, ["check", "--backend", "native", str(ROOT / "specs/diehard.spec")])
+    finally:
+        build.compiler.cache_clear()
+    assert res.exit_code == 151 and "no C compiler found" in res.stderr
