@@ -36,6 +36,7 @@ Init ==
     /\ acked = {}
     /\ faults = 0
 
+\* Restart: the disk pages with the log redone over them.
 Recover ==
     /\ ~up
     /\ memRoot' = [p \in Page |-> IF Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Split")) /\ (wal[i].right = p) THEN {i} ELSE {} : i \in (1..4)}) \cup {0}) = 0 THEN diskRoot[p] ELSE wal[Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Split")) /\ (wal[i].right = p) THEN {i} ELSE {} : i \in (1..4)}) \cup {0})].sep]
@@ -71,6 +72,7 @@ Insert(k) ==
                                                    /\ acked' = acked \cup {k}
                                                    /\ UNCHANGED <<diskRoot, diskLeaf, up, faults>>
 
+\* Write a page back to disk, one page at a time, in any order.
 FlushLeaf(p) ==
     /\ up
     /\ diskLeaf[p] # memLeaf[p]

@@ -39,6 +39,7 @@ Init ==
     /\ acked = {}
     /\ faults = 0
 
+\* Restart: the disk pages with the log redone over them.
 Recover ==
     /\ ~up
     /\ memRoot' = [p \in Page |-> IF Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Link")) /\ (wal[i].page = p) THEN {i} ELSE {} : i \in (1..12)}) \cup {0}) = 0 THEN diskRoot[p] ELSE wal[Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Link")) /\ (wal[i].page = p) THEN {i} ELSE {} : i \in (1..12)}) \cup {0})].sep]
@@ -75,6 +76,8 @@ Insert(k) ==
                                                    /\ acked' = IF k = None THEN acked \cup {k} ELSE acked
                                                    /\ UNCHANGED <<diskRoot, diskLeaf, memRoot, memLeaf, up, faults>>
 
+\* The next record of the split; after the last, memory is updated and the
+\* insert acknowledged.
 LogSplit ==
     /\ up
     /\ Len(pending) > 0
@@ -88,6 +91,7 @@ LogSplit ==
     /\ acked' = IF Len(Slice(pending, 2, Len(pending))) = 0 THEN acked \cup {Unwrap(inserting)} ELSE acked
     /\ UNCHANGED <<diskRoot, diskLeaf, up, faults>>
 
+\* Write a page back to disk, one page at a time, in any order.
 FlushLeaf(p) ==
     /\ up
     /\ diskLeaf[p] # memLeaf[p]

@@ -72,6 +72,8 @@ Next ==
     \/ \E p \in Proc : Deliver(p)
     \/ Terminated
 
+\* CausalDelivery: a process that delivered m has delivered everything that
+\* happened before m.
 CausalDelivery ==
     \A p \in Proc : \A m \in delivered[p] : past[m] \subseteq delivered[p]
 

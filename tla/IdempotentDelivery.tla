@@ -27,6 +27,7 @@ Init ==
     /\ applied = [r \in Request |-> 0]
     /\ faults = 0
 
+\* The producer sends r, or resends it after a timeout.
 Send(r) ==
     /\ r \notin acked
     /\ ~BagIn([tag |-> "Req", id |-> r], net)
@@ -36,6 +37,7 @@ Send(r) ==
            /\ net' = net_1
            /\ UNCHANGED <<acks, acked, processed, applied, faults>>
 
+\* The consumer takes a request, applies it unless its key was seen, and acks.
 Consume ==
     \E m \in BagToSet(net) :
         LET net_1 == net (-) SetToBag({m})
@@ -49,6 +51,7 @@ Consume ==
                    /\ applied' = IF m.id \notin processed THEN [applied EXCEPT ![m.id] = applied[m.id] + 1] ELSE applied
                    /\ UNCHANGED <<acked, faults>>
 
+\* The producer learns that a request was applied.
 ReceiveAck ==
     \E a \in BagToSet(acks) :
         LET acks_1 == acks (-) SetToBag({a})
@@ -92,9 +95,12 @@ Next ==
     \/ \E msg \in BagToSet(net) : Duplicate_net(msg)
     \/ Terminated
 
+\* AppliedAtMostOnce: no request takes effect twice, whatever the network does.
 AppliedAtMostOnce ==
     \A r \in Request : applied[r] =< 1
 
+\* AckedWasApplied: deduplication never swallows a request: an acknowledged
+\* request has been applied.
 AckedWasApplied ==
     \A r \in Request : (r \in acked) => (applied[r] >= 1)
 

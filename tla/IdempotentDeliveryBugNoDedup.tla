@@ -26,6 +26,7 @@ Init ==
     /\ applied = [r \in Request |-> 0]
     /\ faults = 0
 
+\* The producer sends r, or resends it after a timeout.
 Send(r) ==
     /\ r \notin acked
     /\ ~BagIn([tag |-> "Req", id |-> r], net)
@@ -35,6 +36,9 @@ Send(r) ==
            /\ net' = net_1
            /\ UNCHANGED <<acks, acked, applied, faults>>
 
+\* BUGGY: the consumer applies every request it takes and acks it; it keeps no
+\* idempotency keys (the correct consumer remembers the ids it has applied
+\* and skips them).
 Consume ==
     \E m \in BagToSet(net) :
         LET net_1 == net (-) SetToBag({m})
@@ -48,6 +52,7 @@ Consume ==
                           /\ applied' = [applied EXCEPT ![m.id] = stored_1]
                           /\ UNCHANGED <<acked, faults>>
 
+\* The producer learns that a request was applied.
 ReceiveAck ==
     \E a \in BagToSet(acks) :
         LET acks_1 == acks (-) SetToBag({a})
@@ -91,9 +96,12 @@ Next ==
     \/ \E msg \in BagToSet(net) : Duplicate_net(msg)
     \/ Terminated
 
+\* AppliedAtMostOnce: no request takes effect twice, whatever the network does.
 AppliedAtMostOnce ==
     \A r \in Request : applied[r] =< 1
 
+\* AckedWasApplied: deduplication never swallows a request: an acknowledged
+\* request has been applied.
 AckedWasApplied ==
     \A r \in Request : (r \in acked) => (applied[r] >= 1)
 =============================================================================

@@ -28,6 +28,7 @@ Init ==
     /\ sent = {}
     /\ faults = 0
 
+\* The producer sends r for the first time (fair).
 Send(r) ==
     /\ r \notin sent
     /\ LET net_1 == net (+) SetToBag({[tag |-> "Req", id |-> r]})
@@ -36,6 +37,7 @@ Send(r) ==
            /\ sent' = sent \cup {r}
            /\ UNCHANGED <<acks, acked, processed, applied, faults>>
 
+\* The producer resends r after a timeout -- with no fairness: the bug.
 Retry(r) ==
     /\ r \in sent
     /\ r \notin acked
@@ -46,6 +48,7 @@ Retry(r) ==
            /\ net' = net_1
            /\ UNCHANGED <<acks, acked, processed, applied, sent, faults>>
 
+\* The consumer takes a request, applies it unless its key was seen, and acks.
 Consume ==
     \E m \in BagToSet(net) :
         LET net_1 == net (-) SetToBag({m})
@@ -59,6 +62,7 @@ Consume ==
                    /\ applied' = IF m.id \notin processed THEN [applied EXCEPT ![m.id] = applied[m.id] + 1] ELSE applied
                    /\ UNCHANGED <<acked, sent, faults>>
 
+\* The producer learns that a request was applied.
 ReceiveAck ==
     \E a \in BagToSet(acks) :
         LET acks_1 == acks (-) SetToBag({a})
@@ -103,9 +107,12 @@ Next ==
     \/ \E msg \in BagToSet(net) : Duplicate_net(msg)
     \/ Terminated
 
+\* AppliedAtMostOnce: no request takes effect twice, whatever the network does.
 AppliedAtMostOnce ==
     \A r \in Request : applied[r] =< 1
 
+\* AckedWasApplied: deduplication never swallows a request: an acknowledged
+\* request has been applied.
 AckedWasApplied ==
     \A r \in Request : (r \in acked) => (applied[r] >= 1)
 

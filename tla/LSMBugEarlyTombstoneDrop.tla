@@ -39,6 +39,7 @@ Delete(k) ==
     /\ latest' = [latest EXCEPT ![k] = None]
     /\ UNCHANGED <<level0, level1>>
 
+\* The memtable becomes the newest level-0 run.
 Flush ==
     /\ Holds(\E k \in Key : memtable[k] # None)
     /\ Len(level0) < 2
@@ -47,6 +48,8 @@ Flush ==
     /\ level0' = Append(level0, memtable)
     /\ UNCHANGED <<level1, latest>>
 
+\* BUGGY: merges the two oldest level-0 runs dropping tombstones, although
+\* level 0 is not the last level (correct: merged(level0[2], level0[1])).
 CompactLevel0 ==
     /\ Len(level0) >= 2
     /\ LET level0_1 == <<LET newRun == level0[2] IN LET oldRun == level0[1] IN [k \in Key |-> LET c == LET newEntry == newRun[k] IN LET oldEntry == oldRun[k] IN IF newEntry # None THEN newEntry ELSE oldEntry IN IF (c # None) /\ (Unwrap(c).tag = "Put") THEN c ELSE None]>> \o Slice(level0, 3, Len(level0))
@@ -54,6 +57,7 @@ CompactLevel0 ==
            /\ level0' = level0_1
            /\ UNCHANGED <<memtable, level1, latest>>
 
+\* Merge the oldest level-0 run into level 1, the last level.
 CompactIntoLast ==
     /\ Len(level0) >= 1
     /\ Stored(IsSeqOf(Slice(level0, 2, Len(level0)), [Key -> Cell \cup {None}], 2), "specs/lsm_bug_early_tombstone_drop.spec:77:5")
@@ -68,6 +72,9 @@ Next ==
     \/ CompactLevel0
     \/ CompactIntoLast
 
+\* ReadYourLatestWrite: a read of any key returns the latest value written to
+\* it, or nothing if it was deleted last or never written — however the
+\* entries are spread across memtable and runs, before or after compactions.
 ReadYourLatestWrite ==
     \A k \in Key : (IF ((IF memtable[k] # None THEN memtable[k] ELSE IF Max((UNION {IF level0[i][k] # None THEN {i} ELSE {} : i \in (1..Len(level0))}) \cup {0}) > 0 THEN level0[Max((UNION {IF level0[i][k] # None THEN {i} ELSE {} : i \in (1..Len(level0))}) \cup {0})][k] ELSE level1[k]) # None) /\ (Unwrap(IF memtable[k] # None THEN memtable[k] ELSE IF Max((UNION {IF level0[i][k] # None THEN {i} ELSE {} : i \in (1..Len(level0))}) \cup {0}) > 0 THEN level0[Max((UNION {IF level0[i][k] # None THEN {i} ELSE {} : i \in (1..Len(level0))}) \cup {0})][k] ELSE level1[k]).tag = "Put") THEN Unwrap(IF memtable[k] # None THEN memtable[k] ELSE IF Max((UNION {IF level0[i][k] # None THEN {i} ELSE {} : i \in (1..Len(level0))}) \cup {0}) > 0 THEN level0[Max((UNION {IF level0[i][k] # None THEN {i} ELSE {} : i \in (1..Len(level0))}) \cup {0})][k] ELSE level1[k]).val ELSE None) = latest[k]
 =============================================================================

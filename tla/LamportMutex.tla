@@ -32,53 +32,61 @@ Init ==
     /\ chan = [p \in Proc |-> [q \in Proc |-> <<>>]]
     /\ crit = {}
 
+\* Step 1: p timestamps a request and broadcasts it.
 RequestCS(p) ==
     /\ req[p][p] = None
     /\ LET stored_1 == clock[p] + 1
-       IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex.spec:62:5")
-           /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
-              IN  /\ IF 1 \in domain_1 THEN Stored(IsSeqOf(Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]), Msg, 3), "specs/lamport_mutex.spec:65:26") ELSE TRUE
-                  /\ IF 2 \in domain_1 THEN Stored(IsSeqOf(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]), Msg, 3), "specs/lamport_mutex.spec:65:26") ELSE TRUE
-                  /\ IF 3 \in domain_1 THEN Stored(IsSeqOf(Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][3], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]), Msg, 3), "specs/lamport_mutex.spec:65:26") ELSE TRUE
-                  /\ clock' = [clock EXCEPT ![p] = stored_1]
-                  /\ req' = [req EXCEPT ![p][p] = [clock EXCEPT ![p] = stored_1][p]]
-                  /\ acks' = [acks EXCEPT ![p] = {p}]
-                  /\ chan' = IF 3 \in domain_1 THEN [(IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][3], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan)[p][2], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]])] ELSE chan
-                  /\ UNCHANGED <<crit>>
+       IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex.spec:73:5")
+           /\ LET m == [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]
+              IN  /\ Evaluated(m)
+                  /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
+                     IN  /\ IF 1 \in domain_1 THEN Stored(IsSeqOf(Append(chan[p][1], m), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
+                         /\ IF 2 \in domain_1 THEN Stored(IsSeqOf(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
+                         /\ IF 3 \in domain_1 THEN Stored(IsSeqOf(Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][3], m), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
+                         /\ clock' = [clock EXCEPT ![p] = stored_1]
+                         /\ req' = [req EXCEPT ![p][p] = [clock EXCEPT ![p] = stored_1][p]]
+                         /\ acks' = [acks EXCEPT ![p] = {p}]
+                         /\ chan' = IF 3 \in domain_1 THEN [(IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][3], m)] ELSE IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan
+                         /\ UNCHANGED <<crit>>
 
+\* Step 2: p queues q's request, moves its clock past it, and acknowledges.
 ReceiveRequest(p, q) ==
     /\ p # q
     /\ Len(chan[q][p]) > 0
-    /\ chan[q][p][1].tag = "Request"
-    /\ LET ts == chan[q][p][1].ts
-       IN  /\ Evaluated(ts)
-           /\ Stored(IsSeqOf(Slice(chan[q][p], 2, Len(chan[q][p])), Msg, 3), "specs/lamport_mutex.spec:72:5")
-           /\ LET stored_1 == Max({clock[p], ts}) + 1
-              IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex.spec:74:5")
-                  /\ Stored(IsSeqOf(Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"]), Msg, 3), "specs/lamport_mutex.spec:75:5")
-                  /\ clock' = [clock EXCEPT ![p] = stored_1]
-                  /\ req' = [req EXCEPT ![p][q] = ts]
-                  /\ chan' = [[chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))] EXCEPT ![p][q] = Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"])]
-                  /\ UNCHANGED <<acks, crit>>
+    /\ LET m == chan[q][p][1]
+       IN  /\ Evaluated(m)
+           /\ m.tag = "Request"
+           /\ Stored(IsSeqOf(Slice(chan[q][p], 2, Len(chan[q][p])), Msg, 3), "specs/lamport_mutex.spec:63:5")
+           /\ LET ts == m.ts
+              IN  /\ Evaluated(ts)
+                  /\ LET stored_1 == Max({clock[p], ts}) + 1
+                     IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex.spec:87:5")
+                         /\ Stored(IsSeqOf(Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"]), Msg, 3), "specs/lamport_mutex.spec:88:5")
+                         /\ clock' = [clock EXCEPT ![p] = stored_1]
+                         /\ req' = [req EXCEPT ![p][q] = ts]
+                         /\ chan' = [[chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))] EXCEPT ![p][q] = Append([chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))][p][q], [tag |-> "Ack"])]
+                         /\ UNCHANGED <<acks, crit>>
 
 ReceiveAck(p, q) ==
     /\ p # q
     /\ Len(chan[q][p]) > 0
     /\ chan[q][p][1].tag = "Ack"
-    /\ Stored(IsSeqOf(Slice(chan[q][p], 2, Len(chan[q][p])), Msg, 3), "specs/lamport_mutex.spec:80:5")
+    /\ Stored(IsSeqOf(Slice(chan[q][p], 2, Len(chan[q][p])), Msg, 3), "specs/lamport_mutex.spec:63:5")
     /\ acks' = [acks EXCEPT ![p] = acks[p] \cup {q}]
     /\ chan' = [chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))]
     /\ UNCHANGED <<clock, req, crit>>
 
+\* Step 4 at a receiver: p drops q's released request.
 ReceiveRelease(p, q) ==
     /\ p # q
     /\ Len(chan[q][p]) > 0
     /\ chan[q][p][1].tag = "Release"
-    /\ Stored(IsSeqOf(Slice(chan[q][p], 2, Len(chan[q][p])), Msg, 3), "specs/lamport_mutex.spec:87:5")
+    /\ Stored(IsSeqOf(Slice(chan[q][p], 2, Len(chan[q][p])), Msg, 3), "specs/lamport_mutex.spec:63:5")
     /\ req' = [req EXCEPT ![p][q] = None]
     /\ chan' = [chan EXCEPT ![q][p] = Slice(chan[q][p], 2, Len(chan[q][p]))]
     /\ UNCHANGED <<clock, acks, crit>>
 
+\* Step 3: every other process has acknowledged and p's request is first.
 Enter(p) ==
     /\ req[p][p] # None
     /\ p \notin crit
@@ -87,12 +95,13 @@ Enter(p) ==
     /\ crit' = crit \cup {p}
     /\ UNCHANGED <<clock, req, acks, chan>>
 
+\* Step 4: p leaves and tells every other process.
 Exit(p) ==
     /\ p \in crit
     /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
-       IN  /\ IF 1 \in domain_1 THEN Stored(IsSeqOf(Append(chan[p][1], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:104:26") ELSE TRUE
-           /\ IF 2 \in domain_1 THEN Stored(IsSeqOf(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:104:26") ELSE TRUE
-           /\ IF 3 \in domain_1 THEN Stored(IsSeqOf(Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:104:26") ELSE TRUE
+       IN  /\ IF 1 \in domain_1 THEN Stored(IsSeqOf(Append(chan[p][1], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
+           /\ IF 2 \in domain_1 THEN Stored(IsSeqOf(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
+           /\ IF 3 \in domain_1 THEN Stored(IsSeqOf(Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
            /\ req' = [req EXCEPT ![p][p] = None]
            /\ acks' = [acks EXCEPT ![p] = {}]
            /\ chan' = IF 3 \in domain_1 THEN [(IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"])] ELSE IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan
@@ -107,6 +116,7 @@ Next ==
     \/ \E p \in Proc : Enter(p)
     \/ \E p \in Proc : Exit(p)
 
+\* MutualExclusion: no two processes are in their critical sections at once.
 MutualExclusion ==
     \A p \in Proc : \A q \in Proc : ((p \in crit) /\ (q \in crit)) => (p = q)
 

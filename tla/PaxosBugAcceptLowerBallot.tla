@@ -25,10 +25,12 @@ Init ==
     /\ maxVal = [a \in Acceptor |-> None]
     /\ msgs = {}
 
+\* 1a: the leader of ballot b asks for promises.
 Phase1a(b) ==
     /\ msgs' = msgs \cup {[tag |-> "Prepare", bal |-> b]}
     /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
 
+\* 1b: acceptor a promises a ballot higher than any it has promised.
 Phase1b(a) ==
     \E m \in msgs :
         /\ m.tag = "Prepare"
@@ -37,6 +39,7 @@ Phase1b(a) ==
         /\ msgs' = msgs \cup {[tag |-> "Promise", acc |-> a, bal |-> m.bal, mbal |-> maxVBal[a], mval |-> maxVal[a]]}
         /\ UNCHANGED <<maxVBal, maxVal>>
 
+\* 2a: with promises from quorum q, the leader of ballot b proposes a safe v.
 Phase2a(b, v, q) ==
     /\ ~(\E m \in msgs : (m.tag = "Accept") /\ (m.bal = b))
     /\ (2 * Cardinality(q)) > Cardinality(Acceptor)
@@ -49,6 +52,8 @@ Phase2a(b, v, q) ==
                   /\ msgs' = msgs \cup {[tag |-> "Accept", bal |-> b, val |-> v]}
                   /\ UNCHANGED <<maxBal, maxVBal, maxVal>>
 
+\* 2b, BUGGY: acceptor a accepts any proposal, even one from a ballot lower
+\* than it promised (the correct guard is `m.bal >= maxBal[a]`).
 Phase2b(a) ==
     \E m \in msgs :
         /\ m.tag = "Accept"
@@ -63,9 +68,12 @@ Next ==
     \/ \E b \in Ballot, v \in Value, q \in (SUBSET Acceptor) : Phase2a(b, v, q)
     \/ \E a \in Acceptor : Phase2b(a)
 
+\* Agreement: at most one value is ever chosen (the safety property of consensus).
 Agreement ==
     \A v \in Value : \A w \in Value : ((\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs)) /\ (\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> w] \in msgs))) => (v = w)
 
+\* Validity: a chosen value was proposed by some ballot's leader in phase 2a;
+\* acceptors never invent one.
 Validity ==
     \A v \in Value : (\E b \in Ballot : \E q \in (SUBSET Acceptor) : ((2 * Cardinality(q)) > Cardinality(Acceptor)) /\ (\A a \in q : [tag |-> "Accepted", acc |-> a, bal |-> b, val |-> v] \in msgs)) => (\E b \in Ballot : [tag |-> "Accept", bal |-> b, val |-> v] \in msgs)
 =============================================================================

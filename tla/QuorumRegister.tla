@@ -39,6 +39,7 @@ Init ==
     /\ net = EmptyBag
     /\ faults = 0
 
+\* The next write, once the previous one completed: sent to every replica.
 StartWrite ==
     /\ writing = completed
     /\ writing < 2
@@ -55,6 +56,7 @@ StartWrite ==
                                 /\ net' = net_3
                                 /\ UNCHANGED <<store, completed, reads, asked, answered, answers, reader, floor, result, faults>>
 
+\* A replica keeps the newer version (last writer wins) and acknowledges.
 ReplicaWrite(r) ==
     \E m \in BagToSet(net) :
         /\ m.tag = "WriteReq"
@@ -68,6 +70,7 @@ ReplicaWrite(r) ==
                       /\ net' = net_2
                       /\ UNCHANGED <<writing, acked, completed, reads, asked, answered, answers, reader, floor, result, faults>>
 
+\* The writer counts acknowledgements of its current write; W of them complete it.
 WriterAck ==
     \E m \in BagToSet(net) :
         /\ m.tag = "WriteAck"
@@ -78,6 +81,7 @@ WriterAck ==
                /\ net' = net_1
                /\ UNCHANGED <<store, writing, reads, asked, answered, answers, reader, floor, result, faults>>
 
+\* A read asks R replicas; it must return at least what had completed by now.
 StartRead(q) ==
     /\ reader = "idle"
     /\ reads < 1
@@ -108,6 +112,8 @@ ReplicaRead(r) ==
                       /\ net' = net_2
                       /\ UNCHANGED <<store, writing, acked, completed, reads, asked, answered, answers, reader, floor, result, faults>>
 
+\* The reader collects the answers of the current read (a late answer to an
+\* older read is dropped); with all R in, it returns the newest version.
 ReaderAnswer ==
     \E m \in BagToSet(net) :
         /\ m.tag = "ReadResp"
@@ -173,6 +179,7 @@ Next ==
     \/ \E msg \in BagToSet(net) : Lose_net(msg)
     \/ Terminated
 
+\* A read that started after a write completed returns that write or a newer one.
 ReadSeesCompletedWrite ==
     ((reader = "idle") /\ (result # None)) => (Unwrap(result) >= floor)
 

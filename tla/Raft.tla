@@ -45,6 +45,7 @@ Init ==
     /\ committed = {}
     /\ faults = 0
 
+\* A follower or candidate hears nothing and starts an election for a new term.
 Timeout(s) ==
     /\ role[s] # "Leader"
     /\ currentTerm[s] < 3
@@ -84,6 +85,7 @@ ClientRequest(s, v) ==
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults>>
 
+\* The leader sends t the entry at nextIndex (if any) with the entry before it.
 AppendEntriesReq(s, t) ==
     /\ role[s] = "Leader"
     /\ s # t
@@ -100,6 +102,7 @@ AppendEntriesReq(s, t) ==
                                 /\ net' = net_1
                                 /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, committed, faults>>
 
+\* A leader commits the longest prefix a quorum holds, if its last entry is of the current term.
 AdvanceCommitIndex(s) ==
     /\ role[s] = "Leader"
     /\ LET agreed == UNION {IF LET q == UNION {IF (t = s) \/ (matchIndex[s][t] >= n) THEN {t} ELSE {} : t \in Server} IN (2 * Cardinality(q)) > Cardinality(Server) THEN {n} ELSE {} : n \in (1..Len(log[s]))}
@@ -112,6 +115,8 @@ AdvanceCommitIndex(s) ==
            /\ committed' = committed \cup {[index |-> Checked(n, 1..2), entry |-> log[s][n], term |-> currentTerm[s]] : n \in ((commitIndex[s] + 1)..Max(agreed))}
            /\ UNCHANGED <<currentTerm, votedFor, log, role, votesGranted, nextIndex, matchIndex, net, faults>>
 
+\* A message from a newer term turns its receiver into a follower of that term
+\* (the message stays in the network, to be handled next).
 UpdateTerm(s) ==
     \E m \in BagToSet(net) :
         /\ m.dst = s
@@ -121,6 +126,8 @@ UpdateTerm(s) ==
         /\ role' = [role EXCEPT ![s] = "Follower"]
         /\ UNCHANGED <<log, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults>>
 
+\* Grant the vote if the candidate's log is at least as up to date as ours and
+\* we have not voted for anyone else in this term.
 HandleRequestVote(s) ==
     \E m \in BagToSet(net) :
         /\ m.tag = "RequestVote"
@@ -149,6 +156,9 @@ HandleVote(s) ==
                /\ net' = net_1
                /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, nextIndex, matchIndex, committed, faults>>
 
+\* The consistency check: accept only if our log has the leader's entry at
+\* prevIndex; a conflicting entry (same index, other term) is cut off with
+\* everything after it, and the leader's entry appended.
 HandleAppendEntries(s) ==
     \E m \in BagToSet(net) :
         /\ m.tag = "AppendEntries"
@@ -232,15 +242,19 @@ Next ==
     \/ \E who \in Server : Crash_Server(who)
     \/ Terminated
 
+\* At most one leader per term.
 ElectionSafety ==
     \A a \in Server : \A b \in Server : (((role[a] = "Leader") /\ (role[b] = "Leader")) /\ (currentTerm[a] = currentTerm[b])) => (a = b)
 
+\* Two logs with an entry of the same term at the same index agree up to there.
 LogMatching ==
     \A a \in Server : \A b \in Server : \A n \in (1..Min({Len(log[a]), Len(log[b])})) : (log[a][n].term = log[b][n].term) => (Slice(log[a], 1, n) = Slice(log[b], 1, n))
 
+\* An entry committed in some term is in the log of every leader of a later term.
 LeaderCompleteness ==
     \A c \in committed : \A l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] > c.term)) => ((c.index =< Len(log[l])) /\ (log[l][c.index] = c.entry))
 
+\* No two servers commit different entries at the same index.
 StateMachineSafety ==
     \A a \in Server : \A b \in Server : \A n \in (1..Min({commitIndex[a], commitIndex[b]})) : ((n =< Len(log[a])) /\ (n =< Len(log[b]))) /\ (log[a][n] = log[b][n])
 

@@ -37,6 +37,9 @@ Init ==
     /\ commitIndex = [s \in Server |-> 0]
     /\ committed = {}
 
+\* s wins the election for term t with the votes of quorum q: each voter is in
+\* an earlier term, or in t without having voted for anyone else, and finds s's
+\* log at least as up to date as its own.
 Elect(s, t, q) ==
     /\ s \in q
     /\ (2 * Cardinality(q)) > Cardinality(Server)
@@ -55,6 +58,9 @@ ClientRequest(s, v) ==
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, committed>>
 
+\* One successful AppendEntries from leader s to t: t adopts s's term, keeps the
+\* prefix it shares with s, replaces what follows by s's next entry (if any),
+\* and learns s's commit index up to what it now holds.
 Replicate(s, t) ==
     /\ role[s] = "Leader"
     /\ s # t
@@ -72,6 +78,8 @@ Replicate(s, t) ==
                   /\ commitIndex' = IF Min({commitIndex[s], held}) > commitIndex[t] THEN [commitIndex EXCEPT ![t] = Min({commitIndex[s], held})] ELSE commitIndex
                   /\ UNCHANGED <<committed>>
 
+\* A leader commits index n once a quorum holds its entry there — only for an
+\* entry of its own term (earlier entries are committed with it).
 Commit(s, n) ==
     /\ role[s] = "Leader"
     /\ commitIndex[s] < n
@@ -94,15 +102,19 @@ Next ==
     \/ \E s \in Server, n \in 1..2 : Commit(s, n)
     \/ Terminated
 
+\* At most one leader per term.
 ElectionSafety ==
     \A a \in Server : \A b \in Server : (((role[a] = "Leader") /\ (role[b] = "Leader")) /\ (currentTerm[a] = currentTerm[b])) => (a = b)
 
+\* Two logs with an entry of the same term at the same index agree up to there.
 LogMatching ==
     \A a \in Server : \A b \in Server : \A n \in (1..Min({Len(log[a]), Len(log[b])})) : (log[a][n].term = log[b][n].term) => (Slice(log[a], 1, n) = Slice(log[b], 1, n))
 
+\* An entry committed in some term is in the log of every leader of a later term.
 LeaderCompleteness ==
     \A c \in committed : \A l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] > c.term)) => ((c.index =< Len(log[l])) /\ (log[l][c.index] = c.entry))
 
+\* No two servers commit different entries at the same index.
 StateMachineSafety ==
     \A a \in Server : \A b \in Server : \A n \in (1..Min({commitIndex[a], commitIndex[b]})) : ((n =< Len(log[a])) /\ (n =< Len(log[b]))) /\ (log[a][n] = log[b][n])
 =============================================================================

@@ -40,6 +40,7 @@ Next ==
     \/ \E r \in RM : Decide(r)
     \/ Terminated
 
+\* An RM commits only if no RM has aborted.
 Consistent ==
     \A a \in RM : \A b \in RM : ~((rmState[a] = "aborted") /\ (rmState[b] = "committed"))
 =============================================================================

@@ -19,12 +19,14 @@ Init ==
     /\ tmPrepared = {}
     /\ msgs = {}
 
+\* The TM learns that r has prepared.
 TMRcvPrepared(r) ==
     /\ tmState = "undecided"
     /\ [tag |-> "Prepared", rm |-> r] \in msgs
     /\ tmPrepared' = tmPrepared \cup {r}
     /\ UNCHANGED <<rmState, tmState, msgs>>
 
+\* The TM commits once every RM has prepared.
 TMCommit ==
     /\ tmState = "undecided"
     /\ tmPrepared = RM
@@ -32,6 +34,7 @@ TMCommit ==
     /\ msgs' = msgs \cup {[tag |-> "Commit"]}
     /\ UNCHANGED <<rmState, tmPrepared>>
 
+\* The TM may give up at any time before deciding.
 TMAbort ==
     /\ tmState = "undecided"
     /\ tmState' = "abandoned"
@@ -68,9 +71,15 @@ Next ==
     \/ \E r \in RM : RMRcvCommitMsg(r)
     \/ \E r \in RM : RMRcvAbortMsg(r)
 
+\* No RM has committed while another has aborted.
 Consistent ==
     \A a \in RM : \A b \in RM : ~((rmState[a] = "aborted") /\ (rmState[b] = "committed"))
 
+\* Strengthening invariants. Consistent alone is not inductive (a state where
+\* an RM is prepared, another aborted and Commit was sent satisfies it, and one
+\* step breaks it); together with these facts about reachable states it is, so
+\* `specpy prove specs/twophase.spec` proves Consistent for every depth
+\* (k-induction with k = 1; see docs/guide.md).
 CommitMeansDone ==
     ([tag |-> "Commit"] \in msgs) = (tmState = "done")
 

@@ -41,6 +41,9 @@ Init ==
     /\ proposed = {}
     /\ faults = 0
 
+\* The election's outcome: l leads a quorum q of servers that are looking.
+\* The new epoch is above every acceptedEpoch in q (CEPOCH), q accepts it
+\* (NEWEPOCH/ACKEPOCH), and l adopts the most up-to-date history among q.
 Discover(l, q) ==
     /\ l \in q
     /\ (2 * Cardinality(q)) > Cardinality(Server)
@@ -60,6 +63,7 @@ Discover(l, q) ==
                   /\ acked' = [acked EXCEPT ![l] = [t \in Server |-> 0]]
                   /\ UNCHANGED <<currentEpoch, history, delivered, proposed, faults>>
 
+\* NEWLEADER to follower f, and its ACK: f adopts the leader's history and epoch.
 Sync(l, f) ==
     /\ role[l] = "Leading"
     /\ ~established[l]
@@ -75,6 +79,7 @@ Sync(l, f) ==
     /\ acked' = [acked EXCEPT ![l][f] = Len([history EXCEPT ![f] = history[l]][l])]
     /\ UNCHANGED <<acceptedEpoch, delivered, role, leader, established, proposed, faults>>
 
+\* With a quorum synchronised, the leader is established and commits its history.
 Establish(l) ==
     /\ role[l] = "Leading"
     /\ ~established[l]
@@ -86,6 +91,7 @@ Establish(l) ==
            /\ established' = [established EXCEPT ![l] = TRUE]
            /\ UNCHANGED <<acceptedEpoch, history, role, leader, synced, acked, proposed, faults>>
 
+\* The leader proposes the next transaction of its epoch (appends it to its history).
 Broadcast(l) ==
     /\ role[l] = "Leading"
     /\ established[l]
@@ -102,6 +108,7 @@ Broadcast(l) ==
                   /\ proposed' = proposed \cup {t}
                   /\ UNCHANGED <<acceptedEpoch, currentEpoch, delivered, role, leader, synced, established, faults>>
 
+\* PROPOSE and ACK: a synchronised follower appends the next proposal and acknowledges it.
 Replicate(l, f) ==
     /\ role[l] = "Leading"
     /\ established[l]
@@ -117,6 +124,7 @@ Replicate(l, f) ==
     /\ acked' = [acked EXCEPT ![l][f] = Len([history EXCEPT ![f] = Append(history[f], history[l][Len(history[f]) + 1])][f])]
     /\ UNCHANGED <<acceptedEpoch, currentEpoch, delivered, role, leader, synced, established, proposed, faults>>
 
+\* What a quorum has acknowledged is committed, and delivered by the leader.
 CommitTxn(l) ==
     /\ role[l] = "Leading"
     /\ established[l]
@@ -128,6 +136,7 @@ CommitTxn(l) ==
                   /\ delivered' = [delivered EXCEPT ![l] = stored_1]
                   /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, role, leader, synced, established, acked, proposed, faults>>
 
+\* COMMIT: a follower delivers what its leader has committed and it holds.
 Deliver(l, f) ==
     /\ role[l] = "Leading"
     /\ f \in synced[l]
@@ -143,6 +152,8 @@ Deliver(l, f) ==
                   /\ delivered' = [delivered EXCEPT ![f] = stored_1]
                   /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, role, leader, synced, established, acked, proposed, faults>>
 
+\* The leader fails or is cut off: it and its followers notice (a timeout)
+\* and look for a new leader.
 Abdicate(l) ==
     /\ role[l] = "Leading"
     /\ role' = IF (IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s3] = l THEN [(IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s2] = "Looking"] ELSE IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s3] = "Looking"] ELSE IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s2] = "Looking"] ELSE IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role
@@ -150,6 +161,9 @@ Abdicate(l) ==
     /\ established' = [established EXCEPT ![l] = FALSE]
     /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, delivered, synced, acked, proposed, faults>>
 
+\* A leader whose synchronised followers no longer make a quorum with it
+\* (one crashed or left) notices and steps down, as in Abdicate. (The body is
+\* Abdicate's; a procedure would share it.)
 StepDown(l) ==
     /\ role[l] = "Leading"
     /\ ~(LET q == UNION {IF (f = l) \/ ((role[f] = "Following") /\ (leader[f] = l)) THEN {f} ELSE {} : f \in synced[l]} IN (2 * Cardinality(q)) > Cardinality(Server))
@@ -158,6 +172,7 @@ StepDown(l) ==
     /\ established' = [established EXCEPT ![l] = FALSE]
     /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, delivered, synced, acked, proposed, faults>>
 
+\* A follower whose leader is gone (it crashed, or stopped leading) times out.
 FollowerTimeout(f) ==
     /\ role[f] = "Following"
     /\ role[Unwrap(leader[f])] # "Leading"

@@ -122,6 +122,7 @@ _TABLE = (
     ("histories", "E-history-pairing", "an invocation and completion that do not pair up"),
     ("histories", "E-history-op", "an operation the chosen model does not know, or with a value of the wrong form"),
     ("histories", "E-json", "an option value (`--initial`) that is not JSON"),
+    ("histories", "E-no-operations", "a spec given as a `specpy linearizable` model declares no `operation`"),
     ("tlc", "E-tla-parse", "SANY, TLC's parser, rejected a module (located in the .tla file)"),
 )
 

@@ -2,7 +2,7 @@
 
 Spans use Lark's convention (1-based line and column, end exclusive) and are
 never converted. A Diagnostic is data; `render` is the one place that turns it
-into the text a user reads (`file:line:col: error: message`, the source line and
+into the text a user reads (`file:line:col: error[E-code]: message`, the source line and
 a caret under the span).
 """
 
@@ -88,8 +88,13 @@ def _caret_line(src_line: str, span: Span) -> str:
 
 
 def render(diag: Diagnostic, sources: dict[str, SourceFile]) -> str:
-    """Render a diagnostic as `file:line:col: error: message` + source + caret."""
-    out = [f"{diag.span}: {diag.severity}: {diag.message}"]
+    """Render a diagnostic as `file:line:col: error[E-code]: message` + source + caret.
+
+    The code (as rustc and Quint show theirs) is what docs/language.md lists
+    under each section's checks, so an error can be looked up.
+    """
+    label = f"error[{diag.code}]" if diag.severity == "error" and diag.code else diag.severity
+    out = [f"{diag.span}: {label}: {diag.message}"]
     src = sources.get(diag.span.file)
     if src is not None and diag.span.line > 0:
         line = src.line(diag.span.line)

@@ -61,14 +61,15 @@ class ExitCode:
 EXITS: tuple[ExitCode, ...] = (
     ExitCode(EXIT_OK, "no violation (for `--depth`: none up to that depth — a bounded check)"),
     ExitCode(EXIT_DEADLOCK, "deadlock"),
-    ExitCode(EXIT_INVARIANT, "invariant or transition-invariant violation"),
+    ExitCode(EXIT_INVARIANT, "invariant or transition-invariant violation; for `linearizable`, a history that is not"),
     ExitCode(EXIT_LIVENESS, "liveness violation"),
     ExitCode(EXIT_ASSERT, "assertion failure"),
     ExitCode(EXIT_EVAL_ERROR, "evaluation error (a value left its type, wrong variant field, division by zero, ...)"),
     ExitCode(EXIT_SPEC_ERROR, "the spec does not parse or typecheck (every error is `file:line:col` with a caret)"),
     ExitCode(
         EXIT_BAD_OPTION,
-        "a bad `--const`/`--type`/option value; a `--resume` checkpoint of another spec or options, or damaged",
+        "a bad `--const`/`--type`/option value; a `--resume` checkpoint of another spec or options, or damaged; "
+        "a malformed log (`validate`) or history (`linearizable`), at its file:line",
     ),
     ExitCode(
         EXIT_LIMIT,

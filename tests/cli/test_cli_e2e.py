@@ -97,7 +97,7 @@ def test_spec_error_exit_150() -> None:
     proc = run("check", data("specerror.spec"))
     assert proc.returncode == 150
     assert proc.stdout == ""
-    assert "specerror.spec:5:14: error:" in proc.stderr
+    assert "specerror.spec:5:14: error[E-assign-to-undeclared]:" in proc.stderr
     assert "^" in proc.stderr and "Traceback" not in proc.stderr
     code, out = check_json(data("specerror.spec"))
     assert (code, out["result"]) == (150, "spec-error")

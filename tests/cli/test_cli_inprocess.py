@@ -132,7 +132,7 @@ def test_spec_error_rendered_with_caret(spec: str, monkeypatch: pytest.MonkeyPat
     install(monkeypatch, load=load)
     res = invoke("check", spec)
     assert res.exit_code == 150
-    assert res.stderr == "t.spec:3:14: error: unknown name y\n  action Inc { x += 1 }\n               ^\n"
+    assert res.stderr == "t.spec:3:14: error[E-unknown-name]: unknown name y\n  action Inc { x += 1 }\n               ^\n"
     res = invoke("check", spec, "--json")
     assert json.loads(res.stdout)["errors"][0]["code"] == "E-unknown-name"
 

@@ -128,4 +128,4 @@ def test_the_explicit_compiler_refuses_an_unknown_node_not_with_a_type_error() -
 
 def test_unsupported_is_a_spec_error_exit_150(capsys: pytest.CaptureFixture[str]) -> None:
     assert Output(False).spec_errors(unsupported("no", SPAN).diagnostics, None) == EXIT_SPEC_ERROR == 150
-    assert capsys.readouterr().err == "t.spec:3:5: error: no\n"
+    assert capsys.readouterr().err == "t.spec:3:5: error[E-unsupported]: no\n"

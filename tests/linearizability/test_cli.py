@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from specpy.cli import main
@@ -82,11 +83,17 @@ def test_a_malformed_history_is_151_with_file_and_line(tmp_path):
     path.write_text(BAD.replace(":value 2}\n{:process 1, :type :ok", ":value 2\n{:process 1, :type :ok", 1))
     result = run("register", path, EXAMPLES / "correct.edn")
     assert result.exit_code == 151
-    assert f"{path}:5:1: error: not EDN: " in result.stderr
+    assert f"{path}:5:1: error[E-history-syntax]: not EDN: " in result.stderr
     # An operation the model does not have is located too.
     result = run("queue", EXAMPLES / "correct.edn")
     assert result.exit_code == 151
-    assert "correct.edn:1:1: error: the queue model has no operation 'get' (it has: enqueue, dequeue)" in result.stderr
+    assert "correct.edn:1:1: error[E-history-op]: the queue model has no operation 'get' (it has: enqueue, dequeue)" in result.stderr
+
+
+def test_an_unwritable_html_file_is_153(tmp_path):
+    result = run("kv", EXAMPLES / "correct.edn", "--html", tmp_path / "missing" / "t.html", "--json")
+    assert result.exit_code == 153 and json.loads(result.stdout)["result"] == "system-error"
+    assert "--html " in result.stderr and "cannot write" in result.stderr
 
 
 def test_a_bad_model_or_option_is_151():
@@ -116,13 +123,17 @@ def hard_history(path: Path, n: int = 400) -> None:
     path.write_text("".join(json.dumps(e) + "\n" for e in lines))
 
 
-def test_sigterm_stops_the_run_as_unknown(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stops_the_run_as_unknown(tmp_path, signum):
     hard = tmp_path / "hard.jsonl"
     hard_history(hard, 22)
-    proc = subprocess.Popen([sys.executable, "-m", "specpy", "linearizable", "register", str(hard)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "specpy", "linearizable", "register", str(hard), str(hard)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
-    proc.send_signal(signal.SIGTERM)
+    time.sleep(3)  # start-up done, deep in the search (22 concurrent writes: minutes of it)
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 152, (out, err)
-    assert out.startswith(f"{hard}: unknown (register, ") and "stopped by an interrupt before a verdict" in out
+    first, second, summary = out.splitlines()
+    assert first.startswith(f"{hard}: unknown (register, 23 operations, ") and first.endswith("stopped by an interrupt before a verdict")
+    assert second == f"{hard}: unknown (register, 0.00 s): stopped by an interrupt before a verdict"
+    assert summary == "2 histories: 0 linearizable, 0 not linearizable, 2 unknown, 0 malformed"

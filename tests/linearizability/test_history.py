@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from specpy.diagnostics import render
 from specpy.linearizability import history as h
@@ -74,7 +75,7 @@ def test_bad_edn_is_located(text, line, column, message):
         parse_history(text, "bad.edn")
     d = info.value.diagnostic
     assert (d.span.file, d.span.line, d.span.column, d.message) == ("bad.edn", line, column, message)
-    assert render(d, {"bad.edn": info.value.source}).startswith(f"bad.edn:{line}:{column}: error: {message}\n")
+    assert render(d, {"bad.edn": info.value.source}).startswith(f"bad.edn:{line}:{column}: error[{d.code}]: {message}\n")
 
 
 @pytest.mark.parametrize(
@@ -104,3 +105,18 @@ def test_files_too_large_or_not_utf8_are_refused(tmp_path, monkeypatch):
         read_history(path)
     with pytest.raises(HistoryError, match="cannot read"):
         read_history(tmp_path / "missing.edn")
+
+
+EDN_PIECES = ["{", "}", "[", "]", "#{", ":process", ":type", ":invoke", ":ok", ":fail", ":info", ":f", ":value",
+              ":write", "0", "1", "-3", "nil", '"s"', "\\a", "#inst", "#uuid", "^", "@", ",", " ", "\n", ";", "(", ")"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(EDN_PIECES), max_size=40), st.text(max_size=20))
+def test_any_text_is_read_or_refused_with_a_location(pieces, noise):
+    for text, name in (("".join(pieces) + noise, "h.edn"), ("".join(pieces).replace(":", '"') + noise, "h.jsonl")):
+        try:
+            parse_history(text, name)
+        except HistoryError as exc:
+            d = exc.diagnostic
+            assert d.span.file == name and 1 <= d.span.line <= text.count("\n") + 1 and d.span.column >= 1

@@ -9,11 +9,15 @@ lane, an operation that returned before another was invoked drawn entirely
 to its left, the unplaceable read red, the prefix numbered in order, bars of
 unknown outcome reaching the right end, and the "linearizable up to here"
 line crossing the red bar.
+
+The screenshot test's picture is docs/linearizability-timeline.png (shown in
+docs/linearizability.md); `SPECPY_UPDATE_GOLDEN=1` refreshes it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +27,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "docs" / "linearizability-timeline.png"
 BROWSER = next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
 
 pytestmark = pytest.mark.skipif(
@@ -70,8 +75,9 @@ def page(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("timeline")
     history, html = folder / "stale.jsonl", folder / "timeline.html"
     history.write_text("".join(json.dumps({"process": p, "type": t, "f": f, "value": v}) + "\n" for p, t, f, v in EVENTS))
-    proc = subprocess.run([sys.executable, "-m", "specpy", "linearizable", "register", str(history), "--html", str(html)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    # Relative to the folder (the cwd), so that the page shows the name a user would type.
+    proc = subprocess.run([sys.executable, "-m", "specpy", "linearizable", "register", history.name, "--html", html.name],
+                          capture_output=True, text=True, cwd=folder, timeout=120)
     assert proc.returncode == 12, proc.stderr
     return html
 
@@ -123,7 +129,9 @@ def test_the_timeline_in_a_browser(page: Path, tmp_path: Path):
 
 def test_screenshot(page: Path, tmp_path: Path):
     shot = tmp_path / "timeline.png"
-    proc = chromium("--window-size=1000,600", f"--screenshot={shot}", page.as_uri())
+    proc = chromium("--window-size=1000,560", f"--screenshot={shot}", page.as_uri())
     assert shot.exists(), proc.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    if os.environ.get("SPECPY_UPDATE_GOLDEN") == "1":
+        shutil.copyfile(shot, SCREENSHOT)

@@ -9,7 +9,7 @@ from syntax_helpers import PATH, error, expr, module
 
 from specpy.diagnostics import Span
 from specpy.syntax import ast as A
-from specpy.syntax.parser import CONTEXTUAL_KEYWORDS, MAX_NESTING, MAX_TREE_DEPTH, RESERVED_WORDS
+from specpy.syntax.parser import CONTEXTUAL_KEYWORDS, MAX_NESTING, MAX_TREE_DEPTH, RESERVED_WORDS, SOFT_KEYWORDS
 
 
 def at(line: int, column: int, end_line: int, end_column: int) -> Span:
@@ -49,11 +49,18 @@ def at(line: int, column: int, end_line: int, end_column: int) -> Span:
         (
             "def f = g(a; b)",
             "E-syntax-unexpected-token",
-            "unexpected `;`; expected one of: `)`, `,`, `for`",
+            "unexpected `;`; expected one of: `)`, `,`, `:`, `=`, `for`, an operator",
             at(1, 12, 1, 13),
         ),
         ("action A { x = x @ 1 }", "E-syntax-unexpected-char", "unexpected character `@`", at(1, 18, 1, 19)),
-        ('const S = "s"', "E-syntax-unexpected-char", 'unexpected character `"`', at(1, 11, 1, 12)),
+        (
+            'const S = "s"',
+            "E-syntax-no-strings",
+            "specpy has no strings (every type is finite): name the values as atoms (`type Key = {k1, k2}`) "
+            "or an enum (`type Color = enum { red, green }`)",
+            at(1, 11, 1, 12),
+        ),
+        ("const S = s$", "E-syntax-unexpected-char", "unexpected character `$`", at(1, 12, 1, 13)),
         ("var type: bool", "E-syntax-reserved-word", "`type` is a reserved word and cannot be used as a name", at(1, 5, 1, 9)),
         (
             "action A(in: S) { }",
@@ -71,7 +78,7 @@ def at(line: int, column: int, end_line: int, end_column: int) -> Span:
         (
             "def f = len(x for x in S)",
             "E-syntax-generator",
-            "only `sum` takes a generator (`sum(e for x in S)`), not `len`",
+            "only `sum`, `max` and `min` take a generator (`sum(e for x in S)`), not `len`",
             at(1, 9, 1, 12),
         ),
     ],
@@ -113,8 +120,17 @@ def test_every_reserved_word_is_refused_as_a_name() -> None:
 
 def test_contextual_keywords_are_names_elsewhere() -> None:
     for word in CONTEXTUAL_KEYWORDS:
+        if word in SOFT_KEYWORDS:
+            continue
         (decl,) = module(f"action {word}({word}: T) {{ {word} = {word} }}").decls
         assert decl.name.name == word
+
+
+def test_soft_keywords_are_names_where_no_statement_or_expression_starts() -> None:
+    for word in SOFT_KEYWORDS:
+        decls = module(f"type T = {word}{{{word}: bool}}\ndef {word}x(m: T) = m.{word}").decls
+        assert decls[0].body.alts[0].name.name == word
+        assert decls[1].body.field.name == word
 
 
 # ------------------------------------------------------------------ hostile input

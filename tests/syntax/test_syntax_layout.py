@@ -142,7 +142,7 @@ def test_construction_is_allowed_outside_headers() -> None:
 def test_unparenthesized_construction_in_a_header_is_an_error() -> None:
     diag = error("action A {\n  if V{f: 1} in msgs { x = 1 }\n}")
     assert diag.code == "E-syntax-unexpected-token"
-    assert diag.message == "unexpected `:`; expected one of: `+=`, `-=`, `.`, `=`, `[`"
+    assert diag.message == "unexpected `:`; expected one of: `(`, `+=`, `-=`, `.`, `=`, `[`"
     assert (diag.span.line, diag.span.column) == (2, 9)
     assert "write it in parentheses" in diag.notes[0].message
 

@@ -32,7 +32,7 @@ def test_tla_refuses_a_crash_after_a_branching_init_with_a_location(tmp_path):
     )
     r = run("tla", str(spec), "-o", str(tmp_path))
     assert r.exit_code == 150
-    assert f"{spec}:6:1: error: the TLA+ export of `crash` needs an `init` without require, choose, either or for" in r.output
+    assert f"{spec}:6:1: error[E-unsupported]: the TLA+ export of `crash` needs an `init` without require, choose, either or for" in r.output
 
 
 def test_tla_refuses_a_for_over_a_state_dependent_range_with_a_location(tmp_path):
@@ -46,7 +46,7 @@ def test_tla_refuses_a_for_over_a_state_dependent_range_with_a_location(tmp_path
     )
     r = run("tla", str(spec), "-o", str(tmp_path))
     assert r.exit_code == 150
-    assert f"{spec}:6:5: error: the TLA+ export writes a `for` over a state-dependent set only when" in r.output
+    assert f"{spec}:6:5: error[E-unsupported]: the TLA+ export writes a `for` over a state-dependent set only when" in r.output
     assert "write `for i in 1..N where i <= len(s)`" in r.output
 
 

@@ -88,3 +88,25 @@ def test_the_header_names_what_the_module_was_exported_from():
     assert (p.spec, p.overrides.types, p.overrides.consts) == ("../specs/twophase.spec", {"RM": ("p", "q")}, {})
     assert exported_from((ROOT / "tla" / "Raft.tla").read_text()).spec == "../specs/raft.spec"
     assert exported_from("---- MODULE Hand ----\n\\* written by hand\n") is None
+
+
+def test_the_comment_above_an_action_or_invariant_is_carried_over() -> None:
+    tla = exported(
+        "var x: 0..3 = 0\n\n# Count up,\n#\n# to 3 (*not a block*)\naction Inc { require x < 3; x += 1 }\n"
+        "# x stays small\ninvariant Small: x <= 3\n"
+    )
+    assert "\\* Count up,\n\\*\n\\* to 3 (*not a block*)\nInc ==" in tla
+    assert "\\* x stays small\nSmall ==" in tla
+
+
+def test_tuples_choose_and_fold_read_as_tla() -> None:
+    tla = exported(
+        "type S = {a, b}\nvar p: (S, 0..3) = (a, 1)\n"
+        "action Step { p = (choose s in S where s != p[1], fold(n = 0, i in 1..3: n + i) - 6) }\n"
+        "invariant U: union({{a}, {b}}) == S and len(subsets(S)) == 4\n"
+    )
+    assert "p = <<a, 1>>" in tla
+    assert "p' = <<ChooseLeast({s \\in S : s # p[1]}, LAMBDA vv : (a :> 0 @@ b :> 1)[vv]), " in tla
+    assert "FoldSet(LAMBDA n, i : n + i, 0, 1..3, LAMBDA vv : vv)" in tla
+    assert "UNION {{a}, {b}}" in tla and "Cardinality(SUBSET S) = 4" in tla
+    assert "(S \\X (0..3))" in tla

@@ -141,7 +141,7 @@ def test_the_command_line_locates_a_bad_line(tmp_path):
     log.write_text("\n".join(text) + "\n")
     r = run_cli("validate", str(SPEC), str(log))
     assert r.returncode == 151
-    assert f"{log}:4:62: error: issued[c2]: 5 is not a value of type 0..2" in r.stderr
+    assert f"{log}:4:62: error[E-log-line]: issued[c2]: 5 is not a value of type 0..2" in r.stderr
     assert r.stdout == ""
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.output import Exit, Output, fail_on_write_error, guarded, write_text
+from specpy.cli.output import Exit, Output, guarded, write_text
 from specpy.options import OptionError
-from specpy.result import EXIT_BAD_OPTION, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK
+from specpy.result import EXIT_BAD_OPTION, EXIT_EVAL_ERROR, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK, EXIT_SYSTEM_ERROR
 
 
 @click.command()
@@ -39,18 +39,24 @@ def linearizable(
 ) -> None:
     """Decide whether each HISTORY (Jepsen EDN or JSON lines) is linearizable for MODEL.
 
-    MODEL is one of register, cas-register, kv, set, queue. Exit 0 if every
+    MODEL is one of register, cas-register, kv, set, queue, or a .spec file
+    whose `operation` declarations define the object. Exit 0 if every
     history is linearizable, 12 if one is not, 151 for a malformed history,
     152 if --timeout or Ctrl-C stopped the run first (undecided histories are
-    reported as unknown).
+    reported as unknown); with a .spec model, 150 for a spec error and 75 when
+    an operation fails to evaluate.
     """
     out = Output(as_json)
     ctx.exit(guarded(out, lambda: _run(model, histories, fmt, initial, timeout, out, quiet, html_out)))
 
 
-def _make_model(name: str, initial: str | None):
+def _make_model(name: str, initial: str | None, out: Output):
     from specpy.linearizability.models import BUILTIN
 
+    if name.endswith(".spec"):
+        if initial is not None:
+            raise OptionError("--initial is for the built-in models; a spec's variables have their own initial values")
+        return _spec_model(Path(name), out)
     if name not in BUILTIN:
         raise OptionError(f"unknown model {name!r} (built-in models: {', '.join(BUILTIN)})")
     value = None
@@ -64,14 +70,36 @@ def _make_model(name: str, initial: str | None):
     return BUILTIN[name](value)
 
 
+def _spec_model(path: Path, out: Output):
+    """The spec's operations as a model; spec errors are printed (with carets) and end with 150."""
+    from specpy.diagnostics import Diagnostic, SpecError, Span
+    from specpy.linearizability.spec_model import SpecModel
+    from specpy.pipeline import load_text, read_source
+
+    source = None
+    try:
+        source = read_source(path)
+        spec = load_text(source)
+        if not spec.operations:
+            message = "the spec declares no operation (`operation name(params) -> T = e { ... }`, docs/language.md)"
+            raise SpecError([Diagnostic("E-no-operations", message, Span(str(path), 1, 1, 1, 2))])
+        return SpecModel(spec)
+    except SpecError as exc:
+        raise Exit(out.spec_errors(exc.diagnostics, source)) from None
+
+
 def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, timeout: float | None,
          out: Output, quiet: bool, html_out: Path | None) -> int:
     from specpy.linearizability.checker import UNKNOWN, Verdict, check_history
+    from specpy.linearizability.models import ModelFailure
     from specpy.linearizability.report import render_summary, render_verdict, verdict_json
 
     if timeout is not None and timeout <= 0:
         raise OptionError("--timeout must be positive")
-    model = _make_model(name, initial)
+    try:
+        model = _make_model(name, initial, out)
+    except Exit as exc:
+        return exc.code
     deadline = None if timeout is None else time.monotonic() + timeout
     verdicts: list[Verdict] = []
     interrupted = False
@@ -81,9 +109,9 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
         else:
             try:
                 verdict = check_history(model, path, fmt, deadline)
-            except KeyboardInterrupt:  # Ctrl-C or SIGTERM (cli.output.guarded): this and the rest are unknown
-                interrupted = True
-                verdict = Verdict(str(path), UNKNOWN, reason="interrupted")
+            except ModelFailure as exc:  # the spec's operation failed to evaluate: no verdict can be trusted
+                return out.fail(EXIT_EVAL_ERROR, "eval-error", str(exc), "error: ")
+            interrupted = verdict.reason == "interrupted"  # Ctrl-C or SIGTERM: the rest are unknown too
         verdicts.append(verdict)
         if not out.as_json:
             click.echo(render_verdict(model, verdict, quiet), nl=False, err=verdict.error is not None)
@@ -92,10 +120,9 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
     if html_out is not None:
         from specpy.linearizability.html import render_html
 
-        try:
-            fail_on_write_error(write_text("--html", html_out, render_html(model, verdicts)))
-        except Exit as exc:
-            return exc.code
+        error = write_text("--html", html_out, render_html(model, verdicts))
+        if error is not None:
+            return out.fail(EXIT_SYSTEM_ERROR, "system-error", error, "error: ")
     code = exit_code([v.status for v in verdicts])
     if out.as_json:
         result = {0: "linearizable", EXIT_INVARIANT: "not-linearizable", EXIT_LIMIT: "unknown",

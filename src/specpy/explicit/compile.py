@@ -35,6 +35,7 @@ import os
 import re
 import textwrap
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -303,8 +304,10 @@ class CompiledModel:
                     tuples = list(enumerate(a.encoded))
                     blocks.append(self._action_body(a.action, tuples, a.folded, self._finish, inline=True))
                 else:  # a fault step works on the encoded state (faults.py)
-                    blocks.append(f"    {self.ns.bind(a.run)}(s, out)\n")
-        body = "".join(b + "    mark(len(out))\n" for b in blocks)
+                    enabled = f"if {self._unpack_names[a.budget[0]]} < {a.budget[1]}: " if a.budget else ""
+                    blocks.append(f"    {enabled}{self.ns.bind(a.run)}(s, out)\n")
+        body, members = _members_once("".join(b + "    mark(len(out))\n" for b in blocks))
+        unpack.append(members)
         name = self.ns.fresh("expand")
         head = f"def {name}(chunk, out, ends):\n    mark = ends.append\n    for s in chunk:\n        {self._unpack()}\n"
         return head + textwrap.indent("".join(unpack) + body, "    ")
@@ -406,6 +409,24 @@ def dump_dir(model_name: str) -> Path | None:
     path = Path(root) / _safe(model_name)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+#: A loop over the canonical members of a state variable (a `choose` or
+#: `receive` over a set or bag: compile_expr.iterate), `for c7 in k12(s8):`.
+MEMBERS_LOOP = re.compile(r"(?<=\bin )k\d+\(s\d+(?:_\d+)?\)(?=:\n)")
+
+
+def _members_once(body: str) -> tuple[str, str]:
+    """`body` (the per-state code of `expand`) with the members of a state
+    variable that several actions loop over computed once per state, and the
+    lines computing them: a pure call (a sort, or a memo lookup) that every
+    receive action of a network would otherwise repeat."""
+    counts = Counter(m[0] for m in MEMBERS_LOOP.finditer(body))
+    names = {call: "e" + re.sub(r"\W", "_", call).strip("_") for call, n in counts.items() if n > 1}
+    if not names:
+        return body, ""
+    body = MEMBERS_LOOP.sub(lambda m: names.get(m[0], m[0]), body)
+    return body, "".join(f"    {name} = {call}\n" for call, name in names.items())
 
 
 def expand_each(runs: list[Callable[[tuple, list], None]], chunk: list[tuple], out: list, ends: array) -> None:

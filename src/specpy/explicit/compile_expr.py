@@ -14,12 +14,13 @@ small tuple of them) is passed through the namespace under a generated name.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from specpy.diagnostics import Span
-from specpy.explicit.runtime import HELPERS, NONE, EvalFailure
+from specpy.explicit.runtime import FAILING, HELPERS, NONE, EvalFailure
 from specpy.explicit.state import (
     BagCodec,
     BitSetCodec,
@@ -34,15 +35,22 @@ from specpy.explicit.state import (
 )
 from specpy.ir import expr as E
 from specpy.ir.backend import Handlers
-from specpy.ir.ranges import RangeFacts
-from specpy.ir.types import Type, within
+from specpy.ir.ranges import Facts, RangeFacts
+from specpy.ir.types import BagT, SeqT, Type, within
 
 #: Quantifiers, comprehensions and sums over constant domains with at most
 #: this many bindings are unrolled into straight-line code.
 UNROLL_MAX = 64
+#: A quantifier over `lo..hi` with a constant lo and at most this many values
+#: below hi's bound (range analysis) is unrolled too, each arm guarded by `k <= hi`.
+UNROLL_BOUNDED = 8
 
 #: The expression classes this backend compiles (ir/backend.py: the backend contract).
 EXPRESSIONS = Handlers("explicit", "expression", "the explicit checker cannot compile")
+#: A call of a helper that can raise an evaluation error or an assert failure.
+FAILING_CALL = re.compile(r"\b(?:" + "|".join(FAILING) + r")\(")
+#: A subscript of a name at a constant position (`s2[0]`): cheap to repeat.
+NAME_AT = re.compile(r"[A-Za-z_]\w*\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,13 @@ class Code:
 
     @property
     def simple(self) -> bool:
-        """Cheap and side-effect free to repeat (a name or a literal)."""
-        return self.const or self.text.isidentifier()
+        """Cheap and side-effect free to repeat (a name, a literal, `name[k]`)."""
+        return self.const or self.text.isidentifier() or NAME_AT.fullmatch(self.text) is not None
+
+    @property
+    def can_fail(self) -> bool:
+        """Evaluating it may raise an evaluation error (calls a failing helper)."""
+        return not self.const and FAILING_CALL.search(self.text) is not None
 
     def __str__(self) -> str:
         return self.text
@@ -268,10 +281,24 @@ class ExprCompiler:
             args = self.site_args(span, "value-out-of-type", sc)
             if isinstance(cd, IntCodec):
                 return self.node(f"_rng({c}, {cd.lo}, {cd.hi}, {args})", c)
-            inside, why = self.ns.bind(cd.inside), self.ns.bind(cd.why_not)
-            return self.node(f"_checked({inside}, {why}, {c}, {args})", c)
+            why = self.ns.bind(cd.why_not)
+            size = self.size_only(node, dst) if node is not None else None
+            if size is not None:
+                return self.node(f"{size[0]}({c}, {size[1]}, {why}, {args})", c)
+            return self.node(f"_checked({self.ns.bind(cd.inside)}, {why}, {c}, {args})", c)
         dec, enc = self.ns.bind(cs.decode), self.ns.bind(cd.encode)
         return self.node(f"_convert({dec}, {enc}, {c}, {self.site_args(span, 'value-out-of-type', sc)})", c)
+
+    def size_only(self, node: E.Expr, dst: Type, facts: Facts | None = None) -> tuple[str, int] | None:
+        """The helper and bound that check only the size of node's value against
+        dst (`_seq_fit` and max_len, `_bag_fit` and max_count), when the range
+        analysis proves its elements lie in dst's element type."""
+        if self.ranges is None or not isinstance(dst, (SeqT, BagT)):
+            return None
+        t = self.ranges.narrow(node, facts)
+        if type(t) is not type(dst) or not within(t.elem, dst.elem):
+            return None
+        return ("_seq_fit", dst.max_len) if isinstance(dst, SeqT) else ("_bag_fit", dst.max_count)
 
     def ordinal(self, c: Code, ec: Codec) -> Code:
         """The universe index of c, a value of ec's type."""
@@ -351,6 +378,8 @@ class ExprCompiler:
                 break
         if not kept:
             return self.const(neutral)
+        if kept[-1].const and not any(a.can_fail for a in kept):
+            return kept[-1]  # `a and False`, `a or True`: a cannot fail, so its value does not matter
         if len(kept) == 1:
             return kept[0]
         return Code("(" + f" {op} ".join(a.text for a in kept) + ")")
@@ -402,6 +431,8 @@ class ExprCompiler:
                 dl, dr = self.ns.bind(cl.decode), self.ns.bind(cr.decode)
                 eq = self.node(f"_eq_generic({dl}, {left}, {dr}, {right})", left, right)
                 return eq if e.op == "==" else self.node(f"(not {eq})", eq)
+        if e.op in ("==", "<=", ">=", "!=", "<", ">") and left.text == right.text and not left.can_fail:
+            return self.const(e.op in ("==", "<=", ">="))  # one value compared with itself
         return self.node(f"({left} {e.op} {right})", left, right)
 
     @EXPRESSIONS.handles(E.Arith)
@@ -494,9 +525,42 @@ class ExprCompiler:
                 else:
                     arms.append(self.chain("and", [c, b]))
             return self.chain(op, arms)
+        bounded = self.bounded_arms(e, sc)
+        if bounded is not None:
+            return self.chain(op, bounded)
         gen, inner = self.generator(e.bindings, e.cond, sc)
         body = self.expr(e.body, inner)
-        return Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
+        quant = Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
+        if body.const and bool(body.value) == (op == "and") and not quant.can_fail:
+            return self.const(op == "and")  # `forall ...: true`, `exists ...: false`
+        return quant
+
+    def bounded_arms(self, e: E.Quant, sc: Scope) -> list[Code] | None:
+        """`forall/exists k in lo..hi` with lo constant and hi at most lo + UNROLL_BOUNDED - 1
+        (range analysis) as one arm per k, guarded by `k <= hi`; None if it is not one.
+
+        hi is evaluated first as before (the first arm's guard), and must not fail:
+        a guard the analysis proves true is left out."""
+        if self.ranges is None or len(e.bindings) != 1 or not isinstance(e.bindings[0][1], E.RangeSet):
+            return None
+        local, dom = e.bindings[0]
+        lo, hi = self.expr(dom.lo, sc), self.expr(dom.hi, sc)
+        bound = self.ranges.interval(dom.hi)
+        if not lo.const or hi.const or hi.can_fail or bound is None or bound[1] - lo.value >= UNROLL_BOUNDED:
+            return None
+        forall = e.kind == "forall"
+        arms = []
+        for k in range(lo.value, bound[1] + 1):
+            s = sc.copy()
+            s.env[local.uid] = self.const(k)
+            parts = [] if k <= bound[0] else [self.node(f"({k} <= {hi})", hi)]
+            if e.cond is not None:
+                parts.append(self.expr(e.cond, s))
+            if forall:
+                parts = [self.node(f"(not {p})", p) for p in parts]
+            parts.append(self.expr(e.body, s))
+            arms.append(self.chain("or" if forall else "and", parts))
+        return arms
 
     @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc: Scope) -> Code:
@@ -642,7 +706,16 @@ class ExprCompiler:
             return self.at(x, self.const(tc.position(e.field)))
         assert isinstance(tc, VariantCodec)
         positions = tc.positions(e.field)
+        if e.tag is not None:  # narrowed: only that case's field (others: wrong variant)
+            keep = tc.case_index(e.tag)
+            positions = tuple(pos if i == keep else 0 for i, pos in enumerate(positions))
         having = [i for i, pos in enumerate(positions) if pos]
+        if self.ranges is not None and self.ranges.field_ok(e):
+            if len(set(positions[i] for i in having)) == 1:  # one place in every case it can be
+                return self.node(f"{x}[{positions[having[0]]}]", x)
+            return self.node(f"{x}[{self.ns.const(positions)}[{x}[0]]]", x) if x.simple else self.node(
+                f"_vfield({x}, {self.ns.const(positions)}, {self.site_args(e.span, 'wrong-variant', sc)})", x
+            )
         if len(having) == 1 and x.simple:
             i = having[0]
             fail = self.fail_text(e.span, "wrong-variant", sc, f"the value is not a {tc.tags[i]} (no field {e.field})")
@@ -696,6 +769,8 @@ class ExprCompiler:
     @EXPRESSIONS.handles(E.Last)
     def _last(self, e: E.Last, sc: Scope) -> Code:
         s = self.expr(e.seq, sc)
+        if self.ranges is not None and self.ranges.nonempty(e.seq, self.ranges.facts_at(e)):
+            return self.node(f"{s}[-1]", s)
         if s.simple and not s.const:
             return Code(
                 f"({s}[-1] if {s} else {self.fail_text(e.span, 'empty-last', sc, 'last() of an empty sequence')})"
@@ -730,6 +805,31 @@ class ExprCompiler:
                 f"({x} if {x} != {literal(NONE)} else {self.fail_text(e.span, 'unwrap-none', sc, 'the value is none')})"
             )
         return self.node(f"_unwrap({x}, {self.site_args(e.span, 'unwrap-none', sc)})", x)
+
+    @EXPRESSIONS.handles(E.ChooseExpr)
+    def _chooseexpr(self, e: E.ChooseExpr, sc: Scope) -> Code:
+        dom = self.expr(e.domain, sc)
+        name = self.ns.fresh("q")
+        inner = sc.copy()
+        inner.env[e.local.uid] = Code(name)
+        gen = f"for {name} in {self.iterate(dom, e.domain.type, canonical=True)}"
+        parts = [dom]
+        if e.cond is not None:
+            cond = self.expr(e.cond, inner)
+            gen += f" if {cond}"
+            parts.append(cond)
+        return self.node(f"_choose_first(({name} {gen}), {self.site_args(e.span, 'choose-none', sc)})", *parts)
+
+    @EXPRESSIONS.handles(E.Fold)
+    def _fold(self, e: E.Fold, sc: Scope) -> Code:
+        init = self.coerce(self.expr(e.init, sc), e.init.type, e.acc.type, sc, e.span)
+        dom = self.expr(e.domain, sc)
+        acc, x = self.ns.fresh("q"), self.ns.fresh("q")
+        inner = sc.copy()
+        inner.env[e.acc.uid], inner.env[e.elem.uid] = Code(acc), Code(x)
+        body = self.coerce(self.expr(e.body, inner), e.body.type, e.acc.type, inner, e.span)
+        domain = self.iterate(dom, e.domain.type, canonical=True)
+        return self.node(f"_fold((lambda {acc}, {x}: {body}), {init}, {domain})", init, dom, body)
 
     @EXPRESSIONS.handles(E.LetIn)
     def _letin(self, e: E.LetIn, sc: Scope) -> Code:

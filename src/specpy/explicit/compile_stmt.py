@@ -313,11 +313,16 @@ class StmtCompiler:
                     f"if not ({target.lo} <= {value} <= {target.hi}): _rng({value}, {target.lo}, {target.hi}, {site})",
                 )
         else:
-            value = ex.coerce(value, st.value.type, target, sc, st.span, check)
+            value = ex.coerce(value, st.value.type, target, sc, st.span, check, node=st.value)
             if check and st.value.type == target and tc.needs_check and not stored(st.value):
-                inside, why = ex.ns.bind(tc.inside), ex.ns.bind(tc.why_not)
+                why = ex.ns.bind(tc.why_not)
                 site = ex.site_args(st.span, "value-out-of-type", sc)
-                value = ex.node(f"_checked({inside}, {why}, {value}, {site})", value)
+                size = ex.size_only(st.value, target, ex.ranges.facts_at(st) if ex.ranges else None)
+                if size is not None:  # only the length or a count can overflow
+                    helper, bound = size
+                    value = ex.node(f"{helper}({value}, {bound}, {why}, {site})", value)
+                else:
+                    value = ex.node(f"_checked({ex.ns.bind(tc.inside)}, {why}, {value}, {site})", value)
         new = self.update(st, value, sc, ind) if st.path else value
         sc.vars[st.var] = self.hoist(new, ind)
 

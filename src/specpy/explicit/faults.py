@@ -46,6 +46,9 @@ class FaultStep:
     param: str  # the argument's name in ITF's nondet picks
     arg_codec: Codec  # decodes the argument for the trace label
     moves: Moves
+    # (state index of the budget counter, budget): no move while the counter is
+    # at the budget, which generated code can test before calling `run`.
+    budget: tuple[int, int] | None = None
 
     @property
     def name(self) -> str:
@@ -77,6 +80,7 @@ def fault_steps(model: Model, initial_states: list[tuple]) -> list[FaultStep]:
     if faults.budget is not None:
         for step in steps:
             step.moves = _budgeted(step.moves, model.var(BUDGET_VAR).index, faults.budget)
+            step.budget = (model.var(BUDGET_VAR).index, faults.budget)
     return steps
 
 

@@ -83,6 +83,23 @@ def checked(inside: Callable[[Any], bool], why: Callable[[Any], NotInType], v: A
     raise EvalFailure(site, p, reason.message, reason.kind)
 
 
+def seq_fit(v: tuple, n: int, why: Callable[[Any], NotInType], site: int, p: int) -> tuple:
+    """v, if it has at most n elements (its elements are known to be inside)."""
+    if len(v) <= n:
+        return v
+    reason = why(v)
+    raise EvalFailure(site, p, reason.message, reason.kind)
+
+
+def bag_fit(v: frozenset, n: int, why: Callable[[Any], NotInType], site: int, p: int) -> frozenset:
+    """v, if no element has more than n copies (its elements are known to be inside)."""
+    for _, c in v:
+        if c > n:
+            reason = why(v)
+            raise EvalFailure(site, p, reason.message, reason.kind)
+    return v
+
+
 def convert(decode: Callable[[Any], Any], encode: Callable[[Any], Any], v: Any, site: int, p: int) -> Any:
     """Re-encode v from one type's representation into another's (rare: mixed types)."""
     try:
@@ -280,14 +297,40 @@ def subset_generic(op: str, dl: Callable, left: Any, dr: Callable, right: Any) -
     return {"<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b}[op]
 
 
+def choose_first(candidates: Iterable, site: int, p: int) -> Any:
+    """The first candidate (`choose x in S where P`: S in canonical order, filtered by P)."""
+    for x in candidates:
+        return x
+    fail(site, p, "no element satisfies the condition of `choose`")
+
+
+def fold(step: Callable[[Any, Any], Any], init: Any, elements: Iterable) -> Any:
+    """`fold(acc = init, x in S: body)`: step(acc, x) for each element in order."""
+    acc = init
+    for x in elements:
+        acc = step(acc, x)
+    return acc
+
+#: The helpers that can raise EvalFailure or AssertFailure: generated code
+#: calling none of them cannot fail (compile_expr.can_fail).
+FAILING = (
+    "_fail", "_assert_fail", "_div", "_mod", "_rng", "_checked", "_convert", "_key_pos", "_seq_index",
+    "_seq_set", "_last", "_unwrap", "_seq_fit", "_bag_fit", "_vfield", "_vfield_set", "_range_mask",
+    "_bmin", "_bmax", "_smin", "_smax", "_choose_first",
+)
+
 #: The names generated code may use for these helpers (fixed, never spec text).
 HELPERS: dict[str, Any] = {
     "_fail": fail,
+    "_choose_first": choose_first,
+    "_fold": fold,
     "_assert_fail": assert_fail,
     "_div": div,
     "_mod": mod,
     "_rng": rng,
     "_checked": checked,
+    "_seq_fit": seq_fit,
+    "_bag_fit": bag_fit,
     "_convert": convert,
     "_key_pos": key_pos,
     "_seq_index": seq_index,

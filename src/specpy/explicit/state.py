@@ -458,6 +458,9 @@ class BagCodec(Codec):
         # is new: the verdict on each element is remembered (messages repeat).
         self.elem_inside = lru_cache(maxsize=1 << 16)(self.elem.inside)
         self.elem_order = None if self.elem.orderable else self.elem.sort_key
+        # A bag's distinct elements in canonical order, by bag (`choose`/`receive`
+        # and the fault steps ask for them once per state and action; networks repeat).
+        self._members: dict[frozenset, tuple] = {}
 
     def encode(self, v: Value) -> Any:
         if not isinstance(v, BagValue) or not all(1 <= c <= self.type.max_count for _, c in v.items):
@@ -481,7 +484,12 @@ class BagCodec(Codec):
         return _first_bad((self.elem, e) for e, _ in x) or super().why_not(x)
 
     def members(self, x: Any) -> tuple:
-        return tuple(sorted([e for e, _ in x], key=self.elem_order))
+        found = self._members.get(x)
+        if found is None:
+            found = tuple(sorted([e for e, _ in x], key=self.elem_order))
+            if len(self._members) < 1 << 16:
+                self._members[x] = found
+        return found
 
     def sort_key(self, x: Any) -> Any:
         return sorted((self.elem.sort_key(e), c) for e, c in x)

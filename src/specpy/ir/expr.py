@@ -10,7 +10,8 @@ see a def.
 Evaluation errors a backend must detect (and report with the node's span):
 `Index` out of a sequence or a range-typed map domain, `GetField` on the
 wrong variant case, `Unwrap` of none, `Arith` division or modulo by zero,
-`MinMax` of an empty set, `Last` of an empty sequence.
+`MinMax` of an empty set, `Last` of an empty sequence, `ChooseExpr` when
+no element satisfies its condition.
 """
 
 from __future__ import annotations
@@ -248,10 +249,17 @@ class IsCase(Expr):
 
 @dataclass(frozen=True)
 class GetField(Expr):
-    """`e.f` on a record, or on a variant (error unless e's case has f)."""
+    """`e.f` on a record, or on a variant (error unless e's case has f).
+
+    `tag` is set when the checker has narrowed a variant operand to one case
+    (after `require m is A`, in `if m is A`, in a `match` arm): the field is
+    that case's (two cases may have fields of one name and different types).
+    Reading it on another case is still an evaluation error.
+    """
 
     operand: Expr
     field: str
+    tag: str | None = None
     span: Span = span_field()
 
 
@@ -317,6 +325,33 @@ class Unwrap(Expr):
     """A `T?` used as a `T`: an evaluation error if it is none."""
 
     operand: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class ChooseExpr(Expr):
+    """`choose x in domain where cond`: the least element (canonical order)
+    satisfying cond; an evaluation error when there is none. Domains are
+    sets, bags (distinct elements) or sequences (their elements)."""
+
+    local: Local
+    domain: Expr
+    cond: Expr | None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class Fold(Expr):
+    """`fold(acc = init, x in domain: body)`: acc starts as init and becomes
+    body once per element x, in canonical order (a set; a bag's distinct
+    elements) or in sequence order; the result is the last acc.
+    Each step's value is checked against acc's type (`acc.type`)."""
+
+    acc: Local
+    init: Expr
+    elem: Local
+    domain: Expr
+    body: Expr
     span: Span = span_field()
 
 

@@ -41,6 +41,20 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Operation:
+    """An operation of a sequential object (`specpy linearizable`), as an action.
+
+    With a result (`-> T = e`), the action's last parameter is the value returned and its
+    body starts with `require <that parameter> == e`: the steps of the action with a given
+    last argument are the ways the operation can return it.
+    """
+
+    action: Action
+    has_result: bool
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
 class NamedExpr:
     """An invariant or transition invariant (`VarRef(primed=True)` allowed in the latter)."""
 
@@ -125,6 +139,8 @@ class Model:
     faults: Faults | None = None
     # `processes T`: the lifelines of trace charts; no checker reads it.
     processes: AtomT | None = None
+    # `operation` declarations: only `specpy linearizable` reads them; they are not actions.
+    operations: tuple[Operation, ...] = ()
 
     def var(self, name: str) -> StateVar:
         for v in self.vars:

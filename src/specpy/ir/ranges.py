@@ -12,6 +12,8 @@ the analysis proves is always safe; the analysis is sound, not complete.
     facts.needs_check(assign)    the value of an Assign may leave target_type
     facts.fits(expr, type)       every value expr takes lies in type
     facts.index_ok(index)        an `Index` never fails (1..len, map domain)
+    facts.field_ok(getfield)     a variant's `.f` never fails (the case is known)
+    facts.nonempty(seq)          a sequence is never empty there (`last` never fails)
     facts.slice_plain(slice)     a `Slice` needs no clipping at its lower end
     facts.interval(expr)         (lo, hi) of an int expression, or None
     facts.narrow(expr)           a type holding every value expr takes
@@ -61,6 +63,7 @@ from specpy.ir.types import (
     SeqT,
     SetT,
     Type,
+    VariantT,
     contains,
     is_int,
     universe_size,
@@ -79,17 +82,22 @@ class Facts:
     """What holds where an expression is evaluated.
 
     `bounds`: int expressions with an interval; `diffs`: triples (a, b, k)
-    meaning a - b <= k. Few of each, so tuples scanned with `==`.
+    meaning a - b <= k; `cases`: variant expressions known to be of a case
+    (`m is Vote`). Few of each, so tuples scanned with `==`.
     """
 
     bounds: tuple[tuple[E.Expr, Interval], ...] = ()
     diffs: tuple[tuple[E.Expr, E.Expr, int], ...] = ()
+    cases: tuple[tuple[E.Expr, str], ...] = ()
 
     def bound(self, e: E.Expr, iv: Interval) -> Facts:
-        return Facts(self.bounds + ((e, iv),), self.diffs)
+        return Facts(self.bounds + ((e, iv),), self.diffs, self.cases)
 
     def diff(self, a: E.Expr, b: E.Expr, k: int) -> Facts:
-        return Facts(self.bounds, self.diffs + ((a, b, k),))
+        return Facts(self.bounds, self.diffs + ((a, b, k),), self.cases)
+
+    def case(self, e: E.Expr, tag: str) -> Facts:
+        return Facts(self.bounds, self.diffs, self.cases + ((e, tag),))
 
     def meet(self, other: Facts) -> Facts:
         """What holds in both places (a node reached twice, e.g. a shared def body)."""
@@ -98,6 +106,7 @@ class Facts:
         return Facts(
             tuple(b for b in self.bounds if b in other.bounds),
             tuple(d for d in self.diffs if d in other.diffs),
+            tuple(c for c in self.cases if c in other.cases),
         )
 
     def forget(self, names: set[str]) -> Facts:
@@ -107,6 +116,7 @@ class Facts:
         return Facts(
             tuple(b for b in self.bounds if not reads(b[0], names)),
             tuple(d for d in self.diffs if not (reads(d[0], names) or reads(d[1], names))),
+            tuple(c for c in self.cases if not reads(c[0], names)),
         )
 
 
@@ -246,6 +256,26 @@ class RangeFacts:
             d = self.upper_diff(e.index, E.Len(IntT(), e.operand), f)
             return d is not None and d <= 0
         return False
+
+    def field_ok(self, e: E.GetField, f: Facts | None = None) -> bool:
+        """Does `e.f` never fail: a record, a field every case has, or a case known here?"""
+        t = e.operand.type
+        if not isinstance(t, VariantT):
+            return True
+        if e.tag is not None:  # narrowed to one case: only that case's field counts
+            having = {e.tag}
+        else:
+            having = {c.name for c in t.cases if any(n == e.field for n, _ in c.fields)}
+        if len(having) == len(t.cases):
+            return True
+        f = self.facts_at(e) if f is None else f
+        return any(x == e.operand and tag in having for x, tag in f.cases)
+
+    def nonempty(self, seq: E.Expr, f: Facts | None = None) -> bool:
+        """Is the sequence seq never empty where it is evaluated (so `last(seq)` never fails)?"""
+        f = self.facts_at(seq) if f is None else f
+        iv = self.interval(E.Len(IntT(), seq), f)
+        return iv is not None and iv[0] >= 1
 
     def slice_plain(self, e: E.Slice, f: Facts | None = None) -> bool:
         """`s[i..j]` with i >= 1 and j >= 0: Python's s[i-1:j] without clipping."""
@@ -493,6 +523,8 @@ class RangeFacts:
                 return self.assume(b, False, self.assume(a, False, f))
             case E.BoolOp(op="implies", left=a, right=b) if not truth:
                 return self.assume(b, False, self.assume(a, True, f))
+            case E.IsCase(operand=x, tag=tag) if truth:
+                return f.case(x, tag)
             case E.Compare(op=op, left=a, right=b) if is_int(a.type) and is_int(b.type):
                 if not truth:
                     op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}[op]

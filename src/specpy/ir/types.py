@@ -66,6 +66,27 @@ class RecordT(Type):
 
 
 @dataclass(frozen=True)
+class TupleT(RecordT):
+    """A tuple `(A, B)`: a record whose fields are its positions "1", "2", ...
+
+    As in TLA+, where a tuple is a function on 1..n, a tuple is a record with
+    positional field names, so every backend that handles records handles
+    tuples; only what a user reads (TLA+ `<<a, b>>`, ITF `#tup`, traces
+    `(a, b)`) tells them apart. Build one with `tuple_type`.
+    """
+
+    @property
+    def elems(self) -> tuple[Type, ...]:
+        return tuple(t for _, t in self.fields)
+
+
+def tuple_type(elems: tuple[Type, ...] | list[Type]) -> TupleT:
+    """The tuple type of the given component types."""
+    name = "(" + ", ".join(type_name(t) for t in elems) + ")"
+    return TupleT(name, tuple((str(i + 1), t) for i, t in enumerate(elems)))
+
+
+@dataclass(frozen=True)
 class Case:
     name: str
     fields: tuple[tuple[str, Type], ...]
@@ -170,6 +191,8 @@ def within(src: Type, dst: Type) -> bool:
     match src, dst:
         case RangeT(a, b), RangeT(c, d):
             return c <= a and b <= d
+        case TupleT(), TupleT():
+            return len(src.fields) == len(dst.fields) and all(within(x, y) for x, y in zip(src.elems, dst.elems))
         case _, OptionT(inner):
             return within(src.inner if isinstance(src, OptionT) else src, inner)
         case SetT(x), SetT(y):

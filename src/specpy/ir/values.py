@@ -74,6 +74,16 @@ class VariantValue:
 StructuredValue = Union[MapValue, BagValue, RecordValue, VariantValue]
 
 
+def tuple_record(elems: tuple[Value, ...] | list[Value]) -> RecordValue:
+    """A tuple value: the record of its components, named by position (ir.types.TupleT)."""
+    return RecordValue(tuple((str(i + 1), x) for i, x in enumerate(elems)))
+
+
+def is_tuple_value(v: Value) -> bool:
+    """A tuple, not a record: its fields are named "1", "2", ... (no record field can be)."""
+    return isinstance(v, RecordValue) and bool(v.fields) and v.fields[0][0] == "1"
+
+
 def format_value(v: Value) -> str:
     """Render a value in the spec language's own notation."""
     if v is None:
@@ -90,6 +100,8 @@ def format_value(v: Value) -> str:
         return "{" + ", ".join(f"{format_value(k)}: {format_value(x)}" for k, x in v.items) + "}"
     if isinstance(v, BagValue):
         return "bag{" + ", ".join(f"{format_value(k)}: {n}" for k, n in v.items) + "}"
+    if is_tuple_value(v):
+        return "(" + ", ".join(format_value(x) for _, x in v.fields) + ")"
     if isinstance(v, RecordValue):
         return "{" + ", ".join(f"{k}: {format_value(x)}" for k, x in v.fields) + "}"
     if isinstance(v, VariantValue):

@@ -48,7 +48,7 @@ def prepare(model: Model, history: History) -> list[Item]:
 
 
 def check_history(model: Model, path: str | Path, fmt: str = "auto", deadline: float | None = None) -> Verdict:
-    """Decide one history file; a timeout makes the verdict unknown; Ctrl-C propagates."""
+    """Decide one history file; a timeout or an interrupt makes the verdict unknown."""
     start = time.monotonic()
     verdict = Verdict(str(path), UNKNOWN)
     try:
@@ -59,6 +59,8 @@ def check_history(model: Model, path: str | Path, fmt: str = "auto", deadline: f
         verdict.status, verdict.error = MALFORMED, exc
     except SearchTimeout:
         verdict.status, verdict.reason = UNKNOWN, "timeout"
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (cli.output.guarded): the caller stops the run
+        verdict.status, verdict.reason = UNKNOWN, "interrupted"
     else:
         verdict.status = LINEARIZABLE if verdict.decision.linearizable else NOT_LINEARIZABLE
     verdict.seconds = time.monotonic() - start

@@ -32,6 +32,10 @@ class _Reject:
 REJECT: Any = _Reject()
 
 
+class ModelFailure(Exception):
+    """The model itself failed while stepping (a spec operation that fails to evaluate)."""
+
+
 class OpError(Exception):
     """An operation the model cannot interpret (reported at its line, exit 151)."""
 
@@ -89,6 +93,10 @@ class Model:
 
     def describe_state(self, state: Any) -> str:
         return f"the {self.name} held {show(state)}"
+
+    def state_json(self, state: Any) -> Any:
+        """The state in --json output (plain values; report.jsonable finishes the job)."""
+        return state
 
 
 def _returned(op: Operation) -> Any:

@@ -74,8 +74,10 @@ def _violation_lines(model: Model, v: Violation) -> list[str]:
     if not v.prefix:
         lines.append("    (nothing: no operation can be placed first)")
     lines.append(f"  Cannot be placed: {model.describe_op(v.blocked.payload)}  {_where(blocked)}")
-    states = " / ".join(model.describe_state(s) for s in v.states)
-    lines.append(f"    when it returned, {states}" + (" (one of the states the search reached there)" if len(v.states) > 1 else ""))
+    if len(v.states) == 1:
+        lines.append(f"    when it returned, {model.describe_state(v.states[0])}")
+    else:
+        lines.append("    when it returned, the state was one of: " + "; ".join(model.describe_state(s) for s in v.states))
     if v.open_items:
         lines.append("  Open then (each may take effect before or after it):")
         for item in v.open_items:
@@ -131,10 +133,11 @@ def verdict_json(model: Model, verdict: Verdict) -> dict[str, Any]:
         states = replay(model, violation.prefix)
         out["violation"] = {
             "key": jsonable(violation.key),
-            "prefix": [dict(_op_json(model, it), state=jsonable(s)) for it, s in zip(violation.prefix, states)],
+            "prefix": [dict(_op_json(model, it), state=jsonable(model.state_json(s)))
+                       for it, s in zip(violation.prefix, states)],
             "prefix_events": violation.events_before,
             "blocked": _op_json(model, violation.blocked),
-            "states": [jsonable(s) for s in violation.states],
+            "states": [jsonable(model.state_json(s)) for s in violation.states],
             "open": [_op_json(model, it) for it in violation.open_items],
         }
     return out

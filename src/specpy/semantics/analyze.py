@@ -15,7 +15,9 @@ import re
 from specpy.diagnostics import Note, SourceFile
 from specpy.ir import expr as ir
 from specpy.ir import stmt as irs
-from specpy.ir.model import Action, CrashFault, Faults, Model, NamedExpr, StateVar, TemporalProperty, with_fault_counter
+from specpy.ir.model import (
+    Action, CrashFault, Faults, Model, NamedExpr, Operation, StateVar, TemporalProperty, with_fault_counter,
+)
 from specpy.ir.types import AtomT, BagT, EnumT, SetT, VariantT, is_finite, type_name, universe_size
 from specpy.options import OptionError, Overrides
 from specpy.semantics.consts import ConstEvaluator, ConstValue, parse_const_override
@@ -27,6 +29,8 @@ from specpy.semantics.types import TypeResolver
 from specpy.syntax import ast
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: The parameter an operation's result becomes (ir.model.Operation); not a name a spec can write.
+RESULT_PARAM = "result value"
 
 
 def analyze(module: ast.Module, source: SourceFile, overrides: Overrides) -> Model:
@@ -74,8 +78,11 @@ class _Analyzer:
             self.symbols.defs[d.name.name] = DefInfo(d)
         init = self.check_init()
         actions = [a for a in (self.guarded(self.check_action, d) for d in self.of(ast.ActionDecl)) if a]
+        operations = [o for o in (self.guarded(self.check_operation, d) for d in self.of(ast.OperationDecl)) if o]
         for d in self.of(ast.DefDecl):  # defs no one calls are still checked
             self.guarded(self.exprs.def_body, d.name.name, Context(f"def {d.name.name}"))
+        for d in self.of(ast.ProcDecl):  # and so are procedures
+            self.guarded(self.stmts.check_proc, d)
         invariants = self.named(ast.InvariantDecl, "invariant", primes=False)
         transitions = self.named(ast.TransitionDecl, "transition invariant", primes=True)
         properties = [p for p in (self.guarded(self.check_property, d) for d in self.of(ast.PropertyDecl)) if p]
@@ -101,6 +108,7 @@ class _Analyzer:
             terminals=tuple(terminals),
             faults=faults,
             processes=processes,
+            operations=tuple(operations),
         )
         return with_fault_counter(model)
 
@@ -144,6 +152,11 @@ class _Analyzer:
                 case ast.ActionDecl(name=n):
                     self.declare(n)
                     self.symbols.actions.add(n.name)
+                case ast.OperationDecl(name=n):
+                    self.declare(n)
+                case ast.ProcDecl(name=n):
+                    self.declare(n)
+                    self.symbols.procs.setdefault(n.name, d)
         for d in self.of(ast.TypeDecl):
             body = d.body
             if isinstance(body, ast.AtomsBody) and d.name.name not in self.overrides.types:
@@ -309,7 +322,25 @@ class _Analyzer:
                 )
             params.append(self.exprs.new_local(scope, p.name, t))
         body = self.stmts.block(d.body, scope, Context(f"action {d.name.name}"))
+        self.stmts.check_lost_writes(body)
         return Action(d.name.name, tuple(params), body, d.fairness, span=d.name.span)
+
+    def check_operation(self, d: ast.OperationDecl) -> Operation:
+        """An operation is checked as the action it means (ir.model.Operation): with a
+        result `-> T = e`, one more parameter of type T that must equal e before the body."""
+        params, body = d.params, d.body
+        if d.result is not None:
+            result_type, value = d.result
+            scope = Scope()  # the result alone first, for a message about it rather than about `==`
+            for p in d.params:
+                self.exprs.new_local(scope, p.name, self.types.resolve(p.type))
+            what = f"the result of operation {d.name.name}"
+            self.exprs.check_as(value, scope, Context(f"operation {d.name.name}"), self.types.resolve(result_type), what)
+            returned = ast.Name(RESULT_PARAM, span=value.span)
+            params += (ast.Param(ast.Ident(RESULT_PARAM, span=result_type.span), result_type, span=result_type.span),)
+            body = (ast.Require(ast.Binary("==", returned, value, span=value.span), span=value.span), *body)
+        action = self.check_action(ast.ActionDecl(d.name, params, body, None, d.span))
+        return Operation(action, d.result is not None, span=d.name.span)
 
     # ------------------------------------------------------------ properties
 

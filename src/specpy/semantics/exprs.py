@@ -16,7 +16,7 @@ from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
 from specpy.ir.types import (
     AtomT, BagT, BoolT, EmptyCollectionT, EnumT, IntT, MapT, OptionT, RangeT, RecordT,
-    SeqT, SetT, Type, VariantT, is_finite, is_int, type_name, universe, universe_size,
+    SeqT, SetT, TupleT, Type, VariantT, is_finite, is_int, tuple_type, type_name, universe, universe_size,
 )
 from specpy.ir.values import BagValue, VariantValue
 from specpy.semantics.errors import ErrorSink
@@ -28,7 +28,13 @@ from specpy.syntax import ast
 #: beyond this many values the spec is almost certainly a mistake.
 MAX_UNIVERSE = 1_000_000
 
-BUILTINS = {"len": 1, "min": 1, "max": 1, "append": 2, "last": 1}
+BUILTINS = {
+    "len": 1, "min": 1, "max": 1, "append": 2, "last": 1,
+    "union": 1, "head": 1, "tail": 1, "subsets": 1, "domain": 1,
+}  # fmt: skip
+
+#: What narrowing is about: a local (by uid) or a state variable (by name).
+FactKey = tuple[str, object]
 
 
 @dataclass
@@ -44,8 +50,17 @@ class Context:
 
 @dataclass
 class Scope:
+    """Local names, and the variant case each name is known to have here.
+
+    `facts` narrows: after `require m is A`, in `if m is A { ... }`, on the
+    right of `m is A and ...` / `implies`, and in a `match` arm, m's case is
+    known, so `m.f` is case A's field f. A fact set to None is withdrawn (a
+    state variable assigned since).
+    """
+
     names: dict[str, ir.Local] = field(default_factory=dict)
     parent: Scope | None = None
+    facts: dict[FactKey, str | None] = field(default_factory=dict)
 
     def lookup(self, name: str) -> ir.Local | None:
         s: Scope | None = self
@@ -54,6 +69,18 @@ class Scope:
                 return s.names[name]
             s = s.parent
         return None
+
+    def case_of(self, key: FactKey) -> str | None:
+        s: Scope | None = self
+        while s is not None:
+            if key in s.facts:
+                return s.facts[key]
+            s = s.parent
+        return None
+
+    def narrowed(self, facts: dict[FactKey, str]) -> Scope:
+        """A child scope in which facts hold (self when there are none)."""
+        return Scope(parent=self, facts=dict(facts)) if facts else self
 
 
 class ExprChecker:
@@ -82,6 +109,88 @@ class ExprChecker:
         scope.names[name] = local
         return local
 
+    def bind_pattern(
+        self, scope: Scope, pattern: ast.Pattern, t: Type
+    ) -> tuple[ir.Local, list[tuple[ir.Local, ir.Expr]]]:
+        """Bind a name, or take a tuple apart: the local holding the whole value,
+        and the (name, component) bindings that follow it, in order."""
+        if isinstance(pattern, ast.Ident):
+            return self.new_local(scope, pattern, t), []
+        n = len(pattern.elems)
+        tt = t.inner if isinstance(t, OptionT) else t  # a `(A, B)?` is taken apart as a tuple (none: evaluation error)
+        if not isinstance(tt, TupleT) or len(tt.fields) != n:
+            self.fail(
+                "E-pattern-mismatch",
+                f"this pattern takes apart a tuple of {n} components; the value is {describe(t)}",
+                pattern.span,
+            )
+        whole = ir.Local("tup", next(self._uids), t)
+        lets: list[tuple[ir.Local, ir.Expr]] = []
+        for (fname, ft), sub in zip(tt.fields, pattern.elems):
+            local, more = self.bind_pattern(scope, sub, ft)
+            ref = self.value(ir.LocalRef(t, whole, span=sub.span), pattern.span)
+            part = ir.GetField(ft, ref, fname, span=sub.span)
+            lets.append((local, part))
+            lets.extend(more)
+        return whole, lets
+
+    @staticmethod
+    def wrap(lets: list[tuple[ir.Local, ir.Expr]], e: ir.Expr) -> ir.Expr:
+        """e inside the bindings of a tuple pattern."""
+        for local, value in reversed(lets):
+            e = ir.LetIn(e.type, local, value, e, span=value.span)
+        return e
+
+    # ------------------------------------------------------------ narrowing
+
+    def fact_key(self, e: ast.Expr, scope: Scope) -> FactKey | None:
+        """The key narrowing facts about e are kept under (a name), or None."""
+        if not isinstance(e, ast.Name):
+            return None
+        local = scope.lookup(e.name)
+        if local is not None:
+            return ("local", local.uid)
+        if e.name in self.symbols.vars:
+            return ("var", e.name)
+        return None
+
+    def facts(self, cond: ast.Expr | None, scope: Scope) -> dict[FactKey, str]:
+        """What holding `cond` says about variant cases: `m is A`, joined by `and`."""
+        if isinstance(cond, ast.IsExpr):
+            key = self.fact_key(cond.operand, scope)
+            return {key: cond.case.name} if key is not None else {}
+        if isinstance(cond, ast.Binary) and cond.op == "and":
+            return {**self.facts(cond.left, scope), **self.facts(cond.right, scope)}
+        return {}
+
+    def facts_if_false(self, cond: ast.Expr | None, scope: Scope) -> dict[FactKey, str]:
+        """What `cond` being false says: `m is A` false leaves the other case of a two-case variant."""
+        if not isinstance(cond, ast.IsExpr):
+            return {}
+        key = self.fact_key(cond.operand, scope)
+        if key is None:
+            return {}
+        t = self._type_of_key(key, scope)
+        if not isinstance(t, VariantT) or len(t.cases) != 2 or t.case(cond.case.name) is None:
+            return {}
+        return {key: next(c.name for c in t.cases if c.name != cond.case.name)}
+
+    def _type_of_key(self, key: FactKey, scope: Scope) -> Type | None:
+        kind, what = key
+        if kind == "var":
+            return self.symbols.vars[what].type
+        s: Scope | None = scope
+        while s is not None:
+            for local in s.names.values():
+                if local.uid == what:
+                    return local.type
+            s = s.parent
+        return None
+
+    def case_here(self, e: ast.Expr, scope: Scope) -> str | None:
+        key = self.fact_key(e, scope)
+        return scope.case_of(key) if key is not None else None
+
     # ------------------------------------------------------------ helpers
 
     def fail(self, code: str, message: str, span: Span, notes: tuple[Note, ...] = ()):
@@ -91,6 +200,8 @@ class ExprChecker:
         """Check that e fits target; a `T?` used as a `T` is unwrapped (run-time check)."""
         if not assignable(e.type, target):
             self.fail("E-type-mismatch", f"{what} must be {describe(target)}, found {describe(e.type)}", span)
+        if isinstance(e, ir.Lit) and isinstance(e.type, EmptyCollectionT) and isinstance(target, (SetT, BagT, SeqT)):
+            return ir.Lit(target, () if isinstance(target, SeqT) else _empty_value(target), span=e.span)
         if isinstance(e.type, OptionT) and not isinstance(target, OptionT):
             return ir.Unwrap(e.type.inner, e, span=span)
         return e
@@ -212,9 +323,18 @@ class ExprChecker:
             t = self.types.resolve(ast.NamedType(name, e.span))
             return self.type_universe(t, e.span)
         if name in s.defs:
+            if s.defs[name].decl.params:
+                self.fail(
+                    "E-not-a-value",
+                    f"`{name}` is a def with parameters: call it (`{name}(...)`); specpy has no "
+                    "higher-order operators, so a def is never passed, stored or returned",
+                    e.span,
+                )
             return self._call_def(name, (), e.span, scope, ctx)
         if name in s.actions:
             self.fail("E-not-a-value", f"`{name}` is an action, not a value", e.span)
+        if name in s.procs:
+            self.fail("E-not-a-value", f"`{name}` is a procedure: call it as a statement of an action", e.span)
         self._unknown(name, e.span, scope)
 
     def _unknown(self, name: str, span: Span, scope: Scope):
@@ -265,7 +385,9 @@ class ExprChecker:
         op = e.op
         if op in ("and", "or", "implies"):
             left = self.check_bool(e.left, scope, ctx, f"the left side of `{op}`")
-            right = self.check_bool(e.right, scope, ctx, f"the right side of `{op}`")
+            # The right side is evaluated only when the left holds (and, implies).
+            rscope = scope.narrowed(self.facts(e.left, scope)) if op != "or" else scope
+            right = self.check_bool(e.right, rscope, ctx, f"the right side of `{op}`")
             return ir.BoolOp(BoolT(), op, left, right, span=e.span)
         if op in ("in", "not in"):
             return self._member(e, scope, ctx)
@@ -355,8 +477,9 @@ class ExprChecker:
             none = ir.Lit(opt, None, span=(e.then if then_none else e.other).span)
             then, other = (none, some) if then_none else (some, none)
             return ir.Cond(opt, cond, then, other, span=e.span)
-        then = self.check(e.then, scope, ctx, expected)
-        other = self.check(e.other, scope, ctx, expected if expected is not None else then.type)
+        then = self.check(e.then, scope.narrowed(self.facts(e.cond, scope)), ctx, expected)
+        other_scope = scope.narrowed(self.facts_if_false(e.cond, scope))
+        other = self.check(e.other, other_scope, ctx, expected if expected is not None else then.type)
         t = join(then.type, other.type)
         if t is None:
             self.fail(
@@ -371,37 +494,190 @@ class ExprChecker:
     def bindings(
         self, bs: tuple[ast.Binding, ...], scope: Scope, ctx: Context
     ) -> tuple[Scope, tuple[tuple[ir.Local, ir.Expr], ...]]:
+        inner, bs, lets = self.bindings_with_lets(bs, scope, ctx)
+        if lets:
+            raise AssertionError("tuple patterns need bindings_with_lets")
+        return inner, bs
+
+    def bindings_with_lets(
+        self, bs: tuple[ast.Binding, ...], scope: Scope, ctx: Context
+    ) -> tuple[Scope, tuple[tuple[ir.Local, ir.Expr], ...], list[tuple[ir.Local, ir.Expr]]]:
+        """Bindings, and the names their tuple patterns bind (see `wrap`)."""
         inner = Scope(parent=scope)
         out = []
+        lets: list[tuple[ir.Local, ir.Expr]] = []
         for b in bs:
-            dom = self.collection(b.domain, inner, ctx, f"the domain of `{b.name.name}`")
-            local = self.new_local(inner, b.name, self.elem_type(dom.type))
+            what = b.name.name if isinstance(b.name, ast.Ident) else "the pattern"
+            dom = self.wrap(lets, self.collection(b.domain, inner, ctx, f"the domain of `{what}`"))
+            local, more = self.bind_pattern(inner, b.name, self.elem_type(dom.type))
             out.append((local, dom))
-        return inner, tuple(out)
+            lets.extend(more)
+        return inner, tuple(out), lets
 
     def _Quantifier(self, e: ast.Quantifier, scope, ctx, expected) -> ir.Expr:
-        inner, bs = self.bindings(e.bindings, scope, ctx)
+        inner, bs, lets = self.bindings_with_lets(e.bindings, scope, ctx)
         cond = self.check_bool(e.cond, inner, ctx, "a `where` condition") if e.cond else None
-        body = self.check_bool(e.body, inner, ctx, f"the body of `{e.kind}`")
-        return ir.Quant(BoolT(), e.kind, bs, cond, body, span=e.span)
+        body = self.check_bool(e.body, inner.narrowed(self.facts(e.cond, inner)), ctx, f"the body of `{e.kind}`")
+        cond = self.wrap(lets, cond) if cond is not None else None
+        return ir.Quant(BoolT(), e.kind, bs, cond, self.wrap(lets, body), span=e.span)
 
     def _SetComp(self, e: ast.SetComp, scope, ctx, expected) -> ir.Expr:
-        inner, bs = self.bindings(e.bindings, scope, ctx)
+        inner, bs, lets = self.bindings_with_lets(e.bindings, scope, ctx)
         cond = self.check_bool(e.cond, inner, ctx, "an `if` filter") if e.cond else None
         want = expected.elem if isinstance(expected, SetT) else None
-        elem = self.check(e.elem, inner, ctx, want)
+        elem = self.check(e.elem, inner.narrowed(self.facts(e.cond, inner)), ctx, want)
         et = elem.type
         if want is not None and assignable(et, want):
             elem, et = self.coerce(elem, want, e.elem.span, "an element"), want
-        return ir.SetComp(SetT(et), elem, bs, cond, span=e.span)
+        cond = self.wrap(lets, cond) if cond is not None else None
+        return ir.SetComp(SetT(et), self.wrap(lets, elem), bs, cond, span=e.span)
 
     def _SumExpr(self, e: ast.SumExpr, scope, ctx, expected) -> ir.Expr:
-        inner, bs = self.bindings(e.bindings, scope, ctx)
+        inner, bs, lets = self.bindings_with_lets(e.bindings, scope, ctx)
         cond = self.check_bool(e.cond, inner, ctx, "an `if` filter") if e.cond else None
-        elem = self.check_int(e.elem, inner, ctx, "the summed expression")
-        return ir.Sum(IntT(), elem, bs, cond, span=e.span)
+        elem = self.check_int(e.elem, inner.narrowed(self.facts(e.cond, inner)), ctx, "the summed expression")
+        cond = self.wrap(lets, cond) if cond is not None else None
+        return ir.Sum(IntT(), self.wrap(lets, elem), bs, cond, span=e.span)
+
+    def _Generator(self, e: ast.Generator, scope, ctx, expected) -> ir.Expr:
+        """`max(e for x in S if c)`: max of the set of the values (an evaluation error when empty)."""
+        values = ast.SetComp(e.elem, e.bindings, e.cond, span=e.span)
+        s = self.check(values, scope, ctx, None)
+        if isinstance(s.type.elem, OptionT) and isinstance(s, ir.SetComp):  # a T? used as a T
+            inner = s.type.elem.inner
+            s = ir.SetComp(SetT(inner), ir.Unwrap(inner, s.elem, span=e.elem.span), s.bindings, s.cond, span=s.span)
+        if not is_int(s.type.elem):
+            self.fail("E-type-mismatch", f"{e.func.name} needs integers, found {describe(s.type.elem)}", e.elem.span)
+        return ir.MinMax(IntT(), e.func.name, s, span=e.span)
+
+    def _Fold(self, e: ast.Fold, scope, ctx, expected) -> ir.Expr:
+        dom = self.collection(e.domain, scope, ctx, "the domain of `fold`")
+        if isinstance(e.acc_type, ast.TypeExpr):
+            acc_t = self.types.resolve(e.acc_type)
+            init = self.check_as(e.init, scope, ctx, acc_t, "the initial value of the accumulator")
+        else:
+            init = self.value(self.check(e.init, scope, ctx, None), e.init.span)
+            acc_t = IntT() if is_int(init.type) else init.type
+            if isinstance(acc_t, EmptyCollectionT):
+                self.fail(
+                    "E-fold-needs-type",
+                    f"give the accumulator a type: `fold({e.acc.name}: set[T] = {{}}, ...)`",
+                    e.init.span,
+                )
+        inner = Scope(parent=scope)
+        acc = self.new_local(inner, e.acc, acc_t)
+        elem = self.new_local(inner, e.elem, self.elem_type(dom.type))
+        body = self.check_as(e.body, inner, ctx, acc_t, "the value of a fold step")
+        return ir.Fold(acc_t, acc, init, elem, dom, body, span=e.span)
+
+    def _LetExpr(self, e: ast.LetExpr, scope, ctx, expected) -> ir.Expr:
+        value = self.check(e.value, scope, ctx, None)
+        if isinstance(value.type, EmptyCollectionT):
+            self.fail("E-type-mismatch", "cannot tell the type of this value; give it a context", e.value.span)
+        inner = Scope(parent=scope)
+        local, lets = self.bind_pattern(inner, e.pattern, value.type)
+        body = self.wrap(lets, self.check(e.body, inner, ctx, expected))
+        return ir.LetIn(body.type, local, value, body, span=e.span)
+
+    def _ChooseExpr(self, e: ast.ChooseExpr, scope, ctx, expected) -> ir.Expr:
+        if isinstance(e.domain, ast.SetLit) and not e.domain.elems:
+            self.fail("E-choose-empty", "`choose` from an empty collection never has a value", e.domain.span)
+        dom = self.collection(e.domain, scope, ctx, "the domain of `choose`")
+        if isinstance(dom, ir.Lit) and not dom.value:
+            self.fail("E-choose-empty", "`choose` from an empty collection never has a value", e.domain.span)
+        inner = Scope(parent=scope)
+        local = self.new_local(inner, e.name, self.elem_type(dom.type))
+        cond = self.check_bool(e.cond, inner, ctx, "a `where` condition") if e.cond else None
+        if isinstance(cond, ir.Lit) and not cond.value:
+            self.fail("E-choose-empty", "this `where` condition is always false, so `choose` never has a value", e.cond.span)
+        return ir.ChooseExpr(local.type, local, dom, cond, span=e.span)
+
+    def _TupleLit(self, e: ast.TupleLit, scope, ctx, expected) -> ir.Expr:
+        n = len(e.elems)
+        wants = expected.elems if isinstance(expected, TupleT) and len(expected.fields) == n else (None,) * n
+        elems = []
+        for x, want in zip(e.elems, wants):
+            v = self.check(x, scope, ctx, want)
+            elems.append(self.coerce(v, want, x.span, "a tuple component") if want is not None and assignable(v.type, want) else v)
+        t = tuple_type([x.type for x in elems])
+        return ir.Construct(t, None, tuple((f, x) for (f, _), x in zip(t.fields, elems)), span=e.span)
+
+    def _MatchExpr(self, e: ast.MatchExpr, scope, ctx, expected) -> ir.Expr:
+        hidden, subject, arms = self.match_arms(e.subject, e.arms, scope, ctx)
+        values = [(tests, self.check(arm.body, arm_scope, ctx, expected), arm.body.span) for tests, arm_scope, arm in arms]
+        t = expected
+        if t is None or not all(assignable(v.type, t) for _, v, _ in values):
+            t = values[0][1].type
+            for _, v, span in values[1:]:
+                j = join(t, v.type)
+                if j is None:
+                    self.fail("E-type-mismatch", f"the arms of a match must have one type: {describe(v.type)} after {describe(t)}", span)
+                t = j
+        out = self.coerce(values[-1][1], t, values[-1][2], "a match arm")
+        for tests, v, span in reversed(values[:-1]):
+            out = ir.Cond(t, tests, self.coerce(v, t, span, "a match arm"), out, span=e.span)
+        return ir.LetIn(t, hidden, subject, out, span=e.span) if hidden is not None else out
+
+    def match_arms(self, subject_ast: ast.Expr, arms: tuple[ast.MatchArm, ...], scope: Scope, ctx: Context):
+        """Check a match's subject and arm names: (hidden, subject, [(test, arm scope, arm)]).
+
+        The arms must name each case of the subject's variant once (or end in
+        `_`); an arm naming one case narrows a named subject to it. A subject
+        that is not a name is evaluated once, into the local `hidden` that the
+        tests read (None for a name).
+        """
+        x = self.value(self.check(subject_ast, scope, ctx, None), subject_ast.span)
+        if not isinstance(x.type, VariantT):
+            self.fail("E-not-variant", f"`match` needs a variant value, found {describe(x.type)}", subject_ast.span)
+        vt = x.type
+        key = self.fact_key(subject_ast, scope)
+        known = scope.case_of(key) if key is not None else None
+        ref, hidden = x, None
+        if key is None:
+            hidden = ir.Local("subject", next(self._uids), vt)
+            ref = ir.LocalRef(vt, hidden, span=subject_ast.span)
+        seen: dict[str, ast.Ident] = {}
+        out = []
+        for i, arm in enumerate(arms):
+            names = [c.name for c in arm.cases]
+            if names == ["_"]:
+                if i != len(arms) - 1:
+                    self.fail("E-match-unreachable", "`_` matches every case, so the arms after it never run", arm.span)
+                rest = [c.name for c in vt.cases if c.name not in seen]
+                if not rest:
+                    self.fail("E-match-unreachable", f"every case of {vt.name} is matched before `_`", arm.cases[0].span)
+                names = rest
+                arm_cases = tuple(ast.Ident(n, arm.cases[0].span) for n in rest)
+            else:
+                arm_cases = arm.cases
+            for c in arm_cases:
+                if vt.case(c.name) is None:
+                    cases = ", ".join(k.name for k in vt.cases)
+                    self.fail("E-unknown-case", f"{vt.name} has no case `{c.name}` (cases: {cases})", c.span)
+                if c.name in seen:
+                    self.fail("E-match-duplicate", f"case {c.name} is matched twice", c.span, (Note("first matched here", seen[c.name].span),))
+                if known is not None and c.name != known:
+                    self.fail("E-impossible-case", f"`{subject_ast.name}` is a {known} here (narrowed by an `is` test), never a {c.name}", c.span)
+                seen[c.name] = c
+            test: ir.Expr | None = None
+            for n in names:
+                t = ir.IsCase(BoolT(), ref, n, span=arm.span)
+                test = t if test is None else ir.BoolOp(BoolT(), "or", test, t, span=arm.span)
+            arm_scope = scope.narrowed({key: names[0]}) if key is not None and len(names) == 1 else scope
+            out.append((test, arm_scope, arm))
+        missing = [c.name for c in vt.cases if c.name not in seen and (known is None or c.name == known)]
+        if missing:
+            self.fail(
+                "E-match-not-exhaustive",
+                f"match does not cover case{'s' if len(missing) > 1 else ''} " + ", ".join(missing)
+                + " (add an arm, or `_ => ...` for the rest)",
+                subject_ast.span,
+            )
+        return hidden, x, out
 
     def _MapComp(self, e: ast.MapComp, scope, ctx, expected) -> ir.Expr:
+        if not self._is_type_domain(e.domain):
+            return self._partial_map(e, scope, ctx, expected)
         key_t = self._domain_type(e.domain)
         inner = Scope(parent=scope)
         local = self.new_local(inner, e.key, key_t)
@@ -412,6 +688,36 @@ class ExprChecker:
             value, vt = self.coerce(value, want, e.value.span, "a map value"), want
         dom = self.type_universe(key_t, e.domain.span)
         return ir.MapComp(MapT(key_t, vt), local, dom, value, span=e.span)
+
+    def _is_type_domain(self, d: ast.Expr) -> bool:
+        return (
+            isinstance(d, ast.Name) and (d.name in self.types.decls or d.name == "bool")
+        ) or isinstance(d, ast.RangeExpr)
+
+    def _partial_map(self, e: ast.MapComp, scope, ctx, expected) -> ir.Expr:
+        """`{k: v for k in S}` over a set S of K values: a partial map, the total
+        `[K -> V?]` that is none outside S (reading one of those as a V is an
+        evaluation error). Every type stays finite: the key type is K, not S."""
+        dom = self.value(self.check(e.domain, scope, ctx, None), e.domain.span)
+        if not isinstance(dom.type, SetT) or not is_finite(dom.type.elem):
+            self.fail(
+                "E-map-domain",
+                "a map `{k: v for k in S}` needs S to be a type, a constant range, or a set of values of a finite type; "
+                f"found {describe(dom.type)}",
+                e.domain.span,
+            )
+        key_t = dom.type.elem
+        inner = Scope(parent=scope)
+        local = self.new_local(inner, e.key, key_t)
+        want = expected.value if isinstance(expected, MapT) else None
+        value = self.check(e.value, inner, ctx, want.inner if isinstance(want, OptionT) else want)
+        vt = want if isinstance(want, OptionT) else OptionT(value.type if not isinstance(value.type, OptionT) else value.type.inner)
+        value = self.coerce(value, vt, e.value.span, "a map value")
+        key = ir.LocalRef(key_t, local, span=e.key.span)
+        inside = ir.Member(BoolT(), key, dom, span=e.domain.span)
+        guarded = ir.Cond(vt, inside, value, ir.Lit(vt, None, span=e.span), span=e.span)
+        every = self.type_universe(key_t, e.domain.span)
+        return ir.MapComp(MapT(key_t, vt), local, every, guarded, span=e.span)
 
     def _domain_type(self, d: ast.Expr) -> Type:
         """A map comprehension ranges over a whole finite type: its keys."""
@@ -534,15 +840,38 @@ class ExprChecker:
                 self.fail("E-unknown-field", f"record {x.type.name} has no field `{fname}` (fields: {known})", e.field.span)
             return ir.GetField(ft, x, fname, span=e.span)
         if isinstance(x.type, VariantT):
+            tag = self.case_here(e.operand, scope)
+            if tag is not None:
+                ft = dict(x.type.case(tag).fields).get(fname)
+                if ft is None:
+                    known = ", ".join(n for n, _ in x.type.case(tag).fields) or "none"
+                    self.fail(
+                        "E-unknown-field",
+                        f"`{e.operand.name}` is a {tag} here, and case {tag} has no field `{fname}` (fields: {known})",
+                        e.field.span,
+                    )
+                return ir.GetField(ft, x, fname, tag, span=e.span)
             types = {dict(c.fields)[fname] for c in x.type.cases if fname in dict(c.fields)}
             if not types:
                 self.fail("E-unknown-field", f"no case of variant {x.type.name} has a field `{fname}`", e.field.span)
             if len(types) > 1:
-                self.fail("E-ambiguous-field", f"field `{fname}` has different types in the cases of {x.type.name}", e.field.span)
+                self.fail(
+                    "E-ambiguous-field",
+                    f"field `{fname}` has different types in the cases of {x.type.name}; narrow the value to one case "
+                    "first (`require m is A`, `if m is A {...}`, `m is A and ...`, or `match`)",
+                    e.field.span,
+                )
             return ir.GetField(types.pop(), x, fname, span=e.span)
         self.fail("E-no-fields", f"`.{fname}` needs a record or variant, found {describe(x.type)}", e.span)
 
     def _Index(self, e: ast.Index, scope, ctx, expected) -> ir.Expr:
+        if isinstance(e.operand, ast.Name) and e.operand.name in ("set", "seq", "bag") and self._is_unbound(e.operand.name, scope):
+            hint = {
+                "set": "for every subset of S write `subsets(S)`",
+                "seq": "declare `type Log = seq[T, N]` and range over `Log`",
+                "bag": "declare `type Net = bag[T, N]` and range over `Net`",
+            }[e.operand.name]
+            self.fail("E-type-as-value", f"`{e.operand.name}[...]` is a type, not a value: {hint}", e.span)
         x = self.value(self.check(e.operand, scope, ctx, None), e.operand.span)
         if isinstance(x.type, MapT):
             key = self.check_as(e.index, scope, ctx, x.type.key, "the key")
@@ -550,6 +879,12 @@ class ExprChecker:
         if isinstance(x.type, SeqT):
             i = self.check_int(e.index, scope, ctx, "a sequence index")
             return ir.Index(x.type.elem, x, i, span=e.span)
+        if isinstance(x.type, TupleT):
+            i = self.check_int(e.index, scope, ctx, "a tuple index")
+            n = len(x.type.fields)
+            if not isinstance(i, ir.Lit) or not 1 <= i.value <= n:
+                self.fail("E-tuple-index", f"a tuple's component is chosen by a constant from 1 to {n}", e.index.span)
+            return ir.GetField(x.type.elems[i.value - 1], x, str(i.value), span=e.span)
         self.fail("E-not-indexable", f"`[...]` needs a map or a sequence, found {describe(x.type)}", e.span)
 
     def _Slice(self, e: ast.Slice, scope, ctx, expected) -> ir.Expr:
@@ -560,6 +895,9 @@ class ExprChecker:
         hi = self.check_int(e.hi, scope, ctx, "a slice bound")
         return ir.Slice(x.type, x, lo, hi, span=e.span)
 
+    def _is_unbound(self, name: str, scope: Scope) -> bool:
+        return scope.lookup(name) is None and self.symbols.kind_of(name) is None and name not in self.types.decls
+
     def _IsExpr(self, e: ast.IsExpr, scope, ctx, expected) -> ir.Expr:
         x = self.value(self.check(e.operand, scope, ctx, None), e.operand.span)
         if not isinstance(x.type, VariantT):
@@ -567,6 +905,13 @@ class ExprChecker:
         if x.type.case(e.case.name) is None:
             cases = ", ".join(c.name for c in x.type.cases)
             self.fail("E-unknown-case", f"{x.type.name} has no case `{e.case.name}` (cases: {cases})", e.case.span)
+        known = self.case_here(e.operand, scope)
+        if known is not None and known != e.case.name:
+            self.fail(
+                "E-impossible-case",
+                f"`{e.operand.name}` is a {known} here (narrowed by an earlier `is` test), so it is never a {e.case.name}",
+                e.case.span,
+            )
         return ir.IsCase(BoolT(), x, e.case.name, span=e.span)
 
     # ------------------------------------------------------------ calls
@@ -575,6 +920,8 @@ class ExprChecker:
         name = e.func.name
         if name in self.symbols.defs:
             return self._call_def(name, e.args, e.span, scope, ctx)
+        if name in self.symbols.procs:
+            self.fail("E-not-callable", f"`{name}` is a procedure: call it as a statement of an action, not in an expression", e.func.span)
         if name not in BUILTINS:
             if self.symbols.kind_of(name) is not None:
                 self.fail("E-not-callable", f"`{name}` is a {self.symbols.kind_of(name)}, not a function", e.func.span)
@@ -587,6 +934,10 @@ class ExprChecker:
             if not isinstance(x.type, (SetT, BagT, SeqT, EmptyCollectionT)):
                 self.fail("E-type-mismatch", f"len needs a set, bag or sequence, found {describe(x.type)}", e.args[0].span)
             return ir.Len(IntT(), x, span=e.span)
+        if name in ("union", "subsets"):
+            return self._set_builtin(name, e, scope, ctx)
+        if name == "domain":
+            return self._domain(e, scope, ctx)
         if name in ("min", "max"):
             x = self.collection(e.args[0], scope, ctx, f"the argument of {name}")
             if not isinstance(x.type, SetT) or not is_int(x.type.elem):
@@ -597,8 +948,46 @@ class ExprChecker:
             self.fail("E-type-mismatch", f"{name} needs a sequence, found {describe(s.type)}", e.args[0].span)
         if name == "last":
             return ir.Last(s.type.elem, s, span=e.span)
+        if name == "head":  # s[1]: an evaluation error on []
+            return ir.Index(s.type.elem, s, ir.Lit(IntT(), 1, span=e.span), span=e.span)
+        if name == "tail":  # s[2..len(s)]: [] for [], as a slice
+            two = ir.Lit(IntT(), 2, span=e.span)
+            return ir.Slice(s.type, s, two, ir.Len(IntT(), s, span=e.span), span=e.span)
         x = self.check_as(e.args[1], scope, ctx, s.type.elem, "the appended element")
         return ir.Append(SeqT(s.type.elem, s.type.max_len + 1), s, x, span=e.span)
+
+    def _domain(self, e: ast.Call, scope, ctx) -> ir.Expr:
+        """`domain(m)`: the keys of a map; of a `[K -> V?]`, those not mapped to none."""
+        m = self.value(self.check(e.args[0], scope, ctx, None), e.args[0].span)
+        if not isinstance(m.type, MapT):
+            self.fail("E-type-mismatch", f"domain needs a map, found {describe(m.type)}", e.args[0].span)
+        keys = self.type_universe(m.type.key, e.span)
+        if not isinstance(m.type.value, OptionT):
+            return keys
+        k = ir.Local("key", next(self._uids), m.type.key)
+        ref = ir.LocalRef(m.type.key, k, span=e.span)
+        mapped = ir.Compare(BoolT(), "!=", ir.Index(m.type.value, m, ref, span=e.span), ir.Lit(m.type.value, None, span=e.span), span=e.span)
+        return ir.SetComp(SetT(m.type.key), ref, ((k, keys),), mapped, span=e.span)
+
+    def _set_builtin(self, name: str, e: ast.Call, scope, ctx) -> ir.Expr:
+        """`union(S)` and `subsets(S)`, written as comprehensions every backend has."""
+        x = self.value(self.check(e.args[0], scope, ctx, None), e.args[0].span)
+        span = e.span
+        if name == "union":
+            if not (isinstance(x.type, SetT) and isinstance(x.type.elem, SetT)):
+                self.fail("E-type-mismatch", f"union needs a set of sets, found {describe(x.type)}", e.args[0].span)
+            inner_t = x.type.elem
+            part = ir.Local("part", next(self._uids), inner_t)
+            elem = ir.Local("elem", next(self._uids), inner_t.elem)
+            bindings = ((part, x), (elem, ir.LocalRef(inner_t, part, span=span)))
+            return ir.SetComp(inner_t, ir.LocalRef(inner_t.elem, elem, span=span), bindings, None, span=span)
+        if not isinstance(x.type, SetT):
+            self.fail("E-type-mismatch", f"subsets needs a set, found {describe(x.type)}", e.args[0].span)
+        every = self.type_universe(x.type, span)  # every set of the element type
+        sub = ir.Local("sub", next(self._uids), x.type)
+        ref = ir.LocalRef(x.type, sub, span=span)
+        cond = ir.SetCompare(BoolT(), "<=", ref, x, span=span)
+        return ir.SetComp(SetT(x.type), ref, ((sub, every),), cond, span=span)
 
     def _call_def(self, name: str, args: tuple[ast.Expr, ...], span: Span, scope, ctx) -> ir.Expr:
         info = self.symbols.defs[name]
@@ -629,7 +1018,8 @@ class ExprChecker:
             self.fail(
                 "E-recursive-def",
                 f"def {name} calls itself" + (f" (through {' -> '.join(self._def_stack)})" if len(self._def_stack) > 1 else "")
-                + "; defs are macros and cannot be recursive",
+                + "; defs are macros and cannot be recursive: over a set or a sequence write "
+                "`fold(acc = init, x in S: ...)`, `sum(...)`, `max(...)` or `min(...)`",
                 decl.name.span,
             )
         self._def_stack.append(name)

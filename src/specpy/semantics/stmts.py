@@ -1,13 +1,21 @@
 """Statements of `init` and actions → IR statements.
 
-Also desugars `send`/`receive` (backends never see them) and, in `init`,
-tracks which variables are definitely assigned: reading a variable before
-every path has assigned it is an error, as is leaving one unassigned.
+Also desugars `send`/`receive`, `match` and procedure calls (backends never
+see them) and, in `init`, tracks which variables are definitely assigned:
+reading a variable before every path has assigned it is an error, as is
+leaving one unassigned.
+
+Narrowing: `require m is A` narrows m for the rest of its block, `if m is A`
+inside the branch; a state variable loses what was known about it where it
+is assigned (also inside a nested block, for the rest of the enclosing one).
 """
 
 from __future__ import annotations
 
-from specpy.diagnostics import Note
+import dataclasses
+from collections.abc import Iterable
+
+from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
 from specpy.ir import stmt as irs
 from specpy.ir.types import BagT, EmptyCollectionT, IntT, MapT, RecordT, SeqT, SetT, Type, VariantT, is_int
@@ -20,12 +28,24 @@ class StmtChecker:
         self.x = exprs
         self.errors = exprs.errors
         self.symbols = exprs.symbols
+        self._proc_stack: list[str] = []
+        # Where each statement a procedure call inlined was called (by id), for messages.
+        self._called_at: dict[int, ast.CallStmt] = {}
 
     def block(self, stmts: tuple[ast.Stmt, ...], scope: Scope, ctx: Context) -> tuple[irs.Stmt, ...]:
         inner = Scope(parent=scope)
-        return tuple(self.stmt(s, inner, ctx) for s in stmts)
+        out: list[irs.Stmt] = []
+        for s in stmts:
+            done = self.stmt(s, inner, ctx)
+            new = done if isinstance(done, tuple) else (done,)
+            out.extend(new)
+            # What a nested block assigned is no longer known to be narrowed.
+            for name in _assigned_vars(new):
+                inner.facts[("var", name)] = None
+        return tuple(out)
 
-    def stmt(self, s: ast.Stmt, scope: Scope, ctx: Context) -> irs.Stmt:
+    def stmt(self, s: ast.Stmt, scope: Scope, ctx: Context) -> irs.Stmt | tuple[irs.Stmt, ...]:
+        """One statement's IR; a few (`let (a, b) = e`, a procedure call) give several."""
         method = getattr(self, "_" + type(s).__name__, None)
         if method is None:
             raise AssertionError(f"no checker for statement node {type(s).__name__}")
@@ -34,7 +54,9 @@ class StmtChecker:
     # ------------------------------------------------------------ simple statements
 
     def _Require(self, s: ast.Require, scope, ctx) -> irs.Stmt:
-        return irs.Require(self.x.check_bool(s.cond, scope, ctx, "a `require` condition"), span=s.span)
+        cond = self.x.check_bool(s.cond, scope, ctx, "a `require` condition")
+        scope.facts.update(self.x.facts(s.cond, scope))
+        return irs.Require(cond, span=s.span)
 
     def _Assert(self, s: ast.Assert, scope, ctx) -> irs.Stmt:
         return irs.Assert(self.x.check_bool(s.cond, scope, ctx, "an `assert` condition"), span=s.span)
@@ -46,8 +68,8 @@ class StmtChecker:
                 "E-type-mismatch", f"cannot tell the type of this value ({describe(value.type)}); give it a context",
                 s.value.span,
             )
-        local = self.x.new_local(scope, s.name, value.type)
-        return irs.Let(local, value, span=s.span)
+        local, lets = self.x.bind_pattern(scope, s.name, value.type)
+        return (irs.Let(local, value, span=s.span),) + _lets(lets)
 
     def _Assign(self, s: ast.Assign, scope, ctx) -> irs.Stmt:
         root, steps = _unpack_target(s.target)
@@ -114,6 +136,7 @@ class StmtChecker:
             value = ir.Arith(IntT(), s.op[0], current, rhs, span=s.span)
         if ctx.assigned is not None and not steps:
             ctx.assigned.add(name)
+        scope.facts[("var", name)] = None
         return irs.Assign(name, tuple(path), value, t, span=s.span)
 
     # ------------------------------------------------------------ control flow
@@ -122,13 +145,13 @@ class StmtChecker:
         (cond_ast, body_ast), rest = s.branches[0], s.branches[1:]
         cond = self.x.check_bool(cond_ast, scope, ctx, "an `if` condition")
         before = set(ctx.assigned) if ctx.assigned is not None else None
-        then = self._branch(body_ast, scope, ctx, before)
+        then = self._branch(body_ast, scope.narrowed(self.x.facts(cond_ast, scope)), ctx, before)
         then_assigned = ctx.assigned
         if rest:
             nested = ast.If(rest, s.orelse, span=s.span)
             orelse: tuple[irs.Stmt, ...] = (self._branch_stmt(nested, scope, ctx, before),)
         elif s.orelse is not None:
-            orelse = self._branch(s.orelse, scope, ctx, before)
+            orelse = self._branch(s.orelse, scope.narrowed(self.x.facts_if_false(cond_ast, scope)), ctx, before)
         else:
             orelse = ()
             if before is not None:
@@ -164,26 +187,137 @@ class StmtChecker:
         return irs.Either(tuple(branches), span=s.span)
 
     def _Choose(self, s: ast.Choose, scope, ctx) -> irs.Stmt:
-        local, dom, cond, inner = self._binder(s.binding, s.cond, scope, ctx, "choose")
+        local, dom, cond, inner, lets = self._binder(s.binding, s.cond, scope, ctx, "choose")
         # The body runs in every fork, and there is no fork when nothing is
         # chosen (no successor at all), so assignments in it count.
-        body = self.block(s.body, inner, ctx)
+        body = _lets(lets) + self.block(s.body, inner, ctx)
         return irs.Choose(local, dom, cond, body, span=s.span)
 
     def _For(self, s: ast.For, scope, ctx) -> irs.Stmt:
-        local, dom, cond, inner = self._binder(s.binding, s.cond, scope, ctx, "for")
+        local, dom, cond, inner, lets = self._binder(s.binding, s.cond, scope, ctx, "for")
         before = set(ctx.assigned) if ctx.assigned is not None else None
-        body = self.block(s.body, inner, ctx)
+        body = _lets(lets) + self.block(s.body, inner, ctx)
         if before is not None:
             ctx.assigned = before  # the loop may run zero times
         return irs.For(local, dom, cond, body, span=s.span)
 
     def _binder(self, b: ast.Binding, cond_ast, scope, ctx, what: str):
+        """The bound local, domain, condition, body scope (narrowed by the
+        condition) and the names a tuple pattern binds."""
         dom = self.x.collection(b.domain, scope, ctx, f"the domain of `{what}`")
         inner = Scope(parent=scope)
-        local = self.x.new_local(inner, b.name, self.x.elem_type(dom.type))
+        local, lets = self.x.bind_pattern(inner, b.name, self.x.elem_type(dom.type))
         cond = self.x.check_bool(cond_ast, inner, ctx, "a `where` condition") if cond_ast else None
-        return local, dom, cond, inner
+        cond = self.x.wrap(lets, cond) if cond is not None else None
+        return local, dom, cond, inner.narrowed(self.x.facts(cond_ast, inner)), lets
+
+    # ------------------------------------------------------------ match and procedures
+
+    def _MatchStmt(self, s: ast.MatchStmt, scope, ctx) -> irs.Stmt | tuple[irs.Stmt, ...]:
+        """`match` as an if/else chain over `is` tests; the last arm needs no test."""
+        hidden, subject, arms = self.x.match_arms(s.subject, s.arms, scope, ctx)
+        before = set(ctx.assigned) if ctx.assigned is not None else None
+        bodies, after = [], []
+        for _, arm_scope, arm in arms:
+            bodies.append(self._branch(arm.body, arm_scope, ctx, before))
+            after.append(ctx.assigned)
+        self._merge(ctx, after)
+        out: tuple[irs.Stmt, ...] = bodies[-1]
+        for (test, _, arm), body in reversed(list(zip(arms[:-1], bodies[:-1]))):
+            out = (irs.If(test, body, out, span=arm.span),)
+        if hidden is not None:
+            return (irs.Let(hidden, subject, span=s.subject.span),) + out
+        return out
+
+    def _CallStmt(self, s: ast.CallStmt, scope, ctx) -> tuple[irs.Stmt, ...]:
+        """A procedure call, inlined: its parameters become `let`s, then its body."""
+        name = s.func.name
+        decl = self.symbols.procs.get(name)
+        if decl is None:
+            kind = self.symbols.kind_of(name)
+            if kind is not None:
+                self.errors.fail("E-not-a-procedure", f"`{name}` is a {kind}, not a procedure; only procedures are called as statements", s.func.span)
+            self.x._unknown(name, s.func.span, scope)
+        if len(s.args) != len(decl.params):
+            n = len(decl.params)
+            self.errors.fail(
+                "E-arity", f"{name} takes {n} argument{'s' if n != 1 else ''}, given {len(s.args)}", s.span,
+                (Note("declared here", decl.name.span),),
+            )
+        if name in self._proc_stack:
+            chain = " -> ".join([*self._proc_stack[self._proc_stack.index(name):], name])
+            self.errors.fail(
+                "E-recursive-proc",
+                f"procedure {name} calls itself ({chain}); procedures are inlined, so they cannot be recursive: "
+                "write the repetition as a `for` loop",
+                s.span,
+            )
+        body_scope = Scope()
+        lets = []
+        for i, (arg, p) in enumerate(zip(s.args, decl.params)):
+            t = self.x.types.resolve(p.type)
+            value = self.x.check_as(arg, scope, ctx, t, f"argument {i + 1} of {name}")
+            lets.append(irs.Let(self.x.new_local(body_scope, p.name, t), value, span=arg.span))
+        self._proc_stack.append(name)
+        try:
+            body = self.block(decl.body, body_scope, ctx)
+        finally:
+            self._proc_stack.pop()
+        for st in body:
+            self._called_at.setdefault(id(st), s)
+        return tuple(lets) + body
+
+    def check_lost_writes(self, stmts: tuple[irs.Stmt, ...]) -> None:
+        """A whole variable assigned twice by a procedure call (and another call or
+        its caller), nothing reading it in between, is an error (E-overwritten):
+        the first value is lost, which two calls in one action never mean.
+        (Two plain assignments are left alone: a later statement may replace
+        an earlier one on purpose.)"""
+        pending: dict[str, irs.Assign] = {}
+        for s in stmts:
+            read = _vars_read(s)
+            for name in list(pending):
+                if name in read:
+                    del pending[name]
+            if isinstance(s, irs.Assign) and not s.path:
+                first = pending.get(s.var)
+                if first is not None and (id(first) in self._called_at or id(s) in self._called_at):
+                    self._overwritten(first, s)
+                pending[s.var] = s
+            elif not isinstance(s, (irs.Let, irs.Require, irs.Assert)):
+                pending.clear()  # a branch or loop: keep the check to straight-line code
+            for nested in _nested_blocks(s):
+                self.check_lost_writes(nested)
+
+    def _overwritten(self, first: irs.Assign, second: irs.Assign) -> None:
+        """Report a lost write at the statements, or at the calls that inlined them."""
+
+        def where(st: irs.Assign) -> tuple[Span, tuple[Note, ...]]:
+            call = self._called_at.get(id(st))
+            if call is None:
+                return st.span, ()
+            return call.span, (Note(f"the assignment in procedure {call.func.name}", st.span),)
+
+        span, notes = where(second)
+        first_span, first_notes = where(first)
+        self.errors.report(
+            "E-overwritten",
+            f"`{second.var}` is assigned again before anything reads the value it was given, "
+            "so the first assignment has no effect",
+            span,
+            tuple(dict.fromkeys((Note("first assigned here", first_span), *first_notes, *notes))),
+        )
+
+    def check_proc(self, decl: ast.ProcDecl) -> None:
+        """A procedure's body on its own (procedures no action calls are checked too)."""
+        scope = Scope()
+        for p in decl.params:
+            self.x.new_local(scope, p.name, self.x.types.resolve(p.type))
+        self._proc_stack.append(decl.name.name)
+        try:
+            self.block(decl.body, scope, Context(f"procedure {decl.name.name}"))
+        finally:
+            self._proc_stack.pop()
 
     # ------------------------------------------------------------ messages
 
@@ -224,7 +358,7 @@ class StmtChecker:
         inner = Scope(parent=scope)
         local = self.x.new_local(inner, s.name, v.type.elem)
         cond = self.x.check_bool(s.cond, inner, ctx, "a `where` condition") if s.cond else None
-        body = self.block(s.body, inner, ctx)
+        body = self.block(s.body, inner.narrowed(self.x.facts(s.cond, inner)), ctx)
         if isinstance(v.type, BagT):
             # A bag loses the received copy; a set keeps it (TLA+ style).
             take = irs.Assign(
@@ -233,6 +367,54 @@ class StmtChecker:
             )
             body = (take,) + body
         return irs.Choose(local, net, cond, body, span=s.span)
+
+
+def _lets(lets: list[tuple[ir.Local, ir.Expr]]) -> tuple[irs.Stmt, ...]:
+    """The names a tuple pattern binds, as `let` statements."""
+    return tuple(irs.Let(local, value, span=value.span) for local, value in lets)
+
+
+def _assigned_vars(stmts: Iterable[irs.Stmt]) -> set[str]:
+    """The state variables some statement in stmts (or nested in them) assigns."""
+    out: set[str] = set()
+    for s in stmts:
+        match s:
+            case irs.Assign(var=v):
+                out.add(v)
+            case irs.If(then=a, orelse=b):
+                out |= _assigned_vars(a) | _assigned_vars(b)
+            case irs.Choose(body=b) | irs.For(body=b):
+                out |= _assigned_vars(b)
+            case irs.Either(branches=bs):
+                for b in bs:
+                    out |= _assigned_vars(b)
+    return out
+
+
+def _nested_blocks(s: irs.Stmt) -> tuple[tuple[irs.Stmt, ...], ...]:
+    match s:
+        case irs.If(then=a, orelse=b):
+            return (a, b)
+        case irs.Choose(body=b) | irs.For(body=b):
+            return (b,)
+        case irs.Either(branches=bs):
+            return bs
+    return ()
+
+
+def _vars_read(node: object) -> set[str]:
+    """The state variables an IR statement or expression reads (nested blocks included)."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ir.VarRef):
+            out.add(n.name)
+        elif isinstance(n, (tuple, list)):
+            stack.extend(n)
+        elif dataclasses.is_dataclass(n) and not isinstance(n, (ir.Local, Type)):
+            stack.extend(getattr(n, f.name) for f in dataclasses.fields(n) if f.name not in ("type", "span", "target_type"))
+    return out
 
 
 def _unpack_target(e: ast.Expr) -> tuple[ast.Name | None, list[ast.Index | ast.FieldAccess]]:

@@ -34,6 +34,7 @@ class Symbols:
     vars: dict[str, StateVar] = field(default_factory=dict)
     defs: dict[str, DefInfo] = field(default_factory=dict)
     actions: set[str] = field(default_factory=set)
+    procs: dict[str, ast.ProcDecl] = field(default_factory=dict)
 
     def kind_of(self, name: str) -> str | None:
         """What a global name denotes, in words (for error messages)."""
@@ -53,10 +54,12 @@ class Symbols:
             return "def"
         if name in self.actions:
             return "action"
+        if name in self.procs:
+            return "procedure"
         return None
 
     def all_names(self) -> list[str]:
         return [
             *self.consts, *self.types, *self.atoms, *self.enum_members,
-            *self.cases, *self.vars, *self.defs,
+            *self.cases, *self.vars, *self.defs, *self.procs,
         ]

@@ -12,7 +12,7 @@ import difflib
 from specpy.diagnostics import Note
 from specpy.ir.types import (
     AtomT, BagT, BoolT, Case, EmptyCollectionT, EnumT, IntT, MapT, OptionT, RangeT,
-    RecordT, SeqT, SetT, Type, VariantT, is_int, type_name,
+    RecordT, SeqT, SetT, TupleT, Type, VariantT, is_int, tuple_type, type_name,
 )
 from specpy.semantics.consts import ConstEvaluator
 from specpy.semantics.errors import ErrorSink
@@ -137,6 +137,8 @@ class TypeResolver:
                 if n < 1:
                     self.errors.fail("E-negative-bound", f"a bag's copy bound must be at least 1, not {n}", b.span)
                 return BagT(self.resolve(e), n)
+            case ast.TupleType(elems=es):
+                return tuple_type([self.resolve(x) for x in es])
             case ast.OptionType(inner=i):
                 inner = self.resolve(i)
                 if isinstance(inner, OptionT):
@@ -186,6 +188,8 @@ def assignable(src: Type, dst: Type) -> bool:
     if isinstance(src, OptionT):
         return assignable(src.inner, dst)
     match src, dst:
+        case TupleT(), TupleT():
+            return len(src.fields) == len(dst.fields) and all(assignable(a, b) for a, b in zip(src.elems, dst.elems))
         case SetT(a), SetT(b):
             return assignable(a, b)
         case SeqT(a, _), SeqT(b, _):
@@ -215,6 +219,9 @@ def join(a: Type, b: Type) -> Type | None:
         j = join(ia, ib)
         return OptionT(j) if j is not None else None
     match a, b:
+        case TupleT(), TupleT() if len(a.fields) == len(b.fields):
+            parts = [join(x, y) for x, y in zip(a.elems, b.elems)]
+            return None if None in parts else tuple_type(parts)
         case SetT(x), SetT(y):
             j = join(x, y)
             return SetT(j) if j is not None else None

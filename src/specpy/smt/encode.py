@@ -442,6 +442,8 @@ class ExprEncoder:
         if not isinstance(t, VariantT):
             return x.fields[[n for n, _ in t.fields].index(e.field)]
         having = variant_field(t, e.field)
+        if e.tag is not None:  # narrowed to one case: only its field
+            having = [(i, pos) for i, pos in having if t.cases[i].name == e.tag]
         tags = [i for i, _ in having]
         self.fault(
             env,
@@ -559,6 +561,36 @@ class ExprEncoder:
                 lo, hi = (c.lo, c.hi + 1) if delta > 0 else (max(c.lo - 1, 0), c.hi)
                 counts[i] = _num(c.term + z3.If(hit, delta, 0) if hit is not TRUE else c.term + delta, lo, hi)
         return BagV(b.universe, tuple(counts))
+
+    @EXPRESSIONS.handles(E.ChooseExpr)
+    def _ChooseExpr(self, e: E.ChooseExpr, env: Env) -> Sym:
+        """The first element in canonical order whose guard and condition hold."""
+        d = self.expr(e.domain, env)
+        options: list[tuple[z3.BoolRef, Sym]] = []
+        for g, x, _ in members(d, e.domain.type):
+            inner = replace(env, locals={**env.locals, e.local.uid: x}, pc=conj([env.pc, g]))
+            c = self.expr(e.cond, inner) if e.cond is not None else TRUE
+            options.append((conj([g, c]), x))
+        self.fault(
+            env, conj([neg(h) for h, _ in options]), "choose-none", e.span,
+            lambda ev: "no element satisfies the condition of `choose`",
+        )
+        if not options:
+            return default(e.type)
+        result = options[-1][1]
+        for h, x in reversed(options[:-1]):
+            result = ite(h, x, result)
+        return result
+
+    @EXPRESSIONS.handles(E.Fold)
+    def _Fold(self, e: E.Fold, env: Env) -> Sym:
+        """acc, updated under each element's guard, in canonical (or sequence) order."""
+        acc = self.fitted(e.init, env, e.acc.type, e.span)
+        d = self.expr(e.domain, env)
+        for g, x, _ in members(d, e.domain.type):
+            inner = replace(env, locals={**env.locals, e.acc.uid: acc, e.elem.uid: x}, pc=conj([env.pc, g]))
+            acc = ite(g, self.fitted(e.body, inner, e.acc.type, e.span), acc)
+        return acc
 
     @EXPRESSIONS.handles(E.Unwrap)
     def _Unwrap(self, e: E.Unwrap, env: Env) -> Sym:

@@ -96,6 +96,14 @@ class OptionType(TypeExpr):
 
 
 @dataclass(frozen=True)
+class TupleType(TypeExpr):
+    """`(A, B)`: tuples of an A and a B."""
+
+    elems: tuple[TypeExpr, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
 class FieldDecl(Node):
     name: Ident
     type: TypeExpr
@@ -231,10 +239,22 @@ class IfExpr(Expr):
 
 
 @dataclass(frozen=True)
-class Binding(Node):
-    """`x in S` in a quantifier, comprehension, choose or for."""
+class TuplePattern(Node):
+    """`(a, b)` on the left of `in` or `=`: a tuple taken apart into names."""
 
-    name: Ident
+    elems: tuple[Ident | TuplePattern, ...]
+    span: Span = span_field()
+
+
+#: What a binder binds: one name, or a tuple pattern.
+Pattern = Ident | TuplePattern
+
+
+@dataclass(frozen=True)
+class Binding(Node):
+    """`x in S` (or `(a, b) in S`) in a quantifier, comprehension, choose or for."""
+
+    name: Pattern
     domain: Expr
     span: Span = span_field()
 
@@ -280,6 +300,76 @@ class SumExpr(Expr):
     elem: Expr
     bindings: tuple[Binding, ...]
     cond: Expr | None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class Generator(Expr):
+    """`max(elem for x in S if cond)`, `min(...)`: of the values, as a set."""
+
+    func: Ident
+    elem: Expr
+    bindings: tuple[Binding, ...]
+    cond: Expr | None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class Fold(Expr):
+    """`fold(acc: T = init, x in S: body)`: body applied in S's canonical order."""
+
+    acc: Ident
+    acc_type: TypeExpr | None
+    init: Expr
+    elem: Ident
+    domain: Expr
+    body: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class LetExpr(Expr):
+    """`let x = value in body` (or `let (a, b) = value in body`)."""
+
+    pattern: Pattern
+    value: Expr
+    body: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class ChooseExpr(Expr):
+    """`choose x in S where cond`: the least such x in canonical order."""
+
+    name: Ident
+    domain: Expr
+    cond: Expr | None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class TupleLit(Expr):
+    """`(a, b)`."""
+
+    elems: tuple[Expr, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class MatchArm(Node):
+    """`A | B => body` in a match: body is an Expr (expression) or statements."""
+
+    cases: tuple[Ident, ...]
+    body: Expr | tuple[Stmt, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class MatchExpr(Expr):
+    """`match e { A => x, B | C => y, _ => z }`."""
+
+    subject: Expr
+    arms: tuple[MatchArm, ...]
     span: Span = span_field()
 
 
@@ -423,7 +513,7 @@ class Assign(Stmt):
 
 @dataclass(frozen=True)
 class Let(Stmt):
-    name: Ident
+    name: Pattern
     value: Expr
     span: Span = span_field()
 
@@ -482,6 +572,24 @@ class Receive(Stmt):
 @dataclass(frozen=True)
 class Assert(Stmt):
     cond: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class CallStmt(Stmt):
+    """`P(args)`: a procedure call."""
+
+    func: Ident
+    args: tuple[Expr, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class MatchStmt(Stmt):
+    """`match e { A => { ... } B | C => { ... } }`."""
+
+    subject: Expr
+    arms: tuple[MatchArm, ...]
     span: Span = span_field()
 
 
@@ -552,6 +660,28 @@ class ActionDecl(Decl):
     params: tuple[Param, ...]
     body: tuple[Stmt, ...]
     fairness: str | None = None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class OperationDecl(Decl):
+    """`operation Name(params) [-> T = e] [{ body }]`: an operation of a sequential object
+    (`specpy linearizable`); `result` is (T, e), e evaluated before the body."""
+
+    name: Ident
+    params: tuple[Param, ...]
+    result: tuple[TypeExpr, Expr] | None
+    body: tuple[Stmt, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class ProcDecl(Decl):
+    """`proc Name(params) { body }`: statements inlined where an action calls them."""
+
+    name: Ident
+    params: tuple[Param, ...]
+    body: tuple[Stmt, ...]
     span: Span = span_field()
 
 

@@ -53,8 +53,13 @@ RESERVED_WORDS: tuple[str, ...] = (
 CONTEXTUAL_KEYWORDS: tuple[str, ...] = (
     "enum", "set", "seq", "bag", "symmetric", "durable", "fair", "strong", "to",
     "always", "eventually", "leadsto", "lose", "duplicate", "crash", "resets", "budget",
-    "processes",
+    "processes", "proc", "match",
 )  # fmt: skip
+
+#: Contextual keywords that may start a statement or an expression, where a
+#: name may start one too: there they are the keyword, so they can be names
+#: only where no statement or expression starts (a field, a type, a case).
+SOFT_KEYWORDS: tuple[str, ...] = ("match",)
 
 #: Open brackets allowed at once; deeper input is refused at the bracket.
 MAX_NESTING = 100
@@ -87,7 +92,7 @@ class BracketTracker:
 
     always_accept = (
         "NAME", "EQUAL_EQUAL", "NOT_EQUAL", "LESS_EQUAL", "GREATER_EQUAL", "DOT_DOT",
-        "SLASH_SLASH", "ARROW", "PLUS_EQUAL", "MINUS_EQUAL",
+        "SLASH_SLASH", "ARROW", "FAT_ARROW", "PLUS_EQUAL", "MINUS_EQUAL",
     )  # fmt: skip
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
@@ -139,7 +144,8 @@ def _check_depth(tree: Tree, path: str) -> None:
 # ---------------------------------------------------------------- diagnostics
 
 _EXPRESSION_START = frozenset(
-    {"NAME", "INT", "TRUE", "FALSE", "NONE", "LPAR", "LSQB", "_LBRACE", "MINUS", "NOT", "FORALL", "EXISTS"}
+    {"NAME", "INT", "TRUE", "FALSE", "NONE", "LPAR", "LSQB", "_LBRACE", "MINUS", "NOT", "FORALL", "EXISTS",
+     "LET", "CHOOSE", "MATCH"}
 )
 _BINARY_OPERATORS = frozenset(
     {"AND", "OR", "IMPLIES", "EQUAL_EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER",
@@ -149,11 +155,12 @@ _BINARY_OPERATORS = frozenset(
 # What may follow an operand besides a binary operator: folded into "an operator".
 _OPERAND_SUFFIXES = frozenset({"IF", "LSQB", "DOT", "LPAR", "QUOTE", "_LBRACE"})
 _STATEMENT_START = frozenset(
-    {"REQUIRE", "LET", "IF", "CHOOSE", "EITHER", "FOR", "SEND", "RECEIVE", "ASSERT", "NAME"}
+    {"REQUIRE", "LET", "IF", "CHOOSE", "EITHER", "FOR", "SEND", "RECEIVE", "ASSERT", "NAME", "MATCH"}
 )
 _DECLARATION_START = frozenset(
     {"SPEC", "CONST", "TYPE", "SYMMETRIC", "VAR", "DURABLE", "INIT", "DEF", "FAIR", "STRONG",
-     "ACTION", "INVARIANT", "TRANSITION", "PROPERTY", "CONSTRAINT", "TERMINAL", "FAULTS", "PROCESSES"}
+     "ACTION", "INVARIANT", "TRANSITION", "PROPERTY", "CONSTRAINT", "TERMINAL", "FAULTS", "PROCESSES", "PROC",
+     "OPERATION"}
 )  # fmt: skip
 _TYPE_START = frozenset({"NAME", "SET", "SEQ", "BAG", "LSQB", "INT", "MINUS", "LPAR", "ENUM", "_LBRACE"})
 
@@ -180,6 +187,12 @@ def _diagnose(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
 def _unexpected_char(err: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
     char = source.text[err.pos_in_stream]
     span = Span(source.path, err.line, err.column, err.line, err.column + 1)
+    if char == '"':
+        message = (
+            "specpy has no strings (every type is finite): name the values as atoms "
+            "(`type Key = {k1, k2}`) or an enum (`type Color = enum { red, green }`)"
+        )
+        return Diagnostic("E-syntax-no-strings", message, span)
     return Diagnostic("E-syntax-unexpected-char", f"unexpected character `{char}`", span)
 
 

@@ -100,6 +100,17 @@ class AstBuilder(Transformer_NonRecursive):
         fairness, name, params, body = c
         return ast.ActionDecl(self._ident(name), params or (), body, fairness, self._span(meta))
 
+    def proc_decl(self, meta: Meta, c: Children) -> ast.ProcDecl:
+        name, params, body = c
+        return ast.ProcDecl(self._ident(name), params or (), body, self._span(meta))
+
+    def operation_decl(self, meta: Meta, c: Children) -> ast.OperationDecl:
+        name, params, result, body = c
+        return ast.OperationDecl(self._ident(name), params or (), result, body or (), self._span(meta))
+
+    def op_result(self, meta: Meta, c: Children) -> tuple[ast.TypeExpr, ast.Expr]:
+        return c[0], c[1]
+
     def weak_fairness(self, meta: Meta, c: Children) -> str:
         return "weak"
 
@@ -182,6 +193,24 @@ class AstBuilder(Transformer_NonRecursive):
     def bag_type(self, meta: Meta, c: Children) -> ast.BagType:
         return ast.BagType(c[0], c[1], self._span(meta))
 
+    def unbounded_seq_type(self, meta: Meta, c: Children) -> ast.TypeExpr:
+        return self._unbounded("seq", c[0], meta)
+
+    def unbounded_bag_type(self, meta: Meta, c: Children) -> ast.TypeExpr:
+        return self._unbounded("bag", c[0], meta)
+
+    def _unbounded(self, kind: str, elem: ast.TypeExpr, meta: Meta) -> ast.TypeExpr:
+        what = "sequence needs a maximum length" if kind == "seq" else "bag needs a maximum count of each element"
+        self._error(
+            "E-unbounded-type",
+            f"a {what}, since every type is finite: write `{kind}[T, N]`",
+            self._span(meta),
+        )
+        return elem
+
+    def tuple_type(self, meta: Meta, c: Children) -> ast.TupleType:
+        return ast.TupleType(tuple(c), self._span(meta))
+
     def range_type(self, meta: Meta, c: Children) -> ast.RangeType:
         return ast.RangeType(c[0], c[1], self._span(meta))
 
@@ -219,7 +248,29 @@ class AstBuilder(Transformer_NonRecursive):
         return ast.Assign(target, str(op), value, self._span(meta))
 
     def let_stmt(self, meta: Meta, c: Children) -> ast.Let:
-        return ast.Let(self._ident(c[0]), c[1], self._span(meta))
+        return ast.Let(c[0], c[1], self._span(meta))
+
+    def name_pattern(self, meta: Meta, c: Children) -> ast.Ident:
+        return self._ident(c[0])
+
+    def tuple_pattern(self, meta: Meta, c: Children) -> ast.TuplePattern:
+        return ast.TuplePattern(tuple(c), self._span(meta))
+
+    def call_stmt(self, meta: Meta, c: Children) -> ast.CallStmt:
+        return ast.CallStmt(self._ident(c[0]), tuple(c[1:]), self._span(meta))
+
+    def match_stmt(self, meta: Meta, c: Children) -> ast.MatchStmt:
+        return ast.MatchStmt(c[0], tuple(c[1:]), self._span(meta))
+
+    def match_stmt_arm(self, meta: Meta, c: Children) -> ast.MatchArm:
+        *names, body = c
+        return ast.MatchArm(tuple(self._ident(n) for n in names), body, self._span(meta))
+
+    def match_arm(self, meta: Meta, c: Children) -> ast.MatchArm:
+        return self.match_stmt_arm(meta, c)
+
+    def match_expr(self, meta: Meta, c: Children) -> ast.MatchExpr:
+        return ast.MatchExpr(c[0], tuple(c[1:]), self._span(meta))
 
     def if_stmt(self, meta: Meta, c: Children) -> ast.If:
         *pairs, orelse = c
@@ -248,7 +299,7 @@ class AstBuilder(Transformer_NonRecursive):
         return ast.Assert(c[0], self._span(meta))
 
     def binding(self, meta: Meta, c: Children) -> ast.Binding:
-        return ast.Binding(self._ident(c[0]), c[1], self._span(meta))
+        return ast.Binding(c[0], c[1], self._span(meta))
 
     # ------------------------------------------------------------ expressions
 
@@ -270,6 +321,32 @@ class AstBuilder(Transformer_NonRecursive):
             )
             for n in names
         )
+
+    def tuple_binding_group(self, meta: Meta, c: Children) -> tuple[ast.Binding, ...]:
+        *elems, domain = c
+        span = self._span(meta)
+        return (ast.Binding(ast.TuplePattern(tuple(elems), span), domain, span),)
+
+    def let_expr(self, meta: Meta, c: Children) -> ast.LetExpr:
+        pattern, value, body = c
+        return ast.LetExpr(pattern, value, body, self._span(meta))
+
+    def choose_expr(self, meta: Meta, c: Children) -> ast.ChooseExpr:
+        name, domain, cond = c
+        return ast.ChooseExpr(self._ident(name), domain, cond, self._span(meta))
+
+    def tuple_lit(self, meta: Meta, c: Children) -> ast.TupleLit:
+        return ast.TupleLit(tuple(c), self._span(meta))
+
+    def fold(self, meta: Meta, c: Children) -> ast.Fold:
+        func, acc, acc_type, init, elem, domain, body = c
+        if str(func) != "fold":
+            self._error(
+                "E-syntax-fold",
+                f"only `fold` takes an accumulator (`fold(acc = init, x in S: body)`), not `{func}`",
+                token_span(self.path, func),
+            )
+        return ast.Fold(self._ident(acc), acc_type, init, self._ident(elem), domain, body, self._span(meta))
 
     def binary(self, meta: Meta, c: Children) -> ast.Binary:
         op = " ".join(str(t) for t in c[1:-1])
@@ -328,16 +405,18 @@ class AstBuilder(Transformer_NonRecursive):
     def call(self, meta: Meta, c: Children) -> ast.Call:
         return ast.Call(self._ident(c[0]), tuple(c[1:]), self._span(meta))
 
-    def generator(self, meta: Meta, c: Children) -> ast.SumExpr:
+    def generator(self, meta: Meta, c: Children) -> ast.SumExpr | ast.Generator:
         func, elem, *groups, cond = c
         span = self._span(meta)
+        bindings = tuple(b for group in groups for b in group)
+        if str(func) in ("max", "min"):
+            return ast.Generator(self._ident(func), elem, bindings, cond, span)
         if str(func) != "sum":
             self._error(
                 "E-syntax-generator",
-                f"only `sum` takes a generator (`sum(e for x in S)`), not `{func}`",
+                f"only `sum`, `max` and `min` take a generator (`sum(e for x in S)`), not `{func}`",
                 token_span(self.path, func),
             )
-        bindings = tuple(b for group in groups for b in group)
         return ast.SumExpr(elem, bindings, cond, span)
 
     def set_lit(self, meta: Meta, c: Children) -> ast.SetLit:

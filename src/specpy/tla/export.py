@@ -51,6 +51,9 @@ HELPER_DEFS: tuple[tuple[str, str], ...] = (
     ("Slice", "Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)"),
     ("Range", "Range(ss) == {ss[ii] : ii \\in DOMAIN ss}"),
     ("SumOver", "SumOver(SS, FF(_)) ==\n    LET sum[TT \\in SUBSET SS] == IF TT = {} THEN 0 ELSE LET xx == CHOOSE xx \\in TT : TRUE IN FF(xx) + sum[TT \\ {xx}]\n    IN  sum[SS]"),
+    ("ChooseLeast", "ChooseLeast(SS, Rank(_)) == CHOOSE xx \\in SS : \\A yy \\in SS : Rank(xx) =< Rank(yy)"),
+    ("FoldSeq", "FoldSeq(FF(_, _), init, ss) ==\n    LET ff[ii \\in 0..Len(ss)] == IF ii = 0 THEN init ELSE FF(ff[ii - 1], ss[ii])\n    IN  ff[Len(ss)]"),
+    ("FoldSet", "FoldSet(FF(_, _), init, SS, Rank(_)) ==  \\* in canonical order: the greatest element is folded in last\n    LET ff[TT \\in SUBSET SS] == IF TT = {} THEN init ELSE LET xx == CHOOSE xx \\in TT : \\A yy \\in TT : Rank(yy) =< Rank(xx) IN FF(ff[TT \\ {xx}], xx)\n    IN  ff[SS]"),
     ("SeqOf", "SeqOf(SS, nn) == UNION {[1..kk -> SS] : kk \\in 0..nn}"),
     ("BagOf", "BagOf(SS, nn) == UNION {[DD -> 1..nn] : DD \\in SUBSET SS}"),
     ("IsSeqOf", "IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\\ \\A ii \\in DOMAIN ss : ss[ii] \\in SS"),
@@ -195,6 +198,7 @@ class Exporter:
         body += fault_lines
         body += self.next(fault_arms)
         for inv in m.invariants:
+            body += self.comment_above(inv.span)
             body += [f"{self.names[inv.name]} ==", "    " + self.ex.expr(inv.expr, self.scope(), self.env).text, ""]
         for tr in m.transitions:
             text = self.ex.expr(tr.expr, self.scope(), self.env).op()
@@ -264,7 +268,18 @@ class Exporter:
         params = [sc.bind(p.uid, p.name) for p in a.params]
         head = self.names[a.name] + (f"({', '.join(params)})" if params else "")
         formula = PathWriter(self.model, self.ex, primed=True, idents=self.env).formula(a.body, sc, self.env)
-        return self.definition(head, formula)
+        return self.comment_above(a.span) + self.definition(head, formula)
+
+    def comment_above(self, span) -> list[str]:
+        """The spec's `#` comment lines just above a declaration, as TLA+ `\\*` lines
+        (each stays one line comment: nothing in it can end the comment)."""
+        lines = self.model.source.text.splitlines()
+        i, out = span.line - 2, []
+        while 0 <= i < len(lines) and lines[i].lstrip().startswith("#"):
+            text = lines[i].lstrip()[1:].rstrip()
+            out.append("\\*" + text if text else "\\*")
+            i -= 1
+        return out[::-1]
 
     def call(self, a: Action) -> str:
         """`\\E p \\in P : A(p)`: the action for every parameter tuple."""

@@ -32,6 +32,7 @@ from specpy.ir.types import (
     RecordT,
     SeqT,
     SetT,
+    TupleT,
     Type,
     VariantT,
     contains,
@@ -113,6 +114,10 @@ class ExprWriter:
                 return Tx("{" + ", ".join(self.atom(m) for m in ms) + "}")
             case EnumT(members=ms):
                 return Tx("{" + ", ".join(f'"{m}"' for m in ms) + "}")
+            case TupleT():
+                # `..` binds looser than \X: (0..3) \X S, not 0..(3 \X S).
+                parts = (self.type_set(ft) for ft in t.elems)
+                return compound(" \\X ".join(f"({p})" if ".." in p.text or not p.atomic else p.text for p in parts))
             case RecordT(fields=fs):
                 return Tx("[" + ", ".join(f"{f} : {self.type_set(ft)}" for f, ft in fs) + "]")
             case VariantT(cases=cs):
@@ -154,6 +159,8 @@ class ExprWriter:
                 return Tx("{" + ", ".join(self.value(e, x).text for x in sorted(v, key=lambda x: order_key(e, x))) + "}")
             case SeqT(e, _):
                 return Tx("<<" + ", ".join(self.value(e, x).text for x in v) + ">>")
+            case TupleT(fields=fs):
+                return Tx("<<" + ", ".join(self.value(ft, x).text for (_, ft), (_, x) in zip(fs, v.fields)) + ">>")
             case RecordT(fields=fs):
                 assert isinstance(v, RecordValue)
                 return Tx("[" + ", ".join(f"{f} |-> {self.value(ft, x)}" for (f, ft), (_, x) in zip(fs, v.fields)) + "]")
@@ -328,6 +335,9 @@ class ExprWriter:
 
     @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc, env) -> Tx:
+        special = self._union_or_subset(e, sc, env)
+        if special is not None:
+            return special
         parts, inner = self.bind_all(e.bindings, sc, env)
         elem = self.conv(e.elem, inner, env, e.type.elem)
         if len(parts) == 1 and e.cond is None:
@@ -337,6 +347,16 @@ class ExprWriter:
         for part in reversed(parts):
             text = f"UNION {{{text} : {part}}}"
         return compound(text)
+
+    def _union_or_subset(self, e: E.SetComp, sc, env) -> Tx | None:
+        """`union(S)` and `subsets(S)` (semantics writes them as comprehensions) as
+        TLA+'s `UNION S` and `SUBSET S`, or None for any other comprehension."""
+        match e.bindings, e.elem, e.cond:
+            case ((part, whole), (elem, E.LocalRef(local=p))), E.LocalRef(local=x), None if p == part and x == elem:
+                return compound(f"UNION {self.expr(whole, sc, env).op()}")
+            case ((sub, E.Lit()),), E.LocalRef(local=x), E.SetCompare(op="<=", left=E.LocalRef(local=y), right=s) if x == y == sub and isinstance(e.bindings[0][1].type, SetT) and e.bindings[0][1].value == frozenset(universe(sub.type)):
+                return compound(f"SUBSET {self.expr(s, sc, env).op()}")
+        return None
 
     @EXPRESSIONS.handles(E.Sum)
     def _sum(self, e: E.Sum, sc, env) -> Tx:
@@ -391,6 +411,9 @@ class ExprWriter:
 
     @EXPRESSIONS.handles(E.Construct)
     def _construct(self, e: E.Construct, sc, env) -> Tx:
+        if isinstance(e.type, TupleT):
+            parts = [self.conv(x, sc, env, ft).text for (_, x), ft in zip(e.fields, e.type.elems)]
+            return Tx("<<" + ", ".join(parts) + ">>")
         if isinstance(e.type, VariantT):
             declared = e.type.case(e.tag).fields
             parts = [f'{self.tag} |-> "{e.tag}"']
@@ -407,6 +430,8 @@ class ExprWriter:
 
     @EXPRESSIONS.handles(E.GetField)
     def _getfield(self, e: E.GetField, sc, env) -> Tx:
+        if isinstance(e.operand.type, TupleT):
+            return Tx(f"{self.expr(e.operand, sc, env).op()}[{e.field}]")
         return Tx(f"{self.expr(e.operand, sc, env).op()}.{e.field}")
 
     @EXPRESSIONS.handles(E.Index)
@@ -446,6 +471,48 @@ class ExprWriter:
     @EXPRESSIONS.handles(E.Unwrap)
     def _unwrap(self, e: E.Unwrap, sc, env) -> Tx:
         return Tx(f"Unwrap({self.expr(e.operand, sc, env)})")
+
+    def rank(self, t: Type) -> str | None:
+        """`LAMBDA v : ...`, the position of a t value in canonical order, when
+        TLC's own order may differ from it (None: t has no such rank here)."""
+        match t:
+            case IntT() | RangeT():
+                return "LAMBDA vv : vv"
+            case BoolT() | AtomT() | EnumT():
+                table = " @@ ".join(f"{self.value(t, v).op()} :> {i}" for i, v in enumerate(universe(t)))
+                return f"LAMBDA vv : ({table})[vv]"
+        return None
+
+    @EXPRESSIONS.handles(E.ChooseExpr)
+    def _chooseexpr(self, e: E.ChooseExpr, sc, env) -> Tx:
+        """The least such value: `Min` of the filtered set for integers, `ChooseLeast`
+        by rank for atoms, enums and booleans; TLC's CHOOSE otherwise (docs/tla.md)."""
+        inner = sc.copy()
+        dom = self.domain(e.domain, sc, env)
+        name = inner.bind(e.local.uid, e.local.name)
+        cond = self.expr(e.cond, inner, env) if e.cond is not None else None
+        rank = self.rank(e.type)
+        if rank is None:
+            return compound(f"CHOOSE {name} \\in {dom.op()} : {cond if cond is not None else 'TRUE'}")
+        matching = f"{{{name} \\in {dom.op()} : {cond}}}" if cond is not None else dom.text
+        if isinstance(e.type, (IntT, RangeT)):
+            return Tx(f"Min({matching})")
+        return Tx(f"ChooseLeast({matching}, {rank})")
+
+    @EXPRESSIONS.handles(E.Fold)
+    def _fold(self, e: E.Fold, sc, env) -> Tx:
+        """FoldSeq in sequence order; FoldSet in canonical order where `rank` gives it."""
+        init = self.conv(e.init, sc, env, e.acc.type)
+        dom = self.domain(e.domain, sc, env)
+        inner = sc.copy()
+        acc = inner.bind(e.acc.uid, e.acc.name)
+        x = inner.bind(e.elem.uid, e.elem.name)
+        body = self.conv(e.body, inner, env, e.acc.type)
+        step = f"LAMBDA {acc}, {x} : {body}"
+        if isinstance(e.domain.type, SeqT):
+            return Tx(f"FoldSeq({step}, {init}, {self.expr(e.domain, sc, env)})")
+        rank = self.rank(e.elem.type) or "LAMBDA vv : 0"
+        return Tx(f"FoldSet({step}, {init}, {dom}, {rank})")
 
     @EXPRESSIONS.handles(E.LetIn)
     def _letin(self, e: E.LetIn, sc, env) -> Tx:

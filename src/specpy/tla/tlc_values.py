@@ -26,6 +26,7 @@ from specpy.ir.types import (
     RangeT,
     RecordT,
     SeqT,
+    TupleT,
     SetT,
     Type,
     VariantT,
@@ -174,6 +175,8 @@ def convert(tree: Any, t: Type | None, atom: Callable[[str], str] = lambda n: n,
             return frozenset(convert(x, e, atom, tag) for x in tree.elems)
         case SeqT(e, _):
             return tuple(convert(x, e, atom, tag) for x in _seq_elems(tree))
+        case TupleT(fields=fs):
+            return RecordValue(tuple((f, convert(x, ft, atom, tag)) for (f, ft), x in zip(fs, _seq_elems(tree))))
         case RecordT(fields=fs):
             got = dict(tree.fields)
             return RecordValue(tuple((f, convert(got[f], ft, atom, tag)) for f, ft in fs))

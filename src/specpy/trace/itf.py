@@ -63,6 +63,7 @@ from specpy.ir.types import (
     RecordT,
     SeqT,
     SetT,
+    TupleT,
     Type,
     VariantT,
     canonical,
@@ -70,7 +71,7 @@ from specpy.ir.types import (
     order_key,
     type_name,
 )
-from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue, format_value
+from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue, format_value, is_tuple_value
 from specpy.trace.text import display_sorted
 from specpy.trace.trace import Step, Trace
 
@@ -113,6 +114,8 @@ def encode_value(t: Type | None, v: Value) -> Any:
         case MapT(key, val):
             items = sorted(v.items, key=lambda kv: order_key(key, kv[0]))
             return {"#map": [[encode_value(key, k), encode_value(val, x)] for k, x in items]}
+        case TupleT(fields=fields):
+            return {"#tup": [encode_value(ft, v.get(name)) for name, ft in fields]}
         case RecordT(fields=fields):
             return {name: encode_value(ft, v.get(name)) for name, ft in fields}
         case VariantT():
@@ -147,6 +150,8 @@ def _encode_untyped(v: Value) -> Any:
         return {"#map": [[_encode_untyped(k), _encode_untyped(x)] for k, x in v.items]}
     if isinstance(v, BagValue):
         return {"#map": [[_encode_untyped(x), {"#bigint": str(c)}] for x, c in v.items]}
+    if is_tuple_value(v):
+        return {"#tup": [_encode_untyped(x) for _, x in v.fields]}
     if isinstance(v, RecordValue):
         return {name: _encode_untyped(x) for name, x in v.fields}
     if isinstance(v, VariantValue):
@@ -287,6 +292,10 @@ def _decode_typed(t: Type, j: Any, where: str, plain: bool = False) -> Value:
                     for k, x in pairs
                 )
             )
+        case TupleT(fields=fields):
+            if not (isinstance(j, dict) and set(j) == {"#tup"} and isinstance(j["#tup"], list) and len(j["#tup"]) == len(fields)):
+                raise fail(f"a tuple of {len(fields)} ({{\"#tup\": [...]}})")
+            return RecordValue(tuple((n, sub(ft, x, f"{where}[{n}]")) for (n, ft), x in zip(fields, j["#tup"])))
         case RecordT(fields=fields):
             if not _is_plain_object(j):
                 raise fail("a record object")

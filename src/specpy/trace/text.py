@@ -22,6 +22,7 @@ from specpy.ir.values import (
     Value,
     VariantValue,
     format_value,
+    is_tuple_value,
     sorted_for_display,
 )
 from specpy.trace.trace import Trace
@@ -95,8 +96,9 @@ def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
         and old.tag == new.tag
         and [n for n, _ in old.fields] == [n for n, _ in new.fields]
     ):
+        tuple_ = is_tuple_value(old)  # a tuple's component is t[1], not t.1
         for (name, before), (_, after) in zip(old.fields, new.fields):
-            yield from diff_value(f"{path}.{name}", before, after)
+            yield from diff_value(f"{path}[{name}]" if tuple_ else f"{path}.{name}", before, after)
     elif isinstance(old, tuple) and isinstance(new, tuple) and len(old) == len(new):
         for i, (before, after) in enumerate(zip(old, new), start=1):
             yield from diff_value(f"{path}[{i}]", before, after)
