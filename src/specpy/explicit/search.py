@@ -239,7 +239,10 @@ class Search:
         self.memory_watch = MemoryWatch(None if transport else options.memory_limit_mb, lambda: self.parts.pids())
         directory = options.checkpoint_dir or options.resume_dir
         self.checkpoints = (
-            Checkpointer(directory, options.checkpoint_interval, cm.model, options, self.nparts)
+            Checkpointer(
+                directory, options.checkpoint_interval, cm.model, options, self.nparts,
+                resuming=options.resume_dir is not None,
+            )
             if directory is not None
             else None
         )

@@ -16,7 +16,7 @@ from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
 from specpy.ir.types import (
     AtomT, BagT, BoolT, EmptyCollectionT, EnumT, IntT, MapT, OptionT, RangeT, RecordT,
-    SeqT, SetT, TupleT, Type, VariantT, is_finite, is_int, tuple_type, type_name, universe, universe_size,
+    SeqT, SetT, TupleT, Type, VariantT, describe_size, is_finite, is_int, tuple_type, type_name, universe, universe_size,
 )
 from specpy.ir.values import BagValue, VariantValue
 from specpy.semantics.errors import ErrorSink
@@ -253,7 +253,7 @@ class ExprChecker:
         if n > MAX_UNIVERSE:
             self.fail(
                 "E-universe-too-large",
-                f"{type_name(t)} has {n} values, more than the {MAX_UNIVERSE} specpy enumerates",
+                f"{type_name(t)} has {describe_size(n)} values, more than the {MAX_UNIVERSE:,} specpy enumerates",
                 span,
             )
         return ir.Lit(SetT(t), frozenset(universe(t)), span=span)
