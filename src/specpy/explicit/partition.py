@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from specpy.explicit.compile import CompiledModel
+from specpy.explicit.measures import Tally
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore
 
@@ -166,6 +167,7 @@ class LevelReport:
     nbytes: int  # memory of its fingerprint table, links and frontier
     deferred: bool = False  # its new states may have been stored before: ask their owners
     maybe_beyond: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # deferred probing past max_depth
+    measures: Tally | None = None  # the `measure`s over every state it stored so far (measures.py)
 
 
 @dataclass
@@ -251,6 +253,7 @@ class Partition:
         self.beyond = False
         # Every stored state itself, for temporal properties (StateStore).
         self.kept: list[tuple] | None = [] if keep_states else None
+        self.measures = Tally.empty(len(cm.measures))
         # The last level boundary, for snapshots taken in the middle of a level.
         self.boundary = (0, 0, self.frontier, self.frontier_ids, self.ranks, 0, self.coverage.copy())
 
@@ -417,6 +420,8 @@ class Partition:
         self.next_keys.append(b.keys[idx])
         if self.kept is not None:
             self.kept += stored
+        if self.cm.measures:
+            self.measures.add(self.cm.measures, stored)
         return event
 
     def _event(self, b: Batch, i: int, rank: int, what: str) -> Event:
@@ -446,6 +451,7 @@ class Partition:
             self.seen.nbytes + fresh + self.links.nbytes + self.frontier.nbytes + self.next.nbytes,
             self.fresh is not None,
             maybe_beyond,
+            self.measures if self.cm.measures else None,
         )
 
     def stored_before(self, fps: np.ndarray) -> np.ndarray:
