@@ -265,7 +265,7 @@ class Partition:
             if tick is not None:
                 tick(lo)
             succ, event = self._expand_chunk(lo, chunk, grow)
-            b = succ.batch(self._unseen(succ.fps))
+            b = succ.batch(self._unseen(succ.fps, chunk if self.fresh is not None else None, succ.ends))
             event = self._store(b, np.arange(len(b.keys)), grow, event)
             if event is not None:
                 break
@@ -328,15 +328,22 @@ class Partition:
                 return Event(self._key(pos, int(offset[i])), RANK_TRANSITION, "transition", self._id(pos), int(via[i]), fp)
         return None
 
-    def _unseen(self, fps: np.ndarray) -> np.ndarray:
+    def _unseen(self, fps: np.ndarray, parents: list[tuple] | None = None, ends: np.ndarray | None = None) -> np.ndarray:
         """Positions of the fingerprints not seen, each once (its first, smallest key).
 
         Most successors are known, so one vectorised lookup drops them and a
-        plain set catches the repeats among the few left.
+        plain set catches the repeats among the few left. A deferred
+        partition's table may not hold the level being expanded (it spilled,
+        or another partition owns them): given the chunk's states (`parents`)
+        and `ends`, self-loops are dropped here rather than asked about.
         """
         if self.fresh is None and hasattr(self.cm, "unseen"):  # the native model does this in C
             return self.cm.unseen(self.seen, fps)
-        idx = np.flatnonzero(~self.seen.contains(fps))
+        known = self.seen.contains(fps)
+        if parents is not None and ends is not None and len(fps):
+            per_parent = np.diff(ends[:, -1], prepend=0) if ends.shape[1] else np.zeros(len(ends), np.int64)
+            known |= fps == np.repeat(self.cm.fingerprints(parents[: len(ends)]), per_parent)
+        idx = np.flatnonzero(~known)
         if self.fresh is not None:
             idx = idx[~self.fresh.contains(fps[idx])]
         fresh: set[int] = set()

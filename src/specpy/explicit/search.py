@@ -55,7 +55,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from specpy.diagnostics import Diagnostic, Span, SpecError
+from specpy.diagnostics import Span
 from specpy.explicit.checkpoint import Checkpointer, SearchPoint, signals_deferred
 from specpy.explicit.checkpoint import load as load_checkpoint, write_partition
 from specpy.explicit.compile import CompiledModel
@@ -65,6 +65,7 @@ from specpy.explicit.memory import MB, MemoryWatch
 from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle, route
 from specpy.explicit.repartition import repartition
 from specpy.explicit.runtime import AssertFailure, EvalFailure
+from specpy.ir.backend import unsupported
 from specpy.explicit.spill import DiskFull, Spill
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
@@ -146,7 +147,7 @@ def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
     except NotNative as exc:
         if options.backend == "native":
             if exc.span is not None:
-                raise SpecError([Diagnostic("E-unsupported", f"--backend native: {exc.message}", exc.span)]) from None
+                raise unsupported(f"--backend native: {exc.message}", exc.span) from None
             raise OptionError(f"--backend native: {exc.message}") from None
         where = f" ({exc.span.file}:{exc.span.line}:{exc.span.column})" if exc.span is not None else ""
         return None, f"{exc.message}{where}"
@@ -232,7 +233,10 @@ class Search:
         self.memory_watch = MemoryWatch(None if transport else options.memory_limit_mb, lambda: self.parts.pids())
         directory = options.checkpoint_dir or options.resume_dir
         self.checkpoints = (
-            Checkpointer(directory, options.checkpoint_interval, cm.model, options, self.nparts)
+            Checkpointer(
+                directory, options.checkpoint_interval, cm.model, options, self.nparts,
+                resuming=options.resume_dir is not None,
+            )
             if directory is not None
             else None
         )
@@ -578,6 +582,8 @@ class Search:
     def check_properties(self) -> None:
         """The temporal properties, on the finished state graph (liveness.py)."""
         self.store = self.parts.partitions[0].state_store()
+        if self.engine is not None:  # liveness runs on the Python backend's values
+            self.store = self.engine.python_store(self.store)
         violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
         if violation is not None:
             raise Stop(violation.kind, violation)

@@ -44,7 +44,7 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
             what = "Transition invariant" if name in transition_names else "Invariant"
             head = f"{what} {name} violated"
         case ResultKind.LIVENESS:
-            head = f"Temporal property {name} violated"
+            head = f"Temporal property {name} violated" if name else "Temporal property violated"
         case ResultKind.DEADLOCK:
             head = "Deadlock reached"
         case ResultKind.ASSERT:
@@ -72,10 +72,13 @@ def render_report(
             parts.append(location)
         states = len(v.trace)
         kind = "lasso, " if v.trace.loop is not None else ""
-        parts.append(
-            f"Trace ({kind}{states} state{'s' if states != 1 else ''}):\n"
-            + render_trace(v.trace, full=full_trace).rstrip("\n")
-        )
+        if states == 0:  # as TLC, which shows no trace for an error in Init either
+            parts.append("No trace: the error is in the computation of the initial states.")
+        else:
+            parts.append(
+                f"Trace ({kind}{states} state{'s' if states != 1 else ''}):\n"
+                + render_trace(v.trace, full=full_trace).rstrip("\n")
+            )
     parts.append(render_bmc_stats(result.stats) if result.backend == "z3" else render_stats(result.stats))
     if result.stats.coverage:
         parts.append(render_coverage(result.stats))
