@@ -34,8 +34,8 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
         return "--cluster is not native yet (partitions in other machines would need the library there)"
     if symmetric:
         return "symmetry reduction is not native yet (--no-symmetry runs natively)"
-    if model.properties:
-        return "temporal properties are checked by the Python backend"
+    if model.measures:
+        return "`measure` declarations are computed by the Python backend"
     if model.faults is not None:
         return "the faults block is not native yet"
     if options.checkpoint_dir is not None or options.resume_dir is not None:

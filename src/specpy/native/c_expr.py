@@ -82,7 +82,8 @@ class ExprC:
         self.var_index = var_index
         self._dispatch = EXPRESSIONS.bind(self)
         self.helpers: dict[str, str] = {}  # name -> definition, in creation order
-        self.prototypes: list[str] = []  # of the helper functions (they may call each other)
+        self.prototypes: list[str] = []  # of the helper functions (they may call each other), and tables
+        self._type_ids: dict[Type, int] = {}  # names helpers per IR type (scalar C types are shared)
         self._count = 0
 
     def fresh(self, prefix: str) -> str:
@@ -180,9 +181,12 @@ class ExprC:
             return f"(({c.name})({index}))"
         return f"{self._val_fn(t)}({index})"
 
+    def _tid(self, t: Type) -> int:
+        return self._type_ids.setdefault(t, len(self._type_ids))
+
     def _ord_fn(self, t: Type) -> str:
         c = self.ct(t)
-        name = f"ord_{c.name}"
+        name = f"ord_{self._tid(t)}"
         if name in self.helpers:
             return name
         self.helpers[name] = ""  # reserve (recursion)
@@ -215,7 +219,7 @@ class ExprC:
 
     def _val_fn(self, t: Type) -> str:
         c = self.ct(t)
-        name = f"val_{c.name}"
+        name = f"val_{self._tid(t)}"
         if name in self.helpers:
             return name
         self.helpers[name] = ""
@@ -249,15 +253,16 @@ class ExprC:
     def _set_table(self, t: SetT) -> tuple[str, str]:
         """Tables between the universe index of a small set (by size, then
         combinations: ir/types.py) and its bitmask: (masks, indices)."""
-        masks_name, index_name = f"sp_masks_{self.ct(t).name}", f"sp_index_{self.ct(t).name}"
+        masks_name, index_name = f"sp_masks_{self._tid(t)}", f"sp_index_{self._tid(t)}"
         if masks_name not in self.helpers:
             n = universe_size(t.elem)
             masks = [sum(1 << i for i in combo) for r in range(n + 1) for combo in itertools.combinations(range(n), r)]
             index = [0] * len(masks)
             for i, m in enumerate(masks):
                 index[m] = i
-            self.helpers[masks_name] = f"static const uint64_t {masks_name}[] = {{{', '.join(map(str, masks))}}};"
-            self.helpers[index_name] = f"static const uint32_t {index_name}[] = {{{', '.join(map(str, index))}}};"
+            self.helpers[masks_name] = ""  # defined with the prototypes, before any function uses it
+            self.prototypes.insert(0, f"static const uint64_t {masks_name}[] = {{{', '.join(map(str, masks))}}};")
+            self.prototypes.insert(0, f"static const uint32_t {index_name}[] = {{{', '.join(map(str, index))}}};")
         return masks_name, index_name
 
     # ------------------------------------------------------------ loops over domains

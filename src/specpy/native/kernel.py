@@ -25,7 +25,7 @@ import numpy as np
 
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import EvalFailure
-from specpy.explicit.store import FingerprintSet
+from specpy.explicit.store import FingerprintSet, Links, StateStore, fingerprints
 from specpy.ir.model import Model
 from specpy.native import build
 from specpy.native.c_module import CDEF, generate
@@ -73,6 +73,7 @@ class NativeModel:
         self.constraint = self._constraint if model.constraints else None
         self.terminal = self._terminal if model.terminals else None
         self.invariants = self._invariants if model.invariants else None
+        self.measures: list = []  # a spec with measures is not native (native/__init__.py: refusal)
 
     # ------------------------------------------------------------ states
 
@@ -88,6 +89,14 @@ class NativeModel:
             x, off = c.unpack(data, off)
             out.append(x)
         return tuple(out)
+
+    def python_store(self, store: StateStore) -> StateStore:
+        """The stored states as the Python backend's values, with its
+        fingerprints (liveness.py works on those; links are unchanged)."""
+        states = [self.unpack(s) for s in store.states]
+        parents = np.frombuffer(store.parent, dtype=np.int64)
+        via = np.frombuffer(store.via, dtype=np.int16)
+        return StateStore(states, Links.restore(fingerprints(states), parents, via))
 
     def fingerprints(self, states) -> np.ndarray:
         if isinstance(states, Packed):

@@ -91,6 +91,7 @@ class _Analyzer:
         terminals = self.predicates(ast.TerminalDecl, "a terminal condition")
         faults = self.guarded(self.check_faults)
         processes = self.guarded(self.check_processes)
+        measures = self.measures()
         self.errors.raise_if_any()
         header = self.of(ast.SpecHeader)
         name = header[0].name.name if header else _module_name(self.source.path)
@@ -110,6 +111,7 @@ class _Analyzer:
             faults=faults,
             processes=processes,
             operations=tuple(operations),
+            measures=tuple(measures),
         )
         return with_fault_counter(model)
 
@@ -148,7 +150,7 @@ class _Analyzer:
                     self.declare(n)
                     self.type_decls.setdefault(n.name, d)
                 case ast.VarDecl(name=n) | ast.DefDecl(name=n) | ast.InvariantDecl(name=n) \
-                        | ast.TransitionDecl(name=n) | ast.PropertyDecl(name=n):
+                        | ast.TransitionDecl(name=n) | ast.PropertyDecl(name=n) | ast.MeasureDecl(name=n):
                     self.declare(n)
                 case ast.ActionDecl(name=n):
                     self.declare(n)
@@ -374,6 +376,16 @@ class _Analyzer:
         for d in self.of(cls):
             ctx = Context(f"{what} {d.name.name}", primes=primes)
             e = self.guarded(self.exprs.check_bool, d.expr, Scope(), ctx, f"{what} {d.name.name}")
+            if e is not None:
+                out.append(NamedExpr(d.name.name, e, span=d.name.span))
+        return out
+
+    def measures(self) -> list[NamedExpr]:
+        """`measure NAME: expr`: an integer expression over one state (no primes)."""
+        out = []
+        for d in self.of(ast.MeasureDecl):
+            what = f"measure {d.name.name}"
+            e = self.guarded(self.exprs.check_int, d.expr, Scope(), Context(what), what)
             if e is not None:
                 out.append(NamedExpr(d.name.name, e, span=d.name.span))
         return out
