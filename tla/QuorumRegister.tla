@@ -183,5 +183,15 @@ Next ==
 ReadSeesCompletedWrite ==
     ((reader = "idle") /\ (result # None)) => (Unwrap(result) >= floor)
 
+\* measure ReplicasAskedPerRead: specpy check reports its min and max over the reachable states;
+\* TLC does not compute those (the .cfg does not name it). Evaluate it in a trace with ALIAS.
+ReplicasAskedPerRead ==
+    Cardinality(asked)
+
+\* measure ReplicasBehindCompleted: specpy check reports its min and max over the reachable states;
+\* TLC does not compute those (the .cfg does not name it). Evaluate it in a trace with ALIAS.
+ReplicasBehindCompleted ==
+    Cardinality(UNION {IF store[r] < completed THEN {r} ELSE {} : r \in Replica})
+
 Symmetry == Permutations(Replica)
 =============================================================================

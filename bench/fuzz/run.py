@@ -1,55 +1,57 @@
-"""The long fuzz run: many more mutants of every spec than the CI test.
+"""The long fuzz run: structured inputs for every file format, under resource limits.
 
-    .venv/bin/python bench/fuzz/run.py [--per-spec-and-mutator N] [--seed-prefix S]
+    .venv/bin/python bench/fuzz/run.py [--cases N] [--start K] [--seed-prefix S] [--jobs J] [--budget SECONDS]
 
-Prints the number of inputs, the distinct outcomes (result kinds and error
-codes) and every crash with the mutator, seed and spec that reproduce it.
-Exit 1 if anything crashed. Mutators: tests/robustness/fuzz_mutate.py.
+Runs cases K .. K+N-1 (tests/robustness/fuzz_inputs.py: mutated and generated
+specs, NDJSON logs, ITF traces, checkpoints, in equal shares) through the
+CLI in worker processes with a 2 GB address-space limit and a 60 s limit per
+case (tests/robustness/fuzz_harness.py), J chains of workers side by side.
+Prints the counts per format and exit code and every finding with the case
+number that replays it (`--start N --cases 1`). Exit 1 on any finding.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import sys
-import time
-from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "robustness"))
 
-from fuzz_mutate import MUTATORS  # noqa: E402
-from fuzz_outcome import outcome  # noqa: E402
+from fuzz_harness import Report, run_cases  # noqa: E402
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--per-spec-and-mutator", type=int, default=200)
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--seed-prefix", default="bench")
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--budget", type=float, help="stop starting cases after this many seconds")
     args = ap.parse_args()
-    specs = sorted((ROOT / "specs").glob("*.spec"))
-    outcomes: Counter[str] = Counter()
-    crashes: list[str] = []
-    start = time.monotonic()
-    for spec in specs:
-        text = spec.read_text()
-        for mutator in MUTATORS:
-            for seed in range(args.per_spec_and_mutator):
-                rng = random.Random(f"{args.seed_prefix}:{spec.name}:{mutator.__name__}:{seed}")
-                data = mutator(text, rng)
-                try:
-                    outcomes[outcome(data)] += 1
-                except Exception as exc:  # noqa: BLE001 - a crash is what we look for
-                    crashes.append(f"{spec.name} {mutator.__name__} seed={seed}: {exc!r}")
-                    outcomes["CRASH"] += 1
-    total = sum(outcomes.values())
-    print(f"inputs: {total} in {time.monotonic() - start:.0f} s; distinct outcomes: {len(outcomes)}")
-    for kind, n in outcomes.most_common():
-        print(f"  {n:7d}  {kind}")
-    for c in crashes:
-        print("CRASH", c)
-    return 1 if crashes else 0
+    end = args.start + args.cases
+    with ThreadPoolExecutor(args.jobs) as pool:  # each thread drives its own worker process
+        parts = list(pool.map(
+            lambda j: run_cases(range(args.start + j, end, args.jobs), args.seed_prefix, progress=True,
+                                budget=args.budget),
+            range(args.jobs),
+        ))
+    total = Report()
+    for part in parts:
+        total.outcomes.update(part.outcomes)
+        total.findings += part.findings
+        total.hangs += part.hangs
+        total.deaths += part.deaths
+        total.seconds = max(total.seconds, part.seconds)
+    print(f"cases: {total.total:,} in {total.seconds:.0f} s; findings: {len(total.findings)} "
+          f"(hangs {total.hangs}, dead workers {total.deaths})")
+    for outcome, n in sorted(total.outcomes.items()):
+        print(f"  {n:8,d}  {outcome}")
+    for finding in total.findings:
+        print("FINDING", finding)
+    return 1 if total.findings else 0
 
 
 if __name__ == "__main__":

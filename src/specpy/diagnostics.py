@@ -9,6 +9,36 @@ a caret under the span).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_SPEC_BYTES = 16 << 20
+"""The largest spec file specpy reads (16 MiB; specs/raft.spec is 12 KB)."""
+
+MAX_DATA_BYTES = 256 << 20
+"""The largest log, trace or history file specpy reads (256 MiB): it is held
+in memory as Python values, several times its size."""
+
+_CHUNK = 1 << 20
+
+
+class InputTooLarge(OSError):
+    """An input file past its size limit (an OSError, so every reader reports it as it reports a
+    file it cannot read)."""
+
+
+def read_input(path: str | Path, limit: int) -> bytes:
+    """The bytes of an input file, read in chunks so that a huge or endless
+    one (`/dev/zero`) is refused at `limit` bytes and Ctrl-C is honoured
+    between chunks."""
+    chunks: list[bytes] = []
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise InputTooLarge(f"larger than the {limit >> 20} MiB specpy reads")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from specpy.diagnostics import Diagnostic, SourceFile, SpecError, Span
+from specpy.diagnostics import MAX_SPEC_BYTES, Diagnostic, SourceFile, SpecError, Span, read_input
 from specpy.ir.model import Model
 from specpy.options import OptionError, Overrides
 
 
 def read_source(path: str | Path) -> SourceFile:
     """Read a spec file: unreadable is an OptionError, non-UTF-8 a located SpecError."""
-    p = Path(path)
     try:
-        data = p.read_bytes()
+        data = read_input(path, MAX_SPEC_BYTES)
     except OSError as exc:
         raise OptionError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
@@ -29,6 +28,9 @@ def read_source(path: str | Path) -> SourceFile:
         raise SpecError(
             [Diagnostic("E-encoding", f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})", span)]
         ) from None
+    # A byte-order mark (Windows editors write one) is not part of the text, and
+    # old Mac line ends (CR alone) end lines as CRLF and LF do.
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return SourceFile(str(path), text)
 
 

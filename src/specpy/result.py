@@ -115,6 +115,17 @@ class ActionStats:
 
 
 @dataclass
+class MeasureStats:
+    """A `measure`: its least and greatest value over the states explored
+    (None: no state had a value), and in how many it could not be evaluated."""
+
+    name: str
+    min: int | None = None
+    max: int | None = None
+    undefined: int = 0
+
+
+@dataclass
 class Stats:
     distinct_states: int = 0
     # TLC's count: initial states plus every successor produced, duplicates
@@ -125,6 +136,7 @@ class Stats:
     seconds: float = 0.0
     queue: int = 0
     coverage: list[ActionStats] = field(default_factory=list)
+    measures: list[MeasureStats] = field(default_factory=list)
 
     @property
     def states_per_second(self) -> float:
@@ -189,6 +201,8 @@ class CheckResult:
             ],
             "violation": None,
         }
+        if s.measures:
+            out["measures"] = {m.name: {"min": m.min, "max": m.max, "undefined": m.undefined} for m in s.measures}
         if self.violation is not None:
             v = self.violation
             out["violation"] = {

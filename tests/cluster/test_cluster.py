@@ -27,7 +27,8 @@ def comparable(result: dict) -> dict:
     """What must not depend on where the partitions run: all but timing, and
     but what was expanded when a violation stopped a level half-way
     (states generated, coverage: explicit/search.py)."""
-    drop = {"seconds", "states_per_second"} | ({"states_generated", "coverage"} if result.get("violation") else set())
+    drop = {"seconds", "states_per_second", "backend", "backend_note"}  # --cluster runs the Python backend
+    drop |= {"states_generated", "coverage"} if result.get("violation") else set()
     return {k: v for k, v in result.items() if k not in drop}
 
 

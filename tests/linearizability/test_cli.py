@@ -90,10 +90,11 @@ def test_a_malformed_history_is_151_with_file_and_line(tmp_path):
     assert "correct.edn:1:1: error[E-history-op]: the queue model has no operation 'get' (it has: enqueue, dequeue)" in result.stderr
 
 
-def test_an_unwritable_html_file_is_153(tmp_path):
+def test_an_unwritable_html_file_is_refused_before_the_run(tmp_path):
+    """cli/files.py: an output that cannot be written is a bad option (151), found before the run."""
     result = run("kv", EXAMPLES / "correct.edn", "--html", tmp_path / "missing" / "t.html", "--json")
-    assert result.exit_code == 153 and json.loads(result.stdout)["result"] == "system-error"
-    assert "--html " in result.stderr and "cannot write" in result.stderr
+    assert result.exit_code == 151 and json.loads(result.stdout)["result"] == "option-error"
+    assert "--html " in result.stderr and "does not exist" in result.stderr
 
 
 def test_a_bad_model_or_option_is_151():

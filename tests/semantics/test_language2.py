@@ -64,6 +64,8 @@ var last: 0..2 = 0
         "require m is WriteReq\n last = m.ver",
         "if m is WriteReq { last = m.ver }",
         "last = (m.ver if m is WriteReq else 0)",
+        "if m is ReadReq { require m.ver } else { last = m.ver }",
+        "last = ((1 if m.ver else 0) if m is ReadReq else m.ver)",
         "require m is WriteReq and m.ver > 0\n last = m.ver",
         "match m { WriteReq => { last = m.ver } ReadReq => { require m.ver } }",
         "last = match m { WriteReq => m.ver, ReadReq => (1 if m.ver else 0) }",

@@ -21,7 +21,7 @@ is a bad option value, 151.
 
 With `--json`, stdout holds exactly one JSON object whatever happens: the
 CheckResult (result.py `to_json`), or `{"result": "spec-error", "errors": [...]}`,
-or `{"result": "option-error" | "internal-error" | "system-error" | "interrupted",
+or `{"result": "option-error" | "usage-error" | "internal-error" | "system-error" | "interrupted",
 "errors": [{"message": ...}]}`;
 human-readable messages still go to stderr.
 

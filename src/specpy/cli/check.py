@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import click
 
 from specpy.cli.options import (
-    DEFAULT_CHECKPOINT_INTERVAL, check_writable, make_options, override_options, parse_overrides, report_options,
+    DEFAULT_CHECKPOINT_INTERVAL, make_options, override_options, parse_overrides, report_options,
     timeout_option, trace_out_option,
 )
-from specpy.cli.output import Output, guarded, write_text, write_trace
+from specpy.cli.files import check_output_path, remove_stale, write_output
+from specpy.cli.output import Output, guarded, write_trace
 from specpy.options import CheckOptions, OptionError, Overrides
 from specpy.result import EXIT_LIMIT, EXIT_SYSTEM_ERROR
 
@@ -53,11 +54,11 @@ PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
 @click.option("--disk-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Where fingerprints, links and frontiers spill when memory runs short "
                    "(default: a temporary directory, removed at the end).")
-@click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+@click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False), metavar="DIR",  # "" stays "" (refused)
               help="Write a checkpoint to DIR periodically and when stopped, for --resume.")
 @click.option("--checkpoint-interval", type=float, metavar="SECONDS",
               help=f"Seconds between checkpoints (default {DEFAULT_CHECKPOINT_INTERVAL:g}).")
-@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False), metavar="DIR",  # "" stays "" (refused)
               help="Continue from the checkpoint in DIR (and keep checkpointing there).")
 @trace_out_option("Write the counterexample, if any, as ITF JSON.")
 @report_options
@@ -79,9 +80,9 @@ def check(
     memory_limit: int | None,
     cluster: str | None,
     disk_dir: Path | None,
-    checkpoint_dir: Path | None,
+    checkpoint_dir: str | None,
     checkpoint_interval: float | None,
-    resume_dir: Path | None,
+    resume_dir: str | None,
     trace_out: Path | None,
     as_json: bool,
     quiet: bool,
@@ -108,8 +109,8 @@ def check(
             raise OptionError(
                 "--memory-limit, --disk-dir, --cluster, --checkpoint and --resume apply to the explicit backend only"
             )
-        check_writable("--trace-out", trace_out)
-        check_writable("--html", html_out)
+        check_output_path("--trace-out", trace_out, [spec])
+        check_output_path("--html", html_out, [spec])
         code = run_check(spec, overrides, options, kind, trace_out, out, quiet, full_trace, html_out)
         if code == EXIT_LIMIT and kind == "explicit":
             click.echo(_resume_hint(options, spec, consts, types), err=True)
@@ -174,6 +175,8 @@ def run_check(
     if trace_out is not None and result.violation is not None:
         v = result.violation
         write_error = write_trace(trace_out, model, v.trace, v.kind.value, v.name)
+    elif trace_out is not None:
+        remove_stale("--trace-out", trace_out, "no violation, so no trace")
     if result.backend_note is not None and not quiet:
         click.echo(f"note: checked with the Python backend: {result.backend_note}", err=True)
     transitions = frozenset(t.name for t in model.transitions)
@@ -213,7 +216,7 @@ def _write_html_report(path: Path, model: Model, result: CheckResult, transition
 
     info = info_from_result(result, model, verdict(result, transitions))
     trace = result.violation.trace if result.violation is not None else None
-    return write_text("--html", path, render_html(info, trace, addressing_from_model(model)))
+    return write_output("--html", path, render_html(info, trace, addressing_from_model(model)))
 
 
 class Progress:

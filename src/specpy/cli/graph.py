@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.options import check_writable, override_options, parse_overrides
-from specpy.cli.output import Exit, fail_on_write_error, load_model, run_view, write_text
+from specpy.cli.options import override_options, parse_overrides
+from specpy.cli.files import check_output_path, write_output
+from specpy.cli.output import Exit, fail_on_write_error, load_model, run_view
 from specpy.options import OptionError
 from specpy.result import EXIT_LIMIT, EXIT_SYSTEM_ERROR
 
@@ -36,7 +37,7 @@ def graph(ctx: click.Context, spec: Path, output: Path, svg: bool, max_states: i
 
         if max_states < 1:
             raise OptionError(f"--max-states {max_states}: must be at least 1")
-        check_writable("-o", output)
+        check_output_path("-o", output, [spec])
         dot = shutil.which("dot") if svg else None
         if svg and dot is None:
             click.echo("error: --svg needs Graphviz's `dot` on PATH (Debian: apt-get install graphviz); "
@@ -55,7 +56,7 @@ def graph(ctx: click.Context, spec: Path, output: Path, svg: bool, max_states: i
         text = render_dot(g, model.name)
         if dot is not None:
             text = _run_dot(dot, text)
-        fail_on_write_error(write_text("-o", output, text))
+        fail_on_write_error(write_output("-o", output, text))
         click.echo(f"{len(g.states):,} states, {len(g.edges):,} edges, {len(g.violating):,} violating -> {output}")
 
     run_view(ctx, body)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.output import Exit, Output, guarded, write_text
+from specpy.cli.files import check_output_path, write_output
+from specpy.cli.output import Exit, Output, guarded
 from specpy.options import OptionError
 from specpy.result import EXIT_BAD_OPTION, EXIT_EVAL_ERROR, EXIT_INVARIANT, EXIT_LIMIT, EXIT_OK, EXIT_SYSTEM_ERROR
 
@@ -47,7 +48,12 @@ def linearizable(
     an operation fails to evaluate.
     """
     out = Output(as_json)
-    ctx.exit(guarded(out, lambda: _run(model, histories, fmt, initial, timeout, out, quiet, html_out)))
+
+    def run() -> int:
+        check_output_path("--html", html_out, histories)
+        return _run(model, histories, fmt, initial, timeout, out, quiet, html_out)
+
+    ctx.exit(guarded(out, run))
 
 
 def _make_model(name: str, initial: str | None, out: Output):
@@ -120,7 +126,7 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
     if html_out is not None:
         from specpy.linearizability.html import render_html
 
-        error = write_text("--html", html_out, render_html(model, verdicts))
+        error = write_output("--html", html_out, render_html(model, verdicts))
         if error is not None:
             return out.fail(EXIT_SYSTEM_ERROR, "system-error", error, "error: ")
     code = exit_code([v.status for v in verdicts])

@@ -7,7 +7,6 @@ report as a bad option value (exit 151).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -91,9 +90,9 @@ def make_options(
     timeout: float | None,
     workers: int,
     memory_limit: int | None = None,
-    checkpoint_dir: Path | None = None,
+    checkpoint_dir: str | Path | None = None,
     checkpoint_interval: float | None = None,
-    resume_dir: Path | None = None,
+    resume_dir: str | Path | None = None,
     disk_dir: Path | None = None,
     cluster: str | None = None,
 ) -> CheckOptions:
@@ -107,6 +106,9 @@ def make_options(
     for option, seconds in (("--timeout", timeout), ("--checkpoint-interval", checkpoint_interval)):
         if seconds is not None and not seconds > 0:
             raise OptionError(f"{option} {seconds:g}: must be a positive number of seconds")
+    for option, directory in (("--checkpoint", checkpoint_dir), ("--resume", resume_dir)):
+        if directory is not None and str(directory) == "":
+            raise OptionError(f"{option}: the directory name is empty")
     if cluster is not None:
         from specpy.cluster.connect import parse
 
@@ -127,14 +129,3 @@ def make_options(
         disk_dir=str(disk_dir) if disk_dir is not None else None,
         cluster=cluster,
     )
-
-
-def check_writable(option: str, path: Path | None) -> None:
-    """Refuse an unwritable output file before a long run rather than after it."""
-    if path is None:
-        return
-    parent = path.parent
-    if not parent.is_dir():
-        raise OptionError(f"{option} {path}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise OptionError(f"{option} {path}: directory {parent} is not writable")

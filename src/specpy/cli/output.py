@@ -134,10 +134,16 @@ class GuardedGroup(click.Group):
             raise click.exceptions.Exit(Output(False).interrupted()) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        words = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # click empties both when it invokes
         try:
             return super().invoke(ctx)
+        except click.exceptions.UsageError as exc:
+            # click prints the usage message and exits 2; --json still promises one JSON object
+            if "--json" in words:
+                Output(True).json({"result": "usage-error", "errors": [{"message": exc.format_message()}]})
+            raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise  # click's own: usage errors (2) and ctx.exit(code)
+            raise  # click's own: ctx.exit(code)
         except KeyboardInterrupt:
             ctx.exit(Output(False).interrupted())
         except Exception as exc:  # the last line of defence: never a traceback by default
@@ -184,26 +190,18 @@ def load_model(spec: Path, overrides: Overrides) -> Model:
 
 def write_trace(path: Path, model: Model, trace: Trace, status: str, name: str | None) -> str | None:
     """Write TRACE as ITF (`status` and the property `name` go into its "#meta"); returns what
-    went wrong, if anything."""
-    from specpy.trace.itf import write_itf
+    went wrong, if anything. An error in the initial states has no trace: nothing is written
+    (an ITF file needs a state) and the file an earlier run left is removed."""
+    from specpy.cli.files import remove_stale, write_output
+    from specpy.trace.itf import itf_text
 
+    if len(trace) == 0:
+        remove_stale("--trace-out", path, "the error is in the initial states, so there is no trace")
+        return None
     var_types = {var.name: var.type for var in model.vars}
     param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}
     meta = {"source": model.source.path, "status": status, "violation": name}
-    try:
-        write_itf(path, trace, var_types, meta, param_types)
-    except OSError as exc:
-        return f"--trace-out {path}: cannot write: {exc.strerror or exc}"
-    return None
-
-
-def write_text(option: str, path: Path, text: str) -> str | None:
-    """Write an output file; returns what went wrong, if anything."""
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        return f"{option} {path}: cannot write: {exc.strerror or exc}"
-    return None
+    return write_output("--trace-out", path, itf_text(trace, var_types, meta, param_types))
 
 
 def fail_on_write_error(error: str | None) -> None:

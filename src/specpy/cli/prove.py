@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from specpy.cli.files import check_output_path
 from specpy.cli.options import (
-    check_writable, override_options, parse_overrides, report_options, timeout_option, trace_out_option,
+    override_options, parse_overrides, report_options, timeout_option, trace_out_option,
 )
 from specpy.cli.output import Output, guarded, write_trace
 from specpy.options import OptionError, Overrides
@@ -49,7 +50,7 @@ def prove(
         overrides = parse_overrides(consts, types)
         if timeout is not None and not timeout > 0:
             raise OptionError(f"--timeout {timeout:g}: must be a positive number of seconds")
-        check_writable("--trace-out", trace_out)
+        check_output_path("--trace-out", trace_out, [spec])
         return _run_prove(spec, overrides, invariants, k, timeout, trace_out, out, quiet, full_trace)
 
     ctx.exit(guarded(out, run))

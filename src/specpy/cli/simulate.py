@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from specpy.cli.check import run_check
+from specpy.cli.files import check_output_path
 from specpy.cli.options import (
-    check_writable, make_options, override_options, parse_overrides, report_options, timeout_option, trace_out_option,
+    make_options, override_options, parse_overrides, report_options, timeout_option, trace_out_option,
 )
 from specpy.cli.output import Output, guarded
 from specpy.options import OptionError
@@ -51,7 +52,7 @@ def simulate(
             if value < 1:
                 raise OptionError(f"{option} {value}: must be at least 1")
         options = make_options(None, no_deadlock, True, None, timeout, 1)
-        check_writable("--trace-out", trace_out)
+        check_output_path("--trace-out", trace_out, [spec])
         sim = SimulationOptions(runs=runs, depth=depth, seed=seed)
         return run_check(spec, overrides, options, "simulate", trace_out, out, quiet, full_trace, simulation=sim)
 

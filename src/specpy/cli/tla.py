@@ -9,12 +9,14 @@ exported by re-loading the spec its header names.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from specpy.cli.options import check_writable, make_options, override_options, parse_overrides
+from specpy.cli.files import check_output_path, write_output
+from specpy.cli.options import make_options, override_options, parse_overrides
 from specpy.cli.output import Output, guarded
 from specpy.options import CheckOptions, OptionError, Overrides
 from specpy.result import EXIT_DISAGREE, EXIT_SYSTEM_ERROR
@@ -92,7 +94,7 @@ def tlc(ctx: click.Context, paths: tuple[Path, ...], jar: str | None, workers: i
     def run() -> int:
         if workers < 1 or (timeout is not None and not timeout > 0):
             raise OptionError("--workers must be at least 1 and --timeout positive")
-        check_writable("--trace-out", trace_out)
+        check_output_path("--trace-out", trace_out, paths)
         return run_and_report(list(paths) or [TLA_DIR], jar, workers, timeout, record, quiet, trace_out)
 
     ctx.exit(guarded(Output(False), run))
@@ -125,10 +127,11 @@ def crosscheck(ctx: click.Context, specs: tuple[Path, ...], all_specs: bool, jar
             raise OptionError("give SPEC files or --all (not both)")
         overrides = parse_overrides(consts, types)
         options = make_options(None, no_deadlock, no_symmetry, None, timeout, 1)
+        chosen = corpus_specs(SPECS_DIR) if all_specs else list(specs)  # none found: 151, before TLC is looked for
         try:
             jar_path = find_jar(jar)
             rows = []
-            for spec in corpus_specs(SPECS_DIR) if all_specs else list(specs):
+            for spec in chosen:
                 source = read_source(spec)
                 rows.append(run_both(spec, load(spec, overrides), overrides, options, jar_path))
                 click.echo(f"checked {spec}", err=True)
@@ -165,17 +168,19 @@ def export_corpus(specs_dir: Path | None = None, out_dir: Path | None = None) ->
 
 def model_info_for(tla: Path) -> ModelInfo | None:
     """How to read TLC's output on a module specpy exported (re-loading the spec its
-    header names, with the overrides it lists); None for any other module."""
+    header names, with the overrides it lists); for a hand-written module, the
+    properties its .cfg names (TLC's message does not name the violated one)."""
     from specpy.diagnostics import SpecError
     from specpy.pipeline import load
     from specpy.tla.export import export, exported_from
+    from specpy.tla.tlc_output import ModelInfo
 
     try:
         provenance = exported_from(tla.read_text(encoding="utf-8"))
     except OSError:
         return None
     if provenance is None:
-        return None
+        return ModelInfo(properties=_cfg_properties(tla.with_suffix(".cfg")))
     spec = tla.parent / provenance.spec
     try:
         model = load(spec, provenance.overrides)
@@ -207,14 +212,14 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
             raise TlcSetupError(f"no .tla file with a .cfg beside it in {', '.join(map(str, paths))}")
         if trace_out is not None and len(files) > 1:
             raise OptionError(f"--trace-out needs one model; {len(files)} were given")
-        runs = []
+        runs, write_error = [], None
         for tla in files:
             click.echo(f"== {tla}")
             info = model_info_for(tla)
             run = run_tlc(tla, jar_path, workers, timeout, progress, info)
             runs.append(run)
             if trace_out is not None and run.result.violation is not None:
-                write_tlc_trace(trace_out, tla, run, info)
+                write_error = write_error or write_output("--trace-out", trace_out, tlc_trace_itf(tla, run, info))
             if run.sany:
                 source = SourceFile(str(tla), tla.read_text(encoding="utf-8"))
                 for e in run.sany:
@@ -224,6 +229,8 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
     except TlcSetupError as exc:
         click.echo(f"specpy: {exc}", err=True)
         return EXIT_SYSTEM_ERROR
+    if write_error is not None:
+        click.echo(f"error: {write_error}", err=True)
     if record is not None:
         data = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
         today = datetime.date.today().isoformat()
@@ -235,7 +242,7 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
         data["models"] = dict(sorted(models.items()))
         record.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
         click.echo(f"recorded {len(runs)} result(s) in {record}", err=True)
-    return next((r.exit_code for r in runs if r.exit_code != 0), 0)
+    return next((r.exit_code for r in runs if r.exit_code != 0), EXIT_SYSTEM_ERROR if write_error else 0)
 
 
 def _load_default(spec: Path | None) -> Model | None:
@@ -245,12 +252,30 @@ def _load_default(spec: Path | None) -> Model | None:
     return None if spec is None else load(spec, Overrides())
 
 
-def write_tlc_trace(path: Path, tla: Path, run, info: ModelInfo | None) -> None:
-    """TLC's counterexample as ITF, typed by the spec when the model was exported by specpy."""
-    from specpy.trace.itf import write_itf
+def tlc_trace_itf(tla: Path, run, info: ModelInfo | None) -> str:
+    """TLC's counterexample as ITF text, typed by the spec when the model was exported by specpy
+    (untyped for a hand-written module)."""
+    from specpy.trace.itf import itf_text
 
     v = run.result.violation
     var_types = info.var_types if info is not None else {}
     params = {a: dict(ps) for a, ps in info.params.items()} if info is not None else {}
     meta = {"source": str(tla), "checker": "tlc", "status": v.kind.value, "violation": v.name}
-    write_itf(path, v.trace, var_types, meta, params)
+    return itf_text(v.trace, var_types, meta, params)
+
+
+def _cfg_properties(cfg: Path) -> tuple[str, ...]:
+    """The names after PROPERTY/PROPERTIES in a TLC configuration file."""
+    from specpy.tla.names import CFG_KEYWORDS
+
+    try:
+        words = re.sub(r"\\\*[^\n]*|\(\*.*?\*\)", " ", cfg.read_text(encoding="utf-8"), flags=re.S).split()
+    except (OSError, UnicodeDecodeError):
+        return ()
+    out, taking = [], False
+    for word in words:
+        if word in CFG_KEYWORDS:
+            taking = word in ("PROPERTY", "PROPERTIES")
+        elif taking:
+            out.append(word)
+    return tuple(out)

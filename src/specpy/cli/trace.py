@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from specpy.cli.options import check_writable, override_options, parse_overrides
-from specpy.cli.output import fail_on_write_error, load_model, run_view, write_text
+from specpy.cli.options import override_options, parse_overrides
+from specpy.cli.files import check_output_path, write_output
+from specpy.cli.output import fail_on_write_error, load_model, run_view
 from specpy.options import OptionError
 
 if TYPE_CHECKING:
@@ -80,10 +81,10 @@ def trace_html(ctx: click.Context, file: Path, output: Path, spec: Path | None, 
         from specpy.trace.html import info_from_itf_meta, render_html
         from specpy.trace.msc import addressing_from_model, addressing_from_values
 
-        check_writable("-o", output)
+        check_output_path("-o", output, [file, spec])
         trace, meta, model = _read_trace(file, spec, consts, types)
         addressing = addressing_from_model(model) if model is not None else addressing_from_values(trace)
         text = render_html(info_from_itf_meta(meta, str(file), len(trace)), trace, addressing)
-        fail_on_write_error(write_text("-o", output, text))
+        fail_on_write_error(write_output("-o", output, text))
 
     run_view(ctx, body)

@@ -53,6 +53,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -69,6 +70,7 @@ from specpy.explicit.partition import PartitionSnapshot
 from specpy.explicit.store import fingerprints
 from specpy.ir.model import Model
 from specpy.ir.values import format_value
+from specpy.trace import strict_json
 from specpy.options import CheckOptions, OptionError
 
 #: 2: workers split levels into runs (frontier_ids); 3: `none` is the float NONE,
@@ -77,6 +79,8 @@ FORMAT = 3
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 CHECKPOINT_NAME = re.compile(r"ckpt-\d{6}")
+TEMPORARY_NAME = re.compile(r"\.tmp-\d+-\d{6}")
+PARTITION_FILE = re.compile(r"p\d+-[a-z_]+\.npy")
 MAX_MANIFEST_BYTES = 16 << 20
 #: The arrays of a partition: file suffix, dtype, dimensions.
 ARRAYS = {
@@ -191,7 +195,9 @@ def write_partition(snap: PartitionSnapshot, directory: str | Path, part: int) -
 class Checkpointer:
     """Writes the checkpoints of one run into one directory, at most every `interval` seconds."""
 
-    def __init__(self, directory: str, interval: float, model: Model, options: CheckOptions, parts: int) -> None:
+    def __init__(
+        self, directory: str, interval: float, model: Model, options: CheckOptions, parts: int, resuming: bool = False
+    ) -> None:
         self.dir = Path(directory)
         self.parts = parts
         self.interval = interval
@@ -200,6 +206,10 @@ class Checkpointer:
         self.next_due = time.monotonic() + interval
         self.saved_level: int | None = None
         self.last_saved: Path | None = None
+        if resuming and not self.dir.is_dir():
+            raise CheckpointError(f"--resume {directory}: no such directory")
+        if not resuming:
+            _refuse_another_models_checkpoint(self.dir, model)
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             self._lock = open(self.dir / "LOCK", "w")
@@ -251,6 +261,7 @@ class Checkpointer:
             },
             "partitions": parts,
         }
+        manifest["manifest_sha256"] = _manifest_digest(manifest)
         _write_synced(tmp / MANIFEST, json.dumps(manifest, indent=1).encode())
         _fsync_dir(tmp)
         final = self.dir / f"ckpt-{seq:06d}"
@@ -260,7 +271,7 @@ class Checkpointer:
         os.replace(self.dir / f".{CURRENT}.tmp", self.dir / CURRENT)
         _fsync_dir(self.dir)
         for old in self.dir.iterdir():
-            if old != final and (CHECKPOINT_NAME.fullmatch(old.name) or old.name.startswith(".tmp-")):
+            if old != final and _made_by_specpy(old):
                 shutil.rmtree(old, ignore_errors=True)
         self.saved_level = point.level
         self.last_saved = final
@@ -268,9 +279,65 @@ class Checkpointer:
         return final
 
 
+def _made_by_specpy(path: Path) -> bool:
+    """A checkpoint or temporary directory as specpy writes them: the name and
+    every file in it are specpy's (a user's own `ckpt-000009/` is left alone)."""
+    if not (CHECKPOINT_NAME.fullmatch(path.name) or TEMPORARY_NAME.fullmatch(path.name)):
+        return False
+    if path.is_symlink() or not path.is_dir():
+        return False
+    return all(name == MANIFEST or PARTITION_FILE.fullmatch(name) for name in os.listdir(path))
+
+
+def _refuse_another_models_checkpoint(directory: Path, model: Model) -> None:
+    """A fresh `--checkpoint DIR` may not replace the checkpoint of another model."""
+    try:
+        name = _read_regular(directory / CURRENT, 64).decode("ascii").strip()
+        if not CHECKPOINT_NAME.fullmatch(name):
+            raise ValueError(f"{CURRENT} does not name a checkpoint")
+        manifest = strict_json.loads(_read_regular(directory / name / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+        spec, digest = manifest["spec"], manifest["model_sha256"]
+        stored = manifest["search"]["stored"]
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, KeyError, TypeError):
+        raise CheckpointError(
+            f"--checkpoint {directory}: holds a damaged checkpoint; remove it or choose another directory"
+        ) from None
+    if digest != model_digest(model):
+        raise CheckpointError(
+            f"--checkpoint {directory}: holds the checkpoint of another model ({spec}, {stored} states stored): "
+            f"resume it with `specpy check --resume {directory} {spec}` (and the --const/--type it was run with), "
+            "or remove the directory to start afresh"
+        )
+
+
+def _manifest_digest(manifest: dict[str, Any]) -> str:
+    """SHA-256 of the manifest without its own digest (keys sorted): every counter is covered."""
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor of a regular file; a FIFO or device is refused without blocking."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ValueError(f"{path.name} is not a regular file")
+    return fd
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    with os.fdopen(_open_regular(path), "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path.name} is too large")
+    return data
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with os.fdopen(_open_regular(path), "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -304,22 +371,23 @@ def load(directory: str, model: Model, options: CheckOptions, parts: int) -> tup
     if not d.is_dir():
         raise bad("no such directory")
     try:
-        name = (d / CURRENT).read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
+        name = _read_regular(d / CURRENT, 64).decode("ascii").strip()
+    except (OSError, ValueError):
         raise bad(f"not a checkpoint directory (no readable {CURRENT} file; was the run stopped before its first checkpoint?)") from None
     if not CHECKPOINT_NAME.fullmatch(name):
         raise bad(f"corrupt checkpoint: {CURRENT} does not name a checkpoint")
     ckpt = d / name
     try:
-        data = (ckpt / MANIFEST).read_bytes()[: MAX_MANIFEST_BYTES + 1]
-        if len(data) > MAX_MANIFEST_BYTES:
-            raise ValueError("too large")
-        manifest = json.loads(data)
+        manifest = strict_json.loads(_read_regular(ckpt / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise bad(f"corrupt checkpoint: cannot read {name}/{MANIFEST} ({exc})") from None
+    if isinstance(manifest, dict) and manifest.get("format") == FORMAT and (
+        manifest.get("manifest_sha256") != _manifest_digest(manifest)
+    ):
+        raise bad(f"corrupt checkpoint: {name}/{MANIFEST} does not match its own SHA-256 (edited or damaged)")
     try:
         return _restore(manifest, ckpt, model, options, parts, bad)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise bad(f"corrupt checkpoint: {type(exc).__name__}: {exc}") from None
 
 
@@ -367,10 +435,14 @@ def _restore(
         _int(s["generated"]),
         _int(s["depth"]),
         coverage,
-        float(s["seconds"]),
+        _seconds(s["seconds"]),
     )
     if point.stored != sum(len(x.fps) for x in snaps) or point.queued != sum(len(x.frontier) for x in snaps):
         raise ValueError("the search counters do not match the partitions")
+    if point.generated != point.init_generated + sum(x.generated for x in snaps) or point.depth > level:
+        raise ValueError("the counts of generated states or the depth do not match the partitions")
+    if (coverage < 0).any():
+        raise ValueError("negative coverage counts")
     _check_frontiers(snaps)
     if coverage.shape != (len(model.actions), 3):
         raise ValueError("coverage has the wrong shape")
@@ -381,6 +453,12 @@ def _int(v: Any, least: int = 0) -> int:
     if type(v) is not int or v < least:
         raise ValueError(f"{v!r} is not an integer >= {least}")
     return v
+
+
+def _seconds(v: Any) -> float:
+    if type(v) not in (int, float) or not 0 <= v < 1e12:
+        raise ValueError(f"{v!r} is not a number of seconds")
+    return float(v)
 
 
 def _read_partition(ckpt: Path, part: int, entry: dict, level: int, actions: int) -> PartitionSnapshot:

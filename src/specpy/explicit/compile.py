@@ -14,6 +14,7 @@
     constraint(s)        all constraints hold
     terminal(s)          some terminal expression holds
     transitions(s, t)    index of the first failing transition invariant, or -1
+    measures             one function per `measure`: its value in a state
 
 Each action is compiled per parameter tuple with the parameters folded to
 constants, unless it has more than FOLD_MAX tuples: then one loop over the
@@ -150,6 +151,10 @@ class CompiledModel:
             self.constraint = self._predicate(model.constraints, "and")
         with located(_first_span(model.terminals)):
             self.terminal = self._predicate(model.terminals, "or")
+        self.measures: list[StateFn] = []
+        for m in model.measures:
+            with located(m.span):
+                self.measures.append(self.state_function(m.expr, {}))
 
     # ------------------------------------------------------------ plumbing
 

@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from specpy.explicit.compile import CompiledModel
+from specpy.explicit.measures import Tally
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore
 
@@ -166,6 +167,7 @@ class LevelReport:
     nbytes: int  # memory of its fingerprint table, links and frontier
     deferred: bool = False  # its new states may have been stored before: ask their owners
     maybe_beyond: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # deferred probing past max_depth
+    measures: Tally | None = None  # the `measure`s over every state it stored so far (measures.py)
 
 
 @dataclass
@@ -251,6 +253,7 @@ class Partition:
         self.beyond = False
         # Every stored state itself, for temporal properties (StateStore).
         self.kept: list[tuple] | None = [] if keep_states else None
+        self.measures = Tally.empty(len(cm.measures))
         # The last level boundary, for snapshots taken in the middle of a level.
         self.boundary = (0, 0, self.frontier, self.frontier_ids, self.ranks, 0, self.coverage.copy())
 
@@ -265,7 +268,7 @@ class Partition:
             if tick is not None:
                 tick(lo)
             succ, event = self._expand_chunk(lo, chunk, grow)
-            b = succ.batch(self._unseen(succ.fps))
+            b = succ.batch(self._unseen(succ.fps, chunk if self.fresh is not None else None, succ.ends))
             event = self._store(b, np.arange(len(b.keys)), grow, event)
             if event is not None:
                 break
@@ -328,15 +331,22 @@ class Partition:
                 return Event(self._key(pos, int(offset[i])), RANK_TRANSITION, "transition", self._id(pos), int(via[i]), fp)
         return None
 
-    def _unseen(self, fps: np.ndarray) -> np.ndarray:
+    def _unseen(self, fps: np.ndarray, parents: list[tuple] | None = None, ends: np.ndarray | None = None) -> np.ndarray:
         """Positions of the fingerprints not seen, each once (its first, smallest key).
 
         Most successors are known, so one vectorised lookup drops them and a
-        plain set catches the repeats among the few left.
+        plain set catches the repeats among the few left. A deferred
+        partition's table may not hold the level being expanded (it spilled,
+        or another partition owns them): given the chunk's states (`parents`)
+        and `ends`, self-loops are dropped here rather than asked about.
         """
         if self.fresh is None and hasattr(self.cm, "unseen"):  # the native model does this in C
             return self.cm.unseen(self.seen, fps)
-        idx = np.flatnonzero(~self.seen.contains(fps))
+        known = self.seen.contains(fps)
+        if parents is not None and ends is not None and len(fps):
+            per_parent = np.diff(ends[:, -1], prepend=0) if ends.shape[1] else np.zeros(len(ends), np.int64)
+            known |= fps == np.repeat(self.cm.fingerprints(parents[: len(ends)]), per_parent)
+        idx = np.flatnonzero(~known)
         if self.fresh is not None:
             idx = idx[~self.fresh.contains(fps[idx])]
         fresh: set[int] = set()
@@ -410,6 +420,8 @@ class Partition:
         self.next_keys.append(b.keys[idx])
         if self.kept is not None:
             self.kept += stored
+        if self.cm.measures:
+            self.measures.add(self.cm.measures, stored)
         return event
 
     def _event(self, b: Batch, i: int, rank: int, what: str) -> Event:
@@ -439,6 +451,7 @@ class Partition:
             self.seen.nbytes + fresh + self.links.nbytes + self.frontier.nbytes + self.next.nbytes,
             self.fresh is not None,
             maybe_beyond,
+            self.measures if self.cm.measures else None,
         )
 
     def stored_before(self, fps: np.ndarray) -> np.ndarray:

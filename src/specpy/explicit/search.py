@@ -55,16 +55,18 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from specpy.diagnostics import Diagnostic, Span, SpecError
+from specpy.diagnostics import Span
 from specpy.explicit.checkpoint import Checkpointer, SearchPoint, signals_deferred
 from specpy.explicit.checkpoint import load as load_checkpoint, write_partition
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
+from specpy.explicit.measures import Tally
 from specpy.explicit.memory import MB, MemoryWatch
 from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle, route
 from specpy.explicit.repartition import repartition
 from specpy.explicit.runtime import AssertFailure, EvalFailure
+from specpy.ir.backend import unsupported
 from specpy.explicit.spill import DiskFull, Spill
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
@@ -123,6 +125,10 @@ def check(
                 "--checkpoint/--resume: temporal properties are checked on the whole state graph, "
                 "which checkpoints do not hold"
             )
+    if model.measures and options.resume_dir is not None:
+        raise OptionError(
+            "--resume: checkpoints do not record the `measure` values seen so far; run the spec from the start"
+        )
     engine, note = _engine(cm, options, symmetry is not None, transport is not None)
     result = Search(cm, options, progress, symmetry, transport=transport, engine=engine).run()
     result.backend = "python" if engine is None else "native"
@@ -146,7 +152,7 @@ def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
     except NotNative as exc:
         if options.backend == "native":
             if exc.span is not None:
-                raise SpecError([Diagnostic("E-unsupported", f"--backend native: {exc.message}", exc.span)]) from None
+                raise unsupported(f"--backend native: {exc.message}", exc.span) from None
             raise OptionError(f"--backend native: {exc.message}") from None
         where = f" ({exc.span.file}:{exc.span.line}:{exc.span.column})" if exc.span is not None else ""
         return None, f"{exc.message}{where}"
@@ -222,6 +228,7 @@ class Search:
         self.generated = 0
         self.depth = 0
         self.coverage = np.zeros((len(cm.actions), 3), np.int64)
+        self.measures = Tally.empty(len(cm.measures))  # merged from the partitions' reports
         self.memory = 0
         self.store: StateStore | None = None
         self.start = time.monotonic()
@@ -232,7 +239,10 @@ class Search:
         self.memory_watch = MemoryWatch(None if transport else options.memory_limit_mb, lambda: self.parts.pids())
         directory = options.checkpoint_dir or options.resume_dir
         self.checkpoints = (
-            Checkpointer(directory, options.checkpoint_interval, cm.model, options, self.nparts)
+            Checkpointer(
+                directory, options.checkpoint_interval, cm.model, options, self.nparts,
+                resuming=options.resume_dir is not None,
+            )
             if directory is not None
             else None
         )
@@ -245,6 +255,7 @@ class Search:
             seconds=time.monotonic() - self.start + self.seconds_before,
             queue=self.queued,
             coverage=[ActionStats(a.name, *map(int, row)) for a, row in zip(self.cm.actions, self.coverage)],
+            measures=self.measures.stats([m.name for m in self.cm.model.measures]),
         )
 
     def _partitions(self, snapshots: list[PartitionSnapshot] | None) -> Any:
@@ -398,6 +409,8 @@ class Search:
         next level's runs (partition.py)."""
         self.generated = self.init_generated + sum(r.generated for r in reports)
         self.coverage = sum((r.coverage for r in reports), np.zeros_like(self.coverage))
+        if self.cm.measures:
+            self.measures = Tally.merged([r.measures for r in reports if r.measures is not None], len(self.cm.measures))
         self.memory = sum(r.nbytes for r in reports)
         deferred = any(r.deferred for r in reports)
         news = [r.new_fps for r in reports]

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from specpy.explicit.measures import Tally
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.explicit.search import PROGRESS_SECONDS, Search, Stop
@@ -98,6 +99,7 @@ class Simulation:
         self.seen: set[int] = set()
         self.longest = 0
         self.coverage = [ActionStats(a.name) for a in cm.actions]
+        self.measures = Tally.empty(len(cm.measures))  # over the states the walks visit
         self.start = time.monotonic()
         self.next_report = self.start + PROGRESS_SECONDS
 
@@ -108,6 +110,7 @@ class Simulation:
             depth=self.longest,
             seconds=time.monotonic() - self.start,
             coverage=list(self.coverage),
+            measures=self.measures.stats([m.name for m in self.cm.model.measures]),
         )
 
     def run(self) -> CheckResult:
@@ -162,6 +165,8 @@ class Simulation:
         self.checked += 1
         self.seen.add(hash(s))
         self.longest = max(self.longest, len(states))
+        if cm.measures:
+            self.measures.add(cm.measures, (s,))
         if cm.invariants is not None:
             self.check(lambda: self.verdicts.invariant_violation(cm.invariants(s), states, actions),
                        "an invariant", states, actions)

@@ -191,8 +191,11 @@ class _Run:
         if most is not None and held > most:
             raise _Stopped("max-states", f"more than {most:,} spec states held for one line (--max-states)")
         self.calls += 1
-        if self.deadline is not None and self.calls % 1024 == 0 and time.monotonic() > self.deadline:
+        if self.calls % 1024 == 0 and self.time_up():
             raise _Stopped("timeout", f"the time limit of {self.limits.timeout:g} s ran out (--timeout)")
+
+    def time_up(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
 
     # ------------------------------------------------------------ the search
 
@@ -262,6 +265,8 @@ class _Run:
                             seen.add(t)
                             following[t] = Node(t, node, k, p, 0)
                         self.within_limits(len(explained) + len(seen))
+            if not following:  # nothing left to step from: a larger gap explains nothing more
+                break
             layer = following
         return explained
 
@@ -295,11 +300,15 @@ class _Run:
         for _ in range(self.max_gap + 1):
             following: Frontier = {}
             for s, node in layer.items():
+                if self.time_up():  # the report shows what was found so far
+                    return out
                 out.extend(t for _, _, t in self.steps(s, node, line.action, line.tuples))
                 for _, _, t in self.steps(s, node):
                     if t not in seen:
                         seen.add(t)
                         following[t] = node
+            if not following:
+                break
             layer = following
         return out
 

@@ -56,7 +56,7 @@ class Operation:
 
 @dataclass(frozen=True)
 class NamedExpr:
-    """An invariant or transition invariant (`VarRef(primed=True)` allowed in the latter)."""
+    """An invariant, a transition invariant (`VarRef(primed=True)` allowed in the latter) or a measure."""
 
     name: str
     expr: Expr
@@ -137,6 +137,9 @@ class Model:
     constraints: tuple[Expr, ...] = ()
     terminals: tuple[Expr, ...] = ()
     faults: Faults | None = None
+    # `measure NAME: expr` (integer state expressions): reported as min/max
+    # over the reachable states by the explicit checker; no verdict reads them.
+    measures: tuple[NamedExpr, ...] = ()
     # `processes T`: the lifelines of trace charts; no checker reads it.
     processes: AtomT | None = None
     # `operation` declarations: only `specpy linearizable` reads them; they are not actions.

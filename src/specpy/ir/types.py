@@ -10,6 +10,7 @@ derived orders for composite types; it fixes the order in which `for`,
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -206,40 +207,68 @@ def within(src: Type, dst: Type) -> bool:
     return False
 
 
+UNIVERSE_CAP = 2**64
+"""`universe_size` counts up to this and stops: every limit specpy applies
+(sets as bitmasks, tables, enumeration, parameter tuples) is far below it, and
+a count like 2**(2**65536) for `set[set[...]]` is never built."""
+
+
 def universe_size(t: Type) -> int:
-    """The number of values of a finite type, without enumerating them."""
+    """The number of values of a finite type, without enumerating them; a type
+    with more than UNIVERSE_CAP values counts as UNIVERSE_CAP + 1 (see
+    `describe_size`), so the count stays a machine-sized number."""
     match t:
         case BoolT():
-            return 2
+            n = 2
         case RangeT(lo, hi):
-            return max(hi - lo + 1, 0)
+            n = max(hi - lo + 1, 0)
         case AtomT(members=ms) | EnumT(members=ms):
-            return len(ms)
+            n = len(ms)
         case RecordT(fields=fs):
-            n = 1
-            for _, ft in fs:
-                n *= universe_size(ft)
-            return n
+            n = _product(universe_size(ft) for _, ft in fs)
         case VariantT(cases=cs):
-            total = 0
-            for c in cs:
-                n = 1
-                for _, ft in c.fields:
-                    n *= universe_size(ft)
-                total += n
-            return total
+            n = sum(_product(universe_size(ft) for _, ft in c.fields) for c in cs)
         case SetT(e):
-            return 2 ** universe_size(e)
+            n = _power(2, universe_size(e))
         case MapT(k, v):
-            return universe_size(v) ** universe_size(k)
-        case SeqT(e, n):
-            m = universe_size(e)
-            return sum(m**i for i in range(n + 1))
-        case BagT(e, n):
-            return (n + 1) ** universe_size(e)
+            n = _power(universe_size(v), universe_size(k))
+        case SeqT(e, length):
+            m, n, term = universe_size(e), 1, 1  # 1 + m + m**2 + ... + m**length
+            if m <= 1:
+                n = 1 + length * m
+            for _ in range(length if m > 1 else 0):
+                term = min(term * m, UNIVERSE_CAP + 1)
+                n += term
+                if n > UNIVERSE_CAP or term == 0:
+                    break
+        case BagT(e, most):
+            n = _power(most + 1, universe_size(e))
         case OptionT(inner):
-            return universe_size(inner) + 1
-    raise ValueError(f"type {type_name(t)} has no finite universe")
+            n = universe_size(inner) + 1
+        case _:
+            raise ValueError(f"type {type_name(t)} has no finite universe")
+    return min(n, UNIVERSE_CAP + 1)
+
+
+def describe_size(n: int) -> str:
+    """A universe size for a message: the number, or "more than 2**64"."""
+    return "more than 2**64" if n > UNIVERSE_CAP else f"{n:,}"
+
+
+def _product(factors: Iterable[int]) -> int:
+    n = 1
+    for f in factors:
+        n = min(n * f, UNIVERSE_CAP + 1)
+    return n
+
+
+def _power(base: int, exponent: int) -> int:
+    """min(base**exponent, UNIVERSE_CAP + 1), computed without the big number."""
+    if base <= 1 or exponent == 0:
+        return 1 if exponent == 0 else base
+    if exponent > 64 or exponent * base.bit_length() > 130:
+        return UNIVERSE_CAP + 1
+    return min(base**exponent, UNIVERSE_CAP + 1)
 
 
 @lru_cache(maxsize=None)

@@ -74,6 +74,26 @@ class VariantValue:
 StructuredValue = Union[MapValue, BagValue, RecordValue, VariantValue]
 
 
+MAX_DIGITS = 4000
+"""Longest integer specpy reads from text, in digits (Python refuses to convert past 4,300)."""
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def parse_integer(text: str, what: str = "integer") -> int:
+    """An integer written in ASCII digits with an optional minus sign; ValueError otherwise.
+
+    The one rule for integers in text specpy did not write (`{"#bigint": "n"}`,
+    JSON numbers, `--const N=V`): not `0_0`, `" 0 "` or `٣`, which `int()` accepts.
+    """
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(f"{text!r} is not an {what} (ASCII digits, optionally after a minus sign)")
+    digits = len(text) - text.startswith("-")
+    if digits > MAX_DIGITS:
+        raise ValueError(f"an {what} of {digits:,} digits is longer than the {MAX_DIGITS:,} specpy reads")
+    return int(text)
+
+
 def tuple_record(elems: tuple[Value, ...] | list[Value]) -> RecordValue:
     """A tuple value: the record of its components, named by position (ir.types.TupleT)."""
     return RecordValue(tuple((str(i + 1), x) for i, x in enumerate(elems)))

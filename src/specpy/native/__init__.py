@@ -34,10 +34,14 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
         return "--cluster is not native yet (partitions in other machines would need the library there)"
     if symmetric:
         return "symmetry reduction is not native yet (--no-symmetry runs natively)"
+    if model.measures:
+        return "`measure` declarations are computed by the Python backend"
     if model.faults is not None:
         return "the faults block is not native yet"
     if options.checkpoint_dir is not None or options.resume_dir is not None:
         return "--checkpoint/--resume are not native yet"
+    if not model.vars:  # the C state would be an empty struct (found by bench/fuzz)
+        return "a spec without variables is checked by the Python backend"
     return None
 
 

@@ -292,8 +292,10 @@ class Layout:
             case IntT():
                 return IntC(t, "int64_t", "q")
             case RangeT(lo, hi):
-                cname, fmt = next((c, f) for c, f, a, b in _INTS if a <= lo and hi <= b)
-                return IntC(t, cname, fmt)
+                fits = next(((c, f) for c, f, a, b in _INTS if a <= lo and hi <= b), None)
+                if fits is None:  # found by bench/fuzz: 0..99999999999999999999 (was StopIteration, 153)
+                    raise NotNative(f"the range {lo}..{hi} does not fit in 64 bits")
+                return IntC(t, *fits)
             case AtomT(members=ms) | EnumT(members=ms):
                 return IntC(t, "uint8_t", "B") if len(ms) <= 256 else IntC(t, "uint16_t", "H")
             case RecordT(fields=fs):

@@ -73,6 +73,7 @@ class NativeModel:
         self.constraint = self._constraint if model.constraints else None
         self.terminal = self._terminal if model.terminals else None
         self.invariants = self._invariants if model.invariants else None
+        self.measures: list = []  # a spec with measures is not native (native/__init__.py: refusal)
 
     # ------------------------------------------------------------ states
 

@@ -44,7 +44,7 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
             what = "Transition invariant" if name in transition_names else "Invariant"
             head = f"{what} {name} violated"
         case ResultKind.LIVENESS:
-            head = f"Temporal property {name} violated"
+            head = f"Temporal property {name} violated" if name else "Temporal property violated"
         case ResultKind.DEADLOCK:
             head = "Deadlock reached"
         case ResultKind.ASSERT:
@@ -72,11 +72,16 @@ def render_report(
             parts.append(location)
         states = len(v.trace)
         kind = "lasso, " if v.trace.loop is not None else ""
-        parts.append(
-            f"Trace ({kind}{states} state{'s' if states != 1 else ''}):\n"
-            + render_trace(v.trace, full=full_trace).rstrip("\n")
-        )
+        if states == 0:  # as TLC, which shows no trace for an error in Init either
+            parts.append("No trace: the error is in the computation of the initial states.")
+        else:
+            parts.append(
+                f"Trace ({kind}{states} state{'s' if states != 1 else ''}):\n"
+                + render_trace(v.trace, full=full_trace).rstrip("\n")
+            )
     parts.append(render_bmc_stats(result.stats) if result.backend == "z3" else render_stats(result.stats))
+    if result.stats.measures:
+        parts.append(render_measures(result.stats))
     if result.stats.coverage:
         parts.append(render_coverage(result.stats))
     return "\n\n".join(parts) + "\n"
@@ -116,14 +121,31 @@ def render_bmc_stats(stats: Stats) -> str:
     return f"Statistics:\n  steps checked:  {stats.depth:,}\n  time:           {stats.seconds:.3f} s"
 
 
+def render_measures(stats: Stats) -> str:
+    """Each `measure`'s min and max over the states explored (all reachable ones, unless the run stopped early)."""
+    undefined = any(m.undefined for m in stats.measures)
+    header = ("measure", "min", "max") + (("undefined",) if undefined else ())
+    rows = [
+        (m.name, "-" if m.min is None else f"{m.min:,}", "-" if m.max is None else f"{m.max:,}")
+        + ((f"{m.undefined:,}",) if undefined else ())
+        for m in stats.measures
+    ]
+    return f"Measures (over the {stats.distinct_states:,} distinct states explored):\n" + _table(header, rows)
+
+
 def render_coverage(stats: Stats) -> str:
     """Per-action coverage, in the backend's (canonical) action order."""
     header = ("action", "enabled", "generated", "new")
     rows = [(a.name, f"{a.enabled:,}", f"{a.generated:,}", f"{a.new:,}") for a in stats.coverage]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    return "Coverage:\n" + _table(header, rows)
 
-    def line(row: tuple[str, str, str, str]) -> str:
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Rows under a header: the first column left-aligned, the numbers right-aligned."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
         return "  " + "  ".join(cells).rstrip()
 
-    return "Coverage:\n" + "\n".join(line(r) for r in [header, *rows])
+    return "\n".join(line(r) for r in [header, *rows])

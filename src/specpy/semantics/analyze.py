@@ -8,6 +8,7 @@ problems with the overrides themselves raise OptionError (exit 151).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import difflib
 import os
 import re
@@ -18,7 +19,7 @@ from specpy.ir import stmt as irs
 from specpy.ir.model import (
     Action, CrashFault, Faults, Model, NamedExpr, Operation, StateVar, TemporalProperty, with_fault_counter,
 )
-from specpy.ir.types import AtomT, BagT, EnumT, SetT, VariantT, is_finite, type_name, universe_size
+from specpy.ir.types import AtomT, BagT, EnumT, SetT, VariantT, describe_size, is_finite, type_name, universe_size
 from specpy.options import OptionError, Overrides
 from specpy.semantics.consts import ConstEvaluator, ConstValue, parse_const_override
 from specpy.semantics.errors import Abort, ErrorSink
@@ -90,6 +91,7 @@ class _Analyzer:
         terminals = self.predicates(ast.TerminalDecl, "a terminal condition")
         faults = self.guarded(self.check_faults)
         processes = self.guarded(self.check_processes)
+        measures = self.measures()
         self.errors.raise_if_any()
         header = self.of(ast.SpecHeader)
         name = header[0].name.name if header else _module_name(self.source.path)
@@ -109,6 +111,7 @@ class _Analyzer:
             faults=faults,
             processes=processes,
             operations=tuple(operations),
+            measures=tuple(measures),
         )
         return with_fault_counter(model)
 
@@ -147,7 +150,7 @@ class _Analyzer:
                     self.declare(n)
                     self.type_decls.setdefault(n.name, d)
                 case ast.VarDecl(name=n) | ast.DefDecl(name=n) | ast.InvariantDecl(name=n) \
-                        | ast.TransitionDecl(name=n) | ast.PropertyDecl(name=n):
+                        | ast.TransitionDecl(name=n) | ast.PropertyDecl(name=n) | ast.MeasureDecl(name=n):
                     self.declare(n)
                 case ast.ActionDecl(name=n):
                     self.declare(n)
@@ -203,6 +206,19 @@ class _Analyzer:
 
     # ------------------------------------------------------------ overrides
 
+    def _member_owner(self, member: str, overridden: str) -> str | None:
+        """The other type (enum, or atoms as declared or given by --type) that has `member`."""
+        for name, d in self.type_decls.items():
+            if name == overridden or not isinstance(d.body, (ast.EnumBody, ast.AtomsBody)):
+                continue
+            if name in self.overrides.types and isinstance(d.body, ast.AtomsBody):
+                members = self.overrides.types[name]
+            else:
+                members = tuple(m.name for m in d.body.members)
+            if member in members:
+                return name
+        return None
+
     def check_overrides(self) -> None:
         for name, text in self.overrides.consts.items():
             if name not in self.const_decls:
@@ -225,6 +241,9 @@ class _Analyzer:
             for m in members:
                 if m in self.symbols.spans:
                     raise OptionError(f"--type {name}: `{m}` is already declared in the spec")
+                owner = self._member_owner(m, name)
+                if owner is not None:
+                    raise OptionError(f"--type {name}: `{m}` is already a member of type {owner}")
                 self.symbols.spans[m] = decl.name.span
 
     # ------------------------------------------------------------ constants
@@ -318,9 +337,17 @@ class _Analyzer:
             n = universe_size(t)
             if n > MAX_UNIVERSE:
                 self.errors.fail(
-                    "E-universe-too-large", f"parameter {p.name.name} ranges over {n} values of {type_name(t)}", p.type.span
+                    "E-universe-too-large", f"parameter {p.name.name} ranges over {describe_size(n)} values of {type_name(t)}", p.type.span
                 )
             params.append(self.exprs.new_local(scope, p.name, t))
+        tuples = _product_size(universe_size(p.type) for p in params)
+        if len(params) > 1 and tuples > MAX_UNIVERSE:
+            self.errors.fail(
+                "E-universe-too-large",
+                f"action {d.name.name} has {describe_size(tuples)} parameter tuples, more than the "
+                f"{MAX_UNIVERSE:,} specpy enumerates",
+                d.name.span,
+            )
         body = self.stmts.block(d.body, scope, Context(f"action {d.name.name}"))
         self.stmts.check_lost_writes(body)
         return Action(d.name.name, tuple(params), body, d.fairness, span=d.name.span)
@@ -349,6 +376,16 @@ class _Analyzer:
         for d in self.of(cls):
             ctx = Context(f"{what} {d.name.name}", primes=primes)
             e = self.guarded(self.exprs.check_bool, d.expr, Scope(), ctx, f"{what} {d.name.name}")
+            if e is not None:
+                out.append(NamedExpr(d.name.name, e, span=d.name.span))
+        return out
+
+    def measures(self) -> list[NamedExpr]:
+        """`measure NAME: expr`: an integer expression over one state (no primes)."""
+        out = []
+        for d in self.of(ast.MeasureDecl):
+            what = f"measure {d.name.name}"
+            e = self.guarded(self.exprs.check_int, d.expr, Scope(), Context(what), what)
             if e is not None:
                 out.append(NamedExpr(d.name.name, e, span=d.name.span))
         return out
@@ -464,3 +501,13 @@ def _module_name(path: str) -> str:
 
 
 _RESERVED = {"true", "false", "none", "and", "or", "not", "in", "if", "else"}
+
+
+def _product_size(sizes: Iterable[int]) -> int:
+    """The product of universe sizes, stopping as soon as it passes MAX_UNIVERSE."""
+    n = 1
+    for size in sizes:
+        n *= size
+        if n > MAX_UNIVERSE:
+            break
+    return n

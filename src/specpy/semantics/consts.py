@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from specpy.ir.values import parse_integer
 from specpy.semantics.errors import ErrorSink
 from specpy.syntax import ast
 
@@ -86,6 +87,6 @@ def parse_const_override(text: str) -> ConstValue | None:
     if t in ("false", "FALSE", "False"):
         return False
     try:
-        return int(t)
+        return parse_integer(t)
     except ValueError:
         return None

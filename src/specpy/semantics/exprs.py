@@ -16,7 +16,7 @@ from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
 from specpy.ir.types import (
     AtomT, BagT, BoolT, EmptyCollectionT, EnumT, IntT, MapT, OptionT, RangeT, RecordT,
-    SeqT, SetT, TupleT, Type, VariantT, is_finite, is_int, tuple_type, type_name, universe, universe_size,
+    SeqT, SetT, TupleT, Type, VariantT, describe_size, is_finite, is_int, tuple_type, type_name, universe, universe_size,
 )
 from specpy.ir.values import BagValue, VariantValue
 from specpy.semantics.errors import ErrorSink
@@ -163,6 +163,30 @@ class ExprChecker:
             return {**self.facts(cond.left, scope), **self.facts(cond.right, scope)}
         return {}
 
+    def facts_if_false(self, cond: ast.Expr | None, scope: Scope) -> dict[FactKey, str]:
+        """What `cond` being false says: `m is A` false leaves the other case of a two-case variant."""
+        if not isinstance(cond, ast.IsExpr):
+            return {}
+        key = self.fact_key(cond.operand, scope)
+        if key is None:
+            return {}
+        t = self._type_of_key(key, scope)
+        if not isinstance(t, VariantT) or len(t.cases) != 2 or t.case(cond.case.name) is None:
+            return {}
+        return {key: next(c.name for c in t.cases if c.name != cond.case.name)}
+
+    def _type_of_key(self, key: FactKey, scope: Scope) -> Type | None:
+        kind, what = key
+        if kind == "var":
+            return self.symbols.vars[what].type
+        s: Scope | None = scope
+        while s is not None:
+            for local in s.names.values():
+                if local.uid == what:
+                    return local.type
+            s = s.parent
+        return None
+
     def case_here(self, e: ast.Expr, scope: Scope) -> str | None:
         key = self.fact_key(e, scope)
         return scope.case_of(key) if key is not None else None
@@ -229,7 +253,7 @@ class ExprChecker:
         if n > MAX_UNIVERSE:
             self.fail(
                 "E-universe-too-large",
-                f"{type_name(t)} has {n} values, more than the {MAX_UNIVERSE} specpy enumerates",
+                f"{type_name(t)} has {describe_size(n)} values, more than the {MAX_UNIVERSE:,} specpy enumerates",
                 span,
             )
         return ir.Lit(SetT(t), frozenset(universe(t)), span=span)
@@ -454,7 +478,8 @@ class ExprChecker:
             then, other = (none, some) if then_none else (some, none)
             return ir.Cond(opt, cond, then, other, span=e.span)
         then = self.check(e.then, scope.narrowed(self.facts(e.cond, scope)), ctx, expected)
-        other = self.check(e.other, scope, ctx, expected if expected is not None else then.type)
+        other_scope = scope.narrowed(self.facts_if_false(e.cond, scope))
+        other = self.check(e.other, other_scope, ctx, expected if expected is not None else then.type)
         t = join(then.type, other.type)
         if t is None:
             self.fail(

@@ -151,7 +151,7 @@ class StmtChecker:
             nested = ast.If(rest, s.orelse, span=s.span)
             orelse: tuple[irs.Stmt, ...] = (self._branch_stmt(nested, scope, ctx, before),)
         elif s.orelse is not None:
-            orelse = self._branch(s.orelse, scope, ctx, before)
+            orelse = self._branch(s.orelse, scope.narrowed(self.x.facts_if_false(cond_ast, scope)), ctx, before)
         else:
             orelse = ()
             if before is not None:

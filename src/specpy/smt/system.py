@@ -30,11 +30,11 @@ from z3.z3 import _to_expr_ref
 from z3.z3core import Z3_substitute
 from z3.z3types import Ast
 
-from specpy.diagnostics import NO_SPAN, SpecError, Span
+from specpy.diagnostics import NO_SPAN, Diagnostic, SpecError, Span
 from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr
 from specpy.ir.model import Model
-from specpy.ir.types import universe
+from specpy.ir.types import BagT, IntT, MapT, OptionT, RecordT, SeqT, SetT, Type, VariantT, type_name, universe, universe_size
 from specpy.smt.encode import Env, ExprEncoder, Fault
 from specpy.smt.faults import fault_moves
 from specpy.smt.frame import step_relation
@@ -74,12 +74,46 @@ class StateVars:
         self.constraints = fresh.constraints
 
 
+MAX_TERMS = 100_000
+"""The most Z3 constants one variable may take (raft.spec's whole state has
+2,019): a set is one term per element of its universe, so `set[set[0..40]]`
+would be 2**41 terms, built before any solving starts."""
+
+
+def term_count(t: Type) -> int:
+    """How many Z3 constants a value of type t is encoded as (smt/values.py),
+    saturating above MAX_TERMS."""
+    match t:
+        case SetT(e) | BagT(e, _):
+            n = 1 if isinstance(e, IntT) else universe_size(e)
+        case MapT(k, v):
+            n = universe_size(k) * term_count(v)
+        case RecordT(fields=fs):
+            n = sum(term_count(ft) for _, ft in fs)
+        case VariantT(cases=cs):
+            n = 1 + sum(term_count(ft) for c in cs for _, ft in c.fields)
+        case SeqT(e, length):
+            n = 1 + length * term_count(e)
+        case OptionT(inner):
+            n = 1 + term_count(inner)
+        case _:
+            n = 1
+    return min(n, MAX_TERMS + 1)
+
+
 def refuse_unsupported(model: Model) -> None:
     diags = [
         d
         for prop in model.properties
         for d in unsupported(f"temporal property {prop.name} cannot be checked by the Z3 backend", prop.span).diagnostics
     ]
+    for var in model.vars:
+        if term_count(var.type) > MAX_TERMS:
+            message = (
+                f"variable {var.name}: a value of {type_name(var.type)} needs more than {MAX_TERMS:,} Z3 terms "
+                "(one per element of a set's universe); use the explicit checker"
+            )
+            diags.append(Diagnostic("E-universe-too-large", message, var.span))
     if diags:
         raise SpecError(diags)
 

@@ -719,6 +719,15 @@ class TerminalDecl(Decl):
 
 
 @dataclass(frozen=True)
+class MeasureDecl(Decl):
+    """`measure NAME: expr`: an integer reported as min/max over the reachable states."""
+
+    name: Ident
+    expr: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
 class ProcessesDecl(Decl):
     """`processes T`: the atoms of T are the processes of trace charts (trace/msc.py)."""
 

@@ -17,8 +17,8 @@ which only tries the terminals the parser can accept next. Three things follow:
 
   Contextual keywords are names wherever the parser does not expect the keyword:
   enum set seq bag symmetric durable fair strong to always eventually leadsto
-  lose duplicate crash resets budget processes (so `action crash(s: Server)`
-  is fine).
+  lose duplicate crash resets budget processes measure (so `action
+  crash(s: Server)` is fine).
 
 Lark's exceptions are turned into Diagnostics with stable codes and messages
 in the user's terms ("unexpected `}`; expected an expression"). Inputs nested
@@ -53,7 +53,7 @@ RESERVED_WORDS: tuple[str, ...] = (
 CONTEXTUAL_KEYWORDS: tuple[str, ...] = (
     "enum", "set", "seq", "bag", "symmetric", "durable", "fair", "strong", "to",
     "always", "eventually", "leadsto", "lose", "duplicate", "crash", "resets", "budget",
-    "processes", "proc", "match",
+    "processes", "proc", "match", "measure",
 )  # fmt: skip
 
 #: Contextual keywords that may start a statement or an expression, where a
@@ -160,7 +160,7 @@ _STATEMENT_START = frozenset(
 _DECLARATION_START = frozenset(
     {"SPEC", "CONST", "TYPE", "SYMMETRIC", "VAR", "DURABLE", "INIT", "DEF", "FAIR", "STRONG",
      "ACTION", "INVARIANT", "TRANSITION", "PROPERTY", "CONSTRAINT", "TERMINAL", "FAULTS", "PROCESSES", "PROC",
-     "OPERATION"}
+     "OPERATION", "MEASURE"}
 )  # fmt: skip
 _TYPE_START = frozenset({"NAME", "SET", "SEQ", "BAG", "LSQB", "INT", "MINUS", "LPAR", "ENUM", "_LBRACE"})
 

@@ -138,6 +138,9 @@ class AstBuilder(Transformer_NonRecursive):
     def terminal_decl(self, meta: Meta, c: Children) -> ast.TerminalDecl:
         return ast.TerminalDecl(c[0], self._span(meta))
 
+    def measure_decl(self, meta: Meta, c: Children) -> ast.MeasureDecl:
+        return ast.MeasureDecl(self._ident(c[0]), c[1], self._span(meta))
+
     def processes_decl(self, meta: Meta, c: Children) -> ast.ProcessesDecl:
         return ast.ProcessesDecl(self._ident(c[0]), self._span(meta))
 

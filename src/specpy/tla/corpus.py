@@ -24,8 +24,12 @@ RESULTS_FILE = "tlc-results.json"
 
 
 def corpus_specs(specs_dir: Path = SPECS_DIR) -> list[Path]:
-    """Every spec of the corpus (bug variants in subfolders too), in a stable order."""
-    return sorted(specs_dir.rglob("*.spec"))
+    """Every spec of the corpus (bug variants in subfolders too), in a stable order;
+    OptionError if there is none (`--all` run outside the project: an empty table is no answer)."""
+    found = sorted(specs_dir.rglob("*.spec"))
+    if not found:
+        raise OptionError(f"--all: no .spec files under {specs_dir}/ (run it from the project's root directory)")
+    return found
 
 
 def check_unique_modules(exports: list[tuple[Path, Exported]]) -> None:
@@ -43,6 +47,8 @@ def tla_files(paths: list[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             out += sorted(t for t in p.glob("*.tla") if t.with_suffix(".cfg").is_file())
+        elif not p.exists():  # `specpy tlc` with no argument, outside the project: no tla/ folder here
+            raise OptionError(f"{p}: no such file or directory (give the .tla files or a folder of them)")
         else:
             out.append(p)
     return out

@@ -157,7 +157,7 @@ class Exporter:
             if isinstance(t, AtomT):
                 for a in t.members:
                     self.names.add(a)
-        for group in (m.actions, m.invariants, m.transitions, m.properties):
+        for group in (m.actions, m.invariants, m.transitions, m.properties, m.measures):
             for item in group:
                 self.names.add(item.name)
         if m.faults is not None:  # the fault steps' operators (see faults())
@@ -206,6 +206,12 @@ class Exporter:
         if m.constraints:
             parts = [self.ex.expr(c, self.scope(), self.env).op() for c in m.constraints]
             body += ["Constraint ==", "    " + " /\\ ".join(parts), ""]
+        for ms in m.measures:
+            body += [
+                f"\\* measure {ms.name}: specpy check reports its min and max over the reachable states;",
+                "\\* TLC does not compute those (the .cfg does not name it). Evaluate it in a trace with ALIAS.",
+                f"{self.names[ms.name]} ==", "    " + self.ex.expr(ms.expr, self.scope(), self.env).text, "",
+            ]
         body += self.symmetry()
         body += self.liveness()
         text = "\n".join(body)

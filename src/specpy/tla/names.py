@@ -45,7 +45,10 @@ HELPERS = frozenset(
 #: clash with them: SANY rejects a bound name that hides a global one).
 HELPER_BOUND = frozenset("PP what ok err vv SS mm xx ss ii jj FF TT sum nn DD bb ee".split()) | {c * n for c in "ki" for n in range(2, 12)}
 
-RESERVED = TLA_KEYWORDS | CFG_KEYWORDS | STANDARD_OPERATORS | HELPERS | HELPER_BOUND
+#: The standard modules: a module (and file) of one of these names would shadow it for TLC.
+STANDARD_MODULES = frozenset("Naturals Integers Reals Sequences FiniteSets Bags TLC TLCExt Randomization".split())
+
+RESERVED = TLA_KEYWORDS | CFG_KEYWORDS | STANDARD_OPERATORS | STANDARD_MODULES | HELPERS | HELPER_BOUND
 
 _IDENT = re.compile(r"[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*")
 

@@ -73,8 +73,13 @@ def find_java() -> str:
 def tlc_command(java: str, jar: Path, tla: Path, cfg: Path, workers: int, metadir: Path) -> list[str]:
     return [
         java, "-XX:+UseParallelGC", "-cp", str(jar), "tlc2.TLC", "-tool", "-noGenerateSpecTE",
-        "-workers", str(workers), "-metadir", str(metadir), "-config", cfg.name, tla.name,
+        "-workers", str(workers), "-metadir", str(metadir), "-config", _operand(cfg.name), _operand(tla.name),
     ]  # fmt: skip
+
+
+def _operand(name: str) -> str:
+    """A file name TLC cannot read as an option (`-config.tla` would be one)."""
+    return "./" + name if name.startswith("-") else name
 
 
 def run_tlc(

@@ -44,13 +44,12 @@ trace always gives the same file.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from specpy.diagnostics import MAX_DATA_BYTES, read_input
 from specpy.ir.types import (
     AtomT,
     BagT,
@@ -71,7 +70,10 @@ from specpy.ir.types import (
     order_key,
     type_name,
 )
-from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue, format_value, is_tuple_value
+from specpy.ir.values import (
+    BagValue, MapValue, RecordValue, Value, VariantValue, format_value, is_tuple_value, parse_integer,
+)
+from specpy.trace import strict_json
 from specpy.trace.text import display_sorted
 from specpy.trace.trace import Step, Trace
 
@@ -171,14 +173,14 @@ def trace_to_itf(
         "format": "ITF",
         "format-description": FORMAT_DESCRIPTION,
         "description": f"Created by specpy {_version()}",
-        "varTypes": {name: type_name(var_types[name]) for name in trace.var_names},
+        "varTypes": {name: type_name(var_types[name]) for name in trace.var_names if name in var_types},
     }
     top_meta.update(meta or {})
     states = []
     for i, state in enumerate(trace.states):
         obj: dict[str, Any] = {"#meta": {"index": i}}
         for name in trace.var_names:
-            obj[name] = encode_value(var_types[name], state[name])
+            obj[name] = encode_value(var_types.get(name), state[name])  # untyped for a hand-written module
         if i == 0:
             obj[ACTION_TAKEN] = INIT_ACTION
             obj[NONDET_PICKS] = {}
@@ -201,25 +203,14 @@ def trace_to_itf(
     return out
 
 
-def write_itf(
-    path: str | Path,
+def itf_text(
     trace: Trace,
     var_types: Mapping[str, Type],
     meta: Mapping[str, Any] | None = None,
     param_types: ParamTypes | None = None,
-) -> None:
-    """Write the ITF file atomically: a reader never sees half a trace."""
-    data = trace_to_itf(trace, var_types, meta, param_types)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+) -> str:
+    """The ITF file of a trace, as text (the CLI writes it: cli/files.py)."""
+    return json.dumps(trace_to_itf(trace, var_types, meta, param_types), indent=2, ensure_ascii=False) + "\n"
 
 
 def _version() -> str:
@@ -366,7 +357,7 @@ def _plain_key(t: Type, text: str, where: str) -> Value:
     match t:
         case AtomT() | EnumT():
             return _decode_typed(t, text, f"{where} key")
-        case IntT() | RangeT() if re.fullmatch(r"-?[0-9]+", text):
+        case IntT() | RangeT() if re.fullmatch(r"-?[0-9]{1,4000}", text):
             return int(text)
         case BoolT() if text in ("true", "false"):
             return text == "true"
@@ -425,9 +416,9 @@ def _decode_int(j: Any, where: str, fail) -> int:
         return j  # legacy ITF: plain JSON numbers, still accepted by Quint
     if isinstance(j, dict) and set(j) == {"#bigint"} and isinstance(j["#bigint"], str):
         try:
-            return int(j["#bigint"])
-        except ValueError:
-            raise ItfError(f"{where}: {j['#bigint']!r} is not an integer") from None
+            return parse_integer(j["#bigint"])
+        except ValueError as exc:
+            raise ItfError(f"{where}: {exc}") from None
     raise fail('{"#bigint": "n"}')
 
 
@@ -496,6 +487,8 @@ def itf_to_trace(
         raise ItfError('"vars" must be a list of variable names')
     if not isinstance(data["states"], list):
         raise ItfError('"states" must be a list of states')
+    if not data["states"]:
+        raise ItfError('"states" is empty: a trace has at least one state')
     file_vars = [v for v in data["vars"] if v not in (ACTION_TAKEN, NONDET_PICKS)]
     if var_types is not None:
         unknown = [v for v in file_vars if v not in var_types]
@@ -620,13 +613,14 @@ def read_itf_document(
 ) -> tuple[Trace, dict[str, Any]]:
     """read_itf, and the file's top-level "#meta" object ({} if it has none)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_input(path, MAX_DATA_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ItfError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ItfError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+        data = strict_json.loads(text)
+    except strict_json.StrictJsonError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line is not None else str(path)
+        raise ItfError(f"{where}: {exc.message}") from None
     try:
         trace = itf_to_trace(data, var_types, param_types)
     except ItfError as exc:

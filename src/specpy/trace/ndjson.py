@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from specpy.diagnostics import Diagnostic, SourceFile, Span
+from specpy.diagnostics import MAX_DATA_BYTES, Diagnostic, SourceFile, Span, read_input
 from specpy.ir.types import Type
 from specpy.ir.values import Value
+from specpy.trace import strict_json
 from specpy.trace.itf import ItfError, ParamTypes, decode_value, encode_value
 from specpy.trace.trace import Trace
 
@@ -55,23 +56,6 @@ class LogError(Exception):
         self.source = source
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise _DuplicateKey(key)
-        obj[key] = value
-    return obj
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 class LogReader:
     """Reads log lines against one model's variable and action types."""
 
@@ -81,7 +65,7 @@ class LogReader:
 
     def read_file(self, path: str | Path) -> list[LogEntry]:
         """Every line of an NDJSON file; unreadable or non-UTF-8 files raise LogError or OSError."""
-        data = Path(path).read_bytes()
+        data = read_input(path, MAX_DATA_BYTES)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -108,13 +92,9 @@ class LogReader:
         if not line.strip():
             raise fail("empty line (a log has one JSON object per line)")
         try:
-            obj = json.loads(line, object_pairs_hook=_object, parse_constant=_no_constant)
-        except _DuplicateKey as exc:
-            raise fail(f"key {json.dumps(str(exc))} appears twice") from None
-        except json.JSONDecodeError as exc:
-            raise fail(f"not JSON: {exc.msg}", exc.colno, 1) from None
-        except ValueError as exc:
-            raise fail(f"not JSON: {exc}") from None
+            obj = strict_json.loads(line)
+        except strict_json.StrictJsonError as exc:
+            raise fail(exc.message, exc.column or 1, 1 if exc.column else 0) from None
         return self.read_object(n, obj, lambda message, key=None: fail(message, *_key_position(line, key)))
 
     def read_object(self, n: int, obj: Any, fail) -> LogEntry:

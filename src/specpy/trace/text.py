@@ -56,7 +56,7 @@ def render_trace(trace: Trace, full: bool = False, first: str = "initial") -> st
         lines.append("")
     if trace.loop is not None:
         lines.append(f"── back to state {trace.loop + 1} ──")
-    else:
+    elif lines:
         lines.pop()  # no blank line after the last state
     return "\n".join(lines) + "\n"
 

@@ -49,3 +49,18 @@ def test_a_disk_dir_that_cannot_be_made_is_a_clean_stop(tmp_path: Path) -> None:
     assert r.returncode == 152, r.stderr
     out = json.loads(r.stdout)
     assert out["limit"] == "disk" and str(blocker) in out["limit_detail"]
+
+
+def test_a_search_that_spills_under_its_memory_limit_gives_the_same_counts(tmp_path: Path) -> None:
+    # The interpreter alone takes ~46 MB, over half of 80: the search spills
+    # from its first level on, and the memory watch (80 MB) must not stop it.
+    spill = tmp_path / "spill"
+    r = specpy(
+        "check", "specs/twophase.spec", "--type", "RM=r1,r2,r3,r4,r5", "--json", "--memory-limit", "80",
+        "--disk-dir", str(spill),
+    )
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    # TLC 2.20, TwoPhase with 5 RMs (tests/explicit/test_explicit_counts.py).
+    assert (out["distinct_states"], out["states_generated"], out["depth"]) == (8832, 58146, 17)
+    assert spill.is_dir() and not any(spill.iterdir()), "the spill directory was used and emptied"
