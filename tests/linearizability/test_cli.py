@@ -115,6 +115,23 @@ def test_a_timeout_is_unknown_and_152(tmp_path):
     assert summary == "2 histories: 0 linearizable, 0 not linearizable, 2 unknown, 0 malformed"
 
 
+def test_the_configuration_limit_stops_a_history_as_unknown_and_152(tmp_path):
+    """The search's cache is its memory: at --max-configurations the history is undecided, never
+    given a verdict, and never a MemoryError. The hard history with 8 writers caches far more than
+    50 configurations before it can say "not linearizable"; the one-process example needs fewer
+    than its 400 events (it is decided under the same limit)."""
+    hard = tmp_path / "hard.jsonl"
+    hard_history(hard, 8)
+    result = run("register", hard, "--max-configurations", "50")
+    assert result.exit_code == 152
+    assert result.output.startswith(f"{hard}: unknown (register, 9 operations, ")
+    assert result.output.rstrip().endswith("s): stopped by --max-configurations before a verdict")
+    assert run("register", hard).exit_code == 12  # the same history, decided without the limit
+    as_json = json.loads(run("register", hard, "--max-configurations", "50", "--json").output)
+    assert as_json["result"] == "unknown" and as_json["histories"][0]["reason"] == "configuration-limit"
+    assert run("register", hard, "--max-configurations", "0").exit_code == 151
+
+
 def hard_history(path: Path, n: int = 400) -> None:
     """Concurrent writes of distinct values and reads of a value never written: not linearizable,
     and the search must try many orders of the writes before it can say so."""

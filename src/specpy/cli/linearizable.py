@@ -22,6 +22,9 @@ from specpy.result import EXIT_BAD_OPTION, EXIT_EVAL_ERROR, EXIT_INVARIANT, EXIT
               help="The object's initial value as JSON (default nil: an empty register, set or queue).")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
               help="Stop after this many seconds for the whole run; undecided histories are unknown (exit 152).")
+@click.option("--max-configurations", type=int, default=None, metavar="N",
+              help="Stop a history undecided (exit 152) when the search has cached N configurations "
+                   "(default 5,000,000: about 1 GB).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every verdict on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict lines.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
@@ -34,6 +37,7 @@ def linearizable(
     fmt: str,
     initial: str | None,
     timeout: float | None,
+    max_configurations: int | None,
     as_json: bool,
     quiet: bool,
     html_out: Path | None,
@@ -43,7 +47,7 @@ def linearizable(
     MODEL is one of register, cas-register, kv, set, queue, or a .spec file
     whose `operation` declarations define the object. Exit 0 if every
     history is linearizable, 12 if one is not, 151 for a malformed history,
-    152 if --timeout or Ctrl-C stopped the run first (undecided histories are
+    152 if --timeout, --max-configurations or Ctrl-C stopped a history first (undecided histories are
     reported as unknown); with a .spec model, 150 for a spec error and 75 when
     an operation fails to evaluate.
     """
@@ -51,7 +55,7 @@ def linearizable(
 
     def run() -> int:
         check_output_path("--html", html_out, histories)
-        return _run(model, histories, fmt, initial, timeout, out, quiet, html_out)
+        return _run(model, histories, fmt, initial, timeout, max_configurations, out, quiet, html_out)
 
     ctx.exit(guarded(out, run))
 
@@ -95,13 +99,16 @@ def _spec_model(path: Path, out: Output):
 
 
 def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, timeout: float | None,
-         out: Output, quiet: bool, html_out: Path | None) -> int:
+         max_configurations: int | None, out: Output, quiet: bool, html_out: Path | None) -> int:
     from specpy.linearizability.checker import UNKNOWN, Verdict, check_history
     from specpy.linearizability.models import ModelFailure
     from specpy.linearizability.report import render_summary, render_verdict, verdict_json
+    from specpy.linearizability.search import MAX_CONFIGURATIONS
 
     if timeout is not None and timeout <= 0:
         raise OptionError("--timeout must be positive")
+    if max_configurations is not None and max_configurations <= 0:
+        raise OptionError("--max-configurations must be positive")
     try:
         model = _make_model(name, initial, out)
     except Exit as exc:
@@ -114,7 +121,7 @@ def _run(name: str, paths: tuple[Path, ...], fmt: str, initial: str | None, time
             verdict = Verdict(str(path), UNKNOWN, reason="interrupted" if interrupted else "timeout")
         else:
             try:
-                verdict = check_history(model, path, fmt, deadline)
+                verdict = check_history(model, path, fmt, deadline, max_configurations or MAX_CONFIGURATIONS)
             except ModelFailure as exc:  # the spec's operation failed to evaluate: no verdict can be trusted
                 return out.fail(EXIT_EVAL_ERROR, "eval-error", str(exc), "error: ")
             interrupted = verdict.reason == "interrupted"  # Ctrl-C or SIGTERM: the rest are unknown too

@@ -9,7 +9,7 @@ from pathlib import Path
 from specpy.diagnostics import Diagnostic, Span
 from specpy.linearizability.history import History, HistoryError, read_history
 from specpy.linearizability.models import Model, OpError
-from specpy.linearizability.search import Decision, Item, SearchTimeout, decide
+from specpy.linearizability.search import MAX_CONFIGURATIONS, Decision, Item, SearchLimit, SearchTimeout, decide
 
 LINEARIZABLE = "linearizable"
 NOT_LINEARIZABLE = "not-linearizable"
@@ -28,7 +28,7 @@ class Verdict:
     items: list[Item] | None = None
     decision: Decision | None = None
     error: HistoryError | None = None
-    reason: str | None = None  # why the status is unknown: "timeout" or "interrupted"
+    reason: str | None = None  # why the status is unknown: "timeout", "interrupted" or "configuration-limit"
 
 
 def prepare(model: Model, history: History) -> list[Item]:
@@ -47,18 +47,26 @@ def prepare(model: Model, history: History) -> list[Item]:
     return items
 
 
-def check_history(model: Model, path: str | Path, fmt: str = "auto", deadline: float | None = None) -> Verdict:
+def check_history(
+    model: Model,
+    path: str | Path,
+    fmt: str = "auto",
+    deadline: float | None = None,
+    max_configurations: int = MAX_CONFIGURATIONS,
+) -> Verdict:
     """Decide one history file; a timeout or an interrupt makes the verdict unknown."""
     start = time.monotonic()
     verdict = Verdict(str(path), UNKNOWN)
     try:
         verdict.history = read_history(path, fmt)
         verdict.items = prepare(model, verdict.history)
-        verdict.decision = decide(model, verdict.items, deadline)
+        verdict.decision = decide(model, verdict.items, deadline, max_configurations)
     except HistoryError as exc:
         verdict.status, verdict.error = MALFORMED, exc
     except SearchTimeout:
         verdict.status, verdict.reason = UNKNOWN, "timeout"
+    except SearchLimit:
+        verdict.status, verdict.reason = UNKNOWN, "configuration-limit"
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (cli.output.guarded): the caller stops the run
         verdict.status, verdict.reason = UNKNOWN, "interrupted"
     else:

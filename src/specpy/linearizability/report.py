@@ -37,6 +37,10 @@ def _outcome(op: Operation) -> str:
     return "info: outcome unknown" if op.status == "info" else "never completed"
 
 
+#: What stopped an undecided history, as the headline says it.
+_STOPPED_BY = {"timeout": "--timeout", "configuration-limit": "--max-configurations"}
+
+
 def render_verdict(model: Model, verdict: Verdict, quiet: bool = False) -> str:
     """One history's verdict: a headline, and for a violation the prefix and what cannot be placed."""
     if verdict.status == MALFORMED:
@@ -51,7 +55,7 @@ def render_verdict(model: Model, verdict: Verdict, quiet: bool = False) -> str:
             head += f", {keys} key{'s' if keys != 1 else ''}"
     head += f", {verdict.seconds:.2f} s)"
     if verdict.status == UNKNOWN:
-        head += f": stopped by {'--timeout' if verdict.reason == 'timeout' else 'an interrupt'} before a verdict"
+        head += f": stopped by {_STOPPED_BY.get(verdict.reason or '', 'an interrupt')} before a verdict"
     lines = [head]
     violation = verdict.decision.violation if verdict.decision else None
     if violation is not None and not quiet:

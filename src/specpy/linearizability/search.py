@@ -34,8 +34,17 @@ MAX_STATES_SHOWN = 4
 SLICE = 2048
 
 
+#: Cached configurations (linearized set, state) a run may hold before it stops undecided: the
+#: cache is what grows on a hard history (~100-200 bytes each), so this bounds the memory.
+MAX_CONFIGURATIONS = 5_000_000
+
+
 class SearchTimeout(Exception):
     """The deadline passed before the search decided (the verdict is unknown)."""
+
+
+class SearchLimit(Exception):
+    """The partitions' caches together reached the configuration limit (the verdict is unknown)."""
 
 
 @dataclass
@@ -89,12 +98,15 @@ def partition(model: Model, items: list[Item]) -> list[tuple[Hashable | None, li
     return list(parts.items())
 
 
-def decide(model: Model, items: list[Item], deadline: float | None = None) -> Decision:
+def decide(
+    model: Model, items: list[Item], deadline: float | None = None, max_configurations: int = MAX_CONFIGURATIONS
+) -> Decision:
     """Decide every partition, their searches interleaved in equal slices (as Porcupine runs
     them in parallel): one violation decides the history, and an easy one in one key must
     not wait behind a long search in another. Deterministic: slices count steps, not time."""
     parts = partition(model, items)
-    searches = {k: search(model, key, part) for k, (key, part) in enumerate(parts)}
+    room = [max_configurations]  # shared by the partitions' searches
+    searches = {k: search(model, key, part, room) for k, (key, part) in enumerate(parts)}
     results: dict[int, PartitionResult] = {}
     while searches:
         for k in list(searches):
@@ -110,8 +122,9 @@ def decide(model: Model, items: list[Item], deadline: float | None = None) -> De
     return Decision(True, [results[k] for k in sorted(results)], len(parts))
 
 
-def search(model: Model, key: Hashable | None, items: list[Item]) -> Iterator[None]:
-    """The search as a generator: it yields every SLICE steps and returns its PartitionResult."""
+def search(model: Model, key: Hashable | None, items: list[Item], room: list[int]) -> Iterator[None]:
+    """The search as a generator: it yields every SLICE steps and returns its PartitionResult.
+    `room[0]` is how many more configurations the run may cache (SearchLimit when none)."""
     INF = float("inf")
     entries = sorted(
         [(it.op.call, 0, k) for k, it in enumerate(items)]
@@ -160,6 +173,9 @@ def search(model: Model, key: Hashable | None, items: list[Item]) -> Iterator[No
             if new is not REJECT:
                 key_new = (linearized | bit[node], new)
                 if key_new not in cache:
+                    if room[0] <= 0:
+                        raise SearchLimit
+                    room[0] -= 1
                     cache.add(key_new)
                     stack.append((node, state, linearized))
                     state, linearized = new, key_new[0]
