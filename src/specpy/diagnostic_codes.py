@@ -61,7 +61,7 @@ _TABLE = (
     ("declarations", "E-recursive-type", "a type that contains itself (every type must be finite)"),
     ("declarations", "E-empty-range", "a range type `a..b` with b < a"),
     ("declarations", "E-unbounded-type", "a state variable of an unbounded type such as `int`"),
-    ("declarations", "E-universe-too-large", "an action parameter that ranges over too many values"),
+    ("declarations", "E-universe-too-large", "a type or a constant range that has too many values to enumerate"),
     ("declarations", "E-symmetric-not-atoms", "`symmetric` on a type that is not a type of atoms"),
     ("declarations", "E-processes-type", "`processes` naming a type that is not a type of atoms"),
     ("declarations", "E-not-constant", "a constant expression that uses a variable, action or local"),

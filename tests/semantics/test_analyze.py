@@ -175,3 +175,12 @@ def test_faults_block() -> None:
     assert m.faults.crash[0].type.name == "S" and m.faults.crash[0].resets == ("up",)
     assert m.faults.budget == 2
     assert m.var("term").durable and not m.var("up").durable
+
+
+def test_a_constant_range_too_large_to_enumerate_is_located_before_anything_is_built() -> None:
+    """The fuzzer's zab.spec with `const MaxEpoch = 99999999999999999999`: the explicit backend
+    folded `1..MaxHist` into a frozenset while compiling and grew to 20 GB. Small ranges still load."""
+    spec = "spec Big\nconst N = {n}\nvar x: 0..1 = 0\naction A {{ require forall i in 1..N: i > 0\n  x = 1 }}\n"
+    assert errors(spec.format(n="99999999999999999999")) == [("E-universe-too-large", 4, 32)]
+    assert errors(spec.format(n="1000001")) == [("E-universe-too-large", 4, 32)]
+    model(spec.format(n="1000000"))

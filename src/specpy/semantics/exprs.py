@@ -464,6 +464,14 @@ class ExprChecker:
     def _RangeExpr(self, e: ast.RangeExpr, scope, ctx, expected) -> ir.Expr:
         lo = self.check_int(e.lo, scope, ctx, "the lower bound of `..`")
         hi = self.check_int(e.hi, scope, ctx, "the upper bound of `..`")
+        if isinstance(lo, ir.Lit) and isinstance(hi, ir.Lit) and hi.value - lo.value + 1 > MAX_UNIVERSE:
+            # Constant bounds are folded while compiling: a huge range would be built there.
+            self.fail(
+                "E-universe-too-large",
+                f"the range {lo.value}..{hi.value} has {describe_size(hi.value - lo.value + 1)} values, "
+                f"more than the {MAX_UNIVERSE:,} specpy enumerates",
+                e.span,
+            )
         return ir.RangeSet(SetT(IntT()), lo, hi, span=e.span)
 
     def _IfExpr(self, e: ast.IfExpr, scope, ctx, expected) -> ir.Expr:
