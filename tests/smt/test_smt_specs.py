@@ -44,6 +44,12 @@ DEPTH_CAP = {
     "raft.spec": 1,
     "raft_bug_double_vote.spec": 1,
     "raft_liveness_bug_split_vote.spec": 1,  # raft.spec with another property
+    # Library part 2. raft3 at the default cap ran for minutes in CI (2 GB, Z3); the Zab
+    # models have the same shape (quorums over 3 servers, histories). Not yet measured per
+    # depth with bench/bmc_depth.py: these caps are set low to be safe.
+    "raft3.spec": 1,
+    "zab.spec": 2,
+    "zab_bug_skip_sync.spec": 2,
 }
 
 
