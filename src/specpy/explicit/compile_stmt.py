@@ -43,20 +43,6 @@ class Bind:
     code: Code
 
 
-def assigned_vars(stmts: tuple | list) -> set[str]:
-    out: set[str] = set()
-    for st in stmts:
-        match st:
-            case S.Assign(var=v):
-                out.add(v)
-            case S.If(then=a, orelse=b):
-                out |= assigned_vars(a) | assigned_vars(b)
-            case S.Choose(body=b) | S.For(body=b):
-                out |= assigned_vars(b)
-            case S.Either(branches=bs):
-                for b in bs:
-                    out |= assigned_vars(b)
-    return out
 
 
 def straight(stmts: tuple | list) -> bool:
@@ -251,7 +237,7 @@ class StmtCompiler:
 
     def merge_if(self, c: Code, then: tuple, orelse: tuple, sc: Scope, ind: int) -> None:
         """An if whose branches only assign: both write the same fresh names."""
-        assigned = sorted(assigned_vars(then) | assigned_vars(orelse))
+        assigned = sorted(S.assigned_vars(then) | S.assigned_vars(orelse))
         names = {v: self.fresh("m") for v in assigned}
         for header, branch in ((f"if {c}:", then), ("else:", orelse)):
             self.line(ind, header)
@@ -275,7 +261,7 @@ class StmtCompiler:
             )
         ex = self.ex
         carried = {}
-        for v in sorted(assigned_vars(st.body)):
+        for v in sorted(S.assigned_vars(st.body)):
             carried[v] = self.fresh("m")
             self.line(ind, f"{carried[v]} = {sc.vars[v]}")
             sc.vars[v] = Code(carried[v])

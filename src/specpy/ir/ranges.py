@@ -138,21 +138,6 @@ def _children(node: Any) -> list[Any]:
     return [getattr(node, f.name) for f in dataclasses.fields(node) if f.name not in ("type", "span")]
 
 
-def assigned(stmts: tuple) -> set[str]:
-    """The state variables a statement list may assign."""
-    out: set[str] = set()
-    for st in stmts:
-        match st:
-            case S.Assign(var=v):
-                out.add(v)
-            case S.If(then=a, orelse=b):
-                out |= assigned(a) | assigned(b)
-            case S.Choose(body=b) | S.For(body=b):
-                out |= assigned(b)
-            case S.Either(branches=bs):
-                for b in bs:
-                    out |= assigned(b)
-    return out
 
 
 def _hull(a: Interval | None, b: Interval | None) -> Interval | None:
@@ -643,23 +628,23 @@ class RangeFacts:
                     self.visit(c, f)
                     self.walk(a, self.assume(c, True, f))
                     self.walk(b, self.assume(c, False, f))
-                    f = f.forget(assigned((st,)))
+                    f = f.forget(S.assigned_vars((st,)))
                 case S.Either(branches=bs):
                     for b in bs:
                         self.walk(b, f)
-                    f = f.forget(assigned((st,)))
+                    f = f.forget(S.assigned_vars((st,)))
                 case S.Choose(local=local, domain=dom, cond=c, body=body) | S.For(
                     local=local, domain=dom, cond=c, body=body
                 ):
                     self.visit(dom, f)
                     inner = self._bind_domain(local, dom, f)
                     if isinstance(st, S.For):  # every iteration starts after the previous ones
-                        inner = inner.forget(assigned(body))
+                        inner = inner.forget(S.assigned_vars(body))
                     if c is not None:
                         self.visit(c, inner)
                         inner = self.assume(c, True, inner)
                     self.walk(body, inner)
-                    f = f.forget(assigned((st,)))
+                    f = f.forget(S.assigned_vars((st,)))
         return f
 
 

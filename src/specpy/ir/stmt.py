@@ -9,6 +9,8 @@ BagAdd/BagRemove/SetOp, so backends never see them.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from dataclasses import dataclass
 
 from specpy.diagnostics import Span, span_field
@@ -104,3 +106,20 @@ class For(Stmt):
 class Assert(Stmt):
     cond: Expr
     span: Span = span_field()
+
+
+def assigned_vars(stmts: Iterable[Stmt]) -> set[str]:
+    """The state variables some statement in stmts (or nested in them) may assign."""
+    out: set[str] = set()
+    for st in stmts:
+        match st:
+            case Assign(var=v):
+                out.add(v)
+            case If(then=a, orelse=b):
+                out |= assigned_vars(a) | assigned_vars(b)
+            case Choose(body=b) | For(body=b):
+                out |= assigned_vars(b)
+            case Either(branches=bs):
+                for b in bs:
+                    out |= assigned_vars(b)
+    return out

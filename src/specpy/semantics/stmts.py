@@ -13,7 +13,6 @@ is assigned (also inside a nested block, for the rest of the enclosing one).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 
 from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
@@ -40,7 +39,7 @@ class StmtChecker:
             new = done if isinstance(done, tuple) else (done,)
             out.extend(new)
             # What a nested block assigned is no longer known to be narrowed.
-            for name in _assigned_vars(new):
+            for name in irs.assigned_vars(new):
                 inner.facts[("var", name)] = None
         return tuple(out)
 
@@ -374,21 +373,6 @@ def _lets(lets: list[tuple[ir.Local, ir.Expr]]) -> tuple[irs.Stmt, ...]:
     return tuple(irs.Let(local, value, span=value.span) for local, value in lets)
 
 
-def _assigned_vars(stmts: Iterable[irs.Stmt]) -> set[str]:
-    """The state variables some statement in stmts (or nested in them) assigns."""
-    out: set[str] = set()
-    for s in stmts:
-        match s:
-            case irs.Assign(var=v):
-                out.add(v)
-            case irs.If(then=a, orelse=b):
-                out |= _assigned_vars(a) | _assigned_vars(b)
-            case irs.Choose(body=b) | irs.For(body=b):
-                out |= _assigned_vars(b)
-            case irs.Either(branches=bs):
-                for b in bs:
-                    out |= _assigned_vars(b)
-    return out
 
 
 def _nested_blocks(s: irs.Stmt) -> tuple[tuple[irs.Stmt, ...], ...]:
