@@ -11,24 +11,24 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from specpy.nodeclass import nodeclass
 from functools import lru_cache
 
 from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Type:
     def __str__(self) -> str:
         return type_name(self)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BoolT(Type):
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class IntT(Type):
     """An integer of unknown range: the type of arithmetic expressions.
 
@@ -36,13 +36,13 @@ class IntT(Type):
     """
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RangeT(Type):
     lo: int
     hi: int
 
 
-@dataclass(frozen=True)
+@nodeclass
 class AtomT(Type):
     """A set of model values. `symmetric` permits symmetry reduction."""
 
@@ -51,13 +51,13 @@ class AtomT(Type):
     symmetric: bool = False
 
 
-@dataclass(frozen=True)
+@nodeclass
 class EnumT(Type):
     name: str
     members: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RecordT(Type):
     name: str
     fields: tuple[tuple[str, Type], ...]
@@ -66,7 +66,7 @@ class RecordT(Type):
         return dict(self.fields).get(name)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TupleT(RecordT):
     """A tuple `(A, B)`: a record whose fields are its positions "1", "2", ...
 
@@ -87,13 +87,13 @@ def tuple_type(elems: tuple[Type, ...] | list[Type]) -> TupleT:
     return TupleT(name, tuple((str(i + 1), t) for i, t in enumerate(elems)))
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Case:
     name: str
     fields: tuple[tuple[str, Type], ...]
 
 
-@dataclass(frozen=True)
+@nodeclass
 class VariantT(Type):
     name: str
     cases: tuple[Case, ...]
@@ -105,36 +105,36 @@ class VariantT(Type):
         return None
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetT(Type):
     elem: Type
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MapT(Type):
     key: Type
     value: Type
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SeqT(Type):
     elem: Type
     max_len: int
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BagT(Type):
     elem: Type
     max_count: int
 
 
-@dataclass(frozen=True)
+@nodeclass
 class OptionT(Type):
     inner: Type
 
 
 #: The type of `{}` and `[]` before the expected type is known (typechecker only).
-@dataclass(frozen=True)
+@nodeclass
 class EmptyCollectionT(Type):
     kind: str  # "set-like" for {} or "seq" for []
 
