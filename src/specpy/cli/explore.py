@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.options import override_options, parse_overrides
+from specpy.cli.flags import override_options, parse_overrides
 from specpy.cli.output import Exit, Output, run_view
 from specpy.options import OptionError
 

@@ -40,7 +40,7 @@ _BODY = """
   <p class="walk"><label>steps <input id="walk-steps" type="number" min="1" value="20"></label>
   <label>seed <input id="walk-seed" type="number" value="0"></label>
   <button id="walk">walk</button></p>
-  <h2>Path</h2>
+  <h2>Trace</h2>
   <p><button id="back" title="back (←)">◀ back</button> <button id="forward" title="forward (→)">forward ▶</button>
   <a id="download" download>download as ITF</a></p>
   <p id="restart-row"><label>restart from initial state <select id="initial"></select></label>

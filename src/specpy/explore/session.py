@@ -1,8 +1,8 @@
-"""One exploration of a spec: a path through its states that the user drives.
+"""One exploration of a spec: a trace through its states that the user drives.
 
-The path runs from an initial state; `cursor` is the state shown. Back and
-forward move the cursor along the path; a step taken before the path's end
-replaces what followed (as a browser's history does). Every state's enabled
+The session holds one trace (`nodes`, from an initial state); `cursor` is
+the state shown. Back and forward move the cursor along it; a step taken
+before its end replaces what followed (as a browser's history does). Every state's enabled
 steps come from the explicit backend's compiled actions (one labelled run per
 action gives each successor with its parameter tuple), then the fault steps
 of the `faults` block, in the search's canonical order, so a step's label is
@@ -18,6 +18,7 @@ a trace from another version of the spec is refused, naming the step.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,6 +28,8 @@ from specpy.explicit.compile import CompiledAction, CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.faults import FaultStep
 from specpy.explicit.runtime import AssertFailure, EvalFailure, NotInType
+from specpy.explicit.simulate import random_steps
+from specpy.explicit.traces import step_between
 from specpy.ir.values import format_value
 from specpy.options import CheckOptions
 from specpy.result import ResultKind
@@ -59,7 +62,7 @@ class Move:
 
 @dataclass(frozen=True)
 class Node:
-    """A state on the path and the step that led to it (None for the initial state)."""
+    """A state of the trace and the step that led to it (None for the initial state)."""
 
     state: tuple
     step: Step | None = None
@@ -77,7 +80,7 @@ class Session:
         if not initial:
             raise ExploreError("the spec has no initial state")
         self.initial = initial
-        self.path: list[Node] = [Node(initial[0])]
+        self.nodes: list[Node] = [Node(initial[0])]
         self.cursor = 0
         self.message = ""  # what the last request did, for the page's status line
         self._moves: dict[tuple, list[Move]] = {}
@@ -153,7 +156,7 @@ class Session:
 
     @property
     def state(self) -> tuple:
-        return self.path[self.cursor].state
+        return self.nodes[self.cursor].state
 
     def take(self, index: int) -> None:
         """Take the index-th enabled step of the shown state."""
@@ -167,49 +170,52 @@ class Session:
         self.message = f"took {m.step.label()}"
 
     def _append(self, m: Move) -> None:
-        del self.path[self.cursor + 1 :]
-        self.path.append(Node(m.state, m.step))
+        del self.nodes[self.cursor + 1 :]
+        self.nodes.append(Node(m.state, m.step))
         self.cursor += 1
 
     def goto(self, index: int) -> None:
-        """Show the index-th state of the path (back, forward, a click in the history)."""
-        if not 0 <= index < len(self.path):
-            raise ExploreError(f"the path has {len(self.path)} states; there is no state {index + 1}")
+        """Show the index-th state of the trace (back, forward, a click in the history)."""
+        if not 0 <= index < len(self.nodes):
+            raise ExploreError(f"the trace has {len(self.nodes)} states; there is no state {index + 1}")
         self.cursor = index
         self.message = f"state {index + 1}"
 
     def restart(self, initial: int) -> None:
         if not 0 <= initial < len(self.initial):
             raise ExploreError(f"the spec has {len(self.initial)} initial states; there is no initial state {initial + 1}")
-        self.path, self.cursor = [Node(self.initial[initial])], 0
+        self.nodes, self.cursor = [Node(self.initial[initial])], 0
         self.message = f"initial state {initial + 1} of {len(self.initial)}"
 
     def walk(self, steps: int, seed: int) -> None:
-        """A random walk from the shown state: up to `steps` steps, each drawn uniformly
-        from every successor (as `specpy simulate` draws them) by random.Random(seed);
-        it stops early where no step is enabled or an invariant is violated."""
+        """A random walk from the shown state: up to `steps` steps, drawn as `specpy
+        simulate` draws them (explicit/simulate.py `random_steps`) by
+        random.Random(seed); it stops early where no step is enabled, a step
+        fails, or an invariant is violated."""
         if not 1 <= steps <= MAX_WALK:
             raise ExploreError(f"a walk takes 1 to {MAX_WALK:,} steps, not {steps}")
-        rng = random.Random(seed)
         taken, why = 0, ""
-        for _ in range(steps):
-            moves = [m for m in self.moves(self.state) if m.error is None]
-            if not moves:
-                why = ": no step is enabled"
-                break
-            self._append(moves[rng.randrange(len(moves))])
-            taken += 1
-            broken = self.violated(self.state)
-            if broken is not None:
-                why = f": invariant {broken} is violated"
-                break
+        walk = random_steps(self.cm, self.state, random.Random(seed))
+        try:
+            for k, t in itertools.islice(walk, steps):
+                self._append(Move(step_between(self.cm, k, self.state, t), k, t))
+                taken += 1
+                broken = self.violated(t)
+                if broken is not None:
+                    why = f": invariant {broken} is violated"
+                    break
+            else:
+                if taken < steps:
+                    why = ": no step is enabled"
+        except (EvalFailure, AssertFailure) as exc:
+            why = f": a step of this state fails ({self._failure(exc)})"
         self.message = f"random walk (seed {seed}): {taken} step{'s' if taken != 1 else ''}{why}"
 
     # ------------------------------------------------------------ traces
 
     def trace(self, upto: int | None = None) -> Trace:
-        """The path up to the shown state (or `upto`) as a Trace."""
-        nodes = self.path[: (self.cursor if upto is None else upto) + 1]
+        """The trace up to the shown state (or `upto`)."""
+        nodes = self.nodes[: (self.cursor if upto is None else upto) + 1]
         return Trace(
             self.model.var_names,
             tuple(self.cm.states.decode(n.state) for n in nodes),
@@ -217,7 +223,7 @@ class Session:
         )
 
     def follow(self, trace: Trace, what: str) -> None:
-        """Replace the path by `trace`'s states, each checked to be a successor of the one before."""
+        """Go along `trace` instead: each of its states must be a successor of the one before."""
         if not trace.states:
             raise ExploreError(f"{what} has no state")
         try:
@@ -226,16 +232,16 @@ class Session:
             raise ExploreError(f"{what}: a state does not fit the spec's variables ({exc})") from None
         if states[0] not in self.initial:
             raise ExploreError(f"{what}: its first state is not an initial state of the spec")
-        path = [Node(states[0])]
+        nodes = [Node(states[0])]
         for i, t in enumerate(states[1:], 1):
-            options = [m for m in self.moves(path[-1].state) if m.error is None and m.state == t]
+            options = [m for m in self.moves(nodes[-1].state) if m.error is None and m.state == t]
             if not options:
                 raise ExploreError(f"{what}: state {i + 1} is not a successor of state {i} in this spec")
             wanted = trace.steps[i - 1] if i - 1 < len(trace.steps) else None
             chosen = next((m for m in options if m.step == wanted), options[0])
-            path.append(Node(t, chosen.step))
-        self.path, self.cursor = path, len(path) - 1
-        self.message = f"{what}: {len(path)} states"
+            nodes.append(Node(t, chosen.step))
+        self.nodes, self.cursor = nodes, len(nodes) - 1
+        self.message = f"{what}: {len(nodes)} states"
 
     def shortest(self, name: str) -> None:
         """Follow the shortest path to a state violating invariant `name` (a breadth-first
@@ -264,9 +270,9 @@ class Session:
         return addressing_from_model(self.model)
 
     def view(self) -> dict[str, Any]:
-        node = self.path[self.cursor]
+        node = self.nodes[self.cursor]
         now = self.cm.states.decode(node.state)
-        before = self.cm.states.decode(self.path[self.cursor - 1].state) if self.cursor > 0 else None
+        before = self.cm.states.decode(self.nodes[self.cursor - 1].state) if self.cursor > 0 else None
         invariants = self.invariants(node.state)
         moves = self.moves(node.state)
         return {
@@ -277,7 +283,7 @@ class Session:
             "initial_states": len(self.initial),
             "history": [
                 {"label": "initial state" if n.step is None else n.step.label(), "fault": bool(n.step and n.step.fault)}
-                for n in self.path
+                for n in self.nodes
             ],
             "vars": [
                 [name, format_value(now[name]), before is not None and before[name] != now[name]]
@@ -299,7 +305,7 @@ class Session:
     def _notes(self, node: Node, moves: list[Move]) -> list[str]:
         cm, s, notes = self.cm, node.state, []
         if self.cursor > 0 and cm.transitions is not None:
-            r = cm.transitions(self.path[self.cursor - 1].state, s)
+            r = cm.transitions(self.nodes[self.cursor - 1].state, s)
             if r >= 0:
                 notes.append(f"the last step violates transition invariant {self.model.transitions[r].name}")
         if cm.constraint is not None and not cm.constraint(s):
@@ -312,7 +318,7 @@ class Session:
         return notes
 
     def _chart(self, violation: str | None) -> dict[str, str]:
-        """The report's message sequence chart of the path so far (trace/msc_svg.py)."""
+        """The report's message sequence chart of the trace up to the shown state (trace/msc_svg.py)."""
         a = self.addressing
         if not a.processes:
             return {"svg": "", "why": f"No message sequence chart: {a.source or 'no processes'}."}
