@@ -158,6 +158,11 @@ def test_questions_in_the_page(explorer: Explorer, browser, tmp_path: Path):
         pytest.skip("needs the state the first test ends in")
     # log[s2] holds the term-3 entry of ClientRequest(s=s2) (state 6 of the trace).
     assert ask(d, "log[s2]") == ("[{term: 3, value: v1}]    : seq[Entry, 2]", "")
+    # The question is asked again in every state shown: in state 5 s2's log is empty.
+    d.execute_script("document.querySelectorAll('#history li')[4].click()")
+    wait(d, lambda d: current(d) == 4 and d.find_element(By.ID, "answer").text == "[]    : seq[Entry, 2]")
+    d.execute_script("document.querySelectorAll('#history li')[8].click()")
+    wait(d, lambda d: current(d) == 8 and d.find_element(By.ID, "answer").text.startswith("[{term: 3"))
     assert ask(d, "exists s in Server: role[s] == Leader")[0].startswith("true")
     marker = tmp_path / "injected"
     text, cls = ask(d, f'__import__("os").system("touch {marker}")')

@@ -60,15 +60,27 @@ def explore(ctx: click.Context, spec: Path, trace_file: Path | None, port: int, 
             click.echo(f"specpy explore: {model_name(session)} at {server.url}")
             click.echo("Press Ctrl-C to stop.")
             if not no_browser:
-                import webbrowser
-
-                if not webbrowser.open(server.url):
-                    click.echo("(no browser could be opened: open the address above)")
+                open_browser(server.url)
             server.serve_forever()
         finally:
             server.server_close()
 
     run_view(ctx, body)
+
+
+def open_browser(url: str) -> None:
+    """Open url in a graphical browser. Without a display (an SSH session, a
+    container) Python's webbrowser would start a console browser such as lynx
+    in this terminal, and wait for it before serving: then only say so."""
+    import os
+    import sys
+    import webbrowser
+
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        click.echo("(no display: open the address above in a browser)")
+        return
+    if not webbrowser.open(url):
+        click.echo("(no browser could be opened: open the address above)")
 
 
 def model_name(session) -> str:

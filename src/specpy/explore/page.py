@@ -102,6 +102,7 @@ async function act(path, body){
   const data = await call(path, body);
   document.body.classList.remove('busy');
   if (data) show(data.view || data);
+  if (data && asked !== null) ask(asked);
 }
 function el(tag, cls, text){ const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
 function show(v){
@@ -136,7 +137,6 @@ function show(v){
     sel.replaceChildren();
     for (let i = 0; i < v.initial_states; i++) { const o = el('option', '', String(i + 1)); o.value = i; sel.append(o); }
   }
-  $('restart-row').hidden = false;
   const chart = $('chart');
   chart.innerHTML = v.chart.svg;  // the server's SVG: every trace text escaped (trace/msc_svg.py)
   chart.hidden = !v.chart.svg;
@@ -171,14 +171,16 @@ $('back').addEventListener('click', () => view && act('/api/goto', {index: view.
 $('forward').addEventListener('click', () => view && act('/api/goto', {index: view.cursor + 1}));
 $('restart').addEventListener('click', () => act('/api/restart', {initial: Number($('initial').value)}));
 $('walk').addEventListener('click', () => act('/api/walk', {steps: Number($('walk-steps').value), seed: Number($('walk-seed').value)}));
-$('ask-form').addEventListener('submit', async ev => {
-  ev.preventDefault();
-  const a = await call('/api/ask', {expression: $('question').value});
+let asked = null;  // the last question: asked again in every state shown
+async function ask(text){
+  asked = text;
+  const a = await call('/api/ask', {expression: text});
   if (!a) return;
   const out = $('answer');
   out.className = a.error ? 'error' : '';
   out.textContent = a.error ? a.error : a.value + '    : ' + a.type;
-});
+}
+$('ask-form').addEventListener('submit', ev => { ev.preventDefault(); ask($('question').value); });
 document.addEventListener('keydown', ev => {
   if (!view || ev.target.tagName === 'INPUT') return;
   if (ev.key === 'ArrowLeft' && view.cursor > 0) act('/api/goto', {index: view.cursor - 1});
