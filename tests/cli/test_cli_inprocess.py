@@ -81,7 +81,8 @@ def test_violation_report_and_exit_code(spec: str, monkeypatch: pytest.MonkeyPat
     install(monkeypatch)
     res = invoke("check", spec)
     assert res.exit_code == 12
-    assert res.stdout.startswith("Invariant Small violated: x <= 1\n")
+    assert res.stdout.startswith("Checking t.spec\n  invariants: Small\n")
+    assert "\n\nInvariant Small violated: x <= 1\n" in res.stdout
     assert "t.spec:4:18: note: Small is defined here" in res.stdout
 
 

@@ -11,6 +11,7 @@ is deterministic, so reports built from fixed results are golden-tested.
 from __future__ import annotations
 
 from specpy.diagnostics import Diagnostic, SourceFile, render
+from specpy.report.checked import held, render_checked
 from specpy.result import CheckResult, ResultKind, Stats, Violation
 from specpy.trace.text import render_trace
 
@@ -21,15 +22,15 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
     match result.kind:
         case ResultKind.OK:
             if result.backend == "simulate":
-                return (
+                head = (
                     f"No violation in {result.stats.states_generated:,} states checked by random walks "
-                    f"(simulation, not a proof)."
+                    f"(simulation, not a proof)"
                 )
-            if result.bounded:
-                return (
-                    f"No violation up to depth {result.stats.depth} (bounded check, not a proof)."
-                )
-            return "No violation found."
+            elif result.bounded:
+                head = f"No violation up to depth {result.stats.depth} (bounded check, not a proof)"
+            else:
+                head = "No violation found"
+            return f"{head}: {held(result.checked)}." if result.checked is not None else f"{head}."
         case ResultKind.LIMIT:
             if result.limit == "interrupted":
                 return "Stopped: interrupted — the search is incomplete."
