@@ -217,7 +217,7 @@ def test_progress_is_throttled(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     progress(stats)  # too soon after the last line
     progress.clear()
     err = capsys.readouterr().err
-    assert err == "\r25 states, 10 distinct, 3 queued, 5 states/s\x1b[K\r\x1b[K"
+    assert err == "\r25 states, 10 distinct, 3 queued, 5 generated/s\x1b[K\r\x1b[K"
 
 
 def test_out_of_memory_exit_153(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:

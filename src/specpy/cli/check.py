@@ -260,7 +260,7 @@ class Progress:
         self._shown = True
         line = (
             f"{stats.states_generated:,} states, {stats.distinct_states:,} distinct, "
-            f"{stats.queue:,} queued, {stats.states_per_second:,.0f} states/s"
+            f"{stats.queue:,} queued, {stats.states_per_second:,.0f} generated/s"
         )
         sys.stderr.write(f"\r{line}\x1b[K")
         sys.stderr.flush()

@@ -80,7 +80,10 @@ def render_report(
                 f"Trace ({kind}{states} state{'s' if states != 1 else ''}):\n"
                 + render_trace(v.trace, full=full_trace).rstrip("\n")
             )
-    parts.append(render_bmc_stats(result.stats) if result.backend == "z3" else render_stats(result.stats))
+    if result.backend == "z3":
+        parts.append(render_bmc_stats(result.stats))
+    else:
+        parts.append(render_stats(result.stats, simulation=result.backend == "simulate"))
     if result.stats.measures:
         parts.append(render_measures(result.stats))
     if result.stats.coverage:
@@ -105,16 +108,23 @@ def _location(v: Violation, source: SourceFile | None) -> str | None:
     return render(Diagnostic("violation", note, v.span, severity="note"), sources)
 
 
-def render_stats(stats: Stats) -> str:
+#: The legends under the statistics and the coverage table (README, "Reading a report").
+STATS_LEGEND = "  (generated: all successors, duplicates too, as TLC counts; depth: longest shortest path, in states)"
+SIMULATION_LEGEND = "  (generated: every state the walks checked; depth: states in the longest walk)"
+COVERAGE_LEGEND = "  (enabled in: states it could act in; generated: successors, duplicates too; new states: found first by it)"
+
+
+def render_stats(stats: Stats, simulation: bool = False) -> str:
     rows = [
         ("distinct states", f"{stats.distinct_states:,}"),
         ("states generated", f"{stats.states_generated:,}"),
         ("depth", f"{stats.depth:,}"),
         ("time", f"{stats.seconds:.3f} s"),
-        ("states/s", f"{stats.states_per_second:,.0f}"),
+        ("generated per second", f"{stats.states_per_second:,.0f}"),
     ]
     width = max(len(label) for label, _ in rows) + 1
-    return "Statistics:\n" + "\n".join(f"  {label + ':':<{width}}  {value}" for label, value in rows)
+    legend = SIMULATION_LEGEND if simulation else STATS_LEGEND
+    return "Statistics:\n" + "\n".join(f"  {label + ':':<{width}}  {value}" for label, value in rows) + "\n" + legend
 
 
 def render_bmc_stats(stats: Stats) -> str:
@@ -135,10 +145,10 @@ def render_measures(stats: Stats) -> str:
 
 
 def render_coverage(stats: Stats) -> str:
-    """Per-action coverage, in the backend's (canonical) action order."""
-    header = ("action", "enabled", "generated", "new")
+    """Per-action coverage, in the backend's (canonical) action order, with its legend."""
+    header = ("action", "enabled in", "generated", "new states")
     rows = [(a.name, f"{a.enabled:,}", f"{a.generated:,}", f"{a.new:,}") for a in stats.coverage]
-    return "Coverage:\n" + _table(header, rows)
+    return "Coverage:\n" + _table(header, rows) + "\n" + COVERAGE_LEGEND
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
