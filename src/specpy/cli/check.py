@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from specpy.cli.options import (
+from specpy.cli.flags import (
     DEFAULT_CHECKPOINT_INTERVAL, make_options, override_options, parse_overrides, report_options,
     timeout_option, trace_out_option,
 )
