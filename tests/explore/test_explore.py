@@ -274,3 +274,45 @@ def test_open_server_takes_overrides():
         assert [m["label"] for m in srv.app.session.view()["moves"]] == ["Inc(s=x)", "Inc(s=y)", "Inc(s=z)"]
     finally:
         srv.server_close()
+
+
+def test_several_initial_states_and_a_failing_step():
+    source = SourceFile("<t>", (
+        "var x: 0..3 = 0\n"
+        "var s: seq[0..3, 2] = []\n"
+        "init { either { x = 0 } or { x = 2 } }\n"
+        "action Inc { require x < 3\n x += 1 }\n"
+        "action Peek { s = [s[1]] }\n"           # s[1] of the empty sequence: an evaluation error
+        "invariant Small: x < 3\n"
+    ))
+    srv = open_server(source, Overrides())
+    try:
+        s = srv.app.session
+        v = s.view()
+        assert v["initial_states"] == 2 and v["vars"][0] == ["x", "0", False]
+        inc, peek = v["moves"]
+        assert inc == {"label": "Inc", "fault": False, "error": None, "changes": ["x: 0 → 1"]}
+        assert peek["label"] == "Peek" and peek["error"].startswith("index-out-of-range") and peek["error"].endswith("(<t>:6:20)")
+        s.restart(1)
+        assert s.view()["vars"][0] == ["x", "2", False]
+        s.take(0)
+        v = s.view()
+        assert v["vars"][0] == ["x", "3", True]
+        assert v["invariants"] == [{"name": "Small", "location": "<t>:7:11", "holds": False, "detail": "", "error": None}]
+        # A walk draws from every successor as `specpy simulate` does, so Peek's
+        # failure stops it where simulate would report it; the page says why.
+        s.restart(0)
+        s.walk(10, 3)
+        assert s.message.startswith("random walk (seed 3): 0 steps: a step of this state fails (index-out-of-range")
+        assert len(s.view()["history"]) == 1
+    finally:
+        srv.server_close()
+
+
+def test_an_init_that_fails_is_an_evaluation_error(tmp_path: Path):
+    bad = tmp_path / "bad.spec"
+    bad.write_text("var s: seq[0..3, 2] = []\nvar x: 0..3 = 0\ninit { x = s[1] }\naction A { x = 0 }\n")
+    proc = subprocess.run([sys.executable, "-m", "specpy", "explore", str(bad), "--no-browser"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 75 and "the initial states cannot be computed" in proc.stderr, proc.stderr
+    assert f"{bad}:3:" in proc.stderr and "Traceback" not in proc.stderr
