@@ -212,6 +212,26 @@ def test_itf_download_reads_back(server, tmp_path: Path):
     assert proc.stdout.startswith("Trace (9 states):") and "Commit(s=s1, n=1)" in proc.stdout
 
 
+def test_an_itf_file_opened_in_the_page(server):
+    api(server, "/api/shortest", {"invariant": "LeaderCompleteness"})
+    _, itf = request(server, "GET", f"/api/itf?token={server.token}")
+    api(server, "/api/restart", {"initial": 0})
+    v = api(server, "/api/load", {"name": "f8.itf.json", "text": itf.decode()})
+    assert [h["label"] for h in v["history"][1:]] == FIGURE8_STEPS and v["message"] == "f8.itf.json: 9 states"
+
+    def refused(text: str) -> str:
+        status, data = request(server, "POST", "/api/load", {"name": "x.json", "text": text}, {"X-Specpy-Token": server.token})
+        assert status == 400
+        return json.loads(data)["error"]
+
+    assert refused('{"vars": [}').startswith("x.json:1:")
+    assert refused("[1]").startswith("x.json: not an ITF trace")
+    # The states must follow each other in this spec: state 3 of the file is state 1 again.
+    doc = json.loads(itf)
+    doc["states"][2] = doc["states"][0]
+    assert refused(json.dumps(doc)) == "x.json: state 3 is not a successor of state 2 in this spec"
+
+
 def test_faults_are_marked(tmp_path: Path):
     srv = open_server(read_source(ROOT / "specs/idempotent_delivery.spec"), Overrides())
     try:
