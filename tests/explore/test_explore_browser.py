@@ -130,6 +130,8 @@ def test_click_through_figure8_to_the_violation(explorer: Explorer, browser, tmp
     changed = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#state-vars dt.changed")]
     assert changed == ["commitIndex", "committed"]
 
+    # For the screenshot: a question answered in the shown state (checked in test_questions_in_the_page).
+    assert ask(d, "{s: log[s] for s in Server}")[0].startswith("{s1: [{term: 2")
     shot = tmp_path / "explore.png"
     d.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
