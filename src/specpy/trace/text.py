@@ -1,14 +1,18 @@
 """Render a Trace as the text a user reads after a violation.
 
-The first state is printed in full; every later state shows only what the
-step changed, as `path: old → new`, where the path descends into maps
-(`rmState[r1]`), records and variant fields (`.f`) and same-length sequences
+The first state is printed in full (a map too long for one line gets one
+line per key); every later state shows only what the step changed, as
+`path: old → new`, where the path descends into maps (`rmState[r1]`, at any
+depth), records and variant fields (`.f`) and same-length sequences
 (`log[s1][2]`, 1-based as in the language), so a one-entry update of a large
-map is one line. Sets are always shown as membership changes, one line per
-element (`msgs: + Prepared{rm: r1}`, `msgs: - Abort`), removals before
-additions, each group in display order; bags the same way with a copy count
-when more than one copy changed (`net: + Vote{...} (×2)`). Everything is
-ordered deterministically, so a rendering can be pinned in a golden file.
+map is one line. Sets are shown as membership changes on one line,
+additions then removals, each in display order (`msgs: +{Prepared{rm: r1}}
+-{Abort}`), bags the same way with a copy count when more than one copy
+changed (`net: +{Vote{...} ×2}`); a line past COLUMNS is split by sign, then
+by element. A sequence that changed length but kept a common start or end is
+an edit (`dlog[p2]: [..., +MsgId{src: p1, n: 2}]`, `...` being the unchanged
+part). Everything is ordered deterministically, so a rendering can be
+pinned in a golden file.
 """
 
 from __future__ import annotations
