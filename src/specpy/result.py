@@ -16,6 +16,7 @@ from specpy.ir.values import Value
 from specpy.trace.trace import Trace
 
 if TYPE_CHECKING:
+    from specpy.ir.model import Model
     from specpy.ir.types import Type
 
 
@@ -222,6 +223,15 @@ class CheckResult:
     backend_note: str | None = None
     # What was checked (the CLI sets it; the verdict then names what held).
     checked: Checked | None = None
+    # The checked model, when the Python API ran the check (`Spec.check`): the
+    # notebook report (`_repr_html_`) takes its title and lifelines from it.
+    model: Model | None = field(default=None, repr=False, compare=False)
+
+    def _repr_html_(self) -> str:
+        """The HTML report, message sequence chart included, for Jupyter (trace/notebook.py)."""
+        from specpy.trace.notebook import result_html
+
+        return result_html(self, self.model)
 
     @property
     def exit_code(self) -> int:
