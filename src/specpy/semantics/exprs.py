@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.types import (
     AtomT, BagT, BoolT, EmptyCollectionT, EnumT, IntT, MapT, OptionT, RangeT, RecordT,
     SeqT, SetT, TupleT, Type, VariantT, describe_size, is_finite, is_int, tuple_type, type_name, universe, universe_size,
@@ -294,7 +295,7 @@ class ExprChecker:
             return self._var(e, name, False, ctx)
         if name in s.consts:
             v = s.consts[name]
-            return ir.Lit(BoolT() if isinstance(v, bool) else IntT(), v, span=e.span)
+            return ir.Lit(BoolT() if isinstance(v, bool) else IntT(), v, span=e.span, const=ConstTerm.name(name))
         if name in s.atoms:
             return ir.Lit(s.atoms[name], name, span=e.span)
         if name in s.enum_members:
