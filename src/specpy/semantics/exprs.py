@@ -38,6 +38,20 @@ BUILTINS = {
 FactKey = tuple[str, object]
 
 
+def path_text(e: ast.Expr) -> str:
+    """A name or a path into one (`net[p].last`) as written: what narrowing is about (`fact_key`)."""
+    match e:
+        case ast.Name(name=name):
+            return name
+        case ast.FieldAccess(operand=x, field=f):
+            return f"{path_text(x)}.{f.name}"
+        case ast.Index(operand=x, index=ast.IntLit(value=v)):
+            return f"{path_text(x)}[{v}]"
+        case ast.Index(operand=x, index=ast.Name(name=i)):
+            return f"{path_text(x)}[{i}]"
+    return "the value"
+
+
 @dataclass
 class Context:
     """Where an expression appears: what it may read."""
@@ -72,12 +86,22 @@ class Scope:
         return None
 
     def case_of(self, key: FactKey) -> str | None:
+        root = key[1][0] if key[0] == "path" else key
         s: Scope | None = self
         while s is not None:
             if key in s.facts:
                 return s.facts[key]
+            if root != key and root in s.facts and s.facts[root] is None:
+                return None  # its variable was assigned here: facts about its parts are gone
             s = s.parent
         return None
+
+    def withdraw(self, var: str) -> None:
+        """State variable `var` was assigned: nothing known about it, or a path into it, holds."""
+        root = ("var", var)
+        for key in [k for k in self.facts if k[0] == "path" and k[1][0] == root]:
+            del self.facts[key]
+        self.facts[root] = None
 
     def narrowed(self, facts: dict[FactKey, str]) -> Scope:
         """A child scope in which facts hold (self when there are none)."""
@@ -145,14 +169,46 @@ class ExprChecker:
     # ------------------------------------------------------------ narrowing
 
     def fact_key(self, e: ast.Expr, scope: Scope) -> FactKey | None:
-        """The key narrowing facts about e are kept under (a name), or None."""
-        if not isinstance(e, ast.Name):
+        """The key narrowing facts about e are kept under, or None.
+
+        A name (`m`), or a path into one (`inbox[p]`, `s.last`, `net[p][q]`)
+        whose indexes are bound names, constants, atoms, enum members or
+        integers: nothing an action changes, so the path names one value until
+        its root variable is assigned (which withdraws every fact under it).
+        """
+        match e:
+            case ast.Name(name=name):
+                local = scope.lookup(name)
+                if local is not None:
+                    return ("local", local.uid)
+                if name in self.symbols.vars:
+                    return ("var", name)
+                return None
+            case ast.FieldAccess(operand=x, field=f):
+                step: object = ("field", f.name)
+            case ast.Index(operand=x, index=i):
+                step = self._stable_index(i, scope)
+                if step is None:
+                    return None
+            case _:
+                return None
+        inner = self.fact_key(x, scope)
+        if inner is None:
             return None
-        local = scope.lookup(e.name)
-        if local is not None:
-            return ("local", local.uid)
-        if e.name in self.symbols.vars:
-            return ("var", e.name)
+        root, steps = (inner[1][0], inner[1][1]) if inner[0] == "path" else (inner, ())
+        return ("path", (root, steps + (step,)))
+
+    def _stable_index(self, i: ast.Expr, scope: Scope) -> object | None:
+        """An index that means one value throughout an action, as a key; None otherwise."""
+        match i:
+            case ast.IntLit(value=v):
+                return ("index", "int", v)
+            case ast.Name(name=name):
+                local = scope.lookup(name)
+                if local is not None:
+                    return ("index", "local", local.uid)
+                if name in self.symbols.consts or name in self.symbols.atoms or name in self.symbols.enum_members:
+                    return ("index", "name", name)
         return None
 
     def facts(self, cond: ast.Expr | None, scope: Scope) -> dict[FactKey, str]:
@@ -162,10 +218,17 @@ class ExprChecker:
             return {key: cond.case.name} if key is not None else {}
         if isinstance(cond, ast.Binary) and cond.op == "and":
             return {**self.facts(cond.left, scope), **self.facts(cond.right, scope)}
+        if isinstance(cond, ast.Unary) and cond.op == "not":
+            return self.facts_if_false(cond.operand, scope)
         return {}
 
     def facts_if_false(self, cond: ast.Expr | None, scope: Scope) -> dict[FactKey, str]:
-        """What `cond` being false says: `m is A` false leaves the other case of a two-case variant."""
+        """What `cond` being false says: `m is A` false leaves the other case of a
+        two-case variant; `a or b` false says both are false, `not a` that a holds."""
+        if isinstance(cond, ast.Binary) and cond.op == "or":
+            return {**self.facts_if_false(cond.left, scope), **self.facts_if_false(cond.right, scope)}
+        if isinstance(cond, ast.Unary) and cond.op == "not":
+            return self.facts(cond.operand, scope)
         if not isinstance(cond, ast.IsExpr):
             return {}
         key = self.fact_key(cond.operand, scope)
@@ -178,6 +241,21 @@ class ExprChecker:
 
     def _type_of_key(self, key: FactKey, scope: Scope) -> Type | None:
         kind, what = key
+        if kind == "path":
+            root: FactKey = what[0]
+            steps: tuple = what[1]
+            t = self._type_of_key(root, scope)
+            for step in steps:
+                match t, step:
+                    case MapT(), ("index", *_):
+                        t = t.value
+                    case SeqT(), ("index", *_):
+                        t = t.elem
+                    case RecordT(), ("field", name):
+                        t = dict(t.fields).get(name)
+                    case _:
+                        return None
+            return t
         if kind == "var":
             return self.symbols.vars[what].type
         s: Scope | None = scope
@@ -666,7 +744,7 @@ class ExprChecker:
                 if c.name in seen:
                     self.fail("E-match-duplicate", f"case {c.name} is matched twice", c.span, (Note("first matched here", seen[c.name].span),))
                 if known is not None and c.name != known:
-                    self.fail("E-impossible-case", f"`{subject_ast.name}` is a {known} here (narrowed by an `is` test), never a {c.name}", c.span)
+                    self.fail("E-impossible-case", f"`{path_text(subject_ast)}` is a {known} here (narrowed by an `is` test), never a {c.name}", c.span)
                 seen[c.name] = c
             test: ir.Expr | None = None
             for n in names:
@@ -856,7 +934,7 @@ class ExprChecker:
                     known = ", ".join(n for n, _ in x.type.case(tag).fields) or "none"
                     self.fail(
                         "E-unknown-field",
-                        f"`{e.operand.name}` is a {tag} here, and case {tag} has no field `{fname}` (fields: {known})",
+                        f"`{path_text(e.operand)}` is a {tag} here, and case {tag} has no field `{fname}` (fields: {known})",
                         e.field.span,
                     )
                 return ir.GetField(ft, x, fname, tag, span=e.span)
@@ -918,7 +996,7 @@ class ExprChecker:
         if known is not None and known != e.case.name:
             self.fail(
                 "E-impossible-case",
-                f"`{e.operand.name}` is a {known} here (narrowed by an earlier `is` test), so it is never a {e.case.name}",
+                f"`{path_text(e.operand)}` is a {known} here (narrowed by an earlier `is` test), so it is never a {e.case.name}",
                 e.case.span,
             )
         return ir.IsCase(BoolT(), x, e.case.name, span=e.span)
