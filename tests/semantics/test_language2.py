@@ -155,6 +155,31 @@ def test_match_is_exhaustive_and_arms_are_unique() -> None:
     assert_holds(head + "invariant I: match v { A => true, _ => false }", 1)
 
 
+ENUM_MATCH = """
+type Role = enum { Follower, Candidate, Leader }
+type S = {s1, s2}
+var role: Role = Follower
+var n: 0..3 = 0
+action Step(s: S) {
+    match role {
+        Follower => { role = Candidate }
+        Candidate | Leader => { role = Leader }
+    }
+    n = match s { s1 => 1, _ => 2 }
+}
+"""
+
+
+def test_match_on_enums_and_atoms() -> None:
+    """TLC 2.20 on the export: 5 distinct states, 11 generated, depth 3."""
+    ours, bmc = verdicts(ENUM_MATCH, depth=4)
+    assert (ours["result"], ours["distinct_states"], ours["states_generated"], ours["depth"]) == ("ok", 5, 11, 3)
+    assert bmc["result"] == "ok"
+    assert codes(ENUM_MATCH.replace("Candidate | Leader", "Candidate")) == ["E-match-not-exhaustive"]
+    assert codes(ENUM_MATCH.replace("s1 => 1", "s3 => 1")) == ["E-unknown-case"]
+    assert codes(ENUM_MATCH + "var k: 0..1 = 0\ninvariant I: match k { _ => true }") == ["E-not-variant"]
+
+
 # ------------------------------------------------------------------ let, choose, tuples
 
 

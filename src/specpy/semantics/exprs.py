@@ -714,10 +714,12 @@ class ExprChecker:
         tests read (None for a name).
         """
         x = self.value(self.check(subject_ast, scope, ctx, None), subject_ast.span)
-        if not isinstance(x.type, VariantT):
-            self.fail("E-not-variant", f"`match` needs a variant value, found {describe(x.type)}", subject_ast.span)
+        if not isinstance(x.type, (VariantT, EnumT, AtomT)):
+            self.fail("E-not-variant", f"`match` needs a variant, enum or atom value, found {describe(x.type)}", subject_ast.span)
         vt = x.type
-        key = self.fact_key(subject_ast, scope)
+        variant = isinstance(vt, VariantT)
+        cases = [c.name for c in vt.cases] if isinstance(vt, VariantT) else list(vt.members)
+        key = self.fact_key(subject_ast, scope) if variant else None
         known = scope.case_of(key) if key is not None else None
         ref, hidden = x, None
         if key is None:
@@ -730,7 +732,7 @@ class ExprChecker:
             if names == ["_"]:
                 if i != len(arms) - 1:
                     self.fail("E-match-unreachable", "`_` matches every case, so the arms after it never run", arm.span)
-                rest = [c.name for c in vt.cases if c.name not in seen]
+                rest = [c for c in cases if c not in seen]
                 if not rest:
                     self.fail("E-match-unreachable", f"every case of {vt.name} is matched before `_`", arm.cases[0].span)
                 names = rest
@@ -738,9 +740,9 @@ class ExprChecker:
             else:
                 arm_cases = arm.cases
             for c in arm_cases:
-                if vt.case(c.name) is None:
-                    cases = ", ".join(k.name for k in vt.cases)
-                    self.fail("E-unknown-case", f"{vt.name} has no case `{c.name}` (cases: {cases})", c.span)
+                if c.name not in cases:
+                    what = "case" if variant else "member"
+                    self.fail("E-unknown-case", f"{vt.name} has no {what} `{c.name}` ({what}s: {', '.join(cases)})", c.span)
                 if c.name in seen:
                     self.fail("E-match-duplicate", f"case {c.name} is matched twice", c.span, (Note("first matched here", seen[c.name].span),))
                 if known is not None and c.name != known:
@@ -748,11 +750,14 @@ class ExprChecker:
                 seen[c.name] = c
             test: ir.Expr | None = None
             for n in names:
-                t = ir.IsCase(BoolT(), ref, n, span=arm.span)
+                if variant:
+                    t: ir.Expr = ir.IsCase(BoolT(), ref, n, span=arm.span)
+                else:  # an enum or atom subject: one equality per member named
+                    t = ir.Compare(BoolT(), "==", ref, ir.Lit(vt, n, span=arm.span), span=arm.span)
                 test = t if test is None else ir.BoolOp(BoolT(), "or", test, t, span=arm.span)
             arm_scope = scope.narrowed({key: names[0]}) if key is not None and len(names) == 1 else scope
             out.append((test, arm_scope, arm))
-        missing = [c.name for c in vt.cases if c.name not in seen and (known is None or c.name == known)]
+        missing = [c for c in cases if c not in seen and (known is None or c == known)]
         if missing:
             self.fail(
                 "E-match-not-exhaustive",
