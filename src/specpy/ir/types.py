@@ -287,10 +287,10 @@ def universe(t: Type) -> tuple[Value, ...]:
             return tuple(range(lo, hi + 1))
         case AtomT(members=ms) | EnumT(members=ms):
             return ms
-        case RecordT(fields=fs):
+        case RecordT(name=name, fields=fs):
             names = [n for n, _ in fs]
             return tuple(
-                RecordValue(tuple(zip(names, combo)))
+                RecordValue(tuple(zip(names, combo)), name)
                 for combo in itertools.product(*(universe(ft) for _, ft in fs))
             )
         case VariantT(cases=cs):
@@ -423,8 +423,8 @@ def canonical(t: Type, v: Value) -> Value:
             return frozenset(canonical(e, x) for x in v)
         case SeqT(e, _):
             return tuple(canonical(e, x) for x in v)
-        case RecordT(fields=fs):
-            return RecordValue(tuple((n, canonical(ft, x)) for (n, ft), (_, x) in zip(fs, v.fields)))
+        case RecordT(name=name, fields=fs):
+            return RecordValue(tuple((n, canonical(ft, x)) for (n, ft), (_, x) in zip(fs, v.fields)), name)
         case VariantT():
             case = t.case(v.tag)
             return VariantValue(v.tag, tuple((n, canonical(ft, x)) for (n, ft), (_, x) in zip(case.fields, v.fields)))
