@@ -38,6 +38,7 @@ STAGES = {
     "logs": "Implementation logs (`specpy validate`)",
     "histories": "Operation histories (`specpy linearizable`)",
     "tlc": "TLC's parser on an exported module (`specpy tlc`)",
+    "explore": "The explorer's question box (`specpy explore`)",
 }
 
 _TABLE = (
@@ -92,7 +93,7 @@ _TABLE = (
     ("expressions", "E-ambiguous-member", "an enum member shared by several enums, not qualified"),
     ("expressions", "E-ambiguous-field", "a field with different types in the cases of a variant"),
     ("expressions", "E-no-fields", "`.f` on a value that is not a record or variant"),
-    ("expressions", "E-not-variant", "`is` on a value that is not a variant"),
+    ("expressions", "E-not-variant", "`is` on a value that is not a variant, or `match` on one that is not a variant, enum or atom"),
     ("expressions", "E-not-constructible", "`Name{...}` where Name is not a record or variant case"),
     ("expressions", "E-missing-field", "a construction that leaves out fields"),
     ("expressions", "E-missing-fields", "a variant case with fields used without them"),
@@ -138,6 +139,7 @@ _TABLE = (
     ("histories", "E-json", "an option value (`--initial`) that is not JSON"),
     ("histories", "E-no-operations", "a spec given as a `specpy linearizable` model declares no `operation`"),
     ("tlc", "E-tla-parse", "SANY, TLC's parser, rejected a module (located in the .tla file)"),
+    ("explore", "E-question", "the question box: empty, too long, not one expression, or its evaluation failed in this state"),
 )
 
 CODES: dict[str, Code] = {code: Code(code, stage, meaning) for stage, code, meaning in _TABLE}
