@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -305,18 +306,29 @@ class Session:
                 [name, format_value(now[name]), before is not None and before[name] != now[name]]
                 for name in self.model.var_names
             ],
-            "moves": [self._move_view(m, now) for m in moves],
+            "moves": self._moves_view(moves, now),
             "invariants": invariants,
             "notes": self._notes(node, moves),
             "chart": self._chart(next((r["name"] for r in invariants if r["holds"] is False), None)),
         }
 
-    def _move_view(self, m: Move, now: dict[str, Any]) -> dict[str, Any]:
-        if m.error is not None:
-            return {"label": m.step.label(), "fault": m.step.fault, "error": m.error, "changes": []}
-        after = self.cm.states.decode(m.state)
-        changes = [line for n in self.model.var_names for line in diff_value(n, now[n], after[n])]
-        return {"label": m.step.label(), "fault": m.step.fault, "error": None, "changes": changes or ["(no change)"]}
+    def _moves_view(self, moves: list[Move], now: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each move's label, changes or error; `choice` tells apart the moves one label
+        has several of (a `choose`, `either` or `receive` inside the action: "2 of 3")."""
+        labels = [m.step.label() for m in moves]
+        total = Counter(labels)
+        seen: Counter[str] = Counter()
+        out = []
+        for m, label in zip(moves, labels):
+            seen[label] += 1
+            row = {"label": label, "fault": m.step.fault, "error": m.error, "changes": [],
+                   "choice": f"{seen[label]} of {total[label]}" if total[label] > 1 else ""}
+            if m.error is None:
+                after = self.cm.states.decode(m.state)
+                changes = [line for n in self.model.var_names for line in diff_value(n, now[n], after[n])]
+                row["changes"] = changes or ["(no change)"]
+            out.append(row)
+        return out
 
     def _notes(self, node: Node, moves: list[Move]) -> list[str]:
         cm, s, notes = self.cm, node.state, []
