@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
 
 
@@ -40,6 +41,9 @@ class IntT(Type):
 class RangeT(Type):
     lo: int
     hi: int
+    # how the bounds were written, for the TLA+ export (ir/const_terms.py)
+    lo_term: ConstTerm | None = field(default=None, compare=False, repr=False)
+    hi_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -120,12 +124,14 @@ class MapT(Type):
 class SeqT(Type):
     elem: Type
     max_len: int
+    max_len_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class BagT(Type):
     elem: Type
     max_count: int
+    max_count_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
