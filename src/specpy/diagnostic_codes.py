@@ -93,7 +93,7 @@ _TABLE = (
     ("expressions", "E-ambiguous-member", "an enum member shared by several enums, not qualified"),
     ("expressions", "E-ambiguous-field", "a field with different types in the cases of a variant"),
     ("expressions", "E-no-fields", "`.f` on a value that is not a record or variant"),
-    ("expressions", "E-not-variant", "`is` on a value that is not a variant"),
+    ("expressions", "E-not-variant", "`is` on a value that is not a variant, or `match` on one that is not a variant, enum or atom"),
     ("expressions", "E-not-constructible", "`Name{...}` where Name is not a record or variant case"),
     ("expressions", "E-missing-field", "a construction that leaves out fields"),
     ("expressions", "E-missing-fields", "a variant case with fields used without them"),

@@ -33,6 +33,7 @@ class ResultKind(str, Enum):
 
 EXIT_OK = 0
 EXIT_DISAGREE = 1
+EXIT_WOULD_REFORMAT = EXIT_DISAGREE  # `fmt --check`: 1, as black's and ruff's
 EXIT_USAGE = 2
 EXIT_DEADLOCK = 11
 EXIT_INVARIANT = 12
@@ -81,7 +82,10 @@ EXITS: tuple[ExitCode, ...] = (
     ExitCode(EXIT_SYSTEM_ERROR, "internal or system error (a bug in specpy says so, with how to report it)"),
     ExitCode(EXIT_USAGE, "command-line usage error"),
     ExitCode(EXIT_NOT_INDUCTIVE, "not inductive at K: a counterexample to induction is printed", ("prove",)),
-    ExitCode(EXIT_DISAGREE, "specpy and TLC disagree on some spec", ("crosscheck",)),
+    ExitCode(
+        EXIT_DISAGREE, "crosscheck: specpy and TLC disagree on some spec; fmt --check: a file would be reformatted",
+        ("crosscheck", "fmt"),
+    ),
 )
 
 

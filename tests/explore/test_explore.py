@@ -212,6 +212,26 @@ def test_itf_download_reads_back(server, tmp_path: Path):
     assert proc.stdout.startswith("Trace (9 states):") and "Commit(s=s1, n=1)" in proc.stdout
 
 
+def test_an_itf_file_opened_in_the_page(server):
+    api(server, "/api/shortest", {"invariant": "LeaderCompleteness"})
+    _, itf = request(server, "GET", f"/api/itf?token={server.token}")
+    api(server, "/api/restart", {"initial": 0})
+    v = api(server, "/api/load", {"name": "f8.itf.json", "text": itf.decode()})
+    assert [h["label"] for h in v["history"][1:]] == FIGURE8_STEPS and v["message"] == "f8.itf.json: 9 states"
+
+    def refused(text: str) -> str:
+        status, data = request(server, "POST", "/api/load", {"name": "x.json", "text": text}, {"X-Specpy-Token": server.token})
+        assert status == 400
+        return json.loads(data)["error"]
+
+    assert refused('{"vars": [}').startswith("x.json:1:")
+    assert refused("[1]").startswith("x.json: not an ITF trace")
+    # The states must follow each other in this spec: state 3 of the file is state 1 again.
+    doc = json.loads(itf)
+    doc["states"][2] = doc["states"][0]
+    assert refused(json.dumps(doc)) == "x.json: state 3 is not a successor of state 2 in this spec"
+
+
 def test_faults_are_marked(tmp_path: Path):
     srv = open_server(read_source(ROOT / "specs/idempotent_delivery.spec"), Overrides())
     try:
@@ -274,3 +294,45 @@ def test_open_server_takes_overrides():
         assert [m["label"] for m in srv.app.session.view()["moves"]] == ["Inc(s=x)", "Inc(s=y)", "Inc(s=z)"]
     finally:
         srv.server_close()
+
+
+def test_several_initial_states_and_a_failing_step():
+    source = SourceFile("<t>", (
+        "var x: 0..3 = 0\n"
+        "var s: seq[0..3, 2] = []\n"
+        "init { either { x = 0 } or { x = 2 } }\n"
+        "action Inc { require x < 3\n x += 1 }\n"
+        "action Peek { s = [s[1]] }\n"           # s[1] of the empty sequence: an evaluation error
+        "invariant Small: x < 3\n"
+    ))
+    srv = open_server(source, Overrides())
+    try:
+        s = srv.app.session
+        v = s.view()
+        assert v["initial_states"] == 2 and v["vars"][0] == ["x", "0", False]
+        inc, peek = v["moves"]
+        assert inc == {"label": "Inc", "fault": False, "error": None, "changes": ["x: 0 → 1"]}
+        assert peek["label"] == "Peek" and peek["error"].startswith("index-out-of-range") and peek["error"].endswith("(<t>:6:20)")
+        s.restart(1)
+        assert s.view()["vars"][0] == ["x", "2", False]
+        s.take(0)
+        v = s.view()
+        assert v["vars"][0] == ["x", "3", True]
+        assert v["invariants"] == [{"name": "Small", "location": "<t>:7:11", "holds": False, "detail": "", "error": None}]
+        # A walk draws from every successor as `specpy simulate` does, so Peek's
+        # failure stops it where simulate would report it; the page says why.
+        s.restart(0)
+        s.walk(10, 3)
+        assert s.message.startswith("random walk (seed 3): 0 steps: a step of this state fails (index-out-of-range")
+        assert len(s.view()["history"]) == 1
+    finally:
+        srv.server_close()
+
+
+def test_an_init_that_fails_is_an_evaluation_error(tmp_path: Path):
+    bad = tmp_path / "bad.spec"
+    bad.write_text("var s: seq[0..3, 2] = []\nvar x: 0..3 = 0\ninit { x = s[1] }\naction A { x = 0 }\n")
+    proc = subprocess.run([sys.executable, "-m", "specpy", "explore", str(bad), "--no-browser"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 75 and "the initial states cannot be computed" in proc.stderr, proc.stderr
+    assert f"{bad}:3:" in proc.stderr and "Traceback" not in proc.stderr

@@ -43,6 +43,7 @@ _BODY = """
   <h2>Trace</h2>
   <p><button id="back" title="back (←)">◀ back</button> <button id="forward" title="forward (→)">forward ▶</button>
   <a id="download" download>download as ITF</a></p>
+  <p><label>open an ITF trace <input id="upload" type="file" accept=".json,application/json"></label></p>
   <p id="restart-row"><label>restart from initial state <select id="initial"></select></label>
   <button id="restart">restart</button></p>
   <ol id="history"></ol>
@@ -170,6 +171,12 @@ function show(v){
 $('back').addEventListener('click', () => view && act('/api/goto', {index: view.cursor - 1}));
 $('forward').addEventListener('click', () => view && act('/api/goto', {index: view.cursor + 1}));
 $('restart').addEventListener('click', () => act('/api/restart', {initial: Number($('initial').value)}));
+$('upload').addEventListener('change', async () => {
+  const f = $('upload').files[0];
+  if (!f) return;
+  await act('/api/load', {name: f.name, text: await f.text()});
+  $('upload').value = '';
+});
 $('walk').addEventListener('click', () => act('/api/walk', {steps: Number($('walk-steps').value), seed: Number($('walk-seed').value)}));
 let asked = null;  // the last question: asked again in every state shown
 async function ask(text){

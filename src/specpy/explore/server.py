@@ -40,8 +40,9 @@ from specpy.explore.questions import Questions
 from specpy.explore.session import ExploreError, Session
 from specpy.trace.itf import itf_text
 
-#: The largest request body accepted (a question is at most 10,000 characters).
-MAX_BODY = 64 * 1024
+#: The largest request body accepted: an ITF file the page uploads (a question
+#: is at most 10,000 characters).
+MAX_BODY = 64 * 1024 * 1024
 TOKEN_HEADER = "X-Specpy-Token"
 
 
@@ -64,6 +65,7 @@ class App:
             "/api/restart": lambda b: session.restart(_int(b, "initial", 0)),
             "/api/walk": lambda b: session.walk(_int(b, "steps"), _int(b, "seed", 0)),
             "/api/shortest": lambda b: session.shortest(_str(b, "invariant")),
+            "/api/load": lambda b: session.load_itf(_str(b, "name"), _str(b, "text")),
         }
 
     def get(self, path: str) -> tuple[int, str, bytes, dict[str, str]]:

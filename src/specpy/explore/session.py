@@ -243,6 +243,22 @@ class Session:
         self.nodes, self.cursor = nodes, len(nodes) - 1
         self.message = f"{what}: {len(nodes)} states"
 
+    def load_itf(self, name: str, text: str) -> None:
+        """Follow the ITF trace in `text` (a file the page read; `name` for messages)."""
+        from specpy.trace import strict_json
+        from specpy.trace.itf import ItfError, itf_to_trace
+
+        var_types = {v.name: v.type for v in self.model.vars}
+        param_types = {a.name: {p.name: p.type for p in a.params} for a in self.model.actions}
+        try:
+            trace = itf_to_trace(strict_json.loads(text), var_types, param_types)
+        except strict_json.StrictJsonError as exc:
+            where = f"{name}:{exc.line}:{exc.column}" if exc.line is not None else name
+            raise ExploreError(f"{where}: {exc.message}") from None
+        except ItfError as exc:
+            raise ExploreError(f"{name}: {exc}") from None
+        self.follow(trace, name)
+
     def shortest(self, name: str) -> None:
         """Follow the shortest path to a state violating invariant `name` (a breadth-first
         check of that invariant alone, deadlocks not checked)."""
