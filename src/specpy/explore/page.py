@@ -81,6 +81,7 @@ nav#controls{max-height:92vh;overflow:auto}
 #answer{font:12px ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;background:#f7f8fa;padding:6px;border-radius:4px;min-height:1.5em}
 #answer.error{background:#fdecec;color:#8b1a1a}
 aside#state{position:sticky;top:8px}
+body.busy,body.busy button{cursor:progress}
 """
 
 # Every text from the server goes through textContent; the chart is the

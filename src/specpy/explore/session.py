@@ -31,9 +31,11 @@ from specpy.explicit.faults import FaultStep
 from specpy.explicit.runtime import AssertFailure, EvalFailure, NotInType
 from specpy.explicit.simulate import random_steps
 from specpy.explicit.traces import step_between
+from specpy.ir.types import Type
 from specpy.ir.values import format_value
 from specpy.options import CheckOptions
 from specpy.result import ResultKind
+from specpy.trace.itf import itf_text
 from specpy.trace.msc import addressing_from_model, build_chart
 from specpy.trace.msc_svg import render_svg
 from specpy.trace.text import diff_value
@@ -249,10 +251,8 @@ class Session:
         from specpy.trace import strict_json
         from specpy.trace.itf import ItfError, itf_to_trace
 
-        var_types = {v.name: v.type for v in self.model.vars}
-        param_types = {a.name: {p.name: p.type for p in a.params} for a in self.model.actions}
         try:
-            trace = itf_to_trace(strict_json.loads(text), var_types, param_types)
+            trace = itf_to_trace(strict_json.loads(text), self.var_types, self.param_types)
         except strict_json.StrictJsonError as exc:
             where = f"{name}:{exc.line}:{exc.column}" if exc.line is not None else name
             raise ExploreError(f"{where}: {exc.message}") from None
@@ -281,6 +281,20 @@ class Session:
             self.message += f" (the search met {result.violation.kind.value} {result.violation.name} first)"
 
     # ------------------------------------------------------------ what the page shows
+
+    @cached_property
+    def var_types(self) -> dict[str, Type]:
+        return {v.name: v.type for v in self.model.vars}
+
+    @cached_property
+    def param_types(self) -> dict[str, dict[str, Type]]:
+        """Per action, its parameters' types (what ITF's nondet picks are read and written with)."""
+        return {a.name: {p.name: p.type for p in a.params} for a in self.model.actions}
+
+    def itf(self) -> str:
+        """The trace up to the shown state as an ITF file."""
+        meta = {"source": self.model.source.path, "status": "explore"}
+        return itf_text(self.trace(), self.var_types, meta, self.param_types)
 
     @cached_property
     def addressing(self):
