@@ -58,7 +58,6 @@ class Move:
     """One enabled step of a state: its label and the successor, or the error it raises."""
 
     step: Step
-    action: int  # index into CompiledModel.actions
     state: tuple  # the successor (the state itself when the step fails)
     error: str | None = None
 
@@ -99,9 +98,7 @@ class Session:
         out: list[Move] = []
         for k, a in enumerate(self.cm.actions):
             if isinstance(a, FaultStep):
-                out += [
-                    Move(Step(a.label, ((a.param, a.arg_codec.decode(arg)),), fault=True), k, t) for arg, t in a.moves(s)
-                ]
+                out += [Move(a.step(arg), t) for arg, t in a.moves(s)]
             else:
                 out += self._action_moves(k, a, s)
         if len(self._moves) >= MOVES_CACHE:
@@ -113,7 +110,7 @@ class Session:
         pairs: list[tuple[int, tuple]] = []
         try:
             self.cm.labelled(k)(s, pairs)
-            return [Move(Step(a.name, a.label_args(p)), k, t) for p, t in pairs]
+            return [Move(Step(a.name, a.label_args(p)), t) for p, t in pairs]
         except (EvalFailure, AssertFailure):
             pass
         # Some parameter tuple fails: run them one by one to show which.
@@ -121,9 +118,9 @@ class Session:
         for p in range(len(a.args)):
             step = Step(a.name, a.label_args(p))
             try:
-                out += [Move(step, k, t) for t in self.cm.replay(k, p, s)]
+                out += [Move(step, t) for t in self.cm.replay(k, p, s)]
             except (EvalFailure, AssertFailure) as exc:
-                out.append(Move(step, k, s, error=self._failure(exc)))
+                out.append(Move(step, s, error=self._failure(exc)))
         return out
 
     def _failure(self, exc: EvalFailure | AssertFailure) -> str:
@@ -201,7 +198,7 @@ class Session:
         walk = random_steps(self.cm, self.state, random.Random(seed))
         try:
             for k, t in itertools.islice(walk, steps):
-                self._append(Move(step_between(self.cm, k, self.state, t), k, t))
+                self._append(Move(step_between(self.cm, k, self.state, t), t))
                 taken += 1
                 broken = self.violated(t)
                 if broken is not None:
