@@ -232,6 +232,21 @@ def test_an_itf_file_opened_in_the_page(server):
     assert refused(json.dumps(doc)) == "x.json: state 3 is not a successor of state 2 in this spec"
 
 
+def test_moves_of_one_label_are_told_apart():
+    # raft.spec's actions receive with `receive m in net where ...`: after two
+    # RequestVotes to s1 of terms above its own, UpdateTerm(s=s1) has one move per message.
+    srv = open_server(read_source(ROOT / "specs/raft.spec"), Overrides())
+    try:
+        s = srv.app.session
+        for label in ["Timeout(s=s2)", "RequestVoteReq(s=s2, t=s1)", "Timeout(s=s2)", "RequestVoteReq(s=s2, t=s1)"]:
+            s.take([m["label"] for m in s.view()["moves"]].index(label))
+        handle = [m for m in s.view()["moves"] if m["label"] == "UpdateTerm(s=s1)"]
+        assert [m["choice"] for m in handle] == ["1 of 2", "2 of 2"]
+        assert [m["changes"][0] for m in handle] == ["currentTerm[s1]: 1 → 2", "currentTerm[s1]: 1 → 3"]
+    finally:
+        srv.server_close()
+
+
 def test_faults_are_marked(tmp_path: Path):
     srv = open_server(read_source(ROOT / "specs/idempotent_delivery.spec"), Overrides())
     try:
@@ -311,7 +326,7 @@ def test_several_initial_states_and_a_failing_step():
         v = s.view()
         assert v["initial_states"] == 2 and v["vars"][0] == ["x", "0", False]
         inc, peek = v["moves"]
-        assert inc == {"label": "Inc", "fault": False, "error": None, "changes": ["x: 0 → 1"]}
+        assert inc == {"label": "Inc", "fault": False, "error": None, "changes": ["x: 0 → 1"], "choice": ""}
         assert peek["label"] == "Peek" and peek["error"].startswith("index-out-of-range") and peek["error"].endswith("(<t>:6:20)")
         s.restart(1)
         assert s.view()["vars"][0] == ["x", "2", False]

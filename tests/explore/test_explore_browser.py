@@ -196,3 +196,22 @@ def test_shortest_path_and_itf_download(explorer: Explorer, browser, tmp_path: P
     d.find_element(By.ID, "upload").send_keys(str(path))
     wait(d, lambda d: len(history(d)) == 9)
     assert history(d) == ["initial state", *FIGURE8_STEPS] and current(d) == 8
+
+
+def test_notebook_output_renders_in_a_browser(browser, tmp_path: Path):
+    """What Jupyter shows for a check result (`_repr_html_`): the sandboxed frame
+    draws the report's chart and its script runs (it fills the state panel)."""
+    import specpy
+
+    result = specpy.load(ROOT / "specs/raft_figure8.spec").check()
+    page = tmp_path / "notebook.html"
+    page.write_text(f"<!DOCTYPE html><html><body><h1>Out[1]:</h1>{result._repr_html_()}</body></html>", encoding="utf-8")
+    d = browser
+    d.get(page.as_uri())
+    d.switch_to.frame(d.find_element(By.TAG_NAME, "iframe"))
+    try:
+        wait(d, lambda d: d.find_element(By.ID, "state-title").text.startswith("State 9: Commit(s=s1, n=1)"))
+        assert len(d.find_elements(By.CSS_SELECTOR, "svg.msc g.row")) == 9
+        assert [g.get_attribute("data-process") for g in d.find_elements(By.CSS_SELECTOR, "svg.msc g.lifeline")] == ["s1", "s2", "s3"]
+    finally:
+        d.switch_to.default_content()

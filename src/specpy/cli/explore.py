@@ -51,10 +51,7 @@ def explore(ctx: click.Context, spec: Path, trace_file: Path | None, port: int, 
         try:
             session = server.app.session
             if trace_file is not None:
-                model = session.model
-                var_types = {v.name: v.type for v in model.vars}
-                param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}
-                trace, _ = read_itf_document(trace_file, var_types, param_types)
+                trace, _ = read_itf_document(trace_file, session.var_types, session.param_types)
                 try:
                     session.follow(trace, str(trace_file))
                 except ExploreError as exc:

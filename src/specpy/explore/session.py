@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -30,9 +31,11 @@ from specpy.explicit.faults import FaultStep
 from specpy.explicit.runtime import AssertFailure, EvalFailure, NotInType
 from specpy.explicit.simulate import random_steps
 from specpy.explicit.traces import step_between
+from specpy.ir.types import Type
 from specpy.ir.values import format_value
 from specpy.options import CheckOptions
 from specpy.result import ResultKind
+from specpy.trace.itf import itf_text
 from specpy.trace.msc import addressing_from_model, build_chart
 from specpy.trace.msc_svg import render_svg
 from specpy.trace.text import diff_value
@@ -248,10 +251,8 @@ class Session:
         from specpy.trace import strict_json
         from specpy.trace.itf import ItfError, itf_to_trace
 
-        var_types = {v.name: v.type for v in self.model.vars}
-        param_types = {a.name: {p.name: p.type for p in a.params} for a in self.model.actions}
         try:
-            trace = itf_to_trace(strict_json.loads(text), var_types, param_types)
+            trace = itf_to_trace(strict_json.loads(text), self.var_types, self.param_types)
         except strict_json.StrictJsonError as exc:
             where = f"{name}:{exc.line}:{exc.column}" if exc.line is not None else name
             raise ExploreError(f"{where}: {exc.message}") from None
@@ -282,6 +283,20 @@ class Session:
     # ------------------------------------------------------------ what the page shows
 
     @cached_property
+    def var_types(self) -> dict[str, Type]:
+        return {v.name: v.type for v in self.model.vars}
+
+    @cached_property
+    def param_types(self) -> dict[str, dict[str, Type]]:
+        """Per action, its parameters' types (what ITF's nondet picks are read and written with)."""
+        return {a.name: {p.name: p.type for p in a.params} for a in self.model.actions}
+
+    def itf(self) -> str:
+        """The trace up to the shown state as an ITF file."""
+        meta = {"source": self.model.source.path, "status": "explore"}
+        return itf_text(self.trace(), self.var_types, meta, self.param_types)
+
+    @cached_property
     def addressing(self):
         return addressing_from_model(self.model)
 
@@ -305,18 +320,29 @@ class Session:
                 [name, format_value(now[name]), before is not None and before[name] != now[name]]
                 for name in self.model.var_names
             ],
-            "moves": [self._move_view(m, now) for m in moves],
+            "moves": self._moves_view(moves, now),
             "invariants": invariants,
             "notes": self._notes(node, moves),
             "chart": self._chart(next((r["name"] for r in invariants if r["holds"] is False), None)),
         }
 
-    def _move_view(self, m: Move, now: dict[str, Any]) -> dict[str, Any]:
-        if m.error is not None:
-            return {"label": m.step.label(), "fault": m.step.fault, "error": m.error, "changes": []}
-        after = self.cm.states.decode(m.state)
-        changes = [line for n in self.model.var_names for line in diff_value(n, now[n], after[n])]
-        return {"label": m.step.label(), "fault": m.step.fault, "error": None, "changes": changes or ["(no change)"]}
+    def _moves_view(self, moves: list[Move], now: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each move's label, changes or error; `choice` tells apart the moves one label
+        has several of (a `choose`, `either` or `receive` inside the action: "2 of 3")."""
+        labels = [m.step.label() for m in moves]
+        total = Counter(labels)
+        seen: Counter[str] = Counter()
+        out = []
+        for m, label in zip(moves, labels):
+            seen[label] += 1
+            row = {"label": label, "fault": m.step.fault, "error": m.error, "changes": [],
+                   "choice": f"{seen[label]} of {total[label]}" if total[label] > 1 else ""}
+            if m.error is None:
+                after = self.cm.states.decode(m.state)
+                changes = [line for n in self.model.var_names for line in diff_value(n, now[n], after[n])]
+                row["changes"] = changes or ["(no change)"]
+            out.append(row)
+        return out
 
     def _notes(self, node: Node, moves: list[Move]) -> list[str]:
         cm, s, notes = self.cm, node.state, []
