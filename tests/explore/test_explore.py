@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -351,3 +353,37 @@ def test_an_init_that_fails_is_an_evaluation_error(tmp_path: Path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 75 and "the initial states cannot be computed" in proc.stderr, proc.stderr
     assert f"{bad}:3:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("spec, invariant, states", [
+    # README's table: DieHard's 7-state trace (TLC's BFS gives the same), and the
+    # Lamport-clock causal broadcast's 5-state trace, found under symmetry.
+    ("specs/diehard.spec", "NotSolved", 7),
+    ("specs/causal_broadcast_bug_lamport_clock.spec", "CausalDelivery", 5),
+])
+def test_shortest_trace_to_a_violation(spec: str, invariant: str, states: int):
+    srv = open_server(read_source(ROOT / spec), Overrides())
+    try:
+        s = srv.app.session
+        s.shortest(invariant)
+        v = s.view()
+        assert len(v["history"]) == states and v["cursor"] == states - 1
+        assert [r["holds"] for r in v["invariants"] if r["name"] == invariant] == [False]
+        s.goto(states - 2)
+        assert [r["holds"] for r in s.view()["invariants"] if r["name"] == invariant] == [True]
+    finally:
+        srv.server_close()
+
+
+def test_without_a_display_no_browser_is_started():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.Popen([sys.executable, "-m", "specpy", "explore", "specs/diehard.spec"], cwd=ROOT,
+                            env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first, second, third = (proc.stdout.readline().strip() for _ in range(3))
+        assert first.startswith("specpy explore: DieHard (specs/diehard.spec) at http://127.0.0.1:")
+        assert second == "Press Ctrl-C to stop." and third == "(no display: open the address above in a browser)"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 152
