@@ -20,6 +20,7 @@ from explorer_process import FIGURE8_STEPS, ROOT, Explorer
 from specpy.diagnostics import SourceFile
 from specpy.explore import open_server
 from specpy.explore.server import Handler, is_loopback
+from specpy.explore.session import ExploreError
 from specpy.options import Overrides
 from specpy.pipeline import read_source
 
@@ -387,3 +388,30 @@ def test_without_a_display_no_browser_is_started():
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
     assert proc.returncode == 152
+
+
+def test_a_lasso_is_followed_with_its_loop(tmp_path: Path):
+    # README: the disruptive-server bug's StableLeader counterexample is a 7-state lasso.
+    itf = tmp_path / "lasso.itf.json"
+    spec = "specs/raft_prevote_bug_disruptive_server.spec"
+    proc = subprocess.run([sys.executable, "-m", "specpy", "check", spec, "--quiet", "--trace-out", str(itf)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 13, proc.stderr
+    loop = json.loads(itf.read_text())["loop"]
+    srv = open_server(read_source(ROOT / spec), Overrides())
+    try:
+        s = srv.app.session
+        s.load_itf("lasso.itf.json", itf.read_text())
+        v = s.view()
+        assert len(v["history"]) == 7 and s.loop == loop
+        assert v["message"] == f"lasso.itf.json: 7 states, a lasso: the last state steps back to state {loop + 1}"
+        assert 'class="loop"' in v["chart"]["svg"]
+        s.goto(5)
+        assert 'class="loop"' not in s.view()["chart"]["svg"]  # only drawn on the whole lasso
+        # A loop the spec cannot close is refused.
+        doc = json.loads(itf.read_text())
+        doc["loop"] = 0
+        with pytest.raises(ExploreError, match="does not step back to state 1"):
+            s.load_itf("bad.itf.json", json.dumps(doc))
+    finally:
+        srv.server_close()
