@@ -84,6 +84,9 @@ class Session:
         self.initial = initial
         self.nodes: list[Node] = [Node(initial[0])]
         self.cursor = 0
+        # A lasso followed from a file (a liveness counterexample): the index of the
+        # state its last state steps back to, until the trace is changed.
+        self.loop: int | None = None
         self.message = ""  # what the last request did, for the page's status line
         self._moves: dict[tuple, list[Move]] = {}
         self._invariant_fns: list[Any] = []
@@ -171,6 +174,7 @@ class Session:
 
     def _append(self, m: Move) -> None:
         del self.nodes[self.cursor + 1 :]
+        self.loop = None
         self.nodes.append(Node(m.state, m.step))
         self.cursor += 1
 
@@ -184,7 +188,7 @@ class Session:
     def restart(self, initial: int) -> None:
         if not 0 <= initial < len(self.initial):
             raise ExploreError(f"the spec has {len(self.initial)} initial states; there is no initial state {initial + 1}")
-        self.nodes, self.cursor = [Node(self.initial[initial])], 0
+        self.nodes, self.cursor, self.loop = [Node(self.initial[initial])], 0, None
         self.message = f"initial state {initial + 1} of {len(self.initial)}"
 
     def walk(self, steps: int, seed: int) -> None:
@@ -240,8 +244,15 @@ class Session:
             wanted = trace.steps[i - 1] if i - 1 < len(trace.steps) else None
             chosen = next((m for m in options if m.step == wanted), options[0])
             nodes.append(Node(t, chosen.step))
-        self.nodes, self.cursor = nodes, len(nodes) - 1
+        loop = trace.loop
+        if loop is not None and loop < len(states) - 1 and not any(
+            m.error is None and m.state == states[loop] for m in self.moves(states[-1])
+        ):
+            raise ExploreError(f"{what}: its last state does not step back to state {loop + 1} (its loop) in this spec")
+        self.nodes, self.cursor, self.loop = nodes, len(nodes) - 1, loop
         self.message = f"{what}: {len(nodes)} states"
+        if loop is not None:
+            self.message += f", a lasso: the last state steps back to state {loop + 1}"
 
     def load_itf(self, name: str, text: str) -> None:
         """Follow the ITF trace in `text` (a file the page read; `name` for messages)."""
@@ -361,4 +372,5 @@ class Session:
         a = self.addressing
         if not a.processes:
             return {"svg": "", "why": f"No message sequence chart: {a.source or 'no processes'}."}
-        return {"svg": render_svg(build_chart(self.trace(), a), violation, None), "why": ""}
+        loop = self.loop if self.cursor == len(self.nodes) - 1 else None
+        return {"svg": render_svg(build_chart(self.trace(), a), violation, loop), "why": ""}
