@@ -8,16 +8,18 @@ empty state; every variable is definitely assigned by it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import field, replace
 
 from specpy.diagnostics import Diagnostic, Note, SourceFile, SpecError, Span, span_field
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.expr import Expr, Lit, Local
 from specpy.ir.stmt import Assign, Stmt
 from specpy.ir.types import AtomT, MapT, RangeT, Type
 from specpy.ir.values import Value, format_value
+from specpy.nodeclass import nodeclass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class StateVar:
     name: str
     type: Type
@@ -26,7 +28,7 @@ class StateVar:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Action:
     """One action; a transition per parameter tuple and nondeterministic fork.
 
@@ -40,7 +42,7 @@ class Action:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Operation:
     """An operation of a sequential object (`specpy linearizable`), as an action.
 
@@ -54,7 +56,7 @@ class Operation:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class NamedExpr:
     """An invariant, a transition invariant (`VarRef(primed=True)` allowed in the latter) or a measure."""
 
@@ -63,7 +65,7 @@ class NamedExpr:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TemporalProperty:
     """A liveness property in one of the supported forms.
 
@@ -78,7 +80,7 @@ class TemporalProperty:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class CrashFault:
     """`crash T [resets x, y]`: a member of atom type T restarts."""
 
@@ -105,7 +107,7 @@ def crash_initial_error(v: StateVar, what: str, first: Value, other: Value, faul
 BUDGET_VAR = "faults"
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Faults:
     """The `faults` block: environment steps bounded by `budget` in total.
 
@@ -119,10 +121,11 @@ class Faults:
     duplicate: tuple[str, ...] = ()
     crash: tuple[CrashFault, ...] = ()
     budget: int | None = None
+    budget_term: ConstTerm | None = field(default=None, compare=False, repr=False)  # for the TLA+ export
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Model:
     name: str
     source: SourceFile
@@ -144,6 +147,11 @@ class Model:
     processes: AtomT | None = None
     # `operation` declarations: only `specpy linearizable` reads them; they are not actions.
     operations: tuple[Operation, ...] = ()
+    # how each constant defined from other constants was written (ir/const_terms.py):
+    # only the TLA+ export reads it, to write such a constant as a definition.
+    constant_terms: dict[str, ConstTerm] = field(default_factory=dict)
+    # where each `const` and `type` was declared: the TLA+ export carries the comment above it over
+    declared_at: dict[str, Span] = field(default_factory=dict)
 
     def var(self, name: str) -> StateVar:
         for v in self.vars:
@@ -164,7 +172,7 @@ def with_fault_counter(model: Model) -> Model:
     faults = model.faults
     if faults is None or faults.budget is None:
         return model
-    t = RangeT(0, faults.budget)
+    t = RangeT(0, faults.budget, hi_term=faults.budget_term)
     counter = StateVar(BUDGET_VAR, t, len(model.vars), span=faults.span)
     start = Assign(BUDGET_VAR, (), Lit(t, 0, span=faults.span), t, span=faults.span)
     return replace(model, vars=model.vars + (counter,), init=model.init + (start,))
