@@ -130,21 +130,29 @@ def check(
             "--resume: checkpoints do not record the `measure` values seen so far; run the spec from the start"
         )
     engine, note = _engine(cm, options, symmetry is not None, transport is not None)
-    result = Search(cm, options, progress, symmetry, transport=transport, engine=engine).run()
+    while True:
+        try:
+            result = Search(cm, options, progress, symmetry, transport=transport, engine=engine).run()
+            break
+        except Exception as exc:  # a native bag or sorted set past its capacity: start over with more
+            if engine is None:
+                raise
+            engine, note = _engine(cm, options, symmetry is not None, transport is not None, engine.larger(exc))
     result.backend = "python" if engine is None else "native"
     result.backend_note = note
     return result
 
 
-def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool):
+def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool, capacities: Callable | None = None):
     """(the native model, None) when the native core runs this check, else
-    (None, why not when native was the default)."""
+    (None, why not when native was the default); `capacities()` gives the
+    larger array capacities of a run that starts over (NotNative: none)."""
     if options.backend == "python":
         return None, None
     from specpy.native import NoCompiler, NotNative, native_model
 
     try:
-        return native_model(cm, options, symmetric, cluster), None
+        return native_model(cm, options, symmetric, cluster, capacities() if capacities else None), None
     except NoCompiler as exc:
         if options.backend == "native":
             raise OptionError(f"--backend native: {exc}") from None

@@ -27,6 +27,8 @@ c_types.py:
                         the invariants' (what 0) or the constraints' (1) verdict
                         for a batch of states, up to the first that raises
     sp_fingerprint(s)   the 64-bit fingerprint (never 0)
+    sp_overflowed()     after a failure: 1 + the index (Layout.arrays) of a
+                        sorted array that needed more than its capacity, else 0
 
 Errors unwind with longjmp to the exported function, which reports them; the
 search then asks the Python backend to re-execute the step (kernel.py).
@@ -36,7 +38,8 @@ from __future__ import annotations
 
 from specpy.ir.expr import Expr
 from specpy.ir.model import Action, Model
-from specpy.ir.types import universe_size
+from specpy.ir.types import Type, universe_size
+from specpy.native.c_faults import fault_functions
 from specpy.native.c_expr import ExprC, Scope
 from specpy.native.c_stmt import StmtC
 from specpy.native.c_types import Layout, NotNative
@@ -51,6 +54,7 @@ int sp_terminal(const char *s);
 int sp_transitions(const char *s, const char *t);
 int64_t sp_fingerprint(const char *s);
 int sp_state_size(void);
+int sp_overflowed(void);
 int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out);
 void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n);
 int64_t sp_many(int what, const char *states, int64_t count, int64_t *out);
@@ -65,6 +69,10 @@ PRELUDE = r"""
 static jmp_buf sp_jb;
 static void sp_fail(void) __attribute__((noreturn, cold));
 static void sp_fail(void) { longjmp(sp_jb, 1); }
+/* A sorted array (bag, set of ints...) past its capacity: the search starts over with more. */
+static volatile int sp_over = 0;
+static void sp_overflow(int k) __attribute__((noreturn, cold));
+static void sp_overflow(int k) { sp_over = k + 1; longjmp(sp_jb, 1); }
 
 static inline int64_t sp_div(int64_t a, int64_t b) {
     if (b == 0) sp_fail();
@@ -115,6 +123,7 @@ static void sp_emit(const S *t) {
 char *sp_out(void) { return sp_buf; }
 int64_t *sp_fps(void) { return sp_fp_buf; }
 int sp_state_size(void) { return (int)sizeof(S); }
+int sp_overflowed(void) { return sp_over; }
 int64_t sp_fingerprint(const char *s) { return sp_hash((const uint8_t *)s, sizeof(S)); }
 
 static volatile int64_t sp_at, sp_mark;
@@ -212,11 +221,18 @@ int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
 """
 
 
-def generate(model: Model) -> str:
-    """The C source of model (NotNative names the first construct it cannot compile)."""
+def generate(model: Model, capacities: dict[Type, int] | None = None, initial: tuple | None = None) -> str:
+    """The C source of model (NotNative names the first construct it cannot
+    compile); `capacities` of the sorted arrays (c_types.py), `initial`: an
+    initial state (Python backend encoding), whose values a crash restores."""
+    return generate_layout(model, capacities, initial)[0]
+
+
+def generate_layout(model: Model, capacities: dict[Type, int] | None = None, initial: tuple | None = None) -> tuple[str, Layout]:
+    """generate, and the layout it used."""
     if len(model.invariants) > 120:
         raise NotNative("more than 120 invariants")
-    layout = Layout()
+    layout = Layout(capacities)
     var_index = {v.name: i for i, v in enumerate(model.vars)}
     members = "".join(f" {layout.of(v.type).name} v{i};" for i, v in enumerate(model.vars))
     ex = ExprC(layout, var_index)
@@ -224,11 +240,13 @@ def generate(model: Model) -> str:
     functions: list[str] = []
     for k, a in enumerate(model.actions):
         functions.append(_action(ex, st, k, a))
+    functions += fault_functions(ex, model, initial, len(model.actions))
+    nact = len(functions)
     functions.append(_checks(ex, "sp_inv", [i.expr for i in model.invariants], "-1", first_false=True))
     functions.append(_checks(ex, "sp_con", list(model.constraints), "1", first_false=False, op="&&"))
     functions.append(_checks(ex, "sp_term", list(model.terminals), "0", first_false=False, op="||"))
     functions.append(_transitions(ex, [t.expr for t in model.transitions]))
-    table = ", ".join(f"act{k}" for k in range(len(model.actions))) or "0"
+    table = ", ".join(f"act{k}" for k in range(nact)) or "0"
     parts = [
         PRELUDE,
         *layout.decls,
@@ -237,11 +255,11 @@ def generate(model: Model) -> str:
         *ex.helpers.values(),
         "static void sp_emit(const S *t);",
         *functions,
-        f"#define SP_ACTIONS {len(model.actions)}",
+        f"#define SP_ACTIONS {nact}",
         f"static void (*const sp_actions[])(const S *) = {{ {table} }};",
         KERNEL,
     ]
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(parts) + "\n", layout
 
 
 def _action(ex: ExprC, st: StmtC, k: int, action: Action) -> str:
