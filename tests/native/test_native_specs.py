@@ -21,7 +21,7 @@ CORPUS = sorted(
     p for p in [*ROOT.glob("specs/*.spec"), *ROOT.glob("examples/**/*.spec"), *ROOT.glob("tests/**/*.spec")]
     if "errors" not in p.parts
 )
-#: Symmetry is not native yet, so both run without it; the cap keeps the big ones short.
+#: Without symmetry (test_native_symmetry.py), traces agree too; the cap keeps the big ones short.
 OPTIONS = CheckOptions(symmetry=False, max_states=30_000)
 
 #: Specs that must run natively (the others fall back, saying why: a

@@ -274,7 +274,9 @@ class Search:
             limit = limit * MB // (self.nparts if self.options.workers > 1 else 1)
         parts = [
             Partition(
-                self.engine or self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states, self.sharded,
+                self.engine or self.cm, i, self.nparts, self.options.check_deadlock,
+                None if self.engine is not None else self.canonical,  # the native model canonicalises in C
+                self.keep_states, self.sharded,
                 None if self.keep_states else Spill(self.options.disk_dir, f"p{i}", limit),
             )
             for i in range(self.nparts)
@@ -600,7 +602,7 @@ class Search:
         """The temporal properties, on the finished state graph (liveness.py)."""
         self.store = self.parts.partitions[0].state_store()
         if self.engine is not None:  # liveness runs on the Python backend's values
-            self.store = self.engine.python_store(self.store)
+            self.store = self.engine.python_store(self.store, self.symmetry)
         violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
         if violation is not None:
             raise Stop(violation.kind, violation)

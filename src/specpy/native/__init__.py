@@ -32,8 +32,8 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
     model = cm.model
     if cluster:
         return "--cluster is not native yet (partitions in other machines would need the library there)"
-    if symmetric:
-        return "symmetry reduction is not native yet (--no-symmetry runs natively)"
+    if symmetric and model.transitions:
+        return "transition invariants under symmetry reduction are checked by the Python backend"
     if model.measures:
         return "`measure` declarations are computed by the Python backend"
     if options.checkpoint_dir is not None or options.resume_dir is not None:
@@ -53,7 +53,8 @@ def native_model(
     why = refusal(cm, options, symmetric, cluster)
     if why is not None:
         raise NotNative(why)
-    native = NativeModel(cm.model, cm, capacities)
+    types = tuple(t for t in cm.model.symmetric_types() if len(t.members) > 1) if symmetric else ()
+    native = NativeModel(cm.model, cm, capacities, types)
     directory = dump_dir(cm.model.name)  # `specpy --dump-code DIR`: beside the Python functions
     if directory is not None:
         cm.expand  # noqa: B018 (compiled on first use; the dump shows the whole Python side too)

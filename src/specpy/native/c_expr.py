@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from specpy.explicit.state import codec
 from specpy.ir import expr as E
 from specpy.ir.backend import Handlers
+from specpy.ir.ranges import RangeFacts
 from specpy.ir.types import (
     AtomT,
     BagT,
@@ -74,8 +75,10 @@ def c_bytes(data: bytes) -> str:
 class ExprC:
     """Compiles IR expressions of one model; collects the helper functions they need."""
 
-    def __init__(self, layout: Layout, var_index: dict[str, int]) -> None:
+    def __init__(self, layout: Layout, var_index: dict[str, int], ranges: RangeFacts | None = None) -> None:
         self.layout = layout
+        # What the range analysis proves (ir/ranges.py): the checks it makes needless are left out.
+        self.ranges = ranges
         self.var_index = var_index
         self._dispatch = EXPRESSIONS.bind(self)
         self.helpers: dict[str, str] = {}  # name -> definition, in creation order
@@ -109,14 +112,17 @@ class ExprC:
         """Declare `name` of C type c, all bytes zero."""
         return f"{c.name} {name}; memset(&{name}, 0, sizeof {name});"
 
-    def coerce(self, text: str, src: Type, dst: Type) -> str:
-        """A value of type src as one of type dst; a range left is an evaluation error."""
+    def coerce(self, text: str, src: Type, dst: Type, node: E.Expr | None = None, proven: bool = False) -> str:
+        """A value of type src as one of type dst; a range left is an
+        evaluation error, unless the range analysis proves that the value
+        (the expression `node`) fits dst, or the caller did (`proven`)."""
         if src == dst:
             return text
         if is_int(src) and isinstance(dst, IntT):
             return f"((int64_t)({text}))"
         if is_int(src) and isinstance(dst, RangeT):
-            if within(src, dst):
+            proven = proven or (node is not None and self.ranges is not None and self.ranges.fits(node, dst))
+            if within(src, dst) or proven:
                 return f"(({self.ct(dst).name})({text}))"
             x = self.fresh("x")
             return f"({{ int64_t {x} = {text}; if ({x} < {dst.lo}LL || {x} > {dst.hi}LL) sp_fail(); ({self.ct(dst).name}){x}; }})"
@@ -129,8 +135,9 @@ class ExprC:
         if isinstance(src, SeqT) and isinstance(dst, SeqT) and src.elem == dst.elem:
             # Another bound: the elements as they are, an error if they do not fit.
             a, r, i = self.fresh("a"), self.fresh("r"), self.fresh("i")
+            check = "" if proven else f"if ({a}.n > {dst.max_len}) sp_fail(); "
             return (
-                f"({{ {self.ct(src).name} {a} = {text}; if ({a}.n > {dst.max_len}) sp_fail(); {self.zero(self.ct(dst), r)} "
+                f"({{ {self.ct(src).name} {a} = {text}; {check}{self.zero(self.ct(dst), r)} "
                 f"{r}.n = {a}.n; for (int {i} = 0; {i} < {a}.n; {i}++) {r}.v[{i}] = {a}.v[{i}]; {r}; }})"
             )
         if isinstance(src, (SetT, BagT)) and type(src) is type(dst) and self.ct(src) is not self.ct(dst):
@@ -369,7 +376,7 @@ class ExprC:
         if isinstance(c, ArrC):
             return f"{self.array_fns(t)[1]}(&{acc}, {elem});"
         assert isinstance(c, BitsC) and isinstance(t, SetT)
-        return self._set_bit(acc, self.ordinal(elem, t.elem), c)
+        return self.set_bit(acc, self.ordinal(elem, t.elem), c)
 
     def contains(self, coll: str, elem: str, t: SetT | BagT) -> str:
         """C truth of `elem in coll` for a sorted array (elem of the element type)."""
@@ -683,7 +690,7 @@ class ExprC:
 
         return f"({{ {self.zero(c, acc)} {self.bindings(e.bindings, e.cond, sc, body)} {acc}; }})"
 
-    def _set_bit(self, acc: str, o: str, c: BitsC) -> str:
+    def set_bit(self, acc: str, o: str, c: BitsC) -> str:
         if c.words == 0:
             return f"{acc} |= ({c.name})(1ULL << ({o}));"
         x = self.fresh("o")
@@ -729,7 +736,7 @@ class ExprC:
         if len(e.elems) > t.max_len:
             raise NotNative("a sequence literal longer than its type")
         acc = self.fresh("acc")
-        sets = "".join(f"{acc}.v[{i}] = {self.coerce(self.expr(x, sc), x.type, t.elem)};" for i, x in enumerate(e.elems))
+        sets = "".join(f"{acc}.v[{i}] = {self.coerce(self.expr(x, sc), x.type, t.elem, x)};" for i, x in enumerate(e.elems))
         return f"({{ {self.zero(c, acc)} {acc}.n = {len(e.elems)}; {sets} {acc}; }})"
 
     @EXPRESSIONS.handles(E.Len)
@@ -788,7 +795,7 @@ class ExprC:
         acc = self.fresh("r")
         if isinstance(t, RecordT):
             sets = "".join(
-                f"{acc}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft)};"
+                f"{acc}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft, x)};"
                 for i, ((_, x), (_, ft)) in enumerate(zip(e.fields, t.fields))
             )
             return f"({{ {self.zero(c, acc)} {sets} {acc}; }})"
@@ -796,7 +803,7 @@ class ExprC:
         ci = [k.name for k in t.cases].index(e.tag)
         case = t.cases[ci]
         sets = "".join(
-            f"{acc}.u.c{ci}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft)};"
+            f"{acc}.u.c{ci}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft, x)};"
             for i, ((_, x), (_, ft)) in enumerate(zip(e.fields, case.fields))
         )
         return f"({{ {self.zero(c, acc)} {acc}.tag = {ci}; {sets} {acc}; }})"
@@ -835,8 +842,12 @@ class ExprC:
     def _Index(self, e: E.Index, sc: Scope) -> str:
         t = e.operand.type
         x = self.expr(e.operand, sc)
+        inside = self.ranges is not None and self.ranges.index_ok(e)
         if isinstance(t, MapT):
-            return f"(({x}).v[{self.key_position(e.index, t, sc)}])"
+            return f"(({x}).v[{self.key_position(e.index, t, sc, inside)}])"
+        if isinstance(t, SeqT) and inside:
+            s = self.fresh("s")
+            return f"({{ {self.ct(t).name} {s} = {x}; {s}.v[{self.num(e.index, sc)} - 1]; }})"
         if isinstance(t, SeqT):
             s, i = self.fresh("s"), self.fresh("i")
             return (
@@ -845,8 +856,11 @@ class ExprC:
             )
         raise NotNative(f"indexing a {type_name(t)} is not native yet")
 
-    def key_position(self, key: E.Expr, t: MapT, sc: Scope) -> str:
-        """The array position of a map key (an evaluation error outside a range key type)."""
+    def key_position(self, key: E.Expr, t: MapT, sc: Scope, inside: bool = False) -> str:
+        """The array position of a map key (an evaluation error outside a
+        range key type, unless `inside`: proven by the range analysis)."""
+        if isinstance(t.key, RangeT) and is_int(key.type) and inside:
+            return f"((int)({self.num(key, sc)} - {t.key.lo}))"
         if isinstance(t.key, RangeT) and is_int(key.type) and not within(key.type, t.key):
             k = self.fresh("k")
             return f"({{ int64_t {k} = {self.num(key, sc)}; if ({k} < {t.key.lo} || {k} > {t.key.hi}) sp_fail(); (int)({k} - {t.key.lo}); }})"
@@ -894,7 +908,8 @@ class ExprC:
     @EXPRESSIONS.handles(E.Last)
     def _Last(self, e: E.Last, sc: Scope) -> str:
         s = self.fresh("s")
-        return f"({{ {self.ct(e.seq.type).name} {s} = {self.expr(e.seq, sc)}; if (!{s}.n) sp_fail(); {s}.v[{s}.n - 1]; }})"
+        check = "" if self.ranges is not None and self.ranges.nonempty(e.seq, self.ranges.facts_at(e)) else f"if (!{s}.n) sp_fail(); "
+        return f"({{ {self.ct(e.seq.type).name} {s} = {self.expr(e.seq, sc)}; {check}{s}.v[{s}.n - 1]; }})"
 
     @EXPRESSIONS.handles(E.Unwrap)
     def _Unwrap(self, e: E.Unwrap, sc: Scope) -> str:

@@ -26,9 +26,10 @@ import numpy as np
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.store import FingerprintSet, Links, StateStore, fingerprints
+from specpy.explicit.symmetry import Symmetry
 from specpy.ir.model import Model
 from specpy.native import build
-from specpy.ir.types import Type, type_name
+from specpy.ir.types import AtomT, Type, type_name
 from specpy.native.c_module import CDEF, generate_layout
 from specpy.native.c_types import CAPACITY, CAPACITY_MAX, CapacityExceeded, NotNative
 
@@ -60,16 +61,19 @@ class NativeModel:
 
     backend = "native"
 
-    def __init__(self, model: Model, python: CompiledModel, capacities: dict[Type, int] | None = None) -> None:
+    def __init__(
+        self, model: Model, python: CompiledModel, capacities: dict[Type, int] | None = None, symmetric: tuple[AtomT, ...] = ()
+    ) -> None:
         self.model = model
         self.python = python
         self.actions = python.actions
         self.capacities = dict(capacities or {})
+        self.symmetric = symmetric  # states are canonicalised in C (c_symmetry.py)
         crash = model.faults is not None and model.faults.crash
         initial = python._initial_states() if crash else []
         while True:  # a constant may need a larger array than the default capacity
             try:
-                self.source, self.layout = generate_layout(model, self.capacities, initial[0] if initial else None)
+                self.source, self.layout = generate_layout(model, self.capacities, initial[0] if initial else None, symmetric)
                 break
             except CapacityExceeded as exc:
                 self.capacities = self.grown(exc)
@@ -114,6 +118,10 @@ class NativeModel:
         """A Python backend state (explicit/state.py) in the native layout."""
         data = b"".join(c.pack(x) for c, x in zip(self.codecs, state))
         assert len(data) == self.size, "the Python and C layouts disagree"
+        if self.symmetric:  # the orbit's native representative
+            buf = self.ffi.new("char[]", data)
+            self.lib.sp_canonical(buf)
+            data = self.ffi.buffer(buf, self.size)[:]
         return data
 
     def unpack(self, data: bytes) -> tuple:
@@ -123,10 +131,13 @@ class NativeModel:
             out.append(x)
         return tuple(out)
 
-    def python_store(self, store: StateStore) -> StateStore:
+    def python_store(self, store: StateStore, symmetry: Symmetry | None = None) -> StateStore:
         """The stored states as the Python backend's values, with its
-        fingerprints (liveness.py works on those; links are unchanged)."""
+        fingerprints (liveness.py works on those; links are unchanged); under
+        symmetry reduction, the Python backend's representatives."""
         states = [self.unpack(s) for s in store.states]
+        if symmetry is not None:
+            states = [symmetry.canonical(s) for s in states]
         parents = np.frombuffer(store.parent, dtype=np.int64)
         via = np.frombuffer(store.via, dtype=np.int16)
         return StateStore(states, Links.restore(fingerprints(states), parents, via))
