@@ -18,7 +18,7 @@ from array import array
 from collections.abc import Callable
 from functools import partial
 
-from specpy.cli.options import parse_overrides
+from specpy.cli.flags import parse_overrides
 from specpy.explicit.compile import CompiledModel, expand_each
 from specpy.pipeline import load
 

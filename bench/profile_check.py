@@ -17,7 +17,7 @@ import io
 import pstats
 from pathlib import Path
 
-from specpy.cli.options import parse_overrides
+from specpy.cli.flags import parse_overrides
 from specpy.explicit.search import check
 from specpy.options import CheckOptions
 from specpy.pipeline import load

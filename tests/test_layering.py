@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "specpy"
 
 BACKENDS = {"explicit", "smt", "tla", "cluster"}
 #: Where users reach specpy (and how results are shown): nothing below them imports them.
-FRONT = {"api", "cli", "pytest_plugin", "report", "crosscheck", "pipeline"}
+FRONT = {"api", "cli", "pytest_plugin", "report", "crosscheck", "pipeline", "explore"}
 #: Every top-level package and module of specpy.
 ALL = {p.stem for p in SRC.iterdir() if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"} - {
     "__init__", "__main__"
@@ -48,7 +48,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "pipeline": {"trace", *(FRONT - {"pipeline"}), *BACKENDS},
     "report": {"syntax", "semantics", "pipeline", "explicit", "tla", "api", "cli", "pytest_plugin", "crosscheck"},
     "crosscheck": {"syntax", "semantics", "smt", "api", "cli", "pytest_plugin", "report"},
-    "api": {"cli", "pytest_plugin", "report", "crosscheck"},
+    "api": {"cli", "pytest_plugin", "report", "crosscheck", "explore"},
+    # The browser explorer: a front door over the pipeline, explicit/ and trace/.
+    "explore": {"cli", "api", "pytest_plugin", "report", "crosscheck", "smt", "tla", "cluster", "native"},
 }
 
 

@@ -80,7 +80,9 @@ class Spec:
             from specpy.cluster import check
         else:
             from specpy.explicit import check
-        return check(self.model, opts, progress=progress)
+        result = check(self.model, opts, progress=progress)
+        result.model = self.model  # for the notebook report (CheckResult._repr_html_)
+        return result
 
     def read_log(self, log: Log) -> list[LogEntry]:
         """A log's entries, checked against the spec's variables and actions (LogError if not)."""

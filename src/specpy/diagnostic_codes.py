@@ -38,6 +38,7 @@ STAGES = {
     "logs": "Implementation logs (`specpy validate`)",
     "histories": "Operation histories (`specpy linearizable`)",
     "tlc": "TLC's parser on an exported module (`specpy tlc`)",
+    "explore": "The explorer's question box (`specpy explore`)",
 }
 
 _TABLE = (
@@ -138,6 +139,7 @@ _TABLE = (
     ("histories", "E-json", "an option value (`--initial`) that is not JSON"),
     ("histories", "E-no-operations", "a spec given as a `specpy linearizable` model declares no `operation`"),
     ("tlc", "E-tla-parse", "SANY, TLC's parser, rejected a module (located in the .tla file)"),
+    ("explore", "E-question", "the question box: empty, too long, not one expression, or its evaluation failed in this state"),
 )
 
 CODES: dict[str, Code] = {code: Code(code, stage, meaning) for stage, code, meaning in _TABLE}

@@ -6,6 +6,7 @@ override problems raise OptionError (exit 151). Backends take the Model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from specpy.diagnostics import MAX_SPEC_BYTES, Diagnostic, SourceFile, SpecError, Span, read_input
@@ -40,6 +41,15 @@ def load_text(source: SourceFile, overrides: Overrides | None = None) -> Model:
 
     module = parse(source)
     return analyze(module, source, overrides or Overrides())
+
+
+def load_with_questions(source: SourceFile, overrides: Overrides | None = None) -> tuple[Model, Callable]:
+    """load_text, and a function typechecking a free expression (an ast.Expr) over the
+    model's state: the explorer's question box (semantics.analyze.analyze_with_questions)."""
+    from specpy.semantics.analyze import analyze_with_questions
+    from specpy.syntax.parser import parse
+
+    return analyze_with_questions(parse(source), source, overrides or Overrides())
 
 
 def load(path: str | Path, overrides: Overrides | None = None) -> Model:

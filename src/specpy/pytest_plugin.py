@@ -121,7 +121,7 @@ def check_settings(path: Path, flags: tuple[str, ...]) -> tuple[Overrides, Check
     import click
 
     from specpy.cli.check import check
-    from specpy.cli.options import make_options, parse_overrides
+    from specpy.cli.flags import make_options, parse_overrides
     from specpy.options import OptionError
 
     if any(f in ("-h", "--help", "--version") for f in flags):

@@ -16,6 +16,7 @@ from specpy.ir.values import Value
 from specpy.trace.trace import Trace
 
 if TYPE_CHECKING:
+    from specpy.ir.model import Model
     from specpy.ir.types import Type
 
 
@@ -160,6 +161,55 @@ class Violation:
     span: Span | None = None
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What a run checks, said before the search and named again by the verdict.
+
+    Built by the front door that knows the model and the options
+    (report/checked.py `describe`), so that no backend needs to know about
+    it; `None` fields and empty tuples are things the spec does not have.
+    """
+
+    spec: str
+    constants: tuple[tuple[str, str], ...] = ()  # (name, value as the spec writes values)
+    types: tuple[tuple[str, tuple[str, ...]], ...] = ()  # atom types and their members
+    overridden: tuple[str, ...] = ()  # constants and types set by --const/--type
+    invariants: tuple[str, ...] = ()
+    transitions: tuple[str, ...] = ()
+    properties: tuple[str, ...] = ()
+    weak_fair: tuple[str, ...] = ()  # actions under weak fairness (`fair action`)
+    strong_fair: tuple[str, ...] = ()  # `strong fair action`
+    properties_checked: bool = True  # simulation does not check temporal properties
+    deadlock: bool = True
+    symmetry: tuple[str, ...] = ()  # the symmetric types in force
+    faults: tuple[str, ...] = ()  # "lose net", "crash Server", ...
+    fault_budget: int | None = None
+    constraints: int = 0
+    backend: str = "python"  # python, native, auto (native if it can), z3, simulate
+    workers: int = 1
+    bounds: tuple[str, ...] = ()  # "depth 5", "timeout 60 s", "100 walks of up to 100 states, seed 0"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec,
+            "constants": dict(self.constants),
+            "types": {name: list(members) for name, members in self.types},
+            "overridden": list(self.overridden),
+            "invariants": list(self.invariants),
+            "transition_invariants": list(self.transitions),
+            "properties": list(self.properties) if self.properties_checked else [],
+            "fairness": {"weak": list(self.weak_fair), "strong": list(self.strong_fair)},
+            "deadlock": self.deadlock,
+            "symmetry": list(self.symmetry),
+            "faults": list(self.faults),
+            "fault_budget": self.fault_budget,
+            "constraints": self.constraints,
+            "backend": self.backend,
+            "workers": self.workers,
+            "bounds": list(self.bounds),
+        }
+
+
 @dataclass
 class CheckResult:
     kind: ResultKind
@@ -171,6 +221,17 @@ class CheckResult:
     backend: str = "explicit"
     # Why the explicit search ran on the Python backend when native was the default (one line).
     backend_note: str | None = None
+    # What was checked (the CLI sets it; the verdict then names what held).
+    checked: Checked | None = None
+    # The checked model, when the Python API ran the check (`Spec.check`): the
+    # notebook report (`_repr_html_`) takes its title and lifelines from it.
+    model: Model | None = field(default=None, repr=False, compare=False)
+
+    def _repr_html_(self) -> str:
+        """The HTML report, message sequence chart included, for Jupyter (trace/notebook.py)."""
+        from specpy.trace.notebook import result_html
+
+        return result_html(self, self.model)
 
     @property
     def exit_code(self) -> int:
@@ -201,6 +262,8 @@ class CheckResult:
             ],
             "violation": None,
         }
+        if self.checked is not None:
+            out["checked"] = self.checked.to_json()
         if s.measures:
             out["measures"] = {m.name: {"min": m.min, "max": m.max, "undefined": m.undefined} for m in s.measures}
         if self.violation is not None:

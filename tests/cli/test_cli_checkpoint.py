@@ -41,7 +41,10 @@ def specpy(*args: str | Path, timeout: float = 600) -> subprocess.CompletedProce
 def comparable(result: dict) -> dict:
     """A result's JSON without what depends on the clock, or on the engine
     (checkpointed runs use the Python backend: native/ refuses --checkpoint yet)."""
-    return {k: v for k, v in result.items() if k not in ("seconds", "states_per_second", "backend", "backend_note")}
+    out = {k: v for k, v in result.items() if k not in ("seconds", "states_per_second", "backend", "backend_note")}
+    if "checked" in out:
+        out["checked"] = {k: v for k, v in out["checked"].items() if k != "backend"}
+    return out
 
 
 def checkpoint_level(directory: Path) -> int:

@@ -153,7 +153,9 @@ def test_usage_error_exit_2() -> None:
 def test_human_report_and_quiet() -> None:
     proc = run("check", data("invariant.spec"))
     assert proc.returncode == 12
-    assert proc.stdout.startswith("Invariant Small violated")
+    head, report = proc.stdout.split("\n\n", 1)
+    assert head.startswith("Checking ") and "  invariants: Small\n" in head
+    assert report.startswith("Invariant Small violated")
     assert "State 1 (initial)" in proc.stdout and "distinct states" in proc.stdout
     quiet = run("check", data("invariant.spec"), "--quiet")
     assert quiet.returncode == 12

@@ -81,7 +81,8 @@ def test_violation_report_and_exit_code(spec: str, monkeypatch: pytest.MonkeyPat
     install(monkeypatch)
     res = invoke("check", spec)
     assert res.exit_code == 12
-    assert res.stdout.startswith("Invariant Small violated: x <= 1\n")
+    assert res.stdout.startswith("Checking t.spec\n  invariants: Small\n")
+    assert "\n\nInvariant Small violated: x <= 1\n" in res.stdout
     assert "t.spec:4:18: note: Small is defined here" in res.stdout
 
 
@@ -216,7 +217,7 @@ def test_progress_is_throttled(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     progress(stats)  # too soon after the last line
     progress.clear()
     err = capsys.readouterr().err
-    assert err == "\r25 states, 10 distinct, 3 queued, 5 states/s\x1b[K\r\x1b[K"
+    assert err == "\r25 states, 10 distinct, 3 queued, 5 generated/s\x1b[K\r\x1b[K"
 
 
 def test_out_of_memory_exit_153(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:

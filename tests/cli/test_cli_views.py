@@ -106,7 +106,7 @@ def test_check_html_for_a_passing_spec(tmp_path: Path):
     proc = run("check", ROOT / "specs" / "twophase.spec", "--quiet", "--html", report)
     assert proc.returncode == 0
     html = report.read_text()
-    assert "No violation found." in html and "<th>distinct states</th><td>288</td>" in html
+    assert "No violation found: 9 invariants hold; no deadlock." in html and "<th>distinct states</th><td>288</td>" in html
 
 
 def test_unwritable_html_output_is_refused_before_the_run(tmp_path: Path):

@@ -100,7 +100,8 @@ def _expr(rng: random.Random, depth: int) -> str:
         f"(if {a} then {b} else {a})", f"(forall v in {b}: {a})", f"(exists v in {b}: {a})",
         f"{{v + 1 for v in {b}}}", f"{{v for v in {b} if {a}}}", f"(let y = {a} in {b})",
         f"len({a})", f"min({a})", f"max({a})", f"{a}[{b}]", f"{a}.f", f"({a} is Some)",
-        "and".join([f" {a} "] * rng.choice([2, 150, 400])),
+        # A long chain of small terms (not of `a`: chains of chains grow exponentially).
+        "(" + " and ".join(_expr(rng, 0) for _ in range(rng.choice([2, 150, 400]))) + ")",
     ])
 
 

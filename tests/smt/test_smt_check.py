@@ -110,7 +110,8 @@ def test_cli_json_reports_a_bounded_ok():
     out = json.loads(r.output)
     assert r.exit_code == 0 and out["result"] == "ok" and out["bounded"] is True and out["depth"] == 3
     human = CliRunner().invoke(main, ["check", "--backend", "z3", "--depth", "3", str(DATA / "ok.spec")])
-    assert human.output.startswith("No violation up to depth 3 (bounded check, not a proof).")
+    assert "\n  backend:    bounded model checking with Z3\n  bounds:     depth 3\n\n" in human.output
+    assert "\nNo violation up to depth 3 (bounded check, not a proof): 1 invariant holds; no deadlock.\n" in human.output
 
 
 def test_timeout_is_a_limit_never_ok():

@@ -8,7 +8,7 @@ checked:
   simulate.py  simulate (random walks)          prove.py    prove (k-induction, Z3)
   validate.py  validate (NDJSON logs)           trace.py    trace show, trace html
   graph.py     graph (DOT/SVG)                  tla.py      tla, tlc, crosscheck
-  linearizable.py  linearizable (Jepsen histories)
+  linearizable.py  linearizable (Jepsen histories)   explore.py  explore (the browser explorer)
 
 Exit codes follow TLC's; the one table is result.py `EXITS` (README's table
 and `specpy --help` come from it). Every command runs inside one guard
@@ -39,7 +39,7 @@ from pathlib import Path
 import click
 
 from specpy import __version__
-from specpy.cli import check, graph, linearizable, prove, simulate, tla, trace, validate
+from specpy.cli import check, explore, graph, linearizable, prove, simulate, tla, trace, validate
 from specpy.cli.output import GuardedGroup, Output
 from specpy.result import EXIT_BAD_OPTION, exit_table
 
@@ -68,6 +68,6 @@ def main(ctx: click.Context, debug: bool, dump_code: Path | None) -> None:
 
 for command in (
     check.check, simulate.simulate, prove.prove, validate.validate, trace.trace, graph.graph,
-    tla.tla, tla.tlc, tla.crosscheck, linearizable.linearizable,
+    tla.tla, tla.tlc, tla.crosscheck, linearizable.linearizable, explore.explore,
 ):
     main.add_command(command)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from specpy.cli.options import (
+from specpy.cli.flags import (
     DEFAULT_CHECKPOINT_INTERVAL, make_options, override_options, parse_overrides, report_options,
     timeout_option, trace_out_option,
 )
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from specpy.api import Spec
     from specpy.explicit.simulate import SimulationOptions
     from specpy.ir.model import Model
-    from specpy.result import CheckResult, Stats
+    from specpy.result import Checked, CheckResult, Stats
 
 PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
 
@@ -161,6 +161,7 @@ def run_check(
     try:
         source = read_source(spec)
         model = load_text(source, overrides)
+        checked = _announce(model, options, overrides, backend, simulation, quiet or out.as_json)
         if simulation is not None:
             from specpy.explicit.simulate import simulate as run_simulation
 
@@ -169,6 +170,8 @@ def run_check(
             result = _run_backend(backend, Spec(model), options, quiet)
     except SpecError as exc:
         return out.spec_errors(exc.diagnostics, source)
+    # The head named the backend asked for; the result knows the one that ran.
+    result.checked = dataclasses.replace(checked, backend=result.backend if backend == "explicit" else checked.backend)
     # Write the trace before printing, so that a failed write cannot leave
     # two JSON objects on stdout; report the failure after the verdict.
     write_error = None
@@ -192,6 +195,23 @@ def run_check(
         click.echo(f"error: {write_error}", err=True)
         return EXIT_SYSTEM_ERROR
     return result.exit_code
+
+
+def _announce(
+    model: Model, options: CheckOptions, overrides: Overrides, backend: str,
+    simulation: SimulationOptions | None, silent: bool,
+) -> Checked:
+    """What this run checks, printed before the search unless `silent` (--quiet, --json)."""
+    from specpy.report.checked import describe, render_checked
+
+    if simulation is not None:
+        walks = f"{simulation.runs:,} walks of up to {simulation.depth:,} states, seed {simulation.seed}"
+        checked = describe(model, options, overrides, "simulate", walks)
+    else:
+        checked = describe(model, options, overrides, options.backend if backend == "explicit" else backend)
+    if not silent:
+        click.echo(render_checked(checked, tuple(a.name for a in model.actions)) + "\n")
+    return checked
 
 
 def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -> CheckResult:
@@ -240,7 +260,7 @@ class Progress:
         self._shown = True
         line = (
             f"{stats.states_generated:,} states, {stats.distinct_states:,} distinct, "
-            f"{stats.queue:,} queued, {stats.states_per_second:,.0f} states/s"
+            f"{stats.queue:,} queued, {stats.states_per_second:,.0f} generated/s"
         )
         sys.stderr.write(f"\r{line}\x1b[K")
         sys.stderr.flush()

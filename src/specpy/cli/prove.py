@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from specpy.cli.files import check_output_path
-from specpy.cli.options import (
+from specpy.cli.flags import (
     override_options, parse_overrides, report_options, timeout_option, trace_out_option,
 )
 from specpy.cli.output import Output, guarded, write_trace

@@ -8,7 +8,7 @@ import click
 
 from specpy.cli.check import run_check
 from specpy.cli.files import check_output_path
-from specpy.cli.options import (
+from specpy.cli.flags import (
     make_options, override_options, parse_overrides, report_options, timeout_option, trace_out_option,
 )
 from specpy.cli.output import Output, guarded

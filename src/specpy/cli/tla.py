@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from specpy.cli.files import check_output_path, write_output
-from specpy.cli.options import make_options, override_options, parse_overrides
+from specpy.cli.flags import make_options, override_options, parse_overrides
 from specpy.cli.output import Output, guarded
 from specpy.options import CheckOptions, OptionError, Overrides
 from specpy.result import EXIT_DISAGREE, EXIT_SYSTEM_ERROR

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from specpy.cli.options import override_options, parse_overrides
+from specpy.cli.flags import override_options, parse_overrides
 from specpy.cli.files import check_output_path, write_output
 from specpy.cli.output import fail_on_write_error, load_model, run_view
 from specpy.options import OptionError

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from specpy.cli.options import override_options, parse_overrides, report_options
+from specpy.cli.flags import override_options, parse_overrides, report_options
 from specpy.cli.output import Output, guarded
 from specpy.options import Overrides
 from specpy.result import EXIT_BAD_OPTION

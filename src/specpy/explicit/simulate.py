@@ -23,9 +23,10 @@ longest walk, in states.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from specpy.explicit.measures import Tally
@@ -64,14 +65,23 @@ def random_trace(cm: CompiledModel, steps: int, seed: int) -> Trace:
     initial: list[tuple] = []
     cm.init(initial)
     states, actions = [rng.choice(initial)], []
-    for _ in range(steps):
-        moves = [(k, t) for k, action in enumerate(cm.actions) for t in _successors(action, states[-1])]
-        if not moves:
-            break
-        k, t = moves[rng.randrange(len(moves))]
+    for k, t in itertools.islice(random_steps(cm, states[0], rng), steps):
         states.append(t)
         actions.append(k)
     return make_trace(cm, states, actions)
+
+
+def random_steps(cm: CompiledModel, state: tuple, rng: random.Random) -> Iterator[tuple[int, tuple]]:
+    """The walk from `state`: (action index, successor) pairs, each drawn uniformly
+    from every successor of every action and fault step of the state before;
+    it ends in a state without successors. (`random_trace`, and the explorer's
+    walks from the state it shows.)"""
+    while True:
+        moves = [(k, t) for k, action in enumerate(cm.actions) for t in _successors(action, state)]
+        if not moves:
+            return
+        k, state = moves[rng.randrange(len(moves))]
+        yield k, state
 
 
 def _successors(action, s: tuple) -> list[tuple]:

@@ -11,6 +11,7 @@ is deterministic, so reports built from fixed results are golden-tested.
 from __future__ import annotations
 
 from specpy.diagnostics import Diagnostic, SourceFile, render
+from specpy.report.checked import held, render_checked
 from specpy.result import CheckResult, ResultKind, Stats, Violation
 from specpy.trace.text import render_trace
 
@@ -21,15 +22,15 @@ def verdict(result: CheckResult, transition_names: frozenset[str] = frozenset())
     match result.kind:
         case ResultKind.OK:
             if result.backend == "simulate":
-                return (
+                head = (
                     f"No violation in {result.stats.states_generated:,} states checked by random walks "
-                    f"(simulation, not a proof)."
+                    f"(simulation, not a proof)"
                 )
-            if result.bounded:
-                return (
-                    f"No violation up to depth {result.stats.depth} (bounded check, not a proof)."
-                )
-            return "No violation found."
+            elif result.bounded:
+                head = f"No violation up to depth {result.stats.depth} (bounded check, not a proof)"
+            else:
+                head = "No violation found"
+            return f"{head}: {held(result.checked)}." if result.checked is not None else f"{head}."
         case ResultKind.LIMIT:
             if result.limit == "interrupted":
                 return "Stopped: interrupted — the search is incomplete."
@@ -79,7 +80,10 @@ def render_report(
                 f"Trace ({kind}{states} state{'s' if states != 1 else ''}):\n"
                 + render_trace(v.trace, full=full_trace).rstrip("\n")
             )
-    parts.append(render_bmc_stats(result.stats) if result.backend == "z3" else render_stats(result.stats))
+    if result.backend == "z3":
+        parts.append(render_bmc_stats(result.stats))
+    else:
+        parts.append(render_stats(result.stats, simulation=result.backend == "simulate"))
     if result.stats.measures:
         parts.append(render_measures(result.stats))
     if result.stats.coverage:
@@ -104,16 +108,23 @@ def _location(v: Violation, source: SourceFile | None) -> str | None:
     return render(Diagnostic("violation", note, v.span, severity="note"), sources)
 
 
-def render_stats(stats: Stats) -> str:
+#: The legends under the statistics and the coverage table (README, "Reading a report").
+STATS_LEGEND = "  (generated: all successors, duplicates too, as TLC counts; depth: longest shortest path, in states)"
+SIMULATION_LEGEND = "  (generated: every state the walks checked; depth: states in the longest walk)"
+COVERAGE_LEGEND = "  (enabled in: states it could act in; generated: successors, duplicates too; new states: found first by it)"
+
+
+def render_stats(stats: Stats, simulation: bool = False) -> str:
     rows = [
         ("distinct states", f"{stats.distinct_states:,}"),
         ("states generated", f"{stats.states_generated:,}"),
         ("depth", f"{stats.depth:,}"),
         ("time", f"{stats.seconds:.3f} s"),
-        ("states/s", f"{stats.states_per_second:,.0f}"),
+        ("generated per second", f"{stats.states_per_second:,.0f}"),
     ]
     width = max(len(label) for label, _ in rows) + 1
-    return "Statistics:\n" + "\n".join(f"  {label + ':':<{width}}  {value}" for label, value in rows)
+    legend = SIMULATION_LEGEND if simulation else STATS_LEGEND
+    return "Statistics:\n" + "\n".join(f"  {label + ':':<{width}}  {value}" for label, value in rows) + "\n" + legend
 
 
 def render_bmc_stats(stats: Stats) -> str:
@@ -134,10 +145,10 @@ def render_measures(stats: Stats) -> str:
 
 
 def render_coverage(stats: Stats) -> str:
-    """Per-action coverage, in the backend's (canonical) action order."""
-    header = ("action", "enabled", "generated", "new")
+    """Per-action coverage, in the backend's (canonical) action order, with its legend."""
+    header = ("action", "enabled in", "generated", "new states")
     rows = [(a.name, f"{a.enabled:,}", f"{a.generated:,}", f"{a.new:,}") for a in stats.coverage]
-    return "Coverage:\n" + _table(header, rows)
+    return "Coverage:\n" + _table(header, rows) + "\n" + COVERAGE_LEGEND
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:

@@ -8,7 +8,7 @@ problems with the overrides themselves raise OptionError (exit 151).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 import difflib
 import os
 import re
@@ -36,6 +36,27 @@ RESULT_PARAM = "result value"
 
 def analyze(module: ast.Module, source: SourceFile, overrides: Overrides) -> Model:
     return _Analyzer(module, source, overrides).run()
+
+
+def analyze_with_questions(
+    module: ast.Module, source: SourceFile, overrides: Overrides
+) -> tuple[Model, Callable[[ast.Expr], ir.Expr]]:
+    """The Model, and a function that typechecks a free expression over its
+    state as an invariant's would be (any type; no primes): the explorer's
+    question box (explore/). The function raises SpecError with the
+    expression's located diagnostics."""
+    analyzer = _Analyzer(module, source, overrides)
+    model = analyzer.run()
+
+    def check(e: ast.Expr) -> ir.Expr:
+        analyzer.errors.diagnostics.clear()
+        checked = analyzer.guarded(
+            lambda: analyzer.exprs.value(analyzer.exprs.check(e, Scope(), Context("the expression"), None), e.span)
+        )
+        analyzer.errors.raise_if_any()
+        return checked
+
+    return model, check
 
 
 class _Analyzer:

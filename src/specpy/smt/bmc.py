@@ -37,17 +37,9 @@ from specpy.ir.model import Model
 from specpy.options import CheckOptions, OptionError
 from specpy.result import CheckResult, ResultKind, Stats, Violation
 from specpy.smt.encode import Fault
-from specpy.smt.system import Check, StateVars, System
+from specpy.smt.system import Check, SolverLimit, StateVars, System
 from specpy.smt.values import TRUE, conj, decode, disj, neg
 from specpy.trace.trace import Trace
-
-
-class SolverLimit(Exception):
-    """Z3 said `unknown` or the time ran out."""
-
-    def __init__(self, limit: str):
-        super().__init__(limit)
-        self.limit = limit
 
 
 class Solver:
@@ -138,7 +130,10 @@ def check(model: Model, options: CheckOptions, progress=None) -> CheckResult:
     if options.workers > 1:
         raise OptionError("--workers > 1 is not supported by --backend z3")
     start = time.monotonic()
-    system = System(model)
+    try:
+        system = System(model, None if options.timeout is None else start + options.timeout)
+    except SolverLimit as stop:
+        return CheckResult(ResultKind.LIMIT, Stats(seconds=time.monotonic() - start), limit=stop.limit, backend="z3")
     return Bmc(system, options.max_depth, options.check_deadlock, Solver(options.timeout), start).run()
 
 

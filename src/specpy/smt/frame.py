@@ -25,15 +25,20 @@ state's size.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 import z3
 
 from specpy.smt.values import BagV, MapV, Num, RecordV, SetV, Sym, conj, disj, eq, implies
 
 
-def step_relation(x: dict[str, Sym], y: dict[str, Sym], moves: list[tuple[z3.BoolRef, dict[str, Sym]]], sel: z3.ArithRef) -> z3.BoolRef:
-    """y is a successor of x by move number sel; moves are (enabled, successor state)."""
+def step_relation(
+    x: dict[str, Sym], y: dict[str, Sym], moves: list[tuple[z3.BoolRef, dict[str, Sym]]], sel: z3.ArithRef,
+    tick: Callable[[], None] = lambda: None,
+) -> z3.BoolRef:
+    """y is a successor of x by move number sel; moves are (enabled, successor state).
+
+    `tick` is called per move and per state component (System.in_time: the deadline)."""
     out = [sel >= 0, sel < len(moves)]
     out += [implies(sel == j, enabled) for j, (enabled, _) in enumerate(moves)]
     changers: dict[tuple, list[int]] = {}
@@ -45,11 +50,13 @@ def step_relation(x: dict[str, Sym], y: dict[str, Sym], moves: list[tuple[z3.Boo
             changers[key] = []
             values[key] = []
     for j, (_, post) in enumerate(moves):
+        tick()
         for name in x:
             for key, new in _changed((name,), x[name], post[name]):
                 changers[key].append(j)
                 values[key].append(new)
     for key, (old, nxt) in parts.items():
+        tick()
         js = changers[key]
         out += [implies(sel == j, eq(nxt, new)) for j, new in zip(js, values[key])]
         out.append(disj([_one_of(sel, js), eq(nxt, old)]))

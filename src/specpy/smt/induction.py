@@ -111,10 +111,11 @@ def prove(model: Model, names: tuple[str, ...] = (), max_k: int = 1, timeout: fl
     if not declared:
         raise OptionError("the spec declares no invariant to prove")
     start = time.monotonic()
-    system = System(model)
-    chosen = [c for c in system.invariants if not names or c.name in names]
-    proof = ProofResult(tuple(c.name for c in chosen), 0, 0.0)
+    proof = ProofResult(tuple(names or declared), 0, 0.0)
     try:
+        system = System(model, None if timeout is None else start + timeout)
+        chosen = [c for c in system.invariants if not names or c.name in names]
+        proof.invariants = tuple(c.name for c in chosen)
         for k in range(1, max_k + 1):
             proof.k = k
             base = Bmc(system, k - 1, False, solver_for(timeout, start), start, invariants=chosen, transitions=False)
@@ -130,7 +131,7 @@ def prove(model: Model, names: tuple[str, ...] = (), max_k: int = 1, timeout: fl
                 proof.outcome = Proof.NOT_INDUCTIVE
                 proof.cti, proof.failing = cti
     except SolverLimit as stop:
-        proof.check = CheckResult(ResultKind.LIMIT, Stats(depth=proof.k), limit=stop.limit, backend="z3")
+        proof.check = CheckResult(ResultKind.LIMIT, Stats(depth=proof.k, seconds=time.monotonic() - start), limit=stop.limit, backend="z3")
     proof.seconds = time.monotonic() - start
     return proof
 

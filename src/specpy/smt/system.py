@@ -18,11 +18,18 @@ encoding the IR again per step.
 
 Refused with a located error (exit 150): temporal properties, which this
 backend does not encode yet.
+
+Encoding unrolls every action per parameter tuple (up to the 1,000,000 the
+checker allows), which can take minutes for a parameter like
+`[Atom -> [Atom -> Atom]]` (19,683 tuples): the deadline of `--timeout` is
+checked per tuple and while the step relation is built, so a run ends in
+time with `SolverLimit("timeout")` (exit 152) however long encoding would take.
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 
 import z3
@@ -118,10 +125,20 @@ def refuse_unsupported(model: Model) -> None:
         raise SpecError(diags)
 
 
+class SolverLimit(Exception):
+    """Z3 said `unknown` or the time ran out."""
+
+    def __init__(self, limit: str):
+        super().__init__(limit)
+        self.limit = limit
+
+
 class System:
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, deadline: float | None = None):
+        """`deadline` (time.monotonic()) bounds encoding: past it, SolverLimit("timeout")."""
         refuse_unsupported(model)
         self.model = model
+        self.deadline = deadline
         self.x = StateVars(model, "x")
         self._step: z3.BoolRef | None = None  # the step relation over x, y and _SELECTOR, made on first use
         self._renamings: dict[tuple[int, int], Renaming] = {}  # per (state, next state) of `at`
@@ -137,6 +154,7 @@ class System:
         self.transitions: list[Transition] = []
         for action in model.actions:
             for args in itertools.product(*(universe(p.type) for p in action.params)):
+                self.in_time()
                 bound = {p.uid: const(p.type, v) for p, v in zip(action.params, args)}
                 step = Step(action.name, tuple((p.name, v) for p, v in zip(action.params, args)))
                 mark = len(ex.faults)
@@ -151,6 +169,11 @@ class System:
         self.transition_checks = [self._check(t.name, (t.expr,), t.span, primed=True) for t in model.transitions]
         self.constraint = self._check("a constraint", model.constraints, NO_SPAN) if model.constraints else None
         self.terminal = self._check("a terminal condition", model.terminals, NO_SPAN, any_of=True) if model.terminals else None
+
+    def in_time(self) -> None:
+        """Raise SolverLimit("timeout") once the deadline has passed."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SolverLimit("timeout")
 
     def _check(self, name: str, exprs: tuple[Expr, ...], span: Span, primed: bool = False, any_of: bool = False) -> Check:
         """The conjunction (any_of: disjunction) of exprs, evaluated left to
@@ -183,7 +206,7 @@ class System:
         """t is a successor of s by transition number `selector` (frame.py)."""
         if self._step is None:
             moves = [(tr.enabled, tr.post) for tr in self.transitions]
-            self._step = step_relation(self.x.values, self.y.values, moves, _SELECTOR)
+            self._step = step_relation(self.x.values, self.y.values, moves, _SELECTOR, self.in_time)
         return Renaming(self.substitution(s, t) + [(_SELECTOR, selector)])(self._step)
 
     def enabled(self) -> z3.BoolRef:

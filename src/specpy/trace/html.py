@@ -107,6 +107,11 @@ def render_html(info: ReportInfo, trace: Trace | None, addressing: Addressing | 
     )
 
 
+def stylesheet() -> str:
+    """The report's CSS, chart included: the explorer (explore/page.py) draws the same chart."""
+    return _CSS
+
+
 def _verdict(info: ReportInfo) -> str:
     out = [f'<p class="verdict {escape(info.kind)}">{escape(info.verdict)}</p>']
     if info.location:

@@ -46,3 +46,9 @@ class Trace:
 
     def __len__(self) -> int:
         return len(self.states)
+
+    def _repr_html_(self) -> str:
+        """The trace as the HTML report with its message sequence chart, for Jupyter (notebook.py)."""
+        from specpy.trace.notebook import trace_html
+
+        return trace_html(self)

@@ -1,4 +1,4 @@
-"""Options every command shares: `--const`/`--type`, `--json`/`--quiet`/`--full-trace`,
+"""The click flags every command shares (`--const`/`--type`, `--json`/`--quiet`/`--full-trace`,
 and turning flag values into Overrides and CheckOptions.
 
 A malformed or out-of-range value is an OptionError, which the commands
