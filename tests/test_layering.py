@@ -43,6 +43,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "tla": {"syntax", "semantics", *FRONT, "explicit", "smt", "cluster"},
     # The native core drives the explicit search (which imports it lazily to pick an engine).
     "native": {"syntax", "semantics", *FRONT, "smt", "tla", "cluster"},
+    # The formatter reads tokens and syntax trees; the language server is a front door of its own.
+    "fmt": {"semantics", "ir", "trace", "result", *FRONT, *BACKENDS, "linearizability"},
     "linearizability": {"syntax", "semantics", "cli", "smt", "tla", "api", "pytest_plugin", "crosscheck"},
     # Front doors: the pipeline is the front end only; reports show data, the rest compose.
     "pipeline": {"trace", *(FRONT - {"pipeline"}), *BACKENDS},

@@ -1,8 +1,10 @@
 ------------------------------ MODULE BTreeWAL ------------------------------
 \* Exported by specpy from ../specs/btree_wal.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): K = 4, Cap = 2, NumPages = 3, MaxCrashes = 1
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS K, Cap, NumPages, MaxCrashes
 
 CONSTANTS db, None   \* model values (see the .cfg)
 
@@ -21,12 +23,22 @@ SumOver(SS, FF(_)) ==
     IN  sum[SS]
 IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 
-Key == 1..4
-Page == 1..3
+Key == 1..K
+Page == 1..NumPages
 Node == {db}
 Rec == [tag : {"Put"}, page : Page, keys : SUBSET Key] \cup [tag : {"Split"}, left : Page, leftKeys : SUBSET Key, right : Page, rightKeys : SUBSET Key, sep : Key]
 
-VARIABLES diskRoot, diskLeaf, wal, memRoot, memLeaf, up, acked, faults
+\* On disk: the pages as last flushed, and the log.
+VARIABLE diskRoot
+VARIABLE diskLeaf
+VARIABLE wal
+\* In memory: the buffer pool, and whether the store is up (it starts by recovering).
+VARIABLE memRoot
+VARIABLE memLeaf
+VARIABLE up
+\* Ghost: the keys whose insert was acknowledged.
+VARIABLE acked
+VARIABLE faults
 vars == <<diskRoot, diskLeaf, wal, memRoot, memLeaf, up, acked, faults>>
 
 Init ==
@@ -42,8 +54,8 @@ Init ==
 \* Restart: the disk pages with the log redone over them.
 Recover ==
     /\ ~up
-    /\ memRoot' = [p \in Page |-> IF Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Split")) /\ (wal[i].right = p) THEN {i} ELSE {} : i \in (1..4)}) \cup {0}) = 0 THEN diskRoot[p] ELSE wal[Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Split")) /\ (wal[i].right = p) THEN {i} ELSE {} : i \in (1..4)}) \cup {0})].sep]
-    /\ memLeaf' = [p \in Page |-> IF Max((UNION {IF (i =< Len(wal)) /\ (LET r == wal[i] IN ((r.tag = "Put") /\ (r.page = p)) \/ ((r.tag = "Split") /\ ((r.left = p) \/ (r.right = p)))) THEN {i} ELSE {} : i \in (1..4)}) \cup {0}) = 0 THEN diskLeaf[p] ELSE LET r == wal[Max((UNION {IF (i =< Len(wal)) /\ (LET r == wal[i] IN ((r.tag = "Put") /\ (r.page = p)) \/ ((r.tag = "Split") /\ ((r.left = p) \/ (r.right = p)))) THEN {i} ELSE {} : i \in (1..4)}) \cup {0})] IN IF r.tag = "Put" THEN r.keys ELSE IF r.left = p THEN r.leftKeys ELSE r.rightKeys]
+    /\ memRoot' = [p \in Page |-> IF Max({i \in (1..K) : ((i =< Len(wal)) /\ (wal[i].tag = "Split")) /\ (wal[i].right = p)} \cup {0}) = 0 THEN diskRoot[p] ELSE wal[Max({i \in (1..K) : ((i =< Len(wal)) /\ (wal[i].tag = "Split")) /\ (wal[i].right = p)} \cup {0})].sep]
+    /\ memLeaf' = [p \in Page |-> IF Max({i \in (1..K) : (i =< Len(wal)) /\ (LET r == wal[i] IN ((r.tag = "Put") /\ (r.page = p)) \/ ((r.tag = "Split") /\ ((r.left = p) \/ (r.right = p))))} \cup {0}) = 0 THEN diskLeaf[p] ELSE LET r == wal[Max({i \in (1..K) : (i =< Len(wal)) /\ (LET r == wal[i] IN ((r.tag = "Put") /\ (r.page = p)) \/ ((r.tag = "Split") /\ ((r.left = p) \/ (r.right = p))))} \cup {0})] IN IF r.tag = "Put" THEN r.keys ELSE IF r.left = p THEN r.leftKeys ELSE r.rightKeys]
     /\ up' = TRUE
     /\ UNCHANGED <<diskRoot, diskLeaf, wal, acked, faults>>
 
@@ -54,20 +66,20 @@ Insert(k) ==
            /\ Holds(((memRoot[p] # None) /\ (Unwrap(memRoot[p]) =< k)) /\ (\A q \in Page : ((memRoot[q] # None) /\ (Unwrap(memRoot[q]) =< k)) => (Unwrap(memRoot[q]) =< Unwrap(memRoot[p]))))
            /\ LET keys == memLeaf[p] \cup {k}
               IN  /\ Evaluated(keys)
-                  /\ IF Cardinality(keys) =< 2
-                     THEN /\ Stored(IsSeqOf(Append(wal, [tag |-> "Put", page |-> p, keys |-> keys]), Rec, 4), "specs/btree_wal.spec:100:13")
+                  /\ IF Cardinality(keys) =< Cap
+                     THEN /\ Stored(IsSeqOf(Append(wal, [tag |-> "Put", page |-> p, keys |-> keys]), Rec, K), "specs/btree_wal.spec:100:13")
                           /\ wal' = Append(wal, [tag |-> "Put", page |-> p, keys |-> keys])
                           /\ memLeaf' = [memLeaf EXCEPT ![p] = keys]
                           /\ acked' = acked \cup {k}
                           /\ UNCHANGED <<diskRoot, diskLeaf, memRoot, up, faults>>
                      ELSE /\ Holds(\E q \in Page : memRoot[q] = None)
-                          /\ LET q == Min(UNION {IF memRoot[x] = None THEN {x} ELSE {} : x \in Page})
+                          /\ LET q == Min({x \in Page : memRoot[x] = None})
                              IN  /\ Evaluated(q)
                                  /\ LET sep == Min(keys \ {Checked(Min(keys), Key)})
                                     IN  /\ Evaluated(sep)
-                                        /\ LET leftKeys == UNION {IF x < sep THEN {x} ELSE {} : x \in keys}
-                                           IN  LET rightKeys == UNION {IF x >= sep THEN {x} ELSE {} : x \in keys}
-                                               IN  /\ Stored(IsSeqOf(Append(wal, [tag |-> "Split", left |-> p, leftKeys |-> leftKeys, right |-> Checked(q, Page), rightKeys |-> rightKeys, sep |-> Checked(sep, Key)]), Rec, 4), "specs/btree_wal.spec:110:13")
+                                        /\ LET leftKeys == {x \in keys : x < sep}
+                                           IN  LET rightKeys == {x \in keys : x >= sep}
+                                               IN  /\ Stored(IsSeqOf(Append(wal, [tag |-> "Split", left |-> p, leftKeys |-> leftKeys, right |-> Checked(q, Page), rightKeys |-> rightKeys, sep |-> Checked(sep, Key)]), Rec, K), "specs/btree_wal.spec:110:13")
                                                    /\ Stored(sep \in (Key \cup {None}), "specs/btree_wal.spec:113:13")
                                                    /\ wal' = Append(wal, [tag |-> "Split", left |-> p, leftKeys |-> leftKeys, right |-> Checked(q, Page), rightKeys |-> rightKeys, sep |-> Checked(sep, Key)])
                                                    /\ memRoot' = [memRoot EXCEPT ![q] = sep]
@@ -123,15 +135,15 @@ Ordered ==
     up => (\A p \in Page : \A k \in Key : (k \in memLeaf[p]) => (((memRoot[p] # None) /\ (Unwrap(memRoot[p]) =< k)) /\ (\A q \in Page : ((memRoot[q] # None) /\ (Unwrap(memRoot[q]) =< k)) => (Unwrap(memRoot[q]) =< Unwrap(memRoot[p])))))
 
 LeavesFit ==
-    \A p \in Page : Cardinality(memLeaf[p]) =< 2
+    \A p \in Page : Cardinality(memLeaf[p]) =< Cap
 
 \* measure PageImagesLogged: specpy check reports its min and max over the reachable states;
 \* TLC does not compute those (the .cfg does not name it). Evaluate it in a trace with ALIAS.
 PageImagesLogged ==
-    SumOver(1..4, LAMBDA i : IF i =< Len(wal) THEN IF wal[i].tag = "Put" THEN 1 ELSE 3 ELSE 0)
+    SumOver(1..K, LAMBDA i : IF i =< Len(wal) THEN IF wal[i].tag = "Put" THEN 1 ELSE 3 ELSE 0)
 
 \* measure ExtraPageImages: specpy check reports its min and max over the reachable states;
 \* TLC does not compute those (the .cfg does not name it). Evaluate it in a trace with ALIAS.
 ExtraPageImages ==
-    SumOver(1..4, LAMBDA i : IF i =< Len(wal) THEN IF wal[i].tag = "Put" THEN 1 ELSE 3 ELSE 0) - Cardinality(acked)
+    SumOver(1..K, LAMBDA i : IF i =< Len(wal) THEN IF wal[i].tag = "Put" THEN 1 ELSE 3 ELSE 0) - Cardinality(acked)
 =============================================================================

@@ -1,8 +1,10 @@
 ------------------------------ MODULE BTreeWALBugSplitNotAtomic ------------------------------
 \* Exported by specpy from ../specs/btree_wal_bug_split_not_atomic.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): K = 4, Cap = 2, NumPages = 3, MaxCrashes = 1, MaxLog = 12
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS K, Cap, NumPages, MaxCrashes
 
 CONSTANTS db, None   \* model values (see the .cfg)
 
@@ -19,12 +21,27 @@ Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
 Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
 IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 
-Key == 1..4
-Page == 1..3
+MaxLog == 3 * K
+
+Key == 1..K
+Page == 1..NumPages
 Node == {db}
 Rec == [tag : {"Put"}, page : Page, keys : SUBSET Key] \cup [tag : {"Link"}, page : Page, sep : Key]
 
-VARIABLES diskRoot, diskLeaf, wal, memRoot, memLeaf, up, pending, inserting, acked, faults
+\* On disk: the pages as last flushed, and the log.
+VARIABLE diskRoot
+VARIABLE diskLeaf
+VARIABLE wal
+\* In memory: the buffer pool, and whether the store is up (it starts by recovering).
+VARIABLE memRoot
+VARIABLE memLeaf
+VARIABLE up
+\* A split being logged: the records still to write, and the key being inserted.
+VARIABLE pending
+VARIABLE inserting
+\* Ghost: the keys whose insert was acknowledged.
+VARIABLE acked
+VARIABLE faults
 vars == <<diskRoot, diskLeaf, wal, memRoot, memLeaf, up, pending, inserting, acked, faults>>
 
 Init ==
@@ -42,8 +59,8 @@ Init ==
 \* Restart: the disk pages with the log redone over them.
 Recover ==
     /\ ~up
-    /\ memRoot' = [p \in Page |-> IF Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Link")) /\ (wal[i].page = p) THEN {i} ELSE {} : i \in (1..12)}) \cup {0}) = 0 THEN diskRoot[p] ELSE wal[Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Link")) /\ (wal[i].page = p) THEN {i} ELSE {} : i \in (1..12)}) \cup {0})].sep]
-    /\ memLeaf' = [p \in Page |-> IF Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Put")) /\ (wal[i].page = p) THEN {i} ELSE {} : i \in (1..12)}) \cup {0}) = 0 THEN diskLeaf[p] ELSE wal[Max((UNION {IF ((i =< Len(wal)) /\ (wal[i].tag = "Put")) /\ (wal[i].page = p) THEN {i} ELSE {} : i \in (1..12)}) \cup {0})].keys]
+    /\ memRoot' = [p \in Page |-> IF Max({i \in (1..MaxLog) : ((i =< Len(wal)) /\ (wal[i].tag = "Link")) /\ (wal[i].page = p)} \cup {0}) = 0 THEN diskRoot[p] ELSE wal[Max({i \in (1..MaxLog) : ((i =< Len(wal)) /\ (wal[i].tag = "Link")) /\ (wal[i].page = p)} \cup {0})].sep]
+    /\ memLeaf' = [p \in Page |-> IF Max({i \in (1..MaxLog) : ((i =< Len(wal)) /\ (wal[i].tag = "Put")) /\ (wal[i].page = p)} \cup {0}) = 0 THEN diskLeaf[p] ELSE wal[Max({i \in (1..MaxLog) : ((i =< Len(wal)) /\ (wal[i].tag = "Put")) /\ (wal[i].page = p)} \cup {0})].keys]
     /\ up' = TRUE
     /\ UNCHANGED <<diskRoot, diskLeaf, wal, pending, inserting, acked, faults>>
 
@@ -55,20 +72,20 @@ Insert(k) ==
            /\ Holds(((memRoot[p] # None) /\ (Unwrap(memRoot[p]) =< k)) /\ (\A q \in Page : ((memRoot[q] # None) /\ (Unwrap(memRoot[q]) =< k)) => (Unwrap(memRoot[q]) =< Unwrap(memRoot[p]))))
            /\ LET keys == memLeaf[p] \cup {k}
               IN  /\ Evaluated(keys)
-                  /\ IF Cardinality(keys) =< 2
-                     THEN /\ Stored(IsSeqOf(Append(wal, [tag |-> "Put", page |-> p, keys |-> keys]), Rec, 12), "specs/btree_wal_bug_split_not_atomic.spec:81:13")
+                  /\ IF Cardinality(keys) =< Cap
+                     THEN /\ Stored(IsSeqOf(Append(wal, [tag |-> "Put", page |-> p, keys |-> keys]), Rec, MaxLog), "specs/btree_wal_bug_split_not_atomic.spec:81:13")
                           /\ wal' = Append(wal, [tag |-> "Put", page |-> p, keys |-> keys])
                           /\ memLeaf' = [memLeaf EXCEPT ![p] = keys]
                           /\ acked' = IF inserting = None THEN acked \cup {k} ELSE acked
                           /\ UNCHANGED <<diskRoot, diskLeaf, memRoot, up, pending, inserting, faults>>
                      ELSE /\ Holds(\E q \in Page : memRoot[q] = None)
-                          /\ LET q == Min(UNION {IF memRoot[x] = None THEN {x} ELSE {} : x \in Page})
+                          /\ LET q == Min({x \in Page : memRoot[x] = None})
                              IN  /\ Evaluated(q)
                                  /\ LET sep == Min(keys \ {Checked(Min(keys), Key)})
                                     IN  /\ Evaluated(sep)
-                                        /\ LET leftKeys == UNION {IF x < sep THEN {x} ELSE {} : x \in keys}
-                                           IN  LET rightKeys == UNION {IF x >= sep THEN {x} ELSE {} : x \in keys}
-                                               IN  /\ Stored(IsSeqOf(Append(wal, [tag |-> "Put", page |-> p, keys |-> leftKeys]), Rec, 12), "specs/btree_wal_bug_split_not_atomic.spec:91:13")
+                                        /\ LET leftKeys == {x \in keys : x < sep}
+                                           IN  LET rightKeys == {x \in keys : x >= sep}
+                                               IN  /\ Stored(IsSeqOf(Append(wal, [tag |-> "Put", page |-> p, keys |-> leftKeys]), Rec, MaxLog), "specs/btree_wal_bug_split_not_atomic.spec:91:13")
                                                    /\ Stored(IsSeqOf(<<[tag |-> "Put", page |-> Checked(q, Page), keys |-> rightKeys], [tag |-> "Link", page |-> Checked(q, Page), sep |-> Checked(sep, Key)]>>, Rec, 2), "specs/btree_wal_bug_split_not_atomic.spec:92:13")
                                                    /\ wal' = Append(wal, [tag |-> "Put", page |-> p, keys |-> leftKeys])
                                                    /\ pending' = <<[tag |-> "Put", page |-> Checked(q, Page), keys |-> rightKeys], [tag |-> "Link", page |-> Checked(q, Page), sep |-> Checked(sep, Key)]>>
@@ -81,7 +98,7 @@ Insert(k) ==
 LogSplit ==
     /\ up
     /\ Len(pending) > 0
-    /\ Stored(IsSeqOf(Append(wal, pending[1]), Rec, 12), "specs/btree_wal_bug_split_not_atomic.spec:105:5")
+    /\ Stored(IsSeqOf(Append(wal, pending[1]), Rec, MaxLog), "specs/btree_wal_bug_split_not_atomic.spec:105:5")
     /\ Stored(IsSeqOf(Slice(pending, 2, Len(pending)), Rec, 2), "specs/btree_wal_bug_split_not_atomic.spec:106:5")
     /\ wal' = Append(wal, pending[1])
     /\ memRoot' = IF Len(Slice(pending, 2, Len(pending))) = 0 THEN [memRoot EXCEPT ![Append(wal, pending[1])[Len(Append(wal, pending[1]))].page] = Append(wal, pending[1])[Len(Append(wal, pending[1]))].sep] ELSE memRoot
@@ -144,5 +161,5 @@ Ordered ==
     up => (\A p \in Page : \A k \in Key : (k \in memLeaf[p]) => (((memRoot[p] # None) /\ (Unwrap(memRoot[p]) =< k)) /\ (\A q \in Page : ((memRoot[q] # None) /\ (Unwrap(memRoot[q]) =< k)) => (Unwrap(memRoot[q]) =< Unwrap(memRoot[p])))))
 
 LeavesFit ==
-    \A p \in Page : Cardinality(memLeaf[p]) =< 2
+    \A p \in Page : Cardinality(memLeaf[p]) =< Cap
 =============================================================================

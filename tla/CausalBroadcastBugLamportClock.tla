@@ -1,8 +1,10 @@
 ------------------------------ MODULE CausalBroadcastBugLamportClock ------------------------------
 \* Exported by specpy from ../specs/causal_broadcast_bug_lamport_clock.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): MaxMsgs = 2, MaxTotal = 5
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS MaxMsgs, MaxTotal
 
 CONSTANTS p1, p2, p3   \* model values (see the .cfg)
 
@@ -20,12 +22,18 @@ SumOver(SS, FF(_)) ==
 IsBagOf(bb, SS, nn) == DOMAIN bb \subseteq SS /\ \A ee \in DOMAIN bb : bb[ee] =< nn
 
 Proc == {p1, p2, p3}
-Count == 0..2
-Clock == 0..5
-MsgId == [src : Proc, n : 1..2]
-Msg == [tag : {"Bcast"}, src : Proc, dst : Proc, n : 1..2, ts : Clock]
+Count == 0..MaxMsgs
+Clock == 0..MaxTotal
+MsgId == [src : Proc, n : 1..MaxMsgs]
+Msg == [tag : {"Bcast"}, src : Proc, dst : Proc, n : 1..MaxMsgs, ts : Clock]
 
-VARIABLES clock, sent, net, delivered, past
+\* clock[p]: p's Lamport clock; sent[p]: how many messages p has broadcast.
+VARIABLE clock
+VARIABLE sent
+VARIABLE net
+\* Ghosts, for the property only.
+VARIABLE delivered
+VARIABLE past
 vars == <<clock, sent, net, delivered, past>>
 
 Init ==
@@ -36,23 +44,23 @@ Init ==
     /\ past = [m \in MsgId |-> {}]
 
 Broadcast(p) ==
-    /\ sent[p] < 2
-    /\ SumOver(Proc, LAMBDA q : sent[q]) < 5
-    /\ LET id == [src |-> p, n |-> Checked(sent[p] + 1, 1..2)]
+    /\ sent[p] < MaxMsgs
+    /\ SumOver(Proc, LAMBDA q : sent[q]) < MaxTotal
+    /\ LET id == [src |-> p, n |-> Checked(sent[p] + 1, 1..MaxMsgs)]
        IN  /\ Evaluated(id)
            /\ LET stored_1 == sent[p] + 1
               IN  /\ Stored(stored_1 \in Count, "specs/causal_broadcast_bug_lamport_clock.spec:57:5")
                   /\ LET stored_2 == clock[p] + 1
                      IN  /\ Stored(stored_2 \in Clock, "specs/causal_broadcast_bug_lamport_clock.spec:58:5")
-                         /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
-                            IN  /\ IF p1 \in domain_1 THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}), Msg, 1), "specs/causal_broadcast_bug_lamport_clock.spec:60:26") ELSE TRUE
-                                /\ IF p2 \in domain_1 THEN Stored(IsBagOf((IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p2, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}), Msg, 1), "specs/causal_broadcast_bug_lamport_clock.spec:60:26") ELSE TRUE
-                                /\ IF p3 \in domain_1 THEN Stored(IsBagOf((IF p2 \in domain_1 THEN (IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p2, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p3, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}), Msg, 1), "specs/causal_broadcast_bug_lamport_clock.spec:60:26") ELSE TRUE
+                         /\ LET domain_1 == {q \in Proc : q # p}
+                            IN  /\ IF p1 \in domain_1 THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}), Msg, 1), "specs/causal_broadcast_bug_lamport_clock.spec:60:26") ELSE TRUE
+                                /\ IF p2 \in domain_1 THEN Stored(IsBagOf((IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p2, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}), Msg, 1), "specs/causal_broadcast_bug_lamport_clock.spec:60:26") ELSE TRUE
+                                /\ IF p3 \in domain_1 THEN Stored(IsBagOf((IF p2 \in domain_1 THEN (IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p2, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p3, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}), Msg, 1), "specs/causal_broadcast_bug_lamport_clock.spec:60:26") ELSE TRUE
                                 /\ clock' = [clock EXCEPT ![p] = stored_2]
                                 /\ sent' = [sent EXCEPT ![p] = stored_1]
-                                /\ net' = IF p3 \in domain_1 THEN (IF p2 \in domain_1 THEN (IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p2, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p3, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE IF p2 \in domain_1 THEN (IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p2, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..2), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net
+                                /\ net' = IF p3 \in domain_1 THEN (IF p2 \in domain_1 THEN (IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p2, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p3, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE IF p2 \in domain_1 THEN (IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net) (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p2, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE IF p1 \in domain_1 THEN net (+) SetToBag({[tag |-> "Bcast", src |-> p, dst |-> p1, n |-> Checked([sent EXCEPT ![p] = stored_1][p], 1..MaxMsgs), ts |-> [clock EXCEPT ![p] = stored_2][p]]}) ELSE net
                                 /\ delivered' = [delivered EXCEPT ![p] = delivered[p] \cup {id}]
-                                /\ past' = [past EXCEPT ![id] = UNION {IF (x \in delivered[p]) \/ (\E d \in delivered[p] : x \in past[d]) THEN {x} ELSE {} : x \in MsgId}]
+                                /\ past' = [past EXCEPT ![id] = {x \in MsgId : (x \in delivered[p]) \/ (\E d \in delivered[p] : x \in past[d])}]
 
 Deliver(p) ==
     \E m \in BagToSet(net) :
@@ -69,7 +77,7 @@ Deliver(p) ==
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from
 \* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
 Terminated ==
-    /\ Holds((BagCardinality(net) = 0) /\ (\A p \in Proc : (sent[p] = 2) \/ (SumOver(Proc, LAMBDA q : sent[q]) = 5)))
+    /\ Holds((BagCardinality(net) = 0) /\ (\A p \in Proc : (sent[p] = MaxMsgs) \/ (SumOver(Proc, LAMBDA q : sent[q]) = MaxTotal)))
     /\ UNCHANGED vars
 
 Next ==

@@ -1,8 +1,10 @@
 ------------------------------ MODULE IdempotentDelivery ------------------------------
 \* Exported by specpy from ../specs/idempotent_delivery.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): MaxFaults = 3
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS MaxFaults
 
 CONSTANTS r1, r2, r3   \* model values (see the .cfg)
 
@@ -16,7 +18,17 @@ Request == {r1, r2, r3}
 Msg == [tag : {"Req"}, id : Request]
 AckMsg == [tag : {"Ack"}, id : Request]
 
-VARIABLES net, acks, acked, processed, applied, faults
+\* Requests and acks in flight (bags: a duplicate is a second copy). acked: the
+\* requests the producer has seen acknowledged. processed: the consumer's
+\* idempotency keys. applied[r]: how often the consumer applied r (up to 2,
+\* so that a double application can be seen).
+VARIABLE net
+VARIABLE acks
+VARIABLE acked
+VARIABLE processed
+VARIABLE applied
+\* The network loses and duplicates requests and loses acks.
+VARIABLE faults
 vars == <<net, acks, acked, processed, applied, faults>>
 
 Init ==
@@ -44,7 +56,7 @@ Consume ==
         IN  /\ Stored(IsBagOf(net_1, Msg, 2), "specs/idempotent_delivery.spec:68:5")
             /\ IF m.id \notin processed THEN Stored((applied[m.id] + 1) \in 0..2, "specs/idempotent_delivery.spec:70:13") ELSE TRUE
             /\ LET acks_1 == acks (+) SetToBag({[tag |-> "Ack", id |-> m.id]})
-               IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery.spec:73:9")
+               IN  /\ Stored(IsBagOf(acks_1, AckMsg, MaxFaults + 1), "specs/idempotent_delivery.spec:73:9")
                    /\ net' = net_1
                    /\ acks' = acks_1
                    /\ processed' = IF m.id \notin processed THEN processed \cup {m.id} ELSE processed
@@ -55,7 +67,7 @@ Consume ==
 ReceiveAck ==
     \E a \in BagToSet(acks) :
         LET acks_1 == acks (-) SetToBag({a})
-        IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery.spec:79:5")
+        IN  /\ Stored(IsBagOf(acks_1, AckMsg, MaxFaults + 1), "specs/idempotent_delivery.spec:79:5")
             /\ acks' = acks_1
             /\ acked' = acked \cup {a.id}
             /\ UNCHANGED <<net, processed, applied, faults>>

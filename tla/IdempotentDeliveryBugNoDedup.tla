@@ -1,8 +1,10 @@
 ------------------------------ MODULE IdempotentDeliveryBugNoDedup ------------------------------
 \* Exported by specpy from ../specs/idempotent_delivery_bug_no_dedup.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): MaxFaults = 3
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS MaxFaults
 
 CONSTANTS r1, r2, r3   \* model values (see the .cfg)
 
@@ -16,7 +18,15 @@ Request == {r1, r2, r3}
 Msg == [tag : {"Req"}, id : Request]
 AckMsg == [tag : {"Ack"}, id : Request]
 
-VARIABLES net, acks, acked, applied, faults
+\* Requests and acks in flight (bags: a duplicate is a second copy). acked: the
+\* requests the producer has seen acknowledged. applied[r]: how often the
+\* consumer applied r (up to 2, so that a double application can be seen).
+VARIABLE net
+VARIABLE acks
+VARIABLE acked
+VARIABLE applied
+\* The network loses and duplicates requests and loses acks.
+VARIABLE faults
 vars == <<net, acks, acked, applied, faults>>
 
 Init ==
@@ -46,7 +56,7 @@ Consume ==
             /\ LET stored_1 == applied[m.id] + 1
                IN  /\ Stored(stored_1 \in 0..2, "specs/idempotent_delivery_bug_no_dedup.spec:47:9")
                    /\ LET acks_1 == acks (+) SetToBag({[tag |-> "Ack", id |-> m.id]})
-                      IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery_bug_no_dedup.spec:48:9")
+                      IN  /\ Stored(IsBagOf(acks_1, AckMsg, MaxFaults + 1), "specs/idempotent_delivery_bug_no_dedup.spec:48:9")
                           /\ net' = net_1
                           /\ acks' = acks_1
                           /\ applied' = [applied EXCEPT ![m.id] = stored_1]
@@ -56,7 +66,7 @@ Consume ==
 ReceiveAck ==
     \E a \in BagToSet(acks) :
         LET acks_1 == acks (-) SetToBag({a})
-        IN  /\ Stored(IsBagOf(acks_1, AckMsg, 4), "specs/idempotent_delivery_bug_no_dedup.spec:54:5")
+        IN  /\ Stored(IsBagOf(acks_1, AckMsg, MaxFaults + 1), "specs/idempotent_delivery_bug_no_dedup.spec:54:5")
             /\ acks' = acks_1
             /\ acked' = acked \cup {a.id}
             /\ UNCHANGED <<net, applied, faults>>

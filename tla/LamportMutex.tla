@@ -1,8 +1,10 @@
 ------------------------------ MODULE LamportMutex ------------------------------
 \* Exported by specpy from ../specs/lamport_mutex.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): N = 3, MaxClock = 5
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS N, MaxClock
 
 CONSTANTS None   \* model values (see the .cfg)
 
@@ -17,11 +19,18 @@ Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
 Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
 IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 
-Proc == 1..3
-Clock == 0..6
+Proc == 1..N
+Clock == 0..(MaxClock + 1)
 Msg == [tag : {"Request"}, ts : Clock] \cup [tag : {"Ack"}] \cup [tag : {"Release"}]
 
-VARIABLES clock, req, acks, chan, crit
+\* clock[p]: p's Lamport clock. req[p][q]: the timestamp of q's request in p's
+\* queue. acks[p]: who has acknowledged p's current request. chan[p][q]: the
+\* FIFO channel from p to q. crit: the processes in their critical section.
+VARIABLE clock
+VARIABLE req
+VARIABLE acks
+VARIABLE chan
+VARIABLE crit
 vars == <<clock, req, acks, chan, crit>>
 
 Init ==
@@ -39,15 +48,12 @@ RequestCS(p) ==
        IN  /\ Stored(stored_1 \in Clock, "specs/lamport_mutex.spec:73:5")
            /\ LET m == [tag |-> "Request", ts |-> [clock EXCEPT ![p] = stored_1][p]]
               IN  /\ Evaluated(m)
-                  /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
-                     IN  /\ IF 1 \in domain_1 THEN Stored(IsSeqOf(Append(chan[p][1], m), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
-                         /\ IF 2 \in domain_1 THEN Stored(IsSeqOf(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
-                         /\ IF 3 \in domain_1 THEN Stored(IsSeqOf(Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][3], m), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
-                         /\ clock' = [clock EXCEPT ![p] = stored_1]
-                         /\ req' = [req EXCEPT ![p][p] = [clock EXCEPT ![p] = stored_1][p]]
-                         /\ acks' = [acks EXCEPT ![p] = {p}]
-                         /\ chan' = IF 3 \in domain_1 THEN [(IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][3], m)] ELSE IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan)[p][2], m)] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], m)] ELSE chan
-                         /\ UNCHANGED <<crit>>
+                  /\ \A q \in {q_2 \in Proc : q_2 # p} : Stored(IsSeqOf(Append(chan[p][q], m), Msg, 3), "specs/lamport_mutex.spec:57:26")
+                  /\ clock' = [clock EXCEPT ![p] = stored_1]
+                  /\ req' = [req EXCEPT ![p][p] = [clock EXCEPT ![p] = stored_1][p]]
+                  /\ acks' = [acks EXCEPT ![p] = {p}]
+                  /\ chan' = [chan EXCEPT ![p] = [q \in Proc |-> IF q \in {q_2 \in Proc : q_2 # p} THEN Append(chan[p][q], m) ELSE chan[p][q]]]
+                  /\ UNCHANGED <<crit>>
 
 \* Step 2: p queues q's request, moves its clock past it, and acknowledges.
 ReceiveRequest(p, q) ==
@@ -91,22 +97,19 @@ Enter(p) ==
     /\ req[p][p] # None
     /\ p \notin crit
     /\ acks[p] = Proc
-    /\ Holds(\A q \in (UNION {IF q # p THEN {q} ELSE {} : q \in Proc}) : ((req[p][q] = None) \/ (Unwrap(req[p][p]) < Unwrap(req[p][q]))) \/ ((req[p][p] = req[p][q]) /\ (p < q)))
+    /\ Holds(\A q \in {q \in Proc : q # p} : ((req[p][q] = None) \/ (Unwrap(req[p][p]) < Unwrap(req[p][q]))) \/ ((req[p][p] = req[p][q]) /\ (p < q)))
     /\ crit' = crit \cup {p}
     /\ UNCHANGED <<clock, req, acks, chan>>
 
 \* Step 4: p leaves and tells every other process.
 Exit(p) ==
     /\ p \in crit
-    /\ LET domain_1 == UNION {IF q # p THEN {q} ELSE {} : q \in Proc}
-       IN  /\ IF 1 \in domain_1 THEN Stored(IsSeqOf(Append(chan[p][1], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
-           /\ IF 2 \in domain_1 THEN Stored(IsSeqOf(Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
-           /\ IF 3 \in domain_1 THEN Stored(IsSeqOf(Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:57:26") ELSE TRUE
-           /\ req' = [req EXCEPT ![p][p] = None]
-           /\ acks' = [acks EXCEPT ![p] = {}]
-           /\ chan' = IF 3 \in domain_1 THEN [(IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][3] = Append((IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][3], [tag |-> "Release"])] ELSE IF 2 \in domain_1 THEN [(IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan) EXCEPT ![p][2] = Append((IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan)[p][2], [tag |-> "Release"])] ELSE IF 1 \in domain_1 THEN [chan EXCEPT ![p][1] = Append(chan[p][1], [tag |-> "Release"])] ELSE chan
-           /\ crit' = crit \ {p}
-           /\ UNCHANGED <<clock>>
+    /\ \A q \in {q_2 \in Proc : q_2 # p} : Stored(IsSeqOf(Append(chan[p][q], [tag |-> "Release"]), Msg, 3), "specs/lamport_mutex.spec:57:26")
+    /\ req' = [req EXCEPT ![p][p] = None]
+    /\ acks' = [acks EXCEPT ![p] = {}]
+    /\ chan' = [chan EXCEPT ![p] = [q \in Proc |-> IF q \in {q_2 \in Proc : q_2 # p} THEN Append(chan[p][q], [tag |-> "Release"]) ELSE chan[p][q]]]
+    /\ crit' = crit \ {p}
+    /\ UNCHANGED <<clock>>
 
 Next ==
     \/ \E p \in Proc : RequestCS(p)
@@ -121,5 +124,5 @@ MutualExclusion ==
     \A p \in Proc : \A q \in Proc : ((p \in crit) /\ (q \in crit)) => (p = q)
 
 Constraint ==
-    (\A p \in Proc : clock[p] =< 5)
+    (\A p \in Proc : clock[p] =< MaxClock)
 =============================================================================

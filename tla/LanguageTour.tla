@@ -1,8 +1,10 @@
 ------------------------------ MODULE LanguageTour ------------------------------
 \* Exported by specpy from ../specs/language_tour.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): MaxVersion = 1
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS MaxVersion
 
 CONSTANTS r1, r2, k1, None   \* model values (see the .cfg)
 
@@ -29,10 +31,17 @@ IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 
 Replica == {r1, r2}
 Key == {k1}
-Version == 0..1
+Version == 0..MaxVersion
+\* A write carries a version, a read asks whether the key exists: one field
+\* name with two types, readable only after narrowing.
 Msg == [tag : {"Write"}, key : Key, ver : Version] \cup [tag : {"Read"}, key : Key, ver : BOOLEAN]
 
-VARIABLES store, net, log, acked
+\* store[r]: the version replica r holds of each key, a partial map (none:
+\* never written there). log: the last two writes applied, newest last.
+VARIABLE store
+VARIABLE net
+VARIABLE log
+VARIABLE acked
 vars == <<store, net, log, acked>>
 
 Init ==
@@ -42,15 +51,15 @@ Init ==
     /\ acked = {}
 
 ClientWrite(k) ==
-    LET v == IF \E r \in Replica : k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}}) THEN Max(UNION {IF k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}}) THEN {Unwrap(store[r][k])} ELSE {} : r \in Replica}) + 1 ELSE 0
+    LET v == IF \E r \in Replica : k \in {key \in {k1} : store[r][key] # None} THEN Max(UNION {IF k \in {key \in {k1} : store[r][key] # None} THEN {Unwrap(store[r][k])} ELSE {} : r \in Replica}) + 1 ELSE 0
     IN  /\ Evaluated(v)
-        /\ v =< 1
+        /\ v =< MaxVersion
         /\ LET m == [tag |-> "Write", key |-> k, ver |-> Checked(v, Version)]
            IN  /\ net' = net \cup {m}
                /\ UNCHANGED <<store, log, acked>>
 
 ClientRead(k) ==
-    LET m == [tag |-> "Read", key |-> k, ver |-> \E r \in Replica : k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}})]
+    LET m == [tag |-> "Read", key |-> k, ver |-> \E r \in Replica : k \in {key \in {k1} : store[r][key] # None}]
     IN  /\ Evaluated(m)
         /\ net' = net \cup {m}
         /\ UNCHANGED <<store, log, acked>>
@@ -76,8 +85,8 @@ Answer(m) ==
     /\ m \in net
     /\ IF m.tag = "Read"
        THEN /\ m.ver
-            /\ Holds(LET k == m.key IN \E r \in Replica : k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}}))
-            /\ LET r == ChooseLeast({r \in Replica : m.key \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}})}, LAMBDA vv : (r1 :> 0 @@ r2 :> 1)[vv])
+            /\ Holds(LET k == m.key IN \E r \in Replica : k \in {key \in {k1} : store[r][key] # None})
+            /\ LET r == ChooseLeast({r \in Replica : m.key \in {key \in {k1} : store[r][key] # None}}, LAMBDA vv : (r1 :> 0 @@ r2 :> 1)[vv])
                IN  /\ Evaluated(r)
                    /\ net' = net \ {m}
                    /\ acked' = acked \cup {<<r, m.key>>}
@@ -90,7 +99,7 @@ Answer(m) ==
 Forget(m) ==
     /\ m \in net
     /\ m.tag = "Write"
-    /\ Holds(\E q \in (UNION {IF (2 * Cardinality(q)) > Cardinality(Replica) THEN {q} ELSE {} : q \in (SUBSET Replica)}) : \A r \in q : <<r, m.key>> \in acked)
+    /\ Holds(\E q \in {q \in (SUBSET Replica) : (2 * Cardinality(q)) > Cardinality(Replica)} : \A r \in q : <<r, m.key>> \in acked)
     /\ net' = net \ {m}
     /\ UNCHANGED <<store, log, acked>>
 
@@ -102,23 +111,23 @@ Next ==
     \/ \E m \in Msg : Forget(m)
 
 Logged ==
-    \A tup \in Range(log) : LET k == tup[1] IN LET v == tup[2] IN (\E r \in Replica : k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}})) /\ (v =< Max(UNION {IF k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}}) THEN {Unwrap(store[r][k])} ELSE {} : r \in Replica}))
+    \A tup \in Range(log) : LET k == tup[1] IN LET v == tup[2] IN (\E r \in Replica : k \in {key \in {k1} : store[r][key] # None}) /\ (v =< Max(UNION {IF k \in {key \in {k1} : store[r][key] # None} THEN {Unwrap(store[r][k])} ELSE {} : r \in Replica}))
 
 LastIsNewest ==
-    (Len(log) = 0) \/ (LET tup == log[1] IN LET k == tup[1] IN LET v == tup[2] IN v =< Max(UNION {IF k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}}) THEN {Unwrap(store[r][k])} ELSE {} : r \in Replica}))
+    (Len(log) = 0) \/ (LET tup == log[1] IN LET k == tup[1] IN LET v == tup[2] IN v =< Max(UNION {IF k \in {key \in {k1} : store[r][key] # None} THEN {Unwrap(store[r][k])} ELSE {} : r \in Replica}))
 
 Counted ==
-    SumOver(Replica, LAMBDA r : Cardinality(UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}})) = FoldSet(LAMBDA n, r : n + Cardinality(UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}}), 0, Replica, LAMBDA vv : (r1 :> 0 @@ r2 :> 1)[vv])
+    SumOver(Replica, LAMBDA r : Cardinality({key \in {k1} : store[r][key] # None})) = FoldSet(LAMBDA n, r : n + Cardinality({key \in {k1} : store[r][key] # None}), 0, Replica, LAMBDA vv : (r1 :> 0 @@ r2 :> 1)[vv])
 
 AckedHold ==
-    \A tup \in acked : LET r == tup[1] IN LET k == tup[2] IN k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}})
+    \A tup \in acked : LET r == tup[1] IN LET k == tup[2] IN k \in {key \in {k1} : store[r][key] # None}
 
 Replicas ==
     (UNION {{LET r == tup[1] IN LET k == tup[2] IN r : tup \in acked}, {}}) \subseteq Replica
 
 Oldest ==
-    \A k \in {k1} : (\E r \in Replica : k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}})) => (Min(UNION {IF k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}}) THEN {Unwrap(store[r][k])} ELSE {} : r \in Replica}) >= 0)
+    \A k \in {k1} : (\E r \in Replica : k \in {key \in {k1} : store[r][key] # None}) => (Min(UNION {IF k \in {key \in {k1} : store[r][key] # None} THEN {Unwrap(store[r][k])} ELSE {} : r \in Replica}) >= 0)
 
 ReadsMatch ==
-    \A m \in net : IF m.tag = "Write" THEN m.ver =< 1 ELSE m.ver => (LET k == m.key IN \E r \in Replica : k \in (UNION {IF store[r][key] # None THEN {key} ELSE {} : key \in {k1}}))
+    \A m \in net : IF m.tag = "Write" THEN m.ver =< MaxVersion ELSE m.ver => (LET k == m.key IN \E r \in Replica : k \in {key \in {k1} : store[r][key] # None})
 =============================================================================

@@ -1,8 +1,10 @@
 ------------------------------ MODULE PaxosBugAcceptLowerBallot ------------------------------
 \* Exported by specpy from ../specs/paxos_bug_accept_lower_ballot.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): MaxBallot = 1
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS MaxBallot
 
 CONSTANTS a1, a2, a3, v1, v2, None   \* model values (see the .cfg)
 
@@ -12,11 +14,16 @@ Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `le
 
 Acceptor == {a1, a2, a3}
 Value == {v1, v2}
-Ballot == 0..1
-BallotOrNone == -1..1
+Ballot == 0..MaxBallot
+BallotOrNone == (-1)..MaxBallot
 Msg == [tag : {"Prepare"}, bal : Ballot] \cup [tag : {"Promise"}, acc : Acceptor, bal : Ballot, mbal : BallotOrNone, mval : Value \cup {None}] \cup [tag : {"Accept"}, bal : Ballot, val : Value] \cup [tag : {"Accepted"}, acc : Acceptor, bal : Ballot, val : Value]
 
-VARIABLES maxBal, maxVBal, maxVal, msgs
+\* Per acceptor: the highest ballot promised (-1: none), the ballot and value it
+\* last accepted (-1 and none: nothing yet); msgs holds every message ever sent.
+VARIABLE maxBal
+VARIABLE maxVBal
+VARIABLE maxVal
+VARIABLE msgs
 vars == <<maxBal, maxVBal, maxVal, msgs>>
 
 Init ==
@@ -43,10 +50,10 @@ Phase1b(a) ==
 Phase2a(b, v, q) ==
     /\ ~(\E m \in msgs : (m.tag = "Accept") /\ (m.bal = b))
     /\ (2 * Cardinality(q)) > Cardinality(Acceptor)
-    /\ LET promises == UNION {IF ((m.tag = "Promise") /\ (m.bal = b)) /\ (m.acc \in q) THEN {m} ELSE {} : m \in msgs}
+    /\ LET promises == {m \in msgs : ((m.tag = "Promise") /\ (m.bal = b)) /\ (m.acc \in q)}
        IN  /\ Evaluated(promises)
            /\ Holds(\A a \in q : \E m \in promises : m.acc = a)
-           /\ LET voted == UNION {IF m.mbal >= 0 THEN {m} ELSE {} : m \in promises}
+           /\ LET voted == {m \in promises : m.mbal >= 0}
               IN  /\ Evaluated(voted)
                   /\ Holds((Cardinality(voted) = 0) \/ (\E m \in voted : (m.mval = v) /\ (\A n \in voted : m.mbal >= n.mbal)))
                   /\ msgs' = msgs \cup {[tag |-> "Accept", bal |-> b, val |-> v]}

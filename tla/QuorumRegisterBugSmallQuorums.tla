@@ -1,8 +1,10 @@
 ------------------------------ MODULE QuorumRegisterBugSmallQuorums ------------------------------
 \* Exported by specpy from ../specs/quorum_register_bug_small_quorums.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): W = 1, R = 2, MaxVer = 2, MaxReads = 1, ReadRepair = False, MaxFaults = 1
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS W, R, MaxVer, MaxReads, ReadRepair, MaxFaults
 
 CONSTANTS n1, n2, n3, None   \* model values (see the .cfg)
 
@@ -17,11 +19,29 @@ Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
 IsBagOf(bb, SS, nn) == DOMAIN bb \subseteq SS /\ \A ee \in DOMAIN bb : bb[ee] =< nn
 
 Replica == {n1, n2, n3}
-Ver == 0..2
+Ver == 0..MaxVer
 Phase == {"idle", "waiting"}
-Msg == [tag : {"WriteReq"}, dst : Replica, ver : Ver] \cup [tag : {"WriteAck"}, src : Replica, ver : Ver] \cup [tag : {"ReadReq"}, dst : Replica, read : 1..1] \cup [tag : {"ReadResp"}, src : Replica, read : 1..1, ver : Ver] \cup [tag : {"Repair"}, dst : Replica, ver : Ver]
+Msg == [tag : {"WriteReq"}, dst : Replica, ver : Ver] \cup [tag : {"WriteAck"}, src : Replica, ver : Ver] \cup [tag : {"ReadReq"}, dst : Replica, read : 1..MaxReads] \cup [tag : {"ReadResp"}, src : Replica, read : 1..MaxReads, ver : Ver] \cup [tag : {"Repair"}, dst : Replica, ver : Ver]
 
-VARIABLES store, writing, acked, completed, reads, asked, answered, answers, reader, floor, result, net, faults
+\* The replicas: the version each stores.
+VARIABLE store
+\* The writer: the version of its latest write, who acknowledged it, and the
+\* latest version whose write completed (what the client was told).
+VARIABLE writing
+VARIABLE acked
+VARIABLE completed
+\* The reader: the reads started so far, the replicas asked in the current
+\* one, who answered and what, the floor (the completed version when the read
+\* started: the least it may return) and the last result.
+VARIABLE reads
+VARIABLE asked
+VARIABLE answered
+VARIABLE answers
+VARIABLE reader
+VARIABLE floor
+VARIABLE result
+VARIABLE net
+VARIABLE faults
 vars == <<store, writing, acked, completed, reads, asked, answered, answers, reader, floor, result, net, faults>>
 
 Init ==
@@ -42,7 +62,7 @@ Init ==
 \* The next write, once the previous one completed: sent to every replica.
 StartWrite ==
     /\ writing = completed
-    /\ writing < 2
+    /\ writing < MaxVer
     /\ LET writing_1 == writing + 1
        IN  /\ Stored(writing_1 \in Ver, "specs/quorum_register_bug_small_quorums.spec:62:5")
            /\ LET net_1 == net (+) SetToBag({[tag |-> "WriteReq", dst |-> n1, ver |-> writing_1]})
@@ -77,28 +97,28 @@ WriterAck ==
         /\ LET net_1 == net (-) SetToBag({m})
            IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/quorum_register_bug_small_quorums.spec:77:5")
                /\ acked' = IF (m.ver = writing) /\ (writing > completed) THEN acked \cup {m.src} ELSE acked
-               /\ completed' = IF (m.ver = writing) /\ (writing > completed) THEN IF Cardinality(acked \cup {m.src}) >= 1 THEN writing ELSE completed ELSE completed
+               /\ completed' = IF (m.ver = writing) /\ (writing > completed) THEN IF Cardinality(acked \cup {m.src}) >= W THEN writing ELSE completed ELSE completed
                /\ net' = net_1
                /\ UNCHANGED <<store, writing, reads, asked, answered, answers, reader, floor, result, faults>>
 
 \* A read asks R replicas; it must return at least what had completed by now.
 StartRead(q) ==
     /\ reader = "idle"
-    /\ reads < 1
-    /\ Cardinality(q) = 2
+    /\ reads < MaxReads
+    /\ Cardinality(q) = R
     /\ LET reads_1 == reads + 1
-       IN  /\ Stored(reads_1 \in 0..1, "specs/quorum_register_bug_small_quorums.spec:92:5")
+       IN  /\ Stored(reads_1 \in 0..MaxReads, "specs/quorum_register_bug_small_quorums.spec:92:5")
            /\ LET domain_1 == q
-              IN  /\ IF n1 \in domain_1 THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..1)]}), Msg, 1), "specs/quorum_register_bug_small_quorums.spec:98:18") ELSE TRUE
-                  /\ IF n2 \in domain_1 THEN Stored(IsBagOf((IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..1)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n2, read |-> Checked(reads_1, 1..1)]}), Msg, 1), "specs/quorum_register_bug_small_quorums.spec:98:18") ELSE TRUE
-                  /\ IF n3 \in domain_1 THEN Stored(IsBagOf((IF n2 \in domain_1 THEN (IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..1)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n2, read |-> Checked(reads_1, 1..1)]}) ELSE IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..1)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n3, read |-> Checked(reads_1, 1..1)]}), Msg, 1), "specs/quorum_register_bug_small_quorums.spec:98:18") ELSE TRUE
+              IN  /\ IF n1 \in domain_1 THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..MaxReads)]}), Msg, 1), "specs/quorum_register_bug_small_quorums.spec:98:18") ELSE TRUE
+                  /\ IF n2 \in domain_1 THEN Stored(IsBagOf((IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n2, read |-> Checked(reads_1, 1..MaxReads)]}), Msg, 1), "specs/quorum_register_bug_small_quorums.spec:98:18") ELSE TRUE
+                  /\ IF n3 \in domain_1 THEN Stored(IsBagOf((IF n2 \in domain_1 THEN (IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n2, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n3, read |-> Checked(reads_1, 1..MaxReads)]}), Msg, 1), "specs/quorum_register_bug_small_quorums.spec:98:18") ELSE TRUE
                   /\ reads' = reads_1
                   /\ asked' = q
                   /\ answered' = {}
                   /\ answers' = [r \in Replica |-> 0]
                   /\ reader' = "waiting"
                   /\ floor' = completed
-                  /\ net' = IF n3 \in domain_1 THEN (IF n2 \in domain_1 THEN (IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..1)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n2, read |-> Checked(reads_1, 1..1)]}) ELSE IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..1)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n3, read |-> Checked(reads_1, 1..1)]}) ELSE IF n2 \in domain_1 THEN (IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..1)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n2, read |-> Checked(reads_1, 1..1)]}) ELSE IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..1)]}) ELSE net
+                  /\ net' = IF n3 \in domain_1 THEN (IF n2 \in domain_1 THEN (IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n2, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n3, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE IF n2 \in domain_1 THEN (IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE net) (+) SetToBag({[tag |-> "ReadReq", dst |-> n2, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE IF n1 \in domain_1 THEN net (+) SetToBag({[tag |-> "ReadReq", dst |-> n1, read |-> Checked(reads_1, 1..MaxReads)]}) ELSE net
                   /\ UNCHANGED <<store, writing, acked, completed, result, faults>>
 
 ReplicaRead(r) ==
@@ -130,7 +150,7 @@ FinishRead ==
     /\ LET newest == Max({answers[r] : r \in asked})
        IN  /\ Evaluated(newest)
            /\ Stored(newest \in (Ver \cup {None}), "specs/quorum_register_bug_small_quorums.spec:121:5")
-           /\ IF FALSE
+           /\ IF ReadRepair
               THEN LET domain_1 == asked
                    IN  /\ IF n1 \in domain_1 THEN IF answers[n1] < newest THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "Repair", dst |-> n1, ver |-> Checked(newest, Ver)]}), Msg, 1), "specs/quorum_register_bug_small_quorums.spec:124:52") ELSE TRUE ELSE TRUE
                        /\ IF n2 \in domain_1 THEN IF answers[n2] < newest THEN Stored(IsBagOf((IF n1 \in domain_1 THEN IF answers[n1] < newest THEN net (+) SetToBag({[tag |-> "Repair", dst |-> n1, ver |-> Checked(newest, Ver)]}) ELSE net ELSE net) (+) SetToBag({[tag |-> "Repair", dst |-> n2, ver |-> Checked(newest, Ver)]}), Msg, 1), "specs/quorum_register_bug_small_quorums.spec:124:52") ELSE TRUE ELSE TRUE
@@ -191,7 +211,7 @@ ReplicasAskedPerRead ==
 \* measure ReplicasBehindCompleted: specpy check reports its min and max over the reachable states;
 \* TLC does not compute those (the .cfg does not name it). Evaluate it in a trace with ALIAS.
 ReplicasBehindCompleted ==
-    Cardinality(UNION {IF store[r] < completed THEN {r} ELSE {} : r \in Replica})
+    Cardinality({r \in Replica : store[r] < completed})
 
 Symmetry == Permutations(Replica)
 =============================================================================

@@ -1,8 +1,10 @@
 ------------------------------ MODULE RaftAbstract ------------------------------
 \* Exported by specpy from ../specs/raft_abstract.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): MaxTerm = 5, MaxLogLen = 2
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS MaxTerm, MaxLogLen
 
 CONSTANTS s1, s2, s3, v1, None   \* model values (see the .cfg)
 
@@ -20,16 +22,23 @@ IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 
 Server == {s1, s2, s3}
 Value == {v1}
-Term == 1..5
+Term == 1..MaxTerm
 Role == {"Follower", "Leader"}
 Entry == [term : Term, value : Value]
-Committed == [index : 1..2, entry : Entry, term : Term]
+Committed == [index : 1..MaxLogLen, entry : Entry, term : Term]
 
-VARIABLES currentTerm, votedFor, role, log, commitIndex, committed
+VARIABLE currentTerm
+VARIABLE votedFor
+VARIABLE role
+VARIABLE log
+VARIABLE commitIndex
+\* History, for LeaderCompleteness only: every entry a leader has committed,
+\* with its index and the leader's term.
+VARIABLE committed
 vars == <<currentTerm, votedFor, role, log, commitIndex, committed>>
 
 Init ==
-    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, 2), "specs/raft_abstract.spec:69:1")
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, MaxLogLen), "specs/raft_abstract.spec:69:1")
     /\ currentTerm = [s \in Server |-> 1]
     /\ votedFor = [s \in Server |-> None]
     /\ role = [s \in Server |-> "Follower"]
@@ -53,8 +62,8 @@ Elect(s, t, q) ==
 
 ClientRequest(s, v) ==
     /\ role[s] = "Leader"
-    /\ Len(log[s]) < 2
-    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, 2), "specs/raft_abstract.spec:99:5")
+    /\ Len(log[s]) < MaxLogLen
+    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, MaxLogLen), "specs/raft_abstract.spec:99:5")
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, committed>>
 
@@ -65,12 +74,12 @@ Replicate(s, t) ==
     /\ role[s] = "Leader"
     /\ s # t
     /\ currentTerm[t] =< currentTerm[s]
-    /\ LET n == LET a == log[s] IN LET b == log[t] IN Max({0} \cup (UNION {IF Slice(a, 1, n) = Slice(b, 1, n) THEN {n} ELSE {} : n \in (1..Min({Len(a), Len(b)}))}))
+    /\ LET n == LET a == log[s] IN LET b == log[t] IN Max({0} \cup {n \in (1..Min({Len(a), Len(b)})) : Slice(a, 1, n) = Slice(b, 1, n)})
        IN  /\ Evaluated(n)
            /\ LET held == Min({n + 1, Len(log[s])})
               IN  /\ Evaluated(held)
-                  /\ IF n < Len(log[s]) THEN Stored(IsSeqOf(Slice(log[t], 1, n) \o <<log[s][n + 1]>>, Entry, 2), "specs/raft_abstract.spec:115:9") ELSE TRUE
-                  /\ IF Min({commitIndex[s], held}) > commitIndex[t] THEN Stored(Min({commitIndex[s], held}) \in 0..2, "specs/raft_abstract.spec:118:9") ELSE TRUE
+                  /\ IF n < Len(log[s]) THEN Stored(IsSeqOf(Slice(log[t], 1, n) \o <<log[s][n + 1]>>, Entry, MaxLogLen), "specs/raft_abstract.spec:115:9") ELSE TRUE
+                  /\ IF Min({commitIndex[s], held}) > commitIndex[t] THEN Stored(Min({commitIndex[s], held}) \in 0..MaxLogLen, "specs/raft_abstract.spec:118:9") ELSE TRUE
                   /\ currentTerm' = IF currentTerm[t] < currentTerm[s] THEN [currentTerm EXCEPT ![t] = currentTerm[s]] ELSE currentTerm
                   /\ votedFor' = IF currentTerm[t] < currentTerm[s] THEN [votedFor EXCEPT ![t] = None] ELSE votedFor
                   /\ role' = [role EXCEPT ![t] = "Follower"]
@@ -87,7 +96,7 @@ Commit(s, n) ==
     /\ Holds(\E q \in (SUBSET Server) : ((2 * Cardinality(q)) > Cardinality(Server)) /\ (\A v \in q : (n =< Len(log[v])) /\ (log[v][n] = log[s][n])))
     /\ log[s][n].term = currentTerm[s]
     /\ commitIndex' = [commitIndex EXCEPT ![s] = n]
-    /\ committed' = committed \cup {[index |-> Checked(i, 1..2), entry |-> log[s][i], term |-> currentTerm[s]] : i \in ((commitIndex[s] + 1)..n)}
+    /\ committed' = committed \cup {[index |-> Checked(i, 1..MaxLogLen), entry |-> log[s][i], term |-> currentTerm[s]] : i \in ((commitIndex[s] + 1)..n)}
     /\ UNCHANGED <<currentTerm, votedFor, role, log>>
 
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from
@@ -100,7 +109,7 @@ Next ==
     \/ \E s \in Server, t \in Term, q \in (SUBSET Server) : Elect(s, t, q)
     \/ \E s \in Server, v \in Value : ClientRequest(s, v)
     \/ \E s \in Server, t \in Server : Replicate(s, t)
-    \/ \E s \in Server, n \in 1..2 : Commit(s, n)
+    \/ \E s \in Server, n \in 1..MaxLogLen : Commit(s, n)
     \/ Terminated
 
 \* At most one leader per term.

@@ -1,8 +1,10 @@
 ------------------------------ MODULE RaftLivenessBugSplitVote ------------------------------
 \* Exported by specpy from ../specs/raft_liveness_bug_split_vote.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): MaxTerm = 3, MaxLogLen = 2, MaxInFlight = 2, MaxFaults = 1
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS MaxTerm, MaxLogLen, MaxInFlight, MaxFaults
 
 CONSTANTS s1, s2, v1, None   \* model values (see the .cfg)
 
@@ -21,18 +23,30 @@ IsBagOf(bb, SS, nn) == DOMAIN bb \subseteq SS /\ \A ee \in DOMAIN bb : bb[ee] =<
 
 Server == {s1, s2}
 Value == {v1}
-Term == 1..3
-Index == 0..2
+Term == 1..MaxTerm
+Index == 0..MaxLogLen
 Role == {"Follower", "Candidate", "Leader"}
 Entry == [term : Term, value : Value]
-Committed == [index : 1..2, entry : Entry, term : Term]
-Msg == [tag : {"RequestVote"}, term : Term, src : Server, dst : Server, lastLogTerm : 0..3, lastLogIndex : Index] \cup [tag : {"Vote"}, term : Term, src : Server, dst : Server, granted : BOOLEAN] \cup [tag : {"AppendEntries"}, term : Term, src : Server, dst : Server, prevIndex : Index, prevTerm : 0..3, entries : SeqOf(Entry, 1), commit : Index] \cup [tag : {"Appended"}, term : Term, src : Server, dst : Server, success : BOOLEAN, match : Index]
+Committed == [index : 1..MaxLogLen, entry : Entry, term : Term]
+Msg == [tag : {"RequestVote"}, term : Term, src : Server, dst : Server, lastLogTerm : 0..MaxTerm, lastLogIndex : Index] \cup [tag : {"Vote"}, term : Term, src : Server, dst : Server, granted : BOOLEAN] \cup [tag : {"AppendEntries"}, term : Term, src : Server, dst : Server, prevIndex : Index, prevTerm : 0..MaxTerm, entries : SeqOf(Entry, 1), commit : Index] \cup [tag : {"Appended"}, term : Term, src : Server, dst : Server, success : BOOLEAN, match : Index]
 
-VARIABLES currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults
+VARIABLE currentTerm
+VARIABLE votedFor
+VARIABLE log
+VARIABLE role
+VARIABLE commitIndex
+VARIABLE votesGranted
+VARIABLE nextIndex
+VARIABLE matchIndex
+VARIABLE net
+\* History, for LeaderCompleteness only (the protocol never reads it): every
+\* entry a leader has committed, with its index and the leader's term.
+VARIABLE committed
+VARIABLE faults
 vars == <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults>>
 
 Init ==
-    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, 2), "specs/raft_liveness_bug_split_vote.spec:51:1")
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, MaxLogLen), "specs/raft_liveness_bug_split_vote.spec:51:1")
     /\ currentTerm = [s \in Server |-> 1]
     /\ votedFor = [s \in Server |-> None]
     /\ log = [s \in Server |-> <<>>]
@@ -48,7 +62,7 @@ Init ==
 \* A follower or candidate hears nothing and starts an election for a new term.
 Timeout(s) ==
     /\ role[s] # "Leader"
-    /\ currentTerm[s] < 3
+    /\ currentTerm[s] < MaxTerm
     /\ LET stored_1 == currentTerm[s] + 1
        IN  /\ Stored(stored_1 \in Term, "specs/raft_liveness_bug_split_vote.spec:71:5")
            /\ currentTerm' = [currentTerm EXCEPT ![s] = stored_1]
@@ -61,12 +75,12 @@ RequestVoteReq(s, t) ==
     /\ role[s] = "Candidate"
     /\ s # t
     /\ t \notin votesGranted[s]
-    /\ BagCardinality(net) < 2
-    /\ LET m == [tag |-> "RequestVote", term |-> currentTerm[s], src |-> s, dst |-> t, lastLogTerm |-> Checked(LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term, 0..3), lastLogIndex |-> Checked(Len(log[s]), Index)]
+    /\ BagCardinality(net) < MaxInFlight
+    /\ LET m == [tag |-> "RequestVote", term |-> currentTerm[s], src |-> s, dst |-> t, lastLogTerm |-> Checked(LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term, 0..MaxTerm), lastLogIndex |-> Checked(Len(log[s]), Index)]
        IN  /\ Evaluated(m)
            /\ ~BagIn(m, net)
            /\ LET net_1 == net (+) SetToBag({m})
-              IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_liveness_bug_split_vote.spec:81:5")
+              IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:81:5")
                   /\ net' = net_1
                   /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, committed, faults>>
 
@@ -80,8 +94,8 @@ BecomeLeader(s) ==
 
 ClientRequest(s, v) ==
     /\ role[s] = "Leader"
-    /\ Len(log[s]) < 2
-    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, 2), "specs/raft_liveness_bug_split_vote.spec:95:5")
+    /\ Len(log[s]) < MaxLogLen
+    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, MaxLogLen), "specs/raft_liveness_bug_split_vote.spec:95:5")
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults>>
 
@@ -89,30 +103,30 @@ ClientRequest(s, v) ==
 AppendEntriesReq(s, t) ==
     /\ role[s] = "Leader"
     /\ s # t
-    /\ BagCardinality(net) < 2
+    /\ BagCardinality(net) < MaxInFlight
     /\ LET prev == nextIndex[s][t] - 1
        IN  /\ Evaluated(prev)
            /\ LET entries == Slice(log[s], nextIndex[s][t], Min({nextIndex[s][t], Len(log[s])}))
               IN  /\ Evaluated(entries)
-                  /\ LET m == [tag |-> "AppendEntries", term |-> currentTerm[s], src |-> s, dst |-> t, prevIndex |-> Checked(prev, Index), prevTerm |-> Checked(IF prev = 0 THEN 0 ELSE log[s][prev].term, 0..3), entries |-> Checked(entries, SeqOf(Entry, 1)), commit |-> Checked(Min({commitIndex[s], prev + Len(entries)}), Index)]
+                  /\ LET m == [tag |-> "AppendEntries", term |-> currentTerm[s], src |-> s, dst |-> t, prevIndex |-> Checked(prev, Index), prevTerm |-> Checked(IF prev = 0 THEN 0 ELSE log[s][prev].term, 0..MaxTerm), entries |-> Checked(entries, SeqOf(Entry, 1)), commit |-> Checked(Min({commitIndex[s], prev + Len(entries)}), Index)]
                      IN  /\ Evaluated(m)
                          /\ ~BagIn(m, net)
                          /\ LET net_1 == net (+) SetToBag({m})
-                            IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_liveness_bug_split_vote.spec:107:5")
+                            IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:107:5")
                                 /\ net' = net_1
                                 /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, committed, faults>>
 
 \* A leader commits the longest prefix a quorum holds, if its last entry is of the current term.
 AdvanceCommitIndex(s) ==
     /\ role[s] = "Leader"
-    /\ LET agreed == UNION {IF LET q == UNION {IF (t = s) \/ (matchIndex[s][t] >= n) THEN {t} ELSE {} : t \in Server} IN (2 * Cardinality(q)) > Cardinality(Server) THEN {n} ELSE {} : n \in (1..Len(log[s]))}
+    /\ LET agreed == {n \in (1..Len(log[s])) : LET q == {t \in Server : (t = s) \/ (matchIndex[s][t] >= n)} IN (2 * Cardinality(q)) > Cardinality(Server)}
        IN  /\ Evaluated(agreed)
            /\ agreed # {}
            /\ Max(agreed) > commitIndex[s]
            /\ log[s][Max(agreed)].term = currentTerm[s]
            /\ Stored(Max(agreed) \in Index, "specs/raft_liveness_bug_split_vote.spec:116:5")
            /\ commitIndex' = [commitIndex EXCEPT ![s] = Max(agreed)]
-           /\ committed' = committed \cup {[index |-> Checked(n, 1..2), entry |-> log[s][n], term |-> currentTerm[s]] : n \in ((commitIndex[s] + 1)..Max(agreed))}
+           /\ committed' = committed \cup {[index |-> Checked(n, 1..MaxLogLen), entry |-> log[s][n], term |-> currentTerm[s]] : n \in ((commitIndex[s] + 1)..Max(agreed))}
            /\ UNCHANGED <<currentTerm, votedFor, log, role, votesGranted, nextIndex, matchIndex, net, faults>>
 
 \* A message from a newer term turns its receiver into a follower of that term
@@ -134,13 +148,13 @@ HandleRequestVote(s) ==
         /\ m.dst = s
         /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_liveness_bug_split_vote.spec:134:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:134:5")
                /\ LET logOk == (m.lastLogTerm > (LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term)) \/ ((m.lastLogTerm = (LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term)) /\ (m.lastLogIndex >= Len(log[s])))
                   IN  /\ Evaluated(logOk)
                       /\ LET grant == ((m.term = currentTerm[s]) /\ logOk) /\ ((votedFor[s] = None) \/ (votedFor[s] = m.src))
                          IN  /\ Evaluated(grant)
                              /\ LET net_2 == net_1 (+) SetToBag({[tag |-> "Vote", term |-> currentTerm[s], src |-> s, dst |-> m.src, granted |-> grant]})
-                                IN  /\ Stored(IsBagOf(net_2, Msg, 3), "specs/raft_liveness_bug_split_vote.spec:141:9")
+                                IN  /\ Stored(IsBagOf(net_2, Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:141:9")
                                     /\ votedFor' = IF grant THEN [votedFor EXCEPT ![s] = m.src] ELSE votedFor
                                     /\ net' = net_2
                                     /\ UNCHANGED <<currentTerm, log, role, commitIndex, votesGranted, nextIndex, matchIndex, committed, faults>>
@@ -151,7 +165,7 @@ HandleVote(s) ==
         /\ m.dst = s
         /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_liveness_bug_split_vote.spec:146:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:146:5")
                /\ votesGranted' = IF (m.granted /\ (m.term = currentTerm[s])) /\ (role[s] = "Candidate") THEN [votesGranted EXCEPT ![s] = votesGranted[s] \cup {m.src}] ELSE votesGranted
                /\ net' = net_1
                /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, nextIndex, matchIndex, committed, faults>>
@@ -165,10 +179,10 @@ HandleAppendEntries(s) ==
         /\ m.dst = s
         /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_liveness_bug_split_vote.spec:157:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:157:5")
                /\ LET logOk == (m.prevIndex = 0) \/ ((m.prevIndex =< Len(log[s])) /\ (log[s][m.prevIndex].term = m.prevTerm))
                   IN  /\ Evaluated(logOk)
-                      /\ IF (m.term < currentTerm[s]) \/ (~logOk) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> FALSE, match |-> 0]}), Msg, 3), "specs/raft_liveness_bug_split_vote.spec:163:13") ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN Stored(IsSeqOf(Slice(log[s], 1, m.prevIndex) \o m.entries, Entry, 2), "specs/raft_liveness_bug_split_vote.spec:168:17") ELSE TRUE /\ Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> TRUE, match |-> Checked(m.prevIndex + Len(m.entries), Index)]}), Msg, 3), "specs/raft_liveness_bug_split_vote.spec:173:13")
+                      /\ IF (m.term < currentTerm[s]) \/ (~logOk) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> FALSE, match |-> 0]}), Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:163:13") ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN Stored(IsSeqOf(Slice(log[s], 1, m.prevIndex) \o m.entries, Entry, MaxLogLen), "specs/raft_liveness_bug_split_vote.spec:168:17") ELSE TRUE /\ Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> TRUE, match |-> Checked(m.prevIndex + Len(m.entries), Index)]}), Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:173:13")
                       /\ log' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN log ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN [log EXCEPT ![s] = Slice(log[s], 1, m.prevIndex) \o m.entries] ELSE log
                       /\ role' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN IF m.term = currentTerm[s] THEN [role EXCEPT ![s] = "Follower"] ELSE role ELSE [role EXCEPT ![s] = "Follower"]
                       /\ commitIndex' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN commitIndex ELSE IF m.commit > commitIndex[s] THEN [commitIndex EXCEPT ![s] = m.commit] ELSE commitIndex
@@ -181,7 +195,7 @@ HandleAppended(s) ==
         /\ m.dst = s
         /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 3), "specs/raft_liveness_bug_split_vote.spec:180:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft_liveness_bug_split_vote.spec:180:5")
                /\ IF (role[s] = "Leader") /\ (m.term = currentTerm[s]) THEN IF m.success THEN Stored((m.match + 1) \in Term, "specs/raft_liveness_bug_split_vote.spec:183:17") ELSE Stored(Max({nextIndex[s][m.src] - 1, 1}) \in Term, "specs/raft_liveness_bug_split_vote.spec:186:17") ELSE TRUE
                /\ nextIndex' = IF (role[s] = "Leader") /\ (m.term = currentTerm[s]) THEN IF m.success THEN [nextIndex EXCEPT ![s][m.src] = m.match + 1] ELSE [nextIndex EXCEPT ![s][m.src] = Max({nextIndex[s][m.src] - 1, 1})] ELSE nextIndex
                /\ matchIndex' = IF (role[s] = "Leader") /\ (m.term = currentTerm[s]) THEN IF m.success THEN [matchIndex EXCEPT ![s][m.src] = m.match] ELSE matchIndex ELSE matchIndex
@@ -222,7 +236,7 @@ Crash_Server(who) ==
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from
 \* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
 Terminated ==
-    /\ \A s \in Server : (currentTerm[s] = 3) /\ (role[s] # "Leader")
+    /\ \A s \in Server : (currentTerm[s] = MaxTerm) /\ (role[s] # "Leader")
     /\ UNCHANGED vars
 
 Next ==

@@ -1,8 +1,10 @@
 ------------------------------ MODULE ZabBugSkipSync ------------------------------
 \* Exported by specpy from ../specs/zab_bug_skip_sync.spec; do not edit.
 \* The .cfg beside this file binds the model values and says what TLC checks.
-\* Constants (their values are written into the definitions below): MaxEpoch = 2, MaxTxn = 1, MaxHist = 2, MaxFaults = 1
 EXTENDS Integers, Sequences, FiniteSets, Bags, TLC
+
+\* The spec's constants, assigned in the .cfg.
+CONSTANTS MaxEpoch, MaxTxn, MaxFaults
 
 CONSTANTS s1, s2, s3, None   \* model values (see the .cfg)
 
@@ -18,17 +20,34 @@ Max(SS) == CHOOSE mm \in SS : \A xx \in SS : mm >= xx
 Slice(ss, ii, jj) == IF jj < ii THEN <<>> ELSE SubSeq(ss, IF ii < 1 THEN 1 ELSE ii, IF jj > Len(ss) THEN Len(ss) ELSE jj)
 IsSeqOf(ss, SS, nn) == Len(ss) =< nn /\ \A ii \in DOMAIN ss : ss[ii] \in SS
 
+MaxHist == MaxEpoch * MaxTxn
+
 Server == {s1, s2, s3}
-Epoch == 0..2
-Txn == [epoch : 1..2, counter : 1..1]
+Epoch == 0..MaxEpoch
+Txn == [epoch : 1..MaxEpoch, counter : 1..MaxTxn]
 Role == {"Looking", "Following", "Leading"}
 
-VARIABLES acceptedEpoch, currentEpoch, history, delivered, role, leader, synced, established, acked, proposed, faults
+\* On disk: the last epoch accepted (NEWEPOCH) and the epoch of the last
+\* NEWLEADER adopted; the history; what the server has delivered (applied).
+VARIABLE acceptedEpoch
+VARIABLE currentEpoch
+VARIABLE history
+VARIABLE delivered
+\* In memory: role and leader; which followers a leader has synchronised,
+\* whether it is established, and how far each follower acknowledged.
+VARIABLE role
+VARIABLE leader
+VARIABLE synced
+VARIABLE established
+VARIABLE acked
+\* Ghost: every transaction a leader has broadcast.
+VARIABLE proposed
+VARIABLE faults
 vars == <<acceptedEpoch, currentEpoch, history, delivered, role, leader, synced, established, acked, proposed, faults>>
 
 Init ==
-    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Txn, 2), "specs/zab_bug_skip_sync.spec:39:1")
-    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Txn, 2), "specs/zab_bug_skip_sync.spec:40:1")
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Txn, MaxHist), "specs/zab_bug_skip_sync.spec:39:1")
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Txn, MaxHist), "specs/zab_bug_skip_sync.spec:40:1")
     /\ acceptedEpoch = [s \in Server |-> 0]
     /\ currentEpoch = [s \in Server |-> 0]
     /\ history = [s \in Server |-> <<>>]
@@ -50,7 +69,7 @@ Discover(l, q) ==
     /\ \A s \in q : role[s] = "Looking"
     /\ LET e == Max({acceptedEpoch[s] : s \in q}) + 1
        IN  /\ Evaluated(e)
-           /\ e =< 2
+           /\ e =< MaxEpoch
            /\ LET domain_1 == q
               IN  /\ IF s1 \in domain_1 THEN Stored(e \in Epoch, "specs/zab_bug_skip_sync.spec:76:9") ELSE TRUE
                   /\ IF s2 \in domain_1 THEN Stored(e \in Epoch, "specs/zab_bug_skip_sync.spec:76:9") ELSE TRUE
@@ -71,7 +90,7 @@ Sync(l, f) ==
     /\ role[f] = "Following"
     /\ leader[f] = l
     /\ acceptedEpoch[f] = acceptedEpoch[l]
-    /\ Stored(IsSeqOf(history[l], Txn, 2), "specs/zab_bug_skip_sync.spec:93:5")
+    /\ Stored(IsSeqOf(history[l], Txn, MaxHist), "specs/zab_bug_skip_sync.spec:93:5")
     /\ Stored(Len([history EXCEPT ![f] = history[l]][l]) \in Epoch, "specs/zab_bug_skip_sync.spec:95:5")
     /\ currentEpoch' = [currentEpoch EXCEPT ![f] = acceptedEpoch[l]]
     /\ history' = [history EXCEPT ![f] = history[l]]
@@ -85,7 +104,7 @@ Establish(l) ==
     /\ ~established[l]
     /\ LET q == synced[l] IN (2 * Cardinality(q)) > Cardinality(Server)
     /\ LET stored_1 == LET upto == Len(history[l]) IN delivered[l] \o Slice(history[l], Len(delivered[l]) + 1, upto)
-       IN  /\ Stored(IsSeqOf(stored_1, Txn, 2), "specs/zab_bug_skip_sync.spec:103:5")
+       IN  /\ Stored(IsSeqOf(stored_1, Txn, MaxHist), "specs/zab_bug_skip_sync.spec:103:5")
            /\ currentEpoch' = [currentEpoch EXCEPT ![l] = acceptedEpoch[l]]
            /\ delivered' = [delivered EXCEPT ![l] = stored_1]
            /\ established' = [established EXCEPT ![l] = TRUE]
@@ -95,13 +114,13 @@ Establish(l) ==
 Broadcast(l) ==
     /\ role[l] = "Leading"
     /\ established[l]
-    /\ Len(history[l]) < 2
+    /\ Len(history[l]) < MaxHist
     /\ LET e == currentEpoch[l]
        IN  /\ Evaluated(e)
-           /\ Cardinality(UNION {IF (i =< Len(history[l])) /\ (history[l][i].epoch = e) THEN {i} ELSE {} : i \in (1..2)}) < 1
-           /\ LET t == [epoch |-> Checked(e, 1..2), counter |-> Checked(1 + Cardinality(UNION {IF (i =< Len(history[l])) /\ (history[l][i].epoch = e) THEN {i} ELSE {} : i \in (1..2)}), 1..1)]
+           /\ Cardinality({i \in (1..MaxHist) : (i =< Len(history[l])) /\ (history[l][i].epoch = e)}) < MaxTxn
+           /\ LET t == [epoch |-> Checked(e, 1..MaxEpoch), counter |-> Checked(1 + Cardinality({i \in (1..MaxHist) : (i =< Len(history[l])) /\ (history[l][i].epoch = e)}), 1..MaxTxn)]
               IN  /\ Evaluated(t)
-                  /\ Stored(IsSeqOf(Append(history[l], t), Txn, 2), "specs/zab_bug_skip_sync.spec:114:5")
+                  /\ Stored(IsSeqOf(Append(history[l], t), Txn, MaxHist), "specs/zab_bug_skip_sync.spec:114:5")
                   /\ Stored(Len([history EXCEPT ![l] = Append(history[l], t)][l]) \in Epoch, "specs/zab_bug_skip_sync.spec:115:5")
                   /\ history' = [history EXCEPT ![l] = Append(history[l], t)]
                   /\ acked' = [acked EXCEPT ![l][l] = Len([history EXCEPT ![l] = Append(history[l], t)][l])]
@@ -118,7 +137,7 @@ Replicate(l, f) ==
     /\ leader[f] = l
     /\ currentEpoch[f] = currentEpoch[l]
     /\ Len(history[f]) < Len(history[l])
-    /\ Stored(IsSeqOf(Append(history[f], history[l][Len(history[f]) + 1]), Txn, 2), "specs/zab_bug_skip_sync.spec:124:5")
+    /\ Stored(IsSeqOf(Append(history[f], history[l][Len(history[f]) + 1]), Txn, MaxHist), "specs/zab_bug_skip_sync.spec:124:5")
     /\ Stored(Len([history EXCEPT ![f] = Append(history[f], history[l][Len(history[f]) + 1])][f]) \in Epoch, "specs/zab_bug_skip_sync.spec:125:5")
     /\ history' = [history EXCEPT ![f] = Append(history[f], history[l][Len(history[f]) + 1])]
     /\ acked' = [acked EXCEPT ![l][f] = Len([history EXCEPT ![f] = Append(history[f], history[l][Len(history[f]) + 1])][f])]
@@ -128,11 +147,11 @@ Replicate(l, f) ==
 CommitTxn(l) ==
     /\ role[l] = "Leading"
     /\ established[l]
-    /\ LET n == Max(UNION {IF (i =< Len(history[l])) /\ (LET q == UNION {IF acked[l][s] >= i THEN {s} ELSE {} : s \in synced[l]} IN (2 * Cardinality(q)) > Cardinality(Server)) THEN {i} ELSE {} : i \in (0..2)})
+    /\ LET n == Max({i \in (0..MaxHist) : (i =< Len(history[l])) /\ (LET q == {s \in synced[l] : acked[l][s] >= i} IN (2 * Cardinality(q)) > Cardinality(Server))})
        IN  /\ Evaluated(n)
            /\ n > Len(delivered[l])
            /\ LET stored_1 == delivered[l] \o Slice(history[l], Len(delivered[l]) + 1, n)
-              IN  /\ Stored(IsSeqOf(stored_1, Txn, 2), "specs/zab_bug_skip_sync.spec:133:5")
+              IN  /\ Stored(IsSeqOf(stored_1, Txn, MaxHist), "specs/zab_bug_skip_sync.spec:133:5")
                   /\ delivered' = [delivered EXCEPT ![l] = stored_1]
                   /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, role, leader, synced, established, acked, proposed, faults>>
 
@@ -148,7 +167,7 @@ Deliver(l, f) ==
        IN  /\ Evaluated(n)
            /\ n > Len(delivered[f])
            /\ LET stored_1 == delivered[f] \o Slice(history[f], Len(delivered[f]) + 1, n)
-              IN  /\ Stored(IsSeqOf(stored_1, Txn, 2), "specs/zab_bug_skip_sync.spec:142:5")
+              IN  /\ Stored(IsSeqOf(stored_1, Txn, MaxHist), "specs/zab_bug_skip_sync.spec:142:5")
                   /\ delivered' = [delivered EXCEPT ![f] = stored_1]
                   /\ UNCHANGED <<acceptedEpoch, currentEpoch, history, role, leader, synced, established, acked, proposed, faults>>
 
@@ -166,7 +185,7 @@ Abdicate(l) ==
 \* Abdicate's; a procedure would share it.)
 StepDown(l) ==
     /\ role[l] = "Leading"
-    /\ ~(LET q == UNION {IF (f = l) \/ ((role[f] = "Following") /\ (leader[f] = l)) THEN {f} ELSE {} : f \in synced[l]} IN (2 * Cardinality(q)) > Cardinality(Server))
+    /\ ~(LET q == {f \in synced[l] : (f = l) \/ ((role[f] = "Following") /\ (leader[f] = l))} IN (2 * Cardinality(q)) > Cardinality(Server))
     /\ role' = IF (IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s3] = l THEN [(IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s2] = "Looking"] ELSE IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s3] = "Looking"] ELSE IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role) EXCEPT ![s2] = "Looking"] ELSE IF leader[s1] = l THEN [role EXCEPT ![s1] = "Looking"] ELSE role
     /\ leader' = IF (IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s3] = l THEN [(IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s3] = None] ELSE IF (IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader)[s2] = l THEN [(IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader) EXCEPT ![s2] = None] ELSE IF leader[s1] = l THEN [leader EXCEPT ![s1] = None] ELSE leader
     /\ established' = [established EXCEPT ![l] = FALSE]
@@ -201,7 +220,7 @@ Crash_Server(who) ==
 \* A terminal state is a legitimate end: a stuttering step keeps TLC from
 \* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
 Terminated ==
-    /\ (\A s \in Server : role[s] = "Looking") /\ (~(LET q == UNION {IF acceptedEpoch[s] < 2 THEN {s} ELSE {} : s \in Server} IN (2 * Cardinality(q)) > Cardinality(Server)))
+    /\ (\A s \in Server : role[s] = "Looking") /\ (~(LET q == {s \in Server : acceptedEpoch[s] < MaxEpoch} IN (2 * Cardinality(q)) > Cardinality(Server)))
     /\ UNCHANGED vars
 
 Next ==
@@ -219,16 +238,16 @@ Next ==
     \/ Terminated
 
 Integrity ==
-    \A s \in Server : \A i \in (1..2) : (i =< Len(delivered[s])) => (delivered[s][i] \in proposed)
+    \A s \in Server : \A i \in (1..MaxHist) : (i =< Len(delivered[s])) => (delivered[s][i] \in proposed)
 
 Agreement ==
     \A a \in Server : \A b \in Server : (LET a_2 == delivered[a] IN LET b_2 == delivered[b] IN (Len(a_2) =< Len(b_2)) /\ (Slice(b_2, 1, Len(a_2)) = a_2)) \/ (LET a_2 == delivered[b] IN LET b_2 == delivered[a] IN (Len(a_2) =< Len(b_2)) /\ (Slice(b_2, 1, Len(a_2)) = a_2))
 
 PrimaryOrder ==
-    \A s \in Server : \A i \in (1..2) : (i < Len(delivered[s])) => (LET a == delivered[s][i] IN LET b == delivered[s][i + 1] IN (a.epoch < b.epoch) \/ ((a.epoch = b.epoch) /\ (a.counter < b.counter)))
+    \A s \in Server : \A i \in (1..MaxHist) : (i < Len(delivered[s])) => (LET a == delivered[s][i] IN LET b == delivered[s][i + 1] IN (a.epoch < b.epoch) \/ ((a.epoch = b.epoch) /\ (a.counter < b.counter)))
 
 PrimaryIntegrity ==
-    \A l \in Server : \A s \in Server : \A i \in (1..2) : ((((role[l] = "Leading") /\ established[l]) /\ (i =< Len(delivered[s]))) /\ (delivered[s][i].epoch < currentEpoch[l])) => (\E j \in (1..2) : (j =< Len(history[l])) /\ (history[l][j] = delivered[s][i]))
+    \A l \in Server : \A s \in Server : \A i \in (1..MaxHist) : ((((role[l] = "Leading") /\ established[l]) /\ (i =< Len(delivered[s]))) /\ (delivered[s][i].epoch < currentEpoch[l])) => (\E j \in (1..MaxHist) : (j =< Len(history[l])) /\ (history[l][j] = delivered[s][i]))
 
 Spec ==
     Init /\ [][Next]_vars /\ (\A l \in Server, q \in (SUBSET Server) : WF_vars(Discover(l, q))) /\ (\A l \in Server, f \in Server : WF_vars(Sync(l, f))) /\ (\A l \in Server : WF_vars(Establish(l))) /\ (\A l \in Server, f \in Server : WF_vars(Replicate(l, f))) /\ (\A l \in Server : WF_vars(CommitTxn(l))) /\ (\A l \in Server, f \in Server : WF_vars(Deliver(l, f))) /\ (\A l \in Server : WF_vars(StepDown(l))) /\ (\A f \in Server : WF_vars(FollowerTimeout(f)))

@@ -5,6 +5,9 @@
     result = spec.check()                  # a CheckResult; result.trace on a violation
     report = spec.validate("run.ndjson")   # a ValidationResult; report.ok
 
+In Jupyter a CheckResult and a Trace display as the HTML report with its
+message sequence chart (`_repr_html_`, trace/notebook.py).
+
 The `specpy` command uses the same objects. Errors are exceptions carrying
 what the CLI prints: SpecError (located diagnostics, exit 150), OptionError
 (a bad constant, type or option, 151), LogError (a bad log line, 151).

@@ -33,6 +33,7 @@ class ResultKind(str, Enum):
 
 EXIT_OK = 0
 EXIT_DISAGREE = 1
+EXIT_WOULD_REFORMAT = EXIT_DISAGREE  # `fmt --check`: 1, as black's and ruff's
 EXIT_USAGE = 2
 EXIT_DEADLOCK = 11
 EXIT_INVARIANT = 12
@@ -81,7 +82,10 @@ EXITS: tuple[ExitCode, ...] = (
     ExitCode(EXIT_SYSTEM_ERROR, "internal or system error (a bug in specpy says so, with how to report it)"),
     ExitCode(EXIT_USAGE, "command-line usage error"),
     ExitCode(EXIT_NOT_INDUCTIVE, "not inductive at K: a counterexample to induction is printed", ("prove",)),
-    ExitCode(EXIT_DISAGREE, "specpy and TLC disagree on some spec", ("crosscheck",)),
+    ExitCode(
+        EXIT_DISAGREE, "crosscheck: specpy and TLC disagree on some spec; fmt --check: a file would be reformatted",
+        ("crosscheck", "fmt"),
+    ),
 )
 
 
@@ -223,6 +227,8 @@ class CheckResult:
     backend_note: str | None = None
     # What was checked (the CLI sets it; the verdict then names what held).
     checked: Checked | None = None
+    # Memory ran short but the checker was not the cause, so it went on (explicit/memory.py).
+    memory_note: str | None = None
     # The checked model, when the Python API ran the check (`Spec.check`): the
     # notebook report (`_repr_html_`) takes its title and lifelines from it.
     model: Model | None = field(default=None, repr=False, compare=False)
@@ -264,6 +270,8 @@ class CheckResult:
         }
         if self.checked is not None:
             out["checked"] = self.checked.to_json()
+        if self.memory_note is not None:
+            out["memory_note"] = self.memory_note
         if s.measures:
             out["measures"] = {m.name: {"min": m.min, "max": m.max, "undefined": m.undefined} for m in s.measures}
         if self.violation is not None:

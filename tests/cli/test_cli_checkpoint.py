@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from terminal_run import TerminalRun
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECPY = [sys.executable, "-m", "specpy"]
@@ -203,24 +204,18 @@ def test_workers_stop_on_a_signal_with_a_checkpoint_that_resumes(tmp_path: Path,
     directory = tmp_path / "ck"
     args = [*TWOPHASE_8, "--workers", "2"]
     # No periodic checkpoint within the run: the one to resume from is written on the signal.
-    proc = subprocess.Popen(
-        [*SPECPY, "check", *args, "--checkpoint", str(directory), "--checkpoint-interval", "600", "--json"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 60
-    while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    run = TerminalRun([*SPECPY, "check", *args, "--checkpoint", str(directory), "--checkpoint-interval", "600", "--json"], ROOT)
+    # Signalled once the progress line shows states stored: with 8 RMs the whole
+    # run takes ~8.6 s after the workers start on an idle 2-core machine.
+    run.wait_until_exploring()
+    proc = run.proc
     workers = children(proc.pid)
-    # Past the first levels, well before the end: with 8 RMs the whole run
-    # takes ~8.6 s after the workers start on an idle 2-core machine (7 RMs,
-    # ~1.6 s, could finish before the signal).
-    time.sleep(1.5)
     # A terminal's Ctrl-C reaches the whole process group; SIGTERM only the coordinator.
     proc.send_signal(sig)
     for w in workers if sig == signal.SIGINT else []:
         os.kill(w, sig)
-    out, err = proc.communicate(timeout=300)
-    assert proc.returncode == 152, err
+    code, out, err = run.finish(timeout=300)
+    assert code == 152, err
     result = json.loads(out)
     assert (result["result"], result["limit"]) == ("limit", "interrupted")
     assert 0 < result["distinct_states"] < 1_745_408

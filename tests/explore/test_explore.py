@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from explorer_process import FIGURE8_STEPS, ROOT, Explorer
 from specpy.diagnostics import SourceFile
 from specpy.explore import open_server
 from specpy.explore.server import Handler, is_loopback
+from specpy.explore.session import ExploreError
 from specpy.options import Overrides
 from specpy.pipeline import read_source
 
@@ -212,6 +215,41 @@ def test_itf_download_reads_back(server, tmp_path: Path):
     assert proc.stdout.startswith("Trace (9 states):") and "Commit(s=s1, n=1)" in proc.stdout
 
 
+def test_an_itf_file_opened_in_the_page(server):
+    api(server, "/api/shortest", {"invariant": "LeaderCompleteness"})
+    _, itf = request(server, "GET", f"/api/itf?token={server.token}")
+    api(server, "/api/restart", {"initial": 0})
+    v = api(server, "/api/load", {"name": "f8.itf.json", "text": itf.decode()})
+    assert [h["label"] for h in v["history"][1:]] == FIGURE8_STEPS and v["message"] == "f8.itf.json: 9 states"
+
+    def refused(text: str) -> str:
+        status, data = request(server, "POST", "/api/load", {"name": "x.json", "text": text}, {"X-Specpy-Token": server.token})
+        assert status == 400
+        return json.loads(data)["error"]
+
+    assert refused('{"vars": [}').startswith("x.json:1:")
+    assert refused("[1]").startswith("x.json: not an ITF trace")
+    # The states must follow each other in this spec: state 3 of the file is state 1 again.
+    doc = json.loads(itf)
+    doc["states"][2] = doc["states"][0]
+    assert refused(json.dumps(doc)) == "x.json: state 3 is not a successor of state 2 in this spec"
+
+
+def test_moves_of_one_label_are_told_apart():
+    # raft.spec's actions receive with `receive m in net where ...`: after two
+    # RequestVotes to s1 of terms above its own, UpdateTerm(s=s1) has one move per message.
+    srv = open_server(read_source(ROOT / "specs/raft.spec"), Overrides())
+    try:
+        s = srv.app.session
+        for label in ["Timeout(s=s2)", "RequestVoteReq(s=s2, t=s1)", "Timeout(s=s2)", "RequestVoteReq(s=s2, t=s1)"]:
+            s.take([m["label"] for m in s.view()["moves"]].index(label))
+        handle = [m for m in s.view()["moves"] if m["label"] == "UpdateTerm(s=s1)"]
+        assert [m["choice"] for m in handle] == ["1 of 2", "2 of 2"]
+        assert [m["changes"][0] for m in handle] == ["currentTerm[s1]: 1 → 2", "currentTerm[s1]: 1 → 3"]
+    finally:
+        srv.server_close()
+
+
 def test_faults_are_marked(tmp_path: Path):
     srv = open_server(read_source(ROOT / "specs/idempotent_delivery.spec"), Overrides())
     try:
@@ -272,5 +310,108 @@ def test_open_server_takes_overrides():
     srv = open_server(source, Overrides(types={"Server": ("x", "y", "z")}))
     try:
         assert [m["label"] for m in srv.app.session.view()["moves"]] == ["Inc(s=x)", "Inc(s=y)", "Inc(s=z)"]
+    finally:
+        srv.server_close()
+
+
+def test_several_initial_states_and_a_failing_step():
+    source = SourceFile("<t>", (
+        "var x: 0..3 = 0\n"
+        "var s: seq[0..3, 2] = []\n"
+        "init { either { x = 0 } or { x = 2 } }\n"
+        "action Inc { require x < 3\n x += 1 }\n"
+        "action Peek { s = [s[1]] }\n"           # s[1] of the empty sequence: an evaluation error
+        "invariant Small: x < 3\n"
+    ))
+    srv = open_server(source, Overrides())
+    try:
+        s = srv.app.session
+        v = s.view()
+        assert v["initial_states"] == 2 and v["vars"][0] == ["x", "0", False]
+        inc, peek = v["moves"]
+        assert inc == {"label": "Inc", "fault": False, "error": None, "changes": ["x: 0 → 1"], "choice": ""}
+        assert peek["label"] == "Peek" and peek["error"].startswith("index-out-of-range") and peek["error"].endswith("(<t>:6:20)")
+        s.restart(1)
+        assert s.view()["vars"][0] == ["x", "2", False]
+        s.take(0)
+        v = s.view()
+        assert v["vars"][0] == ["x", "3", True]
+        assert v["invariants"] == [{"name": "Small", "location": "<t>:7:11", "holds": False, "detail": "", "error": None}]
+        # A walk draws from every successor as `specpy simulate` does, so Peek's
+        # failure stops it where simulate would report it; the page says why.
+        s.restart(0)
+        s.walk(10, 3)
+        assert s.message.startswith("random walk (seed 3): 0 steps: a step of this state fails (index-out-of-range")
+        assert len(s.view()["history"]) == 1
+    finally:
+        srv.server_close()
+
+
+def test_an_init_that_fails_is_an_evaluation_error(tmp_path: Path):
+    bad = tmp_path / "bad.spec"
+    bad.write_text("var s: seq[0..3, 2] = []\nvar x: 0..3 = 0\ninit { x = s[1] }\naction A { x = 0 }\n")
+    proc = subprocess.run([sys.executable, "-m", "specpy", "explore", str(bad), "--no-browser"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 75 and "the initial states cannot be computed" in proc.stderr, proc.stderr
+    assert f"{bad}:3:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("spec, invariant, states", [
+    # README's table: DieHard's 7-state trace (TLC's BFS gives the same), and the
+    # Lamport-clock causal broadcast's 5-state trace, found under symmetry.
+    ("specs/diehard.spec", "NotSolved", 7),
+    ("specs/causal_broadcast_bug_lamport_clock.spec", "CausalDelivery", 5),
+])
+def test_shortest_trace_to_a_violation(spec: str, invariant: str, states: int):
+    srv = open_server(read_source(ROOT / spec), Overrides())
+    try:
+        s = srv.app.session
+        s.shortest(invariant)
+        v = s.view()
+        assert len(v["history"]) == states and v["cursor"] == states - 1
+        assert [r["holds"] for r in v["invariants"] if r["name"] == invariant] == [False]
+        s.goto(states - 2)
+        assert [r["holds"] for r in s.view()["invariants"] if r["name"] == invariant] == [True]
+    finally:
+        srv.server_close()
+
+
+def test_without_a_display_no_browser_is_started():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.Popen([sys.executable, "-m", "specpy", "explore", "specs/diehard.spec"], cwd=ROOT,
+                            env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first, second, third = (proc.stdout.readline().strip() for _ in range(3))
+        assert first.startswith("specpy explore: DieHard (specs/diehard.spec) at http://127.0.0.1:")
+        assert second == "Press Ctrl-C to stop." and third == "(no display: open the address above in a browser)"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 152
+
+
+def test_a_lasso_is_followed_with_its_loop(tmp_path: Path):
+    # README: the disruptive-server bug's StableLeader counterexample is a 7-state lasso.
+    itf = tmp_path / "lasso.itf.json"
+    spec = "specs/raft_prevote_bug_disruptive_server.spec"
+    proc = subprocess.run([sys.executable, "-m", "specpy", "check", spec, "--quiet", "--trace-out", str(itf)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 13, proc.stderr
+    loop = json.loads(itf.read_text())["loop"]
+    srv = open_server(read_source(ROOT / spec), Overrides())
+    try:
+        s = srv.app.session
+        s.load_itf("lasso.itf.json", itf.read_text())
+        v = s.view()
+        assert len(v["history"]) == 7 and s.loop == loop
+        assert v["message"] == f"lasso.itf.json: 7 states, a lasso: the last state steps back to state {loop + 1}"
+        assert 'class="loop"' in v["chart"]["svg"]
+        s.goto(5)
+        assert 'class="loop"' not in s.view()["chart"]["svg"]  # only drawn on the whole lasso
+        # A loop the spec cannot close is refused.
+        doc = json.loads(itf.read_text())
+        doc["loop"] = 0
+        with pytest.raises(ExploreError, match="does not step back to state 1"):
+            s.load_itf("bad.itf.json", json.dumps(doc))
     finally:
         srv.server_close()

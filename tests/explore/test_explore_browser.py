@@ -130,6 +130,8 @@ def test_click_through_figure8_to_the_violation(explorer: Explorer, browser, tmp
     changed = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#state-vars dt.changed")]
     assert changed == ["commitIndex", "committed"]
 
+    # For the screenshot: a question answered in the shown state (checked in test_questions_in_the_page).
+    assert ask(d, "{s: log[s] for s in Server}")[0].startswith("{s1: [Entry{term: 2")
     shot = tmp_path / "explore.png"
     d.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
@@ -157,12 +159,12 @@ def test_questions_in_the_page(explorer: Explorer, browser, tmp_path: Path):
     if current(d) != 8:
         pytest.skip("needs the state the first test ends in")
     # log[s2] holds the term-3 entry of ClientRequest(s=s2) (state 6 of the trace).
-    assert ask(d, "log[s2]") == ("[{term: 3, value: v1}]    : seq[Entry, 2]", "")
+    assert ask(d, "log[s2]") == ("[Entry{term: 3, value: v1}]    : seq[Entry, 2]", "")
     # The question is asked again in every state shown: in state 5 s2's log is empty.
     d.execute_script("document.querySelectorAll('#history li')[4].click()")
     wait(d, lambda d: current(d) == 4 and d.find_element(By.ID, "answer").text == "[]    : seq[Entry, 2]")
     d.execute_script("document.querySelectorAll('#history li')[8].click()")
-    wait(d, lambda d: current(d) == 8 and d.find_element(By.ID, "answer").text.startswith("[{term: 3"))
+    wait(d, lambda d: current(d) == 8 and d.find_element(By.ID, "answer").text.startswith("[Entry{term: 3"))
     assert ask(d, "exists s in Server: role[s] == Leader")[0].startswith("true")
     marker = tmp_path / "injected"
     text, cls = ask(d, f'__import__("os").system("touch {marker}")')
@@ -170,7 +172,7 @@ def test_questions_in_the_page(explorer: Explorer, browser, tmp_path: Path):
     assert not marker.exists()
 
 
-def test_shortest_path_and_itf_download(explorer: Explorer, browser):
+def test_shortest_path_and_itf_download(explorer: Explorer, browser, tmp_path: Path):
     d = browser
     d.find_element(By.ID, "restart").click()
     wait(d, lambda d: history(d) == ["initial state"])
@@ -181,6 +183,35 @@ def test_shortest_path_and_itf_download(explorer: Explorer, browser):
 
     href = d.find_element(By.ID, "download").get_attribute("href")
     with urllib.request.urlopen(href, timeout=30) as r:
-        itf = json.loads(r.read())
+        data = r.read()
+    itf = json.loads(data)
     assert len(itf["states"]) == 9
     assert [s["mbt::actionTaken"] for s in itf["states"][1:]] == [s.split("(")[0] for s in FIGURE8_STEPS]
+
+    # The downloaded file, opened in the page, is the same trace again.
+    d.find_element(By.ID, "restart").click()
+    wait(d, lambda d: history(d) == ["initial state"])
+    path = tmp_path / "figure8.itf.json"
+    path.write_bytes(data)
+    d.find_element(By.ID, "upload").send_keys(str(path))
+    wait(d, lambda d: len(history(d)) == 9)
+    assert history(d) == ["initial state", *FIGURE8_STEPS] and current(d) == 8
+
+
+def test_notebook_output_renders_in_a_browser(browser, tmp_path: Path):
+    """What Jupyter shows for a check result (`_repr_html_`): the sandboxed frame
+    draws the report's chart and its script runs (it fills the state panel)."""
+    import specpy
+
+    result = specpy.load(ROOT / "specs/raft_figure8.spec").check()
+    page = tmp_path / "notebook.html"
+    page.write_text(f"<!DOCTYPE html><html><body><h1>Out[1]:</h1>{result._repr_html_()}</body></html>", encoding="utf-8")
+    d = browser
+    d.get(page.as_uri())
+    d.switch_to.frame(d.find_element(By.TAG_NAME, "iframe"))
+    try:
+        wait(d, lambda d: d.find_element(By.ID, "state-title").text.startswith("State 9: Commit(s=s1, n=1)"))
+        assert len(d.find_elements(By.CSS_SELECTOR, "svg.msc g.row")) == 9
+        assert [g.get_attribute("data-process") for g in d.find_elements(By.CSS_SELECTOR, "svg.msc g.lifeline")] == ["s1", "s2", "s3"]
+    finally:
+        d.switch_to.default_content()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -141,13 +142,28 @@ def hard_history(path: Path, n: int = 400) -> None:
     path.write_text("".join(json.dumps(e) + "\n" for e in lines))
 
 
+def wait_for_cpu(proc: subprocess.Popen, seconds: float, timeout: float = 300) -> None:
+    """Wait until proc has used `seconds` of CPU: a point in its run that a loaded
+    machine does not move, as a sleep of wall-clock time would."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + timeout
+    while True:
+        assert proc.poll() is None, "the run ended before it could be signalled"
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / ticks >= seconds:  # utime + stime
+            return
+        assert time.monotonic() < deadline, f"{seconds} s of CPU not used in {timeout} s"
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the run's CPU time from /proc")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_sigterm_stops_the_run_as_unknown(tmp_path, signum):
     hard = tmp_path / "hard.jsonl"
     hard_history(hard, 22)
     proc = subprocess.Popen([sys.executable, "-m", "specpy", "linearizable", "register", str(hard), str(hard)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)  # start-up done, deep in the search (22 concurrent writes: minutes of it)
+    wait_for_cpu(proc, 2.0)  # start-up done (under 1 s of CPU), deep in the search (22 concurrent writes: minutes of it)
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 152, (out, err)

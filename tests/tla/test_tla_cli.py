@@ -52,10 +52,31 @@ def test_tla_refuses_a_for_over_a_state_dependent_range_with_a_location(tmp_path
 
 def test_tla_unrolls_a_for_over_a_constant_range(tmp_path):
     spec = tmp_path / "f.spec"
-    spec.write_text("const N = 2\nvar s: [1..N -> 0..1] = {i: 0 for i in 1..N}\naction Set {\n    for i in 1..N { s[i] = 1 }\n}\n")
+    spec.write_text("const N = 2\nvar n: 0..3 = 0\naction Add {\n    for i in 1..N { n = n + i }\n}\n")
     r = run("tla", str(spec), "-o", str(tmp_path))
     assert r.exit_code == 0, r.output
-    assert "s' = [[s EXCEPT ![1] = 1] EXCEPT ![2] = 1]" in (tmp_path / "F.tla").read_text()
+    # each iteration reads the one before: one step per element, in specpy's order
+    tla = (tmp_path / "F.tla").read_text()
+    assert "LET n_1 == n + 1" in tla and "LET n_2 == n_1 + 2" in tla and "n' = n_2" in tla
+
+
+def test_tla_writes_a_loop_over_map_entries_as_one_new_map(tmp_path):
+    """`for q in S where c { v[a][q] = f }` writes one entry per element: one function, no unrolling."""
+    spec = tmp_path / "f.spec"
+    spec.write_text(
+        "const N = 3\ntype P = 1..N\nvar s: [P -> [P -> 0..1]] = {p: {q: 0 for q in P} for p in P}\n"
+        "action All(p: P) {\n    for q in P { s[p][q] = 1 - s[p][q] }\n}\n"
+        "action Others(p: P) {\n    for q in {q for q in P if q != p} where s[p][q] == 0 { s[p][q] = 1 }\n}\n"
+    )
+    r = run("tla", str(spec), "-o", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    tla = (tmp_path / "F.tla").read_text()
+    assert "s' = [s EXCEPT ![p] = [q \\in P |-> 1 - s[p][q]]]" in tla
+    others = tla[tla.index("Others(p) =="):]
+    assert "s' = [s EXCEPT ![p] = [q \\in P |-> IF q \\in {" in others and "/\\ (s[p][q] = 0) THEN 1 ELSE s[p][q]]]" in others
+    assert "Stored" not in others and "IF 3 \\in" not in others  # 1 fits 0..1; no unrolling
+    assert "\nCONSTANTS N\n" in tla and "P == 1..N" in tla
+    assert "    N = 3\n" in (tmp_path / "F.cfg").read_text()
 
 
 def test_tla_needs_specs_or_all():

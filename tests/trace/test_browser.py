@@ -160,3 +160,56 @@ def test_guide_chart(png: str, tmp_path: Path):
     if os.environ.get("SPECPY_UPDATE_GOLDEN") == "1":
         shutil.copyfile(shot, ROOT / "docs" / png)
     assert (ROOT / "docs" / png).is_file(), f"docs/{png} is missing: run with SPECPY_UPDATE_GOLDEN=1"
+
+
+# Every chart of chart_geometry.corpus() on one page with the report's CSS;
+# the probe measures each text with the browser's own font (getBBox, in the
+# SVG's user units) and the test checks the boxes as test_chart_layout.py
+# checks the renderer's estimate: no two intersect, all inside the viewBox.
+GEOMETRY_PROBE = """
+<script>
+window.addEventListener('load', () => {
+  const charts = {};
+  document.querySelectorAll('div[data-chart]').forEach(div => {
+    const svg = div.querySelector('svg');
+    const vb = svg.viewBox.baseVal;
+    const boxes = [...svg.querySelectorAll('text')].map(t => {
+      const b = t.getBBox();
+      return [b.x, b.y, b.x + b.width, b.y + b.height, t.textContent];
+    });
+    charts[div.dataset.chart] = {view: [vb.x, vb.y, vb.x + vb.width, vb.y + vb.height], boxes};
+  });
+  const out = document.createElement('pre');
+  out.id = 'probe';
+  out.textContent = JSON.stringify(charts);
+  document.body.append(out);
+});
+</script>
+"""
+
+
+def test_no_chart_text_overlaps_in_a_browser(tmp_path: Path):
+    from chart_geometry import corpus, problems
+
+    from specpy.trace.html import _CSS
+
+    charts = corpus()
+    page = tmp_path / "charts.html"
+    body = "".join(f'<div data-chart="{name}">{svg}</div>' for name, svg in charts.items())
+    page.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{_CSS}</style></head>'
+                    f"<body>{body}{GEOMETRY_PROBE}</body></html>")
+    proc = chromium("--virtual-time-budget=10000", "--dump-dom", page.as_uri())
+    found = re.search(r'<pre id="probe">(.*?)</pre>', proc.stdout, re.S)
+    assert found, f"the probe did not run: {proc.stderr[-2000:]}"
+    measured = json.loads(found.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+    assert set(measured) == set(charts)
+    # getBBox gives a text's whole line box (ascent to descent, ~1.2 em): two
+    # texts on neighbouring lines may share those margins, so each box is
+    # shrunk by 1.5 px vertically before the comparison; horizontally it is exact.
+    wrong = {}
+    for name, m in measured.items():
+        boxes = [(x0, y0 + 1.5, x1, y1 - 1.5, text) for x0, y0, x1, y1, text in m["boxes"]]
+        found_problems = problems(tuple(m["view"]), boxes)
+        if found_problems:
+            wrong[name] = found_problems[:3]
+    assert wrong == {}

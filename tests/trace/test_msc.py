@@ -19,7 +19,7 @@ from specpy.options import CheckOptions
 from specpy.pipeline import load
 from specpy.trace.itf import itf_to_trace, readable_untyped, trace_to_itf
 from specpy.trace.msc import OTHER, Addressing, addressing_from_model, addressing_from_values, build_chart
-from specpy.trace.msc_svg import COLUMN, GUTTER, HEADER, LABEL_CHARS, ROW, STEP_CHARS, VIOLATION_CHARS, render_svg
+from specpy.trace.msc_svg import CHAR, COLUMN, FOOTER, HEADER, LABEL_CHARS, LINE, ROW, STEP_CHARS, STEP_X, render_svg
 from specpy.trace.trace import Step, Trace
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -196,11 +196,13 @@ def test_a_60_step_trace_with_5_processes_stays_readable():
     assert len(chart.processes) == 5 and len(chart.messages) == 30
     svg = render_svg(chart, "Safety")
     width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())
-    # One fixed-height row per state: 61 rows, and a width that fits a laptop screen.
-    assert height == HEADER + ROW * 61 + 30
-    assert width == GUTTER + 5 * COLUMN <= 1000
-    texts = re.findall(r"<text[^>]*>(?:<title>[^<]*</title>)?([^<]*)</text>", svg)
-    assert max(len(t) for t in texts) <= max(LABEL_CHARS, STEP_CHARS + len("  ✗ ") + VIOLATION_CHARS)
+    # One line per row (the last has the violated property on a second line),
+    # nothing in flight at the end, and a width that fits a laptop screen.
+    assert height == HEADER + ROW * 61 + LINE + FOOTER
+    gutter = STEP_X + round(len("Deliver(s=server1)") * CHAR) + 14
+    assert width == gutter + 5 * COLUMN <= 1000
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert max(len(t) for t in texts) <= max(LABEL_CHARS, STEP_CHARS)
     assert "✗ Safety" in svg
     # Every message label is shortened (the payload is long), the full text kept as a tooltip.
     assert svg.count("x" * 40) == 30  # once per message, in its <title> only

@@ -134,18 +134,49 @@ def test_map_entry_change_shows_only_that_key() -> None:
     assert lines == ["rmState[r2]: working → prepared"]
 
 
-def test_set_diff_lists_removals_then_additions_in_display_order() -> None:
+def test_set_diff_is_one_line_additions_then_removals_in_display_order() -> None:
     old = frozenset({"r10", "r2", "r3"})
     new = frozenset({"r3", "r1", "r11"})
-    assert list(diff_value("s", old, new)) == ["s: - r2", "s: - r10", "s: + r1", "s: + r11"]
+    assert list(diff_value("s", old, new)) == ["s: +{r1, r11} -{r2, r10}"]
+    assert list(diff_value("s", old, old - {"r2"})) == ["s: -{r2}"]
+
+
+def test_a_long_set_diff_splits_by_sign_then_by_element() -> None:
+    big = [f"Message{{from: p{i}, payload: {'x' * 14}}}" for i in range(3)]  # 37 characters each
+    lines = list(diff_value("net", frozenset({big[0]}), frozenset(big[1:])))
+    assert lines == [f"net: +{{{big[1]}, {big[2]}}}", f"net: -{{{big[0]}}}"]
+    many = [f"{'y' * 40}{i}" for i in range(4)]
+    assert list(diff_value("s", frozenset(), frozenset(many))) == [f"s: +{{{m}}}" for m in many]
+
+
+def test_bag_diff_counts_copies() -> None:
+    assert list(diff_value("net", BagValue((("a", 1),)), BagValue((("a", 3), ("b", 1))))) == ["net: +{a ×2, b}"]
 
 
 def test_variant_case_change_is_shown_whole() -> None:
     assert list(diff_value("m", COMMIT, prepared("r1"))) == ["m: Commit → Prepared{rm: r1}"]
 
 
-def test_length_change_of_a_sequence_is_shown_whole() -> None:
-    assert list(diff_value("log", (1,), (1, 2))) == ["log: [1] → [1, 2]"]
+def test_a_sequence_change_is_an_edit() -> None:
+    assert list(diff_value("log", (1,), (1, 2))) == ["log: [..., +2]"]  # appended
+    assert list(diff_value("q", (1, 2, 3), (2, 3))) == ["q: [-1, ...]"]  # taken from the front
+    assert list(diff_value("log", (1, 2, 3), (1, 4))) == ["log: [..., -2, -3, +4]"]  # cut and replaced
+    assert list(diff_value("log", (1, 2, 3, 4), (1, 9, 4))) == ["log: [..., -2, -3, +9, ...]"]  # in the middle
+    assert list(diff_value("log", (), (1,))) == ["log: [] → [1]"]  # nothing in common: whole
+    assert list(diff_value("log", (1, 2), (3,))) == ["log: [1, 2] → [3]"]
+
+
+def test_records_print_with_their_type_name() -> None:
+    msg_id = RecordValue((("src", "p1"), ("n", 1)), "MsgId")
+    assert list(diff_value("dlog", (), (msg_id,))) == ["dlog: [] → [MsgId{src: p1, n: 1}]"]
+    assert msg_id == RecordValue((("src", "p1"), ("n", 1)))  # the name takes no part in equality
+
+
+def test_a_long_map_in_a_whole_state_gets_a_line_per_key() -> None:
+    keys = [RecordValue((("src", f"p{i}"), ("n", 1)), "MsgId") for i in range(6)]
+    past = MapValue(tuple((k, frozenset()) for k in keys))
+    text = render_trace(Trace(("past", "x"), ({"past": past, "x": 0},), ()))
+    assert text.splitlines()[1:] == [f"  past[MsgId{{src: p{i}, n: 1}}]: {{}}" for i in range(6)] + ["  x: 0"]
 
 
 def test_rendering_is_deterministic() -> None:

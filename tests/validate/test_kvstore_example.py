@@ -66,7 +66,7 @@ def test_the_correct_run_is_a_behaviour(spec):
     assert r.kind is ValidationKind.VALID and r.exit_code == 0
     assert r.stats.lines == r.stats.explained == 11
     assert len(r.trace) == 11 and r.line_states == tuple(range(11))  # one spec step per line
-    assert r.trace.steps[BUG_LINE - 2].label() == "Deliver(r={client: c1, seq: 1, key: k1, val: v1})"
+    assert r.trace.steps[BUG_LINE - 2].label() == "Deliver(r=Req{client: c1, seq: 1, key: k1, val: v1})"
 
 
 def test_the_buggy_run_is_rejected_at_the_late_delivery(spec):

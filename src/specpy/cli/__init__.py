@@ -9,6 +9,7 @@ checked:
   validate.py  validate (NDJSON logs)           trace.py    trace show, trace html
   graph.py     graph (DOT/SVG)                  tla.py      tla, tlc, crosscheck
   linearizable.py  linearizable (Jepsen histories)   explore.py  explore (the browser explorer)
+  fmt.py       fmt (the canonical layout)
 
 Exit codes follow TLC's; the one table is result.py `EXITS` (README's table
 and `specpy --help` come from it). Every command runs inside one guard
@@ -39,7 +40,7 @@ from pathlib import Path
 import click
 
 from specpy import __version__
-from specpy.cli import check, explore, graph, linearizable, prove, simulate, tla, trace, validate
+from specpy.cli import check, explore, fmt, graph, linearizable, prove, simulate, tla, trace, validate
 from specpy.cli.output import GuardedGroup, Output
 from specpy.result import EXIT_BAD_OPTION, exit_table
 
@@ -47,7 +48,7 @@ from specpy.result import EXIT_BAD_OPTION, exit_table
 @click.group(
     cls=GuardedGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="\b\nExit codes (prove adds 20, crosscheck 1; see README):\n" + exit_table(),
+    epilog="\b\nExit codes (prove adds 20, crosscheck and fmt --check 1; see README):\n" + exit_table(),
 )
 @click.version_option(__version__, prog_name="specpy")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error (also SPECPY_DEBUG=1).")
@@ -68,6 +69,6 @@ def main(ctx: click.Context, debug: bool, dump_code: Path | None) -> None:
 
 for command in (
     check.check, simulate.simulate, prove.prove, validate.validate, trace.trace, graph.graph,
-    tla.tla, tla.tlc, tla.crosscheck, linearizable.linearizable, explore.explore,
+    tla.tla, tla.tlc, tla.crosscheck, linearizable.linearizable, explore.explore, fmt.fmt,
 ):
     main.add_command(command)

@@ -9,6 +9,7 @@ import click
 from specpy.cli.flags import override_options, parse_overrides
 from specpy.cli.output import Exit, Output, run_view
 from specpy.options import OptionError
+from specpy.result import EXIT_EVAL_ERROR
 
 
 @click.command()
@@ -42,17 +43,15 @@ def explore(ctx: click.Context, spec: Path, trace_file: Path | None, port: int, 
             server = open_server(source, overrides, port)
         except SpecError as exc:
             raise Exit(Output(False).spec_errors(exc.diagnostics, source)) from None
-        except ExploreError as exc:
-            raise OptionError(f"{spec}: {exc}") from None
+        except ExploreError as exc:  # the initial states cannot be computed: an evaluation error
+            click.echo(f"error: {spec}: {exc}", err=True)
+            raise Exit(EXIT_EVAL_ERROR) from None
         except OSError as exc:
             raise OptionError(f"--port {port}: {exc.strerror or exc}") from None
         try:
             session = server.app.session
             if trace_file is not None:
-                model = session.model
-                var_types = {v.name: v.type for v in model.vars}
-                param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}
-                trace, _ = read_itf_document(trace_file, var_types, param_types)
+                trace, _ = read_itf_document(trace_file, session.var_types, session.param_types)
                 try:
                     session.follow(trace, str(trace_file))
                 except ExploreError as exc:

@@ -412,15 +412,28 @@ class ExprCompiler:
 
     @EXPRESSIONS.handles(E.BoolOp)
     def _boolop(self, e: E.BoolOp, sc: Scope) -> Code:
-        left = self.expr(e.left, sc)
         if e.op == "implies":
+            left = self.expr(e.left, sc)
             left = self.node(f"(not {left})", left)
-        op = "and" if e.op == "and" else "or"
-        if left.const:
-            if bool(left.value) == (op == "or"):
-                return self.const(op == "or")
-            return self.chain(op, [self.expr(e.right, sc)])
-        return self.chain(op, [left, self.expr(e.right, sc)])
+            if left.const and left.value:
+                return self.const(True)
+            return self.chain("or", [left, self.expr(e.right, sc)])
+        # `a and b and c` is ((a and b) and c): one flat Python `and` for the
+        # whole chain, or a long chain would nest more parentheses than Python
+        # parses (200). The spine is walked without recursion.
+        operands = [e.right]
+        left: E.Expr = e.left
+        while isinstance(left, E.BoolOp) and left.op == e.op:
+            operands.append(left.right)
+            left = left.left
+        operands.append(left)
+        arms: list[Code] = []
+        for operand in reversed(operands):
+            arm = self.expr(operand, sc)
+            arms.append(arm)
+            if arm.const and bool(arm.value) == (e.op == "or"):
+                break  # absorbing: the rest never runs (and is not compiled)
+        return self.chain(e.op, arms)
 
     @EXPRESSIONS.handles(E.Compare)
     def _compare(self, e: E.Compare, sc: Scope) -> Code:

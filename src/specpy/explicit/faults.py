@@ -58,11 +58,15 @@ class FaultStep:
     def run(self, s: tuple, out: list) -> None:
         out.extend(t for _, t in self.moves(s))
 
+    def step(self, arg: Any) -> Step:
+        """The labelled step of this fault with an (encoded) argument of `moves`."""
+        return Step(self.label, ((self.param, self.arg_codec.decode(arg)),), fault=True)
+
     def step_between(self, before: tuple, after: tuple) -> Step | None:
         """The labelled step from before to after, if this fault leads there."""
         for arg, t in self.moves(before):
             if t == after:
-                return Step(self.label, ((self.param, self.arg_codec.decode(arg)),), fault=True)
+                return self.step(arg)
         return None
 
 

@@ -131,8 +131,9 @@ def check(
         )
     engine, note = _engine(cm, options, symmetry is not None, transport is not None)
     while True:
+        search = Search(cm, options, progress, symmetry, transport=transport, engine=engine)
         try:
-            result = Search(cm, options, progress, symmetry, transport=transport, engine=engine).run()
+            result = search.run()
             break
         except Exception as exc:  # a native bag or sorted set past its capacity: start over with more
             if engine is None:
@@ -140,6 +141,7 @@ def check(
             engine, note = _engine(cm, options, symmetry is not None, transport is not None, engine.larger(exc))
     result.backend = "python" if engine is None else "native"
     result.backend_note = note
+    result.memory_note = search.memory_watch.note
     return result
 
 

@@ -210,7 +210,7 @@ class RecordCodec(Codec):
         return tuple(f.encode(x) for f, (_, x) in zip(self.fields, v.fields))
 
     def decode(self, x: Any) -> Value:
-        return RecordValue(tuple((n, f.decode(y)) for n, f, y in zip(self.names, self.fields, x)))
+        return RecordValue(tuple((n, f.decode(y)) for n, f, y in zip(self.names, self.fields, x)), self.type.name)
 
     def inside(self, x: Any) -> bool:
         return all(f.inside(y) for f, y in zip(self.fields, x))

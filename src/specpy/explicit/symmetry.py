@@ -161,7 +161,7 @@ def _permute_generic(t: Type, v: Value, perms: dict[AtomT, Perm]) -> Value:
             moved = {_permute_generic(k, x, perms): _permute_generic(val, y, perms) for x, y in v.items}
             return MapValue(tuple((x, moved[x]) for x, _ in v.items))
         case RecordT(fields=fs):
-            return RecordValue(tuple((n, _permute_generic(ft, x, perms)) for (n, ft), (_, x) in zip(fs, v.fields)))
+            return RecordValue(tuple((n, _permute_generic(ft, x, perms)) for (n, ft), (_, x) in zip(fs, v.fields)), v.name)
         case VariantT():
             case = t.case(v.tag)
             return VariantValue(

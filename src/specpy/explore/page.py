@@ -43,6 +43,7 @@ _BODY = """
   <h2>Trace</h2>
   <p><button id="back" title="back (←)">◀ back</button> <button id="forward" title="forward (→)">forward ▶</button>
   <a id="download" download>download as ITF</a></p>
+  <p><label>open an ITF trace <input id="upload" type="file" accept=".json,application/json"></label></p>
   <p id="restart-row"><label>restart from initial state <select id="initial"></select></label>
   <button id="restart">restart</button></p>
   <ol id="history"></ol>
@@ -66,7 +67,7 @@ nav#controls{max-height:92vh;overflow:auto}
 #moves button.move{display:block;width:100%;text-align:left;margin:2px 0;padding:4px 8px;border:1px solid #c9d2e3;
   border-radius:5px;background:#f5f8ff;cursor:pointer;font:12px ui-monospace,Menlo,Consolas,monospace}
 #moves button.move:hover{background:#dbe8ff}#moves button.move.fault{background:#fff4e0;border-color:#e8b35a}
-#moves button.move .tag{font:10px system-ui,sans-serif;color:#b45309;margin-left:6px}
+#moves button.move .tag{font:10px system-ui,sans-serif;color:#b45309;margin-left:6px}#moves button.move .choice{color:#555}
 #moves button.move .chg{display:block;color:#666;font-size:11px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 #moves button.move[disabled]{background:#fdecec;color:#8b1a1a;cursor:not-allowed}
 #history{font-size:12px;padding-left:2.2em;margin:4px 0}#history li{cursor:pointer;padding:1px 4px;border-radius:3px}
@@ -80,6 +81,7 @@ nav#controls{max-height:92vh;overflow:auto}
 #answer{font:12px ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;background:#f7f8fa;padding:6px;border-radius:4px;min-height:1.5em}
 #answer.error{background:#fdecec;color:#8b1a1a}
 aside#state{position:sticky;top:8px}
+body.busy,body.busy button{cursor:progress}
 """
 
 # Every text from the server goes through textContent; the chart is the
@@ -116,6 +118,7 @@ function show(v){
     const b = el('button', 'move' + (m.fault ? ' fault' : ''));
     b.dataset.label = m.label; b.dataset.index = i;
     b.append(el('span', 'label', m.label));
+    if (m.choice) b.append(el('span', 'tag choice', m.choice));
     if (m.fault) b.append(el('span', 'tag', 'fault'));
     if (m.error) { b.disabled = true; b.title = m.error; b.append(el('span', 'chg', m.error)); }
     else { b.title = m.changes.join('\\n'); b.append(el('span', 'chg', m.changes.join('; '))); }
@@ -170,6 +173,12 @@ function show(v){
 $('back').addEventListener('click', () => view && act('/api/goto', {index: view.cursor - 1}));
 $('forward').addEventListener('click', () => view && act('/api/goto', {index: view.cursor + 1}));
 $('restart').addEventListener('click', () => act('/api/restart', {initial: Number($('initial').value)}));
+$('upload').addEventListener('change', async () => {
+  const f = $('upload').files[0];
+  if (!f) return;
+  await act('/api/load', {name: f.name, text: await f.text()});
+  $('upload').value = '';
+});
 $('walk').addEventListener('click', () => act('/api/walk', {steps: Number($('walk-steps').value), seed: Number($('walk-seed').value)}));
 let asked = null;  // the last question: asked again in every state shown
 async function ask(text){

@@ -38,10 +38,10 @@ from urllib.parse import parse_qs, urlsplit
 from specpy.explore.page import page
 from specpy.explore.questions import Questions
 from specpy.explore.session import ExploreError, Session
-from specpy.trace.itf import itf_text
 
-#: The largest request body accepted (a question is at most 10,000 characters).
-MAX_BODY = 64 * 1024
+#: The largest request body accepted: an ITF file the page uploads (a question
+#: is at most 10,000 characters).
+MAX_BODY = 64 * 1024 * 1024
 TOKEN_HEADER = "X-Specpy-Token"
 
 
@@ -64,6 +64,7 @@ class App:
             "/api/restart": lambda b: session.restart(_int(b, "initial", 0)),
             "/api/walk": lambda b: session.walk(_int(b, "steps"), _int(b, "seed", 0)),
             "/api/shortest": lambda b: session.shortest(_str(b, "invariant")),
+            "/api/load": lambda b: session.load_itf(_str(b, "name"), _str(b, "text")),
         }
 
     def get(self, path: str) -> tuple[int, str, bytes, dict[str, str]]:
@@ -73,14 +74,9 @@ class App:
         if path == "/api/view":
             return _json(200, self.session.view())
         if path == "/api/itf":
-            s = self.session
-            model = s.model
-            var_types = {v.name: v.type for v in model.vars}
-            param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}
-            meta = {"source": model.source.path, "status": "explore"}
-            text = itf_text(s.trace(), var_types, meta, param_types)
-            name = f"{_file_part(model.name)}-explore.itf.json"
-            return 200, "application/json", text.encode(), {"Content-Disposition": f'attachment; filename="{name}"'}
+            name = f"{_file_part(self.session.model.name)}-explore.itf.json"
+            headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+            return 200, "application/json", self.session.itf().encode(), headers
         return _json(404, {"error": f"no such page: {path}"})
 
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, str, bytes, dict[str, str]]:

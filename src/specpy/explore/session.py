@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -30,9 +31,11 @@ from specpy.explicit.faults import FaultStep
 from specpy.explicit.runtime import AssertFailure, EvalFailure, NotInType
 from specpy.explicit.simulate import random_steps
 from specpy.explicit.traces import step_between
+from specpy.ir.types import Type
 from specpy.ir.values import format_value
 from specpy.options import CheckOptions
 from specpy.result import ResultKind
+from specpy.trace.itf import itf_text
 from specpy.trace.msc import addressing_from_model, build_chart
 from specpy.trace.msc_svg import render_svg
 from specpy.trace.text import diff_value
@@ -55,7 +58,6 @@ class Move:
     """One enabled step of a state: its label and the successor, or the error it raises."""
 
     step: Step
-    action: int  # index into CompiledModel.actions
     state: tuple  # the successor (the state itself when the step fails)
     error: str | None = None
 
@@ -82,6 +84,9 @@ class Session:
         self.initial = initial
         self.nodes: list[Node] = [Node(initial[0])]
         self.cursor = 0
+        # A lasso followed from a file (a liveness counterexample): the index of the
+        # state its last state steps back to, until the trace is changed.
+        self.loop: int | None = None
         self.message = ""  # what the last request did, for the page's status line
         self._moves: dict[tuple, list[Move]] = {}
         self._invariant_fns: list[Any] = []
@@ -96,9 +101,7 @@ class Session:
         out: list[Move] = []
         for k, a in enumerate(self.cm.actions):
             if isinstance(a, FaultStep):
-                out += [
-                    Move(Step(a.label, ((a.param, a.arg_codec.decode(arg)),), fault=True), k, t) for arg, t in a.moves(s)
-                ]
+                out += [Move(a.step(arg), t) for arg, t in a.moves(s)]
             else:
                 out += self._action_moves(k, a, s)
         if len(self._moves) >= MOVES_CACHE:
@@ -110,7 +113,7 @@ class Session:
         pairs: list[tuple[int, tuple]] = []
         try:
             self.cm.labelled(k)(s, pairs)
-            return [Move(Step(a.name, a.label_args(p)), k, t) for p, t in pairs]
+            return [Move(Step(a.name, a.label_args(p)), t) for p, t in pairs]
         except (EvalFailure, AssertFailure):
             pass
         # Some parameter tuple fails: run them one by one to show which.
@@ -118,9 +121,9 @@ class Session:
         for p in range(len(a.args)):
             step = Step(a.name, a.label_args(p))
             try:
-                out += [Move(step, k, t) for t in self.cm.replay(k, p, s)]
+                out += [Move(step, t) for t in self.cm.replay(k, p, s)]
             except (EvalFailure, AssertFailure) as exc:
-                out.append(Move(step, k, s, error=self._failure(exc)))
+                out.append(Move(step, s, error=self._failure(exc)))
         return out
 
     def _failure(self, exc: EvalFailure | AssertFailure) -> str:
@@ -171,6 +174,7 @@ class Session:
 
     def _append(self, m: Move) -> None:
         del self.nodes[self.cursor + 1 :]
+        self.loop = None
         self.nodes.append(Node(m.state, m.step))
         self.cursor += 1
 
@@ -184,7 +188,7 @@ class Session:
     def restart(self, initial: int) -> None:
         if not 0 <= initial < len(self.initial):
             raise ExploreError(f"the spec has {len(self.initial)} initial states; there is no initial state {initial + 1}")
-        self.nodes, self.cursor = [Node(self.initial[initial])], 0
+        self.nodes, self.cursor, self.loop = [Node(self.initial[initial])], 0, None
         self.message = f"initial state {initial + 1} of {len(self.initial)}"
 
     def walk(self, steps: int, seed: int) -> None:
@@ -198,7 +202,7 @@ class Session:
         walk = random_steps(self.cm, self.state, random.Random(seed))
         try:
             for k, t in itertools.islice(walk, steps):
-                self._append(Move(step_between(self.cm, k, self.state, t), k, t))
+                self._append(Move(step_between(self.cm, k, self.state, t), t))
                 taken += 1
                 broken = self.violated(t)
                 if broken is not None:
@@ -240,8 +244,29 @@ class Session:
             wanted = trace.steps[i - 1] if i - 1 < len(trace.steps) else None
             chosen = next((m for m in options if m.step == wanted), options[0])
             nodes.append(Node(t, chosen.step))
-        self.nodes, self.cursor = nodes, len(nodes) - 1
+        loop = trace.loop
+        if loop is not None and loop < len(states) - 1 and not any(
+            m.error is None and m.state == states[loop] for m in self.moves(states[-1])
+        ):
+            raise ExploreError(f"{what}: its last state does not step back to state {loop + 1} (its loop) in this spec")
+        self.nodes, self.cursor, self.loop = nodes, len(nodes) - 1, loop
         self.message = f"{what}: {len(nodes)} states"
+        if loop is not None:
+            self.message += f", a lasso: the last state steps back to state {loop + 1}"
+
+    def load_itf(self, name: str, text: str) -> None:
+        """Follow the ITF trace in `text` (a file the page read; `name` for messages)."""
+        from specpy.trace import strict_json
+        from specpy.trace.itf import ItfError, itf_to_trace
+
+        try:
+            trace = itf_to_trace(strict_json.loads(text), self.var_types, self.param_types)
+        except strict_json.StrictJsonError as exc:
+            where = f"{name}:{exc.line}:{exc.column}" if exc.line is not None else name
+            raise ExploreError(f"{where}: {exc.message}") from None
+        except ItfError as exc:
+            raise ExploreError(f"{name}: {exc}") from None
+        self.follow(trace, name)
 
     def shortest(self, name: str) -> None:
         """Follow the shortest path to a state violating invariant `name` (a breadth-first
@@ -264,6 +289,20 @@ class Session:
             self.message += f" (the search met {result.violation.kind.value} {result.violation.name} first)"
 
     # ------------------------------------------------------------ what the page shows
+
+    @cached_property
+    def var_types(self) -> dict[str, Type]:
+        return {v.name: v.type for v in self.model.vars}
+
+    @cached_property
+    def param_types(self) -> dict[str, dict[str, Type]]:
+        """Per action, its parameters' types (what ITF's nondet picks are read and written with)."""
+        return {a.name: {p.name: p.type for p in a.params} for a in self.model.actions}
+
+    def itf(self) -> str:
+        """The trace up to the shown state as an ITF file."""
+        meta = {"source": self.model.source.path, "status": "explore"}
+        return itf_text(self.trace(), self.var_types, meta, self.param_types)
 
     @cached_property
     def addressing(self):
@@ -289,18 +328,29 @@ class Session:
                 [name, format_value(now[name]), before is not None and before[name] != now[name]]
                 for name in self.model.var_names
             ],
-            "moves": [self._move_view(m, now) for m in moves],
+            "moves": self._moves_view(moves, now),
             "invariants": invariants,
             "notes": self._notes(node, moves),
             "chart": self._chart(next((r["name"] for r in invariants if r["holds"] is False), None)),
         }
 
-    def _move_view(self, m: Move, now: dict[str, Any]) -> dict[str, Any]:
-        if m.error is not None:
-            return {"label": m.step.label(), "fault": m.step.fault, "error": m.error, "changes": []}
-        after = self.cm.states.decode(m.state)
-        changes = [line for n in self.model.var_names for line in diff_value(n, now[n], after[n])]
-        return {"label": m.step.label(), "fault": m.step.fault, "error": None, "changes": changes or ["(no change)"]}
+    def _moves_view(self, moves: list[Move], now: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each move's label, changes or error; `choice` tells apart the moves one label
+        has several of (a `choose`, `either` or `receive` inside the action: "2 of 3")."""
+        labels = [m.step.label() for m in moves]
+        total = Counter(labels)
+        seen: Counter[str] = Counter()
+        out = []
+        for m, label in zip(moves, labels):
+            seen[label] += 1
+            row = {"label": label, "fault": m.step.fault, "error": m.error, "changes": [],
+                   "choice": f"{seen[label]} of {total[label]}" if total[label] > 1 else ""}
+            if m.error is None:
+                after = self.cm.states.decode(m.state)
+                changes = [line for n in self.model.var_names for line in diff_value(n, now[n], after[n])]
+                row["changes"] = changes or ["(no change)"]
+            out.append(row)
+        return out
 
     def _notes(self, node: Node, moves: list[Move]) -> list[str]:
         cm, s, notes = self.cm, node.state, []
@@ -322,4 +372,5 @@ class Session:
         a = self.addressing
         if not a.processes:
             return {"svg": "", "why": f"No message sequence chart: {a.source or 'no processes'}."}
-        return {"svg": render_svg(build_chart(self.trace(), a), violation, None), "why": ""}
+        loop = self.loop if self.cursor == len(self.nodes) - 1 else None
+        return {"svg": render_svg(build_chart(self.trace(), a), violation, loop), "why": ""}

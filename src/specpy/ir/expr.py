@@ -16,9 +16,10 @@ no element satisfies its condition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from specpy.diagnostics import Span, span_field
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.types import Type
 from specpy.ir.values import Value
 
@@ -44,6 +45,8 @@ class Lit(Expr):
 
     value: Value
     span: Span = span_field()
+    # the constant expression it was written as, for the TLA+ export (ir/const_terms.py)
+    const: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ empty state; every variable is definitely assigned by it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from specpy.diagnostics import Diagnostic, Note, SourceFile, SpecError, Span, span_field
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.expr import Expr, Lit, Local
 from specpy.ir.stmt import Assign, Stmt
 from specpy.ir.types import AtomT, MapT, RangeT, Type
@@ -119,6 +120,7 @@ class Faults:
     duplicate: tuple[str, ...] = ()
     crash: tuple[CrashFault, ...] = ()
     budget: int | None = None
+    budget_term: ConstTerm | None = field(default=None, compare=False, repr=False)  # for the TLA+ export
     span: Span = span_field()
 
 
@@ -144,6 +146,11 @@ class Model:
     processes: AtomT | None = None
     # `operation` declarations: only `specpy linearizable` reads them; they are not actions.
     operations: tuple[Operation, ...] = ()
+    # how each constant defined from other constants was written (ir/const_terms.py):
+    # only the TLA+ export reads it, to write such a constant as a definition.
+    constant_terms: dict[str, ConstTerm] = field(default_factory=dict)
+    # where each `const` and `type` was declared: the TLA+ export carries the comment above it over
+    declared_at: dict[str, Span] = field(default_factory=dict)
 
     def var(self, name: str) -> StateVar:
         for v in self.vars:
@@ -164,7 +171,7 @@ def with_fault_counter(model: Model) -> Model:
     faults = model.faults
     if faults is None or faults.budget is None:
         return model
-    t = RangeT(0, faults.budget)
+    t = RangeT(0, faults.budget, hi_term=faults.budget_term)
     counter = StateVar(BUDGET_VAR, t, len(model.vars), span=faults.span)
     start = Assign(BUDGET_VAR, (), Lit(t, 0, span=faults.span), t, span=faults.span)
     return replace(model, vars=model.vars + (counter,), init=model.init + (start,))

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
 
 
@@ -40,6 +41,9 @@ class IntT(Type):
 class RangeT(Type):
     lo: int
     hi: int
+    # how the bounds were written, for the TLA+ export (ir/const_terms.py)
+    lo_term: ConstTerm | None = field(default=None, compare=False, repr=False)
+    hi_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -120,12 +124,14 @@ class MapT(Type):
 class SeqT(Type):
     elem: Type
     max_len: int
+    max_len_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class BagT(Type):
     elem: Type
     max_count: int
+    max_count_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -281,10 +287,10 @@ def universe(t: Type) -> tuple[Value, ...]:
             return tuple(range(lo, hi + 1))
         case AtomT(members=ms) | EnumT(members=ms):
             return ms
-        case RecordT(fields=fs):
+        case RecordT(name=name, fields=fs):
             names = [n for n, _ in fs]
             return tuple(
-                RecordValue(tuple(zip(names, combo)))
+                RecordValue(tuple(zip(names, combo)), name)
                 for combo in itertools.product(*(universe(ft) for _, ft in fs))
             )
         case VariantT(cases=cs):
@@ -417,8 +423,8 @@ def canonical(t: Type, v: Value) -> Value:
             return frozenset(canonical(e, x) for x in v)
         case SeqT(e, _):
             return tuple(canonical(e, x) for x in v)
-        case RecordT(fields=fs):
-            return RecordValue(tuple((n, canonical(ft, x)) for (n, ft), (_, x) in zip(fs, v.fields)))
+        case RecordT(name=name, fields=fs):
+            return RecordValue(tuple((n, canonical(ft, x)) for (n, ft), (_, x) in zip(fs, v.fields)), name)
         case VariantT():
             case = t.case(v.tag)
             return VariantValue(v.tag, tuple((n, canonical(ft, x)) for (n, ft), (_, x) in zip(case.fields, v.fields)))

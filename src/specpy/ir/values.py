@@ -15,7 +15,7 @@ traces, ITF files, renderings and tests share one representation:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Union
 
 Value = Any  # one of the Python types listed in the module docstring
@@ -46,9 +46,16 @@ class BagValue:
 
 @dataclass(frozen=True)
 class RecordValue:
-    """A record; `fields` are (name, value) in declaration order."""
+    """A record; `fields` are (name, value) in declaration order.
+
+    `name` is its type's name (`MsgId`) where the value was made knowing its
+    type, so that traces print `MsgId{src: p1, n: 1}` as they print variant
+    cases; it takes no part in equality or hashing, so a value made without
+    its type (an untyped ITF file, a literal in a test) is the same value.
+    """
 
     fields: tuple[tuple[str, Value], ...]
+    name: str = field(default="", compare=False)
 
     def get(self, name: str) -> Value:
         for k, v in self.fields:
@@ -123,7 +130,7 @@ def format_value(v: Value) -> str:
     if is_tuple_value(v):
         return "(" + ", ".join(format_value(x) for _, x in v.fields) + ")"
     if isinstance(v, RecordValue):
-        return "{" + ", ".join(f"{k}: {format_value(x)}" for k, x in v.fields) + "}"
+        return v.name + "{" + ", ".join(f"{k}: {format_value(x)}" for k, x in v.fields) + "}"
     if isinstance(v, VariantValue):
         if not v.fields:
             return v.tag

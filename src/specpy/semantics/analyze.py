@@ -16,6 +16,7 @@ import re
 from specpy.diagnostics import Note, SourceFile
 from specpy.ir import expr as ir
 from specpy.ir import stmt as irs
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.model import (
     Action, CrashFault, Faults, Model, NamedExpr, Operation, StateVar, TemporalProperty, with_fault_counter,
 )
@@ -120,6 +121,8 @@ class _Analyzer:
             name=name,
             source=self.source,
             constants=dict(self.symbols.consts),
+            constant_terms=self.constant_terms(),
+            declared_at={d.name.name: d.span for d in self.of(ast.ConstDecl) + self.of(ast.TypeDecl)},
             types=dict(self.symbols.types),
             vars=tuple(state_vars),
             init=init,
@@ -282,6 +285,17 @@ class _Analyzer:
         close = difflib.get_close_matches(n.name, list(self.const_decls), n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         self.errors.fail("E-unknown-name", f"unknown constant `{n.name}`{hint}", n.span)
+
+    def constant_terms(self) -> dict[str, ConstTerm]:
+        """How each `const` defined from other constants was written (not overridden
+        ones: `--const` gives a value). The TLA+ export writes these as definitions
+        and the others as CONSTANTS."""
+        out = {}
+        for name, decl in self.const_decls.items():
+            term = None if name in self.overrides.consts else self.consts.term(decl.value)
+            if term is not None and name in self.symbols.consts:
+                out[name] = term
+        return out
 
     def _const_value(self, name: str, use: ast.Name | None = None) -> ConstValue:
         if name in self.symbols.consts:
@@ -475,7 +489,7 @@ class _Analyzer:
         blocks = self.of(ast.FaultsDecl)
         if not blocks:
             return None
-        lose, dup, crash, budget = [], [], [], None
+        lose, dup, crash, budget, budget_term = [], [], [], None, None
         for item in blocks[0].items:
             match item:
                 case ast.LoseFault(net=n) | ast.DuplicateFault(net=n):
@@ -504,9 +518,10 @@ class _Analyzer:
                     crash.append(CrashFault(t, tuple(r.name for r in resets), span=item.span))
                 case ast.BudgetFault(value=e):
                     budget = self.consts.int_value(e, "the fault budget")
+                    budget_term = self.consts.term(e)
                     if budget < 0:
                         self.errors.fail("E-negative-bound", "the fault budget must be at least 0", e.span)
-        return Faults(tuple(lose), tuple(dup), tuple(crash), budget, span=blocks[0].span)
+        return Faults(tuple(lose), tuple(dup), tuple(crash), budget, budget_term, span=blocks[0].span)
 
 
 def _unknown_override(flag: str, what: str, name: str, known: list[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.values import parse_integer
 from specpy.semantics.errors import ErrorSink
 from specpy.syntax import ast
@@ -72,6 +73,12 @@ class ConstEvaluator:
             e.span,
         )
 
+    def term(self, e: ast.Expr) -> ConstTerm | None:
+        """How e, a constant expression `value` accepted, was written; None when it
+        names no constant (a literal is then the best spelling of its value)."""
+        t = _term(e)
+        return t if t.names() else None
+
     def bool_value(self, e: ast.Expr) -> bool:
         v = self.value(e)
         if not isinstance(v, bool):
@@ -90,3 +97,24 @@ def parse_const_override(text: str) -> ConstValue | None:
         return parse_integer(t)
     except ValueError:
         return None
+
+
+def _term(e: ast.Expr) -> ConstTerm:
+    match e:
+        case ast.IntLit(value=v):
+            return ConstTerm("int", (v,))
+        case ast.BoolLit(value=v):
+            return ConstTerm("bool", (v,))
+        case ast.Name(name=n):
+            return ConstTerm.name(n)
+        case ast.Unary(op="-", operand=x):
+            return ConstTerm("neg", (_term(x),))
+        case ast.Unary(op="not", operand=x):
+            return ConstTerm("not", (_term(x),))
+        case ast.Binary(op=op, left=l, right=r):
+            return ConstTerm(op, (_term(l), _term(r)))
+        case ast.IfExpr(cond=c, then=t, other=o):
+            return ConstTerm("if", (_term(c), _term(t), _term(o)))
+        case ast.Call(func=f, args=args):
+            return ConstTerm(f.name, tuple(_term(a) for a in args))
+    raise AssertionError(f"not a constant expression: {type(e).__name__}")  # value() refused it first

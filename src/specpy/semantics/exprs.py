@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.types import (
     AtomT, BagT, BoolT, EmptyCollectionT, EnumT, IntT, MapT, OptionT, RangeT, RecordT,
     SeqT, SetT, TupleT, Type, VariantT, describe_size, is_finite, is_int, tuple_type, type_name, universe, universe_size,
@@ -35,6 +36,20 @@ BUILTINS = {
 
 #: What narrowing is about: a local (by uid) or a state variable (by name).
 FactKey = tuple[str, object]
+
+
+def path_text(e: ast.Expr) -> str:
+    """A name or a path into one (`net[p].last`) as written: what narrowing is about (`fact_key`)."""
+    match e:
+        case ast.Name(name=name):
+            return name
+        case ast.FieldAccess(operand=x, field=f):
+            return f"{path_text(x)}.{f.name}"
+        case ast.Index(operand=x, index=ast.IntLit(value=v)):
+            return f"{path_text(x)}[{v}]"
+        case ast.Index(operand=x, index=ast.Name(name=i)):
+            return f"{path_text(x)}[{i}]"
+    return "the value"
 
 
 @dataclass
@@ -71,12 +86,22 @@ class Scope:
         return None
 
     def case_of(self, key: FactKey) -> str | None:
+        root = key[1][0] if key[0] == "path" else key
         s: Scope | None = self
         while s is not None:
             if key in s.facts:
                 return s.facts[key]
+            if root != key and root in s.facts and s.facts[root] is None:
+                return None  # its variable was assigned here: facts about its parts are gone
             s = s.parent
         return None
+
+    def withdraw(self, var: str) -> None:
+        """State variable `var` was assigned: nothing known about it, or a path into it, holds."""
+        root = ("var", var)
+        for key in [k for k in self.facts if k[0] == "path" and k[1][0] == root]:
+            del self.facts[key]
+        self.facts[root] = None
 
     def narrowed(self, facts: dict[FactKey, str]) -> Scope:
         """A child scope in which facts hold (self when there are none)."""
@@ -144,14 +169,46 @@ class ExprChecker:
     # ------------------------------------------------------------ narrowing
 
     def fact_key(self, e: ast.Expr, scope: Scope) -> FactKey | None:
-        """The key narrowing facts about e are kept under (a name), or None."""
-        if not isinstance(e, ast.Name):
+        """The key narrowing facts about e are kept under, or None.
+
+        A name (`m`), or a path into one (`inbox[p]`, `s.last`, `net[p][q]`)
+        whose indexes are bound names, constants, atoms, enum members or
+        integers: nothing an action changes, so the path names one value until
+        its root variable is assigned (which withdraws every fact under it).
+        """
+        match e:
+            case ast.Name(name=name):
+                local = scope.lookup(name)
+                if local is not None:
+                    return ("local", local.uid)
+                if name in self.symbols.vars:
+                    return ("var", name)
+                return None
+            case ast.FieldAccess(operand=x, field=f):
+                step: object = ("field", f.name)
+            case ast.Index(operand=x, index=i):
+                step = self._stable_index(i, scope)
+                if step is None:
+                    return None
+            case _:
+                return None
+        inner = self.fact_key(x, scope)
+        if inner is None:
             return None
-        local = scope.lookup(e.name)
-        if local is not None:
-            return ("local", local.uid)
-        if e.name in self.symbols.vars:
-            return ("var", e.name)
+        root, steps = (inner[1][0], inner[1][1]) if inner[0] == "path" else (inner, ())
+        return ("path", (root, steps + (step,)))
+
+    def _stable_index(self, i: ast.Expr, scope: Scope) -> object | None:
+        """An index that means one value throughout an action, as a key; None otherwise."""
+        match i:
+            case ast.IntLit(value=v):
+                return ("index", "int", v)
+            case ast.Name(name=name):
+                local = scope.lookup(name)
+                if local is not None:
+                    return ("index", "local", local.uid)
+                if name in self.symbols.consts or name in self.symbols.atoms or name in self.symbols.enum_members:
+                    return ("index", "name", name)
         return None
 
     def facts(self, cond: ast.Expr | None, scope: Scope) -> dict[FactKey, str]:
@@ -161,10 +218,17 @@ class ExprChecker:
             return {key: cond.case.name} if key is not None else {}
         if isinstance(cond, ast.Binary) and cond.op == "and":
             return {**self.facts(cond.left, scope), **self.facts(cond.right, scope)}
+        if isinstance(cond, ast.Unary) and cond.op == "not":
+            return self.facts_if_false(cond.operand, scope)
         return {}
 
     def facts_if_false(self, cond: ast.Expr | None, scope: Scope) -> dict[FactKey, str]:
-        """What `cond` being false says: `m is A` false leaves the other case of a two-case variant."""
+        """What `cond` being false says: `m is A` false leaves the other case of a
+        two-case variant; `a or b` false says both are false, `not a` that a holds."""
+        if isinstance(cond, ast.Binary) and cond.op == "or":
+            return {**self.facts_if_false(cond.left, scope), **self.facts_if_false(cond.right, scope)}
+        if isinstance(cond, ast.Unary) and cond.op == "not":
+            return self.facts(cond.operand, scope)
         if not isinstance(cond, ast.IsExpr):
             return {}
         key = self.fact_key(cond.operand, scope)
@@ -177,6 +241,21 @@ class ExprChecker:
 
     def _type_of_key(self, key: FactKey, scope: Scope) -> Type | None:
         kind, what = key
+        if kind == "path":
+            root: FactKey = what[0]
+            steps: tuple = what[1]
+            t = self._type_of_key(root, scope)
+            for step in steps:
+                match t, step:
+                    case MapT(), ("index", *_):
+                        t = t.value
+                    case SeqT(), ("index", *_):
+                        t = t.elem
+                    case RecordT(), ("field", name):
+                        t = dict(t.fields).get(name)
+                    case _:
+                        return None
+            return t
         if kind == "var":
             return self.symbols.vars[what].type
         s: Scope | None = scope
@@ -294,7 +373,7 @@ class ExprChecker:
             return self._var(e, name, False, ctx)
         if name in s.consts:
             v = s.consts[name]
-            return ir.Lit(BoolT() if isinstance(v, bool) else IntT(), v, span=e.span)
+            return ir.Lit(BoolT() if isinstance(v, bool) else IntT(), v, span=e.span, const=ConstTerm.name(name))
         if name in s.atoms:
             return ir.Lit(s.atoms[name], name, span=e.span)
         if name in s.enum_members:
@@ -381,12 +460,37 @@ class ExprChecker:
             return ir.Lit(IntT(), -x.value, span=e.span)
         return ir.Neg(IntT(), x, span=e.span)
 
+    def _chain(self, e: ast.Binary, scope, ctx) -> ir.Expr:
+        """`t1 and t2 and ... and tn` (or `or`), nested to the left, in one pass.
+
+        Each term of an `and` is checked under the narrowing facts of the terms
+        before it; recursing on the left instead would gather the facts of the
+        whole left part again at every level (quadratic in the chain's length).
+        """
+        op = e.op
+        nodes = [e]
+        while isinstance(nodes[-1].left, ast.Binary) and nodes[-1].left.op == op:
+            nodes.append(nodes[-1].left)
+        nodes.reverse()  # the innermost node, holding t1 and t2, first
+        first = nodes[0].left
+        result = self.check_bool(first, scope, ctx, f"the left side of `{op}`")
+        known = self.facts(first, scope) if op == "and" else {}
+        for node in nodes:
+            rscope = scope.narrowed(known) if op == "and" else scope
+            right = self.check_bool(node.right, rscope, ctx, f"the right side of `{op}`")
+            result = ir.BoolOp(BoolT(), op, result, right, span=node.span)
+            if op == "and":
+                known = {**known, **self.facts(node.right, scope)}
+        return result
+
     def _Binary(self, e: ast.Binary, scope, ctx, expected) -> ir.Expr:
         op = e.op
-        if op in ("and", "or", "implies"):
+        if op in ("and", "or"):
+            return self._chain(e, scope, ctx)
+        if op == "implies":
             left = self.check_bool(e.left, scope, ctx, f"the left side of `{op}`")
-            # The right side is evaluated only when the left holds (and, implies).
-            rscope = scope.narrowed(self.facts(e.left, scope)) if op != "or" else scope
+            # The right side is evaluated only when the left holds.
+            rscope = scope.narrowed(self.facts(e.left, scope))
             right = self.check_bool(e.right, rscope, ctx, f"the right side of `{op}`")
             return ir.BoolOp(BoolT(), op, left, right, span=e.span)
         if op in ("in", "not in"):
@@ -635,10 +739,12 @@ class ExprChecker:
         tests read (None for a name).
         """
         x = self.value(self.check(subject_ast, scope, ctx, None), subject_ast.span)
-        if not isinstance(x.type, VariantT):
-            self.fail("E-not-variant", f"`match` needs a variant value, found {describe(x.type)}", subject_ast.span)
+        if not isinstance(x.type, (VariantT, EnumT, AtomT)):
+            self.fail("E-not-variant", f"`match` needs a variant, enum or atom value, found {describe(x.type)}", subject_ast.span)
         vt = x.type
-        key = self.fact_key(subject_ast, scope)
+        variant = isinstance(vt, VariantT)
+        cases = [c.name for c in vt.cases] if isinstance(vt, VariantT) else list(vt.members)
+        key = self.fact_key(subject_ast, scope) if variant else None
         known = scope.case_of(key) if key is not None else None
         ref, hidden = x, None
         if key is None:
@@ -651,7 +757,7 @@ class ExprChecker:
             if names == ["_"]:
                 if i != len(arms) - 1:
                     self.fail("E-match-unreachable", "`_` matches every case, so the arms after it never run", arm.span)
-                rest = [c.name for c in vt.cases if c.name not in seen]
+                rest = [c for c in cases if c not in seen]
                 if not rest:
                     self.fail("E-match-unreachable", f"every case of {vt.name} is matched before `_`", arm.cases[0].span)
                 names = rest
@@ -659,21 +765,24 @@ class ExprChecker:
             else:
                 arm_cases = arm.cases
             for c in arm_cases:
-                if vt.case(c.name) is None:
-                    cases = ", ".join(k.name for k in vt.cases)
-                    self.fail("E-unknown-case", f"{vt.name} has no case `{c.name}` (cases: {cases})", c.span)
+                if c.name not in cases:
+                    what = "case" if variant else "member"
+                    self.fail("E-unknown-case", f"{vt.name} has no {what} `{c.name}` ({what}s: {', '.join(cases)})", c.span)
                 if c.name in seen:
                     self.fail("E-match-duplicate", f"case {c.name} is matched twice", c.span, (Note("first matched here", seen[c.name].span),))
                 if known is not None and c.name != known:
-                    self.fail("E-impossible-case", f"`{subject_ast.name}` is a {known} here (narrowed by an `is` test), never a {c.name}", c.span)
+                    self.fail("E-impossible-case", f"`{path_text(subject_ast)}` is a {known} here (narrowed by an `is` test), never a {c.name}", c.span)
                 seen[c.name] = c
             test: ir.Expr | None = None
             for n in names:
-                t = ir.IsCase(BoolT(), ref, n, span=arm.span)
+                if variant:
+                    t: ir.Expr = ir.IsCase(BoolT(), ref, n, span=arm.span)
+                else:  # an enum or atom subject: one equality per member named
+                    t = ir.Compare(BoolT(), "==", ref, ir.Lit(vt, n, span=arm.span), span=arm.span)
                 test = t if test is None else ir.BoolOp(BoolT(), "or", test, t, span=arm.span)
             arm_scope = scope.narrowed({key: names[0]}) if key is not None and len(names) == 1 else scope
             out.append((test, arm_scope, arm))
-        missing = [c.name for c in vt.cases if c.name not in seen and (known is None or c.name == known)]
+        missing = [c for c in cases if c not in seen and (known is None or c == known)]
         if missing:
             self.fail(
                 "E-match-not-exhaustive",
@@ -855,7 +964,7 @@ class ExprChecker:
                     known = ", ".join(n for n, _ in x.type.case(tag).fields) or "none"
                     self.fail(
                         "E-unknown-field",
-                        f"`{e.operand.name}` is a {tag} here, and case {tag} has no field `{fname}` (fields: {known})",
+                        f"`{path_text(e.operand)}` is a {tag} here, and case {tag} has no field `{fname}` (fields: {known})",
                         e.field.span,
                     )
                 return ir.GetField(ft, x, fname, tag, span=e.span)
@@ -917,7 +1026,7 @@ class ExprChecker:
         if known is not None and known != e.case.name:
             self.fail(
                 "E-impossible-case",
-                f"`{e.operand.name}` is a {known} here (narrowed by an earlier `is` test), so it is never a {e.case.name}",
+                f"`{path_text(e.operand)}` is a {known} here (narrowed by an earlier `is` test), so it is never a {e.case.name}",
                 e.case.span,
             )
         return ir.IsCase(BoolT(), x, e.case.name, span=e.span)

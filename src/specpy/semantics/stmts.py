@@ -40,7 +40,7 @@ class StmtChecker:
             out.extend(new)
             # What a nested block assigned is no longer known to be narrowed.
             for name in irs.assigned_vars(new):
-                inner.facts[("var", name)] = None
+                inner.withdraw(name)
         return tuple(out)
 
     def stmt(self, s: ast.Stmt, scope: Scope, ctx: Context) -> irs.Stmt | tuple[irs.Stmt, ...]:
@@ -135,7 +135,7 @@ class StmtChecker:
             value = ir.Arith(IntT(), s.op[0], current, rhs, span=s.span)
         if ctx.assigned is not None and not steps:
             ctx.assigned.add(name)
-        scope.facts[("var", name)] = None
+        scope.withdraw(name)
         return irs.Assign(name, tuple(path), value, t, span=s.span)
 
     # ------------------------------------------------------------ control flow

@@ -122,7 +122,7 @@ class TypeResolver:
                 b = self.consts.int_value(hi, "a range's upper bound")
                 if b < a:
                     self.errors.fail("E-empty-range", f"the range {a}..{b} is empty", t.span)
-                return RangeT(a, b)
+                return RangeT(a, b, self.consts.term(lo), self.consts.term(hi))
             case ast.SetType(elem=e):
                 return SetT(self.resolve(e))
             case ast.MapType(key=k, value=v):
@@ -131,12 +131,12 @@ class TypeResolver:
                 n = self.consts.int_value(b, "a sequence's length bound")
                 if n < 0:
                     self.errors.fail("E-negative-bound", f"a sequence's length bound must be at least 0, not {n}", b.span)
-                return SeqT(self.resolve(e), n)
+                return SeqT(self.resolve(e), n, self.consts.term(b))
             case ast.BagType(elem=e, bound=b):
                 n = self.consts.int_value(b, "a bag's copy bound")
                 if n < 1:
                     self.errors.fail("E-negative-bound", f"a bag's copy bound must be at least 1, not {n}", b.span)
-                return BagT(self.resolve(e), n)
+                return BagT(self.resolve(e), n, self.consts.term(b))
             case ast.TupleType(elems=es):
                 return tuple_type([self.resolve(x) for x in es])
             case ast.OptionType(inner=i):

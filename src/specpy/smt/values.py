@@ -453,8 +453,8 @@ def decode(model: z3.ModelRef, t: Type, v: Sym) -> Value:
             return ev(v.term)
         case AtomT(members=ms) | EnumT(members=ms):
             return ms[ev(v.term)]
-        case RecordT(fields=fs):
-            return RecordValue(tuple((n, decode(model, ft, x)) for (n, ft), x in zip(fs, v.fields)))
+        case RecordT(name=name, fields=fs):
+            return RecordValue(tuple((n, decode(model, ft, x)) for (n, ft), x in zip(fs, v.fields)), name)
         case VariantT(cases=cs):
             i = ev(v.tag.term)
             c = cs[i]
@@ -547,11 +547,11 @@ def literal(t: Type, v: Sym) -> Value:
             if v.some is FALSE:
                 return None
             return literal(inner, v.value) if v.some is TRUE else UNKNOWN
-        case RecordT(fields=fs):
+        case RecordT(name=name, fields=fs):
             xs = [literal(ft, x) for (_, ft), x in zip(fs, v.fields)]
             if any(x is UNKNOWN for x in xs):
                 return UNKNOWN
-            return RecordValue(tuple((n, x) for (n, _), x in zip(fs, xs)))
+            return RecordValue(tuple((n, x) for (n, _), x in zip(fs, xs)), name)
         case VariantT(cases=cs):
             i = v.tag.value
             if i is None:

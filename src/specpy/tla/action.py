@@ -30,7 +30,7 @@ from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.backend import Handlers, unsupported
 from specpy.ir.model import Model
-from specpy.ir.types import RecordT, SetT, contains, order_key, universe, universe_size
+from specpy.ir.types import MapT, RecordT, SeqT, SetT, contains, order_key, universe, universe_size
 from specpy.tla.expr import ExprWriter, Tx, compound, needs_store_check
 from specpy.tla.formula import Atom, Formula, Ite, Let, conj, disj
 from specpy.tla.formula import Exists as ExistsF
@@ -70,6 +70,50 @@ def _mentions(node: object, var: str) -> bool:
     if isinstance(node, (E.Expr, S.Stmt, S.IndexStep)):
         return any(_mentions(getattr(node, f), var) for f in node.__dataclass_fields__ if f not in ("type", "span"))
     return False
+
+
+def _binds(node: object, local: E.Local) -> bool:
+    """Does the IR node read the local variable `local`?"""
+    if isinstance(node, E.LocalRef):
+        return node.local == local
+    if isinstance(node, (list, tuple)):
+        return any(_binds(x, local) for x in node)
+    if isinstance(node, (E.Expr, S.IndexStep)):
+        return any(_binds(getattr(node, f), local) for f in node.__dataclass_fields__ if f not in ("type", "span"))
+    return False
+
+
+def _reads_only_at(node: object, var: str, path: tuple) -> bool:
+    """Does the expression read state variable `var` only as `var<path>` (an assignment's target)?"""
+    steps: list = []
+    at = node
+    while isinstance(at, (E.Index, E.GetField)):
+        steps.append(S.IndexStep(at.index) if isinstance(at, E.Index) else S.FieldStep(at.field))
+        at = at.operand
+    if isinstance(at, E.VarRef) and at.name == var and not at.primed and tuple(reversed(steps)) == path:
+        return True
+    if isinstance(node, E.VarRef):
+        return node.name != var
+    if isinstance(node, (list, tuple)):
+        return all(_reads_only_at(x, var, path) for x in node)
+    if isinstance(node, E.Expr):
+        return all(_reads_only_at(getattr(node, f), var, path) for f in node.__dataclass_fields__ if f not in ("type", "span"))
+    return True
+
+
+def _type_at(t, path) -> object:
+    """The type of the component `path` selects in a value of type t."""
+    for step in path:
+        match t, step:
+            case MapT(), S.IndexStep():
+                t = t.value
+            case SeqT(), S.IndexStep():
+                t = t.elem
+            case RecordT(), S.FieldStep():
+                t = dict(t.fields)[step.name]
+            case _:
+                return None
+    return t
 
 
 def _conjuncts(e: E.Expr) -> list[E.Expr]:
@@ -212,6 +256,14 @@ class PathWriter:
                     where = [S.Require(cond)] if cond is not None else []
                     body_formula = self.run(where + list(body) + rest, inner, dict(env))
                     return conj(parts + [ExistsF(f"{name} \\in {dom.op()}", body_formula)])
+                case S.For() if (update := self.loop_as_map(st, sc, env)) is not None:
+                    var, value, checks = update
+                    if _mentions(rest, var):
+                        name = sc.fresh(var)
+                        env[var] = Tx(name)
+                        return conj(parts + [Let(((name, value.text),), conj(checks + [self.run(rest, sc, env)]))])
+                    env[var] = value
+                    parts.extend(checks)
                 case S.For():
                     items = self.unroll(st, sc, env) + rest
                     i = 0
@@ -295,6 +347,49 @@ class PathWriter:
             case S.If(cond, then, orelse):
                 return [f.text for f in self.merge_if(self.ex.expr(cond, sc, env), then, orelse, sc, env)]
         raise TypeError(f"not a straight statement: {type(st).__name__}")
+
+    def loop_as_map(self, st: S.For, sc: LocalScope, env: dict[str, Tx]) -> tuple[str, Tx, list[Formula]] | None:
+        """A loop whose iterations each write their own map entry, as one new map.
+
+        `for q in D where c { v[a][q] = f }` over a set D, where f and c read v
+        only at v[a][q] and a does not read v: no iteration sees another's
+        write, so the loop is `[v EXCEPT ![a] = [q \\in K |-> IF q \\in D /\\ c
+        THEN f ELSE v[a][q]]]` (K the map's key type) rather than one nested IF
+        per element of q's type. Returns (v, its new value, the store checks), or
+        None for any other loop, which `unroll` writes.
+        """
+        if len(st.body) != 1 or not isinstance(st.body[0], S.Assign) or not isinstance(st.domain.type, SetT):
+            return None
+        a = st.body[0]
+        *prefix, last = a.path or (None,)
+        if not (isinstance(last, S.IndexStep) and isinstance(last.key, E.LocalRef) and last.key.local == st.local):
+            return None
+        if any(_mentions(p, a.var) or _binds(p, st.local) for p in prefix):
+            return None
+        if not (_reads_only_at(a.value, a.var, a.path) and _reads_only_at(st.cond, a.var, a.path)):
+            return None
+        map_t = _type_at(self.model.var(a.var).type, prefix)
+        if not isinstance(map_t, MapT):
+            return None
+        ex = self.ex
+        old = env[a.var]
+        inner = sc.copy()
+        q = inner.bind(st.local.uid, st.local.name)
+        at_prefix = old.op() + "".join(f"[{ex.expr(p.key, sc, env)}]" if isinstance(p, S.IndexStep) else f".{p.name}" for p in prefix)
+        keys = ex.type_set(map_t.key)
+        every = _constant_members(st.domain) == frozenset(universe(map_t.key))
+        domain = None if every else ex.domain(st.domain, inner, env)  # inner: its binders must not reuse q
+        tests = ([f"{q} \\in {domain.op()}"] if domain else []) + ([ex.expr(st.cond, inner, env).op()] if st.cond is not None else [])
+        test = " /\\ ".join(tests)
+        value = ex.expr(a.value, inner, env)
+        entry = f"IF {test} THEN {value} ELSE {at_prefix}[{q}]" if tests else value.text
+        whole = f"[{q} \\in {keys} |-> {entry}]"
+        new = Tx(whole) if not prefix else Tx(f"[{old.op()} EXCEPT !{at_prefix[len(old.op()):]} = {whole}]")
+        checks: list[Formula] = []
+        if needs_store_check(a.value.type, a.target_type) and not (isinstance(a.value, E.Lit) and contains(a.target_type, a.value.value)):
+            written = (domain or keys).text if st.cond is None else f"{{{q} \\in {(domain or keys).op()} : {tests[-1]}}}"
+            checks.append(Atom(f'\\A {q} \\in {written} : Stored({ex.member(value, a.target_type)}, "{a.span}")'))
+        return a.var, new, checks
 
     def unroll(self, st: S.For, sc: LocalScope, env: dict[str, Tx]) -> list:
         """The loop as a list of iterations, in specpy's canonical order."""

@@ -26,10 +26,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from specpy.diagnostics import Span
 from specpy.ir.backend import unsupported
 from specpy.ir.expr import BoolOp
 from specpy.ir.model import BUDGET_VAR, Action, Model
-from specpy.ir.types import AtomT, BagT, EnumT, MapT, OptionT, RangeT, RecordT, SeqT, SetT, Type, VariantT
+from specpy.ir.types import AtomT, BagT, BoolT, EnumT, IntT, MapT, OptionT, RangeT, RecordT, SeqT, SetT, Type, VariantT
 from specpy.options import CheckOptions, Overrides
 from specpy.tla.action import PathWriter, guard
 from specpy.tla.expr import ExprWriter, Tx
@@ -152,6 +153,8 @@ class Exporter:
         m = self.model
         for v in m.vars:
             self.names.add(v.name)
+        for name in m.constants:
+            self.names.add(name)
         for name, t in m.types.items():
             self.names.add(name)
             if isinstance(t, AtomT):
@@ -169,10 +172,13 @@ class Exporter:
         self.module = self.names.add(m.name)
 
     def _type_names(self) -> dict[Type, str]:
+        """Each named type's TLA+ name (and, in `type_decls`, the spec's name of its declaration)."""
         out: dict[Type, str] = {}
+        self.type_decls: dict[Type, str] = {}
         for name, t in self.model.types.items():
             if isinstance(t, (AtomT, EnumT, RecordT, VariantT)) and getattr(t, "name", None) == name or isinstance(t, RangeT):
                 out.setdefault(t, self.names[name])
+                self.type_decls.setdefault(t, name)
         return out
 
     def _type_name(self, t: Type) -> str | None:
@@ -186,9 +192,10 @@ class Exporter:
     def run(self) -> Exported:
         m = self.model
         body: list[str] = []
-        body += self.type_defs()
+        body += self.constant_defs() + self.type_defs()
         var_list = ", ".join(self.names[v.name] for v in m.vars)
-        body += ["VARIABLES " + var_list, f"vars == <<{var_list}>>", ""]
+        body += self.declarations("VARIABLE", [(self.names[v.name], v.span) for v in m.vars])
+        body += [f"vars == <<{var_list}>>", ""]
         body += self.definition("Init", PathWriter(m, self.ex, primed=False, idents=self.env).formula(m.init, self.scope(), self.env))
         for a in m.actions:
             body += self.action(a)
@@ -227,10 +234,10 @@ class Exporter:
         out = [f"{'-' * 30} MODULE {self.module} {'-' * 30}"]
         out.append(f"{HEADER_START}{self.source_ref}{self.command_tail()}{HEADER_END}")
         out.append("\\* The .cfg beside this file binds the model values and says what TLC checks.")
-        if m.constants:
-            shown = ", ".join(f"{k} = {v}" for k, v in m.constants.items())
-            out.append(f"\\* Constants (their values are written into the definitions below): {shown}")
         out += ["EXTENDS Integers, Sequences, FiniteSets, Bags, TLC", ""]
+        if self.parameters():
+            out += ["\\* The spec's constants, assigned in the .cfg."]
+            out += self.declarations("CONSTANT", [(self.names[c], m.declared_at.get(c)) for c in self.parameters()]) + [""]
         consts = [self.names[a] for t in m.types.values() if isinstance(t, AtomT) for a in t.members]
         consts = list(dict.fromkeys(consts))
         if uses_none:
@@ -260,6 +267,8 @@ class Exporter:
             if name is None or t in done:
                 return
             done.add(t)
+            declared = self.model.declared_at.get(self.type_decls.get(t, ""))
+            out.extend(self.comment_above(declared) if declared is not None else [])
             out.append(f"{name} == {self.ex.type_set(t, named=False)}")
 
         for t in self.model.types.values():
@@ -275,6 +284,17 @@ class Exporter:
         head = self.names[a.name] + (f"({', '.join(params)})" if params else "")
         formula = PathWriter(self.model, self.ex, primed=True, idents=self.env).formula(a.body, sc, self.env)
         return self.comment_above(a.span) + self.definition(head, formula)
+
+    def declarations(self, keyword: str, items: list[tuple[str, Span | None]]) -> list[str]:
+        """`VARIABLES a, b` (or CONSTANTS), or one `VARIABLE a` per name when the
+        spec has comments above them, so that each comment stays with its name."""
+        comments = [self.comment_above(span) if span is not None else [] for _, span in items]
+        if not any(comments):
+            return [f"{keyword}S " + ", ".join(name for name, _ in items)]
+        out: list[str] = []
+        for (name, _), comment in zip(items, comments):
+            out += comment + [f"{keyword} {name}"]
+        return out
 
     def comment_above(self, span) -> list[str]:
         """The spec's `#` comment lines just above a declaration, as TLA+ `\\*` lines
@@ -424,6 +444,26 @@ class Exporter:
             out.append(f"(\\A {', '.join(binds)} : {kind}_vars({name}({args})))")
         return out
 
+    def parameters(self) -> list[str]:
+        """The spec's constants that are TLA+ CONSTANTS: those not defined from other constants."""
+        return [c for c in self.model.constants if c not in self.model.constant_terms]
+
+    def constant_defs(self) -> list[str]:
+        """`Q == N \\div 2 + 1` for each constant defined from others, each after those it reads."""
+        m = self.model
+        out: list[str] = []
+        done = set(self.parameters())
+        pending = dict(m.constant_terms)
+        while pending:
+            ready = [n for n, t in pending.items() if t.names() <= done]
+            name = ready[0] if ready else next(iter(pending))  # a cycle is refused by the front end
+            term = pending[name]
+            out += self.comment_above(m.declared_at[name]) if name in m.declared_at else []
+            out.append(f"{self.names[name]} == {self.ex.const(term)}")
+            done.add(name)
+            del pending[name]
+        return out + [""] if out else []
+
     def liveness(self) -> list[str]:
         m = self.model
         out: list[str] = []
@@ -445,8 +485,10 @@ class Exporter:
         out = [f"\\* TLC configuration for {self.module}.tla, exported by specpy from {self.source_ref}{self.command_tail()}."]
         consts = [self.names[a] for t in m.types.values() if isinstance(t, AtomT) for a in t.members]
         consts = list(dict.fromkeys(consts)) + (["None"] if _uses(body, "None") else [])
-        if consts:
+        values = [f"    {self.names[c]} = {self.ex.value(BoolT() if isinstance(v, bool) else IntT(), v)}" for c, v in m.constants.items() if c in self.parameters()]
+        if consts or values:
             out.append("CONSTANTS")
+            out += values
             out += [f"    {c} = {c}" for c in consts]
         if m.properties or self.fairness():
             out.append("SPECIFICATION Spec")

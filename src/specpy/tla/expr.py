@@ -20,6 +20,7 @@ from typing import Callable
 
 from specpy.ir import expr as E
 from specpy.ir.backend import Handlers
+from specpy.ir.const_terms import ConstTerm
 from specpy.ir.types import (
     AtomT,
     BagT,
@@ -45,6 +46,12 @@ from specpy.tla.names import LocalScope
 
 #: The expression classes this backend writes (ir/backend.py: the backend contract).
 EXPRESSIONS = Handlers("tla", "expression", "the TLA+ export cannot write")
+
+#: The binary operators of constant expressions, in TLA+.
+CONST_OPERATORS = {
+    "+": "+", "-": "-", "*": "*", "//": "\\div", "%": "%", "<": "<", "<=": "=<", ">": ">", ">=": ">=",
+    "==": "=", "!=": "#", "and": "/\\", "or": "\\/", "implies": "=>",
+}
 
 
 @dataclass(frozen=True)
@@ -92,9 +99,9 @@ def _has_bounded_collection(t: Type) -> bool:
 class ExprWriter:
     """Writes expressions of one model; `type_set` and `atom` come from export.py."""
 
-    def __init__(self, type_name: Callable[[Type], str | None], atom: Callable[[str], str], tag_field: str):
+    def __init__(self, type_name: Callable[[Type], str | None], global_name: Callable[[str], str], tag_field: str):
         self.type_name = type_name  # the definition naming a type's set of values, if any
-        self.atom = atom  # the constant naming an atom
+        self.atom = global_name  # the TLA+ name of an atom, or of a spec's constant
         self.tag = tag_field
         self._dispatch = EXPRESSIONS.bind(self)
 
@@ -109,7 +116,9 @@ class ExprWriter:
             case BoolT():
                 return Tx("BOOLEAN")
             case RangeT(lo, hi):
-                return Tx(f"{lo}..{hi}")  # `..` binds tighter than any operator it meets here
+                a = self.const(t.lo_term) if t.lo_term else self.value(t, lo)
+                b = self.const(t.hi_term) if t.hi_term else self.value(t, hi)
+                return Tx(f"{a.op()}..{b.op()}")  # `..` binds tighter than any operator it meets here
             case AtomT(members=ms):
                 return Tx("{" + ", ".join(self.atom(m) for m in ms) + "}")
             case EnumT(members=ms):
@@ -130,13 +139,38 @@ class ExprWriter:
                 return compound(f"SUBSET {self.type_set(e).op()}")
             case MapT(k, v):
                 return Tx(f"[{self.type_set(k)} -> {self.type_set(v)}]")
-            case SeqT(e, n):
-                return Tx(f"SeqOf({self.type_set(e)}, {n})")
-            case BagT(e, n):
-                return Tx(f"BagOf({self.type_set(e)}, {n})")
+            case SeqT(e, _):
+                return Tx(f"SeqOf({self.type_set(e)}, {self.bound(t)})")
+            case BagT(e, _):
+                return Tx(f"BagOf({self.type_set(e)}, {self.bound(t)})")
             case OptionT(inner):
                 return compound(f"{self.type_set(inner).op()} \\cup {{None}}")
         raise TypeError(f"no TLA+ set for type {t}")
+
+    def bound(self, t: SeqT | BagT) -> Tx:
+        """A sequence's length bound or a bag's copy bound, by the constant it was written with."""
+        term, n = (t.max_len_term, t.max_len) if isinstance(t, SeqT) else (t.max_count_term, t.max_count)
+        return self.const(term) if term is not None else Tx(str(n))
+
+    def const(self, term: ConstTerm) -> Tx:
+        """A constant expression as the spec wrote it, by its constants' names (ir/const_terms.py)."""
+        args = term.args
+        match term.op:
+            case "name":
+                return Tx(self.atom(args[0]))
+            case "int":
+                return Tx(str(args[0])) if args[0] >= 0 else compound(str(args[0]))
+            case "bool":
+                return Tx("TRUE" if args[0] else "FALSE")
+            case "neg" | "not":
+                return compound(("-" if term.op == "neg" else "~") + self.const(args[0]).op())
+            case "if":
+                c, a, b = (self.const(x) for x in args)
+                return compound(f"IF {c} THEN {a} ELSE {b}")
+            case "min" | "max":
+                return Tx(f"{term.op.capitalize()}({{{', '.join(self.const(x).text for x in args)}}})")
+        a, b = (self.const(x).op() for x in args)
+        return compound(f"{a} {CONST_OPERATORS[term.op]} {b}")
 
     def value(self, t: Type, v: Value, depth: int = 0) -> Tx:
         """A constant value of type t (`depth`: of map literals around it, for fresh binders)."""
@@ -190,12 +224,12 @@ class ExprWriter:
         (TLC enumerates a UNION to test membership in it)."""
         inner = "i" * (depth + 2)  # ii, iii, ...: reserved in names.py
         match t:
-            case BagT(e, n):
-                return f"IsBagOf({v}, {self.type_set(e)}, {n})"
-            case SeqT(e, n) if _has_bounded_collection(e):
-                return f"Len({v}) =< {n} /\\ \\A {inner} \\in DOMAIN {v.op()} : {self.member(Tx(f'{v.op()}[{inner}]'), e, depth + 1)}"
-            case SeqT(e, n):
-                return f"IsSeqOf({v}, {self.type_set(e)}, {n})"
+            case BagT(e, _):
+                return f"IsBagOf({v}, {self.type_set(e)}, {self.bound(t)})"
+            case SeqT(e, _) if _has_bounded_collection(e):
+                return f"Len({v}) =< {self.bound(t)} /\\ \\A {inner} \\in DOMAIN {v.op()} : {self.member(Tx(f'{v.op()}[{inner}]'), e, depth + 1)}"
+            case SeqT(e, _):
+                return f"IsSeqOf({v}, {self.type_set(e)}, {self.bound(t)})"
             case MapT(k, val) if _has_bounded_collection(val):
                 return f"DOMAIN {v.op()} = {self.type_set(k).op()} /\\ \\A {inner} \\in DOMAIN {v.op()} : {self.member(Tx(f'{v.op()}[{inner}]'), val, depth + 1)}"
             case SetT(e) if _has_bounded_collection(e):
@@ -228,7 +262,7 @@ class ExprWriter:
 
     @EXPRESSIONS.handles(E.Lit)
     def _lit(self, e: E.Lit, sc, env) -> Tx:
-        return self.value(e.type, e.value)
+        return self.const(e.const) if e.const is not None else self.value(e.type, e.value)
 
     @EXPRESSIONS.handles(E.VarRef)
     def _varref(self, e: E.VarRef, sc, env) -> Tx:
@@ -342,6 +376,8 @@ class ExprWriter:
         elem = self.conv(e.elem, inner, env, e.type.elem)
         if len(parts) == 1 and e.cond is None:
             return Tx(f"{{{elem} : {parts[0]}}}")
+        if len(parts) == 1 and isinstance(e.elem, E.LocalRef) and e.elem.local == e.bindings[0][0]:
+            return Tx(f"{{{parts[0]} : {self.expr(e.cond, inner, env)}}}")  # a filter: {q \\in S : q # p}
         c = "TRUE" if e.cond is None else self.expr(e.cond, inner, env).text
         text = f"IF {c} THEN {{{elem}}} ELSE {{}}"
         for part in reversed(parts):

@@ -177,9 +177,9 @@ def convert(tree: Any, t: Type | None, atom: Callable[[str], str] = lambda n: n,
             return tuple(convert(x, e, atom, tag) for x in _seq_elems(tree))
         case TupleT(fields=fs):
             return RecordValue(tuple((f, convert(x, ft, atom, tag)) for (f, ft), x in zip(fs, _seq_elems(tree))))
-        case RecordT(fields=fs):
+        case RecordT(name=name, fields=fs):
             got = dict(tree.fields)
-            return RecordValue(tuple((f, convert(got[f], ft, atom, tag)) for f, ft in fs))
+            return RecordValue(tuple((f, convert(got[f], ft, atom, tag)) for f, ft in fs), name)
         case VariantT():
             got = dict(tree.fields)
             case = t.case(got[tag].text)

@@ -218,7 +218,7 @@ svg.msc .row rect{fill:transparent;cursor:pointer}svg.msc .row:nth-child(odd) re
 svg.msc .row.fault rect{fill:#fff4e0}svg.msc .row.violating rect{fill:#fde2e2}
 svg.msc .row.selected rect{fill:#dbe8ff}svg.msc .row:hover rect{fill:#eaf1ff}
 svg.msc .row text{fill:#333;cursor:pointer}svg.msc .row .num{fill:#888}
-svg.msc .row.violating .step{fill:#a11;font-weight:600}
+svg.msc .row.violating .step{fill:#a11}svg.msc .row .violation{fill:#a11;font-weight:600}
 svg.msc .lifeline line{stroke:#9aa3b2;stroke-width:1.5}svg.msc .lifeline rect.head{fill:#eef2f8;stroke:#7d8aa3}
 svg.msc .lifeline text{font-weight:600;fill:#1d2330}
 svg.msc circle.act{fill:#1d2330}svg.msc circle.state{fill:#fff;stroke:#1d2330;stroke-width:1.5}
@@ -226,7 +226,7 @@ svg.msc .msg path{fill:none;stroke:#2b59c3;stroke-width:1.6}svg.msc .msg text{fi
 svg.msc .msg.in-flight path{stroke:#667;stroke-dasharray:5 4}svg.msc .msg.in-flight text{fill:#445}
 svg.msc .msg.lost path{stroke:#c0392b;stroke-dasharray:3 3}svg.msc .msg.lost text{fill:#a11}
 svg.msc .msg .cross{fill:#c0392b;font-size:16px;font-weight:700;stroke:none}
-svg.msc .msg.duplicate path{stroke:#d97706}svg.msc .msg .badge{fill:#d97706;font-size:10px;font-weight:700}
+svg.msc .msg.duplicate path{stroke:#d97706}svg.msc .msg.duplicate text{fill:#b45309}
 svg.msc .msg:hover path{stroke-width:3}
 svg.msc marker .head{fill:#2b59c3}svg.msc marker .open{stroke:#667;stroke-width:1.5}
 svg.msc .crash rect{fill:#c0392b}svg.msc .crash text{fill:#fff;font-weight:700;font-size:11px}

@@ -287,11 +287,11 @@ def _decode_typed(t: Type, j: Any, where: str, plain: bool = False) -> Value:
             if not (isinstance(j, dict) and set(j) == {"#tup"} and isinstance(j["#tup"], list) and len(j["#tup"]) == len(fields)):
                 raise fail(f"a tuple of {len(fields)} ({{\"#tup\": [...]}})")
             return RecordValue(tuple((n, sub(ft, x, f"{where}[{n}]")) for (n, ft), x in zip(fields, j["#tup"])))
-        case RecordT(fields=fields):
+        case RecordT(name=name, fields=fields):
             if not _is_plain_object(j):
                 raise fail("a record object")
             _same_fields(j, [n for n, _ in fields], where)
-            return RecordValue(tuple((n, sub(ft, j[n], f"{where}.{n}")) for n, ft in fields))
+            return RecordValue(tuple((n, sub(ft, j[n], f"{where}.{n}")) for n, ft in fields), name)
         case VariantT(cases=cases):
             if plain and isinstance(j, str):
                 j = {"tag": j, "value": {}}
@@ -574,7 +574,7 @@ def readable_untyped(trace: Trace) -> Trace:
         if isinstance(v, MapValue):
             return MapValue(tuple((plain(k), plain(x)) for k, x in v.items))
         if isinstance(v, RecordValue):
-            return RecordValue(tuple((n, plain(x)) for n, x in v.fields))
+            return RecordValue(tuple((n, plain(x)) for n, x in v.fields), v.name)
         return v
 
     def counts(v: Value) -> bool:

@@ -6,10 +6,12 @@ user-facing version is in docs/guide.md, "Reading the message chart"):
 
 - **Processes** (the lifelines) are the atoms of one atom type: the type the
   spec declares with `processes T`, otherwise the atom type that fields of
-  message values are typed with (fields named like src/dst count first).
-  Without a spec (an ITF file read on its own), the processes are the atoms
-  found in message fields that are also keys of some map-valued variable
-  (`votedFor[s1]`), or in fields with a conventional name.
+  message values are typed with (fields named like src/dst count first),
+  otherwise (no messages) the atom type that keys the most map variables
+  (`pc: [Proc -> Pc]`). Without a spec (an ITF file read on its own), the
+  processes are the atoms found in message fields that are also keys of some
+  map-valued variable (`votedFor[s1]`), or in fields with a conventional
+  name, or (no messages) the keys most map variables share.
 - **Networks** are the state variables whose values are sets or bags of
   variant or record values with at least one field holding a process.
 - **Sending**: a copy that appears in a network between two states was sent
@@ -138,12 +140,28 @@ def addressing_from_model(model: Model) -> Addressing:
                     # A conventional name outweighs any number of other fields.
                     score[ft] += 1000 if name in SENDER_FIELDS + RECEIVER_FIELDS else 1
         if not score:
-            return Addressing((), (), "no set or bag variable holds messages with a field of an atom type")
+            return _keyed_processes(model)
         declared_order = [t for t in model.types.values() if isinstance(t, AtomT)]
         ptype = max(score, key=lambda t: (score[t], -declared_order.index(t) if t in declared_order else 0))
         source = f"inferred: message fields of type {ptype.name}"
     networks = tuple(name for name, fields in candidates if any(ft == ptype for _, ft in fields))
     return Addressing(tuple(ptype.members), networks, source)
+
+
+def _keyed_processes(model: Model) -> Addressing:
+    """No messages: lifelines for the atom type that keys the most map variables
+    (a `pc`, `state` or `flag` per process), so a message-free model still shows
+    who acts in each step and whose state changes."""
+    from specpy.ir.types import AtomT, MapT
+
+    keyed: Counter[AtomT] = Counter(
+        v.type.key for v in model.vars if isinstance(v.type, MapT) and isinstance(v.type.key, AtomT)
+    )
+    if not keyed:
+        return Addressing((), (), "no messages, and no variable is a map keyed by a type of atoms")
+    declared = [t for t in model.types.values() if isinstance(t, AtomT)]
+    ptype = max(keyed, key=lambda t: (keyed[t], -declared.index(t) if t in declared else 0))
+    return Addressing(tuple(ptype.members), (), f"inferred: variables keyed by {ptype.name}, no messages")
 
 
 def addressing_from_values(trace: Trace) -> Addressing:
@@ -174,7 +192,12 @@ def addressing_from_values(trace: Trace) -> Addressing:
         elif fname in SENDER_FIELDS + RECEIVER_FIELDS:
             processes |= values
     if not processes:
-        return Addressing((), (), "no message field holds a process (an atom used as a map key)")
+        # No messages: the atoms keying the most map variables (a pc per process).
+        keyed = Counter(k for k in key_sets if k)
+        if not keyed:
+            return Addressing((), (), "no message field holds a process (an atom used as a map key)")
+        keys = max(keyed, key=lambda k: (keyed[k], sorted(k, key=_natural)))
+        return Addressing(tuple(sorted(keys, key=_natural)), (), "inferred from map keys (no spec given, no messages)")
     nets = tuple(
         n for n in networks if any(isinstance(v, str) and v in processes for s in trace.states for m in _elements(s[n]) for _, v in _fields(m))
     )

@@ -1,14 +1,18 @@
 """Render a Trace as the text a user reads after a violation.
 
-The first state is printed in full; every later state shows only what the
-step changed, as `path: old → new`, where the path descends into maps
-(`rmState[r1]`), records and variant fields (`.f`) and same-length sequences
+The first state is printed in full (a map too long for one line gets one
+line per key); every later state shows only what the step changed, as
+`path: old → new`, where the path descends into maps (`rmState[r1]`, at any
+depth), records and variant fields (`.f`) and same-length sequences
 (`log[s1][2]`, 1-based as in the language), so a one-entry update of a large
-map is one line. Sets are always shown as membership changes, one line per
-element (`msgs: + Prepared{rm: r1}`, `msgs: - Abort`), removals before
-additions, each group in display order; bags the same way with a copy count
-when more than one copy changed (`net: + Vote{...} (×2)`). Everything is
-ordered deterministically, so a rendering can be pinned in a golden file.
+map is one line. Sets are shown as membership changes on one line,
+additions then removals, each in display order (`msgs: +{Prepared{rm: r1}}
+-{Abort}`), bags the same way with a copy count when more than one copy
+changed (`net: +{Vote{...} ×2}`); a line past COLUMNS is split by sign, then
+by element. A sequence that changed length but kept a common start or end is
+an edit (`dlog[p2]: [..., +MsgId{src: p1, n: 2}]`, `...` being the unchanged
+part). Everything is ordered deterministically, so a rendering can be
+pinned in a golden file.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ from specpy.ir.values import (
 from specpy.trace.trace import Trace
 
 ARROW = "→"
+#: Change lines and whole values longer than this are split where they can be
+#: (a fixed width rather than the terminal's, so reports are the same everywhere).
+COLUMNS = 100
 LOOP_START = "── loop starts here ──"
 INDENT = "  "
 
@@ -62,24 +69,39 @@ def render_trace(trace: Trace, full: bool = False, first: str = "initial") -> st
 
 
 def _full_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str]:
-    return [f"{INDENT}{name}: {format_value(state[name])}" for name in var_names]
+    return [INDENT + line for line in whole_state(var_names, state)]
+
+
+def whole_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str]:
+    """Every variable, `name: value`; a map too long for one line gets one line per key (`past[m1]: {}`)."""
+    lines = []
+    for name in var_names:
+        value = state[name]
+        line = f"{name}: {format_value(value)}"
+        if len(INDENT + line) > COLUMNS and isinstance(value, MapValue):
+            lines += [f"{name}[{format_value(k)}]: {format_value(x)}" for k, x in value.items]
+        else:
+            lines.append(line)
+    return lines
 
 
 def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
     """The change lines for one value, descending into structure where it can.
 
     A descent only happens when both sides have the same shape (same map keys,
-    same record fields, same variant tag, same sequence length); otherwise the
-    whole value is shown as `old → new`, which is what a reader wants when, say,
-    a variant changes case.
+    same record fields, same variant tag, same sequence length); otherwise a
+    sequence that kept a common start or end is shown as an edit
+    (`[..., +x]`), and anything else whole as `old → new`, which is what a
+    reader wants when, say, a variant changes case.
     """
     if old == new:
         return
     if isinstance(old, frozenset) and isinstance(new, frozenset):
-        for elem in display_sorted(old - new):
-            yield f"{path}: - {format_value(elem)}"
-        for elem in display_sorted(new - old):
-            yield f"{path}: + {format_value(elem)}"
+        yield from _edit(
+            path,
+            [format_value(e) for e in display_sorted(new - old)],
+            [format_value(e) for e in display_sorted(old - new)],
+        )
     elif isinstance(old, BagValue) and isinstance(new, BagValue):
         yield from _diff_bag(path, old, new)
     elif isinstance(old, MapValue) and isinstance(new, MapValue) and _same_keys(old, new):
@@ -102,18 +124,57 @@ def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
     elif isinstance(old, tuple) and isinstance(new, tuple) and len(old) == len(new):
         for i, (before, after) in enumerate(zip(old, new), start=1):
             yield from diff_value(f"{path}[{i}]", before, after)
+    elif isinstance(old, tuple) and isinstance(new, tuple) and (edit := _sequence_edit(old, new)) is not None:
+        yield f"{path}: {edit}"
     else:
         yield f"{path}: {format_value(old)} {ARROW} {format_value(new)}"
+
+
+def _edit(path: str, added: list[str], removed: list[str]) -> Iterator[str]:
+    """A set's (or bag's) change: `path: +{a, b} -{c}` on one line when it fits
+    in COLUMNS, else one line per sign, else one line per element."""
+    groups = [(sign, items) for sign, items in (("+", added), ("-", removed)) if items]
+    line = f"{path}: " + " ".join(f"{sign}{{{', '.join(items)}}}" for sign, items in groups)
+    if len(INDENT + line) <= COLUMNS:
+        yield line
+        return
+    for sign, items in groups:
+        line = f"{path}: {sign}{{{', '.join(items)}}}"
+        if len(INDENT + line) <= COLUMNS or len(items) == 1:
+            yield line
+        else:
+            yield from (f"{path}: {sign}{{{item}}}" for item in items)
+
+
+def _sequence_edit(old: tuple, new: tuple) -> str | None:
+    """A sequence change that kept a common start or end, as `[..., -x, +y, ...]`
+    (`...` the unchanged part); None when the two share neither end."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    if start == 0 and end == 0:
+        return None
+    items = (
+        ["..."] * (start > 0)
+        + [f"-{format_value(x)}" for x in old[start:len(old) - end]]
+        + [f"+{format_value(x)}" for x in new[start:len(new) - end]]
+        + ["..."] * (end > 0)
+    )
+    return "[" + ", ".join(items) + "]"
 
 
 def _diff_bag(path: str, old: BagValue, new: BagValue) -> Iterator[str]:
     before, after = dict(old.items), dict(new.items)
     removed = {e: before[e] - after.get(e, 0) for e in before if before[e] > after.get(e, 0)}
     added = {e: after[e] - before.get(e, 0) for e in after if after[e] > before.get(e, 0)}
-    for sign, delta in (("-", removed), ("+", added)):
-        for elem in display_sorted(delta):
-            copies = "" if delta[elem] == 1 else f" (×{delta[elem]})"
-            yield f"{path}: {sign} {format_value(elem)}{copies}"
+
+    def shown(delta: dict) -> list[str]:
+        return [format_value(e) + ("" if delta[e] == 1 else f" ×{delta[e]}") for e in display_sorted(delta)]
+
+    yield from _edit(path, shown(added), shown(removed))
 
 
 def _same_keys(a: MapValue, b: MapValue) -> bool:
