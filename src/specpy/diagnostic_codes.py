@@ -47,7 +47,9 @@ _TABLE = (
     ("syntax", "E-syntax-unexpected-token", "a token the grammar does not allow here (the message lists what would be)"),
     ("syntax", "E-syntax-eof", "the file ends inside a declaration, block or expression"),
     ("syntax", "E-syntax-reserved-word", "a reserved word used as a name"),
-    ("syntax", "E-syntax-too-deep", "expressions or blocks nested deeper than the parser supports"),
+    ("syntax", "E-syntax-too-deep", "expressions or blocks nested deeper than the parser supports: more than 100 "
+     "open brackets, an expression tree deeper than 150 levels (a chain of `and` or of `or` counting as one), "
+     "or deeper than 5,000 levels counting each term of such a chain"),
     ("syntax", "E-syntax-int-too-long", "an integer literal with too many digits"),
     ("syntax", "E-syntax-generator", "a generator argument `f(e for x in S)` to a function other than `sum`"),
     ("syntax", "E-syntax-map-comprehension", "a map comprehension whose key is not its bound variable"),

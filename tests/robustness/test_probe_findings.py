@@ -212,6 +212,60 @@ def test_a_byte_order_mark_and_cr_line_ends_are_accepted(spec) -> None:
     assert json.loads(result.stdout)["distinct_states"] == 2
 
 
+def chain_spec(tmp_path: Path, terms: int, op: str = "and") -> Path:
+    """x counts 0..3; the invariant is a chain of `terms` comparisons that all hold."""
+    chain = f" {op} ".join(f"x != {i + 10}" if op == "and" else f"x == {i}" for i in range(terms))
+    spec = tmp_path / "chain.spec"
+    spec.write_text(f"spec Chain\nvar x: 0..3 = 0\naction A {{\n    x = (x + 1) % 4\n}}\n"
+                    f"invariant I: {chain}\n")
+    return spec
+
+
+@pytest.mark.parametrize("op", ["and", "or"])
+def test_a_chain_of_150_terms_is_checked(tmp_path, op) -> None:
+    result = run_specpy("check", chain_spec(tmp_path, 150, op), "--json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["distinct_states"] == 4
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--backend", "python"),
+        ("check", "--backend", "native"),
+        ("check", "--backend", "z3", "--depth", "3"),
+        ("simulate", "--runs", "2", "--depth", "5"),
+        ("prove",),
+        ("tla", "-o", "{tmp}/out"),
+    ],
+    ids=lambda c: "-".join(c[:3]).replace("--backend-", ""),
+)
+def test_a_chain_of_4000_terms_is_handled_by_every_stage(tmp_path, command) -> None:
+    """Under the default recursion limit (1,000) this was a RecursionError in
+    every stage, and type checking and range analysis took time quadratic in
+    the chain's length (32 s for 1,000 terms)."""
+    args = [a.format(tmp=tmp_path) for a in command]
+    result = run_specpy(args[0], chain_spec(tmp_path, 4000), *args[1:], timeout=120)
+    assert result.code == 0, result.stderr[-2000:]
+
+
+def test_a_chain_beyond_the_documented_limit_is_a_located_error(tmp_path) -> None:
+    result = run_specpy("check", chain_spec(tmp_path, 6000))
+    assert result.code == 150, result.stderr[-2000:]
+    assert "chain.spec:6:" in result.stderr and "E-syntax-too-deep" in result.stderr
+    assert "more than 5,000 levels" in result.stderr
+
+
+def test_deep_arithmetic_is_a_located_error_not_a_crash(tmp_path) -> None:
+    """`x + x + ... + x` nests to the left as `and` does, but is not a chain:
+    generated Python would nest a parenthesis per term (Python parses 200)."""
+    spec = tmp_path / "deep.spec"
+    spec.write_text("spec Deep\nvar x: 0..3 = 0\ninvariant I: " + " + ".join(["x"] * 300) + " >= 0\n")
+    result = run_specpy("check", spec)
+    assert result.code == 150, result.stderr[-2000:]
+    assert "deep.spec:3:" in result.stderr and "more than 150 levels" in result.stderr
+
+
 # ---------------------------------------------------------------- 7, 8: checkpoint directories and manifests
 
 RM4 = ("--type", "RM=r1,r2,r3,r4")

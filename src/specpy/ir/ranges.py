@@ -571,6 +571,20 @@ class RangeFacts:
     def visit(self, e: E.Expr, f: Facts) -> None:
         self._record(e, f)
         match e:
+            case E.BoolOp(op="and" | "or" as op, left=E.BoolOp(op=inner)) if inner == op:
+                # A chain `t1 and t2 and ... and tn`, nested to the left: walked once,
+                # each term under what the terms before it tell (recursing would
+                # assume the whole left part again at every level: quadratic).
+                spine, terms = e, [e.right]
+                while isinstance(spine.left, E.BoolOp) and spine.left.op == op:
+                    spine = spine.left
+                    self._record(spine, f)
+                    terms.append(spine.right)
+                terms.append(spine.left)
+                for k, term in enumerate(reversed(terms)):
+                    self.visit(term, f)
+                    if k < len(terms) - 1:
+                        f = self.assume(term, op == "and", f)
             case E.BoolOp(op=op, left=a, right=b):
                 self.visit(a, f)
                 self.visit(b, self.assume(a, op != "or", f))

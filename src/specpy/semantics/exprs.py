@@ -21,6 +21,7 @@ from specpy.ir.types import (
 )
 from specpy.ir.values import BagValue, VariantValue
 from specpy.semantics.errors import ErrorSink
+from specpy.semantics.index import NameIndex
 from specpy.semantics.symbols import Symbols
 from specpy.semantics.types import TypeResolver, assignable, join
 from specpy.syntax import ast
@@ -116,6 +117,7 @@ class ExprChecker:
         self._uids = itertools.count(1)
         self._def_stack: list[str] = []
         self._def_bodies: dict[str, tuple[tuple[ir.Local, ...], ir.Expr]] = {}
+        self.index: NameIndex | None = None  # for tools: where locals are bound and read (index.py)
 
     # ------------------------------------------------------------ locals
 
@@ -132,6 +134,8 @@ class ExprChecker:
             self.errors.fail("E-duplicate-local", f"`{name}` is bound twice here", ident.span)
         local = ir.Local(name, next(self._uids), t)
         scope.names[name] = local
+        if self.index is not None:
+            self.index.bind(ident.span, local)
         return local
 
     def bind_pattern(
@@ -367,6 +371,8 @@ class ExprChecker:
         name = e.name
         local = scope.lookup(name)
         if local is not None:
+            if self.index is not None:
+                self.index.use(e.span, local)
             return ir.LocalRef(local.type, local, span=e.span)
         s = self.symbols
         if name in s.vars:
@@ -460,12 +466,37 @@ class ExprChecker:
             return ir.Lit(IntT(), -x.value, span=e.span)
         return ir.Neg(IntT(), x, span=e.span)
 
+    def _chain(self, e: ast.Binary, scope, ctx) -> ir.Expr:
+        """`t1 and t2 and ... and tn` (or `or`), nested to the left, in one pass.
+
+        Each term of an `and` is checked under the narrowing facts of the terms
+        before it; recursing on the left instead would gather the facts of the
+        whole left part again at every level (quadratic in the chain's length).
+        """
+        op = e.op
+        nodes = [e]
+        while isinstance(nodes[-1].left, ast.Binary) and nodes[-1].left.op == op:
+            nodes.append(nodes[-1].left)
+        nodes.reverse()  # the innermost node, holding t1 and t2, first
+        first = nodes[0].left
+        result = self.check_bool(first, scope, ctx, f"the left side of `{op}`")
+        known = self.facts(first, scope) if op == "and" else {}
+        for node in nodes:
+            rscope = scope.narrowed(known) if op == "and" else scope
+            right = self.check_bool(node.right, rscope, ctx, f"the right side of `{op}`")
+            result = ir.BoolOp(BoolT(), op, result, right, span=node.span)
+            if op == "and":
+                known = {**known, **self.facts(node.right, scope)}
+        return result
+
     def _Binary(self, e: ast.Binary, scope, ctx, expected) -> ir.Expr:
         op = e.op
-        if op in ("and", "or", "implies"):
+        if op in ("and", "or"):
+            return self._chain(e, scope, ctx)
+        if op == "implies":
             left = self.check_bool(e.left, scope, ctx, f"the left side of `{op}`")
-            # The right side is evaluated only when the left holds (and, implies).
-            rscope = scope.narrowed(self.facts(e.left, scope)) if op != "or" else scope
+            # The right side is evaluated only when the left holds.
+            rscope = scope.narrowed(self.facts(e.left, scope))
             right = self.check_bool(e.right, rscope, ctx, f"the right side of `{op}`")
             return ir.BoolOp(BoolT(), op, left, right, span=e.span)
         if op in ("in", "not in"):
