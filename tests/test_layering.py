@@ -30,6 +30,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "diagnostics": ALL,
     "diagnostic_codes": ALL,
     "options": ALL,
+    "nodeclass": ALL,
     "result": ALL - {"diagnostics", "ir", "trace"},
     # Stages and backends.
     "ir": {"syntax", "semantics", "trace", "result", "options", *FRONT, *BACKENDS},

@@ -130,9 +130,11 @@ def check(
             "--resume: checkpoints do not record the `measure` values seen so far; run the spec from the start"
         )
     engine, note = _engine(cm, options, symmetry is not None, transport is not None)
-    result = Search(cm, options, progress, symmetry, transport=transport, engine=engine).run()
+    search = Search(cm, options, progress, symmetry, transport=transport, engine=engine)
+    result = search.run()
     result.backend = "python" if engine is None else "native"
     result.backend_note = note
+    result.memory_note = search.memory_watch.note
     return result
 
 

@@ -69,13 +69,17 @@ def render_trace(trace: Trace, full: bool = False, first: str = "initial") -> st
 
 
 def _full_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str]:
-    """Every variable; a map too long for one line gets one line per key (`past[m1]: {}`)."""
+    return [INDENT + line for line in whole_state(var_names, state)]
+
+
+def whole_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str]:
+    """Every variable, `name: value`; a map too long for one line gets one line per key (`past[m1]: {}`)."""
     lines = []
     for name in var_names:
         value = state[name]
-        line = f"{INDENT}{name}: {format_value(value)}"
-        if len(line) > COLUMNS and isinstance(value, MapValue):
-            lines += [f"{INDENT}{name}[{format_value(k)}]: {format_value(x)}" for k, x in value.items]
+        line = f"{name}: {format_value(value)}"
+        if len(INDENT + line) > COLUMNS and isinstance(value, MapValue):
+            lines += [f"{name}[{format_value(k)}]: {format_value(x)}" for k, x in value.items]
         else:
             lines.append(line)
     return lines
