@@ -166,6 +166,12 @@ def test_a_sequence_change_is_an_edit() -> None:
     assert list(diff_value("log", (1, 2), (3,))) == ["log: [1, 2] → [3]"]
 
 
+def test_a_long_whole_change_puts_the_new_value_under_the_old() -> None:
+    old, new = tuple(f"entry{i:02}" for i in range(12)), ("x",) * 13
+    lines = list(diff_value("level0", old, new))
+    assert lines == [f"level0: [{', '.join(old)}]", f"      → [{', '.join(new)}]"]
+
+
 def test_records_print_with_their_type_name() -> None:
     msg_id = RecordValue((("src", "p1"), ("n", 1)), "MsgId")
     assert list(diff_value("dlog", (), (msg_id,))) == ["dlog: [] → [MsgId{src: p1, n: 1}]"]

@@ -246,7 +246,11 @@ class Search:
         self.seconds_before = 0.0  # spent before the checkpoint this run resumed from
         self.point: SearchPoint | None = None  # the last level boundary
         # On a cluster --memory-limit is each actor's (they spill, spill.py); here only the machine is watched.
-        self.memory_watch = MemoryWatch(None if transport else options.memory_limit_mb, lambda: self.parts.pids())
+        self.parts = None  # the partitions (LocalParts, ProcessParts or RayParts), made by _run
+        # The watch may look before they exist (a cluster's restore polls it): no workers then.
+        self.memory_watch = MemoryWatch(
+            None if transport else options.memory_limit_mb, lambda: self.parts.pids() if self.parts is not None else []
+        )
         directory = options.checkpoint_dir or options.resume_dir
         self.checkpoints = (
             Checkpointer(

@@ -11,8 +11,9 @@ additions then removals, each in display order (`msgs: +{Prepared{rm: r1}}
 changed (`net: +{Vote{...} ×2}`); a line past COLUMNS is split by sign, then
 by element. A sequence that changed length but kept a common start or end is
 an edit (`dlog[p2]: [..., +MsgId{src: p1, n: 2}]`, `...` being the unchanged
-part). Everything is ordered deterministically, so a rendering can be
-pinned in a golden file.
+part). A whole-value change too long for a line puts the new value under
+the old one (`→` under the colon). Everything is ordered deterministically,
+so a rendering can be pinned in a golden file.
 """
 
 from __future__ import annotations
@@ -127,7 +128,13 @@ def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
     elif isinstance(old, tuple) and isinstance(new, tuple) and (edit := _sequence_edit(old, new)) is not None:
         yield f"{path}: {edit}"
     else:
-        yield f"{path}: {format_value(old)} {ARROW} {format_value(new)}"
+        before, after = format_value(old), format_value(new)
+        line = f"{path}: {before} {ARROW} {after}"
+        if len(INDENT + line) <= COLUMNS:
+            yield line
+        else:  # the new value under the old one, the arrow under the colon
+            yield f"{path}: {before}"
+            yield f"{' ' * len(path)}{ARROW} {after}"
 
 
 def _edit(path: str, added: list[str], removed: list[str]) -> Iterator[str]:
