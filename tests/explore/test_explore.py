@@ -415,3 +415,11 @@ def test_a_lasso_is_followed_with_its_loop(tmp_path: Path):
             s.load_itf("bad.itf.json", json.dumps(doc))
     finally:
         srv.server_close()
+
+
+def test_a_spec_without_initial_states(tmp_path: Path):
+    bad = tmp_path / "none.spec"
+    bad.write_text("var x: 0..3 = 0\ninit { require x == 1 }\naction A { x = 0 }\n")
+    proc = subprocess.run([sys.executable, "-m", "specpy", "explore", str(bad), "--no-browser"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 151 and "the spec has no initial state: there is nothing to explore" in proc.stderr

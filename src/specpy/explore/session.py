@@ -53,6 +53,10 @@ class ExploreError(Exception):
     """A request the session cannot do (a bad trace, an unknown invariant): its message says why."""
 
 
+class InitFailure(ExploreError):
+    """The initial states cannot be computed: an evaluation error or a false assert in `init`."""
+
+
 @dataclass(frozen=True)
 class Move:
     """One enabled step of a state: its label and the successor, or the error it raises."""
@@ -78,9 +82,9 @@ class Session:
         try:
             cm.init(initial)
         except (EvalFailure, AssertFailure) as exc:
-            raise ExploreError(f"the initial states cannot be computed: {self._failure(exc)}") from None
+            raise InitFailure(f"the initial states cannot be computed: {self._failure(exc)}") from None
         if not initial:
-            raise ExploreError("the spec has no initial state")
+            raise ExploreError("the spec has no initial state: there is nothing to explore")
         self.initial = initial
         self.nodes: list[Node] = [Node(initial[0])]
         self.cursor = 0
