@@ -1,27 +1,27 @@
 """Issue #15 in one command: raft.spec (safety only) before/after, against TLC, and start-up.
 
-    python bench/range_ab.py --before /path/to/old/checkout/src [--runs 3]
+    python bench/range_ab.py --before /path/to/old/checkout/src [--runs 3] [--startup-runs 15]
 
-Runs, with hyperfine (apt-get install -y hyperfine), interleaved in one
-invocation each so that the load of a shared machine hits both sides alike:
+Runs, in interleaved rounds (before, after, TLC, before, after, ...; see
+bench/startup.py) so that the load of a shared machine hits each side alike:
 
     raft     specs/raft.spec with its `property` declarations removed (the
              safety check: the same 146,003 states, no liveness pass), by
              the checkout given with --before (PYTHONPATH) and by this one;
              and TLC -workers 1 on this checkout's TLA+ export of that spec
              (`specpy tla`), when SPECPY_TLC_JAR names tla2tools.jar
-    startup  `specpy check` of a one-state spec, before and after
+    startup  `specpy check` of a one-state spec, before and after, and
+             `python -c pass` (bench/startup.py)
 
-and prints a markdown table: mean wall, user and system CPU seconds, and
-the ratios (before / after: how many times less; specpy / TLC wall). The
-load average (`uptime`) is printed with it: on a shared machine wall times
+and prints markdown tables: median CPU (user + system) and wall seconds,
+and the ratios (before / after: how many times less; specpy / TLC wall).
+The load average is printed with them: on a shared machine wall times
 swing with it, CPU times much less.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import subprocess
@@ -29,9 +29,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from startup import ONE_STATE, environments, interleaved, load
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECPY = str(Path(sys.executable).with_name("specpy"))
-ONE_STATE = "spec One\nvar x: 0..1 = 0\naction Stay { x = x }\n"
 
 
 def safety_only(tmp: Path) -> Path:
@@ -42,60 +43,42 @@ def safety_only(tmp: Path) -> Path:
     return path
 
 
-def hyperfine(commands: dict[str, str], runs: int, out: Path) -> dict[str, dict]:
-    args = ["hyperfine", "--runs", str(runs), "--export-json", str(out), "-N", "--style", "none"]
-    for name, command in commands.items():
-        args += ["-n", name, command]
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-    return {r["command"]: r for r in json.loads(out.read_text())["results"]}
-
-
-def row(name: str, r: dict) -> str:
-    return f"| {name} | {r['mean']:.3f} | {r['user']:.3f} | {r['system']:.3f} |"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--before", required=True, help="the src/ folder of the checkout to compare with")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--startup-runs", type=int, default=15)
     args = ap.parse_args()
-    before_env = f"env PYTHONPATH={args.before} "
+    envs = environments(args.before)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         spec = safety_only(tmp)
         one = tmp / "one.spec"
         one.write_text(ONE_STATE)
-        raft = {
-            "before": f"{before_env}{SPECPY} check -q {spec}",
-            "after": f"{SPECPY} check -q {spec}",
-        }
+        raft = {"before": [SPECPY, "check", "-q", str(spec)], "after": [SPECPY, "check", "-q", str(spec)]}
         jar = os.environ.get("SPECPY_TLC_JAR")
         if jar:
             subprocess.run([SPECPY, "tla", str(spec), "-o", str(tmp)], check=True, stdout=subprocess.DEVNULL)
-            raft["tlc"] = (
-                f"java -cp {jar} tlc2.TLC -workers 1 -metadir {tmp / 'states'} "
-                f"-config {tmp / 'Raft.cfg'} {tmp / 'Raft.tla'}"
-            )
-        print("load before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
-        r = hyperfine(raft, args.runs, tmp / "raft.json")
-        s = hyperfine(
-            {"before": f"{before_env}{SPECPY} check -q {one}", "after": f"{SPECPY} check -q {one}"},
-            args.startup_runs,
-            tmp / "startup.json",
-        )
-        print("load after: ", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
-    print("\n| raft.spec, safety only | wall s (mean) | user s | sys s |\n|---|--:|--:|--:|")
-    for name, res in r.items():
-        print(row(name, res))
-    cpu = {k: v["user"] + v["system"] for k, v in r.items()}
-    print(f"\nCPU before / after: {cpu['before'] / cpu['after']:.2f}x; "
-          f"wall before / after: {r['before']['mean'] / r['after']['mean']:.2f}x")
+            raft["tlc"] = ["java", "-cp", jar, "tlc2.TLC", "-workers", "1", "-metadir", str(tmp / "states"),
+                           "-config", str(tmp / "Raft.cfg"), str(tmp / "Raft.tla")]
+        print(load())
+        r = interleaved(raft, args.runs, envs)
+        startup = {name: [SPECPY, "check", "-q", str(one)] for name in ("before", "after")}
+        s = interleaved(startup | {"python -c pass": [sys.executable, "-c", "pass"]}, args.startup_runs, envs)
+        print(load())
+    print(f"\n| raft.spec, safety only ({args.runs} rounds) | CPU s (median) | wall s (median) |\n|---|--:|--:|")
+    for name, x in r.items():
+        print(f"| {name} | {x['cpu']:.3f} | {x['wall']:.3f} |")
+    print(f"\nCPU before / after: {r['before']['cpu'] / r['after']['cpu']:.2f}x; "
+          f"wall before / after: {r['before']['wall'] / r['after']['wall']:.2f}x")
     if "tlc" in r:
-        print(f"specpy / TLC wall: {r['after']['mean'] / r['tlc']['mean']:.2f}x")
-    print("\n| start-up (one-state spec) | wall s (mean) | median | user s | sys s |\n|---|--:|--:|--:|--:|")
-    for name, res in s.items():
-        print(f"| {name} | {res['mean']:.3f} | {res['median']:.3f} | {res['user']:.3f} | {res['system']:.3f} |")
+        print(f"specpy / TLC wall: {r['after']['wall'] / r['tlc']['wall']:.2f}x")
+    bare = s["python -c pass"]["cpu"]
+    print(f"\n| start-up, one-state spec ({args.startup_runs} rounds) | CPU s (median) | specpy's own | wall s (median) |")
+    print("|---|--:|--:|--:|")
+    for name, x in s.items():
+        own = x["cpu"] - bare if name != "python -c pass" else 0.0
+        print(f"| {name} | {x['cpu']:.3f} | {own:.3f} | {x['wall']:.3f} |")
 
 
 if __name__ == "__main__":

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass
 
 import pytest
 
 from specpy.diagnostics import Span
+from specpy.nodeclass import nodeclass
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.backend import TABLES, Handlers, unsupported
@@ -85,7 +85,7 @@ def test_handler_methods_exist(backend: str) -> None:
         assert not missing, f"backend {backend!r}: {kind} handlers {sorted(missing)} are not methods"
 
 
-@dataclass(frozen=True)
+@nodeclass  # node classes' subclasses are nodeclasses too (specpy/nodeclass.py)
 class Unknown(E.Expr):
     """An expression class no backend has heard of."""
 

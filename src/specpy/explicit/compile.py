@@ -120,7 +120,9 @@ class CompiledModel:
         self.model = model
         self.ns = Namespace()
         self.sites = Sites()
-        self.ex = ExprCompiler(self.ns, self.sites, analyze(model))
+        #: What the range analysis proves (ir/ranges.py), for this compiler and the native core's.
+        self.ranges = analyze(model)
+        self.ex = ExprCompiler(self.ns, self.sites, self.ranges)
         for v in model.vars:
             with located(v.span):
                 codec(v.type)

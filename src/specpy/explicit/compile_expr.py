@@ -213,6 +213,11 @@ def hoist(e: E.Quant) -> E.Expr | None:
     return E.Quant(e.type, e.kind, e.bindings[:-1], None, outer, span=e.span)
 
 
+def over_literal(e: E.MinMax) -> bool:
+    """`min({a, b})`, `max({a})`: of a non-empty set literal (not a bag)."""
+    return isinstance(e.operand, E.SetLit) and bool(e.operand.elems) and not isinstance(codec(e.operand.type), BagCodec)
+
+
 class ExprCompiler:
     def __init__(self, ns: Namespace, sites: Sites, ranges: RangeFacts | None = None):
         self.ns = ns
@@ -373,6 +378,8 @@ class ExprCompiler:
         for a in arms:
             if a.const and bool(a.value) == neutral:
                 continue
+            if not a.can_fail and any(k.text == a.text for k in kept):
+                continue  # `a and a` is `a`: nothing generated has side effects but failing
             kept.append(a)
             if a.const:  # absorbing: later arms never run
                 break
@@ -422,11 +429,11 @@ class ExprCompiler:
         # whole chain, or a long chain would nest more parentheses than Python
         # parses (200). The spine is walked without recursion.
         operands = [e.right]
-        left: E.Expr = e.left
-        while isinstance(left, E.BoolOp) and left.op == e.op:
-            operands.append(left.right)
-            left = left.left
-        operands.append(left)
+        spine: E.Expr = e.left
+        while isinstance(spine, E.BoolOp) and spine.op == e.op:
+            operands.append(spine.right)
+            spine = spine.left
+        operands.append(spine)
         arms: list[Code] = []
         for operand in reversed(operands):
             arm = self.expr(operand, sc)
@@ -541,12 +548,28 @@ class ExprCompiler:
         bounded = self.bounded_arms(e, sc)
         if bounded is not None:
             return self.chain(op, bounded)
+        nested = self.unroll_inner(e, sc)
+        if nested is not None:
+            return self.expr(nested, sc)
         gen, inner = self.generator(e.bindings, e.cond, sc)
         body = self.expr(e.body, inner)
         quant = Code(f"{'all' if op == 'and' else 'any'}({body} {gen})")
         if body.const and bool(body.value) == (op == "and") and not quant.can_fail:
             return self.const(op == "and")  # `forall ...: true`, `exists ...: false`
         return quant
+
+    def unroll_inner(self, e: E.Quant, sc: Scope) -> E.Quant | None:
+        """`forall c in X, l in Server: B` as `forall c in X: (forall l in Server: B)`
+        when X is not constant but the later domains are (and do not read c):
+        the inner quantifier is unrolled, and the loop runs over X alone, in
+        the same order. None if it is not such a quantifier."""
+        if e.cond is not None or len(e.bindings) < 2:
+            return None
+        (first, _), rest = e.bindings[0], e.bindings[1:]
+        if any(count_refs(dom, first.uid) for _, dom in rest) or self.combos(rest, sc) is None:
+            return None
+        inner = E.Quant(e.type, e.kind, rest, None, e.body, span=e.span)
+        return E.Quant(e.type, e.kind, e.bindings[:1], None, inner, span=e.span)
 
     def bounded_arms(self, e: E.Quant, sc: Scope) -> list[Code] | None:
         """`forall/exists k in lo..hi` with lo constant and hi at most lo + UNROLL_BOUNDED - 1
@@ -566,7 +589,7 @@ class ExprCompiler:
         for k in range(lo.value, bound[1] + 1):
             s = sc.copy()
             s.env[local.uid] = self.const(k)
-            parts = [] if k <= bound[0] else [self.node(f"({k} <= {hi})", hi)]
+            parts = [] if k <= bound[0] else [self.at_least(k, dom.hi, hi, sc)]
             if e.cond is not None:
                 parts.append(self.expr(e.cond, s))
             if forall:
@@ -574,6 +597,24 @@ class ExprCompiler:
             parts.append(self.expr(e.body, s))
             arms.append(self.chain("or" if forall else "and", parts))
         return arms
+
+    def at_least(self, k: int, node: E.Expr, hi: Code, sc: Scope) -> Code:
+        """`k <= hi` (hi is node's code); `k <= a and k <= b` when hi is `min({a, b})`,
+        so that no min() is called (hi does not fail: see bounded_arms)."""
+        if isinstance(node, E.MinMax) and node.op == "min" and over_literal(node):
+            return self.chain("and", [self.node(f"({k} <= {x})", x) for x in self.min_max_operands(node, sc)])
+        return self.node(f"({k} <= {hi})", hi)
+
+    def min_max_operands(self, e: E.MinMax, sc: Scope) -> list[Code]:
+        """The codes of a's and b's in `min({a, b})` (a set literal), each once."""
+        lit = e.operand
+        assert isinstance(lit, E.SetLit)
+        elems: list[Code] = []
+        for x in lit.elems:
+            c = self.coerce(self.expr(x, sc), x.type, lit.type.elem, sc, lit.span, node=x)
+            if c.can_fail or all(c.text != d.text for d in elems):
+                elems.append(c)
+        return elems
 
     @EXPRESSIONS.handles(E.SetComp)
     def _setcomp(self, e: E.SetComp, sc: Scope) -> Code:
@@ -673,10 +714,9 @@ class ExprCompiler:
     @EXPRESSIONS.handles(E.MinMax)
     def _minmax(self, e: E.MinMax, sc: Scope) -> Code:
         oc = codec(e.operand.type)
-        if isinstance(e.operand, E.SetLit) and e.operand.elems and not isinstance(oc, BagCodec):
+        if over_literal(e):
             # min({a, b}): never empty, and no set needs building.
-            lit = e.operand
-            elems = [self.coerce(self.expr(x, sc), x.type, lit.type.elem, sc, lit.span, node=x) for x in lit.elems]
+            elems = self.min_max_operands(e, sc)
             if len(elems) == 1:
                 return elems[0]
             return self.node(f"{e.op}(" + ", ".join(x.text for x in elems) + ")", *elems)

@@ -56,13 +56,17 @@ class FaultStep:
         return "~" + self.label
 
     def run(self, s: tuple, out: list) -> None:
-        out.extend(t for _, t in self.moves(s))
+        out.extend([t for _, t in self.moves(s)])
+
+    def step(self, arg: Any) -> Step:
+        """The labelled step of this fault with an (encoded) argument of `moves`."""
+        return Step(self.label, ((self.param, self.arg_codec.decode(arg)),), fault=True)
 
     def step_between(self, before: tuple, after: tuple) -> Step | None:
         """The labelled step from before to after, if this fault leads there."""
         for arg, t in self.moves(before):
             if t == after:
-                return Step(self.label, ((self.param, self.arg_codec.decode(arg)),), fault=True)
+                return self.step(arg)
         return None
 
 
@@ -74,66 +78,81 @@ def fault_steps(model: Model, initial_states: list[tuple]) -> list[FaultStep]:
     faults = model.faults
     if faults is None:
         return []
-    steps = [_lose(model, name) for name in faults.lose]
-    steps += [_duplicate(model, name) for name in faults.duplicate]
-    steps += [_crash(model, c, initial_states) for c in faults.crash]
-    if faults.budget is not None:
-        for step in steps:
-            step.moves = _budgeted(step.moves, model.var(BUDGET_VAR).index, faults.budget)
-            step.budget = (model.var(BUDGET_VAR).index, faults.budget)
+    budget = None if faults.budget is None else (model.var(BUDGET_VAR).index, faults.budget)
+    steps = [_lose(model, name, budget) for name in faults.lose]
+    steps += [_duplicate(model, name, budget) for name in faults.duplicate]
+    steps += [_crash(model, c, initial_states, budget) for c in faults.crash]
+    for step in steps:
+        step.budget = budget
     return steps
 
 
-def _budgeted(moves: Moves, counter: int, budget: int) -> Moves:
-    """moves, enabled only while the counter (a state index) is below budget, and counted."""
-
-    def limited(s: tuple) -> Iterator[tuple[Any, tuple]]:
-        used = s[counter]
-        if used < budget:
-            for arg, t in moves(s):
-                yield arg, tuple_set(t, counter, used + 1)
-
-    return limited
+def _at_budget(s: tuple, budget: tuple[int, int] | None) -> bool:
+    """No fault step may be taken in s: its fault counter is at the budget."""
+    return budget is not None and s[budget[0]] >= budget[1]
 
 
-def _lose(model: Model, name: str) -> FaultStep:
+def _edit(i: int, budget: tuple[int, int] | None) -> Callable[[tuple, Any], tuple]:
+    """(s, x) -> s with x at position i and the fault counter (if any) one up, built as one tuple."""
+    if budget is None:
+        return lambda s, x: tuple_set(s, i, x)
+    counter = budget[0]
+
+    def edit(s: tuple, x: Any) -> tuple:
+        t = list(s)
+        t[i] = x
+        t[counter] += 1
+        return tuple(t)
+
+    return edit
+
+
+def _lose(model: Model, name: str, budget: tuple[int, int] | None) -> FaultStep:
     v = model.var(name)
-    i, net = v.index, codec(v.type)
+    i, net, edit = v.index, codec(v.type), _edit(v.index, budget)
     if isinstance(v.type, BagT):
         def moves(s: tuple) -> Iterator[tuple[Any, tuple]]:
+            if _at_budget(s, budget):
+                return
             x = s[i]
             for e in net.members(x):
-                yield e, tuple_set(s, i, bag_remove(x, e))
+                yield e, edit(s, bag_remove(x, e))
     elif isinstance(net, BitSetCodec):
         table = net.elem.table()
 
         def moves(s: tuple) -> Iterator[tuple[Any, tuple]]:
+            if _at_budget(s, budget):
+                return
             x = s[i]
             for e in net.members(x):
-                yield e, tuple_set(s, i, x & ~(1 << table[e]))
+                yield e, edit(s, x & ~(1 << table[e]))
     else:
         def moves(s: tuple) -> Iterator[tuple[Any, tuple]]:
+            if _at_budget(s, budget):
+                return
             x = s[i]
             for e in net.members(x):
-                yield e, tuple_set(s, i, x - {e})
+                yield e, edit(s, x - {e})
     return FaultStep(f"lose {name}", "msg", net.elem, moves)
 
 
-def _duplicate(model: Model, name: str) -> FaultStep:
+def _duplicate(model: Model, name: str, budget: tuple[int, int] | None) -> FaultStep:
     v = model.var(name)
     assert isinstance(v.type, BagT), "semantics checks that `duplicate` names a bag"
-    i, net, bound = v.index, codec(v.type), v.type.max_count
+    i, net, bound, edit = v.index, codec(v.type), v.type.max_count, _edit(v.index, budget)
 
     def moves(s: tuple) -> Iterator[tuple[Any, tuple]]:
+        if _at_budget(s, budget):
+            return
         x = s[i]
         for e in net.members(x):
             if bag_count(x, e) < bound:
-                yield e, tuple_set(s, i, bag_add(x, e))
+                yield e, edit(s, bag_add(x, e))
 
     return FaultStep(f"duplicate {name}", "msg", net.elem, moves)
 
 
-def _crash(model: Model, fault: CrashFault, initial_states: list[tuple]) -> FaultStep:
+def _crash(model: Model, fault: CrashFault, initial_states: list[tuple], budget: tuple[int, int] | None) -> FaultStep:
     """Entry [a] of every volatile map keyed by the crashed type, and the `resets` variables."""
     who = fault.type
     keyed = crashed_maps(model, fault)
@@ -151,12 +170,16 @@ def _crash(model: Model, fault: CrashFault, initial_states: list[tuple]) -> Faul
             reset[v.index] = _fixed([s[v.index] for s in initial_states], codec(v.type), v.name, v, fault)
 
     def moves(s: tuple) -> Iterator[tuple[Any, tuple]]:
+        if _at_budget(s, budget):
+            return
         for a in range(len(who.members)):
             t = list(s)
             for i, initial in entry.items():
                 t[i] = tuple_set(t[i], a, initial[a])
             for i, initial in reset.items():
                 t[i] = initial
+            if budget is not None:
+                t[budget[0]] += 1
             yield a, tuple(t)
 
     return FaultStep("crash", "who", codec(who), moves)

@@ -12,6 +12,7 @@ Nothing here knows a spec identifier: helpers work on internal values only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any, NoReturn
 
 
@@ -252,24 +253,30 @@ def bag_count(b: frozenset, e: Any) -> int:
     return 0
 
 
+_second = itemgetter(1)
+
+# bag_add and bag_remove scan for e themselves rather than call bag_count:
+# they run for every send and receive of a message-passing spec.
+
+
 def bag_add(b: frozenset, e: Any) -> frozenset:
-    c = bag_count(b, e)
-    if c:
-        return (b - {(e, c)}) | {(e, c + 1)}
+    for x, c in b:
+        if x == e:
+            return (b - {(x, c)}) | {(x, c + 1)}
     return b | {(e, 1)}
 
 
 def bag_remove(b: frozenset, e: Any) -> frozenset:
-    c = bag_count(b, e)
-    if c == 0:
-        return b
-    if c == 1:
-        return b - {(e, 1)}
-    return (b - {(e, c)}) | {(e, c - 1)}
+    for x, c in b:
+        if x == e:
+            if c == 1:
+                return b - {(x, 1)}
+            return (b - {(x, c)}) | {(x, c - 1)}
+    return b
 
 
 def bag_len(b: frozenset) -> int:
-    return sum(c for _, c in b)
+    return sum(map(_second, b))
 
 
 def bag_elems(b: frozenset) -> tuple:

@@ -16,7 +16,9 @@ no element satisfies its condition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from specpy.nodeclass import nodeclass
 
 from specpy.diagnostics import Span, span_field
 from specpy.ir.const_terms import ConstTerm
@@ -24,7 +26,7 @@ from specpy.ir.types import Type
 from specpy.ir.values import Value
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Local:
     """A locally bound name. `uid` makes shadowed names distinct."""
 
@@ -33,12 +35,12 @@ class Local:
     type: Type
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Expr:
     type: Type
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Lit(Expr):
     """A constant generic value (ir/values.py), including folded constants,
     atoms, enum members, `none`, empty collections and a type's universe."""
@@ -49,7 +51,7 @@ class Lit(Expr):
     const: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class VarRef(Expr):
     """A state variable; `primed` reads the next state (transition invariants)."""
 
@@ -58,25 +60,25 @@ class VarRef(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class LocalRef(Expr):
     local: Local
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Not(Expr):
     operand: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Neg(Expr):
     operand: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BoolOp(Expr):
     """`and`, `or`, `implies`: the right side is evaluated only when needed."""
 
@@ -86,7 +88,7 @@ class BoolOp(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Compare(Expr):
     """`==`, `!=` on any two values of one type; `< <= > >=` on ints."""
 
@@ -96,7 +98,7 @@ class Compare(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Arith(Expr):
     """`+ - * // %` on ints (floor division and modulo, as Python and TLA+)."""
 
@@ -106,7 +108,7 @@ class Arith(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetOp(Expr):
     """`|` union, `&` intersection, `-` difference of two sets."""
 
@@ -116,7 +118,7 @@ class SetOp(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetCompare(Expr):
     """`<=` subset, `<` proper subset, `>=`, `>` on two sets."""
 
@@ -126,7 +128,7 @@ class SetCompare(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Member(Expr):
     """`elem in coll` (negated: `not in`); coll is a set, a bag (count >= 1) or a seq."""
 
@@ -136,7 +138,7 @@ class Member(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Cond(Expr):
     """`then if cond else other`; only the chosen side is evaluated."""
 
@@ -146,7 +148,7 @@ class Cond(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Quant(Expr):
     """`forall`/`exists` over bindings (nested left to right; a later domain
     may mention an earlier variable), optionally filtered by `cond`.
@@ -161,7 +163,7 @@ class Quant(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetComp(Expr):
     """`{elem for bindings if cond}`."""
 
@@ -171,7 +173,7 @@ class SetComp(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MapComp(Expr):
     """`{k: value for k in domain}`; domain is the whole key type's universe."""
 
@@ -181,7 +183,7 @@ class MapComp(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Sum(Expr):
     """`sum(elem for bindings if cond)`."""
 
@@ -191,7 +193,7 @@ class Sum(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetLit(Expr):
     """`{a, b}` of type SetT or BagT (a bag literal counts repeated elements)."""
 
@@ -199,13 +201,13 @@ class SetLit(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SeqLit(Expr):
     elems: tuple[Expr, ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RangeSet(Expr):
     """`lo..hi` as the set of ints between (empty when hi < lo)."""
 
@@ -214,7 +216,7 @@ class RangeSet(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Len(Expr):
     """Size of a set, copies in a bag, length of a sequence."""
 
@@ -222,7 +224,7 @@ class Len(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MinMax(Expr):
     """`min(S)` / `max(S)` of a non-empty set of ints."""
 
@@ -231,7 +233,7 @@ class MinMax(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Construct(Expr):
     """A record (tag None, type RecordT) or a variant case (type VariantT).
 
@@ -243,14 +245,14 @@ class Construct(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class IsCase(Expr):
     operand: Expr
     tag: str
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class GetField(Expr):
     """`e.f` on a record, or on a variant (error unless e's case has f).
 
@@ -266,7 +268,7 @@ class GetField(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Index(Expr):
     """`m[k]` on a map, or `s[i]` (1-based) on a sequence."""
 
@@ -275,7 +277,7 @@ class Index(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Slice(Expr):
     """`s[i..j]`, clipped like TLA+'s SubSeq; empty when j < i."""
 
@@ -285,27 +287,27 @@ class Slice(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Concat(Expr):
     left: Expr
     right: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Append(Expr):
     seq: Expr
     elem: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Last(Expr):
     seq: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BagAdd(Expr):
     """The bag with one more copy of elem (`send`, the `duplicate` fault)."""
 
@@ -314,7 +316,7 @@ class BagAdd(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BagRemove(Expr):
     """The bag with one copy of elem fewer (`receive`, the `lose` fault)."""
 
@@ -323,7 +325,7 @@ class BagRemove(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Unwrap(Expr):
     """A `T?` used as a `T`: an evaluation error if it is none."""
 
@@ -331,7 +333,7 @@ class Unwrap(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class ChooseExpr(Expr):
     """`choose x in domain where cond`: the least element (canonical order)
     satisfying cond; an evaluation error when there is none. Domains are
@@ -343,7 +345,7 @@ class ChooseExpr(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Fold(Expr):
     """`fold(acc = init, x in domain: body)`: acc starts as init and becomes
     body once per element x, in canonical order (a set; a bag's distinct
@@ -358,7 +360,7 @@ class Fold(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class LetIn(Expr):
     """`local = value` in `body` (how def calls are inlined)."""
 

@@ -8,7 +8,7 @@ empty state; every variable is definitely assigned by it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from specpy.diagnostics import Diagnostic, Note, SourceFile, SpecError, Span, span_field
 from specpy.ir.const_terms import ConstTerm
@@ -16,9 +16,10 @@ from specpy.ir.expr import Expr, Lit, Local
 from specpy.ir.stmt import Assign, Stmt
 from specpy.ir.types import AtomT, MapT, RangeT, Type
 from specpy.ir.values import Value, format_value
+from specpy.nodeclass import nodeclass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class StateVar:
     name: str
     type: Type
@@ -27,7 +28,7 @@ class StateVar:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Action:
     """One action; a transition per parameter tuple and nondeterministic fork.
 
@@ -41,7 +42,7 @@ class Action:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Operation:
     """An operation of a sequential object (`specpy linearizable`), as an action.
 
@@ -55,7 +56,7 @@ class Operation:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class NamedExpr:
     """An invariant, a transition invariant (`VarRef(primed=True)` allowed in the latter) or a measure."""
 
@@ -64,7 +65,7 @@ class NamedExpr:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TemporalProperty:
     """A liveness property in one of the supported forms.
 
@@ -79,7 +80,7 @@ class TemporalProperty:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class CrashFault:
     """`crash T [resets x, y]`: a member of atom type T restarts."""
 
@@ -106,7 +107,7 @@ def crash_initial_error(v: StateVar, what: str, first: Value, other: Value, faul
 BUDGET_VAR = "faults"
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Faults:
     """The `faults` block: environment steps bounded by `budget` in total.
 
@@ -124,7 +125,7 @@ class Faults:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Model:
     name: str
     source: SourceFile

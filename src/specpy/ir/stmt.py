@@ -11,39 +11,39 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from dataclasses import dataclass
+from specpy.nodeclass import nodeclass
 
 from specpy.diagnostics import Span, span_field
 from specpy.ir.expr import Expr, Local
 from specpy.ir.types import Type
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Stmt:
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class IndexStep:
     """`[key]` in an assignment target (map key, or 1-based sequence index)."""
 
     key: Expr
 
 
-@dataclass(frozen=True)
+@nodeclass
 class FieldStep:
     """`.name` in an assignment target (record field)."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Require(Stmt):
     cond: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Assign(Stmt):
     """`var<path> = value`.
 
@@ -59,14 +59,14 @@ class Assign(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Let(Stmt):
     local: Local
     value: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class If(Stmt):
     cond: Expr
     then: tuple[Stmt, ...]
@@ -74,7 +74,7 @@ class If(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Choose(Stmt):
     """One fork per element of domain (set; bag: distinct elements) satisfying cond."""
 
@@ -85,13 +85,13 @@ class Choose(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Either(Stmt):
     branches: tuple[tuple[Stmt, ...], ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class For(Stmt):
     """Run body once per element satisfying cond, in canonical order."""
 
@@ -102,7 +102,7 @@ class For(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Assert(Stmt):
     cond: Expr
     span: Span = span_field()

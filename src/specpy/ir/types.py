@@ -11,25 +11,27 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from specpy.nodeclass import nodeclass
 from functools import lru_cache
 
 from specpy.ir.const_terms import ConstTerm
 from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Type:
     def __str__(self) -> str:
         return type_name(self)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BoolT(Type):
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class IntT(Type):
     """An integer of unknown range: the type of arithmetic expressions.
 
@@ -37,7 +39,7 @@ class IntT(Type):
     """
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RangeT(Type):
     lo: int
     hi: int
@@ -46,7 +48,7 @@ class RangeT(Type):
     hi_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class AtomT(Type):
     """A set of model values. `symmetric` permits symmetry reduction."""
 
@@ -55,13 +57,13 @@ class AtomT(Type):
     symmetric: bool = False
 
 
-@dataclass(frozen=True)
+@nodeclass
 class EnumT(Type):
     name: str
     members: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RecordT(Type):
     name: str
     fields: tuple[tuple[str, Type], ...]
@@ -70,7 +72,7 @@ class RecordT(Type):
         return dict(self.fields).get(name)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TupleT(RecordT):
     """A tuple `(A, B)`: a record whose fields are its positions "1", "2", ...
 
@@ -91,13 +93,13 @@ def tuple_type(elems: tuple[Type, ...] | list[Type]) -> TupleT:
     return TupleT(name, tuple((str(i + 1), t) for i, t in enumerate(elems)))
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Case:
     name: str
     fields: tuple[tuple[str, Type], ...]
 
 
-@dataclass(frozen=True)
+@nodeclass
 class VariantT(Type):
     name: str
     cases: tuple[Case, ...]
@@ -109,38 +111,38 @@ class VariantT(Type):
         return None
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetT(Type):
     elem: Type
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MapT(Type):
     key: Type
     value: Type
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SeqT(Type):
     elem: Type
     max_len: int
     max_len_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BagT(Type):
     elem: Type
     max_count: int
     max_count_term: ConstTerm | None = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class OptionT(Type):
     inner: Type
 
 
 #: The type of `{}` and `[]` before the expected type is known (typechecker only).
-@dataclass(frozen=True)
+@nodeclass
 class EmptyCollectionT(Type):
     kind: str  # "set-like" for {} or "seq" for []
 

@@ -15,13 +15,15 @@ traces, ITF files, renderings and tests share one representation:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Union
+
+from specpy.nodeclass import nodeclass
 
 Value = Any  # one of the Python types listed in the module docstring
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MapValue:
     """A total map; `items` are (key, value) pairs in canonical key order."""
 
@@ -37,14 +39,14 @@ class MapValue:
         return dict(self.items)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BagValue:
     """A multiset; `items` are (element, count >= 1) in canonical element order."""
 
     items: tuple[tuple[Value, int], ...]
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RecordValue:
     """A record; `fields` are (name, value) in declaration order.
 
@@ -64,7 +66,7 @@ class RecordValue:
         raise KeyError(name)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class VariantValue:
     """A variant case: its tag and its fields in declaration order."""
 

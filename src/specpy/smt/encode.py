@@ -29,6 +29,7 @@ import z3
 from specpy.diagnostics import Span
 from specpy.ir import expr as E
 from specpy.ir.backend import Handlers, unsupported
+from specpy.ir.ranges import RangeFacts
 from specpy.ir.values import format_value
 from specpy.ir.types import BagT, IntT, MapT, RangeT, SeqT, SetT, Type, VariantT, type_name, universe
 from specpy.smt.cases import cases, position
@@ -122,9 +123,11 @@ def pick(index: Num, options: list[tuple[int, Sym]]) -> Sym:
 class ExprEncoder:
     """Encodes IR expressions; collects faults in `self.faults`."""
 
-    def __init__(self) -> None:
+    def __init__(self, ranges: RangeFacts | None = None) -> None:
         self.faults: list[Fault] = []
         self._dispatch = EXPRESSIONS.bind(self)
+        # What the range analysis proves (ir/ranges.py): a fault it rules out is not encoded.
+        self.ranges = ranges
 
     def fault(self, env: Env, bad: z3.BoolRef, error: str, span: Span, describe: Callable[[Evaluate], str]) -> None:
         cond = conj([env.pc, bad])
@@ -140,6 +143,8 @@ class ExprEncoder:
     def fitted(self, e: E.Expr, env: Env, dst: Type, span: Span) -> Sym:
         """e's value as a dst value; leaving dst is an evaluation error at span."""
         x = self.expr(e, env)
+        if self.ranges is not None and self.ranges.fits(e, dst):
+            return fit(x, e.type, dst)[0]
         env = self.overflow(x, dst, env, span)
         v, ok = fit(x, e.type, dst)
         if ok is not TRUE:
@@ -463,17 +468,21 @@ class ExprEncoder:
     @EXPRESSIONS.handles(E.Index)
     def _Index(self, e: E.Index, env: Env) -> Sym:
         x, i = self.expr(e.operand, env), self.expr(e.index, env)
+        proven = self.ranges is not None and self.ranges.index_ok(e)
         if isinstance(x, MapV):
-            return self.map_get(x, e.operand.type, i, e.index.type, env, e.span)
-        self.seq_bounds(x, i, env, e.span)
+            return self.map_get(x, e.operand.type, i, e.index.type, env, e.span, proven)
+        if not proven:
+            self.seq_bounds(x, i, env, e.span)
         return pick(Num(i.term - 1, i.lo - 1, i.hi - 1), list(enumerate(x.elems)))
 
-    def map_get(self, m: MapV, mt: MapT, k: Sym, kt: Type, env: Env, span: Span) -> Sym:
+    def map_get(self, m: MapV, mt: MapT, k: Sym, kt: Type, env: Env, span: Span, proven: bool = False) -> Sym:
+        """m[k]; `proven`: k is known to be in m's domain (no fault)."""
         lit = literal(kt, k)
         if lit is not UNKNOWN and lit in m.keys:
             return m.values[m.keys.index(lit)]
         hits = [eq(k, const(mt.key, key)) for key in m.keys]
-        self.key_fault(hits, k, mt, env, span)
+        if not proven:
+            self.key_fault(hits, k, mt, env, span)
         result = m.values[-1]
         for hit, value in reversed(list(zip(hits, m.values))[:-1]):
             result = ite(hit, value, result)

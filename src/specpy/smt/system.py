@@ -41,6 +41,7 @@ from specpy.diagnostics import NO_SPAN, Diagnostic, SpecError, Span
 from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr
 from specpy.ir.model import Model
+from specpy.ir.ranges import analyze
 from specpy.ir.types import BagT, IntT, MapT, OptionT, RecordT, SeqT, SetT, Type, VariantT, type_name, universe, universe_size
 from specpy.smt.encode import Env, ExprEncoder, Fault
 from specpy.smt.faults import fault_moves
@@ -144,12 +145,13 @@ class System:
         self._renamings: dict[tuple[int, int], Renaming] = {}  # per (state, next state) of `at`
         self.y = StateVars(model, "y")
         var_types = {v.name: v.type for v in model.vars}
+        self.ranges = analyze(model)  # range side-conditions it proves are not encoded (ir/ranges.py)
 
-        ex = ExprEncoder()
+        ex = ExprEncoder(self.ranges)
         self.init_paths = PathEncoder(ex, var_types).run(model.init, Path(TRUE, {}, {}))
         self.init_faults = tuple(_labelled(f, "init") for f in ex.faults)
 
-        ex = ExprEncoder()
+        ex = ExprEncoder(self.ranges)
         paths = PathEncoder(ex, var_types)
         self.transitions: list[Transition] = []
         for action in model.actions:
@@ -178,7 +180,7 @@ class System:
     def _check(self, name: str, exprs: tuple[Expr, ...], span: Span, primed: bool = False, any_of: bool = False) -> Check:
         """The conjunction (any_of: disjunction) of exprs, evaluated left to
         right with short-circuit as the explicit checker does."""
-        ex = ExprEncoder()
+        ex = ExprEncoder(self.ranges)
         env = Env(self.x.values, next_state=self.y.values if primed else None)
         if primed:  # [][T]_vars: T is checked only on steps that change some variable
             env = env.under(self.changed())

@@ -8,12 +8,12 @@ a parameter until semantics/ decides. Lists are tuples so nodes are hashable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from specpy.nodeclass import nodeclass
 
 from specpy.diagnostics import Span, span_field
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Node:
     pass
 
@@ -21,7 +21,7 @@ class Node:
 # ---------------------------------------------------------------- identifiers
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Ident(Node):
     """A name at a place (declaration names, field names, parameters)."""
 
@@ -32,12 +32,12 @@ class Ident(Node):
 # ---------------------------------------------------------------- type expressions
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TypeExpr(Node):
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class NamedType(TypeExpr):
     """`bool`, or a declared type's name."""
 
@@ -45,7 +45,7 @@ class NamedType(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RangeType(TypeExpr):
     """`lo..hi` with constant-expression bounds."""
 
@@ -54,13 +54,13 @@ class RangeType(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetType(TypeExpr):
     elem: TypeExpr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MapType(TypeExpr):
     """`[K -> V]`, a total map over the finite type K."""
 
@@ -69,7 +69,7 @@ class MapType(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SeqType(TypeExpr):
     """`seq[T, N]`: sequences of length at most N."""
 
@@ -78,7 +78,7 @@ class SeqType(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BagType(TypeExpr):
     """`bag[T, N]`: multisets with at most N copies of each element."""
 
@@ -87,7 +87,7 @@ class BagType(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class OptionType(TypeExpr):
     """`T?`: a T or `none`."""
 
@@ -95,7 +95,7 @@ class OptionType(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TupleType(TypeExpr):
     """`(A, B)`: tuples of an A and a B."""
 
@@ -103,7 +103,7 @@ class TupleType(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class FieldDecl(Node):
     name: Ident
     type: TypeExpr
@@ -113,7 +113,7 @@ class FieldDecl(Node):
 # Type declaration bodies that only appear on the right of `type X = ...`.
 
 
-@dataclass(frozen=True)
+@nodeclass
 class AtomsBody(TypeExpr):
     """`{a, b, c}`: fresh atoms (model values)."""
 
@@ -121,7 +121,7 @@ class AtomsBody(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class EnumBody(TypeExpr):
     """`enum { A, B }`."""
 
@@ -129,7 +129,7 @@ class EnumBody(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RecordBody(TypeExpr):
     """`{f: T, g: U}`."""
 
@@ -137,7 +137,7 @@ class RecordBody(TypeExpr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class VariantAlt(Node):
     """One alternative of a variant: `Prepared{rm: RM}` or `Commit`."""
 
@@ -146,7 +146,7 @@ class VariantAlt(Node):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class VariantBody(TypeExpr):
     """`V1{f: T} | V2 | ...`.
 
@@ -161,18 +161,18 @@ class VariantBody(TypeExpr):
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Expr(Node):
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Name(Expr):
     name: str
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Primed(Expr):
     """`x'`: a variable's value in the next state (transition invariants only)."""
 
@@ -180,24 +180,24 @@ class Primed(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class IntLit(Expr):
     value: int
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BoolLit(Expr):
     value: bool
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class NoneLit(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Unary(Expr):
     """`not e` or `-e`."""
 
@@ -206,7 +206,7 @@ class Unary(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Binary(Expr):
     """Binary operators, `op` spelled as in the source.
 
@@ -219,7 +219,7 @@ class Binary(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class RangeExpr(Expr):
     """`lo..hi` used as a set of integers."""
 
@@ -228,7 +228,7 @@ class RangeExpr(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class IfExpr(Expr):
     """`then if cond else other`."""
 
@@ -238,7 +238,7 @@ class IfExpr(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TuplePattern(Node):
     """`(a, b)` on the left of `in` or `=`: a tuple taken apart into names."""
 
@@ -250,7 +250,7 @@ class TuplePattern(Node):
 Pattern = Ident | TuplePattern
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Binding(Node):
     """`x in S` (or `(a, b) in S`) in a quantifier, comprehension, choose or for."""
 
@@ -259,7 +259,7 @@ class Binding(Node):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Quantifier(Expr):
     """`forall a, b in S, c in T where cond: body` (kind "forall" or "exists").
 
@@ -273,7 +273,7 @@ class Quantifier(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetComp(Expr):
     """`{elem for x in S if cond}`."""
 
@@ -283,7 +283,7 @@ class SetComp(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MapComp(Expr):
     """`{k: value for k in S}`: the map from each k in S to value."""
 
@@ -293,7 +293,7 @@ class MapComp(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SumExpr(Expr):
     """`sum(elem for x in S if cond)`."""
 
@@ -303,7 +303,7 @@ class SumExpr(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Generator(Expr):
     """`max(elem for x in S if cond)`, `min(...)`: of the values, as a set."""
 
@@ -314,7 +314,7 @@ class Generator(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Fold(Expr):
     """`fold(acc: T = init, x in S: body)`: body applied in S's canonical order."""
 
@@ -327,7 +327,7 @@ class Fold(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class LetExpr(Expr):
     """`let x = value in body` (or `let (a, b) = value in body`)."""
 
@@ -337,7 +337,7 @@ class LetExpr(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class ChooseExpr(Expr):
     """`choose x in S where cond`: the least such x in canonical order."""
 
@@ -347,7 +347,7 @@ class ChooseExpr(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TupleLit(Expr):
     """`(a, b)`."""
 
@@ -355,7 +355,7 @@ class TupleLit(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MatchArm(Node):
     """`A | B => body` in a match: body is an Expr (expression) or statements."""
 
@@ -364,7 +364,7 @@ class MatchArm(Node):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MatchExpr(Expr):
     """`match e { A => x, B | C => y, _ => z }`."""
 
@@ -373,7 +373,7 @@ class MatchExpr(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SetLit(Expr):
     """`{a, b}`; `{}` is the empty set, bag or map (the expected type decides)."""
 
@@ -381,7 +381,7 @@ class SetLit(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SeqLit(Expr):
     """`[a, b]`; `[]` is the empty sequence."""
 
@@ -389,7 +389,7 @@ class SeqLit(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Call(Expr):
     """`f(args)`: a builtin (len, min, max, append, last) or a `def`."""
 
@@ -398,14 +398,14 @@ class Call(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class FieldInit(Node):
     name: Ident
     value: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Construct(Expr):
     """`V{f: e, ...}`: a record (V is the record type) or a variant case."""
 
@@ -414,7 +414,7 @@ class Construct(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class IsExpr(Expr):
     """`e is V`: e's variant case is V."""
 
@@ -423,7 +423,7 @@ class IsExpr(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class FieldAccess(Expr):
     """`e.f`; also `Type.member` for a qualified enum member."""
 
@@ -432,7 +432,7 @@ class FieldAccess(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Index(Expr):
     """`e[k]`: map lookup, or 1-based sequence indexing."""
 
@@ -441,7 +441,7 @@ class Index(Expr):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Slice(Expr):
     """`s[i..j]` (empty when j < i, as TLA+'s SubSeq)."""
 
@@ -454,30 +454,30 @@ class Slice(Expr):
 # ---------------------------------------------------------------- temporal formulas
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Temporal(Node):
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class StateFormula(Temporal):
     expr: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Always(Temporal):
     body: Temporal
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Eventually(Temporal):
     body: Temporal
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class LeadsTo(Temporal):
     left: Expr
     right: Expr
@@ -487,18 +487,18 @@ class LeadsTo(Temporal):
 # ---------------------------------------------------------------- statements
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Stmt(Node):
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Require(Stmt):
     cond: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Assign(Stmt):
     """`target op value` with op one of `=`, `+=`, `-=`.
 
@@ -511,14 +511,14 @@ class Assign(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Let(Stmt):
     name: Pattern
     value: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class If(Stmt):
     """`if c {..} else if c {..} else {..}` as (cond, body) pairs + else."""
 
@@ -527,7 +527,7 @@ class If(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Choose(Stmt):
     binding: Binding
     cond: Expr | None
@@ -535,13 +535,13 @@ class Choose(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Either(Stmt):
     branches: tuple[tuple[Stmt, ...], ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class For(Stmt):
     binding: Binding
     cond: Expr | None
@@ -549,7 +549,7 @@ class For(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Send(Stmt):
     """`send e to net`."""
 
@@ -558,7 +558,7 @@ class Send(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Receive(Stmt):
     """`receive m in net where c { ... }`."""
 
@@ -569,13 +569,13 @@ class Receive(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Assert(Stmt):
     cond: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class CallStmt(Stmt):
     """`P(args)`: a procedure call."""
 
@@ -584,7 +584,7 @@ class CallStmt(Stmt):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MatchStmt(Stmt):
     """`match e { A => { ... } B | C => { ... } }`."""
 
@@ -596,25 +596,25 @@ class MatchStmt(Stmt):
 # ---------------------------------------------------------------- declarations
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Decl(Node):
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SpecHeader(Decl):
     name: Ident
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class ConstDecl(Decl):
     name: Ident
     value: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TypeDecl(Decl):
     name: Ident
     body: TypeExpr
@@ -622,7 +622,7 @@ class TypeDecl(Decl):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class VarDecl(Decl):
     name: Ident
     type: TypeExpr
@@ -631,20 +631,20 @@ class VarDecl(Decl):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class InitDecl(Decl):
     body: tuple[Stmt, ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Param(Node):
     name: Ident
     type: TypeExpr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class DefDecl(Decl):
     name: Ident
     params: tuple[Param, ...]
@@ -652,7 +652,7 @@ class DefDecl(Decl):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class ActionDecl(Decl):
     """`[strong] [fair] action Name(params) { body }`; fairness None/"weak"/"strong"."""
 
@@ -663,7 +663,7 @@ class ActionDecl(Decl):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class OperationDecl(Decl):
     """`operation Name(params) [-> T = e] [{ body }]`: an operation of a sequential object
     (`specpy linearizable`); `result` is (T, e), e evaluated before the body."""
@@ -675,7 +675,7 @@ class OperationDecl(Decl):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class ProcDecl(Decl):
     """`proc Name(params) { body }`: statements inlined where an action calls them."""
 
@@ -685,40 +685,40 @@ class ProcDecl(Decl):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class InvariantDecl(Decl):
     name: Ident
     expr: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TransitionDecl(Decl):
     name: Ident
     expr: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class PropertyDecl(Decl):
     name: Ident
     formula: Temporal
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class ConstraintDecl(Decl):
     expr: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class TerminalDecl(Decl):
     expr: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class MeasureDecl(Decl):
     """`measure NAME: expr`: an integer reported as min/max over the reachable states."""
 
@@ -727,7 +727,7 @@ class MeasureDecl(Decl):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class ProcessesDecl(Decl):
     """`processes T`: the atoms of T are the processes of trace charts (trace/msc.py)."""
 
@@ -735,24 +735,24 @@ class ProcessesDecl(Decl):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class FaultItem(Node):
     pass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class LoseFault(FaultItem):
     net: Ident
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class DuplicateFault(FaultItem):
     net: Ident
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class CrashFault(FaultItem):
     """`crash Server [resets x, y]`."""
 
@@ -761,19 +761,19 @@ class CrashFault(FaultItem):
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class BudgetFault(FaultItem):
     value: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class FaultsDecl(Decl):
     items: tuple[FaultItem, ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Module(Node):
     """A whole .spec file: its declarations in source order."""
 

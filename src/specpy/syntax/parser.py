@@ -141,6 +141,19 @@ def parse(source: SourceFile) -> ast.Module:
     return AstBuilder(source.path).build(tree)
 
 
+def tokens(source: SourceFile) -> list[Token]:
+    """The tokens of a spec that parses (call `parse` first), typed as the parser saw them.
+
+    For tools that work on the text (the formatter, the language server): the
+    contextual lexer, driven by the parser, tells a block `{` (`_BLOCK_LBRACE`)
+    from a value's `{` (`_LBRACE`) and a newline that ends a statement (`_SEP`)
+    from one that does not (not a token; neither are comments and blanks, which
+    lie in the text between two tokens). Each token has Lark's positions
+    (`line`, `column`, `end_line`, `end_column`, 1-based; `start_pos`, `end_pos`).
+    """
+    return list(_lark().parse_interactive(source.text).iter_parse())
+
+
 def _check_depth(tree: Tree, path: str) -> None:
     """Refuse trees deeper than MAX_TREE_DEPTH or MAX_CHAIN_DEPTH (walked without recursion)."""
     stack = [(tree, 1, 1)]
