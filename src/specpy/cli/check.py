@@ -233,10 +233,12 @@ def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -
 
 def _write_html_report(path: Path, model: Model, result: CheckResult, transitions: frozenset[str]) -> str | None:
     from specpy.report.check import verdict
+    from specpy.report.checked import checked_rows
     from specpy.trace.html import info_from_result, render_html
     from specpy.trace.msc import addressing_from_model
 
-    info = info_from_result(result, model, verdict(result, transitions))
+    rows = checked_rows(result.checked, tuple(a.name for a in model.actions)) if result.checked is not None else []
+    info = info_from_result(result, model, verdict(result, transitions), tuple(rows))
     trace = result.violation.trace if result.violation is not None else None
     return write_output("--html", path, render_html(info, trace, addressing_from_model(model)))
 
