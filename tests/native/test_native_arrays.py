@@ -60,7 +60,27 @@ invariant Bounded: len(seen) <= 12 and best <= 36
 """
 
 
-@pytest.mark.parametrize("text", [GROWING_BAG, INT_AND_SEQ_SETS], ids=["bag", "sets"])
+#: `fold` and `choose` expressions over a bag; the `choose` finds nothing
+#: (an evaluation error) once the bag holds three small messages.
+FOLD_CHOOSE = """
+spec FoldChoose
+var net: bag[0..5, 2] = {}
+var total: 0..30 = 0
+action Send(v: 0..5) {
+    require len(net) < 3 and v not in net
+    send v to net
+}
+action Sum {
+    total = fold(acc = 0, m in net: acc + m)
+}
+action Pick {
+    require len(net) == 3
+    total = choose m in net where m >= 2
+}
+"""
+
+
+@pytest.mark.parametrize("text", [GROWING_BAG, INT_AND_SEQ_SETS, FOLD_CHOOSE], ids=["bag", "sets", "fold-choose"])
 @pytest.mark.parametrize("workers", [1, 2])
 def test_arrays_agree_with_python(text: str, workers: int) -> None:
     model = load_text(SourceFile("arrays.spec", text))

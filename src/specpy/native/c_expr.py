@@ -47,8 +47,6 @@ from specpy.native.c_types import ArrC, BitsC, CType, Layout, NotNative, OptionC
 #: The backend contract (ir/backend.py): what the native core compiles, and what not yet.
 EXPRESSIONS = (
     Handlers("native", "expression", "the native core cannot compile")
-    .refuses(E.ChooseExpr, "a `choose` expression is not native yet")
-    .refuses(E.Fold, "`fold` is not native yet")
 )
 
 
@@ -917,6 +915,33 @@ class ExprC:
         assert isinstance(c, OptionC)
         o = self.fresh("o")
         return f"({{ {c.name} {o} = {self.expr(e.operand, sc)}; if (!{o}.some) sp_fail(); {o}.v; }})"
+
+    @EXPRESSIONS.handles(E.ChooseExpr)
+    def _ChooseExpr(self, e: E.ChooseExpr, sc: Scope) -> str:
+        """The first element in canonical order that satisfies cond; an evaluation error if none does."""
+        r, found, done = self.fresh("r"), self.fresh("f"), self.fresh("done")
+        c = self.ct(e.type)
+
+        def body(inner: Scope) -> str:
+            return f"{r} = {self.coerce(inner.env[e.local.uid], e.local.type, e.type)}; {found} = 1; goto {done};"
+
+        loops = self.bindings(((e.local, e.domain),), e.cond, sc, body)
+        return f"({{ __label__ {done}; {self.zero(c, r)} int {found} = 0; {loops} {done}: ; if (!{found}) sp_fail(); {r}; }})"
+
+    @EXPRESSIONS.handles(E.Fold)
+    def _Fold(self, e: E.Fold, sc: Scope) -> str:
+        """The accumulator through the body once per element, in canonical order."""
+        acc = f"l{e.acc.uid}_{self.count()}"
+        t = e.acc.type
+        c = self.ct(t)
+        init = self.coerce(self.expr(e.init, sc), e.init.type, t)
+
+        def body(inner: Scope) -> str:
+            inner.env[e.acc.uid] = acc
+            return f"{acc} = {self.coerce(self.expr(e.body, inner), e.body.type, t)};"
+
+        loops = self.bindings(((e.elem, e.domain),), None, sc, body)
+        return f"({{ {c.name} {acc} = {init}; {loops} {acc}; }})"
 
     @EXPRESSIONS.handles(E.LetIn)
     def _LetIn(self, e: E.LetIn, sc: Scope) -> str:

@@ -39,14 +39,14 @@ search then asks the Python backend to re-execute the step (kernel.py).
 from __future__ import annotations
 
 from specpy.ir.expr import Expr
-from specpy.ir.model import Action, Model
+from specpy.ir.model import Action, Model, StateVar
 from specpy.ir.ranges import analyze
 from specpy.ir.types import AtomT, Type, universe_size
 from specpy.native.c_faults import fault_functions
 from specpy.native.c_symmetry import SymmetryC
 from specpy.native.c_expr import ExprC, Scope
 from specpy.native.c_stmt import StmtC
-from specpy.native.c_types import Layout, NotNative
+from specpy.native.c_types import CType, Layout, NotNative
 
 CDEF = """
 int64_t sp_expand(const char *chunk, int64_t count, int64_t *ends, int64_t *failed);
@@ -261,7 +261,7 @@ def generate_layout(
         raise NotNative("more than 120 invariants")
     layout = Layout(capacities)
     var_index = {v.name: i for i, v in enumerate(model.vars)}
-    members = "".join(f" {layout.of(v.type).name} v{i};" for i, v in enumerate(model.vars))
+    members = "".join(f" {_var_type(layout, v).name} v{i};" for i, v in enumerate(model.vars))
     ex = ExprC(layout, var_index, analyze(model) if ranges else None)
     st = StmtC(ex, {v.name: v.type for v in model.vars})
     functions: list[str] = []
@@ -290,6 +290,15 @@ def generate_layout(
         KERNEL,
     ]
     return "\n\n".join(parts) + "\n", layout
+
+
+def _var_type(layout: Layout, v: StateVar) -> CType:
+    """The C type of a state variable (NotNative located at its declaration)."""
+    try:
+        return layout.of(v.type)
+    except NotNative as exc:
+        exc.span = exc.span or v.span
+        raise
 
 
 def _action(ex: ExprC, st: StmtC, k: int, action: Action) -> str:
