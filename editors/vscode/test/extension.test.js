@@ -1,7 +1,8 @@
 // The extension's code with a stand-in for the `vscode` module (the real one exists only
 // inside VS Code): activation starts `specpy lsp` and registers the commands package.json
-// declares, and "Check this spec" runs a real `specpy check` (SPECPY_PYTHON, default
-// python3, must be able to `-m specpy`) and reports its exit code in the output panel.
+// declares, "Check this spec" runs a real `specpy check` (SPECPY_PYTHON, default
+// python3, must be able to `-m specpy`) and reports its exit code in the output panel,
+// and "Open HTML report" opens the report `specpy check --html` wrote.
 "use strict";
 
 const assert = require("assert");
@@ -14,6 +15,7 @@ const registered = {};
 const panel = [];
 let started = null;
 let editor = null;
+const opened = [];
 
 const vscodeStub = {
   workspace: {
@@ -35,7 +37,7 @@ const vscodeStub = {
     showErrorMessage: (m) => panel.push(`error: ${m}\n`),
   },
   commands: { registerCommand: (name, fn) => ((registered[name] = fn), { dispose() {} }) },
-  env: { openExternal: async () => true },
+  env: { openExternal: async (uri) => (opened.push(uri.fsPath), true) },
   Uri: { file: (p) => ({ fsPath: p }) },
 };
 class LanguageClientStub {
@@ -71,7 +73,11 @@ async function main() {
   const text = panel.join("");
   assert.ok(text.includes("Invariant NotSolved violated."), text);
   assert.ok(text.includes("exit 12: invariant violated"), text);
-  console.log("extension: activation and `specpy: Check this spec` work");
+  await registered["specpy.openReport"]();
+  assert.strictEqual(opened.length, 1, panel.join(""));
+  const html = require("fs").readFileSync(opened[0], "utf8");
+  assert.ok(html.includes("<html") && html.includes("NotSolved"), opened[0]);
+  console.log("extension: activation, `specpy: Check this spec` and `specpy: Open HTML report` work");
 }
 
 main().catch((error) => {
