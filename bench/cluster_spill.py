@@ -7,7 +7,8 @@
 1` under /usr/bin/time: wall, peak RSS), (b) on a 1-node and (c) on a 2-node
 local Ray cluster (ray.cluster_utils.Cluster, one CPU a node): the search's
 wall time in the driver, each actor's peak RSS, the bytes that left a
-process (cluster/transport.py `Traffic`) per generated state. Prints the
+process (cluster/transport.py `Traffic`) per generated state, and on 2 nodes
+per level. Prints the
 ratios the issue asks for: 1-node wall / --workers 1 wall, and the largest
 actor peak RSS / the single-process peak.
 
@@ -84,10 +85,18 @@ def on_cluster(n_rms: int, nodes: int) -> dict:
             "nodes": t.nodes, "wall": wall, "distinct": result.stats.distinct_states,
             "generated": result.stats.states_generated, "peak_rss": t.peak_rss, "bytes": t.total,
             "by_kind": {"reports": t.reports, "lookups": t.lookups, "plans": t.plans, "pieces": t.pieces},
+            "levels": [(lv.reports, lv.lookups, lv.plans, lv.pieces) for lv in t.levels],
         }
     finally:
         ray.shutdown()
         cluster.shutdown()
+
+
+def print_levels(levels: list[tuple[int, int, int, int]]) -> None:
+    """The bytes that left a process at each level (level 0: seeding the initial states), in kB."""
+    print("level | reports kB | lookups kB | plans kB | pieces kB | total kB")
+    for i, row in enumerate(levels):
+        print(f"{i:5} | " + " | ".join(f"{b / 1e3:10,.1f}" for b in row) + f" | {sum(row) / 1e3:8,.1f}")
 
 
 def cluster_bench(n_rms: int) -> None:
@@ -105,6 +114,8 @@ def cluster_bench(n_rms: int) -> None:
             f"{r['bytes'] / r['generated']:.2f} bytes crossed per generated state "
             f"({r['bytes'] / r['distinct']:.1f} per distinct state; {r['by_kind']})"
         )
+        if nodes > 1:
+            print_levels(r["levels"])
     print(f"# load after: {load()}")
 
 

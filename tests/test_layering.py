@@ -46,6 +46,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "native": {"syntax", "semantics", *FRONT, "smt", "tla", "cluster"},
     # The formatter reads tokens and syntax trees; the language server is a front door of its own.
     "fmt": {"semantics", "ir", "trace", "result", *FRONT, *BACKENDS, "linearizability"},
+    "lsp": {"trace", "result", *(FRONT - {"pipeline"}), *BACKENDS, "native", "linearizability"},
     "linearizability": {"syntax", "semantics", "cli", "smt", "tla", "api", "pytest_plugin", "crosscheck"},
     # Front doors: the pipeline is the front end only; reports show data, the rest compose.
     "pipeline": {"trace", *(FRONT - {"pipeline"}), *BACKENDS},

@@ -227,6 +227,8 @@ class CheckResult:
     backend_note: str | None = None
     # What was checked (the CLI sets it; the verdict then names what held).
     checked: Checked | None = None
+    # Memory ran short but the checker was not the cause, so it went on (explicit/memory.py).
+    memory_note: str | None = None
     # The checked model, when the Python API ran the check (`Spec.check`): the
     # notebook report (`_repr_html_`) takes its title and lifelines from it.
     model: Model | None = field(default=None, repr=False, compare=False)
@@ -268,6 +270,8 @@ class CheckResult:
         }
         if self.checked is not None:
             out["checked"] = self.checked.to_json()
+        if self.memory_note is not None:
+            out["memory_note"] = self.memory_note
         if s.measures:
             out["measures"] = {m.name: {"min": m.min, "max": m.max, "undefined": m.undefined} for m in s.measures}
         if self.violation is not None:

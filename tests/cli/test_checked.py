@@ -96,3 +96,13 @@ def test_simulation_says_properties_are_not_checked() -> None:
     assert "  properties: EveryRequestApplied (not checked by simulation)\n" in out.stdout
     assert "  bounds:     2 walks of up to 100 states, seed 0\n" in out.stdout
     assert ": 2 invariants hold; no deadlock." in out.stdout
+
+
+def test_the_html_report_says_what_was_checked(tmp_path: Path) -> None:
+    html = tmp_path / "r.html"
+    spec = str(ROOT / "specs" / "idempotent_delivery_bug_no_dedup.spec")
+    out = CliRunner().invoke(main, ["check", spec, "--backend", "python", "-q", "--html", str(html)])
+    assert out.exit_code == 12
+    page = html.read_text()
+    assert "<summary>What was checked</summary>" in page
+    assert "<tr><th>invariants</th><td>AppliedAtMostOnce" in page and "<tr><th>deadlock</th><td>checked</td></tr>" in page

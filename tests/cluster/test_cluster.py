@@ -29,7 +29,10 @@ def comparable(result: dict) -> dict:
     (states generated, coverage: explicit/search.py)."""
     drop = {"seconds", "states_per_second", "backend", "backend_note"}  # --cluster runs the Python backend
     drop |= {"states_generated", "coverage"} if result.get("violation") else set()
-    return {k: v for k, v in result.items() if k not in drop}
+    out = {k: v for k, v in result.items() if k not in drop}
+    if "checked" in out:  # what was checked, but for where and by which engine
+        out["checked"] = {k: v for k, v in out["checked"].items() if k not in ("backend", "workers", "cluster")}
+    return out
 
 
 def local(*args: str, cwd: Path | None = None) -> tuple[int, dict]:

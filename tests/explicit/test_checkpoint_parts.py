@@ -3,6 +3,8 @@ the consistency checks of a resumed frontier, the API."""
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import numpy as np
@@ -63,13 +65,69 @@ def test_malformed_flat_states_are_value_errors(tokens: list[int], count: int) -
         flat_values.decode(np.asarray(tokens, dtype=np.int64), count)
 
 
-def test_the_memory_guard_stops_below_the_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+def guard(monkeypatch: pytest.MonkeyPatch, total: int, available: int, own: list[int], seconds: float = 10.0):
+    """A MemoryWatch that has run `seconds`, on a machine with `available` of `total`
+    bytes left, whose checker's resident memory is own[0], then own[1], ... at each look."""
+    sizes = iter(own)
+    monkeypatch.setattr(memory, "available_room", lambda: (total, available))
+    monkeypatch.setattr(memory, "rss_bytes", lambda pid: next(sizes) if pid == os.getpid() else 0)
+    monkeypatch.setattr(memory, "largest_process", lambda exclude: (4242, "java", 20 * 10**9))
+    watch = MemoryWatch(None)
+    watch.started -= seconds
+    return watch
+
+
+def test_the_memory_guard_stops_a_checker_that_fills_the_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     total = 24 * 10**9
-    monkeypatch.setattr(memory, "available_room", lambda: (total, memory.margin(total) - 1))
-    reason = MemoryWatch(None).exceeded()
-    assert reason is not None and "safety margin 1,200 MB" in reason  # 5% of 24 GB
-    monkeypatch.setattr(memory, "available_room", lambda: (total, memory.margin(total) + 1))
-    assert MemoryWatch(None).exceeded() is None
+    below = memory.margin(total) - 1
+    # The checker holds most of the 22.8 GB in use and grows: it stops.
+    watch = guard(monkeypatch, total, below, [20 * 10**9, 21 * 10**9])
+    assert watch.exceeded(force=True) is None  # the first look has nothing to compare with
+    reason = watch.exceeded(force=True)
+    assert reason is not None and "safety margin 1,200 MB" in reason and "still growing" in reason  # 5% of 24 GB
+    # Above the margin nothing stops, whatever the checker's size.
+    watch = guard(monkeypatch, total, memory.margin(total) + 1, [20 * 10**9, 21 * 10**9])
+    assert watch.exceeded(force=True) is None and watch.exceeded(force=True) is None and watch.note is None
+
+
+def test_the_memory_guard_does_not_stop_for_another_programs_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report of issue 23: 180 MB of 25,325 MB left, a 60 MB checker stopped at its first state.
+    total, available = 25_325 * 10**6, 180 * 10**6
+    watch = guard(monkeypatch, total, available, [60 * 10**6, 70 * 10**6, 80 * 10**6])
+    assert [watch.exceeded(force=True) for _ in range(3)] == [None, None, None]
+    assert watch.note == (
+        "memory is short: only 180 MB of 25,325 MB memory is left available (safety margin 1,266 MB); "
+        "the largest other process is java (pid 4242, 20,000 MB); the checker uses 60 MB and went on"
+    )
+
+
+def test_the_memory_guard_waits_out_its_grace_period_and_a_checker_that_stopped_growing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    total = 24 * 10**9
+    below = memory.margin(total) - 1
+    young = guard(monkeypatch, total, below, [20 * 10**9, 21 * 10**9], seconds=0.0)
+    assert young.exceeded(force=True) is None and young.exceeded(force=True) is None
+    flat = guard(monkeypatch, total, below, [20 * 10**9, 20 * 10**9, 20 * 10**9])
+    assert [flat.exceeded(force=True) for _ in range(3)] == [None, None, None]
+
+
+def test_a_search_beside_a_memory_hog_finishes_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 180 MB of 25,325 MB left (issue 23's report): the search used to stop at
+    # its first level; now it finishes with TLC's counts and leaves a note.
+    monkeypatch.setattr(memory, "available_room", lambda: (25_325 * 10**6, 180 * 10**6))
+    result = api.load(ROOT / "specs/twophase.spec").check()
+    assert result.kind.value == "ok" and result.stats.distinct_states == 288  # TLC: 288 distinct states
+    assert result.memory_note is not None and result.memory_note.startswith("memory is short: only 180 MB")
+    assert result.to_json()["memory_note"] == result.memory_note
+
+
+def test_memory_limit_keeps_its_meaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    # --memory-limit counts the checker only, whatever the machine has left.
+    monkeypatch.setattr(memory, "available_room", lambda: (24 * 10**9, 10**9))
+    monkeypatch.setattr(memory, "rss_bytes", lambda pid: 101 * 10**6 if pid == os.getpid() else 0)
+    assert MemoryWatch(100).exceeded(force=True) == "the checker uses 101 MB, more than --memory-limit 100 MB"
+    assert MemoryWatch(102).exceeded(force=True) is None
 
 
 def test_the_memory_guard_is_cheap_between_checks(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,3 +52,16 @@ def test_the_bound_is_enforced():
     with pytest.raises(GraphTooLarge, match="more than 287 reachable states"):
         graph_of(ROOT / "specs/twophase.spec", max_states=287)
     assert len(graph_of(ROOT / "specs/twophase.spec", max_states=288).states) == 288
+
+
+def test_no_two_nodes_share_a_label():
+    # Labels used to be the changes from the first parent: twophase's 288
+    # states had 18 distinct labels (measured before the change). Each node
+    # now shows its whole state.
+    import re
+
+    from specpy.trace.graph import render_dot
+
+    dot = render_dot(graph_of(ROOT / "specs/twophase.spec"), "TwoPhase")
+    bodies = [label.split("\\l", 1)[1] for label in re.findall(r'^  s\d+ \[label="([^"]*)"', dot, re.M)]
+    assert len(bodies) == 288 and len(set(bodies)) == 288

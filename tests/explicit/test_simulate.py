@@ -40,6 +40,14 @@ def test_no_violation_counts_every_checked_state() -> None:
     assert 0 < r.stats.distinct_states <= 288  # TwoPhase with 3 RMs has 288 states (TLC)
 
 
+def test_coverage_counts_the_new_states_each_action_found() -> None:
+    r = simulate(twophase(3), CheckOptions(), SimulationOptions(runs=20, depth=15, seed=0))
+    new = {a.name: a.new for a in r.stats.coverage}
+    # Every distinct state but the one initial state was first reached by some action's step.
+    assert sum(new.values()) == r.stats.distinct_states - 1
+    assert new["TMCommit"] + new["TMAbort"] > 0 and all(n <= a.generated for n, a in zip(new.values(), r.stats.coverage))
+
+
 def test_deadlock_is_found_and_can_be_switched_off() -> None:
     runner = CliRunner()
     spec = str(ROOT / "tests/cli/data/deadlock.spec")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from explorer_process import FIGURE8_STEPS, ROOT, Explorer
 from specpy.diagnostics import SourceFile
 from specpy.explore import open_server
 from specpy.explore.server import Handler, is_loopback
+from specpy.explore.session import ExploreError
 from specpy.options import Overrides
 from specpy.pipeline import read_source
 
@@ -351,3 +354,72 @@ def test_an_init_that_fails_is_an_evaluation_error(tmp_path: Path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 75 and "the initial states cannot be computed" in proc.stderr, proc.stderr
     assert f"{bad}:3:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("spec, invariant, states", [
+    # README's table: DieHard's 7-state trace (TLC's BFS gives the same), and the
+    # Lamport-clock causal broadcast's 5-state trace, found under symmetry.
+    ("specs/diehard.spec", "NotSolved", 7),
+    ("specs/causal_broadcast_bug_lamport_clock.spec", "CausalDelivery", 5),
+])
+def test_shortest_trace_to_a_violation(spec: str, invariant: str, states: int):
+    srv = open_server(read_source(ROOT / spec), Overrides())
+    try:
+        s = srv.app.session
+        s.shortest(invariant)
+        v = s.view()
+        assert len(v["history"]) == states and v["cursor"] == states - 1
+        assert [r["holds"] for r in v["invariants"] if r["name"] == invariant] == [False]
+        s.goto(states - 2)
+        assert [r["holds"] for r in s.view()["invariants"] if r["name"] == invariant] == [True]
+    finally:
+        srv.server_close()
+
+
+def test_without_a_display_no_browser_is_started():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.Popen([sys.executable, "-m", "specpy", "explore", "specs/diehard.spec"], cwd=ROOT,
+                            env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first, second, third = (proc.stdout.readline().strip() for _ in range(3))
+        assert first.startswith("specpy explore: DieHard (specs/diehard.spec) at http://127.0.0.1:")
+        assert second == "Press Ctrl-C to stop." and third == "(no display: open the address above in a browser)"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 152
+
+
+def test_a_lasso_is_followed_with_its_loop(tmp_path: Path):
+    # README: the disruptive-server bug's StableLeader counterexample is a 7-state lasso.
+    itf = tmp_path / "lasso.itf.json"
+    spec = "specs/raft_prevote_bug_disruptive_server.spec"
+    proc = subprocess.run([sys.executable, "-m", "specpy", "check", spec, "--quiet", "--trace-out", str(itf)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 13, proc.stderr
+    loop = json.loads(itf.read_text())["loop"]
+    srv = open_server(read_source(ROOT / spec), Overrides())
+    try:
+        s = srv.app.session
+        s.load_itf("lasso.itf.json", itf.read_text())
+        v = s.view()
+        assert len(v["history"]) == 7 and s.loop == loop
+        assert v["message"] == f"lasso.itf.json: 7 states, a lasso: the last state steps back to state {loop + 1}"
+        assert 'class="loop"' in v["chart"]["svg"]
+        s.goto(5)
+        assert 'class="loop"' not in s.view()["chart"]["svg"]  # only drawn on the whole lasso
+        # A loop the spec cannot close is refused.
+        doc = json.loads(itf.read_text())
+        doc["loop"] = 0
+        with pytest.raises(ExploreError, match="does not step back to state 1"):
+            s.load_itf("bad.itf.json", json.dumps(doc))
+    finally:
+        srv.server_close()
+
+
+def test_a_spec_without_initial_states(tmp_path: Path):
+    bad = tmp_path / "none.spec"
+    bad.write_text("var x: 0..3 = 0\ninit { require x == 1 }\naction A { x = 0 }\n")
+    proc = subprocess.run([sys.executable, "-m", "specpy", "explore", str(bad), "--no-browser"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 151 and "the spec has no initial state: there is nothing to explore" in proc.stderr

@@ -10,7 +10,8 @@ that `specpy check specs/raft_figure8.spec` prints and TLC finds too
 with the other three invariants holding; back and forward move along the
 path; the question box answers in the shown state and rejects Python with
 a located error; the shortest-path button finds the same trace; the path
-downloads as ITF. The screenshot of the last state is docs/explore.png
+downloads as ITF; fault steps are marked as faults; the notebook output
+renders in its frame. The screenshot of the last state is docs/explore.png
 (`SPECPY_UPDATE_GOLDEN=1` replaces it).
 """
 
@@ -215,3 +216,20 @@ def test_notebook_output_renders_in_a_browser(browser, tmp_path: Path):
         assert [g.get_attribute("data-process") for g in d.find_elements(By.CSS_SELECTOR, "svg.msc g.lifeline")] == ["s1", "s2", "s3"]
     finally:
         d.switch_to.default_content()
+
+
+def test_fault_steps_are_marked_in_the_page(browser):
+    """idempotent_delivery.spec's `faults` block: after a Send, losing or duplicating
+    the request are buttons marked as faults, and a fault taken is marked in the history."""
+    d = browser
+    with Explorer("specs/idempotent_delivery.spec") as e:
+        d.get(e.url)
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#moves button.move"))
+        click_step(d, "Send(r=r1)")
+        faults = d.execute_script(
+            "return [...document.querySelectorAll('#moves button.move.fault')].map(b => [b.dataset.label, b.querySelector('.tag').textContent])"
+        )
+        assert faults == [["~lose net Req{id: r1}", "fault"], ["~duplicate net Req{id: r1}", "fault"]]
+        click_step(d, "~lose net Req{id: r1}")
+        marked = d.execute_script("return [...document.querySelectorAll('#history li.fault')].map(e => e.textContent)")
+        assert marked == ["~lose net Req{id: r1}"]

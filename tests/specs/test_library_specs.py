@@ -284,6 +284,8 @@ def test_guide_shows_the_trace_specpy_prints(name):
         cwd=ROOT, capture_output=True, text=True, check=False,
     ).stdout
     first_line, quoted_trace = block.split("\n...\n")
-    assert out.splitlines()[0] == first_line
+    head, report = out.split("\n\n", 1)  # the guide cuts the head (what is checked)
+    assert head.startswith(f"Checking specs/{name}.spec\n")
+    assert report.splitlines()[0] == first_line
     printed_trace = out[out.index("Trace (") : out.index("\nStatistics")].rstrip()
     assert quoted_trace.rstrip() == printed_trace

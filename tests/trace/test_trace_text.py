@@ -153,6 +153,13 @@ def test_bag_diff_counts_copies() -> None:
     assert list(diff_value("net", BagValue((("a", 1),)), BagValue((("a", 3), ("b", 1))))) == ["net: +{a ×2, b}"]
 
 
+def test_maps_with_different_keys_descend_into_the_common_ones() -> None:
+    # A map from a trace file whose domain grows (Quint writes partial maps so).
+    old = MapValue((("a", MapValue((("x", 1), ("y", 2)))),))
+    new = MapValue((("a", MapValue((("x", 1), ("y", 3)))), ("b", MapValue((("x", 0),)))))
+    assert list(diff_value("m", old, new)) == ["m[a][y]: 2 → 3", "m: +{b: {x: 0}}"]
+
+
 def test_variant_case_change_is_shown_whole() -> None:
     assert list(diff_value("m", COMMIT, prepared("r1"))) == ["m: Commit → Prepared{rm: r1}"]
 
@@ -164,6 +171,12 @@ def test_a_sequence_change_is_an_edit() -> None:
     assert list(diff_value("log", (1, 2, 3, 4), (1, 9, 4))) == ["log: [..., -2, -3, +9, ...]"]  # in the middle
     assert list(diff_value("log", (), (1,))) == ["log: [] → [1]"]  # nothing in common: whole
     assert list(diff_value("log", (1, 2), (3,))) == ["log: [1, 2] → [3]"]
+
+
+def test_a_long_whole_change_puts_the_new_value_under_the_old() -> None:
+    old, new = tuple(f"entry{i:02}" for i in range(12)), ("x",) * 13
+    lines = list(diff_value("level0", old, new))
+    assert lines == [f"level0: [{', '.join(old)}]", f"      → [{', '.join(new)}]"]
 
 
 def test_records_print_with_their_type_name() -> None:

@@ -9,7 +9,7 @@ checked:
   validate.py  validate (NDJSON logs)           trace.py    trace show, trace html
   graph.py     graph (DOT/SVG)                  tla.py      tla, tlc, crosscheck
   linearizable.py  linearizable (Jepsen histories)   explore.py  explore (the browser explorer)
-  fmt.py       fmt (the canonical layout)
+  fmt.py       fmt (the canonical layout)       lsp.py      lsp (the language server)
 
 Exit codes follow TLC's; the one table is result.py `EXITS` (README's table
 and `specpy --help` come from it). Every command runs inside one guard
@@ -40,7 +40,7 @@ from pathlib import Path
 import click
 
 from specpy import __version__
-from specpy.cli import check, explore, fmt, graph, linearizable, prove, simulate, tla, trace, validate
+from specpy.cli import check, explore, fmt, graph, linearizable, lsp, prove, simulate, tla, trace, validate
 from specpy.cli.output import GuardedGroup, Output
 from specpy.result import EXIT_BAD_OPTION, exit_table
 
@@ -70,5 +70,6 @@ def main(ctx: click.Context, debug: bool, dump_code: Path | None) -> None:
 for command in (
     check.check, simulate.simulate, prove.prove, validate.validate, trace.trace, graph.graph,
     tla.tla, tla.tlc, tla.crosscheck, linearizable.linearizable, explore.explore, fmt.fmt,
+    lsp.lsp,
 ):
     main.add_command(command)

@@ -47,7 +47,7 @@ PROGRESS_INTERVAL = 2.0  # seconds between progress lines on a terminal
 @click.option("--workers", type=int, default=1, show_default=True, metavar="N", help="Worker processes.")
 @click.option("--memory-limit", type=int, metavar="MB",
               help="Stop (exit 152) when the checker uses more than MB megabytes (default: when the machine "
-                   "is nearly out of memory).")
+                   "is nearly out of memory and the checker is the cause).")
 @click.option("--cluster", metavar="ray[=ADDRESS]",
               help="Run the partitions as Ray actors: `ray` starts a local Ray, `ray=auto` or `ray=HOST:PORT` "
                    "joins a cluster (docs/cluster.md; needs specpy-mc[ray]).")
@@ -182,6 +182,8 @@ def run_check(
         remove_stale("--trace-out", trace_out, "no violation, so no trace")
     if result.backend_note is not None and not quiet:
         click.echo(f"note: checked with the Python backend: {result.backend_note}", err=True)
+    if result.memory_note is not None:
+        click.echo(f"note: {result.memory_note}", err=True)
     transitions = frozenset(t.name for t in model.transitions)
     if html_out is not None:
         write_error = write_error or _write_html_report(html_out, model, result, transitions)
@@ -231,10 +233,12 @@ def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -
 
 def _write_html_report(path: Path, model: Model, result: CheckResult, transitions: frozenset[str]) -> str | None:
     from specpy.report.check import verdict
+    from specpy.report.checked import checked_rows
     from specpy.trace.html import info_from_result, render_html
     from specpy.trace.msc import addressing_from_model
 
-    info = info_from_result(result, model, verdict(result, transitions))
+    rows = checked_rows(result.checked, tuple(a.name for a in model.actions)) if result.checked is not None else []
+    info = info_from_result(result, model, verdict(result, transitions), tuple(rows))
     trace = result.violation.trace if result.violation is not None else None
     return write_output("--html", path, render_html(info, trace, addressing_from_model(model)))
 

@@ -33,7 +33,7 @@ def explore(ctx: click.Context, spec: Path, trace_file: Path | None, port: int, 
     def body() -> None:
         from specpy.diagnostics import SpecError
         from specpy.explore import open_server
-        from specpy.explore.session import ExploreError
+        from specpy.explore.session import ExploreError, InitFailure
         from specpy.pipeline import read_source
         from specpy.trace.itf import read_itf_document
 
@@ -43,9 +43,11 @@ def explore(ctx: click.Context, spec: Path, trace_file: Path | None, port: int, 
             server = open_server(source, overrides, port)
         except SpecError as exc:
             raise Exit(Output(False).spec_errors(exc.diagnostics, source)) from None
-        except ExploreError as exc:  # the initial states cannot be computed: an evaluation error
+        except InitFailure as exc:  # as `specpy check` reports it: an evaluation error
             click.echo(f"error: {spec}: {exc}", err=True)
             raise Exit(EXIT_EVAL_ERROR) from None
+        except ExploreError as exc:
+            raise OptionError(f"{spec}: {exc}") from None
         except OSError as exc:
             raise OptionError(f"--port {port}: {exc.strerror or exc}") from None
         try:

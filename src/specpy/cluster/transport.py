@@ -13,8 +13,9 @@ there), with its table sharded by owner. Per level:
   destination; the destination's `settle_in` receives them as arguments, so
   Ray moves them from node to node without the coordinator.
 
-Every payload is counted (`Traffic`): the bytes of the arrays and frontier
-blocks that leave a process, which bounds what crosses between nodes.
+Every payload is counted (`Traffic`, per level and in total): the bytes of
+the arrays and frontier blocks that leave a process, which bounds what
+crosses between nodes.
 
 A lost actor or node (Ray's RayActorError and friends) raises PartitionLost,
 which the search turns into a clean stop (limit "node-lost"). The actors'
@@ -58,7 +59,6 @@ class PartitionActor:
             cm, part, parts, options.check_deadlock, symmetry.canonical if symmetry is not None else None,
             sharded=True, spill=Spill(options.disk_dir, f"p{part}", limit),
         )
-        self.sent = 0  # bytes of frontier pieces sent to other actors
 
     def seed(self, batch: Batch) -> LevelReport:
         return self.partition.seed(batch)
@@ -71,13 +71,15 @@ class PartitionActor:
 
     def settle_out(self, plan: Settle) -> Any:
         pieces = self.partition.settle_out(plan)
-        me, parts = self.partition.part, self.partition.parts
-        self.sent += sum(_piece_bytes(p) for dest, p in pieces.items() if dest != me)
+        parts = self.partition.parts
         out = [pieces.get(dest) for dest in range(parts)]
         return out if parts > 1 else out[0]
 
-    def settle_in(self, plan: Settle, *pieces: Piece | None) -> None:
+    def settle_in(self, plan: Settle, *pieces: Piece | None) -> int:
+        """Take in this level's pieces; returns the bytes of those another actor sent."""
+        me = self.partition.part
         self.partition.settle_in(plan, {src: p for src, p in enumerate(pieces) if p is not None})
+        return sum(_piece_bytes(p) for src, p in enumerate(pieces) if p is not None and src != me)
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.partition.link(sid)
@@ -91,11 +93,11 @@ class PartitionActor:
     def restore(self, snap: PartitionSnapshot, owned: np.ndarray) -> None:
         self.partition.restore(snap, owned)
 
-    def usage(self) -> tuple[int, int, str]:
-        """Bytes of pieces sent, peak RSS in bytes, and the node this actor runs on."""
+    def usage(self) -> tuple[int, str]:
+        """Peak RSS in bytes, and the node this actor runs on."""
         import ray
 
-        return self.sent, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, ray.get_runtime_context().get_node_id()
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, ray.get_runtime_context().get_node_id()
 
     def close(self) -> None:
         self.partition.close()
@@ -111,19 +113,58 @@ def _report_bytes(r: LevelReport) -> int:
 
 
 @dataclass
-class Traffic:
-    """Bytes that left a process, by kind (what a cluster's network carries at most)."""
+class LevelTraffic:
+    """Bytes that left a process during one level of the search, by kind."""
 
-    reports: int = 0  # actors -> coordinator: each level's new keys, fingerprints, actions
+    reports: int = 0  # actors -> coordinator: the level's new keys, fingerprints, actions
     lookups: int = 0  # coordinator <-> owners: fingerprints asked, answers
     plans: int = 0  # coordinator -> actors: keep masks and fingerprints to learn
     pieces: int = 0  # actor -> actor: frontier states that even out the runs
-    peak_rss: list[int] = field(default_factory=list)  # per actor, bytes
-    nodes: int = 0  # distinct nodes the actors ran on
 
     @property
     def total(self) -> int:
         return self.reports + self.lookups + self.plans + self.pieces
+
+
+@dataclass
+class Traffic:
+    """Bytes that left a process (what a cluster's network carries at most): per
+    level (the first row is the seeding of the initial states), and in total."""
+
+    levels: list[LevelTraffic] = field(default_factory=list)
+    peak_rss: list[int] = field(default_factory=list)  # per actor, bytes
+    nodes: int = 0  # distinct nodes the actors ran on
+
+    def new_level(self) -> LevelTraffic:
+        self.levels.append(LevelTraffic())
+        return self.levels[-1]
+
+    @property
+    def current(self) -> LevelTraffic:
+        return self.levels[-1] if self.levels else self.new_level()
+
+    def _sum(self, kind: str) -> int:
+        return sum(getattr(level, kind) for level in self.levels)
+
+    @property
+    def reports(self) -> int:
+        return self._sum("reports")
+
+    @property
+    def lookups(self) -> int:
+        return self._sum("lookups")
+
+    @property
+    def plans(self) -> int:
+        return self._sum("plans")
+
+    @property
+    def pieces(self) -> int:
+        return self._sum("pieces")
+
+    @property
+    def total(self) -> int:
+        return sum(level.total for level in self.levels)
 
 
 class RayTransport:
@@ -185,28 +226,31 @@ class RayParts:
             raise PartitionLost(_first_line(exc)) from None
 
     def seed(self, batches: list[Batch]) -> list[LevelReport]:
+        self.traffic.new_level()
         return self._reports([a.seed.remote(b) for a, b in zip(self.actors, batches)])
 
     def level(self, grow: bool) -> list[LevelReport]:
+        self.traffic.new_level()
         return self._reports([a.level.remote(grow) for a in self.actors])
 
     def _reports(self, refs: list[Any]) -> list[LevelReport]:
         reports = self._get(refs)
-        self.traffic.reports += sum(map(_report_bytes, reports))
+        self.traffic.current.reports += sum(map(_report_bytes, reports))
         return reports
 
     def stored_before(self, asks: list[np.ndarray]) -> list[np.ndarray]:
         answers = self._get([a.stored_before.remote(fps) for a, fps in zip(self.actors, asks)], tick=False)
-        self.traffic.lookups += sum(f.nbytes for f in asks) + sum(a.nbytes for a in answers)
+        self.traffic.current.lookups += sum(f.nbytes for f in asks) + sum(a.nbytes for a in answers)
         return answers
 
     def settle(self, plans: list[Settle]) -> None:
         n = len(self.actors)
-        self.traffic.plans += sum(p.others.nbytes + (p.keep.nbytes if p.keep is not None else 0) for p in plans)
+        self.traffic.current.plans += sum(p.others.nbytes + (p.keep.nbytes if p.keep is not None else 0) for p in plans)
         outs = [a.settle_out.options(num_returns=n).remote(plan) for a, plan in zip(self.actors, plans)]
         if n == 1:
             outs = [[outs[0]]]
-        self._get([a.settle_in.remote(plan, *(outs[src][i] for src in range(n))) for i, (a, plan) in enumerate(zip(self.actors, plans))], tick=False)
+        received = self._get([a.settle_in.remote(plan, *(outs[src][i] for src in range(n))) for i, (a, plan) in enumerate(zip(self.actors, plans))], tick=False)
+        self.traffic.current.pieces += sum(received)
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self._get([self.actors[sid % len(self.actors)].link.remote(sid)], tick=False)[0]
@@ -225,9 +269,8 @@ class RayParts:
         ray = self.ray
         try:
             usage = ray.get([a.usage.remote() for a in self.actors], timeout=30)
-            self.traffic.pieces = sum(u[0] for u in usage)
-            self.traffic.peak_rss = [u[1] for u in usage]
-            self.traffic.nodes = len({u[2] for u in usage})
+            self.traffic.peak_rss = [u[0] for u in usage]
+            self.traffic.nodes = len({u[1] for u in usage})
             ray.get([a.close.remote() for a in self.actors], timeout=30)
         except ray.exceptions.RayError:
             pass  # an actor is gone: its spill files went with its node or process

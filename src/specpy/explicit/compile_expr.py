@@ -429,11 +429,11 @@ class ExprCompiler:
         # whole chain, or a long chain would nest more parentheses than Python
         # parses (200). The spine is walked without recursion.
         operands = [e.right]
-        left: E.Expr = e.left
-        while isinstance(left, E.BoolOp) and left.op == e.op:
-            operands.append(left.right)
-            left = left.left
-        operands.append(left)
+        spine: E.Expr = e.left
+        while isinstance(spine, E.BoolOp) and spine.op == e.op:
+            operands.append(spine.right)
+            spine = spine.left
+        operands.append(spine)
         arms: list[Code] = []
         for operand in reversed(operands):
             arm = self.expr(operand, sc)

@@ -10,13 +10,18 @@ a final checkpoint with `--checkpoint`).
   checker — this process and its worker processes — exceeds MB megabytes
   (10^6 bytes). Pages that forked workers still share with the coordinator are
   counted in each, so the sum errs on the side of stopping early.
-- Without it: stop when the memory still available falls below a safety
-  margin of max(MIN_MARGIN, MARGIN_FRACTION of the total): the machine's
-  (MemAvailable in /proc/meminfo) or, if the process runs in a cgroup with a
-  memory limit (a container), the cgroup's (limit minus usage, reclaimable
-  file cache not counted as usage). On a 24 GB machine the margin is 1.2 GB.
-  Other programs' memory counts too: the guard is about the machine, not
-  about this search.
+- Without it, a guard with judgement: memory is *short* when what is still
+  available falls below a safety margin of max(MIN_MARGIN, MARGIN_FRACTION
+  of the total) — the machine's (MemAvailable in /proc/meminfo) or, if the
+  process runs in a cgroup with a memory limit (a container), the cgroup's
+  (limit minus usage, reclaimable file cache not counted as usage); on a
+  24 GB machine the margin is 1.2 GB. Short memory stops the search only
+  when the checker is the cause: its own resident memory (with its workers)
+  is at least OWN_SHARE of the memory in use, it grew since the last look,
+  and the search has run GRACE_SECONDS. Otherwise it keeps going, as TLC
+  does, and `note` says once that memory is short and which other process
+  uses the most (a checker of 60 MB beside a 20 GB program is not the
+  problem, and stopping it at its first state helps nobody).
 
 Reading /proc costs some microseconds; it is done at most every
 CHECK_SECONDS, so the hot loop only compares two clock readings.
@@ -38,6 +43,10 @@ MARGIN_FRACTION = 0.05
 #: ... and at least this many bytes.
 MIN_MARGIN = 256 << 20
 MB = 10**6
+#: Short memory stops the search only if the checker holds this share of the memory in use ...
+OWN_SHARE = 0.25
+#: ... and has run this long (start-up allocations and a moment's spike do not count).
+GRACE_SECONDS = 3.0
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -116,13 +125,43 @@ def margin(total: int) -> int:
     return max(MIN_MARGIN, int(MARGIN_FRACTION * total))
 
 
+def largest_process(exclude: set[int]) -> tuple[int, str, int] | None:
+    """(pid, name, resident bytes) of the process using the most memory, other than `exclude`."""
+    best: tuple[int, str, int] | None = None
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return None
+    for entry in entries:
+        pid = int(entry)
+        if pid in exclude:
+            continue
+        rss = rss_bytes(pid)
+        if best is None or rss > best[2]:
+            best = (pid, "", rss)
+    if best is None or best[2] == 0:
+        return None
+    try:
+        name = Path(f"/proc/{best[0]}/comm").read_text().strip()
+    except OSError:
+        name = "?"
+    return best[0], name, best[2]
+
+
 class MemoryWatch:
-    """Tells the search when to stop for memory; `pids` lists its worker processes."""
+    """Tells the search when to stop for memory; `pids` lists its worker processes.
+
+    `note` is set (once) when memory was short but the checker was not the
+    cause, so the run went on: the front end shows it.
+    """
 
     def __init__(self, limit_mb: int | None, pids: Callable[[], list[int]] = list) -> None:
         self.limit_mb = limit_mb
         self.pids = pids
         self.next_check = 0.0
+        self.started = time.monotonic()
+        self.last_own: int | None = None  # the checker's resident bytes at the previous look
+        self.note: str | None = None
 
     def exceeded(self, force: bool = False) -> str | None:
         """Why the search must stop now, or None. Cheap unless CHECK_SECONDS have passed."""
@@ -130,20 +169,37 @@ class MemoryWatch:
         if not force and now < self.next_check:
             return None
         self.next_check = now + CHECK_SECONDS
+        pids = [os.getpid(), *self.pids()]
+        own = sum(map(rss_bytes, pids))
+        growing = self.last_own is not None and own > self.last_own
+        self.last_own = own
         if self.limit_mb is not None:
-            used = sum(map(rss_bytes, [os.getpid(), *self.pids()]))
-            if used > self.limit_mb * MB:
-                return f"the checker uses {used / MB:,.0f} MB, more than --memory-limit {self.limit_mb:,} MB"
+            if own > self.limit_mb * MB:
+                return f"the checker uses {own / MB:,.0f} MB, more than --memory-limit {self.limit_mb:,} MB"
             return None
         room = available_room()
         if room is None:
             return None
         total, available = room
-        if available < margin(total):
+        if available >= margin(total):
+            return None
+        short = (
+            f"only {available / MB:,.0f} MB of {total / MB:,.0f} MB memory is left available "
+            f"(safety margin {margin(total) / MB:,.0f} MB)"
+        )
+        share = own / max(total - available, 1)
+        if share >= OWN_SHARE and growing and now - self.started >= GRACE_SECONDS:
             return (
-                f"only {available / MB:,.0f} MB of {total / MB:,.0f} MB memory is left available "
-                f"(safety margin {margin(total) / MB:,.0f} MB); stopped before the system runs out"
+                f"{short}; the checker uses {own / MB:,.0f} MB ({share:.0%} of the memory in use) and is "
+                "still growing; stopped before the system runs out"
             )
+        if self.note is None:
+            other = largest_process(set(pids))
+            cause = (
+                f"; the largest other process is {other[1]} (pid {other[0]}, {other[2] / MB:,.0f} MB)"
+                if other is not None and other[2] > own else ""
+            )
+            self.note = f"memory is short: {short}{cause}; the checker uses {own / MB:,.0f} MB and went on"
         return None
 
 

@@ -131,21 +131,31 @@ def check(
         )
     engine, note = _engine(cm, options, symmetry is not None, transport is not None)
     with fewer_collections():
-        result = Search(cm, options, progress, symmetry, transport=transport, engine=engine).run()
+        while True:
+            search = Search(cm, options, progress, symmetry, transport=transport, engine=engine)
+            try:
+                result = search.run()
+                break
+            except Exception as exc:  # a native bag or sorted set past its capacity: start over with more
+                if engine is None:
+                    raise
+                engine, note = _engine(cm, options, symmetry is not None, transport is not None, engine.larger(exc))
     result.backend = "python" if engine is None else "native"
     result.backend_note = note
+    result.memory_note = search.memory_watch.note
     return result
 
 
-def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool):
+def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool, capacities: Callable | None = None):
     """(the native model, None) when the native core runs this check, else
-    (None, why not when native was the default)."""
+    (None, why not when native was the default); `capacities()` gives the
+    larger array capacities of a run that starts over (NotNative: none)."""
     if options.backend == "python":
         return None, None
     from specpy.native import NoCompiler, NotNative, native_model
 
     try:
-        return native_model(cm, options, symmetric, cluster), None
+        return native_model(cm, options, symmetric, cluster, capacities() if capacities else None), None
     except NoCompiler as exc:
         if options.backend == "native":
             raise OptionError(f"--backend native: {exc}") from None
@@ -237,7 +247,11 @@ class Search:
         self.seconds_before = 0.0  # spent before the checkpoint this run resumed from
         self.point: SearchPoint | None = None  # the last level boundary
         # On a cluster --memory-limit is each actor's (they spill, spill.py); here only the machine is watched.
-        self.memory_watch = MemoryWatch(None if transport else options.memory_limit_mb, lambda: self.parts.pids())
+        self.parts = None  # the partitions (LocalParts, ProcessParts or RayParts), made by _run
+        # The watch may look before they exist (a cluster's restore polls it): no workers then.
+        self.memory_watch = MemoryWatch(
+            None if transport else options.memory_limit_mb, lambda: self.parts.pids() if self.parts is not None else []
+        )
         directory = options.checkpoint_dir or options.resume_dir
         self.checkpoints = (
             Checkpointer(
@@ -267,7 +281,9 @@ class Search:
             limit = limit * MB // (self.nparts if self.options.workers > 1 else 1)
         parts = [
             Partition(
-                self.engine or self.cm, i, self.nparts, self.options.check_deadlock, self.canonical, self.keep_states, self.sharded,
+                self.engine or self.cm, i, self.nparts, self.options.check_deadlock,
+                None if self.engine is not None else self.canonical,  # the native model canonicalises in C
+                self.keep_states, self.sharded,
                 None if self.keep_states else Spill(self.options.disk_dir, f"p{i}", limit),
             )
             for i in range(self.nparts)
@@ -593,7 +609,7 @@ class Search:
         """The temporal properties, on the finished state graph (liveness.py)."""
         self.store = self.parts.partitions[0].state_store()
         if self.engine is not None:  # liveness runs on the Python backend's values
-            self.store = self.engine.python_store(self.store)
+            self.store = self.engine.python_store(self.store, self.symmetry)
         violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
         if violation is not None:
             raise Stop(violation.kind, violation)

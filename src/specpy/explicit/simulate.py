@@ -18,7 +18,9 @@ simulation; its trace is the walk up to it (a trace, not a shortest one).
 
 Stats: states_generated counts the states checked (TLC's "states checked"
 in simulation mode), distinct_states the distinct ones among them, depth the
-longest walk, in states.
+longest walk, in states. Coverage counts, per action, the states in which it
+was enabled, the successors it produced, and (`new`) the distinct states a
+walk first reached by one of its steps.
 """
 
 from __future__ import annotations
@@ -173,7 +175,11 @@ class Simulation:
         """Check the walk's last state; False if it lies outside the constraints."""
         cm, s = self.cm, states[-1]
         self.checked += 1
-        self.seen.add(hash(s))
+        key = hash(s)
+        if key not in self.seen:
+            self.seen.add(key)
+            if actions:  # coverage's `new`: the action whose step reached the state first
+                self.coverage[actions[-1]].new += 1
         self.longest = max(self.longest, len(states))
         if cm.measures:
             self.measures.add(cm.measures, (s,))

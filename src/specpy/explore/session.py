@@ -53,6 +53,10 @@ class ExploreError(Exception):
     """A request the session cannot do (a bad trace, an unknown invariant): its message says why."""
 
 
+class InitFailure(ExploreError):
+    """The initial states cannot be computed: an evaluation error or a false assert in `init`."""
+
+
 @dataclass(frozen=True)
 class Move:
     """One enabled step of a state: its label and the successor, or the error it raises."""
@@ -78,12 +82,15 @@ class Session:
         try:
             cm.init(initial)
         except (EvalFailure, AssertFailure) as exc:
-            raise ExploreError(f"the initial states cannot be computed: {self._failure(exc)}") from None
+            raise InitFailure(f"the initial states cannot be computed: {self._failure(exc)}") from None
         if not initial:
-            raise ExploreError("the spec has no initial state")
+            raise ExploreError("the spec has no initial state: there is nothing to explore")
         self.initial = initial
         self.nodes: list[Node] = [Node(initial[0])]
         self.cursor = 0
+        # A lasso followed from a file (a liveness counterexample): the index of the
+        # state its last state steps back to, until the trace is changed.
+        self.loop: int | None = None
         self.message = ""  # what the last request did, for the page's status line
         self._moves: dict[tuple, list[Move]] = {}
         self._invariant_fns: list[Any] = []
@@ -171,6 +178,7 @@ class Session:
 
     def _append(self, m: Move) -> None:
         del self.nodes[self.cursor + 1 :]
+        self.loop = None
         self.nodes.append(Node(m.state, m.step))
         self.cursor += 1
 
@@ -184,7 +192,7 @@ class Session:
     def restart(self, initial: int) -> None:
         if not 0 <= initial < len(self.initial):
             raise ExploreError(f"the spec has {len(self.initial)} initial states; there is no initial state {initial + 1}")
-        self.nodes, self.cursor = [Node(self.initial[initial])], 0
+        self.nodes, self.cursor, self.loop = [Node(self.initial[initial])], 0, None
         self.message = f"initial state {initial + 1} of {len(self.initial)}"
 
     def walk(self, steps: int, seed: int) -> None:
@@ -240,8 +248,15 @@ class Session:
             wanted = trace.steps[i - 1] if i - 1 < len(trace.steps) else None
             chosen = next((m for m in options if m.step == wanted), options[0])
             nodes.append(Node(t, chosen.step))
-        self.nodes, self.cursor = nodes, len(nodes) - 1
+        loop = trace.loop
+        if loop is not None and loop < len(states) - 1 and not any(
+            m.error is None and m.state == states[loop] for m in self.moves(states[-1])
+        ):
+            raise ExploreError(f"{what}: its last state does not step back to state {loop + 1} (its loop) in this spec")
+        self.nodes, self.cursor, self.loop = nodes, len(nodes) - 1, loop
         self.message = f"{what}: {len(nodes)} states"
+        if loop is not None:
+            self.message += f", a lasso: the last state steps back to state {loop + 1}"
 
     def load_itf(self, name: str, text: str) -> None:
         """Follow the ITF trace in `text` (a file the page read; `name` for messages)."""
@@ -361,4 +376,5 @@ class Session:
         a = self.addressing
         if not a.processes:
             return {"svg": "", "why": f"No message sequence chart: {a.source or 'no processes'}."}
-        return {"svg": render_svg(build_chart(self.trace(), a), violation, None), "why": ""}
+        loop = self.loop if self.cursor == len(self.nodes) - 1 else None
+        return {"svg": render_svg(build_chart(self.trace(), a), violation, loop), "why": ""}

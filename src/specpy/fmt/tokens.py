@@ -1,7 +1,7 @@
 """A spec's text as the lines a formatter lays out: tokens, comments, breaks.
 
-The tokens come from the real parser (Lark's contextual lexer driven by the
-LALR parser, `parse_interactive`), so each has the type the grammar gave it:
+The tokens come from the real parser (`syntax.parser.tokens`: Lark's
+contextual lexer driven by the LALR parser), so each has the type the grammar gave it:
 a block `{` (`_BLOCK_LBRACE`) is told from a set or record `{` (`_LBRACE`),
 and a newline that ends a statement (`_SEP`) from one that only continues a
 long expression. Comments, blank lines and continuation newlines are what
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from specpy.diagnostics import SourceFile
-from specpy.syntax.parser import _lark, parse
+from specpy.syntax.parser import parse, tokens
 
 _GAP = re.compile(r"#[^\n]*|\n|[ \t\f\r]+")
 
@@ -86,8 +86,7 @@ def lines_of(source: SourceFile) -> list[Line]:
                 comment_at(m.start(), piece.rstrip())
 
     pos = 0
-    interactive = _lark().parse_interactive(text)
-    for token in interactive.iter_parse():
+    for token in tokens(source):
         gap(pos, token.start_pos)
         pos = token.end_pos
         if token.type == "_SEP" and token.value != ";":

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from specpy.explicit.compile import dump_dir
 from specpy.native.build import NoCompiler
-from specpy.native.c_types import NotNative
+from specpy.native.c_types import CapacityExceeded, NotNative
 
 if TYPE_CHECKING:
     from specpy.explicit.compile import CompiledModel
@@ -32,12 +32,10 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
     model = cm.model
     if cluster:
         return "--cluster is not native yet (partitions in other machines would need the library there)"
-    if symmetric:
-        return "symmetry reduction is not native yet (--no-symmetry runs natively)"
+    if symmetric and model.transitions:
+        return "transition invariants under symmetry reduction are checked by the Python backend"
     if model.measures:
         return "`measure` declarations are computed by the Python backend"
-    if model.faults is not None:
-        return "the faults block is not native yet"
     if options.checkpoint_dir is not None or options.resume_dir is not None:
         return "--checkpoint/--resume are not native yet"
     if not model.vars:  # the C state would be an empty struct (found by bench/fuzz)
@@ -45,20 +43,23 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
     return None
 
 
-def native_model(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool = False) -> NativeModel:
-    """The native model of cm's spec (NotNative, NoCompiler: why not)."""
-    from specpy.native.c_module import generate
+def native_model(
+    cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool = False, capacities: dict | None = None
+) -> NativeModel:
+    """The native model of cm's spec (NotNative, NoCompiler: why not);
+    `capacities` of its sorted arrays (c_types.py) when a run starts over."""
     from specpy.native.kernel import NativeModel
 
     why = refusal(cm, options, symmetric, cluster)
     if why is not None:
         raise NotNative(why)
-    source = generate(cm.model)
+    types = tuple(t for t in cm.model.symmetric_types() if len(t.members) > 1) if symmetric else ()
+    native = NativeModel(cm.model, cm, capacities, types)
     directory = dump_dir(cm.model.name)  # `specpy --dump-code DIR`: beside the Python functions
     if directory is not None:
         cm.expand  # noqa: B018 (compiled on first use; the dump shows the whole Python side too)
-        (directory / "model.c").write_text(source)
-    return NativeModel(cm.model, cm, source)
+        (directory / "model.c").write_text(native.source)
+    return native
 
 
-__all__ = ["NoCompiler", "NotNative", "native_model", "refusal"]
+__all__ = ["CapacityExceeded", "NoCompiler", "NotNative", "native_model", "refusal"]

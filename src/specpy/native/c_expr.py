@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from specpy.explicit.state import codec
 from specpy.ir import expr as E
 from specpy.ir.backend import Handlers
+from specpy.ir.ranges import RangeFacts
 from specpy.ir.types import (
     AtomT,
+    BagT,
     BoolT,
     EnumT,
     IntT,
@@ -40,17 +42,11 @@ from specpy.ir.types import (
     universe_size,
     within,
 )
-from specpy.native.c_types import BitsC, CType, Layout, NotNative, OptionC, SeqC, VariantC
+from specpy.native.c_types import ArrC, BitsC, CType, Layout, NotNative, OptionC, SeqC, VariantC
 
 #: The backend contract (ir/backend.py): what the native core compiles, and what not yet.
 EXPRESSIONS = (
     Handlers("native", "expression", "the native core cannot compile")
-    .refuses(E.BagAdd, "bags are not native yet")
-    .refuses(E.BagRemove, "bags are not native yet")
-    # Ranges are compiled where they are used (loops, `in`, len, min/max), not as set values.
-    .refuses(E.RangeSet, "a range as a set value (outside a loop, `in`, len, min or max) is not native yet")
-    .refuses(E.ChooseExpr, "a `choose` expression is not native yet")
-    .refuses(E.Fold, "`fold` is not native yet")
 )
 
 
@@ -77,8 +73,10 @@ def c_bytes(data: bytes) -> str:
 class ExprC:
     """Compiles IR expressions of one model; collects the helper functions they need."""
 
-    def __init__(self, layout: Layout, var_index: dict[str, int]) -> None:
+    def __init__(self, layout: Layout, var_index: dict[str, int], ranges: RangeFacts | None = None) -> None:
         self.layout = layout
+        # What the range analysis proves (ir/ranges.py): the checks it makes needless are left out.
+        self.ranges = ranges
         self.var_index = var_index
         self._dispatch = EXPRESSIONS.bind(self)
         self.helpers: dict[str, str] = {}  # name -> definition, in creation order
@@ -112,14 +110,17 @@ class ExprC:
         """Declare `name` of C type c, all bytes zero."""
         return f"{c.name} {name}; memset(&{name}, 0, sizeof {name});"
 
-    def coerce(self, text: str, src: Type, dst: Type) -> str:
-        """A value of type src as one of type dst; a range left is an evaluation error."""
+    def coerce(self, text: str, src: Type, dst: Type, node: E.Expr | None = None, proven: bool = False) -> str:
+        """A value of type src as one of type dst; a range left is an
+        evaluation error, unless the range analysis proves that the value
+        (the expression `node`) fits dst, or the caller did (`proven`)."""
         if src == dst:
             return text
         if is_int(src) and isinstance(dst, IntT):
             return f"((int64_t)({text}))"
         if is_int(src) and isinstance(dst, RangeT):
-            if within(src, dst):
+            proven = proven or (node is not None and self.ranges is not None and self.ranges.fits(node, dst))
+            if within(src, dst) or proven:
                 return f"(({self.ct(dst).name})({text}))"
             x = self.fresh("x")
             return f"({{ int64_t {x} = {text}; if ({x} < {dst.lo}LL || {x} > {dst.hi}LL) sp_fail(); ({self.ct(dst).name}){x}; }})"
@@ -132,11 +133,24 @@ class ExprC:
         if isinstance(src, SeqT) and isinstance(dst, SeqT) and src.elem == dst.elem:
             # Another bound: the elements as they are, an error if they do not fit.
             a, r, i = self.fresh("a"), self.fresh("r"), self.fresh("i")
+            check = "" if proven else f"if ({a}.n > {dst.max_len}) sp_fail(); "
             return (
-                f"({{ {self.ct(src).name} {a} = {text}; if ({a}.n > {dst.max_len}) sp_fail(); {self.zero(self.ct(dst), r)} "
+                f"({{ {self.ct(src).name} {a} = {text}; {check}{self.zero(self.ct(dst), r)} "
                 f"{r}.n = {a}.n; for (int {i} = 0; {i} < {a}.n; {i}++) {r}.v[{i}] = {a}.v[{i}]; {r}; }})"
             )
+        if isinstance(src, (SetT, BagT)) and type(src) is type(dst) and self.ct(src) is not self.ct(dst):
+            return self._convert(text, src, dst)
+        if isinstance(src, (SetT, BagT)) and self.ct(src) is self.ct(dst):
+            return text
         raise NotNative(f"a value of type {type_name(src)} used as {type_name(dst)} is not native yet")
+
+    def _convert(self, text: str, src: SetT | BagT, dst: SetT | BagT) -> str:
+        """A set (bag) as one of another element type: element by element."""
+        if isinstance(src, BagT):
+            raise NotNative(f"a {type_name(src)} used as {type_name(dst)} is not native yet")
+        acc, x = self.fresh("acc"), self.fresh("x")
+        add = self.add_elem(acc, self.coerce(x, src.elem, dst.elem), dst)
+        return f"({{ {self.zero(self.ct(dst), acc)} {self.each(text, src, x, add)} {acc}; }})"
 
     def eq(self, a: str, b: str, t: Type) -> str:
         """C truth of a == b, two values of type t."""
@@ -265,20 +279,161 @@ class ExprC:
             self.prototypes.insert(0, f"static const uint32_t {index_name}[] = {{{', '.join(map(str, index))}}};")
         return masks_name, index_name
 
+    # ------------------------------------------------------------ sorted arrays (c_types.ArrC)
+
+    def compare(self, t: Type, a: str, b: str) -> str:
+        """-1, 0 or 1: two values of type t (lvalues) in the Python backend's
+        order (its codecs' `sort_key`: the order in which it iterates a
+        frozenset or a bag)."""
+        c = self.ct(t)
+        if c.scalar:
+            cast = "uint64_t" if isinstance(c, BitsC) else "int64_t"
+            return f"((({cast})({a}) > ({cast})({b})) - (({cast})({a}) < ({cast})({b})))"
+        return f"{self._cmp_fn(t)}(&({a}), &({b}))"
+
+    def _cmp_fn(self, t: Type) -> str:
+        c = self.ct(t)
+        name = f"cmp_{self._tid(t)}"
+        if name in self.helpers:
+            return name
+        self.helpers[name] = ""
+        self.prototypes.append(f"static int {name}(const {c.name} *a, const {c.name} *b);")
+        steps: list[str] = []
+
+        def by(ft: Type, x: str, y: str) -> str:
+            return f"{{ int r = {self.compare(ft, x, y)}; if (r) return r; }}"
+
+        match t:
+            case RecordT(fields=fs):
+                steps += [by(ft, f"a->f{i}", f"b->f{i}") for i, (_, ft) in enumerate(fs)]
+            case VariantT(cases=cs):
+                steps.append("if (a->tag != b->tag) return a->tag < b->tag ? -1 : 1;")
+                for ci, case in enumerate(cs):
+                    inner = "".join(by(ft, f"a->u.c{ci}.f{i}", f"b->u.c{ci}.f{i}") for i, (_, ft) in enumerate(case.fields))
+                    steps.append(f"if (a->tag == {ci}) {{ {inner} }}")
+            case OptionT(inner):
+                steps.append("if (a->some != b->some) return a->some < b->some ? -1 : 1;")
+                steps.append(f"if (a->some) {by(inner, 'a->v', 'b->v')}")
+            case MapT(_, v):
+                steps.append(f"for (int i = 0; i < {universe_size(t.key)}; i++) {by(v, 'a->v[i]', 'b->v[i]')}")
+            case SeqT(elem, _):
+                steps.append(f"for (int i = 0; i < a->n && i < b->n; i++) {by(elem, 'a->v[i]', 'b->v[i]')}")
+                steps.append("if (a->n != b->n) return a->n < b->n ? -1 : 1;")
+            case SetT() if isinstance(c, BitsC) and c.py_mask:
+                steps.append(f"for (int i = {c.words} - 1; i >= 0; i--) if (a->w[i] != b->w[i]) return a->w[i] < b->w[i] ? -1 : 1;")
+            case _:
+                raise NotNative(f"values of type {type_name(t)} cannot be ordered natively")
+        self.helpers[name] = f"static int {name}(const {c.name} *a, const {c.name} *b) {{ {' '.join(steps)} return 0; }}"
+        return name
+
+    def array_fns(self, t: SetT | BagT) -> tuple[str, str, str]:
+        """(find, add, remove) for the sorted array of type t:
+        find_N(&a, &x, &pos) is x there (pos: where, or where it would go);
+        add_N(&a, x) inserts x, or one more copy of it in a bag (an
+        evaluation error past the bag's bound, sp_overflow past the
+        capacity); del_N(&a, x) removes x, or one copy of it."""
+        c = self.ct(t)
+        assert isinstance(c, ArrC)
+        k = self._tid(t)
+        find, add, rm = f"find_{k}", f"add_{k}", f"del_{k}"
+        if find in self.helpers:
+            return find, add, rm
+        e = c.elem.name
+        self.helpers[find] = ""
+        self.prototypes.append(f"static int {find}(const {c.name} *a, const {e} *x, int *pos);")
+        self.prototypes.append(f"static void {add}({c.name} *a, {e} x);")
+        self.prototypes.append(f"static void {rm}({c.name} *a, {e} x);")
+        cmp = self.compare(t.elem, "a->v[mid].e", "(*x)")
+        self.helpers[find] = (
+            f"static int {find}(const {c.name} *a, const {e} *x, int *pos) {{\n"
+            f"    int lo = 0, hi = a->n;\n"
+            f"    while (lo < hi) {{ int mid = (lo + hi) / 2; int r = {cmp}; if (!r) {{ *pos = mid; return 1; }} if (r < 0) lo = mid + 1; else hi = mid; }}\n"
+            f"    *pos = lo; return 0;\n}}"
+        )
+        more = f"if (a->v[p].c >= {t.max_count}) sp_fail(); a->v[p].c++; " if c.bag else ""
+        one = " a->v[p].c = 1;" if c.bag else ""
+        self.helpers[add] = (
+            f"static void {add}({c.name} *a, {e} x) {{\n"
+            f"    int p; if ({find}(a, &x, &p)) {{ {more}return; }}\n"
+            f"    if (a->n >= {c.cap}) sp_overflow({c.index});\n"
+            f"    memmove(&a->v[p + 1], &a->v[p], (size_t)(a->n - p) * sizeof a->v[0]);\n"
+            f"    memset(&a->v[p], 0, sizeof a->v[0]); a->v[p].e = x;{one} a->n++;\n}}"
+        )
+        fewer = "if (a->v[p].c > 1) { a->v[p].c--; return; } " if c.bag else ""
+        self.helpers[rm] = (
+            f"static void {rm}({c.name} *a, {e} x) {{\n"
+            f"    int p; if (!{find}(a, &x, &p)) return;\n"
+            f"    {fewer}memmove(&a->v[p], &a->v[p + 1], (size_t)(a->n - p - 1) * sizeof a->v[0]);\n"
+            f"    a->n--; memset(&a->v[a->n], 0, sizeof a->v[0]);\n}}"
+        )
+        return find, add, rm
+
+    def add_elem(self, acc: str, elem: str, t: SetT | BagT) -> str:
+        """C statement adding `elem` (of t's element type) to the set or bag lvalue `acc`."""
+        c = self.ct(t)
+        if isinstance(c, ArrC):
+            return f"{self.array_fns(t)[1]}(&{acc}, {elem});"
+        assert isinstance(c, BitsC) and isinstance(t, SetT)
+        return self.set_bit(acc, self.ordinal(elem, t.elem), c)
+
+    def contains(self, coll: str, elem: str, t: SetT | BagT) -> str:
+        """C truth of `elem in coll` for a sorted array (elem of the element type)."""
+        c = self.ct(t)
+        assert isinstance(c, ArrC)
+        a, x, p = self.fresh("a"), self.fresh("x"), self.fresh("p")
+        return f"({{ {c.name} {a} = {coll}; {c.elem.name} {x} = {elem}; int {p}; {self.array_fns(t)[0]}(&{a}, &{x}, &{p}); }})"
+
+    @EXPRESSIONS.handles(E.BagAdd)
+    def _BagAdd(self, e: E.BagAdd, sc: Scope) -> str:
+        t = e.type
+        assert isinstance(t, BagT)
+        a = self.fresh("a")
+        elem = self.coerce(self.expr(e.elem, sc), e.elem.type, t.elem)
+        return f"({{ {self.ct(t).name} {a} = {self.coerce(self.expr(e.bag, sc), e.bag.type, t)}; {self.add_elem(a, elem, t)} {a}; }})"
+
+    @EXPRESSIONS.handles(E.BagRemove)
+    def _BagRemove(self, e: E.BagRemove, sc: Scope) -> str:
+        t = e.type
+        assert isinstance(t, BagT)
+        a = self.fresh("a")
+        elem = self.coerce(self.expr(e.elem, sc), e.elem.type, t.elem)
+        return f"({{ {self.ct(t).name} {a} = {self.coerce(self.expr(e.bag, sc), e.bag.type, t)}; {self.array_fns(t)[2]}(&{a}, {elem}); {a}; }})"
+
+    @EXPRESSIONS.handles(E.RangeSet)
+    def _RangeSet(self, e: E.RangeSet, sc: Scope) -> str:
+        t = e.type
+        assert isinstance(t, SetT)
+        acc, x, hi = self.fresh("acc"), self.fresh("x"), self.fresh("hi")
+        c = self.ct(t)
+        return (
+            f"({{ {self.zero(c, acc)} int64_t {hi} = {self.num(e.hi, sc)}; "
+            f"for (int64_t {x} = {self.num(e.lo, sc)}; {x} <= {hi}; {x}++) {self.add_elem(acc, self.coerce(x, IntT(), t.elem), t)} {acc}; }})"
+        )
+
     # ------------------------------------------------------------ loops over domains
 
     def loop(self, local: E.Local, dom: E.Expr, sc: Scope, inner: Scope, make_body) -> str:
         """C statements running the body once per element of `dom` (canonical
         order); the local is bound in `inner`'s env, then `make_body()` gives the body."""
-        name = f"l{local.uid}_{self.count()}"
+        name = f"l{local.uid}_{self.count()}".replace("-", "m")  # helpers bind negative uids
         inner.env[local.uid] = name
         body = make_body()
         if isinstance(dom, E.RangeSet):
             lo, hi = self.num(dom.lo, sc), self.num(dom.hi, sc)
             end = self.fresh("hi")
             return f"{{ int64_t {end} = {hi}; for (int64_t {name} = {lo}; {name} <= {end}; {name}++) {{ {body} }} }}"
-        t = dom.type
-        d = self.expr(dom, sc)
+        return self.each(self.expr(dom, sc), dom.type, name, body)
+
+    def each(self, d: str, t: Type, name: str, body: str) -> str:
+        """C running `body` once per element of the collection value `d` of
+        type t (distinct elements, in canonical order), bound to `name`."""
+        c = self.ct(t)
+        if isinstance(c, ArrC):
+            s, i = self.fresh("s"), self.fresh("i")
+            return (
+                f"{{ {c.name} {s} = {d}; for (int {i} = 0; {i} < {s}.n; {i}++) {{ "
+                f"{c.elem.name} {name} = {s}.v[{i}].e; {body} }} }}"
+            )
         if isinstance(t, SetT):
             c = self.ct(t)
             assert isinstance(c, BitsC)
@@ -394,18 +549,35 @@ class ExprC:
             return f"sp_mod({a}, {b})"
         return f"({a} {e.op} {b})"
 
-    def _set_operands(self, e: E.SetOp | E.SetCompare, sc: Scope) -> tuple[str, str, BitsC]:
+    def _set_operands(self, e: E.SetOp | E.SetCompare, sc: Scope) -> tuple[str, str, CType]:
         t = e.type if isinstance(e, E.SetOp) else e.left.type
         a = self.coerce(self.expr(e.left, sc), e.left.type, t)
         b = self.coerce(self.expr(e.right, sc), e.right.type, t)
         c = self.ct(t)
-        if not isinstance(c, BitsC):
+        if not isinstance(c, (BitsC, ArrC)) or (isinstance(c, ArrC) and c.bag):
             raise NotNative(f"{type_name(t)} operations are not native yet")
         return a, b, c
+
+    def _array_setop(self, op: str, a: str, b: str, t: SetT) -> str:
+        """Union, intersection or difference of two sorted-array sets."""
+        c = self.ct(t)
+        x, y, r, i, p = (self.fresh(n) for n in ("a", "b", "r", "i", "p"))
+        find, add, _ = self.array_fns(t)
+        if op == "|":
+            return f"({{ {c.name} {x} = {a}, {y} = {b}; for (int {i} = 0; {i} < {y}.n; {i}++) {add}(&{x}, {y}.v[{i}].e); {x}; }})"
+        keep = "" if op == "&" else "!"
+        return (
+            f"({{ {c.name} {x} = {a}, {y} = {b}; {self.zero(c, r)} for (int {i} = 0; {i} < {x}.n; {i}++) {{ int {p}; "
+            f"if ({keep}{find}(&{y}, &{x}.v[{i}].e, &{p})) {r}.v[{r}.n++] = {x}.v[{i}]; }} {r}; }})"
+        )
 
     @EXPRESSIONS.handles(E.SetOp)
     def _SetOp(self, e: E.SetOp, sc: Scope) -> str:
         a, b, c = self._set_operands(e, sc)
+        if isinstance(c, ArrC):
+            assert isinstance(e.type, SetT)
+            return self._array_setop(e.op, a, b, e.type)
+        assert isinstance(c, BitsC)
         op = {"|": "|", "&": "&", "-": "& ~"}[e.op]
         if c.words == 0:
             return f"(({c.name})(({a}) {op} ({b})))"
@@ -417,6 +589,15 @@ class ExprC:
         a, b, c = self._set_operands(e, sc)
         if e.op in (">=", ">"):
             a, b = b, a
+        if isinstance(c, ArrC):
+            x, y, i, r, p = (self.fresh(n) for n in ("a", "b", "i", "r", "p"))
+            find = self.array_fns(e.left.type)[0]  # type: ignore[arg-type]
+            proper = f" && {x}.n != {y}.n" if e.op in ("<", ">") else ""
+            return (
+                f"({{ {c.name} {x} = {a}, {y} = {b}; int {r} = 1; for (int {i} = 0; {i} < {x}.n && {r}; {i}++) {{ int {p}; "
+                f"{r} = {find}(&{y}, &{x}.v[{i}].e, &{p}); }} {r}{proper}; }})"
+            )
+        assert isinstance(c, BitsC)
         if c.words == 0:
             x, y = self.fresh("a"), self.fresh("b")
             proper = f" && {x} != {y}" if e.op in ("<", ">") else ""
@@ -438,6 +619,12 @@ class ExprC:
         if isinstance(e.coll, E.RangeSet):
             x = self.fresh("x")
             return f"({{ int64_t {x} = {self.num(e.elem, sc)}; {self.num(e.coll.lo, sc)} <= {x} && {x} <= {self.num(e.coll.hi, sc)}; }})"
+        if isinstance(ct, (SetT, BagT)) and isinstance(self.ct(ct), ArrC):
+            if isinstance(ct.elem, RangeT) and is_int(e.elem.type) and not within(e.elem.type, ct.elem):
+                x = self.fresh("x")
+                inside = self.contains(self.expr(e.coll, sc), f"({self.ct(ct.elem).name}){x}", ct)
+                return f"({{ int64_t {x} = {self.num(e.elem, sc)}; {x} >= {ct.elem.lo} && {x} <= {ct.elem.hi} && {inside}; }})"
+            return self.contains(self.expr(e.coll, sc), self.coerce(self.expr(e.elem, sc), e.elem.type, ct.elem), ct)
         if isinstance(ct, SetT):
             c = self.ct(ct)
             assert isinstance(c, BitsC)
@@ -492,17 +679,16 @@ class ExprC:
     def _SetComp(self, e: E.SetComp, sc: Scope) -> str:
         t = e.type
         c = self.ct(t)
-        if not isinstance(c, BitsC) or not isinstance(t, SetT):
+        if not isinstance(t, (SetT, BagT)):
             raise NotNative(f"a comprehension of type {type_name(t)} is not native yet")
         acc = self.fresh("acc")
 
         def body(inner: Scope) -> str:
-            elem = self.coerce(self.expr(e.elem, inner), e.elem.type, t.elem)
-            return self._set_bit(acc, self.ordinal(elem, t.elem), c)
+            return self.add_elem(acc, self.coerce(self.expr(e.elem, inner), e.elem.type, t.elem), t)
 
         return f"({{ {self.zero(c, acc)} {self.bindings(e.bindings, e.cond, sc, body)} {acc}; }})"
 
-    def _set_bit(self, acc: str, o: str, c: BitsC) -> str:
+    def set_bit(self, acc: str, o: str, c: BitsC) -> str:
         if c.words == 0:
             return f"{acc} |= ({c.name})(1ULL << ({o}));"
         x = self.fresh("o")
@@ -533,14 +719,11 @@ class ExprC:
     @EXPRESSIONS.handles(E.SetLit)
     def _SetLit(self, e: E.SetLit, sc: Scope) -> str:
         t = e.type
-        if not isinstance(t, SetT):
+        if not isinstance(t, (SetT, BagT)):
             raise NotNative(f"{type_name(t)} literals are not native yet")
         c = self.ct(t)
-        assert isinstance(c, BitsC)
         acc = self.fresh("acc")
-        sets = "".join(
-            self._set_bit(acc, self.ordinal(self.coerce(self.expr(x, sc), x.type, t.elem), t.elem), c) for x in e.elems
-        )
+        sets = "".join(self.add_elem(acc, self.coerce(self.expr(x, sc), x.type, t.elem), t) for x in e.elems)
         return f"({{ {self.zero(c, acc)} {sets} {acc}; }})"
 
     @EXPRESSIONS.handles(E.SeqLit)
@@ -551,7 +734,7 @@ class ExprC:
         if len(e.elems) > t.max_len:
             raise NotNative("a sequence literal longer than its type")
         acc = self.fresh("acc")
-        sets = "".join(f"{acc}.v[{i}] = {self.coerce(self.expr(x, sc), x.type, t.elem)};" for i, x in enumerate(e.elems))
+        sets = "".join(f"{acc}.v[{i}] = {self.coerce(self.expr(x, sc), x.type, t.elem, x)};" for i, x in enumerate(e.elems))
         return f"({{ {self.zero(c, acc)} {acc}.n = {len(e.elems)}; {sets} {acc}; }})"
 
     @EXPRESSIONS.handles(E.Len)
@@ -563,6 +746,12 @@ class ExprC:
         x = self.expr(e.operand, sc)
         if isinstance(t, SeqT):
             return f"((int64_t)({x}).n)"
+        c = self.ct(t)
+        if isinstance(c, ArrC) and not c.bag:
+            return f"((int64_t)({x}).n)"
+        if isinstance(c, ArrC):
+            s, i, n = self.fresh("s"), self.fresh("i"), self.fresh("n")
+            return f"({{ {c.name} {s} = {x}; int64_t {n} = 0; for (int {i} = 0; {i} < {s}.n; {i}++) {n} += {s}.v[{i}].c; {n}; }})"
         if isinstance(t, SetT):
             c = self.ct(t)
             assert isinstance(c, BitsC)
@@ -604,7 +793,7 @@ class ExprC:
         acc = self.fresh("r")
         if isinstance(t, RecordT):
             sets = "".join(
-                f"{acc}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft)};"
+                f"{acc}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft, x)};"
                 for i, ((_, x), (_, ft)) in enumerate(zip(e.fields, t.fields))
             )
             return f"({{ {self.zero(c, acc)} {sets} {acc}; }})"
@@ -612,7 +801,7 @@ class ExprC:
         ci = [k.name for k in t.cases].index(e.tag)
         case = t.cases[ci]
         sets = "".join(
-            f"{acc}.u.c{ci}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft)};"
+            f"{acc}.u.c{ci}.f{i} = {self.coerce(self.expr(x, sc), x.type, ft, x)};"
             for i, ((_, x), (_, ft)) in enumerate(zip(e.fields, case.fields))
         )
         return f"({{ {self.zero(c, acc)} {acc}.tag = {ci}; {sets} {acc}; }})"
@@ -651,8 +840,12 @@ class ExprC:
     def _Index(self, e: E.Index, sc: Scope) -> str:
         t = e.operand.type
         x = self.expr(e.operand, sc)
+        inside = self.ranges is not None and self.ranges.index_ok(e)
         if isinstance(t, MapT):
-            return f"(({x}).v[{self.key_position(e.index, t, sc)}])"
+            return f"(({x}).v[{self.key_position(e.index, t, sc, inside)}])"
+        if isinstance(t, SeqT) and inside:
+            s = self.fresh("s")
+            return f"({{ {self.ct(t).name} {s} = {x}; {s}.v[{self.num(e.index, sc)} - 1]; }})"
         if isinstance(t, SeqT):
             s, i = self.fresh("s"), self.fresh("i")
             return (
@@ -661,8 +854,11 @@ class ExprC:
             )
         raise NotNative(f"indexing a {type_name(t)} is not native yet")
 
-    def key_position(self, key: E.Expr, t: MapT, sc: Scope) -> str:
-        """The array position of a map key (an evaluation error outside a range key type)."""
+    def key_position(self, key: E.Expr, t: MapT, sc: Scope, inside: bool = False) -> str:
+        """The array position of a map key (an evaluation error outside a
+        range key type, unless `inside`: proven by the range analysis)."""
+        if isinstance(t.key, RangeT) and is_int(key.type) and inside:
+            return f"((int)({self.num(key, sc)} - {t.key.lo}))"
         if isinstance(t.key, RangeT) and is_int(key.type) and not within(key.type, t.key):
             k = self.fresh("k")
             return f"({{ int64_t {k} = {self.num(key, sc)}; if ({k} < {t.key.lo} || {k} > {t.key.hi}) sp_fail(); (int)({k} - {t.key.lo}); }})"
@@ -710,7 +906,8 @@ class ExprC:
     @EXPRESSIONS.handles(E.Last)
     def _Last(self, e: E.Last, sc: Scope) -> str:
         s = self.fresh("s")
-        return f"({{ {self.ct(e.seq.type).name} {s} = {self.expr(e.seq, sc)}; if (!{s}.n) sp_fail(); {s}.v[{s}.n - 1]; }})"
+        check = "" if self.ranges is not None and self.ranges.nonempty(e.seq, self.ranges.facts_at(e)) else f"if (!{s}.n) sp_fail(); "
+        return f"({{ {self.ct(e.seq.type).name} {s} = {self.expr(e.seq, sc)}; {check}{s}.v[{s}.n - 1]; }})"
 
     @EXPRESSIONS.handles(E.Unwrap)
     def _Unwrap(self, e: E.Unwrap, sc: Scope) -> str:
@@ -718,6 +915,33 @@ class ExprC:
         assert isinstance(c, OptionC)
         o = self.fresh("o")
         return f"({{ {c.name} {o} = {self.expr(e.operand, sc)}; if (!{o}.some) sp_fail(); {o}.v; }})"
+
+    @EXPRESSIONS.handles(E.ChooseExpr)
+    def _ChooseExpr(self, e: E.ChooseExpr, sc: Scope) -> str:
+        """The first element in canonical order that satisfies cond; an evaluation error if none does."""
+        r, found, done = self.fresh("r"), self.fresh("f"), self.fresh("done")
+        c = self.ct(e.type)
+
+        def body(inner: Scope) -> str:
+            return f"{r} = {self.coerce(inner.env[e.local.uid], e.local.type, e.type)}; {found} = 1; goto {done};"
+
+        loops = self.bindings(((e.local, e.domain),), e.cond, sc, body)
+        return f"({{ __label__ {done}; {self.zero(c, r)} int {found} = 0; {loops} {done}: ; if (!{found}) sp_fail(); {r}; }})"
+
+    @EXPRESSIONS.handles(E.Fold)
+    def _Fold(self, e: E.Fold, sc: Scope) -> str:
+        """The accumulator through the body once per element, in canonical order."""
+        acc = f"l{e.acc.uid}_{self.count()}"
+        t = e.acc.type
+        c = self.ct(t)
+        init = self.coerce(self.expr(e.init, sc), e.init.type, t)
+
+        def body(inner: Scope) -> str:
+            inner.env[e.acc.uid] = acc
+            return f"{acc} = {self.coerce(self.expr(e.body, inner), e.body.type, t)};"
+
+        loops = self.bindings(((e.elem, e.domain),), None, sc, body)
+        return f"({{ {c.name} {acc} = {init}; {loops} {acc}; }})"
 
     @EXPRESSIONS.handles(E.LetIn)
     def _LetIn(self, e: E.LetIn, sc: Scope) -> str:

@@ -27,6 +27,10 @@ c_types.py:
                         the invariants' (what 0) or the constraints' (1) verdict
                         for a batch of states, up to the first that raises
     sp_fingerprint(s)   the 64-bit fingerprint (never 0)
+    sp_canonical(s)     s replaced, in place, by its orbit's representative
+                        (symmetry reduction; c_symmetry.py), else unchanged
+    sp_overflowed()     after a failure: 1 + the index (Layout.arrays) of a
+                        sorted array that needed more than its capacity, else 0
 
 Errors unwind with longjmp to the exported function, which reports them; the
 search then asks the Python backend to re-execute the step (kernel.py).
@@ -35,11 +39,14 @@ search then asks the Python backend to re-execute the step (kernel.py).
 from __future__ import annotations
 
 from specpy.ir.expr import Expr
-from specpy.ir.model import Action, Model
-from specpy.ir.types import universe_size
+from specpy.ir.model import Action, Model, StateVar
+from specpy.ir.ranges import analyze
+from specpy.ir.types import AtomT, Type, universe_size
+from specpy.native.c_faults import fault_functions
+from specpy.native.c_symmetry import SymmetryC
 from specpy.native.c_expr import ExprC, Scope
 from specpy.native.c_stmt import StmtC
-from specpy.native.c_types import Layout, NotNative
+from specpy.native.c_types import CType, Layout, NotNative
 
 CDEF = """
 int64_t sp_expand(const char *chunk, int64_t count, int64_t *ends, int64_t *failed);
@@ -51,6 +58,8 @@ int sp_terminal(const char *s);
 int sp_transitions(const char *s, const char *t);
 int64_t sp_fingerprint(const char *s);
 int sp_state_size(void);
+int sp_overflowed(void);
+void sp_canonical(char *s);
 int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out);
 void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n);
 int64_t sp_many(int what, const char *states, int64_t count, int64_t *out);
@@ -65,6 +74,10 @@ PRELUDE = r"""
 static jmp_buf sp_jb;
 static void sp_fail(void) __attribute__((noreturn, cold));
 static void sp_fail(void) { longjmp(sp_jb, 1); }
+/* A sorted array (bag, set of ints...) past its capacity: the search starts over with more. */
+static volatile int sp_over = 0;
+static void sp_overflow(int k) __attribute__((noreturn, cold));
+static void sp_overflow(int k) { sp_over = k + 1; longjmp(sp_jb, 1); }
 
 static inline int64_t sp_div(int64_t a, int64_t b) {
     if (b == 0) sp_fail();
@@ -100,6 +113,11 @@ static int64_t *sp_fp_buf = 0;
 static int64_t sp_cap = 0, sp_n = 0;
 
 static void sp_emit(const S *t) {
+#ifdef SP_SYMMETRY
+    S canon = *t;
+    sp_canon(&canon);
+    t = &canon;
+#endif
     if (sp_n == sp_cap) {
         int64_t cap = sp_cap ? 2 * sp_cap : 4096;
         char *buf = realloc(sp_buf, cap * sizeof(S));
@@ -115,6 +133,14 @@ static void sp_emit(const S *t) {
 char *sp_out(void) { return sp_buf; }
 int64_t *sp_fps(void) { return sp_fp_buf; }
 int sp_state_size(void) { return (int)sizeof(S); }
+int sp_overflowed(void) { return sp_over; }
+void sp_canonical(char *p) {
+#ifdef SP_SYMMETRY
+    S s; memcpy(&s, p, sizeof(S)); sp_canon(&s); memcpy(p, &s, sizeof(S));
+#else
+    (void)p;
+#endif
+}
 int64_t sp_fingerprint(const char *s) { return sp_hash((const uint8_t *)s, sizeof(S)); }
 
 static volatile int64_t sp_at, sp_mark;
@@ -212,23 +238,45 @@ int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
 """
 
 
-def generate(model: Model) -> str:
-    """The C source of model (NotNative names the first construct it cannot compile)."""
+def generate(
+    model: Model, capacities: dict[Type, int] | None = None, initial: tuple | None = None, symmetric: tuple[AtomT, ...] = ()
+) -> str:
+    """The C source of model (NotNative names the first construct it cannot
+    compile); `capacities` of the sorted arrays (c_types.py), `initial`: an
+    initial state (Python backend encoding), whose values a crash restores;
+    `symmetric`: the types of symmetry reduction (c_symmetry.py), if on."""
+    return generate_layout(model, capacities, initial, symmetric)[0]
+
+
+def generate_layout(
+    model: Model,
+    capacities: dict[Type, int] | None = None,
+    initial: tuple | None = None,
+    symmetric: tuple[AtomT, ...] = (),
+    ranges: bool = True,
+) -> tuple[str, Layout]:
+    """generate, and the layout it used; `ranges`: leave out the run-time
+    checks the range analysis (ir/ranges.py) proves can never fail."""
     if len(model.invariants) > 120:
         raise NotNative("more than 120 invariants")
-    layout = Layout()
+    layout = Layout(capacities)
     var_index = {v.name: i for i, v in enumerate(model.vars)}
-    members = "".join(f" {layout.of(v.type).name} v{i};" for i, v in enumerate(model.vars))
-    ex = ExprC(layout, var_index)
+    members = "".join(f" {_var_type(layout, v).name} v{i};" for i, v in enumerate(model.vars))
+    ex = ExprC(layout, var_index, analyze(model) if ranges else None)
     st = StmtC(ex, {v.name: v.type for v in model.vars})
     functions: list[str] = []
     for k, a in enumerate(model.actions):
         functions.append(_action(ex, st, k, a))
+    functions += fault_functions(ex, model, initial, len(model.actions))
+    nact = len(functions)
+    if symmetric:
+        functions += SymmetryC(ex, model, symmetric).functions()
+        functions.append("#define SP_SYMMETRY 1")
     functions.append(_checks(ex, "sp_inv", [i.expr for i in model.invariants], "-1", first_false=True))
     functions.append(_checks(ex, "sp_con", list(model.constraints), "1", first_false=False, op="&&"))
     functions.append(_checks(ex, "sp_term", list(model.terminals), "0", first_false=False, op="||"))
     functions.append(_transitions(ex, [t.expr for t in model.transitions]))
-    table = ", ".join(f"act{k}" for k in range(len(model.actions))) or "0"
+    table = ", ".join(f"act{k}" for k in range(nact)) or "0"
     parts = [
         PRELUDE,
         *layout.decls,
@@ -237,11 +285,20 @@ def generate(model: Model) -> str:
         *ex.helpers.values(),
         "static void sp_emit(const S *t);",
         *functions,
-        f"#define SP_ACTIONS {len(model.actions)}",
+        f"#define SP_ACTIONS {nact}",
         f"static void (*const sp_actions[])(const S *) = {{ {table} }};",
         KERNEL,
     ]
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(parts) + "\n", layout
+
+
+def _var_type(layout: Layout, v: StateVar) -> CType:
+    """The C type of a state variable (NotNative located at its declaration)."""
+    try:
+        return layout.of(v.type)
+    except NotNative as exc:
+        exc.span = exc.span or v.span
+        raise
 
 
 def _action(ex: ExprC, st: StmtC, k: int, action: Action) -> str:

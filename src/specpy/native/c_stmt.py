@@ -170,17 +170,19 @@ class StmtC:
         ex = self.ex
         v = ex.fresh("v")
         target = st.target_type
+        proven = ex.ranges is not None and not ex.ranges.needs_check(st)  # the value provably stays inside
         if is_int(st.value.type) and isinstance(target, RangeT):
-            value = ex.coerce(ex.num(st.value, sc), st.value.type, target)
+            value = ex.coerce(ex.num(st.value, sc), st.value.type, target, proven=proven)
         else:
-            value = ex.coerce(ex.expr(st.value, sc), st.value.type, target)
+            value = ex.coerce(ex.expr(st.value, sc), st.value.type, target, proven=proven)
         lines = [f"{ex.ct(target).name} {v} = {value};"]
         lvalue = f"{sc.state}.v{ex.var_index[st.var]}"
         t = self.var_types[st.var]
         for step in st.path:
             if isinstance(step, S.IndexStep) and isinstance(t, MapT):
                 k = ex.fresh("k")
-                lines.append(f"int {k} = {ex.key_position(step.key, t, sc)};")
+                inside = ex.ranges is not None and isinstance(t.key, RangeT) and ex.ranges.fits(step.key, t.key)
+                lines.append(f"int {k} = {ex.key_position(step.key, t, sc, inside)};")
                 lvalue, t = f"{lvalue}.v[{k}]", t.value
             elif isinstance(step, S.IndexStep) and isinstance(t, SeqT):
                 k = ex.fresh("k")

@@ -28,9 +28,22 @@ A universe index ("ordinal") is what bitmasks and map keys use: the value's
 position in `universe(t)` (ir/types.py), computed by generated `ord_tN`
 functions and inverted by `val_tN` (parameters, constant domains).
 
-Not laid out yet (the spec falls back to the Python backend, saying so):
-bags, sets over universes larger than SET_WORDS_MAX * 64 values, and
-collections or options of collections as set elements or map keys.
+    bag[T, N]            struct { uint8_t n; struct { T e; C c; } v[CAP]; }: the
+                         distinct elements with their counts (C the narrowest
+                         unsigned type holding N), sorted, v[n..] zero
+    set[T], other T      struct { uint8_t n; struct { T e; } v[CAP]; }, sorted,
+                         v[n..] zero: sets of `int`, over more than
+                         SET_WORDS_MAX * 64 values, or of unnumbered elements
+
+Sorted arrays are ordered as the Python backend orders the elements (its
+codec's `sort_key`, mirrored by generated `cmp_N` functions), so equal
+values have equal bytes and iteration order is the Python backend's. CAP,
+the array's capacity, is chosen per type (`Layout.capacities`, default
+CAPACITY); a value that would need more raises CapacityExceeded (in C:
+`sp_overflow`), and the search starts over with a larger capacity
+(search.py). Not laid out yet (the spec falls back to the Python backend,
+saying so): collections or options of collections as map keys or as
+elements of bitmask sets.
 
 `pack`/`unpack` convert between this layout and the Python backend's
 internal values (explicit/state.py): initial states are made by the Python
@@ -48,6 +61,7 @@ from specpy.explicit.runtime import NONE
 from specpy.explicit.state import codec
 from specpy.ir.types import (
     AtomT,
+    BagT,
     BoolT,
     EnumT,
     IntT,
@@ -79,6 +93,31 @@ _INTS = [  # (C type, struct format, lo, hi), narrowest first
 
 
 _UNSIGNED = [("uint8_t", "B", 8), ("uint16_t", "H", 16), ("uint32_t", "I", 32), ("uint64_t", "Q", 64)]
+
+
+#: The first capacity of a sorted array (bags, sets of ints...); doubled on overflow.
+CAPACITY = 4
+#: The largest capacity (the length byte); past it the spec runs in Python.
+CAPACITY_MAX = 255
+
+
+class CapacityExceeded(Exception):
+    """A bag or sorted set of the native layout needs more room than its
+    capacity: `index` is its position in `Layout.arrays`."""
+
+    MARK = "native array capacity exceeded: array"
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"{self.MARK} {index}")
+        self.index = index
+
+    @classmethod
+    def parse(cls, text: str) -> CapacityExceeded | None:
+        """The exception named in a worker's traceback, if that is what it is."""
+        import re
+
+        found = re.search(re.escape(cls.MARK) + r" (\d+)", text)
+        return None if found is None else cls(int(found.group(1)))
 
 
 class NotNative(Exception):
@@ -165,6 +204,68 @@ class BitsC(CType):
             return m, off + self.size
         elems = codec(self.ir.elem).elements()
         return frozenset(elems[i] for i in range(self.nbits) if m >> i & 1), off + self.size
+
+
+class ArrC(CType):
+    """A bag or a set as a sorted bounded array of distinct elements (with
+    counts for a bag), in the Python backend's element order."""
+
+    def __init__(self, ir: SetT | BagT, name: str, elem: CType, capacity: int, index: int):
+        self.elem = elem
+        self.bag = isinstance(ir, BagT)
+        self.cap = capacity
+        self.index = index  # in Layout.arrays: what CapacityExceeded names
+        self.entry = name + "e"
+        cbytes = 0
+        count = ""
+        if isinstance(ir, BagT):
+            cname, fmt = next((c, f) for c, f, bits in _UNSIGNED if ir.max_count < (1 << bits))
+            cbytes, self.cfmt, self.cname = struct.calcsize(fmt), "<" + fmt, cname
+            count = f" {cname} c;"
+        decl = (
+            f"typedef struct __attribute__((packed)) {{ {elem.name} e;{count} }} {self.entry};\n"
+            f"typedef struct __attribute__((packed)) {{ uint8_t n; {self.entry} v[{capacity}]; }} {name};"
+        )
+        self.width = elem.size + cbytes
+        super().__init__(ir, name, 1 + self.width * capacity, False, decl, [elem])
+        py = codec(ir)
+        self.py_mask = isinstance(ir, SetT) and py.key[0] == "bits"  # the Python backend holds an int mask
+        self.order = py.elem.sort_key
+
+    def _items(self, x) -> list:
+        """(element, count) pairs of the Python value, in the Python order."""
+        if self.bag:
+            items = list(x)
+        elif self.py_mask:
+            elems = codec(self.ir.elem).elements()
+            items = [(elems[i], 1) for i in range(len(elems)) if int(x) >> i & 1]
+        else:
+            items = [(e, 1) for e in x]
+        return sorted(items, key=lambda ec: self.order(ec[0]))
+
+    def pack(self, x) -> bytes:
+        items = self._items(x)
+        if len(items) > self.cap:
+            raise CapacityExceeded(self.index)
+        body = b"".join(self.elem.pack(e) + (struct.pack(self.cfmt, c) if self.bag else b"") for e, c in items)
+        return bytes([len(items)]) + body.ljust(self.size - 1, b"\0")
+
+    def unpack(self, b: bytes, off: int):
+        n, at = b[off], off + 1
+        items = []
+        for _ in range(n):
+            e, at = self.elem.unpack(b, at)
+            c = 1
+            if self.bag:
+                (c,) = struct.unpack_from(self.cfmt, b, at)
+                at += struct.calcsize(self.cfmt)
+            items.append((e, c))
+        if self.bag:
+            return frozenset(items), off + self.size
+        if self.py_mask:
+            table = codec(self.ir.elem).table()
+            return sum(1 << table[e] for e, _ in items), off + self.size
+        return frozenset(e for e, _ in items), off + self.size
 
 
 class RecordC(CType):
@@ -267,10 +368,23 @@ class SeqC(CType):
 class Layout:
     """The C types of a model: one per IR type met, each declared once, in dependency order."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacities: dict[Type, int] | None = None) -> None:
         self.types: dict[Type, CType] = {}
         self.decls: list[str] = []
         self._count = 0
+        self.capacities = capacities or {}  # per bag or sorted-set type; CAPACITY when absent
+        self.arrays: list[ArrC] = []  # the sorted-array types, in creation order
+
+    def _array(self, t: SetT | BagT, what: str) -> ArrC:
+        elem = self.of(t.elem)
+        if not sortable(t.elem):
+            raise NotNative(f"{what} of type {type_name(t.elem)} are not native yet")
+        cap = self.capacities.get(t, CAPACITY)
+        if not isinstance(t.elem, IntT):
+            cap = min(cap, max(universe_size(t.elem), 1))  # every element: no overflow possible
+        arr = ArrC(t, self._fresh(), elem, cap, len(self.arrays))
+        self.arrays.append(arr)
+        return arr
 
     def _fresh(self) -> str:
         self._count += 1
@@ -308,8 +422,11 @@ class Layout:
             case OptionT(inner):
                 return OptionC(t, self._fresh(), self.of(inner))
             case SetT(elem):
-                e = self.element(elem, "set elements")
-                return BitsC(t, self._fresh(), e)
+                if isinstance(elem, IntT) or not ordinal_type(elem) or universe_size(elem) > ORDINAL_MAX:
+                    return self._array(t, "set elements")
+                return BitsC(t, self._fresh(), self.of(elem))
+            case BagT():
+                return self._array(t, "bag elements")
             case MapT(k, v):
                 self.element(k, "map keys")
                 return MapC(t, self._fresh(), self.of(v), universe_size(k))
@@ -331,6 +448,26 @@ class Layout:
 #: Sets as set elements, map keys or parameters: at most this many elements
 #: (their universe indices are looked up in tables of 2^n entries).
 SMALL_SET_ELEMS = 12
+
+
+def sortable(t: Type) -> bool:
+    """Values of t can be elements of a sorted array: a generated comparison
+    orders them as the Python backend's `sort_key` does (no set held as a
+    frozenset, bag or sorted set inside)."""
+    match t:
+        case BoolT() | RangeT() | AtomT() | EnumT() | IntT():
+            return True
+        case SetT(elem):
+            return codec(t).key[0] == "bits" and universe_size(elem) <= 64
+        case RecordT(fields=fs):
+            return all(sortable(ft) for _, ft in fs)
+        case VariantT(cases=cs):
+            return all(sortable(ft) for c in cs for _, ft in c.fields)
+        case OptionT(inner) | SeqT(inner, _):
+            return sortable(inner)
+        case MapT(_, v):
+            return sortable(v)
+    return False
 
 
 def ordinal_type(t: Type) -> bool:

@@ -26,10 +26,12 @@ import numpy as np
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.store import FingerprintSet, Links, StateStore, fingerprints
+from specpy.explicit.symmetry import Symmetry
 from specpy.ir.model import Model
 from specpy.native import build
-from specpy.native.c_module import CDEF, generate
-from specpy.native.c_types import Layout
+from specpy.ir.types import AtomT, Type, type_name
+from specpy.native.c_module import CDEF, generate_layout
+from specpy.native.c_types import CAPACITY, CAPACITY_MAX, CapacityExceeded, NotNative
 
 
 class Packed(Sequence):
@@ -59,21 +61,56 @@ class NativeModel:
 
     backend = "native"
 
-    def __init__(self, model: Model, python: CompiledModel, source: str | None = None) -> None:
+    def __init__(
+        self, model: Model, python: CompiledModel, capacities: dict[Type, int] | None = None, symmetric: tuple[AtomT, ...] = ()
+    ) -> None:
         self.model = model
         self.python = python
         self.actions = python.actions
-        self.source = source if source is not None else generate(model)
+        self.capacities = dict(capacities or {})
+        self.symmetric = symmetric  # states are canonicalised in C (c_symmetry.py)
+        crash = model.faults is not None and model.faults.crash
+        initial = python._initial_states() if crash else []
+        while True:  # a constant may need a larger array than the default capacity
+            try:
+                self.source, self.layout = generate_layout(model, self.capacities, initial[0] if initial else None, symmetric)
+                break
+            except CapacityExceeded as exc:
+                self.capacities = self.grown(exc)
         module = build.load(self.source, CDEF)
         self.ffi, self.lib = module.ffi, module.lib
         self.size = self.lib.sp_state_size()
-        layout = Layout()
-        self.codecs = [layout.of(v.type) for v in model.vars]
+        self.codecs = [self.layout.of(v.type) for v in model.vars]
         self.transitions = self._transitions if model.transitions else None
         self.constraint = self._constraint if model.constraints else None
         self.terminal = self._terminal if model.terminals else None
         self.invariants = self._invariants if model.invariants else None
         self.measures: list = []  # a spec with measures is not native (native/__init__.py: refusal)
+
+    def grown(self, exc: CapacityExceeded) -> dict[Type, int]:
+        """The capacities with the array that overflowed made 4x larger
+        (NotNative past CAPACITY_MAX: the spec then runs in Python)."""
+        arr = self.layout.arrays[exc.index]
+        if arr.cap >= CAPACITY_MAX:
+            raise NotNative(f"a value of type {type_name(arr.ir)} needs more than {CAPACITY_MAX} distinct elements natively")
+        out = dict(self.capacities)
+        out[arr.ir] = min(CAPACITY_MAX, 4 * self.capacities.get(arr.ir, CAPACITY))
+        return out
+
+    def larger(self, exc: Exception):
+        """For a run that raised exc: a function giving the capacities to
+        start over with when an array overflowed (here or in a worker
+        process, whose traceback names it); else exc is re-raised."""
+        found = exc if isinstance(exc, CapacityExceeded) else CapacityExceeded.parse(str(exc))
+        if found is None:
+            raise exc
+        return lambda: self.grown(found)
+
+    def _raised(self) -> None:
+        """After a native failure: CapacityExceeded if an array overflowed (else the failure is the spec's)."""
+        k = self.lib.sp_overflowed()
+        if k:
+            raise CapacityExceeded(k - 1)
 
     # ------------------------------------------------------------ states
 
@@ -81,6 +118,10 @@ class NativeModel:
         """A Python backend state (explicit/state.py) in the native layout."""
         data = b"".join(c.pack(x) for c, x in zip(self.codecs, state))
         assert len(data) == self.size, "the Python and C layouts disagree"
+        if self.symmetric:  # the orbit's native representative
+            buf = self.ffi.new("char[]", data)
+            self.lib.sp_canonical(buf)
+            data = self.ffi.buffer(buf, self.size)[:]
         return data
 
     def unpack(self, data: bytes) -> tuple:
@@ -90,10 +131,13 @@ class NativeModel:
             out.append(x)
         return tuple(out)
 
-    def python_store(self, store: StateStore) -> StateStore:
+    def python_store(self, store: StateStore, symmetry: Symmetry | None = None) -> StateStore:
         """The stored states as the Python backend's values, with its
-        fingerprints (liveness.py works on those; links are unchanged)."""
+        fingerprints (liveness.py works on those; links are unchanged); under
+        symmetry reduction, the Python backend's representatives."""
         states = [self.unpack(s) for s in store.states]
+        if symmetry is not None:
+            states = [symmetry.canonical(s) for s in states]
         parents = np.frombuffer(store.parent, dtype=np.int64)
         via = np.frombuffer(store.via, dtype=np.int16)
         return StateStore(states, Links.restore(fingerprints(states), parents, via))
@@ -121,6 +165,7 @@ class NativeModel:
         fps = np.frombuffer(ffi.buffer(lib.sp_fps(), 8 * n), dtype=np.int64).copy() if n else np.zeros(0, np.int64)
         at = failed[0]
         if at >= 0:
+            self._raised()
             return Packed(data, self.size, fps), ends[:at], True
         return Packed(data, self.size, fps), ends, False
 
@@ -151,6 +196,8 @@ class NativeModel:
         out = np.empty(len(states), np.int64)
         ffi = self.ffi
         n = self.lib.sp_many(0 if what == "invariants" else 1, b"".join(states), len(states), ffi.cast("int64_t *", ffi.from_buffer(out)))
+        if n < len(states):
+            self._raised()
         return out[:n], n
 
     # ------------------------------------------------------------ checks (EvalFailure: the search re-executes in Python)
@@ -158,23 +205,27 @@ class NativeModel:
     def _invariants(self, s: bytes) -> int:
         r = self.lib.sp_invariants(s)
         if r == -2:
+            self._raised()
             raise EvalFailure(0, 0)
         return r
 
     def _constraint(self, s: bytes) -> bool:
         r = self.lib.sp_constraint(s)
         if r == -2:
+            self._raised()
             raise EvalFailure(0, 0)
         return bool(r)
 
     def _terminal(self, s: bytes) -> bool:
         r = self.lib.sp_terminal(s)
         if r == -2:
+            self._raised()
             raise EvalFailure(0, 0)
         return bool(r)
 
     def _transitions(self, s: bytes, t: bytes) -> int:
         r = self.lib.sp_transitions(s, t)
         if r == -2:
+            self._raised()
             raise EvalFailure(0, 0)
         return r

@@ -11,7 +11,7 @@ is deterministic, so reports built from fixed results are golden-tested.
 from __future__ import annotations
 
 from specpy.diagnostics import Diagnostic, SourceFile, render
-from specpy.report.checked import held, render_checked
+from specpy.report.checked import held
 from specpy.result import CheckResult, ResultKind, Stats, Violation
 from specpy.trace.text import render_trace
 

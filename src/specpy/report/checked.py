@@ -81,7 +81,20 @@ def describe(
 
 def render_checked(checked: Checked, actions: tuple[str, ...] = (), columns: int = COLUMNS) -> str:
     """The head of a report: `Checking SPEC` and one indented item per line
-    (a long list wraps, indented, to stay within `columns`).
+    (a long list wraps, indented, to stay within `columns`)."""
+    rows = checked_rows(checked, actions)
+    width = max(len(label) for label, _ in rows) + 1
+    lines = [f"Checking {checked.spec}"]
+    for label, text in rows:
+        lines += textwrap.wrap(
+            text, columns, initial_indent=f"  {label + ':':<{width}} ", subsequent_indent=" " * (width + 3),
+            break_on_hyphens=False,
+        )
+    return "\n".join(lines)
+
+
+def checked_rows(checked: Checked, actions: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(label, text) per item of the head, as the text head and the HTML report show them.
 
     `actions` (every action's name) lets a fairness list most actions share
     read "every action but X".
@@ -117,14 +130,7 @@ def render_checked(checked: Checked, actions: tuple[str, ...] = (), columns: int
     rows.append(("backend", ENGINES.get(checked.backend, checked.backend) + workers))
     if checked.bounds:
         rows.append(("bounds", ", ".join(checked.bounds)))
-    width = max(len(label) for label, _ in rows) + 1
-    lines = [f"Checking {checked.spec}"]
-    for label, text in rows:
-        lines += textwrap.wrap(
-            text, columns, initial_indent=f"  {label + ':':<{width}} ", subsequent_indent=" " * (width + 3),
-            break_on_hyphens=False,
-        )
-    return "\n".join(lines)
+    return rows
 
 
 def _names(names: tuple[str, ...]) -> str:

@@ -24,6 +24,7 @@ from specpy.ir.types import AtomT, BagT, EnumT, SetT, VariantT, describe_size, i
 from specpy.options import OptionError, Overrides
 from specpy.semantics.consts import ConstEvaluator, ConstValue, parse_const_override
 from specpy.semantics.errors import Abort, ErrorSink
+from specpy.semantics.index import NameIndex
 from specpy.semantics.exprs import MAX_UNIVERSE, Context, ExprChecker, Scope
 from specpy.semantics.stmts import StmtChecker
 from specpy.semantics.symbols import DefInfo, Symbols
@@ -35,8 +36,10 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RESULT_PARAM = "result value"
 
 
-def analyze(module: ast.Module, source: SourceFile, overrides: Overrides) -> Model:
-    return _Analyzer(module, source, overrides).run()
+def analyze(module: ast.Module, source: SourceFile, overrides: Overrides, index: NameIndex | None = None) -> Model:
+    """The Model; `index`, if given, is filled with what the check learns about names
+    (semantics/index.py), also when it raises SpecError."""
+    return _Analyzer(module, source, overrides, index).run()
 
 
 def analyze_with_questions(
@@ -61,7 +64,7 @@ def analyze_with_questions(
 
 
 class _Analyzer:
-    def __init__(self, module: ast.Module, source: SourceFile, overrides: Overrides):
+    def __init__(self, module: ast.Module, source: SourceFile, overrides: Overrides, index: NameIndex | None = None):
         self.module = module
         self.source = source
         self.overrides = overrides
@@ -73,6 +76,9 @@ class _Analyzer:
         self.consts = ConstEvaluator(self.errors, self._const_lookup)
         self.types = TypeResolver(self.errors, self.symbols, self.consts, self.type_decls, dict(overrides.types))
         self.exprs = ExprChecker(self.errors, self.symbols, self.types)
+        if index is not None:
+            index.symbols = self.symbols
+            self.exprs.index = index
         self.stmts = StmtChecker(self.exprs)
 
     def of(self, cls):

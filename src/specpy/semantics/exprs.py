@@ -21,6 +21,7 @@ from specpy.ir.types import (
 )
 from specpy.ir.values import BagValue, VariantValue
 from specpy.semantics.errors import ErrorSink
+from specpy.semantics.index import NameIndex
 from specpy.semantics.symbols import Symbols
 from specpy.semantics.types import TypeResolver, assignable, join
 from specpy.syntax import ast
@@ -116,6 +117,7 @@ class ExprChecker:
         self._uids = itertools.count(1)
         self._def_stack: list[str] = []
         self._def_bodies: dict[str, tuple[tuple[ir.Local, ...], ir.Expr]] = {}
+        self.index: NameIndex | None = None  # for tools: where locals are bound and read (index.py)
 
     # ------------------------------------------------------------ locals
 
@@ -132,6 +134,8 @@ class ExprChecker:
             self.errors.fail("E-duplicate-local", f"`{name}` is bound twice here", ident.span)
         local = ir.Local(name, next(self._uids), t)
         scope.names[name] = local
+        if self.index is not None:
+            self.index.bind(ident.span, local)
         return local
 
     def bind_pattern(
@@ -367,6 +371,8 @@ class ExprChecker:
         name = e.name
         local = scope.lookup(name)
         if local is not None:
+            if self.index is not None:
+                self.index.use(e.span, local)
             return ir.LocalRef(local.type, local, span=e.span)
         s = self.symbols
         if name in s.vars:

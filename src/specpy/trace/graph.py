@@ -1,9 +1,10 @@
 """A state graph (built by explicit/graph.py) and its rendering as Graphviz DOT text.
 
 Each node is labelled with its number (breadth-first discovery order, 1 for
-the first initial state) and the variables that changed from the state it
-was first reached from, as the text trace shows them (`votes[s1]: + s2`);
-an initial state lists every variable. An edge carries the action and its
+the first initial state) and its whole state, one variable a line as the
+text trace prints a first state, so no two nodes read the same (a label of
+changes from the state it was first found from could: two states reached by
+the same change from different parents). An edge carries the action and its
 arguments; several steps between the same two states share one edge with one
 line per step. Initial states are drawn with a thick blue border, states that
 violate an invariant are filled red and name it. Quotes and backslashes in
@@ -14,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from specpy.ir.values import Value, format_value
-from specpy.trace.text import diff_value
+from specpy.ir.values import Value
+from specpy.trace.text import whole_state
 from specpy.trace.trace import Step
 
 
@@ -44,12 +45,7 @@ def render_dot(graph: StateGraph, name: str) -> str:
     ]
     initial = set(graph.initial)
     for i, state in enumerate(graph.states):
-        parent = graph.parent[i]
-        if parent < 0:
-            body = [f"{n}: {format_value(state[n])}" for n in graph.var_names]
-        else:
-            before = graph.states[parent]
-            body = [line for n in graph.var_names for line in diff_value(n, before[n], state[n])] or ["(no change)"]
+        body = whole_state(graph.var_names, state)
         head = f"#{i + 1}" + (" (initial)" if i in initial else "")
         attrs = []
         if i in graph.violating:

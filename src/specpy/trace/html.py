@@ -35,7 +35,8 @@ class ReportInfo:
 
     kind: a result kind ("ok", "invariant", ...; "trace" for a bare trace file),
     which colours the verdict. violation: the name of what broke, shown on the
-    chart's last row. stats: (label, value) rows.
+    chart's last row. stats: (label, value) rows; checked: what the run
+    checked, (label, text) rows (report/checked.py).
     """
 
     title: str
@@ -45,10 +46,13 @@ class ReportInfo:
     detail: str = ""
     location: str | None = None
     stats: tuple[tuple[str, str], ...] = ()
+    checked: tuple[tuple[str, str], ...] = ()
 
 
-def info_from_result(result: CheckResult, model: Model, verdict: str) -> ReportInfo:
-    """ReportInfo of a check run (`verdict` is report.verdict's line)."""
+def info_from_result(
+    result: CheckResult, model: Model, verdict: str, checked: tuple[tuple[str, str], ...] = ()
+) -> ReportInfo:
+    """ReportInfo of a check run (`verdict` is report.verdict's line, `checked` its head's rows)."""
     s = result.stats
     v = result.violation
     return ReportInfo(
@@ -65,6 +69,7 @@ def info_from_result(result: CheckResult, model: Model, verdict: str) -> ReportI
             ("time", f"{s.seconds:.3f} s"),
             *((("trace", f"{len(v.trace)} states"),) if v is not None else ()),
         ),
+        checked=checked,
     )
 
 
@@ -89,7 +94,7 @@ def info_from_itf_meta(meta: dict[str, Any], path: str, states: int) -> ReportIn
 
 def render_html(info: ReportInfo, trace: Trace | None, addressing: Addressing | None) -> str:
     """The whole report as one HTML document."""
-    body = [f"<header><h1>{escape(info.title)}</h1>", _verdict(info), _stats(info), "</header>"]
+    body = [f"<header><h1>{escape(info.title)}</h1>", _verdict(info), _stats(info), _checked(info), "</header>"]
     if trace is not None:
         body.append(_chart_section(info, trace, addressing))
         body.append(_steps_section(trace))
@@ -117,6 +122,13 @@ def _verdict(info: ReportInfo) -> str:
     if info.location:
         out.append(f'<p class="where">{escape(info.location)}</p>')
     return "".join(out)
+
+
+def _checked(info: ReportInfo) -> str:
+    if not info.checked:
+        return ""
+    cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in info.checked)
+    return f'<details class="checked" open><summary>What was checked</summary><table>{cells}</table></details>'
 
 
 def _stats(info: ReportInfo) -> str:
@@ -204,6 +216,8 @@ h1{font-size:18px;margin:16px 0 6px}h2{font-size:15px;margin:18px 0 6px}
 .where{font-family:ui-monospace,Menlo,Consolas,monospace;color:#555;margin:2px 0 8px}
 table.stats{border-collapse:collapse;margin:4px 0}table.stats th{text-align:left;font-weight:normal;color:#555;padding:1px 14px 1px 0}
 table.stats td{font-variant-numeric:tabular-nums;text-align:right}
+details.checked{font-size:13px;margin:4px 0 8px}details.checked summary{cursor:pointer;color:#555}
+details.checked th{text-align:left;font-weight:normal;color:#555;padding:1px 14px 1px 0;vertical-align:top}
 .split{display:flex;gap:16px;align-items:flex-start}.left{flex:1 1 auto;min-width:0}
 .chart{overflow:auto;max-height:78vh;border:1px solid #d8dce3;border-radius:6px}
 aside#state{flex:0 0 340px;position:sticky;top:8px;max-height:88vh;overflow:auto;border:1px solid #d8dce3;border-radius:6px;padding:0 12px 10px}

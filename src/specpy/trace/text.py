@@ -11,8 +11,9 @@ additions then removals, each in display order (`msgs: +{Prepared{rm: r1}}
 changed (`net: +{Vote{...} ×2}`); a line past COLUMNS is split by sign, then
 by element. A sequence that changed length but kept a common start or end is
 an edit (`dlog[p2]: [..., +MsgId{src: p1, n: 2}]`, `...` being the unchanged
-part). Everything is ordered deterministically, so a rendering can be
-pinned in a golden file.
+part). A whole-value change too long for a line puts the new value under
+the old one (`→` under the colon). Everything is ordered deterministically,
+so a rendering can be pinned in a golden file.
 """
 
 from __future__ import annotations
@@ -69,13 +70,17 @@ def render_trace(trace: Trace, full: bool = False, first: str = "initial") -> st
 
 
 def _full_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str]:
-    """Every variable; a map too long for one line gets one line per key (`past[m1]: {}`)."""
+    return [INDENT + line for line in whole_state(var_names, state)]
+
+
+def whole_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str]:
+    """Every variable, `name: value`; a map too long for one line gets one line per key (`past[m1]: {}`)."""
     lines = []
     for name in var_names:
         value = state[name]
-        line = f"{INDENT}{name}: {format_value(value)}"
-        if len(line) > COLUMNS and isinstance(value, MapValue):
-            lines += [f"{INDENT}{name}[{format_value(k)}]: {format_value(x)}" for k, x in value.items]
+        line = f"{name}: {format_value(value)}"
+        if len(INDENT + line) > COLUMNS and isinstance(value, MapValue):
+            lines += [f"{name}[{format_value(k)}]: {format_value(x)}" for k, x in value.items]
         else:
             lines.append(line)
     return lines
@@ -84,8 +89,9 @@ def _full_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str
 def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
     """The change lines for one value, descending into structure where it can.
 
-    A descent only happens when both sides have the same shape (same map keys,
-    same record fields, same variant tag, same sequence length); otherwise a
+    A descent only happens when both sides have the same shape (same record
+    fields, same variant tag, same sequence length; for maps, the keys both
+    have, the others shown as added or removed `k: v` entries); otherwise a
     sequence that kept a common start or end is shown as an edit
     (`[..., +x]`), and anything else whole as `old → new`, which is what a
     reader wants when, say, a variant changes case.
@@ -100,10 +106,19 @@ def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
         )
     elif isinstance(old, BagValue) and isinstance(new, BagValue):
         yield from _diff_bag(path, old, new)
-    elif isinstance(old, MapValue) and isinstance(new, MapValue) and _same_keys(old, new):
-        new_items = dict(new.items)
+    elif isinstance(old, MapValue) and isinstance(new, MapValue):
+        # Entries in both descend; entries only on one side (a map read from a
+        # trace file whose domain changes) are added or removed as `k: v` pairs.
+        old_items, new_items = dict(old.items), dict(new.items)
         for key, before in old.items:
-            yield from diff_value(f"{path}[{format_value(key)}]", before, new_items[key])
+            if key in new_items:
+                yield from diff_value(f"{path}[{format_value(key)}]", before, new_items[key])
+        if not _same_keys(old, new):
+            yield from _edit(
+                path,
+                [f"{format_value(k)}: {format_value(v)}" for k, v in new.items if k not in old_items],
+                [f"{format_value(k)}: {format_value(v)}" for k, v in old.items if k not in new_items],
+            )
     elif (
         isinstance(old, RecordValue)
         and isinstance(new, RecordValue)
@@ -123,7 +138,13 @@ def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
     elif isinstance(old, tuple) and isinstance(new, tuple) and (edit := _sequence_edit(old, new)) is not None:
         yield f"{path}: {edit}"
     else:
-        yield f"{path}: {format_value(old)} {ARROW} {format_value(new)}"
+        before, after = format_value(old), format_value(new)
+        line = f"{path}: {before} {ARROW} {after}"
+        if len(INDENT + line) <= COLUMNS:
+            yield line
+        else:  # the new value under the old one, the arrow under the colon
+            yield f"{path}: {before}"
+            yield f"{' ' * len(path)}{ARROW} {after}"
 
 
 def _edit(path: str, added: list[str], removed: list[str]) -> Iterator[str]:
