@@ -169,15 +169,17 @@ def test_a_spec_that_does_not_parse_still_gets_hover() -> None:
 
 
 def test_positions_count_utf16() -> None:
-    # A comment with an emoji (2 UTF-16 units) before a name on the same line is not possible
-    # in the grammar, so the error is placed after a non-BMP character in a comment line and
-    # checked on the next line; and a name after a Greek letter in a comment.
-    text = "var x: 0..1 = 0 # 😀\nvar y: 0..1 = z\n"
+    # The end-of-file error is placed after the last character, here an emoji in a comment:
+    # 18 code points before it (specpy's column 19), 19 UTF-16 units (LSP's character).
+    text = "var x: 0..1 =  # \U0001F600\n"
     async def main() -> None:
         async with session() as s:
             s.open(URI, text)
             [d] = await s.wait_diagnostics(URI)
-            assert d.code == "E-unknown-name"
-            assert d.range == lsp.Range(start=pos(1, 14), end=pos(1, 15))
+            assert d.code == "E-syntax-eof"
+            assert d.range.start == pos(0, 19)
+            # a request at a UTF-16 position past the emoji is answered
+            h = await s.client.text_document_hover_async(lsp.HoverParams(text_document=s.doc(URI), position=pos(0, 19)))
+            assert h is None
 
     run(main())

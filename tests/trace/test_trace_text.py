@@ -153,6 +153,13 @@ def test_bag_diff_counts_copies() -> None:
     assert list(diff_value("net", BagValue((("a", 1),)), BagValue((("a", 3), ("b", 1))))) == ["net: +{a ×2, b}"]
 
 
+def test_maps_with_different_keys_descend_into_the_common_ones() -> None:
+    # A map from a trace file whose domain grows (Quint writes partial maps so).
+    old = MapValue((("a", MapValue((("x", 1), ("y", 2)))),))
+    new = MapValue((("a", MapValue((("x", 1), ("y", 3)))), ("b", MapValue((("x", 0),)))))
+    assert list(diff_value("m", old, new)) == ["m[a][y]: 2 → 3", "m: +{b: {x: 0}}"]
+
+
 def test_variant_case_change_is_shown_whole() -> None:
     assert list(diff_value("m", COMMIT, prepared("r1"))) == ["m: Commit → Prepared{rm: r1}"]
 

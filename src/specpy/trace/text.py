@@ -89,8 +89,9 @@ def whole_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str
 def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
     """The change lines for one value, descending into structure where it can.
 
-    A descent only happens when both sides have the same shape (same map keys,
-    same record fields, same variant tag, same sequence length); otherwise a
+    A descent only happens when both sides have the same shape (same record
+    fields, same variant tag, same sequence length; for maps, the keys both
+    have, the others shown as added or removed `k: v` entries); otherwise a
     sequence that kept a common start or end is shown as an edit
     (`[..., +x]`), and anything else whole as `old → new`, which is what a
     reader wants when, say, a variant changes case.
@@ -105,10 +106,19 @@ def diff_value(path: str, old: Value, new: Value) -> Iterator[str]:
         )
     elif isinstance(old, BagValue) and isinstance(new, BagValue):
         yield from _diff_bag(path, old, new)
-    elif isinstance(old, MapValue) and isinstance(new, MapValue) and _same_keys(old, new):
-        new_items = dict(new.items)
+    elif isinstance(old, MapValue) and isinstance(new, MapValue):
+        # Entries in both descend; entries only on one side (a map read from a
+        # trace file whose domain changes) are added or removed as `k: v` pairs.
+        old_items, new_items = dict(old.items), dict(new.items)
         for key, before in old.items:
-            yield from diff_value(f"{path}[{format_value(key)}]", before, new_items[key])
+            if key in new_items:
+                yield from diff_value(f"{path}[{format_value(key)}]", before, new_items[key])
+        if not _same_keys(old, new):
+            yield from _edit(
+                path,
+                [f"{format_value(k)}: {format_value(v)}" for k, v in new.items if k not in old_items],
+                [f"{format_value(k)}: {format_value(v)}" for k, v in old.items if k not in new_items],
+            )
     elif (
         isinstance(old, RecordValue)
         and isinstance(new, RecordValue)
