@@ -12,12 +12,18 @@ Tests marked `@pytest.mark.tlc` run TLC: they need `SPECPY_TLC_JAR` (the
 tla2tools.jar) and java. Without them they skip — or fail, with
 `SPECPY_REQUIRE_TLC=1`, which .ci/run sets when it provides the jar, so a CI
 run never passes with TLC's tests silently skipped.
+
+Ctrl-C is handled as at a terminal: a test run started in the background
+(`cmd &` without job control, as CI scripts do) inherits SIGINT ignored, and
+so would every specpy it starts (Python leaves an ignored SIGINT ignored);
+the tests that send SIGINT stand for a user pressing Ctrl-C.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 from typing import Callable
 
@@ -27,6 +33,9 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# A Python handler, unlike SIG_IGN, is not inherited: each child starts with SIGINT at its default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -87,7 +87,6 @@ def run_case(prefix: str, number: int, scratch: Path) -> str:
 
 
 def worker_main(prefix: str, scratch: str) -> None:
-    sys.setrecursionlimit(1000)
     for line in sys.stdin:
         number = int(line)
         try:

@@ -16,7 +16,10 @@ are generated with structure, where the probe found its bugs:
   empty and missing `states`;
 - checkpoints: a real checkpoint directory (twophase, 3 RMs) with one
   counter of its manifest changed (with and without its digest recomputed),
-  its JSON mutated, or a partition file's bytes flipped or truncated.
+  its JSON mutated, or a partition file's bytes flipped or truncated;
+- histories (`specpy linearizable`): the Jepsen examples, JSON lines mutated
+  as JSON and EDN lines as tokens, and both as bytes, checked against the
+  built-in kv model or the cas_register spec.
 """
 
 from __future__ import annotations
@@ -307,10 +310,43 @@ def checkpoint(rng: random.Random, scratch: Path) -> Case:
     return Case("checkpoint", args, tree=tree, edit=_edit_checkpoint(rng))
 
 
+LINEARIZABLE = ROOT / "examples" / "linearizable"
+_EDN_TOKENS = ["nil", ":invoke", ":ok", ":fail", ":info", ":nemesis", "#{1 1}", "#inst \"x\"", "{", "}", "[", "]",
+               "\"\\ud800\"", "9" * 5000, "-0", "1e999", "##NaN", ":process", "#_", ";", "\\c", "0x10"]
+
+
+def history(rng: random.Random, scratch: Path) -> Case:
+    edn = rng.random() < 0.4
+    lines = (LINEARIZABLE / ("correct.edn" if edn else "correct.jsonl")).read_text().splitlines()
+    if rng.random() < 0.25:
+        data = _byte_flip("\n".join(lines).encode(), rng)
+    else:
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(lines))
+            if edn:
+                toks = lines[i].split(" ")
+                toks[rng.randrange(len(toks))] = rng.choice(_EDN_TOKENS)
+                lines[i] = " ".join(toks)
+            else:
+                lines[i] = _dumps(_mutate_json(json.loads(lines[i]), rng), rng).decode("utf-8", "surrogatepass")
+        if rng.random() < 0.1:  # an operation that never completes, or a process reused while open
+            lines.append(rng.choice(lines))
+        data = "\n".join(lines).encode("utf-8", "surrogatepass")
+    name = "h.edn" if edn else "h.jsonl"
+    model = rng.choice(["kv", "kv", str(LINEARIZABLE / "cas_register.spec")])
+    args = ["linearizable", model, "{dir}/" + name, "--timeout", "5"]
+    if rng.random() < 0.2:
+        args += ["--initial", rng.choice(['{"x": 1}', "NaN", '{"a": 1, "a": 2}', "[" * 200 + "]" * 200, "9" * 5000])]
+    if rng.random() < 0.1:
+        args += ["--json", "--html", "{dir}/h.html"]
+    return Case("history", args, {name: data})
+
+
 GENERATORS: dict[str, Callable[[random.Random, Path], Case]] = {
     "spec-mutated": mutated_spec,
     "spec-structured": structured_spec,
     "ndjson": ndjson_log,
     "itf": itf_trace,
     "checkpoint": checkpoint,
+    "history": history,
 }

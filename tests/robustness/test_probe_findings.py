@@ -461,6 +461,27 @@ JVM = 64_000_000_000  # the JVM reserves address space it never touches: TLC run
 
 
 @needs_tlc
+@pytest.mark.parametrize(
+    ("cfg", "where", "message"),
+    [
+        ("INVARIANT NoSuch", "Str.cfg: ", "The invariant NoSuch specified in the configuration file is not defined"),
+        ("INVARIANT Next", "Str.cfg: ", "The invariant Next is not a state predicate"),
+        ("FOO Bar", "Str.cfg:3: ", "TLC found an error in the configuration file at line 3."),
+    ],
+)
+def test_tlc_names_the_cfg_for_its_errors(tmp_path, cfg, where, message) -> None:
+    """Row 19: .cfg errors were "Evaluation error" with a statistics table, TLC's
+    raw @!@!@ markers in the text, and exit 76 or 255 (not in specpy's table)."""
+    shutil.copytree(DATA / "tlc", tmp_path / "tlc")
+    (tmp_path / "tlc" / "Str.cfg").write_text(f"INIT Init\nNEXT Next\n{cfg}\n")
+    result = run_specpy("tlc", tmp_path / "tlc" / "Str.tla", timeout=120, memory=JVM)
+    assert result.code == 151, result.stdout + result.stderr
+    assert f"error: {tmp_path / 'tlc' / where}{message}" in result.stderr
+    assert "@!@!@" not in result.stdout + result.stderr
+    assert "Evaluation error" not in result.stdout and "Statistics" not in result.stdout
+
+
+@needs_tlc
 def test_tlc_trace_out_of_a_hand_written_module(tmp_path) -> None:
     shutil.copytree(DATA / "tlc", tmp_path / "tlc")
     out = tmp_path / "s.json"

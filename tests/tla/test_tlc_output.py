@@ -6,7 +6,9 @@ on the models beside them (TwoPhase and DieHard: tla/; Features: the export
 of features.spec with --no-symmetry; Stutter_limit1: stutter.spec with
 --const limit=1; InitBad: initbad.spec; RaftLivenessBugSplitVote_a/_b: two
 runs on tla/RaftLivenessBugSplitVote.tla, where TLC picked different lassos,
-2026-12-06). Every pinned number below is TLC's, read from those files.
+2026-12-06; BadCfgKeyword/BadCfgLevel: tests/robustness/data/tlc/Str.tla with
+a .cfg holding `FOO Bar` / `INVARIANT Next`). Every pinned number below is
+TLC's, read from those files.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from specpy.options import CheckOptions, Overrides
 from specpy.pipeline import load
 from specpy.result import ResultKind
 from specpy.tla.export import export
-from specpy.tla.tlc_output import ModelInfo, sany_errors, split_messages, to_result
+from specpy.tla.tlc_output import ModelInfo, config_error, sany_errors, split_messages, to_result
 from specpy.tla.tlc_values import convert, parse_value
 from specpy.trace.text import render_trace
 
@@ -140,3 +142,32 @@ def test_values_untyped_and_typed():
     assert convert(funs, None) == MapValue((("r1", "working"), ("r2", "aborted")))
     assert convert(parse_value("<<1, -2, <<>>>>"), None) == (1, -2, ())
     assert convert(parse_value("{TRUE, FALSE}"), None) == frozenset({True, False})
+
+
+def test_nested_messages_are_split_and_no_marker_is_left():
+    """TLC's 1000 ("unexpected exception") holds the 5006 that explains it,
+    starting mid-line; the markers used to reach users' screens."""
+    out, _ = parsed("BadCfgKeyword.out")
+    codes = [m.code for m in out.messages]
+    assert codes.index(5006) < codes.index(1000)  # in the order they end
+    assert all("@!@!@" not in m.text for m in out.messages)
+    assert all("@!@!@" not in line for line in out.raw)
+    inner = next(m for m in out.messages if m.code == 5006)
+    assert inner.text == "TLC found an error in the configuration file at line 3\nIt was expecting a keyword, but did not find it."
+
+
+def test_an_error_in_the_cfg_is_one_clean_paragraph():
+    out, result = parsed("BadCfgKeyword.out")
+    error = config_error(out)
+    assert error is not None and error.line == 3
+    assert error.message == ("TLC found an error in the configuration file at line 3. "
+                             "It was expecting a keyword, but did not find it.")
+    out, result = parsed("BadCfgLevel.out")
+    error = config_error(out)
+    assert error is not None and error.line is None
+    assert error.message == "The invariant Next is not a state predicate (one with no primes or temporal operators)."
+
+
+def test_a_run_with_a_verdict_has_no_cfg_error():
+    out, _ = parsed("TwoPhase.out")
+    assert config_error(out) is None

@@ -225,6 +225,11 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
                 for e in run.sany:
                     span = Span(str(tla), e.line, e.column, e.end_line or e.line, e.end_column or e.column + 1)
                     click.echo(render(Diagnostic("E-tla-parse", e.message, span), {str(tla): source}), err=True)
+            if run.config is not None:  # not a verdict of the model: no report, no statistics
+                cfg = tla.with_suffix(".cfg")
+                where = f"{cfg}:{run.config.line}" if run.config.line else str(cfg)
+                click.echo(f"error: {where}: {run.config.message}", err=True)
+                continue
             click.echo(render_report(run.result, quiet=quiet), nl=False)
     except TlcSetupError as exc:
         click.echo(f"specpy: {exc}", err=True)
@@ -242,7 +247,7 @@ def run_and_report(paths: list[Path], jar: str | None, workers: int, timeout: fl
         data["models"] = dict(sorted(models.items()))
         record.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
         click.echo(f"recorded {len(runs)} result(s) in {record}", err=True)
-    return next((r.exit_code for r in runs if r.exit_code != 0), EXIT_SYSTEM_ERROR if write_error else 0)
+    return next((r.specpy_exit_code() for r in runs if r.specpy_exit_code() != 0), EXIT_SYSTEM_ERROR if write_error else 0)
 
 
 def _load_default(spec: Path | None) -> Model | None:

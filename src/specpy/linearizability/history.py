@@ -19,12 +19,12 @@ located `HistoryError` (file:line:column, exit 151).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable
 
 from specpy.diagnostics import Diagnostic, SourceFile, Span
+from specpy.trace import strict_json
 
 MAX_BYTES = 256 * 1024 * 1024
 MAX_LINE = 1024 * 1024
@@ -177,12 +177,12 @@ class _LineError(Exception):
 
 
 def _json_line(line: str) -> Any:
+    """One JSON line, read by trace/strict_json.py as ITF and NDJSON are (no NaN, no key
+    twice, ASCII integers of at most 4,000 digits, no lone surrogate, bounded nesting)."""
     try:
-        obj = json.loads(line, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise _LineError(f"not JSON: {exc.msg}", exc.colno) from None
-    except (ValueError, RecursionError) as exc:
-        raise _LineError(f"not JSON: {exc}") from None
+        obj = strict_json.loads(line)
+    except strict_json.StrictJsonError as exc:
+        raise _LineError(exc.message, exc.column or 1) from None
     if isinstance(obj, dict):
         return {k: _plain(v, 1) if k in EVENT_FIELDS else v for k, v in obj.items()}
     return obj
@@ -191,13 +191,9 @@ def _json_line(line: str) -> Any:
 def parse_json_value(text: str) -> Any:
     """A JSON value given on the command line, as the models' plain Python."""
     try:
-        return _plain(json.loads(text, parse_constant=_no_constant), 0)
-    except (ValueError, _LineError) as exc:
+        return _plain(strict_json.loads(text), 0)
+    except (strict_json.StrictJsonError, _LineError) as exc:
         raise HistoryError(_diag("E-json", f"not a JSON value: {exc}", "<option>", 1, 1), None) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 _EDN_PARSER: Callable[[str], Any] | None = None

@@ -27,8 +27,8 @@ with a located error, so no later stage can hit Python's recursion limit.
 A chain of `and` (or of `or`) counts as one level however long it is, up to
 MAX_CHAIN_DEPTH levels counted term by term: `a and b and c` is
 `(a and b) and c`, and the stages that recurse over it (code generation for
-C, Z3, TLA+) need a frame or two per term, so parsing raises the
-interpreter's recursion limit to RECURSION_LIMIT; the stages whose cost grew
+C, Z3, TLA+) need a frame or two per term, so importing specpy raises
+the interpreter's recursion limit (specpy.RECURSION_LIMIT); the stages whose cost grew
 with the square of a chain's length (type checking, range analysis, Python
 code generation) walk chains in one loop.
 """
@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from copy import copy
 from collections.abc import Iterator
 
@@ -77,10 +76,6 @@ MAX_NESTING = 100
 MAX_TREE_DEPTH = 150
 #: Parse-tree levels allowed counting every term of a chain: 5,000 `and`s.
 MAX_CHAIN_DEPTH = 5_000
-#: What parsing raises the recursion limit to (if it is lower): the recursive
-#: stages take at most 2.2 frames per level (measured on a 5,000-term chain
-#: with check --backend native/python/z3, simulate and tla).
-RECURSION_LIMIT = 25_000
 
 _OPENERS = frozenset({"LPAR", "LSQB", "_LBRACE", "_BLOCK_LBRACE"})
 _CLOSERS = frozenset({"RPAR", "RSQB", "RBRACE"})
@@ -143,8 +138,6 @@ def parse(source: SourceFile) -> ast.Module:
         message = f"nesting too deep: more than {MAX_NESTING} open brackets"
         raise SpecError([Diagnostic("E-syntax-too-deep", message, span)]) from None
     _check_depth(tree, source.path)
-    if sys.getrecursionlimit() < RECURSION_LIMIT:
-        sys.setrecursionlimit(RECURSION_LIMIT)
     return AstBuilder(source.path).build(tree)
 
 

@@ -5,7 +5,11 @@ says how to get it. java is started with an argument list (never a shell
 string), with `-tool` (machine-readable messages, see tlc_output.py),
 `-noGenerateSpecTE` (no trace-exploration files beside the model) and a
 temporary `-metadir`, so a run leaves nothing behind. TLC's exit code is
-kept: it is the code `specpy tlc` exits with (the same table as specpy's).
+kept (TlcRun.exit_code, recorded for the corpus); `specpy tlc` exits with
+it where specpy's table has the same row (the table was TLC's to begin
+with) and maps the rest (`specpy_exit_code`): an error in the .cfg is 151,
+TLC's evaluation failures 76/77 are 75, an ASSUME that fails (10) is 14,
+and anything else (255: an unexpected exception) is 153.
 
 Given the ModelInfo of the model (Exported.info; cli/tla.py model_info_for reads it
 from an exported module's header), TLC's names and values are turned back
@@ -27,8 +31,12 @@ from typing import Callable
 
 from specpy.ir.model import Model
 from specpy.ir.types import Type
-from specpy.result import EXIT_LIMIT, CheckResult, ResultKind
-from specpy.tla.tlc_output import Message, ModelInfo, SanyError, TlcOutput, sany_errors, split_messages, to_result
+from specpy.result import (
+    EXIT_ASSERT, EXIT_BAD_OPTION, EXIT_EVAL_ERROR, EXIT_LIMIT, EXIT_SYSTEM_ERROR, EXITS, CheckResult, ResultKind,
+)
+from specpy.tla.tlc_output import (
+    ConfigError, Message, ModelInfo, SanyError, TlcOutput, config_error, sany_errors, split_messages, to_result,
+)
 
 JAR_ENV = "SPECPY_TLC_JAR"
 JAR_HELP = (
@@ -51,6 +59,21 @@ class TlcRun:
     version: str | None
     output: TlcOutput
     sany: list[SanyError]
+    config: ConfigError | None = None  # TLC's complaint about the .cfg (then no verdict)
+
+    def specpy_exit_code(self) -> int:
+        """The exit code of `specpy tlc` for this run: TLC's, mapped into specpy's table."""
+        if self.config is not None:
+            return EXIT_BAD_OPTION
+        if self.exit_code in _SHARED_EXITS:
+            return self.exit_code
+        return _TLC_ONLY_EXITS.get(self.exit_code, EXIT_SYSTEM_ERROR)
+
+
+#: The exit codes of specpy's table that every command shares (TLC's, where TLC has them).
+_SHARED_EXITS = frozenset(e.code for e in EXITS if not e.commands)
+#: TLC's exit codes specpy's table has no row for, and the row they belong in.
+_TLC_ONLY_EXITS = {10: EXIT_ASSERT, 76: EXIT_EVAL_ERROR, 77: EXIT_EVAL_ERROR}
 
 
 def find_jar(jar: str | None) -> Path:
@@ -125,7 +148,8 @@ def run_tlc(
     result = to_result(output, info, seconds)
     if timed_out.is_set():
         result.kind, result.limit, code = ResultKind.LIMIT, "timeout", EXIT_LIMIT
-    return TlcRun(tla, result, code, output.version, output, sany_errors(output.raw))
+    config = config_error(output) if result.kind in (ResultKind.EVAL_ERROR, ResultKind.LIMIT) and not timed_out.is_set() else None
+    return TlcRun(tla, result, code, output.version, output, sany_errors(output.raw), config)
 
 
 # ------------------------------------------------------------ exported models

@@ -32,8 +32,7 @@ STATE, BACK_TO_STATE, STUTTERING, PARSE_FAILED = 2217, 2122, 2218, 3002
 #: Informational codes that precede or accompany an error and are not the error.
 NOT_ERRORS = {2121, 2103, 2124, 2186, 2199, 2194, 2200, 2201}
 
-_START = re.compile(r"@!@!@STARTMSG (\d+):(\d+) @!@!@")
-_END = re.compile(r"@!@!@ENDMSG (\d+) @!@!@")
+_MARKER = re.compile(r"@!@!@(?:STARTMSG (\d+):(\d+)|ENDMSG \d+) @!@!@")
 _COUNTS = re.compile(r"([\d,]+) states generated, ([\d,]+) distinct states found")
 _DEPTH = re.compile(r"depth of the complete state graph search is ([\d,]+)")
 #: The head of a trace message: "N: <Action ...>" (state N), "N: Stuttering"
@@ -79,25 +78,83 @@ class TlcOutput:
 
 
 def split_messages(lines: Iterable[str], on_message: Callable[[Message], None] | None = None) -> TlcOutput:
-    """Group `-tool` output lines into messages (calling on_message as each completes)."""
+    """Group `-tool` output lines into messages (calling on_message as each completes).
+
+    Messages nest: TLC's "unexpected exception" (1000) carries the message
+    that explains it (5006, an error in the .cfg) inside, starting mid-line.
+    Each becomes a Message of its own, in the order they end, and no marker
+    is left in a message's text or in the raw lines.
+    """
     out = TlcOutput()
-    current: tuple[int, int] | None = None
-    body: list[str] = []
+    reading: list[tuple[int, int, list[str]]] = []  # the messages open, innermost last
+
+    def add(piece: str) -> None:
+        (reading[-1][2] if reading else out.raw).append(piece)
+
     for line in lines:
         line = line.rstrip("\n")
-        start = _START.search(line)
-        if start is not None and current is None:
-            current, body = (int(start.group(1)), int(start.group(2))), []
+        markers = list(_MARKER.finditer(line))
+        if not markers:
+            add(line)
             continue
-        if current is not None and _END.search(line):
-            msg = Message(current[0], current[1], "\n".join(body))
-            out.messages.append(msg)
-            if on_message is not None:
-                on_message(msg)
-            current = None
-            continue
-        (body if current is not None else out.raw).append(line)
+        pos = 0
+        for m in markers:
+            if line[pos : m.start()].strip():
+                add(line[pos : m.start()])
+            pos = m.end()
+            if m.group(1) is not None:
+                reading.append((int(m.group(1)), int(m.group(2)), []))
+            elif reading:
+                code, severity, body = reading.pop()
+                msg = Message(code, severity, "\n".join(body))
+                out.messages.append(msg)
+                if on_message is not None:
+                    on_message(msg)
+        if line[pos:].strip():
+            add(line[pos:])
     return out
+
+
+#: TLC's complaints about the .cfg (TLC 2.20): 2229 "The invariant X specified in
+#: the configuration file is not defined in the specification", 5006 "TLC found an
+#: error in the configuration file at line L", and the level errors of what the
+#: .cfg names (2146 "The invariant Next is not a state predicate").
+_CONFIG_ERROR = re.compile(
+    r"configuration file|^The (?:invariant|property|action property|constraint|action constraint) \w+ is not", re.M
+)
+_CONFIG_LINE = re.compile(r"in the configuration file at line (\d+)")
+
+
+@dataclass(frozen=True)
+class ConfigError:
+    """An error in the .cfg, in one paragraph (and its line, when TLC gives one)."""
+
+    message: str
+    line: int | None = None
+
+
+def config_error(out: TlcOutput) -> ConfigError | None:
+    """What TLC said is wrong with the .cfg, or None (call it for a run without a verdict)."""
+    for m in out.messages:
+        if m.code in NOT_ERRORS or not _CONFIG_ERROR.search(m.text):
+            continue
+        lines = []
+        for line in m.text.strip().splitlines():
+            if line.startswith("Note that a bug can cause TLC"):  # TLC's boilerplate after a level error
+                break
+            lines.append(line.strip())
+        at = _CONFIG_LINE.search(m.text)
+        return ConfigError(_paragraph([x for x in lines if x]), int(at.group(1)) if at else None)
+    return None
+
+
+def _paragraph(lines: list[str]) -> str:
+    """TLC's lines as one paragraph: a line that ends a sentence without a period gets one."""
+    out = []
+    for line, after in zip(lines, lines[1:] + [""]):
+        ends = line.endswith((".", ":", ";", ",")) or not after[:1].isupper()
+        out.append(line if ends else line + ".")
+    return " ".join(out)
 
 
 def sany_errors(raw: list[str]) -> list[SanyError]:
