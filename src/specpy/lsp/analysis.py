@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from specpy.diagnostics import Diagnostic, SourceFile, SpecError, Span
 from specpy.ir import expr as ir
@@ -186,12 +187,12 @@ def _strip_comment(line: str) -> str:
 def analyse(text: str, path: str) -> Analysis:
     """Parse and typecheck one text; every failure becomes a diagnostic."""
     from specpy.semantics.analyze import analyze
-    from specpy.syntax.parser import parse
+    from specpy.syntax.parser import parse_with_tokens
 
     source = SourceFile(path, text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
     result = Analysis(source)
     try:
-        result.module = parse(source)
+        result.module, found = parse_with_tokens(source)
     except SpecError as exc:
         result.diagnostics = list(exc.diagnostics)
         return result
@@ -202,7 +203,7 @@ def analyse(text: str, path: str) -> Analysis:
     except SpecError as exc:
         result.diagnostics = list(exc.diagnostics)
     result.decls = declarations(result.module)
-    result.occurrences = _occurrences(source, result.decls, index)
+    result.occurrences = _occurrences(source, result.decls, index, found)
     return result
 
 
@@ -249,9 +250,7 @@ _KINDS: dict[type, str] = {
 }
 
 
-def _occurrences(source: SourceFile, decls: list[Decl], index: NameIndex) -> list[Occurrence]:
-    from specpy.syntax.parser import tokens
-
+def _occurrences(source: SourceFile, decls: list[Decl], index: NameIndex, toks: list[Any]) -> list[Occurrence]:
     def key(span: Span) -> tuple[int, int]:
         return (span.line, span.column)
 
@@ -269,7 +268,6 @@ def _occurrences(source: SourceFile, decls: list[Decl], index: NameIndex) -> lis
     for d in decls:
         if d.kind == "enum member":
             enum_members.setdefault(d.name, []).append(d)
-    toks = tokens(source)
     for i, tok in enumerate(toks):
         if tok.type != "NAME":
             continue
