@@ -17,7 +17,9 @@ One command, one machine state, ratios printed with the load (`uptime`):
 - Every command runs under `nice -n 10`, `prlimit --as` (4 GB, or --memory)
   and `timeout`; a run stopped by the timeout reports what it reached.
 
-Peak memory is /usr/bin/time's maximum resident set size of each command.
+Peak memory is /usr/bin/time's maximum resident set size of each command;
+CPU is its user + system time (on a shared machine the wall time mostly
+measures the other sessions: compare CPU).
 """
 
 from __future__ import annotations
@@ -43,23 +45,24 @@ def safety_spec(servers: int) -> str:
     return text
 
 
-def timed(cmd: list[str], limit: int, timeout: float, cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, str, int]:
-    """(wall seconds, peak RSS in KB, stdout, exit code) of one command, limited."""
-    full = ["/usr/bin/time", "-f", "RSS %M", "nice", "-n", "10", "prlimit", f"--as={limit}", "timeout", str(int(timeout)), *cmd]
+def timed(cmd: list[str], limit: int, timeout: float, cwd: Path | None = None, env: dict | None = None) -> dict:
+    """Wall and CPU (user + sys) seconds, peak RSS in KB, stdout and exit code of one command, limited."""
+    full = ["/usr/bin/time", "-f", "RSS %M CPU %U %S", "nice", "-n", "10", "prlimit", f"--as={limit}", "timeout", str(int(timeout)), *cmd]
     start = time.perf_counter()
     done = subprocess.run(full, cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    found = re.findall(r"RSS (\d+)", done.stderr)
-    return wall, int(found[-1]) if found else 0, done.stdout, done.returncode
+    found = re.findall(r"RSS (\d+) CPU ([\d.]+) ([\d.]+)", done.stderr)
+    rss, user, system = found[-1] if found else (0, 0, 0)
+    return {"wall": wall, "cpu": float(user) + float(system), "rss": int(rss), "out": done.stdout, "code": done.returncode}
 
 
 def specpy(spec: Path, backend: str, cache: Path, limit: int, timeout: float) -> dict:
     env = dict(os.environ, XDG_CACHE_HOME=str(cache))
     cmd = [sys.executable, "-m", "specpy", "check", "--backend", backend, "--json", "--quiet", "--timeout", str(int(timeout)), str(spec)]
-    wall, rss, out, code = timed(cmd, limit, timeout + 60, env=env)
-    data = json.loads(out) if out.strip() else {}
+    run = timed(cmd, limit, timeout + 60, env=env)
+    data = json.loads(run["out"]) if run["out"].strip() else {}
     stats = data.get("stats", data)
-    return {"wall": wall, "rss": rss, "code": code, "distinct": stats.get("distinct_states"),
+    return {**run, "distinct": stats.get("distinct_states"),
             "generated": stats.get("states_generated"), "depth": stats.get("depth"), "result": data.get("result"),
             "backend": data.get("backend")}
 
@@ -73,13 +76,14 @@ def tlc(work: Path, limit: int, timeout: float) -> dict:
     (work / "Raft.cfg").write_text("\n".join(cfg) + "\n")
     cmd = ["java", "-XX:+UseParallelGC", "-Xmx3g", "-cp", jar, "tlc2.TLC", "-workers", "1", "-cleanup",
            "-metadir", str(work / "states"), "-config", "Raft.cfg", "Raft.tla"]
-    wall, rss, out, code = timed(cmd, limit + 2_000_000_000, timeout, cwd=work)
+    run = timed(cmd, limit + 2_000_000_000, timeout, cwd=work)
+    out = run["out"]
     distinct = re.findall(r"([\d,]+) distinct states found", out)
     generated = re.findall(r"([\d,]+) states generated", out)
     depth = re.findall(r"depth of the complete state graph search is (\d+)", out)
     num = lambda xs: int(xs[-1].replace(",", "")) if xs else None  # noqa: E731
-    return {"wall": wall, "rss": rss, "code": code, "distinct": num(distinct), "generated": num(generated),
-            "depth": num(depth), "result": "ok" if "No error has been found" in out else f"exit {code}", "backend": "TLC"}
+    return {**run, "distinct": num(distinct), "generated": num(generated), "depth": num(depth),
+            "result": "ok" if "No error has been found" in out else f"exit {run['code']}", "backend": "TLC"}
 
 
 def main() -> None:
@@ -102,16 +106,17 @@ def main() -> None:
             else:
                 rows[who] = specpy(spec, who, Path(tmp) / "cache", args.memory, args.timeout)
     print(f"raft.spec, {args.servers} servers{' (symmetric)' if args.servers == 3 else ''}, safety only")
-    print(f"{'':24} {'wall s':>8} {'peak MB':>8} {'distinct':>11} {'generated':>11} {'depth':>6} {'B/state':>8}  result")
+    print(f"{'':30} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'distinct':>11} {'generated':>11} {'depth':>6} {'B/state':>8}  result")
     for who, r in rows.items():
         per = r["rss"] * 1024 / r["distinct"] if r["distinct"] else 0
         name = {"native": "specpy native (compile incl.)", "python": "specpy python", "tlc": "TLC -workers 1"}[who]
-        print(f"{name:24} {r['wall']:8.2f} {r['rss'] / 1024:8.0f} {r['distinct'] or 0:11,} {r['generated'] or 0:11,} "
+        print(f"{name:30} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss'] / 1024:8.0f} {r['distinct'] or 0:11,} {r['generated'] or 0:11,} "
               f"{r['depth'] or 0:6} {per:8.0f}  {r['result']} (exit {r['code']}, {r['backend']})")
     if "native" in rows:
         for who in ("python", "tlc"):
             if who in rows:
-                print(f"native / {who} wall: {rows['native']['wall'] / rows[who]['wall']:.3f}x")
+                print(f"native / {who}: wall {rows['native']['wall'] / rows[who]['wall']:.3f}x, "
+                      f"CPU {rows['native']['cpu'] / max(rows[who]['cpu'], 1e-9):.3f}x")
     print("load after:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
 

@@ -1,9 +1,11 @@
 """The long fuzz run: structured inputs for every file format, under resource limits.
 
     .venv/bin/python bench/fuzz/run.py [--cases N] [--start K] [--seed-prefix S] [--jobs J] [--budget SECONDS]
+                                       [--kind FORMAT]
 
 Runs cases K .. K+N-1 (tests/robustness/fuzz_inputs.py: mutated and generated
-specs, NDJSON logs, ITF traces, checkpoints, in equal shares) through the
+specs, NDJSON logs, ITF traces, checkpoints, histories, in equal shares; with
+--kind, only the case numbers of that generator among them) through the
 CLI in worker processes with a 2 GB address-space limit and a 60 s limit per
 case (tests/robustness/fuzz_harness.py), J chains of workers side by side.
 Prints the counts per format and exit code and every finding with the case
@@ -20,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "robustness"))
 
-from fuzz_harness import Report, run_cases  # noqa: E402
+from fuzz_harness import Report, case_kind, run_cases  # noqa: E402
+from fuzz_inputs import GENERATORS  # noqa: E402
 
 
 def main() -> int:
@@ -30,12 +33,13 @@ def main() -> int:
     ap.add_argument("--seed-prefix", default="bench")
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--budget", type=float, help="stop starting cases after this many seconds")
+    ap.add_argument("--kind", choices=list(GENERATORS), help="only the cases of this generator")
     args = ap.parse_args()
     end = args.start + args.cases
+    numbers = [n for n in range(args.start, end) if args.kind is None or case_kind(n) == args.kind]
     with ThreadPoolExecutor(args.jobs) as pool:  # each thread drives its own worker process
         parts = list(pool.map(
-            lambda j: run_cases(range(args.start + j, end, args.jobs), args.seed_prefix, progress=True,
-                                budget=args.budget),
+            lambda j: run_cases(numbers[j::args.jobs], args.seed_prefix, progress=True, budget=args.budget),
             range(args.jobs),
         ))
     total = Report()

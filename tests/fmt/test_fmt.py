@@ -46,7 +46,9 @@ CORPUS = sorted(
 
 
 def comments(text: str) -> list[str]:
-    return [line.comment for line in lines_of(SourceFile("x.spec", text)) if line.comment is not None]
+    source = SourceFile("x.spec", text)
+    parse(source)
+    return [line.comment for line in lines_of(source) if line.comment is not None]
 
 
 def check_formatting(text: str) -> str:
@@ -249,3 +251,15 @@ def test_stdin_to_stdout() -> None:
 
 def test_a_missing_file_is_151(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["fmt", str(tmp_path / "none.spec")]).exit_code == 151
+
+
+@pytest.mark.parametrize("path", [p for p in CORPUS if p.parent.name == "specs"], ids=lambda p: p.name)
+def test_one_pass_gives_the_tree_and_the_tokens(path: Path) -> None:
+    # syntax.parser.parse_with_tokens (what fmt and the language server use) is parse + tokens
+    from specpy.syntax.parser import parse_with_tokens, tokens
+
+    source = SourceFile(str(path), path.read_text(encoding="utf-8"))
+    module, found = parse_with_tokens(source)
+    assert module == parse(source)
+    assert [d.span for d in module.decls] == [d.span for d in parse(source).decls]
+    assert [(t.type, t.start_pos) for t in found] == [(t.type, t.start_pos) for t in tokens(source)]

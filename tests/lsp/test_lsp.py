@@ -183,3 +183,32 @@ def test_positions_count_utf16() -> None:
             assert h is None
 
     run(main())
+
+
+def test_fields_hover_and_definition() -> None:
+    text = """\
+type Msg = Req{term: 0..2, src: 0..1} | Ack{term: 0..2}
+var net: set[Msg] = {}
+action Handle {
+    choose m in net {
+        require m.term > 0
+    }
+}
+"""
+    uri = "file:///tmp/fields.spec"
+    async def main() -> None:
+        async with session() as s:
+            s.open(uri, text)
+            assert await s.wait_diagnostics(uri) == []
+            h = await s.client.text_document_hover_async(lsp.HoverParams(text_document=s.doc(uri), position=pos(4, 19)))
+            assert "term: 0..2  (field of Req)" in h.contents.value
+            loc = await s.client.text_document_definition_async(lsp.DefinitionParams(text_document=s.doc(uri), position=pos(4, 19)))
+            assert loc.range == lsp.Range(start=pos(0, 15), end=pos(0, 19))
+            symbols = await s.client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=s.doc(uri)))
+            assert [c.name for c in symbols[0].children] == ["Req", "Ack"]
+            assert [f.name for f in symbols[0].children[0].children] == ["term", "src"]
+            with pytest.raises(Exception, match="renaming a field"):
+                await s.client.text_document_rename_async(
+                    lsp.RenameParams(text_document=s.doc(uri), position=pos(4, 19), new_name="t"))
+
+    run(main())

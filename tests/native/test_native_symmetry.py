@@ -61,3 +61,17 @@ def test_three_server_raft_agrees_to_depth_9() -> None:
     assert native.backend == "native", native.backend_note
     assert counts(native) == counts(python)
     assert python.stats.distinct_states > 1000
+
+
+def test_always_p_under_symmetry_is_checked_on_python_representatives() -> None:
+    """`always P` is checked on the stored graph after the search (liveness.py),
+    on the Python backend's representatives of the native ones."""
+    import dataclasses
+
+    text = (ROOT / "tests/explicit/data/liveness/workers.spec").read_text().replace("type W", "symmetric type W", 1)
+    model = load_text(SourceFile("workers.spec", text))
+    model = dataclasses.replace(model, properties=(dataclasses.replace(model.properties[0], kind="always"),))
+    python, native = both(model, CheckOptions(check_deadlock=False))
+    assert native.backend == "native", native.backend_note
+    assert counts(native) == counts(python)
+    assert native.violation is not None and len(native.violation.trace) == 1

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,7 +153,7 @@ class Worker:
         self.proc.wait()
 
 
-def run_cases(numbers: range, prefix: str = "fuzz", memory: int = MEMORY_BYTES,
+def run_cases(numbers: Sequence[int], prefix: str = "fuzz", memory: int = MEMORY_BYTES,
               seconds: float = CASE_SECONDS, progress: bool = False, budget: float | None = None) -> Report:
     """Run the cases in order (until `budget` seconds have passed, if given)."""
     report = Report()

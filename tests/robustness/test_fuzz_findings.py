@@ -64,3 +64,24 @@ def test_generated_specs_stay_small() -> None:
     sizes = [len(structured_spec(random.Random(f"size:{n}"), Path("/nonexistent")).files["g.spec"])
              for n in range(2000)]
     assert max(sizes) < 100_000, max(sizes)
+
+
+# ---------------------------------------------------------------- histories (--seed-prefix long4h, --kind history)
+
+
+def test_a_lone_surrogate_in_an_edn_history_is_located() -> None:
+    """Case 38987: `:key "\\ud800"` was read, then printing it was a UnicodeEncodeError (exit 153).
+    The file is the case's line 225 after three lines of the example history."""
+    result = run_specpy("linearizable", "kv", DATA / "fuzz_long4h_38987.edn")
+    assert result.code == 151, result.stderr
+    assert "fuzz_long4h_38987.edn:4:44: error[E-history-syntax]: a string holds a lone UTF-16 surrogate" in result.stderr
+
+
+@pytest.mark.parametrize("initial", ['{"x": 1}', '[1, {"a": 2}]'])
+def test_an_object_as_initial_value_is_an_option_error(initial) -> None:
+    """Case 15731: `--initial '{"x": 1}' --json` was "TypeError: Object of type
+    _Unsupported is not JSON serializable" (exit 153)."""
+    history = DATA.parent.parent.parent / "examples" / "linearizable" / "correct.jsonl"
+    result = run_specpy("linearizable", "kv", history, "--initial", initial, "--json")
+    assert result.code == 151, result.stdout + result.stderr
+    assert "--initial: an object is not supported as a value" in result.stdout

@@ -113,6 +113,10 @@ async function main() {
   }
   if (failures.length) {
     console.error(failures.join("\n"));
+    console.error(
+      "A spec in specs/ was added or edited? Review and refresh the snapshots: " +
+        "cd editors/vscode && npm ci --ignore-scripts && UPDATE_SNAPSHOTS=1 npm test && git diff test/snapshots",
+    );
     process.exit(1);
   }
   console.log(`${specs.length} specs: token scopes ${UPDATE ? "written" : "match the snapshots"}`);

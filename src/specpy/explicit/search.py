@@ -129,7 +129,10 @@ def check(
         raise OptionError(
             "--resume: checkpoints do not record the `measure` values seen so far; run the spec from the start"
         )
-    engine, note = _engine(cm, options, symmetry is not None, transport is not None)
+    try:
+        engine, note = _engine(cm, options, symmetry is not None, transport is not None)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM while the C compiles: stopped before any state
+        return CheckResult(ResultKind.LIMIT, Stats(), limit="interrupted")
     with fewer_collections():
         while True:
             search = Search(cm, options, progress, symmetry, transport=transport, engine=engine)

@@ -14,7 +14,7 @@ import re
 from specpy.diagnostics import SourceFile
 from specpy.fmt.layout import WIDTH, layout
 from specpy.fmt.tokens import lines_of
-from specpy.syntax.parser import parse
+from specpy.syntax.parser import parse_with_tokens
 
 __all__ = ["WIDTH", "FormatterBug", "format_text"]
 
@@ -25,16 +25,17 @@ class FormatterBug(Exception):
 
 def format_text(source: SourceFile) -> str:
     """The canonical layout of a spec's text; raises SpecError if it does not parse."""
-    before = parse(source)
-    text = layout(lines_of(source))
+    before, found = parse_with_tokens(source)
+    lines = lines_of(source, found)
+    text = layout(lines)
     after_source = SourceFile(source.path, text)
     try:
-        after = parse(after_source)
+        after, after_found = parse_with_tokens(after_source)
     except Exception as exc:  # noqa: BLE001 - any failure here is the formatter's bug
         raise FormatterBug(f"{source.path}: the formatted text does not parse: {exc}") from None
     if after != before:
         raise FormatterBug(f"{source.path}: formatting would change the meaning of the spec")
-    if _comments(lines_of(after_source)) != _comments(lines_of(source)):
+    if _comments(lines_of(after_source, after_found)) != _comments(lines):
         raise FormatterBug(f"{source.path}: formatting would lose or change a comment")
     return text
 

@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from specpy.diagnostics import SourceFile
-from specpy.syntax.parser import parse, tokens
+from lark import Token
+
+from specpy.syntax.parser import tokens
 
 _GAP = re.compile(r"#[^\n]*|\n|[ \t\f\r]+")
 
@@ -46,9 +48,9 @@ class Line:
     blank_before: int = 0
 
 
-def lines_of(source: SourceFile) -> list[Line]:
-    """The lines of a spec that parses (else the parser's SpecError)."""
-    parse(source)  # located diagnostics for a spec that does not parse
+def lines_of(source: SourceFile, found: list[Token] | None = None) -> list[Line]:
+    """The lines of a spec that parses, from its tokens (`syntax.parser.parse_with_tokens`;
+    without them, `tokens` is called: parse the spec first, so that a syntax error is located)."""
     text = source.text
     lines: list[Line] = []
     current = Line()
@@ -86,7 +88,7 @@ def lines_of(source: SourceFile) -> list[Line]:
                 comment_at(m.start(), piece.rstrip())
 
     pos = 0
-    for token in tokens(source):
+    for token in tokens(source) if found is None else found:
         gap(pos, token.start_pos)
         pos = token.end_pos
         if token.type == "_SEP" and token.value != ";":

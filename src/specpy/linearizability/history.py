@@ -19,6 +19,7 @@ located `HistoryError` (file:line:column, exit 151).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable
@@ -191,9 +192,13 @@ def _json_line(line: str) -> Any:
 def parse_json_value(text: str) -> Any:
     """A JSON value given on the command line, as the models' plain Python."""
     try:
-        return _plain(strict_json.loads(text), 0)
+        value = _plain(strict_json.loads(text), 0)
     except (strict_json.StrictJsonError, _LineError) as exc:
         raise HistoryError(_diag("E-json", f"not a JSON value: {exc}", "<option>", 1, 1), None) from None
+    if isinstance(value, _Unsupported) or _contains_unsupported(value):  # found by the fuzzer: --initial '{"x": 1}'
+        message = f"{_unsupported_what(value)} is not supported as a value (numbers, strings, booleans, null, arrays)"
+        raise HistoryError(_diag("E-json", message, "<option>", 1, 1), None)
+    return value
 
 
 _EDN_PARSER: Callable[[str], Any] | None = None
@@ -228,7 +233,12 @@ def _edn_reader() -> Callable[[str], Any]:
                 raise _LineError(f"not EDN: {type(exc).__name__}: {exc}") from None
             if len(found) != 1:
                 raise _LineError(f"expected one map on the line, found {len(found)} values")
-            return convert(found[0])
+            try:
+                return convert(found[0])
+            except _LoneSurrogate:  # "\ud800" unescaped: no character, cannot be printed (found by the fuzzer)
+                at = _SURROGATE_ESCAPE.search(line)
+                raise _LineError("a string holds a lone UTF-16 surrogate (not a character)",
+                                 at.start() + 1 if at else 1) from None
 
         _EDN_PARSER = parse
     return _EDN_PARSER
@@ -262,6 +272,9 @@ def _edn_converter() -> Callable[[Any], Any]:
     sets = (set, frozenset)
 
     def plain(value: Any, depth: int) -> Any:
+        if isinstance(value, str):
+            _printable(value)
+            return value
         if value is None or isinstance(value, scalars):
             return value
         if isinstance(value, names):
@@ -284,6 +297,20 @@ def _edn_converter() -> Callable[[Any], Any]:
         return {k: plain(v, 1) if k in EVENT_FIELDS else v for k, v in fields.items()}
 
     return event
+
+
+class _LoneSurrogate(Exception):
+    pass
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _printable(s: str) -> None:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _LoneSurrogate from None
 
 
 def _plain(value: Any, depth: int) -> Any:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from specpy.diagnostics import Diagnostic, SourceFile, SpecError, Span
 from specpy.ir import expr as ir
@@ -128,6 +129,9 @@ class Analysis:
         return "\n\n".join(lines)
 
     def _declaration_text(self, decl: Decl) -> str:
+        if decl.kind == "field" and decl.full.line == decl.full.end_line:
+            text = self.source.line(decl.full.line)[decl.full.column - 1 : decl.full.end_column - 1]
+            return f"{text}  (field of {decl.parent})"
         if decl.parent is not None:
             return f"{decl.name}  ({decl.kind} of {decl.parent})"
         first, last = decl.full.line, decl.full.end_line
@@ -186,12 +190,12 @@ def _strip_comment(line: str) -> str:
 def analyse(text: str, path: str) -> Analysis:
     """Parse and typecheck one text; every failure becomes a diagnostic."""
     from specpy.semantics.analyze import analyze
-    from specpy.syntax.parser import parse
+    from specpy.syntax.parser import parse_with_tokens
 
     source = SourceFile(path, text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
     result = Analysis(source)
     try:
-        result.module = parse(source)
+        result.module, found = parse_with_tokens(source)
     except SpecError as exc:
         result.diagnostics = list(exc.diagnostics)
         return result
@@ -202,7 +206,7 @@ def analyse(text: str, path: str) -> Analysis:
     except SpecError as exc:
         result.diagnostics = list(exc.diagnostics)
     result.decls = declarations(result.module)
-    result.occurrences = _occurrences(source, result.decls, index)
+    result.occurrences = _occurrences(source, result.decls, index, found)
     return result
 
 
@@ -227,7 +231,11 @@ def _members(d: ast.TypeDecl) -> list[Decl]:
     if isinstance(body, ast.EnumBody):
         return [Decl(m.name, "enum member", m.span, m.span, owner) for m in body.members]
     if isinstance(body, ast.VariantBody):
-        return [Decl(a.name.name, "case", a.name.span, a.span, owner) for a in body.alts]
+        out = []
+        for a in body.alts:
+            out.append(Decl(a.name.name, "case", a.name.span, a.span, owner))
+            out.extend(Decl(f.name.name, "field", f.name.span, f.span, a.name.name) for f in a.fields)
+        return out
     if isinstance(body, ast.RecordBody):
         return [Decl(f.name.name, "field", f.name.span, f.span, owner) for f in body.fields]
     return []
@@ -249,9 +257,7 @@ _KINDS: dict[type, str] = {
 }
 
 
-def _occurrences(source: SourceFile, decls: list[Decl], index: NameIndex) -> list[Occurrence]:
-    from specpy.syntax.parser import tokens
-
+def _occurrences(source: SourceFile, decls: list[Decl], index: NameIndex, toks: list[Any]) -> list[Occurrence]:
     def key(span: Span) -> tuple[int, int]:
         return (span.line, span.column)
 
@@ -269,7 +275,6 @@ def _occurrences(source: SourceFile, decls: list[Decl], index: NameIndex) -> lis
     for d in decls:
         if d.kind == "enum member":
             enum_members.setdefault(d.name, []).append(d)
-    toks = tokens(source)
     for i, tok in enumerate(toks):
         if tok.type != "NAME":
             continue
@@ -283,11 +288,15 @@ def _occurrences(source: SourceFile, decls: list[Decl], index: NameIndex) -> lis
         prev = toks[i - 1] if i > 0 else None
         after = toks[i + 1] if i + 1 < len(toks) else None
         if prev is not None and prev.type == "DOT":
-            owner = toks[i - 2].value if i > 1 and toks[i - 2].type == "NAME" else None
-            member = members.get((owner, tok.value)) if owner is not None else None
+            owner = toks[i - 2] if i > 1 and toks[i - 2].type == "NAME" else None
+            member = members.get((owner.value, tok.value)) if owner is not None else None
             if member is not None and member.kind in ("enum member", "atom", "case"):
                 out[k] = Occurrence(span, tok.value, member)
-            continue  # a field
+            elif owner is not None:
+                found = _field(out.get((owner.line, owner.column)), tok.value, members, index)
+                if found is not None:
+                    out[k] = Occurrence(span, tok.value, found)
+            continue
         if after is not None and after.type == "COLON" and prev is not None and prev.type in ("_LBRACE", "COMMA", "LPAR"):
             continue  # a field's name, or a binder the typechecker did not reach
         decl = globals_.get(tok.value)
@@ -296,3 +305,24 @@ def _occurrences(source: SourceFile, decls: list[Decl], index: NameIndex) -> lis
         if decl is not None:
             out[k] = Occurrence(span, tok.value, decl)
     return sorted(out.values(), key=lambda o: key(o.span))
+
+
+def _field(owner: Occurrence | None, name: str, members: dict[tuple[str, str], Decl], index: NameIndex) -> Decl | None:
+    """The declaration of field `name` of a record or variant value held by a name (`m.term`
+    with `m` a local or a state variable), or None."""
+    from specpy.ir.types import OptionT, RecordT, VariantT
+
+    if owner is None:
+        return None
+    t = owner.local.type if owner.local is not None else None
+    if t is None and owner.decl is not None and index.symbols is not None and owner.decl.name in index.symbols.vars:
+        t = index.symbols.vars[owner.decl.name].type
+    if isinstance(t, OptionT):
+        t = t.inner
+    if isinstance(t, RecordT):
+        return members.get((t.name, name))
+    if isinstance(t, VariantT):
+        for case in t.cases:
+            if name in dict(case.fields):
+                return members.get((case.name, name))
+    return None

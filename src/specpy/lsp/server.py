@@ -226,7 +226,9 @@ def build() -> SpecServer:
     def prepare_rename(ls: SpecServer, params: lsp.PrepareRenameParams) -> lsp.Range | None:
         result = ls.analysis(params.text_document.uri)
         occ = result.at(*_column(result.source, params.position))
-        return None if occ is None else _range(occ.span, result.source)
+        if occ is None or (occ.decl is not None and occ.decl.kind == "field"):
+            return None  # a field's uses are not all known (`{term: t}` in a construction)
+        return _range(occ.span, result.source)
 
     @server.feature(lsp.TEXT_DOCUMENT_RENAME)
     @_guard()
@@ -259,7 +261,7 @@ def build() -> SpecServer:
                 parent.children.append(symbol)  # type: ignore[union-attr]
             else:
                 out.append(symbol)
-                by_name[d.name] = symbol
+            by_name.setdefault(d.name, symbol)  # a case's fields go under the case
         return out
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["."]))
@@ -303,6 +305,8 @@ def build() -> SpecServer:
 def _check_new_name(result: Analysis, occ: Occurrence, new: str) -> None:
     from specpy.syntax.parser import RESERVED_WORDS
 
+    if occ.decl is not None and occ.decl.kind == "field":
+        raise JsonRpcInvalidParams("renaming a field is not supported: its uses in constructions are not tracked")
     if not IDENTIFIER.match(new):
         raise JsonRpcInvalidParams(f"`{new}` is not a name (letters, digits and _, not starting with a digit)")
     if new in RESERVED_WORDS:

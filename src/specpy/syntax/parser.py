@@ -154,6 +154,19 @@ def tokens(source: SourceFile) -> list[Token]:
     return list(_lark().parse_interactive(source.text).iter_parse())
 
 
+def parse_with_tokens(source: SourceFile) -> tuple[ast.Module, list[Token]]:
+    """`parse` and `tokens` in one pass, for tools that need both (one parse instead of two)."""
+    try:
+        interactive = _lark().parse_interactive(source.text)
+        found = list(interactive.iter_parse())
+        tree = interactive.feed_eof()
+    except (UnexpectedInput, _NestingTooDeep):
+        parse(source)  # raises the SpecError that locates the error
+        raise
+    _check_depth(tree, source.path)
+    return AstBuilder(source.path).build(tree), found
+
+
 def _check_depth(tree: Tree, path: str) -> None:
     """Refuse trees deeper than MAX_TREE_DEPTH or MAX_CHAIN_DEPTH (walked without recursion)."""
     stack = [(tree, 1, 1)]
