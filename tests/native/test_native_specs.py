@@ -184,3 +184,19 @@ def test_a_missing_compiler_is_exit_151(monkeypatch: pytest.MonkeyPatch) -> None
     finally:
         build.compiler.cache_clear()
     assert res.exit_code == 151 and "no C compiler found" in res.stderr
+
+
+def test_ctrl_c_while_the_c_compiles_is_an_interrupted_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped before the search starts: exit 152, `limit: interrupted`, no traceback."""
+    from click.testing import CliRunner
+
+    import specpy.native
+    from specpy.cli import main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(specpy.native, "native_model", interrupted)
+    res = CliRunner().invoke(main, ["check", "--backend", "native", "--json", str(ROOT / "specs/diehard.spec")])
+    assert res.exit_code == 152, res.output
+    assert '"limit": "interrupted"' in res.stdout and "Traceback" not in res.output

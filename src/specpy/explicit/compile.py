@@ -311,13 +311,45 @@ class CompiledModel:
                     tuples = list(enumerate(a.encoded))
                     blocks.append(self._action_body(a.action, tuples, a.folded, self._finish, inline=True))
                 else:  # a fault step works on the encoded state (faults.py)
-                    enabled = f"if {self._unpack_names[a.budget[0]]} < {a.budget[1]}: " if a.budget else ""
-                    blocks.append(f"    {enabled}{self.ns.bind(a.run)}(s, out)\n")
+                    enabled = f"if {self._unpack_names[a.budget[0]]} < {a.budget[1]}:" if a.budget else "if True:"
+                    code = self._fault_source(a) or [f"{self.ns.bind(a.run)}(s, out)"]
+                    blocks.append(f"    {enabled}\n" + "".join(f"        {line}\n" for line in code))
         body, members = _members_once("".join(b + "    mark(len(out))\n" for b in blocks))
         unpack.append(members)
         name = self.ns.fresh("expand")
         head = f"def {name}(chunk, out, ends):\n    mark = ends.append\n    for s in chunk:\n        {self._unpack()}\n"
         return head + textwrap.indent("".join(unpack) + body, "    ")
+
+    def _fault_source(self, step: FaultStep) -> list[str] | None:
+        """The lines of a fault step run inline in `expand` (faults.Inline: the
+        successors of its `moves`, in the same order), or None if it has no
+        inline form."""
+        plan = step.inline
+        if plan is None:
+            return None
+        names = list(self._unpack_names)
+        if step.budget is not None:
+            names[step.budget[0]] = f"({names[step.budget[0]]} + 1)"
+
+        def successor(changed: dict[int, str]) -> str:
+            return "out.append((" + "".join(f"{changed.get(i, n)}, " for i, n in enumerate(names)) + "))"
+
+        if plan.kind in ("lose", "duplicate"):
+            bag, q = self._unpack_names[plan.var], self.ns.fresh("q")
+            loop = f"for {q} in {self.ns.bind(plan.members)}({bag}):"
+            if plan.kind == "lose":
+                return [loop, "    " + successor({plan.var: f"_bag_remove({bag}, {q})"})]
+            return [loop, f"    if _bag_count({bag}, {q}) < {plan.bound}:", "        " + successor({plan.var: f"_bag_add({bag}, {q})"})]
+        assert plan.kind == "crash" and plan.entry is not None and plan.reset is not None
+        lines = []
+        for a in range(plan.atoms):
+            changed = {i: self.ns.const(value) for i, value in plan.reset.items()}
+            for i, initial in plan.entry.items():
+                cur = Code(self._unpack_names[i])
+                parts = [self.ns.const(initial[a]) if k == a else self.ex.at(cur, self.ex.const(k)).text for k in range(plan.atoms)]
+                changed[i] = "(" + "".join(f"{x}, " for x in parts) + ")"
+            lines.append(successor(changed))
+        return lines
 
     def expand_chunk(self, chunk: list[tuple]) -> tuple[list[tuple], np.ndarray, bool]:
         """Every successor of a chunk (`expand`), the ends array and whether

@@ -38,6 +38,30 @@ from specpy.trace.trace import Step
 Moves = Callable[[tuple], Iterator[tuple[Any, tuple]]]
 
 
+@dataclass(frozen=True)
+class Inline:
+    """What a fault step does, for the code generator (compile.py) to run it
+    inline in `expand` — the successors `moves` gives, in the same order:
+
+    kind "lose"       var: the index of a bag; one successor per member of
+                      the bag (`members`, canonical order), one copy removed
+    kind "duplicate"  the same, for the members with fewer than `bound` copies,
+                      one copy added
+    kind "crash"      one successor per atom a < `atoms`: entry a of the map
+                      at each index in `entry` set to entry[index][a], each
+                      index in `reset` set to reset[index]
+
+    and with a budget, the counter one up in each successor."""
+
+    kind: str
+    var: int = -1
+    members: Callable[[Any], tuple] | None = None
+    bound: int = 0
+    atoms: int = 0
+    entry: dict[int, list] | None = None
+    reset: dict[int, Any] | None = None
+
+
 @dataclass
 class FaultStep:
     """One fault kind, run by the search like a compiled action."""
@@ -49,6 +73,7 @@ class FaultStep:
     # (state index of the budget counter, budget): no move while the counter is
     # at the budget, which generated code can test before calling `run`.
     budget: tuple[int, int] | None = None
+    inline: Inline | None = None  # for compile.py; None: `run` is called
 
     @property
     def name(self) -> str:
@@ -133,7 +158,8 @@ def _lose(model: Model, name: str, budget: tuple[int, int] | None) -> FaultStep:
             x = s[i]
             for e in net.members(x):
                 yield e, edit(s, x - {e})
-    return FaultStep(f"lose {name}", "msg", net.elem, moves)
+    inline = Inline("lose", i, net.members) if isinstance(v.type, BagT) else None
+    return FaultStep(f"lose {name}", "msg", net.elem, moves, inline=inline)
 
 
 def _duplicate(model: Model, name: str, budget: tuple[int, int] | None) -> FaultStep:
@@ -149,7 +175,7 @@ def _duplicate(model: Model, name: str, budget: tuple[int, int] | None) -> Fault
             if bag_count(x, e) < bound:
                 yield e, edit(s, bag_add(x, e))
 
-    return FaultStep(f"duplicate {name}", "msg", net.elem, moves)
+    return FaultStep(f"duplicate {name}", "msg", net.elem, moves, inline=Inline("duplicate", i, net.members, bound))
 
 
 def _crash(model: Model, fault: CrashFault, initial_states: list[tuple], budget: tuple[int, int] | None) -> FaultStep:
@@ -182,7 +208,8 @@ def _crash(model: Model, fault: CrashFault, initial_states: list[tuple], budget:
                 t[budget[0]] += 1
             yield a, tuple(t)
 
-    return FaultStep("crash", "who", codec(who), moves)
+    inline = Inline("crash", atoms=len(who.members), entry=entry, reset=reset)
+    return FaultStep("crash", "who", codec(who), moves, inline=inline)
 
 
 def _fixed(values: list, value_codec: Codec, what: str, v: StateVar, fault: CrashFault) -> Any:

@@ -29,9 +29,11 @@ CHECK_SECONDS, so the hot loop only compares two clock readings.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 #: Seconds between two looks at the memory figures.
@@ -199,3 +201,21 @@ class MemoryWatch:
             )
             self.note = f"memory is short: {short}{cause}; the checker uses {own / MB:,.0f} MB and went on"
         return None
+
+
+#: Allocations between two collections of the youngest generation while a
+#: search runs (Python's default: 700). A search allocates a tuple per state
+#: and successor and keeps few of them, and builds no cycles: with the default
+#: the cyclic collector ran ~340 times and took ~5% of raft.spec's safety check.
+GC_YOUNG = 10_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often (GC_YOUNG) inside the block."""
+    before = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

@@ -62,7 +62,7 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
 from specpy.explicit.measures import Tally
-from specpy.explicit.memory import MB, MemoryWatch
+from specpy.explicit.memory import MB, MemoryWatch, fewer_collections
 from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle, route
 from specpy.explicit.repartition import repartition
 from specpy.explicit.runtime import AssertFailure, EvalFailure
@@ -129,16 +129,20 @@ def check(
         raise OptionError(
             "--resume: checkpoints do not record the `measure` values seen so far; run the spec from the start"
         )
-    engine, note = _engine(cm, options, symmetry is not None, transport is not None)
-    while True:
-        search = Search(cm, options, progress, symmetry, transport=transport, engine=engine)
-        try:
-            result = search.run()
-            break
-        except Exception as exc:  # a native bag or sorted set past its capacity: start over with more
-            if engine is None:
-                raise
-            engine, note = _engine(cm, options, symmetry is not None, transport is not None, engine.larger(exc))
+    try:
+        engine, note = _engine(cm, options, symmetry is not None, transport is not None)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM while the C compiles: stopped before any state
+        return CheckResult(ResultKind.LIMIT, Stats(), limit="interrupted")
+    with fewer_collections():
+        while True:
+            search = Search(cm, options, progress, symmetry, transport=transport, engine=engine)
+            try:
+                result = search.run()
+                break
+            except Exception as exc:  # a native bag or sorted set past its capacity: start over with more
+                if engine is None:
+                    raise
+                engine, note = _engine(cm, options, symmetry is not None, transport is not None, engine.larger(exc))
     result.backend = "python" if engine is None else "native"
     result.backend_note = note
     result.memory_note = search.memory_watch.note

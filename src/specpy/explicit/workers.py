@@ -23,6 +23,7 @@ also killed when the coordinator dies (even by kill -9), so none is orphaned.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -37,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from specpy.explicit.checkpoint import signals_deferred, write_partition
+from specpy.explicit.memory import GC_YOUNG
 from specpy.explicit.partition import Batch, LevelReport, Partition, Settle
 from specpy.explicit.spill import DiskFull
 
@@ -61,6 +63,7 @@ def _detach_from_signals() -> None:
 def _serve(partition: Partition, conn: Connection, inboxes: list[Any]) -> None:
     """A worker's loop: run the coordinator's commands on its partition."""
     _detach_from_signals()
+    gc.set_threshold(GC_YOUNG)  # as the coordinator's search does (memory.fewer_collections)
     me = partition.part
     while True:
         command, arg = conn.recv()
