@@ -99,11 +99,12 @@ def print_levels(levels: list[tuple[int, int, int, int]]) -> None:
         print(f"{i:5} | " + " | ".join(f"{b / 1e3:10,.1f}" for b in row) + f" | {sum(row) / 1e3:8,.1f}")
 
 
-def cluster_bench(n_rms: int) -> None:
+def cluster_bench(n_rms: int, sizes: tuple[int, ...] = (1, 2)) -> None:
     print(f"# twophase {n_rms} RMs; load before: {load()}")
-    one, wall1, rss1 = timed([sys.executable, "-m", "specpy", "check", str(SPEC), "--type", rms(n_rms), "--json", "-q"])
+    # The Python backend, as on the cluster's actors (the native core refuses --cluster).
+    one, wall1, rss1 = timed([sys.executable, "-m", "specpy", "check", str(SPEC), "--type", rms(n_rms), "--backend", "python", "--json", "-q"])
     print(f"--workers 1: {wall1:.1f} s wall, peak RSS {rss1 / 1e6:.0f} MB, {one['distinct_states']:,} distinct")
-    for nodes in (1, 2):
+    for nodes in sizes:
         r = on_cluster(n_rms, nodes)
         assert (r["distinct"], r["generated"]) == (one["distinct_states"], one["states_generated"]), r
         peaks = ", ".join(f"{p / 1e6:.0f}" for p in r["peak_rss"])
@@ -139,16 +140,18 @@ def main() -> None:
     parser.add_argument("what", choices=["cluster", "spill"])
     parser.add_argument("--rms", type=int, default=8)
     parser.add_argument("--limit", type=int, default=200)
+    parser.add_argument("--nodes", default="1,2", help="cluster sizes to run, e.g. 2 (default 1,2)")
     args = parser.parse_args()
+    sizes = tuple(int(n) for n in args.nodes.split(","))
     if args.what == "spill":
         spill_bench(args.rms, args.limit)
     elif os.environ.get("SPECPY_IN_NETNS") != "1" and os.geteuid() == 0:
         # Ray on 127.0.0.1 only: a network namespace with nothing but loopback.
-        script = f'ip link set lo up && exec "{sys.executable}" "{__file__}" cluster --rms {args.rms}'
+        script = f'ip link set lo up && exec "{sys.executable}" "{__file__}" cluster --rms {args.rms} --nodes {args.nodes}'
         env = dict(os.environ, SPECPY_IN_NETNS="1", RAY_USAGE_STATS_ENABLED="0")
         sys.exit(subprocess.run(["unshare", "--net", "sh", "-c", script], env=env).returncode)
     else:
-        cluster_bench(args.rms)
+        cluster_bench(args.rms, sizes)
 
 
 if __name__ == "__main__":
