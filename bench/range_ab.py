@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from startup import ONE_STATE, environments, interleaved, load
+from startup import ONE_STATE, environments, interleaved, load, print_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECPY = str(Path(sys.executable).with_name("specpy"))
@@ -81,12 +81,7 @@ def main() -> None:
           f"wall before / after: {r['before']['wall'] / r['after']['wall']:.2f}x")
     if "tlc" in r:
         print(f"specpy / TLC wall: {r['after']['wall'] / r['tlc']['wall']:.2f}x")
-    bare = s["python -c pass"]["cpu"]
-    print(f"\n| start-up, one-state spec ({args.startup_runs} rounds) | CPU s (median) | specpy's own | wall s (median) |")
-    print("|---|--:|--:|--:|")
-    for name, x in s.items():
-        own = x["cpu"] - bare if name != "python -c pass" else 0.0
-        print(f"| {name} | {x['cpu']:.3f} | {own:.3f} | {x['wall']:.3f} |")
+    print_table(s, f"start-up, one-state spec ({args.startup_runs} rounds)")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,18 @@ def load() -> str:
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def print_table(r: dict[str, dict[str, float]], title: str) -> float:
+    """A markdown table of `interleaved`'s medians, each with its CPU above `python -c pass`'s
+    (specpy's own); returns that bare interpreter's CPU."""
+    bare = r["python -c pass"]["cpu"]
+    print(f"\n| {title} | CPU s (median) | specpy's own CPU s | wall s (median) |")
+    print("|---|--:|--:|--:|")
+    for name, x in r.items():
+        own = x["cpu"] - bare if name != "python -c pass" else 0.0
+        print(f"| {name} | {x['cpu']:.3f} | {own:.3f} | {x['wall']:.3f} |")
+    return bare
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--before", help="the src/ folder of a checkout to compare with")
@@ -73,12 +85,7 @@ def main() -> None:
         print(load())
         r = interleaved(commands, args.runs, envs)
         print(load())
-    bare = r["python -c pass"]["cpu"]
-    print(f"\n| one-state `specpy check` ({args.runs} rounds) | CPU s (median) | specpy's own CPU s | wall s (median) |")
-    print("|---|--:|--:|--:|")
-    for name, x in r.items():
-        own = x["cpu"] - bare if name != "python -c pass" else 0.0
-        print(f"| {name} | {x['cpu']:.3f} | {own:.3f} | {x['wall']:.3f} |")
+    bare = print_table(r, f"one-state `specpy check` ({args.runs} rounds)")
     print(f"\nspecpy check / python -c pass, CPU: {r['after']['cpu'] / bare:.1f}x")
     if args.before:
         print(f"before / after, specpy's own CPU: {(r['before']['cpu'] - bare) / (r['after']['cpu'] - bare):.2f}x")

@@ -141,7 +141,8 @@ class Traffic:
 
     @property
     def current(self) -> LevelTraffic:
-        return self.levels[-1] if self.levels else self.new_level()
+        """The level under way (RayParts starts one at each seed and level)."""
+        return self.levels[-1]
 
     def _sum(self, kind: str) -> int:
         return sum(getattr(level, kind) for level in self.levels)
@@ -210,6 +211,7 @@ class RayParts:
     def _get(self, refs: list[Any], tick: bool = True) -> list[Any]:
         """The results of refs; `tick` may stop the search meanwhile. A lost actor is PartitionLost."""
         ray = self.ray
+        lost = (ray.exceptions.RayActorError, ray.exceptions.ObjectLostError, ray.exceptions.NodeDiedError)
         pending = list(refs)
         try:
             while pending:
@@ -221,8 +223,10 @@ class RayParts:
             cause = exc.as_instanceof_cause()
             if isinstance(cause, DiskFull):
                 raise DiskFull(str(cause).splitlines()[-1]) from None
+            if isinstance(cause, lost):  # a task that waited on a lost actor's pieces (settle_in)
+                raise PartitionLost(_first_line(exc)) from None
             raise
-        except (ray.exceptions.RayActorError, ray.exceptions.ObjectLostError, ray.exceptions.NodeDiedError) as exc:
+        except lost as exc:
             raise PartitionLost(_first_line(exc)) from None
 
     def seed(self, batches: list[Batch]) -> list[LevelReport]:

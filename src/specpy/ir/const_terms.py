@@ -14,16 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The operators a constant expression may use (semantics/consts.py evaluates them).
-OPERATORS = frozenset(
-    "+ - * // % neg not < <= > >= == != and or implies if min max".split()
-)
-
-
 @dataclass(frozen=True)
 class ConstTerm:
     """`op` is "name", "int" or "bool" (a leaf: `args` holds the name or the value),
-    or one of OPERATORS (`args` holds its operand terms; "if" has three)."""
+    or an operator of a constant expression (semantics/consts.py): `+ - * // %`,
+    the comparisons, `and or implies`, "neg", "not", "if" (three operands), "min",
+    "max"; `args` holds its operand terms."""
 
     op: str
     args: tuple

@@ -12,12 +12,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import field
-
-from specpy.nodeclass import nodeclass
 from functools import lru_cache
 
 from specpy.ir.const_terms import ConstTerm
 from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
+from specpy.nodeclass import nodeclass
 
 
 @nodeclass

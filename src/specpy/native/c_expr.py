@@ -383,21 +383,15 @@ class ExprC:
         a, x, p = self.fresh("a"), self.fresh("x"), self.fresh("p")
         return f"({{ {c.name} {a} = {coll}; {c.elem.name} {x} = {elem}; int {p}; {self.array_fns(t)[0]}(&{a}, &{x}, &{p}); }})"
 
-    @EXPRESSIONS.handles(E.BagAdd)
-    def _BagAdd(self, e: E.BagAdd, sc: Scope) -> str:
+    @EXPRESSIONS.handles(E.BagAdd, E.BagRemove)
+    def _bag_step(self, e: E.BagAdd | E.BagRemove, sc: Scope) -> str:
+        """A copy of the bag with one more (BagAdd) or one fewer (BagRemove) copy of the element."""
         t = e.type
         assert isinstance(t, BagT)
         a = self.fresh("a")
         elem = self.coerce(self.expr(e.elem, sc), e.elem.type, t.elem)
-        return f"({{ {self.ct(t).name} {a} = {self.coerce(self.expr(e.bag, sc), e.bag.type, t)}; {self.add_elem(a, elem, t)} {a}; }})"
-
-    @EXPRESSIONS.handles(E.BagRemove)
-    def _BagRemove(self, e: E.BagRemove, sc: Scope) -> str:
-        t = e.type
-        assert isinstance(t, BagT)
-        a = self.fresh("a")
-        elem = self.coerce(self.expr(e.elem, sc), e.elem.type, t.elem)
-        return f"({{ {self.ct(t).name} {a} = {self.coerce(self.expr(e.bag, sc), e.bag.type, t)}; {self.array_fns(t)[2]}(&{a}, {elem}); {a}; }})"
+        step = self.add_elem(a, elem, t) if isinstance(e, E.BagAdd) else f"{self.array_fns(t)[2]}(&{a}, {elem});"
+        return f"({{ {self.ct(t).name} {a} = {self.coerce(self.expr(e.bag, sc), e.bag.type, t)}; {step} {a}; }})"
 
     @EXPRESSIONS.handles(E.RangeSet)
     def _RangeSet(self, e: E.RangeSet, sc: Scope) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from specpy.explicit.compile_stmt import straight
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.backend import Handlers
@@ -41,21 +42,6 @@ class Bind:
 
     uid: int
     text: str
-
-
-def straight(stmts) -> bool:
-    """No statement in it can abandon or fork the path."""
-    for st in stmts:
-        match st:
-            case S.Require() | S.Choose() | S.Either():
-                return False
-            case S.If(then=a, orelse=b):
-                if not (straight(a) and straight(b)):
-                    return False
-            case S.For(body=b):
-                if not straight(b):
-                    return False
-    return True
 
 
 class StmtC:

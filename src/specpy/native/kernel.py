@@ -20,6 +20,7 @@ backend too, packed into the native layout.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 
@@ -111,6 +112,11 @@ class NativeModel:
         k = self.lib.sp_overflowed()
         if k:
             raise CapacityExceeded(k - 1)
+
+    def _failed(self) -> NoReturn:
+        """A single-state check failed natively: CapacityExceeded, or EvalFailure (re-executed in Python)."""
+        self._raised()
+        raise EvalFailure(0, 0)
 
     # ------------------------------------------------------------ states
 
@@ -205,27 +211,23 @@ class NativeModel:
     def _invariants(self, s: bytes) -> int:
         r = self.lib.sp_invariants(s)
         if r == -2:
-            self._raised()
-            raise EvalFailure(0, 0)
+            self._failed()
         return r
 
     def _constraint(self, s: bytes) -> bool:
         r = self.lib.sp_constraint(s)
         if r == -2:
-            self._raised()
-            raise EvalFailure(0, 0)
+            self._failed()
         return bool(r)
 
     def _terminal(self, s: bytes) -> bool:
         r = self.lib.sp_terminal(s)
         if r == -2:
-            self._raised()
-            raise EvalFailure(0, 0)
+            self._failed()
         return bool(r)
 
     def _transitions(self, s: bytes, t: bytes) -> int:
         r = self.lib.sp_transitions(s, t)
         if r == -2:
-            self._raised()
-            raise EvalFailure(0, 0)
+            self._failed()
         return r

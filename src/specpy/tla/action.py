@@ -72,14 +72,14 @@ def _mentions(node: object, var: str) -> bool:
     return False
 
 
-def _binds(node: object, local: E.Local) -> bool:
+def _reads_local(node: object, local: E.Local) -> bool:
     """Does the IR node read the local variable `local`?"""
     if isinstance(node, E.LocalRef):
         return node.local == local
     if isinstance(node, (list, tuple)):
-        return any(_binds(x, local) for x in node)
+        return any(_reads_local(x, local) for x in node)
     if isinstance(node, (E.Expr, S.IndexStep)):
-        return any(_binds(getattr(node, f), local) for f in node.__dataclass_fields__ if f not in ("type", "span"))
+        return any(_reads_local(getattr(node, f), local) for f in node.__dataclass_fields__ if f not in ("type", "span"))
     return False
 
 
@@ -364,7 +364,7 @@ class PathWriter:
         *prefix, last = a.path or (None,)
         if not (isinstance(last, S.IndexStep) and isinstance(last.key, E.LocalRef) and last.key.local == st.local):
             return None
-        if any(_mentions(p, a.var) or _binds(p, st.local) for p in prefix):
+        if any(_mentions(p, a.var) or _reads_local(p, st.local) for p in prefix):
             return None
         if not (_reads_only_at(a.value, a.var, a.path) and _reads_only_at(st.cond, a.var, a.path)):
             return None

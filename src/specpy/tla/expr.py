@@ -47,8 +47,8 @@ from specpy.tla.names import LocalScope
 #: The expression classes this backend writes (ir/backend.py: the backend contract).
 EXPRESSIONS = Handlers("tla", "expression", "the TLA+ export cannot write")
 
-#: The binary operators of constant expressions, in TLA+.
-CONST_OPERATORS = {
+#: specpy's binary operators on integers and booleans, in TLA+ (expressions and constant terms).
+OPERATORS = {
     "+": "+", "-": "-", "*": "*", "//": "\\div", "%": "%", "<": "<", "<=": "=<", ">": ">", ">=": ">=",
     "==": "=", "!=": "#", "and": "/\\", "or": "\\/", "implies": "=>",
 }
@@ -170,7 +170,7 @@ class ExprWriter:
             case "min" | "max":
                 return Tx(f"{term.op.capitalize()}({{{', '.join(self.const(x).text for x in args)}}})")
         a, b = (self.const(x).op() for x in args)
-        return compound(f"{a} {CONST_OPERATORS[term.op]} {b}")
+        return compound(f"{a} {OPERATORS[term.op]} {b}")
 
     def value(self, t: Type, v: Value, depth: int = 0) -> Tx:
         """A constant value of type t (`depth`: of map literals around it, for fresh binders)."""
@@ -282,21 +282,9 @@ class ExprWriter:
     def _neg(self, e: E.Neg, sc, env) -> Tx:
         return compound("-" + self.expr(e.operand, sc, env).op())
 
-    @EXPRESSIONS.handles(E.BoolOp)
-    def _boolop(self, e: E.BoolOp, sc, env) -> Tx:
-        op = {"and": "/\\", "or": "\\/", "implies": "=>"}[e.op]
-        return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
-
-    @EXPRESSIONS.handles(E.Compare)
-    def _compare(self, e: E.Compare, sc, env) -> Tx:
-        op = {"==": "=", "!=": "#"}.get(e.op, e.op)
-        op = "=<" if op == "<=" else op
-        return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
-
-    @EXPRESSIONS.handles(E.Arith)
-    def _arith(self, e: E.Arith, sc, env) -> Tx:
-        op = {"//": "\\div"}.get(e.op, e.op)
-        return compound(f"{self.expr(e.left, sc, env).op()} {op} {self.expr(e.right, sc, env).op()}")
+    @EXPRESSIONS.handles(E.BoolOp, E.Compare, E.Arith)
+    def _binary(self, e: E.BoolOp | E.Compare | E.Arith, sc, env) -> Tx:
+        return compound(f"{self.expr(e.left, sc, env).op()} {OPERATORS[e.op]} {self.expr(e.right, sc, env).op()}")
 
     @EXPRESSIONS.handles(E.Cond)
     def _cond(self, e: E.Cond, sc, env) -> Tx:
