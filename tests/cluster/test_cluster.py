@@ -151,3 +151,27 @@ def test_the_traffic_is_counted_per_level(ray_cluster) -> None:
     assert r["total"] == sum(map(sum, levels))
     assert all(row[0] > 0 for row in levels)  # every level reports to the coordinator
     assert sum(row[3] for row in levels) > 0  # two partitions even out their runs with pieces
+
+
+NO_COMPILER = """
+import sys, ray
+from specpy.cluster import check
+from specpy.options import CheckOptions, OptionError
+from specpy.pipeline import load
+# The actors (not this driver) find no C compiler and an empty native cache.
+ray.init(address=sys.argv[1], log_to_driver=False, logging_level="WARNING",
+         runtime_env={"env_vars": {"CC": "/nonexistent/cc", "XDG_CACHE_HOME": sys.argv[3]}})
+try:
+    check(load(sys.argv[2]), CheckOptions(backend="native", cluster="ray"))
+except OptionError as exc:
+    print("OptionError:", exc)
+"""
+
+
+def test_a_node_that_cannot_build_the_native_library_is_a_clear_error(ray_cluster, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    proc = ray_cluster.run(*SPECPY[:1], "-c", NO_COMPILER, ray_cluster.address, str(ROOT / "specs/tcommit.spec"), str(cache))
+    assert proc.returncode == 0, proc.stderr
+    assert "OptionError: --cluster: a node cannot build the native library (no C compiler found" in proc.stdout, proc.stdout
+    assert "--backend python" in proc.stdout

@@ -41,7 +41,7 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.memory import MB
 from specpy.explicit.partition import Batch, LevelReport, Partition, PartitionSnapshot, Piece, Settle, owners
 from specpy.explicit.search import PartitionLost
-from specpy.explicit.spill import DiskFull, Spill
+from specpy.explicit.spill import DiskFull, Spill, map_large_arrays, trim
 from specpy.explicit.symmetry import symmetry_for
 from specpy.native.build import NoCompiler
 from specpy.ir.model import Model
@@ -70,6 +70,7 @@ class PartitionActor:
         """Build the partition (a method, not the constructor: what fails here,
         e.g. no C compiler on this node, reaches the driver as itself)."""
         threading.Thread(target=self._watch, daemon=True).start()
+        map_large_arrays()  # an actor lives for one search: keep its heap to what the search holds
         cm = CompiledModel(model)
         symmetry = symmetry_for(cm, options.symmetry)
         engine = None
@@ -112,6 +113,7 @@ class PartitionActor:
             given[me] = self.kept
         self.kept = None
         self.partition.settle_in(plan, given)
+        trim()  # the level's blocks and arrays are freed: give their memory back to the node
         return sum(_piece_bytes(p) for src, p in given.items() if src != me), memory()
 
     def link(self, sid: int) -> tuple[int, int, int]:
@@ -288,8 +290,8 @@ class RayParts:
         except ray.exceptions.RayTaskError as exc:
             cause = exc.as_instanceof_cause()
             for kind in (DiskFull, NoCompiler):  # a stop, or a message for the user: not a traceback
-                if isinstance(cause, kind):
-                    raise kind(str(cause).splitlines()[-1]) from None
+                if isinstance(cause, kind):  # its message is the traceback's last line, after the class
+                    raise kind(str(cause).splitlines()[-1].removeprefix(f"{kind.__module__}.{kind.__name__}: ")) from None
             if isinstance(cause, lost):  # a task that waited on a lost actor's pieces (settle_in)
                 raise PartitionLost(_first_line(exc)) from None
             raise

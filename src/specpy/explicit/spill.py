@@ -58,7 +58,7 @@ TABLE_SHARE = 0.1
 MIN_TABLE = 1 << 16
 
 
-def _trim() -> None:
+def trim() -> None:
     """Give the memory freed by the last level back to the system: the
     frontier's blocks are many small allocations, which the C library keeps
     for reuse otherwise (and they count against --memory-limit)."""
@@ -66,7 +66,7 @@ def _trim() -> None:
         _LIBC.malloc_trim(0)
 
 
-def _map_large_arrays() -> None:
+def map_large_arrays() -> None:
     """Have the C library map every allocation above 128 KiB (numpy's
     per-level arrays) and unmap it when freed. By default glibc raises that
     threshold each time such a block is freed, up to 32 MiB, and then serves
@@ -247,7 +247,7 @@ class Spill:
             raise DiskFull(f"--disk-dir {self.root or tempfile.gettempdir()}: {exc.strerror or exc}") from None
         self.fps = SortedFingerprints(self.dir / "fps.bin")
         self.links = SpilledLinks(self.dir)
-        _map_large_arrays()
+        map_large_arrays()
 
     def pressed(self) -> bool:
         """Is memory short (see the module docstring)?"""
@@ -279,7 +279,7 @@ class Spill:
             seen = FingerprintSet(len(newest) if len(newest) <= self.table_limit else 0)
             if len(newest) <= self.table_limit:
                 seen.add_new(newest)
-        _trim()
+        trim()
         return seen
 
     def contains(self, fps: np.ndarray) -> np.ndarray:
