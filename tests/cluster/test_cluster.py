@@ -136,7 +136,8 @@ transport = RayTransport(2)
 result = Search(CompiledModel(model), CheckOptions(), None, transport=transport).run()
 t = transport.parts.traffic
 print(json.dumps({"depth": result.stats.depth, "nodes": t.nodes, "total": t.total,
-                  "levels": [[lv.reports, lv.lookups, lv.plans, lv.pieces] for lv in t.levels]}))
+                  "levels": [[lv.reports, lv.lookups, lv.plans, lv.pieces] for lv in t.levels],
+                  "memory": [lv.memory for lv in t.levels], "peak_rss": t.peak_rss, "peak_heap": t.peak_heap}))
 """
 
 
@@ -151,6 +152,10 @@ def test_the_traffic_is_counted_per_level(ray_cluster) -> None:
     assert r["total"] == sum(map(sum, levels))
     assert all(row[0] > 0 for row in levels)  # every level reports to the coordinator
     assert sum(row[3] for row in levels) > 0  # two partitions even out their runs with pieces
+    # Each actor's memory after every level, its heap apart from the object store's pages.
+    assert all(len(m) == 2 and all(heap > 0 and store >= 0 for heap, store in m) for m in r["memory"])
+    assert all(0 < heap <= rss for heap, rss in zip(r["peak_heap"], r["peak_rss"]))
+    assert all(heap <= peak for m in r["memory"] for (heap, _), peak in zip(m, r["peak_heap"]))
 
 
 NO_COMPILER = """

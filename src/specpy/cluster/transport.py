@@ -114,7 +114,9 @@ class PartitionActor:
         self.kept = None
         self.partition.settle_in(plan, given)
         trim()  # the level's blocks and arrays are freed: give their memory back to the node
-        return sum(_piece_bytes(p) for src, p in given.items() if src != me), memory()
+        now = memory()
+        self.peak_heap = max(self.peak_heap, now[0])
+        return sum(_piece_bytes(p) for src, p in given.items() if src != me), now
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.partition.link(sid)
