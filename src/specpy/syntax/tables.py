@@ -17,16 +17,15 @@ tests/syntax/test_grammar_tables.py fails while grammar.json is stale.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
-from copy import copy
 from pathlib import Path
 from typing import Any
 
 import lark
 from lark import Lark
-from lark.common import LexerConf
 from lark.grammar import Rule
-from lark.lexer import ContextualLexer, TerminalDef
+from lark.lexer import TerminalDef
+
+from specpy.syntax.lexer import LazyContextualLexer
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 TABLES = Path(__file__).with_name("grammar.json")
@@ -49,51 +48,9 @@ def load_parser(postlex: Any) -> Lark:
         return Lark(grammar, postlex=postlex, **LARK_OPTIONS)
     data, memo = tables
     # Lark.load() takes a pickle; _load_from_dict is its entry for the same data
-    # as plain values (what Lark's standalone generator uses).
+    # as plain values (what Lark's standalone generator uses). The lexer is
+    # Lark's contextual one made cheaper to start (lexer.py).
     return Lark._load_from_dict(data, memo, postlex=postlex, _plugins={"ContextualLexer": LazyContextualLexer})
-
-
-class _StateLexers(dict[int, Any]):
-    """A parser state's lexer, made the first time the parser is in that state."""
-
-    def __init__(self, make: Callable[[int], Any]) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, state: int) -> Any:
-        lexer = self[state] = self.make(state)
-        return lexer
-
-
-class LazyContextualLexer(ContextualLexer):
-    """Lark's contextual lexer, whose per-state lexers are made on first use.
-
-    Lark's makes one for each of the grammar's ~800 parser states (~200
-    distinct) when the parser loads; a spec's parse visits a few dozen, so
-    making them eagerly was a sixth of a one-state `specpy check`'s start-up
-    (issue #15). Each state's lexer is the one Lark would make: its accepted
-    terminals plus the ignored and the post-lexer's always-accepted ones, and
-    states with the same terminals share one. Used only for the shipped
-    tables, which Lark validated when they were built (`skip_validation`).
-    """
-
-    def __init__(self, conf: LexerConf, states: dict[int, Collection[str]], always_accept: Collection[str] = ()) -> None:
-        everyone = copy(conf)
-        everyone.terminals = list(conf.terminals)
-        everyone.skip_validation = True
-        by_terminals: dict[frozenset[str], Any] = {}
-        extra = set(conf.ignore) | set(always_accept)
-
-        def make(state: int) -> Any:
-            key = frozenset(states[state])
-            if key not in by_terminals:
-                state_conf = copy(everyone)
-                state_conf.terminals = [conf.terminals_by_name[n] for n in key | extra if n in conf.terminals_by_name]
-                by_terminals[key] = self.BasicLexer(state_conf)
-            return by_terminals[key]
-
-        self.lexers = _StateLexers(make)
-        self.root_lexer = self.BasicLexer(everyone)
 
 
 def shipped_tables(grammar: str) -> tuple[dict[str, Any], dict[int, Any]] | None:
