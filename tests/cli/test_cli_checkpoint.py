@@ -40,8 +40,7 @@ def specpy(*args: str | Path, timeout: float = 600) -> subprocess.CompletedProce
 
 
 def comparable(result: dict) -> dict:
-    """A result's JSON without what depends on the clock, or on the engine
-    (checkpointed runs use the Python backend: native/ refuses --checkpoint yet)."""
+    """A result's JSON without what depends on the clock or names the engine."""
     out = {k: v for k, v in result.items() if k not in ("seconds", "states_per_second", "backend", "backend_note")}
     if "checked" in out:
         out["checked"] = {k: v for k, v in out["checked"].items() if k != "backend"}
