@@ -525,7 +525,7 @@ def _read_partition(ckpt: Path, part: int, entry: dict, level: int, actions: int
     )
 
 
-def _check_frontiers(snaps: list[PartitionSnapshot], fingerprint: Callable[[list], np.ndarray]) -> None:
+def _check_frontiers(snaps: list[PartitionSnapshot], fingerprint: Callable[[list], np.ndarray] = fingerprints) -> None:
     """Every frontier state is a stored state (of any partition) with the fingerprint stored for it."""
     parts = len(snaps)
     if len(np.unique(np.concatenate([x.fps for x in snaps]))) != sum(len(x.fps) for x in snaps):
