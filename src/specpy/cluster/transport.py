@@ -38,14 +38,18 @@ import numpy as np
 from specpy.cluster.connect import import_ray
 from specpy.explicit.checkpoint import write_partition
 from specpy.explicit.compile import CompiledModel
-from specpy.explicit.memory import MB
+from specpy.explicit.memory import MB, map_large_arrays, trim
 from specpy.explicit.partition import Batch, LevelReport, Partition, PartitionSnapshot, Piece, Settle, owners
 from specpy.explicit.search import PartitionLost
-from specpy.explicit.spill import DiskFull, Spill, map_large_arrays, trim
+from specpy.explicit.spill import DiskFull, Spill
 from specpy.explicit.symmetry import symmetry_for
 from specpy.native.build import NoCompiler
 from specpy.ir.model import Model
+from specpy.ir.types import AtomT, Type
 from specpy.options import CheckOptions, OptionError
+
+#: What an actor needs to build the driver's native model: its array capacities and symmetric types.
+Native = tuple[dict[Type, int], tuple[AtomT, ...]]
 
 #: Seconds between looks at the clock while actors run a level.
 POLL_SECONDS = 0.25
@@ -56,17 +60,17 @@ WATCH_SECONDS = 0.02
 class PartitionActor:
     """One partition in a Ray actor (wrapped by ray.remote in RayParts).
 
-    `capacities`: None for the Python backend, else the native model's
-    array capacities (native/kernel.py); the actor then builds the native
-    library itself, from its node's cache or compiled there once
-    (native/build.py), and its states are bytes.
+    `native`: None for the Python backend, else the driver's native model's
+    array capacities and symmetric types (native/kernel.py); the actor then
+    builds the same native library itself, from its node's cache or compiled
+    there once (native/build.py), and its states are bytes.
     """
 
     partition: Partition  # made by start()
     kept: Piece | None = None  # the piece of the next level this partition keeps (never sent)
-    peak_heap = 0  # the largest resident memory but the object store's pages seen (`_watch`), bytes
+    peaks = (0, 0)  # the largest RSS and heap (`memory`) seen (`_look`), bytes
 
-    def start(self, model: Model, options: CheckOptions, part: int, parts: int, capacities: dict | None) -> None:
+    def start(self, model: Model, options: CheckOptions, part: int, parts: int, native: Native | None) -> None:
         """Build the partition (a method, not the constructor: what fails here,
         e.g. no C compiler on this node, reaches the driver as itself)."""
         threading.Thread(target=self._watch, daemon=True).start()
@@ -74,10 +78,10 @@ class PartitionActor:
         cm = CompiledModel(model)
         symmetry = symmetry_for(cm, options.symmetry)
         engine = None
-        if capacities is not None:
-            from specpy.native import native_model
+        if native is not None:  # the driver chose it (native/__init__.py): build what it built
+            from specpy.native.kernel import NativeModel
 
-            engine = native_model(cm, options, symmetry is not None, capacities)  # canonicalises in C
+            engine = NativeModel(model, cm, *native)  # canonicalises in C
         limit = options.memory_limit_mb * MB if options.memory_limit_mb is not None else None  # per actor
         self.partition = Partition(
             engine or cm, part, parts, options.check_deadlock,
@@ -114,9 +118,7 @@ class PartitionActor:
         self.kept = None
         self.partition.settle_in(plan, given)
         trim()  # the level's blocks and arrays are freed: give their memory back to the node
-        now = memory()
-        self.peak_heap = max(self.peak_heap, now[0])
-        return sum(_piece_bytes(p) for src, p in given.items() if src != me), now
+        return sum(_piece_bytes(p) for src, p in given.items() if src != me), self._look()
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.partition.link(sid)
@@ -134,14 +136,21 @@ class PartitionActor:
         """Peak RSS and peak heap (`memory`) in bytes, and the node this actor runs on."""
         import ray
 
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        return peak, max(self.peak_heap, memory()[0]), ray.get_runtime_context().get_node_id()
+        self._look()
+        rss, heap = self.peaks
+        return max(rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024), heap, ray.get_runtime_context().get_node_id()
 
     def _watch(self) -> None:
-        """Samples the heap every WATCH_SECONDS, for its peak (the kernel keeps only RSS's)."""
+        """Samples the memory every WATCH_SECONDS, for the heap's peak (the kernel keeps only RSS's)."""
         while True:
-            self.peak_heap = max(self.peak_heap, memory()[0])
+            self._look()
             time.sleep(WATCH_SECONDS)
+
+    def _look(self) -> tuple[int, int]:
+        """This process's memory now (`memory`), counted in `peaks`."""
+        heap, shared = now = memory()
+        self.peaks = (max(self.peaks[0], heap + shared), max(self.peaks[1], heap))
+        return now
 
     def close(self) -> None:
         self.partition.close()
@@ -249,7 +258,7 @@ class RayTransport:
         tick: Callable[[], None], engine: Any = None,
     ) -> RayParts:
         """The actors; `engine`: the native model the driver built (None: the Python backend)."""
-        self.parts = RayParts(model, options, nparts, snapshots, tick, engine.capacities if engine is not None else None)
+        self.parts = RayParts(model, options, nparts, snapshots, tick, (engine.capacities, engine.symmetric) if engine is not None else None)
         return self.parts
 
 
@@ -261,7 +270,7 @@ class RayParts:
 
     def __init__(
         self, model: Model, options: CheckOptions, nparts: int, snapshots: list[PartitionSnapshot] | None,
-        tick: Callable[[], None], capacities: dict | None = None,
+        tick: Callable[[], None], native: Native | None = None,
     ) -> None:
         self.ray = ray = import_ray()
         self.tick = tick
@@ -270,7 +279,7 @@ class RayParts:
         actor = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(PartitionActor)
         self.actors = [actor.options(scheduling_strategy="SPREAD").remote() for _ in range(nparts)]
         try:
-            self._get([a.start.remote(model, options, i, nparts, capacities) for i, a in enumerate(self.actors)])
+            self._get([a.start.remote(model, options, i, nparts, native) for i, a in enumerate(self.actors)])
         except NoCompiler as exc:
             raise OptionError(f"--cluster: a node cannot build the native library ({exc}); use --backend python") from None
         if snapshots:
