@@ -39,10 +39,12 @@ Init ==
     /\ down = {}
     /\ net = EmptyBag
 
-\* The partial partition: one link fails, for good.
+\* The partial partition: one link fails, for good (between two messages:
+\* none is on it when it fails, and none is sent over it afterwards).
 Partition(a, b) ==
     /\ a # b
     /\ down = {}
+    /\ ~(\E m \in BagToSet(net) : {m.src, m.dst} = {a, b})
     /\ down' = {{a, b}}
     /\ UNCHANGED <<currentTerm, role, votedFor, votes, net>>
 
@@ -58,19 +60,19 @@ Timeout(c) ==
     /\ Holds(\A s \in Server : (s = c) \/ (~((role[s] = "PreCandidate") \/ (role[s] = "Candidate"))))
     /\ ~(\E m \in BagToSet(net) : (m.src = c) \/ (m.dst = c))
     /\ IF PreVote
-       THEN /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:89:49") ELSE TRUE
-            /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:89:49") ELSE TRUE
-            /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s3, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:89:49") ELSE TRUE
+       THEN /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:91:49") ELSE TRUE
+            /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:91:49") ELSE TRUE
+            /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s3, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:91:49") ELSE TRUE
             /\ currentTerm' = IF BagCardinality(IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s3, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) = 0 THEN [s \in Server |-> Checked((currentTerm[s] - Min({currentTerm[t] : t \in Server})) + 1, Term)] ELSE currentTerm
             /\ role' = [role EXCEPT ![c] = "PreCandidate"]
             /\ votes' = [votes EXCEPT ![c] = {c}]
             /\ net' = IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s3, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net
             /\ UNCHANGED <<votedFor, down>>
        ELSE LET stored_1 == currentTerm[c] + 1
-            IN  /\ Stored(stored_1 \in Term, "specs/raft_prevote_bug_disruptive_server.spec:91:9")
-                /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:94:49") ELSE TRUE
-                /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:94:49") ELSE TRUE
-                /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:94:49") ELSE TRUE
+            IN  /\ Stored(stored_1 \in Term, "specs/raft_prevote_bug_disruptive_server.spec:93:9")
+                /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:96:49") ELSE TRUE
+                /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:96:49") ELSE TRUE
+                /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:96:49") ELSE TRUE
                 /\ currentTerm' = IF BagCardinality(IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) = 0 THEN [s \in Server |-> Checked(([currentTerm EXCEPT ![c] = stored_1][s] - Min({[currentTerm EXCEPT ![c] = stored_1][t] : t \in Server})) + 1, Term)] ELSE [currentTerm EXCEPT ![c] = stored_1]
                 /\ role' = [role EXCEPT ![c] = "Candidate"]
                 /\ votedFor' = [votedFor EXCEPT ![c] = c]
@@ -85,10 +87,9 @@ RecvPreVoteReq(v, from) ==
         /\ m.tag = "PreVoteReq"
         /\ m.dst = v
         /\ m.src = from
-        /\ LET b == m.dst IN (from # b) /\ ({from, b} \notin down)
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:102:5")
-               /\ IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "PreVoteResp", src |-> v, dst |-> m.src, term |-> m.term, granted |-> m.term > currentTerm[v]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:104:13") ELSE TRUE
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:104:5")
+               /\ IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "PreVoteResp", src |-> v, dst |-> m.src, term |-> m.term, granted |-> m.term > currentTerm[v]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:106:13") ELSE TRUE
                /\ currentTerm' = IF BagCardinality(IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN net_1 (+) SetToBag({[tag |-> "PreVoteResp", src |-> v, dst |-> m.src, term |-> m.term, granted |-> m.term > currentTerm[v]]}) ELSE net_1) = 0 THEN [s \in Server |-> Checked((currentTerm[s] - Min({currentTerm[t] : t \in Server})) + 1, Term)] ELSE currentTerm
                /\ net' = IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN net_1 (+) SetToBag({[tag |-> "PreVoteResp", src |-> v, dst |-> m.src, term |-> m.term, granted |-> m.term > currentTerm[v]]}) ELSE net_1
                /\ UNCHANGED <<role, votedFor, votes, down>>
@@ -99,16 +100,15 @@ RecvPreVoteResp(c, from) ==
         /\ m.tag = "PreVoteResp"
         /\ m.dst = c
         /\ m.src = from
-        /\ LET b == m.dst IN (from # b) /\ ({from, b} \notin down)
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:112:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:114:5")
                /\ IF ((role[c] = "PreCandidate") /\ (m.term = (currentTerm[c] + 1))) /\ m.granted
                   THEN IF LET q == [votes EXCEPT ![c] = votes[c] \cup {m.src}][c] IN (2 * Cardinality(q)) > Cardinality(Server)
                        THEN LET stored_1 == currentTerm[c] + 1
-                            IN  /\ Stored(stored_1 \in Term, "specs/raft_prevote_bug_disruptive_server.spec:116:17")
-                                /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:120:57") ELSE TRUE
-                                /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:120:57") ELSE TRUE
-                                /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:120:57") ELSE TRUE
+                            IN  /\ Stored(stored_1 \in Term, "specs/raft_prevote_bug_disruptive_server.spec:118:17")
+                                /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:122:57") ELSE TRUE
+                                /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:122:57") ELSE TRUE
+                                /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:122:57") ELSE TRUE
                                 /\ currentTerm' = IF BagCardinality(IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) = 0 THEN [s \in Server |-> Checked(([currentTerm EXCEPT ![c] = stored_1][s] - Min({[currentTerm EXCEPT ![c] = stored_1][t] : t \in Server})) + 1, Term)] ELSE [currentTerm EXCEPT ![c] = stored_1]
                                 /\ role' = [role EXCEPT ![c] = "Candidate"]
                                 /\ votedFor' = [votedFor EXCEPT ![c] = c]
@@ -130,10 +130,9 @@ RecvVoteReq(v, from) ==
         /\ m.tag = "VoteReq"
         /\ m.dst = v
         /\ m.src = from
-        /\ LET b == m.dst IN (from # b) /\ ({from, b} \notin down)
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:130:5")
-               /\ IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "VoteResp", src |-> v, dst |-> m.src, term |-> (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v], granted |-> ((m.term = (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]) /\ (((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = None) \/ ((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = m.src)))]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:139:13") ELSE TRUE
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:132:5")
+               /\ IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "VoteResp", src |-> v, dst |-> m.src, term |-> (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v], granted |-> ((m.term = (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]) /\ (((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = None) \/ ((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = m.src)))]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:141:13") ELSE TRUE
                /\ currentTerm' = IF BagCardinality(IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN net_1 (+) SetToBag({[tag |-> "VoteResp", src |-> v, dst |-> m.src, term |-> (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v], granted |-> ((m.term = (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]) /\ (((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = None) \/ ((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = m.src)))]}) ELSE net_1) = 0 THEN [s \in Server |-> Checked(((IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm ELSE currentTerm)[s] - Min({(IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm ELSE currentTerm)[t] : t \in Server})) + 1, Term)] ELSE IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm ELSE currentTerm
                /\ role' = IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [role EXCEPT ![v] = "Follower"] ELSE role ELSE role
                /\ votedFor' = IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF ((m.term = (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]) /\ (((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = None) \/ ((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = m.src))) THEN [(IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor) EXCEPT ![v] = m.src] ELSE IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor ELSE votedFor
@@ -146,9 +145,8 @@ RecvVoteResp(c, from) ==
         /\ m.tag = "VoteResp"
         /\ m.dst = c
         /\ m.src = from
-        /\ LET b == m.dst IN (from # b) /\ ({from, b} \notin down)
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:146:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:148:5")
                /\ currentTerm' = IF BagCardinality(net_1) = 0 THEN [s \in Server |-> Checked(((IF m.term > currentTerm[c] THEN [currentTerm EXCEPT ![c] = m.term] ELSE currentTerm)[s] - Min({(IF m.term > currentTerm[c] THEN [currentTerm EXCEPT ![c] = m.term] ELSE currentTerm)[t] : t \in Server})) + 1, Term)] ELSE IF m.term > currentTerm[c] THEN [currentTerm EXCEPT ![c] = m.term] ELSE currentTerm
                /\ role' = IF m.term > currentTerm[c] THEN [role EXCEPT ![c] = "Follower"] ELSE IF ((role[c] = "Candidate") /\ (m.term = currentTerm[c])) /\ m.granted THEN IF LET q == [votes EXCEPT ![c] = votes[c] \cup {m.src}][c] IN (2 * Cardinality(q)) > Cardinality(Server) THEN [role EXCEPT ![c] = "Leader"] ELSE role ELSE role
                /\ votedFor' = IF m.term > currentTerm[c] THEN [votedFor EXCEPT ![c] = None] ELSE votedFor
@@ -163,7 +161,7 @@ SendHeartbeat(l, f) ==
     /\ (l # f) /\ ({l, f} \notin down)
     /\ ~(\E m \in BagToSet(net) : ((m.tag = "Heartbeat") \/ (m.tag = "HeartbeatResp")) /\ ({m.src, m.dst} = {l, f}))
     /\ LET net_1 == net (+) SetToBag({[tag |-> "Heartbeat", src |-> l, dst |-> f, term |-> currentTerm[l]]})
-       IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:164:5")
+       IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:166:5")
            /\ net' = net_1
            /\ UNCHANGED <<currentTerm, role, votedFor, votes, down>>
 
@@ -175,11 +173,10 @@ RecvHeartbeat(v, from) ==
         /\ m.tag = "Heartbeat"
         /\ m.dst = v
         /\ m.src = from
-        /\ LET b == m.dst IN (from # b) /\ ({from, b} \notin down)
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:171:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:173:5")
                /\ LET net_2 == net_1 (+) SetToBag({[tag |-> "HeartbeatResp", src |-> v, dst |-> m.src, term |-> (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]]})
-                  IN  /\ Stored(IsBagOf(net_2, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:177:9")
+                  IN  /\ Stored(IsBagOf(net_2, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:179:9")
                       /\ currentTerm' = IF BagCardinality(net_2) = 0 THEN [s \in Server |-> Checked(((IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[s] - Min({(IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[t] : t \in Server})) + 1, Term)] ELSE IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm
                       /\ role' = IF m.term > currentTerm[v] THEN [role EXCEPT ![v] = "Follower"] ELSE IF m.term = currentTerm[v] THEN [role EXCEPT ![v] = "Follower"] ELSE role
                       /\ votedFor' = IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor
@@ -192,25 +189,14 @@ RecvHeartbeatResp(l, from) ==
         /\ m.tag = "HeartbeatResp"
         /\ m.dst = l
         /\ m.src = from
-        /\ LET b == m.dst IN (from # b) /\ ({from, b} \notin down)
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:183:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:185:5")
                /\ currentTerm' = IF BagCardinality(net_1) = 0 THEN [s \in Server |-> Checked(((IF m.term > currentTerm[l] THEN [currentTerm EXCEPT ![l] = m.term] ELSE currentTerm)[s] - Min({(IF m.term > currentTerm[l] THEN [currentTerm EXCEPT ![l] = m.term] ELSE currentTerm)[t] : t \in Server})) + 1, Term)] ELSE IF m.term > currentTerm[l] THEN [currentTerm EXCEPT ![l] = m.term] ELSE currentTerm
                /\ role' = IF m.term > currentTerm[l] THEN [role EXCEPT ![l] = "Follower"] ELSE role
                /\ votedFor' = IF m.term > currentTerm[l] THEN [votedFor EXCEPT ![l] = None] ELSE votedFor
                /\ votes' = IF m.term > currentTerm[l] THEN [votes EXCEPT ![l] = {}] ELSE votes
                /\ net' = net_1
                /\ UNCHANGED <<down>>
-
-\* A link that went down loses what was in flight on it.
-LoseOnDownLink ==
-    \E m \in BagToSet(net) :
-        /\ ~(LET a == m.src IN LET b == m.dst IN (a # b) /\ ({a, b} \notin down))
-        /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:193:5")
-               /\ currentTerm' = IF BagCardinality(net_1) = 0 THEN [s \in Server |-> Checked((currentTerm[s] - Min({currentTerm[t] : t \in Server})) + 1, Term)] ELSE currentTerm
-               /\ net' = net_1
-               /\ UNCHANGED <<role, votedFor, votes, down>>
 
 \* CheckQuorum, the leader's side: a leader that reaches no majority steps down.
 StepDown(l) ==
@@ -230,7 +216,6 @@ Next ==
     \/ \E l \in Server, f \in Server : SendHeartbeat(l, f)
     \/ \E v \in Server, from \in Server : RecvHeartbeat(v, from)
     \/ \E l \in Server, from \in Server : RecvHeartbeatResp(l, from)
-    \/ LoseOnDownLink
     \/ \E l \in Server : StepDown(l)
 
 ElectionSafety ==
@@ -239,5 +224,5 @@ ElectionSafety ==
 StableLeader == <>[](\E l \in Server : (role[l] = "Leader") /\ (\A s \in Server : (role[s] = "Leader") => (s = l)))
 
 Spec ==
-    Init /\ [][Next]_vars /\ (\A c \in Server : WF_vars(Timeout(c))) /\ (\A v \in Server, from \in Server : WF_vars(RecvPreVoteReq(v, from))) /\ (\A c \in Server, from \in Server : WF_vars(RecvPreVoteResp(c, from))) /\ (\A v \in Server, from \in Server : WF_vars(RecvVoteReq(v, from))) /\ (\A c \in Server, from \in Server : WF_vars(RecvVoteResp(c, from))) /\ (\A l \in Server, f \in Server : WF_vars(SendHeartbeat(l, f))) /\ (\A v \in Server, from \in Server : WF_vars(RecvHeartbeat(v, from))) /\ (\A l \in Server, from \in Server : WF_vars(RecvHeartbeatResp(l, from))) /\ WF_vars(LoseOnDownLink) /\ (\A l \in Server : WF_vars(StepDown(l)))
+    Init /\ [][Next]_vars /\ (\A c \in Server : WF_vars(Timeout(c))) /\ (\A v \in Server, from \in Server : WF_vars(RecvPreVoteReq(v, from))) /\ (\A c \in Server, from \in Server : WF_vars(RecvPreVoteResp(c, from))) /\ (\A v \in Server, from \in Server : WF_vars(RecvVoteReq(v, from))) /\ (\A c \in Server, from \in Server : WF_vars(RecvVoteResp(c, from))) /\ (\A l \in Server, f \in Server : WF_vars(SendHeartbeat(l, f))) /\ (\A v \in Server, from \in Server : WF_vars(RecvHeartbeat(v, from))) /\ (\A l \in Server, from \in Server : WF_vars(RecvHeartbeatResp(l, from))) /\ (\A l \in Server : WF_vars(StepDown(l)))
 =============================================================================
