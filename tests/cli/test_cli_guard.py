@@ -32,7 +32,10 @@ SPECPY = shutil.which("specpy", path=os.path.dirname(sys.executable)) or shutil.
 
 def leaf_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the top group imports its commands on demand
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, name
         if isinstance(cmd, click.Group):
             out.extend(leaf_commands(cmd, prefix + (name,)))
         else:

@@ -26,27 +26,59 @@ or `{"result": "option-error" | "usage-error" | "internal-error" | "system-error
 "errors": [{"message": ...}]}`;
 human-readable messages still go to stderr.
 
-Importing this package loads click and the command modules only: each command
-imports the parser and its backend (the explicit search, z3, the TLA+
-exporter, the HTML renderer) when it runs, so `specpy --version` and usage
-errors stay instant and z3 is never loaded by `specpy check`.
+Importing this package loads click only: a command's module is imported when
+that command runs (`COMMANDS`; `specpy --help` imports them all to list
+them), and each command imports the parser and its backend (the explicit
+search, z3, the TLA+ exporter, the HTML renderer) when it runs, so
+`specpy --version` and usage errors stay instant, z3 is never loaded by
+`specpy check`, and a check does not load the other commands' modules
+(issue #15's start-up budget).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
-import click
+# The explicit search imports numpy, whose OpenBLAS starts a thread per core
+# on import; specpy does no linear algebra, and on a busy machine those
+# threads cost a short check more wall time than anything it does
+# (bench/startup.py). A user's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from specpy import __version__
-from specpy.cli import check, explore, fmt, graph, linearizable, lsp, prove, simulate, tla, trace, validate
-from specpy.cli.output import GuardedGroup, Output
-from specpy.result import EXIT_BAD_OPTION, exit_table
+import click  # noqa: E402
+
+from specpy import __version__  # noqa: E402
+from specpy.cli.output import GuardedGroup, Output  # noqa: E402
+from specpy.result import EXIT_BAD_OPTION, exit_table  # noqa: E402
+
+#: Each command: (its module in specpy.cli, the click command's name there).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "check"), "simulate": ("simulate", "simulate"), "prove": ("prove", "prove"),
+    "validate": ("validate", "validate"), "trace": ("trace", "trace"), "graph": ("graph", "graph"),
+    "tla": ("tla", "tla"), "tlc": ("tla", "tlc"), "crosscheck": ("tla", "crosscheck"),
+    "linearizable": ("linearizable", "linearizable"), "explore": ("explore", "explore"),
+    "fmt": ("fmt", "fmt"), "lsp": ("lsp", "lsp"),
+}  # fmt: skip
+
+
+class Specpy(GuardedGroup):
+    """The `specpy` group, whose commands are imported when they are needed (`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(f"specpy.cli.{module}"), name)
+        return command
 
 
 @click.group(
-    cls=GuardedGroup,
+    cls=Specpy,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="\b\nExit codes (prove adds 20, crosscheck and fmt --check 1; see README):\n" + exit_table(),
 )
@@ -65,11 +97,3 @@ def main(ctx: click.Context, debug: bool, dump_code: Path | None) -> None:
         except OSError as exc:
             ctx.exit(Output(False).fail(EXIT_BAD_OPTION, "option-error", f"--dump-code {dump_code}: {exc.strerror or exc}", "error: "))
         os.environ[DUMP_ENV] = str(dump_code)  # read where code is generated, also in worker processes
-
-
-for command in (
-    check.check, simulate.simulate, prove.prove, validate.validate, trace.trace, graph.graph,
-    tla.tla, tla.tlc, tla.crosscheck, linearizable.linearizable, explore.explore, fmt.fmt,
-    lsp.lsp,
-):
-    main.add_command(command)

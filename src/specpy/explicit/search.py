@@ -70,7 +70,7 @@ from specpy.ir.backend import unsupported
 from specpy.explicit.spill import DiskFull, Spill
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
-from specpy.explicit.traces import make_trace
+from specpy.explicit.traces import initial_failure_trace, make_trace
 from specpy.ir.model import Model
 from specpy.options import CheckOptions, OptionError
 from specpy.result import ActionStats, CheckResult, ResultKind, Stats, Violation
@@ -557,7 +557,7 @@ class Search:
             label = "action " + Step(a.action.name, a.label_args(exc.p)).label()
         else:
             label = self.owner(site.span, where)
-        trace = make_trace(self.cm, states, actions)
+        trace = initial_failure_trace(self.cm, exc) if where == "init" else make_trace(self.cm, states, actions)
         if isinstance(exc, AssertFailure):
             detail = f"assert at {site.span} is false in {label}"
             return Stop(ResultKind.ASSERT, Violation(ResultKind.ASSERT, "assert", trace, detail, site.span))

@@ -25,6 +25,8 @@ from lark import Lark
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
+from specpy.syntax.lexer import LazyContextualLexer
+
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 TABLES = Path(__file__).with_name("grammar.json")
 
@@ -46,8 +48,9 @@ def load_parser(postlex: Any) -> Lark:
         return Lark(grammar, postlex=postlex, **LARK_OPTIONS)
     data, memo = tables
     # Lark.load() takes a pickle; _load_from_dict is its entry for the same data
-    # as plain values (what Lark's standalone generator uses).
-    return Lark._load_from_dict(data, memo, postlex=postlex)
+    # as plain values (what Lark's standalone generator uses). The lexer is
+    # Lark's contextual one made cheaper to start (lexer.py).
+    return Lark._load_from_dict(data, memo, postlex=postlex, _plugins={"ContextualLexer": LazyContextualLexer})
 
 
 def shipped_tables(grammar: str) -> tuple[dict[str, Any], dict[int, Any]] | None:
