@@ -259,11 +259,21 @@ class Search:
         self.checkpoints = (
             Checkpointer(
                 directory, options.checkpoint_interval, cm.model, options, self.nparts,
-                resuming=options.resume_dir is not None,
+                resuming=options.resume_dir is not None, fingerprints=self.backend,
             )
             if directory is not None
             else None
         )
+
+    @property
+    def backend(self) -> str:
+        return "python" if self.engine is None else self.engine.backend
+
+    def value_fingerprints(self, states: list[tuple]) -> np.ndarray:
+        """The fingerprints the search stores for states given as the Python backend's values."""
+        if self.engine is None:
+            return fingerprints(states)
+        return self.engine.fingerprints([self.engine.pack(s) for s in states])
 
     def stats(self) -> Stats:
         return Stats(
@@ -311,7 +321,10 @@ class Search:
     def _run(self) -> CheckResult:
         resumed = None
         if self.options.resume_dir is not None:
-            point, snaps = load_checkpoint(self.options.resume_dir, self.cm.model, self.options, self.nparts)
+            point, snaps = load_checkpoint(
+                self.options.resume_dir, self.cm.model, self.options, self.nparts, self.backend, self.value_fingerprints,
+                len(self.cm.actions),
+            )
             resumed = point, repartition(snaps, self.nparts)
         try:
             self.parts = self._partitions(resumed[1] if resumed else None)
