@@ -20,7 +20,7 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.search import Search
 from specpy.explicit.symmetry import symmetry_for
 from specpy.explicit import store
-from specpy.explicit.store import FingerprintSet, Frontier, fingerprints
+from specpy.explicit.store import FingerprintSet, Frontier, Links, fingerprints
 from specpy.options import CheckOptions, Overrides
 from specpy.diagnostics import SourceFile
 from specpy.pipeline import load, load_text
@@ -122,14 +122,30 @@ def test_fingerprints_are_never_the_empty_marker() -> None:
     assert hash(0) == 0 and fingerprints([0, 5]).tolist() == [1, 5]
 
 
-def test_fingerprint_set_grows_a_slice_at_a_time(monkeypatch) -> None:
-    monkeypatch.setattr(store, "GROW_SLICE", 64)  # many slices, one of them partial
-    fs = FingerprintSet()
+@pytest.mark.parametrize("grow_slice", [64, 1 << 10])  # many slices, one of them partial; whole pages given back
+@pytest.mark.parametrize("load", [0.5, 0.75])
+def test_fingerprint_set_grows_a_slice_at_a_time(monkeypatch, grow_slice: int, load: float) -> None:
+    monkeypatch.setattr(store, "GROW_SLICE", grow_slice)
+    fs = FingerprintSet(load=load)
     values = np.arange(1, 5001, dtype=np.int64) * 7919
     for lo in range(0, len(values), 700):
         fs.add_new(values[lo : lo + 700])
+        assert fs.used <= load * len(fs.table)
     assert len(fs) == 5000 and fs.contains(values).all()
     assert not fs.contains(values + 1).any()
+
+
+def test_links_widen_when_a_value_needs_it() -> None:
+    # 13 bytes a state: 32-bit parent ids and 8-bit actions until one does not fit.
+    links = Links()
+    links.extend(np.array([5, 6]), np.array([-1, 0]), np.array([-1, 2]))
+    assert (links.parent.typecode, links.via.typecode) == ("i", "b")
+    links.extend(np.array([7]), np.array([1 << 40]), np.array([300]))
+    assert (links.parent.typecode, links.via.typecode) == ("q", "h")
+    assert [links.get(i) for i in range(3)] == [(5, -1, -1), (6, 0, 2), (7, 1 << 40, 300)]
+    fps, parents, via = links.snapshot(3)
+    assert (fps.dtype, parents.dtype, via.dtype) == (np.int64, np.int64, np.int16)
+    assert parents.tolist() == [-1, 0, 1 << 40] and via.tolist() == [-1, 2, 300]
 
 
 @pytest.mark.parametrize("block", [1, 3, 128])
@@ -144,14 +160,26 @@ def test_frontier_blocks_give_back_the_states_in_order(monkeypatch, block: int) 
 
 
 @pytest.mark.parametrize("block", [1, 4, 128])
-def test_frontier_keeps_slices_and_joins_like_a_list(monkeypatch, block: int) -> None:
+@pytest.mark.parametrize("width", [0, 3])
+def test_frontier_keeps_slices_and_joins_like_a_list(monkeypatch, block: int, width: int) -> None:
     # What `settle` does to a level: drop duplicates, cut it into runs, join
     # runs from several partitions; checked against plain list operations.
+    # width 3: states of 3 bytes in raw blocks (the native engine's), part of
+    # them appended as one buffer.
     monkeypatch.setattr(store, "BLOCK", block)
     rng = random.Random(7)
     for _ in range(200):
-        states = [(i, (i % 3, None)) for i in range(rng.randrange(0, 40))]
-        f = Frontier.of(states)
+        n = rng.randrange(0, 40)
+        if width:
+            states = [i.to_bytes(3, "little") for i in range(n)]
+            f = Frontier(width=width)
+            cut = rng.randrange(n + 1)
+            f.extend(states[:cut])
+            f.extend_raw(b"".join(states[cut:]))
+            assert all(type(c) is list or c.width == width for c in f.chunks())
+        else:
+            states = [(i, (i % 3, None)) for i in range(n)]
+            f = Frontier.of(states)
         keep = np.array([rng.random() < 0.7 for _ in states], dtype=bool)
         f.keep(keep)
         kept = [s for s, k in zip(states, keep) if k]

@@ -29,33 +29,65 @@ def data(name: str) -> Path:
 # ---------------------------------------------------------------- 1: errors in the initial states
 
 
-@pytest.mark.parametrize(
-    ("spec", "code", "needle"),
-    [
-        ("init_div_zero.spec", 75, "division of 1 by zero"),
-        ("init_assert.spec", 14, "Assertion failed"),
-        ("init_out_of_range.spec", 75, "value 4 is not in 0..3"),
-    ],
-)
+#: The 1-state trace of an error in init: the initial state as far as it was computed.
+NOT_YET = "x: (not computed: the error came first)"
+INIT_ERRORS = [
+    ("init_div_zero.spec", 75, "division of 1 by zero", NOT_YET),
+    ("init_assert.spec", 14, "Assertion failed", "x: 1"),  # the assert reads the whole state
+    ("init_out_of_range.spec", 75, "value 4 is not in 0..3", NOT_YET),
+]
+
+
+@pytest.mark.parametrize(("spec", "code", "needle", "state"), INIT_ERRORS)
 @pytest.mark.parametrize(
     "extra",
-    [(), ("--workers", "2"), ("--html", "{tmp}/r.html"), ("--trace-out", "{tmp}/t.json")],
-    ids=["plain", "workers", "html", "trace-out"],
+    [(), ("--workers", "2"), ("--backend", "python"), ("--html", "{tmp}/r.html"), ("--trace-out", "{tmp}/t.json")],
+    ids=["plain", "workers", "python", "html", "trace-out"],
 )
-def test_an_error_in_the_initial_states_is_reported_not_a_crash(tmp_path, spec, code, needle, extra) -> None:
+def test_an_error_in_the_initial_states_is_reported_not_a_crash(tmp_path, spec, code, needle, state, extra) -> None:
     args = [a.format(tmp=tmp_path) for a in extra]
     result = run_specpy("check", data(spec), *args)
     assert result.code == code, result.stderr
     assert needle in result.stdout
-    assert "No trace: the error is in the computation of the initial states." in result.stdout
-    assert not (tmp_path / "t.json").exists()  # an ITF file with no state is never written (row 12)
+    assert f"Trace (1 state):\nState 1 (initial)\n  {state}\n" in result.stdout
+    if "--html" in extra:
+        assert state.split(": ", 1)[1] in (tmp_path / "r.html").read_text()
+    if "--trace-out" in extra:
+        # An ITF state needs every variable: written for the whole state only, else a note says why.
+        written = (tmp_path / "t.json").exists()
+        assert written == (state != NOT_YET)
+        assert written or "not written (the error left the initial state incomplete" in result.stderr
+        if written:
+            assert [s["x"] for s in json.loads((tmp_path / "t.json").read_text())["states"]] == [{"#bigint": "1"}]
 
 
+@pytest.mark.parametrize(("spec", "code", "needle", "state"), INIT_ERRORS)
 @pytest.mark.parametrize("command", [("simulate",), ("check", "--backend", "z3", "--depth", "2"), ("prove",)])
-def test_an_error_in_the_initial_states_other_commands(command) -> None:
-    result = run_specpy(*command, data("init_div_zero.spec"))
-    assert result.code == 75, result.stderr
-    assert "division of 1 by zero" in result.stdout
+def test_an_error_in_the_initial_states_other_commands(command, spec, code, needle, state) -> None:
+    result = run_specpy(*command, data(spec))
+    assert result.code == code, result.stderr
+    assert needle in result.stdout
+    assert f"Trace (1 state):\nState 1 (initial)\n  {state}\n" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("check",), ("check", "--backend", "python"), ("check", "--backend", "z3", "--depth", "1"), ("simulate",), ("prove",)],
+    ids=["native", "python", "z3", "simulate", "prove"],
+)
+@pytest.mark.parametrize(
+    ("spec", "code", "state"),
+    [
+        # The variables declared before the failing one are computed, the rest are not.
+        ("init_partial.spec", 75, "a: 2\n  x: (not computed: the error came first)\n  y: (not computed: the error came first)"),
+        # The second branch of the either fails the assert: its state, not the first branch's.
+        ("init_either_assert.spec", 14, "a: 2\n  x: 1\n  y: 5"),
+    ],
+)
+def test_the_trace_of_an_error_in_init_is_the_state_computed_so_far(command, spec, code, state) -> None:
+    result = run_specpy(*command, data(spec))
+    assert result.code == code, result.stderr
+    assert f"Trace (1 state):\nState 1 (initial)\n  {state}\n\n" in result.stdout
 
 
 # ---------------------------------------------------------------- 2: huge types

@@ -71,9 +71,10 @@ def write_output(option: str, path: Path, text: str) -> str | None:
 
 
 def remove_stale(option: str, path: Path, why: str) -> None:
-    """Remove the file an earlier run wrote at PATH, since this run writes none, and say so on stderr."""
+    """Say on stderr that this run writes nothing at PATH, and remove the file an earlier run wrote there."""
     target = Path(os.path.realpath(path))
     if not target.is_file():
+        click.echo(f"note: {option} {path}: not written ({why})", err=True)
         return
     try:
         target.unlink()

@@ -190,13 +190,14 @@ def load_model(spec: Path, overrides: Overrides) -> Model:
 
 def write_trace(path: Path, model: Model, trace: Trace, status: str, name: str | None) -> str | None:
     """Write TRACE as ITF (`status` and the property `name` go into its "#meta"); returns what
-    went wrong, if anything. An error in the initial states has no trace: nothing is written
-    (an ITF file needs a state) and the file an earlier run left is removed."""
+    went wrong, if anything. An error while the initial state was computed leaves it incomplete:
+    nothing is written (an ITF state needs every variable) and the file an earlier run left is
+    removed."""
     from specpy.cli.files import remove_stale, write_output
     from specpy.trace.itf import itf_text
 
-    if len(trace) == 0:
-        remove_stale("--trace-out", path, "the error is in the initial states, so there is no trace")
+    if len(trace) == 0 or not trace.complete:
+        remove_stale("--trace-out", path, "the error left the initial state incomplete, and an ITF state needs every variable")
         return None
     var_types = {var.name: var.type for var in model.vars}
     param_types = {a.name: {p.name: p.type for p in a.params} for a in model.actions}

@@ -37,8 +37,11 @@ shape the state space are those the checkpoint was written with: the model
 digest covers the spec text, the constants and the types after overrides;
 the options are deadlock checking, symmetry and --depth; a checkpoint of N
 partitions resumes with any number of them (repartition.py renumbers). --max-states, --timeout, --memory-limit and
-the checkpoint settings may change. Fingerprints are Python hashes of
-states, equal in every process: internal values are ints, bools, tuples,
+the checkpoint settings may change. The frontier holds the Python backend's
+values whichever backend wrote it; the fingerprints are those of the backend
+that wrote it (the manifest says which: `fingerprints`), and only that
+backend resumes it. The native engine's are hashes of a state's bytes. The
+Python backend's are Python hashes of states, equal in every process: internal values are ints, bools, tuples,
 frozensets and the float that encodes `none` (state.py, OptionCodec), whose
 hashes depend on their values alone. Checkpoints of formats 1 and 2 encoded
 `none` as None, whose hash is its address, and are refused.
@@ -142,13 +145,17 @@ def model_digest(model: Model) -> str:
     return h.hexdigest()
 
 
-def shaping_options(options: CheckOptions, parts: int) -> dict[str, Any]:
-    """The options that shape the explored state space (and the state ids), as recorded in a checkpoint."""
+def shaping_options(options: CheckOptions, parts: int, fingerprints: str = "python") -> dict[str, Any]:
+    """The options that shape the explored state space (and the state ids), as
+    recorded in a checkpoint; `fingerprints`: the backend whose fingerprints
+    the checkpoint holds ("python" or "native": they differ, and a table of
+    fingerprints cannot be turned into the other kind without the states)."""
     return {
         "check_deadlock": options.check_deadlock,
         "symmetry": options.symmetry,
         "max_depth": options.max_depth,
         "partitions": parts,
+        "fingerprints": fingerprints,
     }
 
 
@@ -157,6 +164,7 @@ OPTION_FLAGS = {
     "symmetry": lambda v: "" if v else "--no-symmetry",
     "max_depth": lambda v: f"--depth {v}" if v is not None else "",
     "partitions": lambda v: f"--workers {v}",
+    "fingerprints": lambda v: f"--backend {v}",
 }
 
 
@@ -196,10 +204,12 @@ class Checkpointer:
     """Writes the checkpoints of one run into one directory, at most every `interval` seconds."""
 
     def __init__(
-        self, directory: str, interval: float, model: Model, options: CheckOptions, parts: int, resuming: bool = False
+        self, directory: str, interval: float, model: Model, options: CheckOptions, parts: int, resuming: bool = False,
+        fingerprints: str = "python",
     ) -> None:
         self.dir = Path(directory)
         self.parts = parts
+        self.fingerprints = fingerprints  # the backend whose fingerprints the search stores
         self.interval = interval
         self.model = model
         self.options = options
@@ -248,7 +258,7 @@ class Checkpointer:
             "specpy": __version__,
             "spec": self.model.source.path,
             "model_sha256": model_digest(self.model),
-            "options": shaping_options(self.options, self.parts),
+            "options": shaping_options(self.options, self.parts, self.fingerprints),
             "search": {
                 "level": point.level,
                 "stored": point.stored,
@@ -361,8 +371,28 @@ def _fsync_dir(path: Path) -> None:
 # ------------------------------------------------------------ reading
 
 
-def load(directory: str, model: Model, options: CheckOptions, parts: int) -> tuple[SearchPoint, list[PartitionSnapshot]]:
-    """The checkpoint in `directory`, validated against the model and options of this run."""
+def written_by(directory: str) -> str | None:
+    """The backend whose fingerprints the checkpoint in `directory` holds, if
+    it can be told at a glance (`load` reports anything wrong with it)."""
+    try:
+        name = _read_regular(Path(directory) / CURRENT, 64).decode("ascii").strip()
+        if not CHECKPOINT_NAME.fullmatch(name):
+            return None
+        manifest = strict_json.loads(_read_regular(Path(directory) / name / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+        kind = manifest["options"].get("fingerprints", "python")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return kind if kind in ("python", "native") else None
+
+
+def load(
+    directory: str, model: Model, options: CheckOptions, parts: int, kind: str = "python",
+    fingerprint: Callable[[list], np.ndarray] = fingerprints, actions: int | None = None,
+) -> tuple[SearchPoint, list[PartitionSnapshot]]:
+    """The checkpoint in `directory`, validated against the model and options
+    of this run; `kind`: the backend resuming it, `fingerprint`: its
+    fingerprints of states (the Python backend's values); `actions`: how many
+    the search counts (the model's, then the steps of its `faults` block)."""
     d = Path(directory)
 
     def bad(why: str) -> CheckpointError:
@@ -386,13 +416,15 @@ def load(directory: str, model: Model, options: CheckOptions, parts: int) -> tup
     ):
         raise bad(f"corrupt checkpoint: {name}/{MANIFEST} does not match its own SHA-256 (edited or damaged)")
     try:
-        return _restore(manifest, ckpt, model, options, parts, bad)
+        actions = len(model.actions) if actions is None else actions
+        return _restore(manifest, ckpt, model, options, parts, bad, kind, fingerprint, actions)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise bad(f"corrupt checkpoint: {type(exc).__name__}: {exc}") from None
 
 
 def _restore(
-    manifest: Any, ckpt: Path, model: Model, options: CheckOptions, nparts: int, bad: Callable[[str], CheckpointError]
+    manifest: Any, ckpt: Path, model: Model, options: CheckOptions, nparts: int, bad: Callable[[str], CheckpointError],
+    kind: str, fingerprint: Callable[[list], np.ndarray], actions: int,
 ) -> tuple[SearchPoint, list[PartitionSnapshot]]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         written = manifest.get("format") if isinstance(manifest, dict) else None
@@ -411,21 +443,23 @@ def _restore(
             f"{manifest['spec']} when the checkpoint was written"
         )
     # The partition count is recorded but may change: the search repartitions (repartition.py).
-    recorded, now = manifest["options"], shaping_options(options, nparts)
+    recorded, now = manifest["options"], shaping_options(options, nparts, kind)
+    if isinstance(recorded, dict):  # checkpoints from before the native backend hold Python fingerprints
+        recorded = {"fingerprints": "python", **recorded}
     now["partitions"] = recorded.get("partitions") if isinstance(recorded, dict) else None
     if recorded != now:
         changed = [k for k in now if recorded.get(k) != now[k]]
         then = " ".join(filter(None, (OPTION_FLAGS[k](recorded.get(k)) for k in changed)))
         raise bad(
             f"written with other options ({', '.join(changed)} differ); resume with the same "
-            f"--no-deadlock, --no-symmetry and --depth (there: {then or 'the defaults'})"
+            f"--no-deadlock, --no-symmetry, --depth and backend (there: {then or 'the defaults'})"
         )
     s = manifest["search"]
     entries = manifest["partitions"]
     if len(entries) != now["partitions"]:
         raise bad(f"corrupt checkpoint: {len(entries)} partitions stored, {now['partitions']} recorded")
     level = _int(s["level"], 1)
-    snaps = [_read_partition(ckpt, p, e, level, len(model.actions)) for p, e in enumerate(entries)]
+    snaps = [_read_partition(ckpt, p, e, level, actions) for p, e in enumerate(entries)]
     coverage = np.asarray(s["coverage"], dtype=np.int64)
     point = SearchPoint(
         level,
@@ -443,8 +477,8 @@ def _restore(
         raise ValueError("the counts of generated states or the depth do not match the partitions")
     if (coverage < 0).any():
         raise ValueError("negative coverage counts")
-    _check_frontiers(snaps)
-    if coverage.shape != (len(model.actions), 3):
+    _check_frontiers(snaps, fingerprint)
+    if coverage.shape != (actions, 3):
         raise ValueError("coverage has the wrong shape")
     return point, snaps
 
@@ -477,6 +511,8 @@ def _read_partition(ckpt: Path, part: int, entry: dict, level: int, actions: int
     fps, ranks, ids = arrays["fps"], arrays["ranks"], arrays["frontier_ids"]
     if not (len(fps) == len(arrays["parents"]) == len(arrays["via"]) == stored) or not (len(ranks) == len(ids) == nfrontier):
         raise ValueError(f"partition {part}: array lengths disagree")
+    if (np.diff(ranks) != 1).any():
+        raise ValueError(f"partition {part}: the ranks of its run are not consecutive")
     if (fps == 0).any() or len(np.unique(fps)) != stored:
         raise ValueError(f"partition {part}: fingerprints are not distinct and non-zero")
     frontier = flat_values.decode(arrays["frontier"], nfrontier)
@@ -489,7 +525,7 @@ def _read_partition(ckpt: Path, part: int, entry: dict, level: int, actions: int
     )
 
 
-def _check_frontiers(snaps: list[PartitionSnapshot]) -> None:
+def _check_frontiers(snaps: list[PartitionSnapshot], fingerprint: Callable[[list], np.ndarray] = fingerprints) -> None:
     """Every frontier state is a stored state (of any partition) with the fingerprint stored for it."""
     parts = len(snaps)
     if len(np.unique(np.concatenate([x.fps for x in snaps]))) != sum(len(x.fps) for x in snaps):
@@ -504,5 +540,5 @@ def _check_frontiers(snaps: list[PartitionSnapshot]) -> None:
         for p in range(parts):
             at = owner == p
             recorded[at] = snaps[p].fps[local[at]]
-        if not np.array_equal(fingerprints(x.frontier), recorded):
+        if not np.array_equal(fingerprint(x.frontier), recorded):
             raise ValueError(f"partition {part}: the frontier states do not have their recorded fingerprints")

@@ -224,12 +224,38 @@ class CompiledModel:
 
     # ------------------------------------------------------------ init and actions
 
-    def _init_source(self) -> str:
+    def _init_source(self, traced: bool = False) -> str:
+        """`init(out)`; `traced`: `init(out, at)`, which before every statement
+        stores the variables assigned so far in the dict `at` (index -> value)."""
         name = self.ns.fresh("init")
         sc = Scope({}, p="0")
-        st = StmtCompiler(self.ex, self.var_types, self._finish)
+        before_each = None
+        if traced:
+            index = {v.name: i for i, v in enumerate(self.model.vars)}
+
+            def before_each(sc: Scope) -> str:
+                so_far = "".join(f"{index[v]}: {code}, " for v, code in sc.vars.items())
+                return f"at.clear(); at.update({{{so_far}}})"
+
+        st = StmtCompiler(self.ex, self.var_types, self._finish, before_each)
         st.run(list(self.model.init), sc, 1, "return", tail=True)
-        return f"def {name}(out):\n" + "\n".join(st.lines) + "\n"
+        return f"def {name}(out{', at' if traced else ''}):\n" + "\n".join(st.lines) + "\n"
+
+    def partial_initial(self, failed: EvalFailure | AssertFailure) -> dict[str, Value] | None:
+        """The initial state as far as it was computed when `failed` was raised
+        by `init`: the variables assigned before the failing statement (for a
+        false `assert`, usually all of them). None if the traced re-run does not
+        fail at the same site (it runs the same statements, so it should)."""
+        init = self._function(self._init_source(traced=True))
+        at: dict[int, Any] = {}
+        try:
+            init([], at)
+        except (EvalFailure, AssertFailure) as again:
+            sites = self.sites.items
+            if type(again) is type(failed) and sites[again.site] == sites[failed.site]:
+                names, codecs = self.states.names, self.states.codecs
+                return {names[i]: codecs[i].decode(x) for i, x in sorted(at.items())}
+        return None
 
     def _action(self, action: Action) -> CompiledAction:
         domains = [universe(p.type) for p in action.params]

@@ -163,10 +163,18 @@ STATEMENTS = Handlers("explicit", "statement", "the explicit checker cannot comp
 class StmtCompiler:
     """Emits the lines of one generated function body."""
 
-    def __init__(self, ex: ExprCompiler, var_types: dict[str, Type], finish: Callable[[Scope], str]):
+    def __init__(
+        self,
+        ex: ExprCompiler,
+        var_types: dict[str, Type],
+        finish: Callable[[Scope], str],
+        before_each: Callable[[Scope], str] | None = None,
+    ):
         self.ex = ex
         self.var_types = var_types
         self.finish = finish  # the statement that ends a complete path
+        #: A line emitted before every statement (the traced init records the variables so far).
+        self.before_each = before_each
         self.lines: list[str] = []
 
     def line(self, indent: int, text: str) -> None:
@@ -198,6 +206,8 @@ class StmtCompiler:
         while i < len(items):
             st = items[i]
             i += 1
+            if self.before_each is not None and not isinstance(st, Bind):
+                self.line(ind, self.before_each(sc))
             match st:
                 case Bind(uid, code):
                     sc.env[uid] = code

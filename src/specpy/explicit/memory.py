@@ -29,6 +29,7 @@ CHECK_SECONDS, so the hot loop only compares two clock readings.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 import time
@@ -49,6 +50,31 @@ OWN_SHARE = 0.25
 GRACE_SECONDS = 3.0
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+#: mallopt(3)
+M_MMAP_THRESHOLD = -3
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL("libc.so.6")
+    _LIBC.malloc_trim, _LIBC.mallopt  # glibc only
+except (OSError, AttributeError):
+    _LIBC = None
+
+
+def trim() -> None:
+    """Give memory freed since (many small allocations, which the C library
+    keeps for reuse otherwise) back to the system."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def map_large_arrays() -> None:
+    """Have the C library map every allocation above 128 KiB (numpy's
+    per-level arrays) and unmap it when freed. By default glibc raises that
+    threshold each time such a block is freed, up to 32 MiB, and then serves
+    the next level's arrays from its heap, which it rarely returns."""
+    if _LIBC is not None:
+        _LIBC.mallopt(M_MMAP_THRESHOLD, 128 << 10)
 
 
 def rss_bytes(pid: int) -> int:

@@ -58,14 +58,16 @@ same for any number of partitions, and the same from run to run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.measures import Tally
+from specpy.explicit.memory import map_large_arrays
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore
 
@@ -74,6 +76,10 @@ if TYPE_CHECKING:
 
 #: A key is rank * STRIDE + position of the successor among its parent's.
 STRIDE = 1 << 24
+#: Frontier blocks a model with a many-chunk kernel (`run`) expands per call.
+RUN_CHUNKS = 64
+#: Run statuses (native/kernel.py `Run`).
+RUN_DONE, RUN_REPORT, RUN_FULL = 0, 1, 2
 
 # Event ranks: at one key, a failing constraint comes before a failing
 # invariant (or the state-count limit), which comes before a failing
@@ -146,7 +152,7 @@ class Successors:
         at, via, offset = self.origin(idx)
         rows = self.lo + at
         states = self.states
-        keys = self.part.ranks[rows] * STRIDE + offset
+        keys = (self.part.rank0 + rows) * STRIDE + offset
         take = getattr(states, "take", None)  # packed native states slice themselves
         chosen = take(idx.tolist()) if take is not None else [states[i] for i in idx.tolist()]
         return Batch(chosen, self.fps[idx], keys, self.part.frontier_ids[rows], via)
@@ -236,18 +242,23 @@ class Partition:
         self.canonical = canonical
         self.sharded = sharded  # `seen` holds only the fingerprints this partition owns
         self.spill = spill  # where the table, links and frontier go when memory runs short
-        self.seen = FingerprintSet()  # every state stored (owned, if sharded) before this level
+        self.width = getattr(cm, "state_width", 0)  # states are bytes of this length (the native model)
+        self.load = getattr(cm, "load", 0.5)
+        self.table_code = getattr(cm, "table_code", None)  # the native model's lookup and insertion, in C
+        if self.width:  # compact stores: per-level arrays are given back when freed, not kept in the heap
+            map_large_arrays()
+        self.seen = FingerprintSet(load=self.load, code=self.table_code)  # every state stored (owned, if sharded) before this level
         # Deferred (see the module docstring): this level's new states, apart from `seen`.
         self.fresh: FingerprintSet | None = FingerprintSet() if sharded else None
         self.maybe_beyond: list[np.ndarray] = []
         self.links = Links()
-        self.frontier = Frontier()  # the run of the level being expanded
+        self.frontier = Frontier(width=self.width)  # the run of the level being expanded
         self.frontier_ids = np.zeros(0, np.int64)
-        self.ranks = np.zeros(0, np.int64)
+        self.rank0 = 0  # the rank of the run's first state (the run's ranks are consecutive)
         self.generated = 0
         self.coverage = np.zeros((len(cm.actions), 3), np.int64)
         # The next level, as it is stored (see `_store`).
-        self.next = Frontier()
+        self.next = Frontier(width=self.width)
         self.next_keys: list[np.ndarray] = []
         self.next_first = 0  # local index of its first state
         self.beyond = False
@@ -255,25 +266,70 @@ class Partition:
         self.kept: list[tuple] | None = [] if keep_states else None
         self.measures = Tally.empty(len(cm.measures))
         # The last level boundary, for snapshots taken in the middle of a level.
-        self.boundary = (0, 0, self.frontier, self.frontier_ids, self.ranks, 0, self.coverage.copy())
+        self.boundary = (0, 0, self.frontier, self.frontier_ids, self.rank0, 0, self.coverage.copy())
 
     # ------------------------------------------------------------ expand
 
     def level(self, grow: bool, tick: Callable[[int], None] | None = None) -> LevelReport:
         """Expand the run in rank order, storing each chunk's new successors;
         stop at the chunk of the first event."""
+        if grow and self._runs():
+            return self._report(self._level_runs(tick))
         event = None
         lo = 0
         for chunk in self.frontier.chunks():
             if tick is not None:
                 tick(lo)
-            succ, event = self._expand_chunk(lo, chunk, grow)
-            b = succ.batch(self._unseen(succ.fps, chunk if self.fresh is not None else None, succ.ends))
-            event = self._store(b, np.arange(len(b.keys)), grow, event)
+            event = self._chunk(lo, chunk, grow)
             if event is not None:
                 break
             lo += len(chunk)
         return self._report(event)
+
+    def _chunk(self, lo: int, chunk: Sequence, grow: bool) -> Event | None:
+        """Expand frontier states lo, lo + 1, ... (`chunk`) and store their new successors."""
+        succ, event = self._expand_chunk(lo, chunk, grow)
+        b = succ.batch(self._unseen(succ.fps, chunk if self.fresh is not None else None, succ.ends))
+        return self._store(b, np.arange(len(b.keys)), grow, event)
+
+    def _runs(self) -> bool:
+        """Whether the model does many chunks' work in one call (`run`: the
+        native model), which needs this partition's table to be the whole
+        truth and nothing per state kept or checked in Python."""
+        return (
+            hasattr(self.cm, "run") and self.fresh is None and self.kept is None
+            and self.cm.transitions is None and not self.cm.measures
+        )
+
+    def _level_runs(self, tick: Callable[[int], None] | None) -> Event | None:
+        """`level` with RUN_CHUNKS chunks a call: a chunk with something to
+        report goes through `_chunk`, so what is stored and reported is what
+        chunk-by-chunk expansion gives."""
+        chunks = self.frontier.chunks()
+        lo = 0
+        pending: list[Sequence] = []
+        while True:
+            pending += islice(chunks, RUN_CHUNKS - len(pending))
+            if not pending:
+                return None
+            if tick is not None:
+                tick(lo)
+            run = self.cm.run(pending, self.seen, self.check_deadlock, self.coverage)
+            self.generated += run.generated
+            if len(run.links):
+                pos = lo + run.links[:, 0]
+                self.links.extend(run.fps, self.frontier_ids[pos], run.links[:, 1])
+                self.next.extend_raw(run.states)
+                self.next_keys.append((self.rank0 + pos) * STRIDE + run.links[:, 2])
+            lo += sum(len(c) for c in pending[: run.chunks])
+            del pending[: run.chunks]
+            if run.status == RUN_FULL:
+                self.seen.reserve(run.needed)
+            elif run.status == RUN_REPORT:
+                event = self._chunk(lo, pending[0], True)
+                if event is not None:
+                    return event
+                lo += len(pending.pop(0))
 
     def _expand_chunk(self, lo: int, chunk: list[tuple], grow: bool) -> tuple[Successors, Event | None]:
         """The successors of frontier states lo, lo + 1, ... (`chunk`)."""
@@ -363,7 +419,7 @@ class Partition:
         return None if verdicts is None else lambda states: verdicts(what, states)
 
     def _key(self, pos: int, offset: int) -> int:
-        return int(self.ranks[pos]) * STRIDE + offset
+        return (self.rank0 + pos) * STRIDE + offset
 
     def _id(self, pos: int) -> int:
         return int(self.frontier_ids[pos])
@@ -409,10 +465,7 @@ class Partition:
             event = min(filter(None, (event, found)))
         idx = cand[: len(keep)][keep]
         self.links.extend(b.fps[idx], b.parents[idx], b.via[idx])
-        if self.fresh is None and hasattr(self.cm, "add_new"):  # the native model does this in C
-            self.cm.add_new(self.seen, b.fps[idx])
-        else:
-            (self.seen if self.fresh is None else self.fresh).add_new(b.fps[idx])
+        (self.seen if self.fresh is None else self.fresh).add_new(b.fps[idx])
         via = b.via[idx]
         self.coverage[:, 2] += np.bincount(via[via >= 0], minlength=len(self.coverage))
         stored = states if len(idx) == n else [states[i] for i in np.flatnonzero(keep).tolist()]
@@ -484,7 +537,7 @@ class Partition:
             self.fresh = FingerprintSet()
         me, new, first = self.part, self.next, int(plan.held[self.part])
         ids = (self.next_first + np.arange(len(new), dtype=np.int64)) * self.parts + me
-        self.next, self.next_keys, self.next_first = Frontier(), [], len(self.links)
+        self.next, self.next_keys, self.next_first = Frontier(width=self.width), [], len(self.links)
         pieces = {}
         for dest in range(self.parts):
             lo, hi = plan.giving(me, dest)
@@ -495,14 +548,14 @@ class Partition:
     def settle_in(self, plan: Settle, pieces: dict[int, Piece]) -> None:
         """Take the pieces of the next level in rank order (runs are in partition order)."""
         ordered = [pieces[src] for src in sorted(pieces)]
-        self.frontier = Frontier.join([f for f, _ in ordered])
+        self.frontier = Frontier.join([f for f, _ in ordered], self.width)
         self.frontier_ids = np.concatenate([ids for _, ids in ordered] or [np.zeros(0, np.int64)])
         lo, hi = int(plan.runs[self.part]), int(plan.runs[self.part + 1])
         assert len(self.frontier) == hi - lo, "a partition's run of the next level is incomplete"
-        self.ranks = np.arange(lo, hi, dtype=np.int64)
+        self.rank0 = lo
         if self.spill is not None and self.spill.active:
             self.next.sink = self.spill.frontier_file()
-        self.boundary = (self.boundary[0] + 1, len(self.links), self.frontier, self.frontier_ids, self.ranks, self.generated, self.coverage.copy())
+        self.boundary = (self.boundary[0] + 1, len(self.links), self.frontier, self.frontier_ids, self.rank0, self.generated, self.coverage.copy())
 
     def expecting(self, plan: Settle) -> list[int]:
         """The partitions that pass states to this one (itself included, if it keeps some)."""
@@ -511,8 +564,12 @@ class Partition:
 
     def snapshot(self) -> PartitionSnapshot:
         """This partition at its last level boundary, even if a level has begun since."""
-        boundary, stored, frontier, ids, ranks, generated, coverage = self.boundary
-        return PartitionSnapshot(boundary, *self.links.snapshot(stored), frontier.states(), ids, ranks, generated, coverage)
+        boundary, stored, frontier, ids, rank0, generated, coverage = self.boundary
+        ranks = np.arange(rank0, rank0 + len(frontier), dtype=np.int64)
+        states = frontier.states()
+        if self.width:  # a checkpoint holds the Python backend's values, whichever backend wrote it
+            states = list(map(self.cm.unpack, states))
+        return PartitionSnapshot(boundary, *self.links.snapshot(stored), states, ids, ranks, generated, coverage)
 
     def restore(self, snap: PartitionSnapshot, every_fp: np.ndarray) -> None:
         """Continue from a snapshot (of a partition with the same part and parts);
@@ -521,15 +578,15 @@ class Partition:
         self.links = Links.restore(snap.fps, snap.parents, snap.via)
         if self.sharded:
             every_fp = every_fp[owners(every_fp, self.parts) == self.part]
-        self.seen = FingerprintSet(len(every_fp))
+        self.seen = FingerprintSet(len(every_fp), self.load, self.table_code)
         self.seen.add_new(every_fp)
-        self.frontier = Frontier.of(snap.frontier)
+        self.frontier = Frontier.of(list(map(self.cm.pack, snap.frontier)) if self.width else snap.frontier, self.width)
         self.frontier_ids = snap.frontier_ids
-        self.next, self.next_keys, self.next_first, self.beyond = Frontier(), [], len(snap.fps), False
-        self.ranks = snap.ranks
+        self.next, self.next_keys, self.next_first, self.beyond = Frontier(width=self.width), [], len(snap.fps), False
+        self.rank0 = int(snap.ranks[0]) if len(snap.ranks) else 0  # consecutive (checkpoint.py checks)
         self.generated = snap.generated
         self.coverage = snap.coverage.copy()
-        self.boundary = (snap.boundary, len(snap.fps), self.frontier, self.frontier_ids, snap.ranks, snap.generated, snap.coverage)
+        self.boundary = (snap.boundary, len(snap.fps), self.frontier, self.frontier_ids, self.rank0, snap.generated, snap.coverage)
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.links.get(sid // self.parts)

@@ -70,7 +70,7 @@ from specpy.ir.backend import unsupported
 from specpy.explicit.spill import DiskFull, Spill
 from specpy.explicit.store import StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
-from specpy.explicit.traces import make_trace
+from specpy.explicit.traces import initial_failure_trace, make_trace
 from specpy.ir.model import Model
 from specpy.options import CheckOptions, OptionError
 from specpy.result import ActionStats, CheckResult, ResultKind, Stats, Violation
@@ -259,11 +259,21 @@ class Search:
         self.checkpoints = (
             Checkpointer(
                 directory, options.checkpoint_interval, cm.model, options, self.nparts,
-                resuming=options.resume_dir is not None,
+                resuming=options.resume_dir is not None, fingerprints=self.backend,
             )
             if directory is not None
             else None
         )
+
+    @property
+    def backend(self) -> str:
+        return "python" if self.engine is None else self.engine.backend
+
+    def value_fingerprints(self, states: list[tuple]) -> np.ndarray:
+        """The fingerprints the search stores for states given as the Python backend's values."""
+        if self.engine is None:
+            return fingerprints(states)
+        return self.engine.fingerprints([self.engine.pack(s) for s in states])
 
     def stats(self) -> Stats:
         return Stats(
@@ -311,7 +321,10 @@ class Search:
     def _run(self) -> CheckResult:
         resumed = None
         if self.options.resume_dir is not None:
-            point, snaps = load_checkpoint(self.options.resume_dir, self.cm.model, self.options, self.nparts)
+            point, snaps = load_checkpoint(
+                self.options.resume_dir, self.cm.model, self.options, self.nparts, self.backend, self.value_fingerprints,
+                len(self.cm.actions),
+            )
             resumed = point, repartition(snaps, self.nparts)
         try:
             self.parts = self._partitions(resumed[1] if resumed else None)
@@ -557,7 +570,7 @@ class Search:
             label = "action " + Step(a.action.name, a.label_args(exc.p)).label()
         else:
             label = self.owner(site.span, where)
-        trace = make_trace(self.cm, states, actions)
+        trace = initial_failure_trace(self.cm, exc) if where == "init" else make_trace(self.cm, states, actions)
         if isinstance(exc, AssertFailure):
             detail = f"assert at {site.span} is false in {label}"
             return Stop(ResultKind.ASSERT, Violation(ResultKind.ASSERT, "assert", trace, detail, site.span))

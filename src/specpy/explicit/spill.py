@@ -35,7 +35,6 @@ fails (a full disk) raises DiskFull, which stops the search like a limit
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import tempfile
@@ -43,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from specpy.explicit.memory import available_room, margin, rss_bytes
+from specpy.explicit.memory import available_room, map_large_arrays, margin, rss_bytes, trim
 from specpy.explicit.store import FingerprintSet, Links
 
 #: Fingerprints read from the sorted file at a time.
@@ -56,32 +55,6 @@ SPILL_MARGINS = 3
 TABLE_SHARE = 0.1
 #: ... but it holds at least this many fingerprints.
 MIN_TABLE = 1 << 16
-
-
-def _trim() -> None:
-    """Give the memory freed by the last level back to the system: the
-    frontier's blocks are many small allocations, which the C library keeps
-    for reuse otherwise (and they count against --memory-limit)."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _map_large_arrays() -> None:
-    """Have the C library map every allocation above 128 KiB (numpy's
-    per-level arrays) and unmap it when freed. By default glibc raises that
-    threshold each time such a block is freed, up to 32 MiB, and then serves
-    the next level's arrays from its heap, which it rarely returns."""
-    if _LIBC is not None:
-        _LIBC.mallopt(M_MMAP_THRESHOLD, 128 << 10)
-
-
-#: mallopt(3)
-M_MMAP_THRESHOLD = -3
-try:
-    _LIBC: ctypes.CDLL | None = ctypes.CDLL("libc.so.6")
-    _LIBC.malloc_trim, _LIBC.mallopt  # glibc only
-except (OSError, AttributeError):
-    _LIBC = None
 
 
 class DiskFull(Exception):
@@ -247,7 +220,7 @@ class Spill:
             raise DiskFull(f"--disk-dir {self.root or tempfile.gettempdir()}: {exc.strerror or exc}") from None
         self.fps = SortedFingerprints(self.dir / "fps.bin")
         self.links = SpilledLinks(self.dir)
-        _map_large_arrays()
+        map_large_arrays()
 
     def pressed(self) -> bool:
         """Is memory short (see the module docstring)?"""
@@ -279,7 +252,7 @@ class Spill:
             seen = FingerprintSet(len(newest) if len(newest) <= self.table_limit else 0)
             if len(newest) <= self.table_limit:
                 seen.add_new(newest)
-        _trim()
+        trim()  # the frontier's blocks are many small allocations freed by the last level
         return seen
 
     def contains(self, fps: np.ndarray) -> np.ndarray:

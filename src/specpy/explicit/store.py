@@ -3,12 +3,14 @@
 A state is remembered by its 64-bit fingerprint (Python's `hash` of the
 state tuple, 0 mapped to 1 because 0 marks an empty slot), not by its value:
 
-- `FingerprintSet`, an open-addressing hash table in one numpy int64 array,
-  answers "seen before?" for a whole batch of fingerprints at once (8 bytes
-  a slot, at most half full: 8-16 bytes a state);
+- `FingerprintSet`, an open-addressing hash table in one int64 array (an
+  anonymous memory map, so that growing it releases the old table slice by
+  slice instead of holding both), answers "seen before?" for a whole batch
+  of fingerprints at once (8 bytes a slot, at most `load` full: 8-16 bytes a
+  state at the Python backend's 1/2, 8-11 at the native engine's 3/4);
 - `Links` keeps, per stored state in discovery order, its fingerprint, the
-  id of the state it was first reached from and the action index (18 bytes a
-  state). A shortest trace is rebuilt from these by re-execution from an
+  id of the state it was first reached from (32 bits until an id needs 64)
+  and the action index (8 bits until one needs 16): 13 bytes a state. A shortest trace is rebuilt from these by re-execution from an
   initial state, as TLC does: at each step the recorded action is run again
   and the successor with the recorded fingerprint is taken (traces.py).
 
@@ -24,11 +26,12 @@ every process, so fingerprints are equal from run to run (checkpoint.py).
 
 from __future__ import annotations
 
+import mmap
 import pickle
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import compress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -49,6 +52,8 @@ STRAGGLERS = 8
 GROW_SLICE = 1 << 18
 #: Insertion rounds done on whole arrays before the stragglers are placed one by one.
 VECTOR_ROUNDS = 3
+#: Links keep parent ids in 32 bits and actions in 8 until a value needs the wider type.
+WIDER = {"i": "q", "b": "h"}
 
 
 def fingerprints(states: list) -> np.ndarray:
@@ -58,19 +63,40 @@ def fingerprints(states: list) -> np.ndarray:
     return fps
 
 
-class FingerprintSet:
-    """A set of int64 fingerprints with vectorised lookup and insertion."""
+class TableCode(Protocol):
+    """Lookup and insertion over a FingerprintSet's table (its layout and
+    probing) faster than numpy's rounds: the native model's, in C."""
 
-    def __init__(self, expected: int = 0) -> None:
+    def insert(self, table: np.ndarray, bits: int, fps: np.ndarray) -> None:
+        """Insert fingerprints, distinct and new, into a table of 2^bits slots with room for them."""
+
+    def contains(self, table: np.ndarray, bits: int, fps: np.ndarray) -> np.ndarray:
+        """A bool array: which of fps are in the table."""
+
+
+class FingerprintSet:
+    """A set of int64 fingerprints with vectorised lookup and insertion,
+    at most `load` full (the table doubles beyond); `code`: faster lookup
+    and insertion, if any."""
+
+    def __init__(self, expected: int = 0, load: float = 0.5, code: TableCode | None = None) -> None:
+        self.load = load
+        self.code = code
         bits = MIN_BITS
-        while (1 << bits) < 2 * expected:
+        while (1 << bits) * load < expected:
             bits += 1
         self._alloc(bits)
 
     def _alloc(self, bits: int) -> None:
         self.bits = bits
-        self.table = np.zeros(1 << bits, dtype=np.int64)
+        # Anonymous pages read as zeros (EMPTY) and take memory only once written.
+        self._map: mmap.mmap | None = mmap.mmap(-1, 8 << bits)
+        self.table = np.frombuffer(self._map, dtype=np.int64)
         self.used = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with a plain copy of the table (a memory map does not pickle)."""
+        return dict(self.__dict__, _map=None, table=self.table.copy(), code=None)
 
     def __len__(self) -> int:
         return self.used
@@ -84,6 +110,8 @@ class FingerprintSet:
 
     def contains(self, fps: np.ndarray) -> np.ndarray:
         """A bool array: which of fps are in the set."""
+        if self.code is not None:
+            return self.code.contains(self.table, self.bits, fps)
         table, mask = self.table, (1 << self.bits) - 1
         found = np.zeros(len(fps), dtype=bool)
         todo = np.arange(len(fps))
@@ -108,14 +136,23 @@ class FingerprintSet:
                 j = (j + 1) & mask
         return found
 
+    @property
+    def room(self) -> int:
+        """How many more fingerprints fit before the table must grow."""
+        return int(self.load * len(self.table)) - self.used
+
     def reserve(self, n: int) -> None:
-        """Grow the table, if needed, so that n more fingerprints keep it at most half full."""
-        if 2 * (self.used + n) > len(self.table):
+        """Grow the table, if needed, so that n more fingerprints keep it at most `load` full."""
+        if n > self.room:
             self._grow(self.used + n)
 
     def add_new(self, fps: np.ndarray) -> None:
         """Insert fingerprints that are distinct and not in the set yet."""
         self.reserve(len(fps))
+        if self.code is not None:
+            self.code.insert(self.table, self.bits, fps)
+            self.used += len(fps)
+            return
         table, mask = self.table, (1 << self.bits) - 1
         todo = fps
         slot = self._slots(fps)
@@ -140,14 +177,18 @@ class FingerprintSet:
         self.used += len(fps)
 
     def _grow(self, need: int) -> None:
-        old = self.table
+        old, pages = self.table, self._map
         bits = self.bits
-        while (1 << bits) < 2 * need:
+        while (1 << bits) * self.load < need:
             bits += 1
         self._alloc(bits)
         for lo in range(0, len(old), GROW_SLICE):  # a slice at a time: no copy of the whole table
             part = old[lo : lo + GROW_SLICE]
             self.add_new(part[part != EMPTY])
+            if pages is not None:  # give the slice's pages back now: the peak is the new table, not both
+                first, end = -(-8 * lo // mmap.PAGESIZE) * mmap.PAGESIZE, 8 * (lo + len(part)) // mmap.PAGESIZE * mmap.PAGESIZE
+                if first < end:
+                    pages.madvise(mmap.MADV_DONTNEED, first, end - first)
 
 
 class Links:
@@ -161,8 +202,8 @@ class Links:
 
     def __init__(self) -> None:
         self.fp = array("q")
-        self.parent = array("q")
-        self.via = array("h")
+        self.parent = array("i")  # WIDER: 64 bits once an id needs them
+        self.via = array("b")  # and 16 once an action index does
         self.spilled = 0
         self.disk: SpilledLinks | None = None
 
@@ -173,10 +214,16 @@ class Links:
     def nbytes(self) -> int:
         return sum(a.itemsize * a.buffer_info()[1] for a in (self.fp, self.parent, self.via))
 
+    def _arrays(self) -> tuple[tuple[array, np.dtype], ...]:
+        return tuple((a, np.dtype(a.typecode)) for a in (self.fp, self.parent, self.via))
+
     def extend(self, fps: np.ndarray, parents: np.ndarray, via: np.ndarray) -> None:
-        self.fp.frombytes(fps.astype(np.int64).tobytes())
-        self.parent.frombytes(parents.astype(np.int64).tobytes())
-        self.via.frombytes(via.astype(np.int16).tobytes())
+        for name, values in (("fp", fps), ("parent", parents), ("via", via)):
+            a = getattr(self, name)
+            if a.typecode in WIDER and len(values) and int(values.max()) > np.iinfo(a.typecode).max:
+                a = array(WIDER[a.typecode], a)
+                setattr(self, name, a)
+            a.frombytes(np.asarray(values, dtype=a.typecode).tobytes())
 
     def fps_from(self, first: int) -> np.ndarray:
         """The fingerprints of links first, first + 1, ... (a copy; first >= spilled)."""
@@ -184,13 +231,13 @@ class Links:
 
     def via_from(self, first: int) -> np.ndarray:
         """The actions of links first, first + 1, ... (a copy)."""
-        return np.frombuffer(self.via, dtype=np.int16)[first - self.spilled :].copy()
+        return np.frombuffer(self.via, dtype=self.via.typecode)[first - self.spilled :].astype(np.int16)
 
     def keep_from(self, first: int, keep: np.ndarray) -> np.ndarray:
         """Keep only the links first + i where keep[i]; the actions of those dropped."""
         first -= self.spilled
-        lost = np.frombuffer(self.via, dtype=np.int16)[first:][~keep]
-        for a, dtype in ((self.fp, np.int64), (self.parent, np.int64), (self.via, np.int16)):
+        lost = np.frombuffer(self.via, dtype=self.via.typecode)[first:][~keep].astype(np.int16)
+        for a, dtype in self._arrays():
             tail = np.frombuffer(a, dtype=dtype)[first:][keep]  # a copy: the array may be resized
             del a[first:]
             a.frombytes(tail.tobytes())
@@ -203,12 +250,16 @@ class Links:
         local -= self.spilled
         return self.fp[local], self.parent[local], self.via[local]
 
-    def snapshot(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Copies of the first n links: fingerprints, parents, actions."""
-        here = tuple(
-            np.frombuffer(a, dtype=dtype)[: max(n - self.spilled, 0)].copy()
-            for a, dtype in ((self.fp, np.int64), (self.parent, np.int64), (self.via, np.int16))
+    def _here(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Copies of the links in memory up to link n, widened to int64, int64, int16."""
+        return tuple(  # type: ignore[return-value]
+            np.frombuffer(a, dtype=dtype)[: max(n - self.spilled, 0)].astype(wide)
+            for (a, dtype), wide in zip(self._arrays(), (np.int64, np.int64, np.int16))
         )
+
+    def snapshot(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Copies of the first n links: fingerprints, parents (int64), actions."""
+        here = self._here(n)
         if self.disk is None:
             return here  # type: ignore[return-value]
         there = self.disk.read(min(n, self.spilled))
@@ -216,7 +267,7 @@ class Links:
 
     def spill_to(self, disk: SpilledLinks) -> None:
         """Move every link to the end of `disk` (they are settled: none is dropped any more)."""
-        disk.append(*(np.frombuffer(a, dtype=t) for a, t in ((self.fp, np.int64), (self.parent, np.int64), (self.via, np.int16))))
+        disk.append(*self._here(len(self)))
         self.spilled += len(self.fp)
         self.disk = disk
         for a in (self.fp, self.parent, self.via):
@@ -229,24 +280,61 @@ class Links:
         return links
 
 
+class Raw(Sequence):
+    """States of `width` bytes each, in one buffer (the native engine's
+    states): state i is data[i * width : (i + 1) * width]."""
+
+    def __init__(self, data: bytes, width: int) -> None:
+        self.data, self.width = data, width
+
+    def __len__(self) -> int:
+        return len(self.data) // self.width
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        i %= n
+        return self.data[i * self.width : (i + 1) * self.width]
+
+    def __iter__(self) -> Iterator[bytes]:
+        data, w = self.data, self.width
+        return (data[i : i + w] for i in range(0, len(data), w))
+
+    def take(self, idx: list[int]) -> list[bytes]:
+        """The states at positions idx."""
+        data, w = self.data, self.width
+        return [data[i * w : i * w + w] for i in idx]
+
+    def masked(self, mask: np.ndarray) -> Raw:
+        """The states where mask is True."""
+        rows = np.frombuffer(self.data, dtype=np.uint8).reshape(-1, self.width)
+        return Raw(rows[mask].tobytes(), self.width)
+
+
 class Frontier:
-    """The states of one level, in order, pickled in blocks of up to BLOCK
-    states: 20-60 bytes a state instead of 150-300 as tuples, and each block
-    comes back as fresh, contiguous objects when it is expanded.
+    """The states of one level, in order, in blocks of up to BLOCK states:
+    pickled (20-60 bytes a state instead of 150-300 as tuples, and each
+    block comes back as fresh, contiguous objects when it is expanded), or,
+    for states that are bytes of one `width` (the native engine), the bytes
+    themselves, which a block gives back as one buffer (`Raw`).
 
     With several partitions, some states are dropped after they were stored
     (another partition found them first) and runs of states move between
     partitions (partition.py `settle`): a block then carries a keep mask,
     and a frontier is sliced and joined block by block, so only the blocks
-    at the ends of a slice are unpickled.
+    at the ends of a slice are decoded.
     """
 
-    def __init__(self, sink: BlockFile | None = None) -> None:
+    def __init__(self, sink: BlockFile | None = None, width: int = 0) -> None:
         self.sink = sink  # blocks go to this file (spill.py), not to memory
+        self.width = width  # > 0: raw blocks of states of this many bytes
         self.blocks: list[Any] = []  # bytes, or the DiskBlock the sink gave for them
         self.masks: list[np.ndarray | None] = []  # per block: which of its states are kept (None: all)
         self.sizes: list[int] = []  # per block: states kept
-        self.tail: list[tuple] = []  # the last, partial block
+        self.tail: list = []  # the last, partial block
         self.size = 0
 
     def __len__(self) -> int:
@@ -262,7 +350,7 @@ class Frontier:
         state["blocks"] = [_blob(b) for b in self.blocks]
         return state
 
-    def extend(self, states: list[tuple]) -> None:
+    def extend(self, states: list) -> None:
         tail = self.tail
         tail += states
         while len(tail) >= BLOCK:
@@ -270,9 +358,35 @@ class Frontier:
             del tail[:BLOCK]
         self.size += len(states)
 
-    def _append_block(self, states: list[tuple], mask: np.ndarray | None = None, blob: bytes | None = None) -> None:
+    def extend_raw(self, data: bytes) -> None:
+        """Append states given as one buffer (width > 0): whole blocks are
+        cut from it directly, without an object per state."""
+        w = self.width
+        n = len(data) // w
+        i = min(n, (BLOCK - len(self.tail)) % BLOCK)  # first fill the tail up
+        self.extend(Raw(data[: i * w], w).take(list(range(i))))
+        while n - i >= BLOCK:
+            self._append_block(Raw(data[i * w : (i + BLOCK) * w], w))
+            self.size += BLOCK
+            i += BLOCK
+        self.extend(Raw(data[i * w :], w).take(list(range(n - i))))
+
+    def _encode(self, states: list) -> bytes:
+        if self.width:
+            return states.data if isinstance(states, Raw) else b"".join(states)
+        return pickle.dumps(states, pickle.HIGHEST_PROTOCOL)
+
+    def _decode(self, block: Any, mask: np.ndarray | None) -> Sequence:
+        """A block's states (written by this class in the search, never read from outside)."""
+        if self.width:
+            raw = Raw(_blob(block), self.width)
+            return raw if mask is None else raw.masked(mask)
+        states = pickle.loads(_blob(block))
+        return states if mask is None else list(compress(states, mask))
+
+    def _append_block(self, states: list, mask: np.ndarray | None = None, blob: bytes | None = None) -> None:
         if blob is None:
-            blob = pickle.dumps(states, pickle.HIGHEST_PROTOCOL)
+            blob = self._encode(states)
             if self.sink is not None:
                 blob = self.sink.write(blob)
         self.blocks.append(blob)
@@ -280,20 +394,19 @@ class Frontier:
         self.sizes.append(len(states) if mask is None else int(np.count_nonzero(mask)))
 
     @classmethod
-    def of(cls, states: list[tuple]) -> Frontier:
-        frontier = cls()
+    def of(cls, states: list, width: int = 0) -> Frontier:
+        frontier = cls(width=width)
         frontier.extend(states)
         return frontier
 
-    def states(self) -> list[tuple]:
+    def states(self) -> list:
         """Every state, in order (a checkpoint writes them)."""
         return [s for chunk in self.chunks() for s in chunk]
 
-    def chunks(self) -> Iterator[list[tuple]]:
+    def chunks(self) -> Iterator[Sequence]:
         """The states, a block at a time."""
         for block, mask in zip(self.blocks, self.masks):
-            states = pickle.loads(_blob(block))  # written by this class in the search, never read from outside
-            yield states if mask is None else list(compress(states, mask))
+            yield self._decode(block, mask)
         if self.tail:
             yield self.tail
 
@@ -309,8 +422,8 @@ class Frontier:
 
     def slice(self, lo: int, hi: int) -> Frontier:
         """States lo .. hi - 1 as a frontier: whole blocks are shared, the two
-        at the ends are cut (unpickled and pickled again)."""
-        out = Frontier()
+        at the ends are cut (decoded and encoded again)."""
+        out = Frontier(width=self.width)
         start = 0
         for block, mask, size in zip(self.blocks, self.masks, self.sizes):
             end = start + size
@@ -320,25 +433,22 @@ class Frontier:
                 out.sizes.append(size)
                 out.size += size
             elif start < hi and lo < end:
-                states = pickle.loads(_blob(block))
-                if mask is not None:
-                    states = list(compress(states, mask))
-                out._add_loose(states[max(lo - start, 0) : hi - start])
+                out._add_loose(self._decode(block, mask)[max(lo - start, 0) : hi - start])
             start = end
         if start < hi and lo < start + len(self.tail):
             out._add_loose(self.tail[max(lo - start, 0) : hi - start])
         return out
 
-    def _add_loose(self, states: list[tuple]) -> None:
+    def _add_loose(self, states: list) -> None:
         """Append states as a block of their own (a cut end of a slice)."""
         if states:
             self._append_block(states)
             self.size += len(states)
 
     @classmethod
-    def join(cls, parts: list[Frontier]) -> Frontier:
+    def join(cls, parts: list[Frontier], width: int = 0) -> Frontier:
         """The states of parts, in order."""
-        out = cls()
+        out = cls(width=parts[0].width if parts else width)
         for part in parts:
             out.blocks += part.blocks
             out.masks += part.masks

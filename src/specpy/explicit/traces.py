@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.faults import FaultStep
+from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.trace.trace import Step, Trace
 
 
@@ -29,3 +30,11 @@ def make_trace(cm: CompiledModel, states: list[tuple], actions: list[int], loop:
     """Decode internal states joined by the given actions (arguments recovered by replay)."""
     steps = tuple(step_between(cm, k, a, b) for k, a, b in zip(actions, states, states[1:]))
     return Trace(cm.model.var_names, tuple(cm.states.decode(s) for s in states), steps, loop)
+
+
+def initial_failure_trace(cm: CompiledModel, failed: EvalFailure | AssertFailure) -> Trace:
+    """For an error in `init`: one state, the initial state as far as it was
+    computed (variables not yet assigned are absent: `Trace.complete` is
+    False); no state if even that cannot be recovered."""
+    partial = cm.partial_initial(failed)
+    return Trace(cm.model.var_names, () if partial is None else (partial,), ())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from specpy.explicit.checkpoint import written_by
 from specpy.explicit.compile import dump_dir
 from specpy.native.build import NoCompiler
 from specpy.native.c_types import CapacityExceeded, NotNative
@@ -36,8 +37,8 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
         return "transition invariants under symmetry reduction are checked by the Python backend"
     if model.measures:
         return "`measure` declarations are computed by the Python backend"
-    if options.checkpoint_dir is not None or options.resume_dir is not None:
-        return "--checkpoint/--resume are not native yet"
+    if options.resume_dir is not None and written_by(options.resume_dir) == "python":
+        return f"the checkpoint in {options.resume_dir} holds the Python backend's fingerprints"
     if not model.vars:  # the C state would be an empty struct (found by bench/fuzz)
         return "a spec without variables is checked by the Python backend"
     return None

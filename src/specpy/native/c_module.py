@@ -23,6 +23,8 @@ c_types.py:
                         the count written to out
     sp_insert(table, bits, fps, n)
                         add distinct new fingerprints to such a table (room reserved)
+    sp_contains(table, bits, fps, n, out)
+                        out[i] = 1 if fps[i] is in such a table, else 0
     sp_many(what, states, count, out)
                         the invariants' (what 0) or the constraints' (1) verdict
                         for a batch of states, up to the first that raises
@@ -31,6 +33,22 @@ c_types.py:
                         (symmetry reduction; c_symmetry.py), else unchanged
     sp_overflowed()     after a failure: 1 + the index (Layout.arrays) of a
                         sorted array that needed more than its capacity, else 0
+    sp_run(states, nchunks, sizes, table, bits, room, deadlock, coverage, result)
+                        partition.py's work for many chunks in one call (the
+                        chunks are `sizes[c]` consecutive states each): expand,
+                        drop the known, check the constraints and invariants,
+                        and store the new states (insert into the table, add to
+                        `coverage`, output in sp_new_states / sp_new_links), chunk
+                        by chunk. A chunk with anything to report (an evaluation
+                        error, a deadlock candidate, a failing invariant, an
+                        error in a constraint) is left untouched and the call
+                        returns before it, so the search runs that chunk through
+                        its one-chunk path and the results stay those of chunk
+                        by chunk; so is a chunk whose new states would pass
+                        `room` (the table grows first). result: chunks done,
+                        status (0 all done, 1 stopped at a chunk to report, 2
+                        table full), successors generated, new states needed;
+                        returns the number of new states.
 
 Errors unwind with longjmp to the exported function, which reports them; the
 search then asks the Python backend to re-execute the step (kernel.py).
@@ -62,7 +80,12 @@ int sp_overflowed(void);
 void sp_canonical(char *s);
 int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out);
 void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n);
+void sp_contains(const int64_t *table, int bits, const int64_t *fps, int64_t n, uint8_t *out);
 int64_t sp_many(int what, const char *states, int64_t count, int64_t *out);
+int64_t sp_run(const char *states, int64_t nchunks, const int64_t *sizes, int64_t *table, int bits,
+               int64_t room, int deadlock, int64_t *coverage, int64_t *result);
+char *sp_new_states(void);
+int64_t *sp_new_links(void);
 """
 
 PRELUDE = r"""
@@ -222,6 +245,16 @@ void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n) {
     }
 }
 
+void sp_contains(const int64_t *table, int bits, const int64_t *fps, int64_t n, uint8_t *out) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t j = ((uint64_t)fps[i] * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+        uint8_t found = 0;
+        while (table[j]) { if (table[j] == fps[i]) { found = 1; break; } j = (j + 1) & mask; }
+        out[i] = found;
+    }
+}
+
 /* out[i] = sp_inv (what 0) or sp_con (what 1) of state i, up to the first
    that raises; returns the number evaluated (count if none raised). */
 int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
@@ -235,6 +268,146 @@ int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
     return count;
 }
 
+
+/* sp_run: the new states of the call and, per new state, 4 numbers: position
+   of its parent in `states`, action, position among the parent's successors,
+   fingerprint. */
+static char *sp_nbuf = 0;
+static int64_t *sp_nlinks = 0;
+static int64_t sp_ncap = 0;
+static int64_t *sp_ends = 0, *sp_cand = 0, *sp_fresh = 0;
+static int64_t sp_ends_cap = 0, sp_cand_cap = 0, sp_fresh_cap = 0;
+
+char *sp_new_states(void) { return sp_nbuf; }
+int64_t *sp_new_links(void) { return sp_nlinks; }
+
+static void *sp_grow(void *p, int64_t *cap, int64_t need, size_t item) {
+    if (need <= *cap) return p;
+    int64_t c = *cap ? *cap : 1024;
+    while (c < need) c *= 2;
+    p = realloc(p, (size_t)c * item);
+    if (!p) abort();
+    *cap = c;
+    return p;
+}
+
+static volatile int64_t sp_i;
+
+/* 1 if the chunk of `count` states can be stored without anything to report. */
+static int sp_quiet(const char *chunk, int64_t count, int deadlock) {
+    sp_n = 0;
+    if (setjmp(sp_jb)) return 0;
+    for (sp_i = 0; sp_i < count; sp_i++) {
+        S s;
+        memcpy(&s, chunk + sp_i * sizeof(S), sizeof(S));
+        int64_t before = sp_n;
+        for (int k = 0; k < SP_ACTIONS; k++) {
+            sp_actions[k](&s);
+            sp_ends[sp_i * SP_ACTIONS + k] = sp_n;
+        }
+        if (deadlock && sp_n == before && !sp_term(&s)) return 0;
+    }
+    return 1;
+}
+
+/* The candidates (unseen, each once) among the sp_n successors: their count. */
+static int64_t sp_run_candidates(const int64_t *table, int bits) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    int fbits = 4;
+    while (((int64_t)1 << fbits) < 2 * sp_n + 2) fbits++;
+    sp_fresh = sp_grow(sp_fresh, &sp_fresh_cap, (int64_t)1 << fbits, sizeof(int64_t));
+    memset(sp_fresh, 0, sizeof(int64_t) << fbits);
+    uint64_t fmask = ((uint64_t)1 << fbits) - 1;
+    int64_t found = 0;
+    for (int64_t i = 0; i < sp_n; i++) {
+        int64_t fp = sp_fp_buf[i];
+        uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+        int seen = 0;
+        while (table[j]) { if (table[j] == fp) { seen = 1; break; } j = (j + 1) & mask; }
+        if (seen) continue;
+        uint64_t k = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - fbits);
+        while (sp_fresh[k] && sp_fresh[k] != fp) k = (k + 1) & fmask;
+        if (sp_fresh[k]) continue;
+        sp_fresh[k] = fp;
+        sp_cand[found++] = i;
+    }
+    return found;
+}
+
+/* The candidates' verdicts: -1 if a constraint or invariant raises or an
+   invariant fails (the chunk has something to report), else how many are in
+   the model (sp_cand keeps those, in order). */
+static int64_t sp_checked(int64_t ncand) {
+    if (setjmp(sp_jb)) return -1;
+    int64_t kept = 0;
+    for (sp_i = 0; sp_i < ncand; sp_i++) {
+        const S *t = (const S *)(sp_buf + sp_cand[sp_i] * sizeof(S));
+        if (sp_inv(t) >= 0) return -1;
+        int in = sp_con(t);
+        if (in) sp_cand[kept++] = sp_cand[sp_i];
+    }
+    return kept;
+}
+
+int64_t sp_run(const char *states, int64_t nchunks, const int64_t *sizes, int64_t *table, int bits,
+               int64_t room, int deadlock, int64_t *coverage, int64_t *result) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    int64_t stored = 0, generated = 0, lo = 0, c = 0;
+    result[1] = 0;
+    result[3] = 0;
+    for (; c < nchunks; lo += sizes[c], c++) {
+        const char *chunk = states + lo * sizeof(S);
+        int64_t count = sizes[c];
+        sp_ends = sp_grow(sp_ends, &sp_ends_cap, count * SP_ACTIONS + 1, sizeof(int64_t));
+        if (!sp_quiet(chunk, count, deadlock)) { result[1] = 1; break; }
+        sp_cand = sp_grow(sp_cand, &sp_cand_cap, sp_n + 1, sizeof(int64_t));
+        int64_t ncand = sp_run_candidates(table, bits);
+        if (ncand > room) { result[1] = 2; result[3] = ncand; break; }
+        int64_t kept = sp_checked(ncand);
+        if (kept < 0) { result[1] = 1; break; }
+        /* store: nothing in this chunk has to be reported */
+        if (stored + kept > sp_ncap) {
+            int64_t cap = sp_ncap ? sp_ncap : 4096;
+            while (cap < stored + kept) cap *= 2;
+            sp_nbuf = realloc(sp_nbuf, (size_t)cap * sizeof(S));
+            sp_nlinks = realloc(sp_nlinks, (size_t)cap * 4 * sizeof(int64_t));
+            if (!sp_nbuf || !sp_nlinks) abort();
+            sp_ncap = cap;
+        }
+        int64_t at = 0;  /* the parent of the candidate (ascending) */
+        for (int64_t q = 0; q < kept; q++) {
+            int64_t i = sp_cand[q];
+            while (sp_ends[at * SP_ACTIONS + SP_ACTIONS - 1] <= i) at++;
+            int k = 0;
+            while (sp_ends[at * SP_ACTIONS + k] <= i) k++;
+            int64_t first = at ? sp_ends[at * SP_ACTIONS - 1] : 0;
+            int64_t fp = sp_fp_buf[i];
+            uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+            while (table[j]) j = (j + 1) & mask;
+            table[j] = fp;
+            memcpy(sp_nbuf + stored * sizeof(S), sp_buf + i * sizeof(S), sizeof(S));
+            sp_nlinks[4 * stored] = lo + at;
+            sp_nlinks[4 * stored + 1] = k;
+            sp_nlinks[4 * stored + 2] = i - first;
+            sp_nlinks[4 * stored + 3] = fp;
+            coverage[3 * k + 2]++;
+            stored++;
+        }
+        room -= kept;
+        int64_t prev = 0;
+        for (int64_t i = 0; i < count * SP_ACTIONS; i++) {
+            int64_t n = sp_ends[i] - prev;
+            prev = sp_ends[i];
+            int k = (int)(i % SP_ACTIONS);
+            coverage[3 * k] += n > 0;
+            coverage[3 * k + 1] += n;
+        }
+        generated += sp_n;
+    }
+    result[0] = c;
+    result[2] = generated;
+    return stored;
+}
 """
 
 

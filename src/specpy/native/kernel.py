@@ -20,13 +20,14 @@ backend too, packed into the native layout.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NoReturn
 
 import numpy as np
 
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import EvalFailure
-from specpy.explicit.store import FingerprintSet, Links, StateStore, fingerprints
+from specpy.explicit.store import FingerprintSet, Links, Raw, StateStore, fingerprints
 from specpy.explicit.symmetry import Symmetry
 from specpy.ir.model import Model
 from specpy.native import build
@@ -35,32 +36,33 @@ from specpy.native.c_module import CDEF, generate_layout
 from specpy.native.c_types import CAPACITY, CAPACITY_MAX, CapacityExceeded, NotNative
 
 
-class Packed(Sequence):
+class Packed(Raw):
     """Successor states in one buffer (state i is bytes [i * size, (i + 1) * size)), with fingerprints."""
 
     def __init__(self, data: bytes, size: int, fps: np.ndarray) -> None:
-        self.data, self.size, self.fps = data, size, fps
+        super().__init__(data, size)
+        self.fps = fps
 
-    def __len__(self) -> int:
-        return len(self.fps)
 
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        return self.data[i * self.size : (i + 1) * self.size]
+@dataclass
+class Run:
+    """What one `NativeModel.run` call did (see sp_run in c_module.py)."""
 
-    def take(self, idx: list[int]) -> list[bytes]:
-        """The states at positions idx (what the search stores)."""
-        data, size = self.data, self.size
-        return [data[i * size : i * size + size] for i in idx]
+    chunks: int  # chunks expanded and stored
+    status: int  # partition.py's RUN_DONE, RUN_REPORT (chunk `chunks` has something to report) or RUN_FULL
+    generated: int  # successors of those chunks
+    needed: int  # RUN_FULL: the new states chunk `chunks` has
+    states: bytes  # the new states, in order
+    links: np.ndarray  # per new state: parent position in the call's states, action, position among the parent's successors
+    fps: np.ndarray  # per new state: its fingerprint
 
 
 class NativeModel:
     """The search's view of a spec compiled to C; `python` is the same spec in the Python backend."""
 
     backend = "native"
+    #: The fingerprint table's fill before it grows (store.py): C probes fast enough at 3/4.
+    load = 0.75
 
     def __init__(
         self, model: Model, python: CompiledModel, capacities: dict[Type, int] | None = None, symmetric: tuple[AtomT, ...] = ()
@@ -80,7 +82,7 @@ class NativeModel:
                 self.capacities = self.grown(exc)
         module = build.load(self.source, CDEF)
         self.ffi, self.lib = module.ffi, module.lib
-        self.size = self.lib.sp_state_size()
+        self.size = self.state_width = self.lib.sp_state_size()
         self.codecs = [self.layout.of(v.type) for v in model.vars]
         self.transitions = self._transitions if model.transitions else None
         self.constraint = self._constraint if model.constraints else None
@@ -144,8 +146,8 @@ class NativeModel:
         states = [self.unpack(s) for s in store.states]
         if symmetry is not None:
             states = [symmetry.canonical(s) for s in states]
-        parents = np.frombuffer(store.parent, dtype=np.int64)
-        via = np.frombuffer(store.via, dtype=np.int16)
+        parents = np.asarray(store.parent, dtype=np.int64)
+        via = np.asarray(store.via, dtype=np.int16)
         return StateStore(states, Links.restore(fingerprints(states), parents, via))
 
     def fingerprints(self, states) -> np.ndarray:
@@ -160,13 +162,14 @@ class NativeModel:
 
     # ------------------------------------------------------------ expansion
 
-    def expand_chunk(self, chunk: list[bytes]) -> tuple[Packed, np.ndarray, bool]:
+    def expand_chunk(self, chunk: Sequence[bytes]) -> tuple[Packed, np.ndarray, bool]:
         """As CompiledModel.expand_chunk: successors, ends (cut at a failure), failed."""
         nact = len(self.actions)
         ends = np.zeros(len(chunk) * nact, np.int64)
         failed = self.ffi.new("int64_t *")
         ffi, lib = self.ffi, self.lib
-        n = lib.sp_expand(b"".join(chunk), len(chunk), ffi.cast("int64_t *", ffi.from_buffer(ends)), failed)
+        data = chunk.data if isinstance(chunk, Raw) else b"".join(chunk)
+        n = lib.sp_expand(data, len(chunk), ffi.cast("int64_t *", ffi.from_buffer(ends)), failed)
         data = ffi.buffer(lib.sp_out(), n * self.size)[:] if n else b""
         fps = np.frombuffer(ffi.buffer(lib.sp_fps(), 8 * n), dtype=np.int64).copy() if n else np.zeros(0, np.int64)
         at = failed[0]
@@ -174,6 +177,22 @@ class NativeModel:
             self._raised()
             return Packed(data, self.size, fps), ends[:at], True
         return Packed(data, self.size, fps), ends, False
+
+    def run(self, chunks: list[Sequence[bytes]], seen: FingerprintSet, deadlock: bool, coverage: np.ndarray) -> Run:
+        """Expand, check and store consecutive chunks in one C call until one
+        has something to report or does not fit in `seen` (sp_run): new
+        fingerprints go into seen, counts into coverage (actions x 3)."""
+        ffi, lib = self.ffi, self.lib
+        data = b"".join(c.data if isinstance(c, Raw) else b"".join(c) for c in chunks)
+        sizes = np.array([len(c) for c in chunks], np.int64)
+        result = np.zeros(4, np.int64)
+        assert coverage.flags.c_contiguous and coverage.dtype == np.int64
+        ptr = lambda a: ffi.cast("int64_t *", ffi.from_buffer(a))  # noqa: E731
+        n = lib.sp_run(data, len(chunks), ptr(sizes), ptr(seen.table), seen.bits, seen.room, deadlock, ptr(coverage), ptr(result))
+        seen.used += n
+        states = ffi.buffer(lib.sp_new_states(), n * self.size)[:] if n else b""
+        links = np.frombuffer(ffi.buffer(lib.sp_new_links(), 32 * n), np.int64).reshape(n, 4).copy() if n else np.zeros((0, 4), np.int64)
+        return Run(int(result[0]), int(result[1]), int(result[2]), int(result[3]), states, links[:, :3], links[:, 3])
 
     def unseen(self, seen: FingerprintSet, fps: np.ndarray) -> np.ndarray:
         """As Partition._unseen with one table: positions of the fingerprints
@@ -187,13 +206,25 @@ class NativeModel:
         )
         return out[:n]
 
-    def add_new(self, seen: FingerprintSet, fps: np.ndarray) -> None:
-        """FingerprintSet.add_new in one C call."""
+    @property
+    def table_code(self) -> NativeModel:
+        """store.TableCode: FingerprintSet's lookup and insertion in C (this model's `insert`, `contains`)."""
+        return self
+
+    def insert(self, table: np.ndarray, bits: int, fps: np.ndarray) -> None:
         fps = np.ascontiguousarray(fps, dtype=np.int64)
-        seen.reserve(len(fps))
         ffi = self.ffi
-        self.lib.sp_insert(ffi.cast("int64_t *", ffi.from_buffer(seen.table)), seen.bits, ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps))
-        seen.used += len(fps)
+        self.lib.sp_insert(ffi.cast("int64_t *", ffi.from_buffer(table)), bits, ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps))
+
+    def contains(self, table: np.ndarray, bits: int, fps: np.ndarray) -> np.ndarray:
+        fps = np.ascontiguousarray(fps, dtype=np.int64)
+        out = np.empty(len(fps), np.uint8)
+        ffi = self.ffi
+        self.lib.sp_contains(
+            ffi.cast("int64_t *", ffi.from_buffer(table)), bits, ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps),
+            ffi.cast("uint8_t *", ffi.from_buffer(out)),
+        )
+        return out.view(bool)
 
     def verdicts(self, what: str, states: list[bytes]) -> tuple[np.ndarray, int]:
         """The invariants' first failing index (-1: none) or the constraints'

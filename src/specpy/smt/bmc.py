@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 import z3
 
@@ -38,7 +38,7 @@ from specpy.options import CheckOptions, OptionError
 from specpy.result import CheckResult, ResultKind, Stats, Violation
 from specpy.smt.encode import Fault
 from specpy.smt.system import Check, SolverLimit, StateVars, System
-from specpy.smt.values import TRUE, conj, decode, disj, neg
+from specpy.smt.values import TRUE, Sym, conj, decode, disj, neg
 from specpy.trace.trace import Trace
 
 
@@ -82,6 +82,7 @@ class Candidate:
     span: Span | None
     describe: Callable[[Callable[[z3.ExprRef], object]], str] | None = None
     at: StateVars | None = None  # the state a fault's terms are read in
+    before: Mapping[str, Sym] | None = None  # a fault in init: the initial state so far
 
 
 class Unrolling:
@@ -119,6 +120,15 @@ class Unrolling:
             for sel in self.selectors[: max(length - 1, 0)]
         )
         return Trace(m.var_names, states, steps)
+
+    def partial(self, model: z3.ModelRef, before: Mapping[str, Sym] | None) -> Trace:
+        """For a fault in init: one state, the variables assigned before it
+        (as the explicit checker shows it); no state if that is unknown."""
+        m = self.system.model
+        if before is None:
+            return Trace(m.var_names, (), ())
+        state = {v.name: decode(model, v.type, before[v.name]) for v in m.vars if v.name in before}
+        return Trace(m.var_names, (state,), ())
 
 
 def check(model: Model, options: CheckOptions, progress=None) -> CheckResult:
@@ -201,7 +211,8 @@ class Bmc:
                 if c.describe is not None:
                     at = (lambda t: self.system.at(t, c.at)) if c.at is not None else (lambda t: t)
                     detail = c.describe(lambda t: model_value(model, at(t)))
-                return Violation(c.kind, c.name, self.path.trace(model, length), detail, c.span)
+                trace = self.path.trace(model, length) if length else self.path.partial(model, c.before)
+                return Violation(c.kind, c.name, trace, detail, c.span)
         raise AssertionError("a disjunction was satisfiable but none of its parts")
 
     # ------------------------------------------------------------ what can go wrong at sk
@@ -243,7 +254,7 @@ class Bmc:
     def fault(self, f: Fault, s: StateVars | None) -> Candidate:
         formula = self.system.at(f.cond, s) if s is not None else f.cond
         kind = ResultKind.ASSERT if f.kind == "assert" else ResultKind.EVAL_ERROR
-        return Candidate(formula, kind, f.error, f.span, f.describe, s)
+        return Candidate(formula, kind, f.error, f.span, f.describe, s, f.before if s is None else None)
 
 
 def model_value(model: z3.ModelRef, term: z3.ExprRef) -> object:

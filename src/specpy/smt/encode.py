@@ -22,7 +22,7 @@ quantifier engine.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 import z3
 
@@ -79,6 +79,9 @@ class Fault:
     error: str
     span: Span
     describe: Callable[[Evaluate], str]
+    #: The state variables assigned before the failing statement (paths.py fills
+    #: it in): for a fault in `init`, the initial state as far as it was computed.
+    before: Mapping[str, Sym] | None = None
 
 
 @dataclass

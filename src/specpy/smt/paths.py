@@ -43,9 +43,16 @@ class PathEncoder:
         self.var_types = var_types
 
     def run(self, stmts: tuple[S.Stmt, ...], start: Path) -> list[Path]:
+        faults = self.ex.faults
         paths = [start]
         for st in stmts:
-            paths = [q for p in paths for q in self.step(st, p) if q.pc is not FALSE]
+            after = []
+            for p in paths:
+                mark = len(faults)
+                after += [q for q in self.step(st, p) if q.pc is not FALSE]
+                # Faults of nested statements were given their own (later) state already.
+                faults[mark:] = [f if f.before is not None else replace(f, before=p.state) for f in faults[mark:]]
+            paths = after
         return paths
 
     def step(self, st: S.Stmt, p: Path) -> list[Path]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import z3
 from z3.z3 import _to_expr_ref
@@ -261,6 +261,6 @@ def _labelled(f: Fault, where: str) -> Fault:
         describe = lambda ev: f"assert at {f.span} is false in {where}"  # noqa: E731
     else:
         describe = lambda ev: f"{where}: {f.describe(ev)}"  # noqa: E731
-    return Fault(f.cond, f.kind, f.error, f.span, describe)
+    return replace(f, describe=describe)
 
 

@@ -22,7 +22,7 @@ from specpy.ir.values import format_value
 from specpy.trace.msc import Addressing, build_chart
 from specpy.trace.msc_svg import render_svg
 from specpy.trace.text import diff_value
-from specpy.trace.trace import Trace
+from specpy.trace.trace import NOT_COMPUTED, Trace
 
 if TYPE_CHECKING:
     from specpy.ir.model import Model
@@ -165,12 +165,16 @@ def _chart_section(info: ReportInfo, trace: Trace, addressing: Addressing | None
     return f'<section id="trace"><h2>Message sequence chart</h2><div class="split"><div class="left">{chart}</div>{panel}</div></section>'
 
 
+def _shown(state: dict[str, Any], name: str) -> str:
+    return format_value(state[name]) if name in state else NOT_COMPUTED
+
+
 def _steps_section(trace: Trace) -> str:
     rows = []
     for i, state in enumerate(trace.states):
         if i == 0:
             label = "initial state"
-            changes = [f"{n}: {format_value(state[n])}" for n in trace.var_names]
+            changes = [f"{n}: {_shown(state, n)}" for n in trace.var_names]
         else:
             label = trace.steps[i - 1].label()
             changes = [
@@ -196,7 +200,7 @@ def _trace_data(trace: Trace) -> dict[str, Any]:
             {
                 "label": "initial state" if i == 0 else trace.steps[i - 1].label(),
                 "vars": [
-                    [n, format_value(state[n]), prev is not None and prev[n] != state[n]] for n in trace.var_names
+                    [n, _shown(state, n), prev is not None and prev[n] != state[n]] for n in trace.var_names
                 ],
             }
         )

@@ -30,7 +30,7 @@ from specpy.ir.values import (
     is_tuple_value,
     sorted_for_display,
 )
-from specpy.trace.trace import Trace
+from specpy.trace.trace import NOT_COMPUTED, Trace
 
 ARROW = "→"
 #: Change lines and whole values longer than this are split where they can be
@@ -77,6 +77,9 @@ def whole_state(var_names: tuple[str, ...], state: dict[str, Value]) -> list[str
     """Every variable, `name: value`; a map too long for one line gets one line per key (`past[m1]: {}`)."""
     lines = []
     for name in var_names:
+        if name not in state:
+            lines.append(f"{name}: {NOT_COMPUTED}")
+            continue
         value = state[name]
         line = f"{name}: {format_value(value)}"
         if len(INDENT + line) > COLUMNS and isinstance(value, MapValue):

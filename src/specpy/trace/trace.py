@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from specpy.ir.values import Value
 
+#: How a variable the initial state had not assigned yet when `init` failed is shown.
+NOT_COMPUTED = "(not computed: the error came first)"
+
 
 @dataclass(frozen=True)
 class Step:
@@ -46,6 +49,12 @@ class Trace:
 
     def __len__(self) -> int:
         return len(self.states)
+
+    @property
+    def complete(self) -> bool:
+        """Every state holds every variable. Only the trace of an error in
+        `init` is incomplete: its one state holds what was assigned before it."""
+        return all(len(s) == len(self.var_names) for s in self.states)
 
     def _repr_html_(self) -> str:
         """The trace as the HTML report with its message sequence chart, for Jupyter (notebook.py)."""
