@@ -105,3 +105,13 @@ def test_dump_code_shows_the_moved_require(tmp_path) -> None:
     assert res.exit_code == 0, res.output
     expand = next((tmp_path / "code" / "H").glob("expand*.py")).read_text()
     assert expand.index("if (s2 == 1):") < expand.index("% 4)")
+
+
+def test_an_error_in_init_shows_the_variables_assigned_in_the_written_order() -> None:
+    # Untraced, the require (reading only the loop's k) runs before `x = 1`; the traced
+    # re-run that rebuilds the partial initial state keeps the written order: x is 1.
+    spec = "spec I\nvar x: 0..3 = 0\nvar y: 0..3 = 0\ninit { choose k in 0..20 { x = 1; require 3 // k > 0 } }\naction T { y = y }\n"
+    for backend in ("python", "auto"):
+        r = loads(spec, name="i.spec").check(backend=backend)
+        assert r.exit_code == 75 and "division of 3 by zero" in r.violation.detail
+        assert [dict(s) for s in r.violation.trace.states] == [{"x": 1, "y": 0}]

@@ -219,7 +219,10 @@ class StmtCompiler:
                             continue
                         self.line(ind, "pass")  # this path yields nothing
                         return
-                    at = ahead.mark if ahead.may_move(cond, self.lines) else len(self.lines)
+                    # The traced init (before_each) keeps the written order: an error in the
+                    # condition then shows the variables assigned before it, as written.
+                    moves = self.before_each is None and ahead.may_move(cond, self.lines)
+                    at = ahead.mark if moves else len(self.lines)
                     if exit is not None:
                         self.lines.insert(at, "    " * ind + f"if not {c}: {exit}")
                     else:  # the rest of the path, from `at` on, nests under it
