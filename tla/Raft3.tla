@@ -46,7 +46,7 @@ VARIABLE faults
 vars == <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults>>
 
 Init ==
-    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, MaxLogLen), "specs/raft3.spec:53:1")
+    /\ Stored(DOMAIN [s \in Server |-> <<>>] = Server /\ \A ii \in DOMAIN [s \in Server |-> <<>>] : IsSeqOf([s \in Server |-> <<>>][ii], Entry, MaxLogLen), "specs/raft3.spec:54:1")
     /\ currentTerm = [s \in Server |-> 1]
     /\ votedFor = [s \in Server |-> None]
     /\ log = [s \in Server |-> <<>>]
@@ -64,7 +64,7 @@ Timeout(s) ==
     /\ role[s] # "Leader"
     /\ currentTerm[s] < MaxTerm
     /\ LET stored_1 == currentTerm[s] + 1
-       IN  /\ Stored(stored_1 \in Term, "specs/raft3.spec:73:5")
+       IN  /\ Stored(stored_1 \in Term, "specs/raft3.spec:74:5")
            /\ currentTerm' = [currentTerm EXCEPT ![s] = stored_1]
            /\ votedFor' = [votedFor EXCEPT ![s] = s]
            /\ role' = [role EXCEPT ![s] = "Candidate"]
@@ -80,7 +80,7 @@ RequestVoteReq(s, t) ==
        IN  /\ Evaluated(m)
            /\ ~BagIn(m, net)
            /\ LET net_1 == net (+) SetToBag({m})
-              IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:83:5")
+              IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:84:5")
                   /\ net' = net_1
                   /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, committed, faults>>
 
@@ -95,7 +95,7 @@ BecomeLeader(s) ==
 ClientRequest(s, v) ==
     /\ role[s] = "Leader"
     /\ Len(log[s]) < MaxLogLen
-    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, MaxLogLen), "specs/raft3.spec:97:5")
+    /\ Stored(IsSeqOf(Append(log[s], [term |-> currentTerm[s], value |-> v]), Entry, MaxLogLen), "specs/raft3.spec:98:5")
     /\ log' = [log EXCEPT ![s] = Append(log[s], [term |-> currentTerm[s], value |-> v])]
     /\ UNCHANGED <<currentTerm, votedFor, role, commitIndex, votesGranted, nextIndex, matchIndex, net, committed, faults>>
 
@@ -112,7 +112,7 @@ AppendEntriesReq(s, t) ==
                      IN  /\ Evaluated(m)
                          /\ ~BagIn(m, net)
                          /\ LET net_1 == net (+) SetToBag({m})
-                            IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:109:5")
+                            IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:110:5")
                                 /\ net' = net_1
                                 /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, votesGranted, nextIndex, matchIndex, committed, faults>>
 
@@ -124,7 +124,7 @@ AdvanceCommitIndex(s) ==
            /\ agreed # {}
            /\ Max(agreed) > commitIndex[s]
            /\ log[s][Max(agreed)].term = currentTerm[s]
-           /\ Stored(Max(agreed) \in Index, "specs/raft3.spec:118:5")
+           /\ Stored(Max(agreed) \in Index, "specs/raft3.spec:119:5")
            /\ commitIndex' = [commitIndex EXCEPT ![s] = Max(agreed)]
            /\ committed' = committed \cup {[index |-> Checked(n, 1..MaxLogLen), entry |-> log[s][n], term |-> currentTerm[s]] : n \in ((commitIndex[s] + 1)..Max(agreed))}
            /\ UNCHANGED <<currentTerm, votedFor, log, role, votesGranted, nextIndex, matchIndex, net, faults>>
@@ -148,13 +148,13 @@ HandleRequestVote(s) ==
         /\ m.dst = s
         /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:136:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:137:5")
                /\ LET logOk == (m.lastLogTerm > (LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term)) \/ ((m.lastLogTerm = (LET l == log[s] IN IF Len(l) = 0 THEN 0 ELSE l[Len(l)].term)) /\ (m.lastLogIndex >= Len(log[s])))
                   IN  /\ Evaluated(logOk)
                       /\ LET grant == ((m.term = currentTerm[s]) /\ logOk) /\ ((votedFor[s] = None) \/ (votedFor[s] = m.src))
                          IN  /\ Evaluated(grant)
                              /\ LET net_2 == net_1 (+) SetToBag({[tag |-> "Vote", term |-> currentTerm[s], src |-> s, dst |-> m.src, granted |-> grant]})
-                                IN  /\ Stored(IsBagOf(net_2, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:143:9")
+                                IN  /\ Stored(IsBagOf(net_2, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:144:9")
                                     /\ votedFor' = IF grant THEN [votedFor EXCEPT ![s] = m.src] ELSE votedFor
                                     /\ net' = net_2
                                     /\ UNCHANGED <<currentTerm, log, role, commitIndex, votesGranted, nextIndex, matchIndex, committed, faults>>
@@ -165,7 +165,7 @@ HandleVote(s) ==
         /\ m.dst = s
         /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:148:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:149:5")
                /\ votesGranted' = IF (m.granted /\ (m.term = currentTerm[s])) /\ (role[s] = "Candidate") THEN [votesGranted EXCEPT ![s] = votesGranted[s] \cup {m.src}] ELSE votesGranted
                /\ net' = net_1
                /\ UNCHANGED <<currentTerm, votedFor, log, role, commitIndex, nextIndex, matchIndex, committed, faults>>
@@ -179,10 +179,10 @@ HandleAppendEntries(s) ==
         /\ m.dst = s
         /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:159:5")
+           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:160:5")
                /\ LET logOk == (m.prevIndex = 0) \/ ((m.prevIndex =< Len(log[s])) /\ (log[s][m.prevIndex].term = m.prevTerm))
                   IN  /\ Evaluated(logOk)
-                      /\ IF (m.term < currentTerm[s]) \/ (~logOk) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> FALSE, match |-> 0]}), Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:165:13") ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN Stored(IsSeqOf(Slice(log[s], 1, m.prevIndex) \o m.entries, Entry, MaxLogLen), "specs/raft3.spec:170:17") ELSE TRUE /\ Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> TRUE, match |-> Checked(m.prevIndex + Len(m.entries), Index)]}), Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:175:13")
+                      /\ IF (m.term < currentTerm[s]) \/ (~logOk) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> FALSE, match |-> 0]}), Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:166:13") ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN Stored(IsSeqOf(Slice(log[s], 1, m.prevIndex) \o m.entries, Entry, MaxLogLen), "specs/raft3.spec:171:17") ELSE TRUE /\ Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "Appended", term |-> currentTerm[s], src |-> s, dst |-> m.src, success |-> TRUE, match |-> Checked(m.prevIndex + Len(m.entries), Index)]}), Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:176:13")
                       /\ log' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN log ELSE IF (Len(m.entries) > 0) /\ ((Len(log[s]) < (m.prevIndex + 1)) \/ (log[s][(m.prevIndex + 1)].term # m.entries[1].term)) THEN [log EXCEPT ![s] = Slice(log[s], 1, m.prevIndex) \o m.entries] ELSE log
                       /\ role' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN IF m.term = currentTerm[s] THEN [role EXCEPT ![s] = "Follower"] ELSE role ELSE [role EXCEPT ![s] = "Follower"]
                       /\ commitIndex' = IF (m.term < currentTerm[s]) \/ (~logOk) THEN commitIndex ELSE IF m.commit > commitIndex[s] THEN [commitIndex EXCEPT ![s] = m.commit] ELSE commitIndex
@@ -195,8 +195,8 @@ HandleAppended(s) ==
         /\ m.dst = s
         /\ m.term =< currentTerm[s]
         /\ LET net_1 == net (-) SetToBag({m})
-           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:182:5")
-               /\ IF (role[s] = "Leader") /\ (m.term = currentTerm[s]) THEN IF m.success THEN Stored((m.match + 1) \in Term, "specs/raft3.spec:185:17") ELSE Stored(Max({nextIndex[s][m.src] - 1, 1}) \in Term, "specs/raft3.spec:188:17") ELSE TRUE
+           IN  /\ Stored(IsBagOf(net_1, Msg, MaxInFlight + MaxFaults), "specs/raft3.spec:183:5")
+               /\ IF (role[s] = "Leader") /\ (m.term = currentTerm[s]) THEN IF m.success THEN Stored((m.match + 1) \in Term, "specs/raft3.spec:186:17") ELSE Stored(Max({nextIndex[s][m.src] - 1, 1}) \in Term, "specs/raft3.spec:189:17") ELSE TRUE
                /\ nextIndex' = IF (role[s] = "Leader") /\ (m.term = currentTerm[s]) THEN IF m.success THEN [nextIndex EXCEPT ![s][m.src] = m.match + 1] ELSE [nextIndex EXCEPT ![s][m.src] = Max({nextIndex[s][m.src] - 1, 1})] ELSE nextIndex
                /\ matchIndex' = IF (role[s] = "Leader") /\ (m.term = currentTerm[s]) THEN IF m.success THEN [matchIndex EXCEPT ![s][m.src] = m.match] ELSE matchIndex ELSE matchIndex
                /\ net' = net_1

@@ -14,73 +14,189 @@ EvalError(what) == CHOOSE err \in {} : err = what
 Stored(ok, what) == IF ok THEN TRUE ELSE EvalError(what)
 Checked(vv, SS) == IF vv \in SS THEN vv ELSE EvalError("a value outside its type")
 Holds(PP) == PP = TRUE  \* PP evaluated as one Boolean (TLC would explore \/ and \E in an action as alternatives)
-Evaluated(vv) == vv = vv  \* forces vv's evaluation here (specpy evaluates a `let` where it stands)
 Min(SS) == CHOOSE mm \in SS : \A xx \in SS : mm =< xx
+IsBagOf(bb, SS, nn) == DOMAIN bb \subseteq SS /\ \A ee \in DOMAIN bb : bb[ee] =< nn
 
 Server == {s1, s2, s3}
 Term == 1..MaxTerm
-Role == {"Follower", "Candidate", "Leader"}
+Role == {"Follower", "PreCandidate", "Candidate", "Leader"}
+Msg == [tag : {"PreVoteReq"}, src : Server, dst : Server, term : Term] \cup [tag : {"PreVoteResp"}, src : Server, dst : Server, term : Term, granted : BOOLEAN] \cup [tag : {"VoteReq"}, src : Server, dst : Server, term : Term] \cup [tag : {"VoteResp"}, src : Server, dst : Server, term : Term, granted : BOOLEAN] \cup [tag : {"Heartbeat"}, src : Server, dst : Server, term : Term] \cup [tag : {"HeartbeatResp"}, src : Server, dst : Server, term : Term]
 
 VARIABLE currentTerm
 VARIABLE role
 VARIABLE votedFor
+VARIABLE votes
 \* The links that are down (at most one), each as the set of its two ends.
 VARIABLE down
-vars == <<currentTerm, role, votedFor, down>>
+VARIABLE net
+vars == <<currentTerm, role, votedFor, votes, down, net>>
 
 Init ==
     /\ currentTerm = [s \in Server |-> 1]
     /\ role = [s \in Server |-> "Follower"]
     /\ votedFor = [s \in Server |-> None]
+    /\ votes = [s \in Server |-> {}]
     /\ down = {}
+    /\ net = EmptyBag
 
-\* The partial partition: one link fails, for good.
+\* The partial partition: one link fails, for good (between two messages:
+\* none is on it when it fails, and none is sent over it afterwards).
 Partition(a, b) ==
     /\ a # b
     /\ down = {}
+    /\ ~(\E m \in BagToSet(net) : {m.src, m.dst} = {a, b})
     /\ down' = {{a, b}}
-    /\ UNCHANGED <<currentTerm, role, votedFor>>
+    /\ UNCHANGED <<currentTerm, role, votedFor, votes, net>>
 
-\* c's election timer expires (no leader of its term reaches it); with
-\* PreVote it first needs a majority of pre-votes, then it runs the election.
+\* c's election timer expires: no leader of its term reaches it. With PreVote
+\* it asks the others whether they would vote for it in the next term,
+\* without changing its term; without, it starts the election at once.
+\* One election at a time (randomised timeouts make a split vote rare; see
+\* raft_liveness_bug_split_vote.spec for what fairness cannot exclude).
 Timeout(c) ==
     /\ role[c] # "Leader"
     /\ ~(\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[c])) /\ ((l # c) /\ ({l, c} \notin down)))
     /\ currentTerm[c] < MaxTerm
-    /\ LET t == currentTerm[c] + 1
-       IN  /\ Evaluated(t)
-           /\ LET preVoters == {c} \cup {v \in Server : (((c # v) /\ ({c, v} \notin down)) /\ (~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))))) /\ (currentTerm[v] < t)}
-              IN  /\ Evaluated(preVoters)
-                  /\ Holds((~PreVote) \/ ((2 * Cardinality(preVoters)) > Cardinality(Server)))
-                  /\ Stored(t \in Term, "specs/raft_prevote_bug_disruptive_server.spec:55:5")
-                  /\ LET asked == {v \in Server : ((c # v) /\ ({c, v} \notin down)) /\ (~((CheckQuorum /\ ([role EXCEPT ![c] = "Candidate"][v] = "Follower")) /\ (\E l \in Server : (([role EXCEPT ![c] = "Candidate"][l] = "Leader") /\ ([currentTerm EXCEPT ![c] = t][l] = [currentTerm EXCEPT ![c] = t][v])) /\ ((l # v) /\ ({l, v} \notin down)))))}
-                     IN  /\ Evaluated(asked)
-                         /\ LET granted == {c} \cup {v \in asked : ([currentTerm EXCEPT ![c] = t][v] < t) \/ (([currentTerm EXCEPT ![c] = t][v] = t) /\ ([votedFor EXCEPT ![c] = c][v] = None))}
-                            IN  /\ Evaluated(granted)
-                                /\ LET domain_1 == asked
-                                   IN  /\ IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN Stored(t \in Term, "specs/raft_prevote_bug_disruptive_server.spec:62:9") ELSE TRUE ELSE TRUE
-                                       /\ IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN Stored(t \in Term, "specs/raft_prevote_bug_disruptive_server.spec:62:9") ELSE TRUE ELSE TRUE
-                                       /\ IF s3 \in domain_1 THEN IF (IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s3] < t THEN Stored(t \in Term, "specs/raft_prevote_bug_disruptive_server.spec:62:9") ELSE TRUE ELSE TRUE
-                                       /\ LET m == Min({(IF s3 \in domain_1 THEN IF (IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s3] < t THEN [(IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s3] = t] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s] : s \in Server})
-                                          IN  /\ Evaluated(m)
-                                              /\ currentTerm' = [s \in Server |-> Checked(((IF s3 \in domain_1 THEN IF (IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s3] < t THEN [(IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s3] = t] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s] - m) + 1, Term)]
-                                              /\ role' = IF (2 * Cardinality(granted)) > Cardinality(Server) THEN [(IF s3 \in domain_1 THEN IF (IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s3] < t THEN [(IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![s3] = "Follower"] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![c] = "Leader"] ELSE IF s3 \in domain_1 THEN IF (IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s3] < t THEN [(IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![s3] = "Follower"] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]) EXCEPT ![s2] = "Follower"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[role EXCEPT ![c] = "Candidate"] EXCEPT ![s1] = "Follower"] ELSE [role EXCEPT ![c] = "Candidate"] ELSE [role EXCEPT ![c] = "Candidate"]
-                                              /\ votedFor' = [v \in Server |-> IF v \in granted /\ (v # c) THEN c ELSE (IF s3 \in domain_1 THEN IF (IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t]) EXCEPT ![s2] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s3] < t THEN [(IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c]) EXCEPT ![s2] = None] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c]) EXCEPT ![s3] = None] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c]) EXCEPT ![s2] = None] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c] ELSE IF s2 \in domain_1 THEN IF (IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[currentTerm EXCEPT ![c] = t] EXCEPT ![s1] = t] ELSE [currentTerm EXCEPT ![c] = t] ELSE [currentTerm EXCEPT ![c] = t])[s2] < t THEN [(IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c]) EXCEPT ![s2] = None] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c] ELSE IF s1 \in domain_1 THEN IF [currentTerm EXCEPT ![c] = t][s1] < t THEN [[votedFor EXCEPT ![c] = c] EXCEPT ![s1] = None] ELSE [votedFor EXCEPT ![c] = c] ELSE [votedFor EXCEPT ![c] = c])[v]]
-                                              /\ UNCHANGED <<down>>
+    /\ Holds(\A s \in Server : (s = c) \/ (~((role[s] = "PreCandidate") \/ (role[s] = "Candidate"))))
+    /\ ~(\E m \in BagToSet(net) : (m.src = c) \/ (m.dst = c))
+    /\ IF PreVote
+       THEN /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:91:49") ELSE TRUE
+            /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:91:49") ELSE TRUE
+            /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s3, term |-> Checked(currentTerm[c] + 1, Term)]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:91:49") ELSE TRUE
+            /\ currentTerm' = IF BagCardinality(IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s3, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) = 0 THEN [s \in Server |-> Checked((currentTerm[s] - Min({currentTerm[t] : t \in Server})) + 1, Term)] ELSE currentTerm
+            /\ role' = [role EXCEPT ![c] = "PreCandidate"]
+            /\ votes' = [votes EXCEPT ![c] = {c}]
+            /\ net' = IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s3, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net) (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s2, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "PreVoteReq", src |-> c, dst |-> s1, term |-> Checked(currentTerm[c] + 1, Term)]}) ELSE net
+            /\ UNCHANGED <<votedFor, down>>
+       ELSE LET stored_1 == currentTerm[c] + 1
+            IN  /\ Stored(stored_1 \in Term, "specs/raft_prevote_bug_disruptive_server.spec:93:9")
+                /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:96:49") ELSE TRUE
+                /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:96:49") ELSE TRUE
+                /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:96:49") ELSE TRUE
+                /\ currentTerm' = IF BagCardinality(IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) = 0 THEN [s \in Server |-> Checked(([currentTerm EXCEPT ![c] = stored_1][s] - Min({[currentTerm EXCEPT ![c] = stored_1][t] : t \in Server})) + 1, Term)] ELSE [currentTerm EXCEPT ![c] = stored_1]
+                /\ role' = [role EXCEPT ![c] = "Candidate"]
+                /\ votedFor' = [votedFor EXCEPT ![c] = c]
+                /\ votes' = [votes EXCEPT ![c] = {c}]
+                /\ net' = IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net
+                /\ UNCHANGED <<down>>
 
-\* a hears of a higher term over a working link (any message carries its
-\* sender's term) and becomes a follower in it. A follower in a lease ignores
-\* the higher term of a candidate's vote requests.
-UpdateTerm(a, b) ==
-    /\ (a # b) /\ ({a, b} \notin down)
-    /\ currentTerm[a] < currentTerm[b]
-    /\ ~(((CheckQuorum /\ (role[a] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[a])) /\ ((l # a) /\ ({l, a} \notin down)))) /\ (role[b] = "Candidate"))
-    /\ LET m == Min({[currentTerm EXCEPT ![a] = currentTerm[b]][s] : s \in Server})
-       IN  /\ Evaluated(m)
-           /\ currentTerm' = [s \in Server |-> Checked(([currentTerm EXCEPT ![a] = currentTerm[b]][s] - m) + 1, Term)]
-           /\ role' = [role EXCEPT ![a] = "Follower"]
-           /\ votedFor' = [votedFor EXCEPT ![a] = None]
-           /\ UNCHANGED <<down>>
+\* A pre-vote is granted by a server that would vote in that term (no logs
+\* here: any higher term) and is not in a lease; it changes no term.
+RecvPreVoteReq(v, from) ==
+    \E m \in BagToSet(net) :
+        /\ m.tag = "PreVoteReq"
+        /\ m.dst = v
+        /\ m.src = from
+        /\ LET net_1 == net (-) SetToBag({m})
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:104:5")
+               /\ IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "PreVoteResp", src |-> v, dst |-> m.src, term |-> m.term, granted |-> m.term > currentTerm[v]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:106:13") ELSE TRUE
+               /\ currentTerm' = IF BagCardinality(IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN net_1 (+) SetToBag({[tag |-> "PreVoteResp", src |-> v, dst |-> m.src, term |-> m.term, granted |-> m.term > currentTerm[v]]}) ELSE net_1) = 0 THEN [s \in Server |-> Checked((currentTerm[s] - Min({currentTerm[t] : t \in Server})) + 1, Term)] ELSE currentTerm
+               /\ net' = IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN net_1 (+) SetToBag({[tag |-> "PreVoteResp", src |-> v, dst |-> m.src, term |-> m.term, granted |-> m.term > currentTerm[v]]}) ELSE net_1
+               /\ UNCHANGED <<role, votedFor, votes, down>>
+
+\* With a majority of pre-votes the pre-candidate starts the real election.
+RecvPreVoteResp(c, from) ==
+    \E m \in BagToSet(net) :
+        /\ m.tag = "PreVoteResp"
+        /\ m.dst = c
+        /\ m.src = from
+        /\ LET net_1 == net (-) SetToBag({m})
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:114:5")
+               /\ IF ((role[c] = "PreCandidate") /\ (m.term = (currentTerm[c] + 1))) /\ m.granted
+                  THEN IF LET q == [votes EXCEPT ![c] = votes[c] \cup {m.src}][c] IN (2 * Cardinality(q)) > Cardinality(Server)
+                       THEN LET stored_1 == currentTerm[c] + 1
+                            IN  /\ Stored(stored_1 \in Term, "specs/raft_prevote_bug_disruptive_server.spec:118:17")
+                                /\ IF (c # s1) /\ ({c, s1} \notin down) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:122:57") ELSE TRUE
+                                /\ IF (c # s2) /\ ({c, s2} \notin down) THEN Stored(IsBagOf((IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:122:57") ELSE TRUE
+                                /\ IF (c # s3) /\ ({c, s3} \notin down) THEN Stored(IsBagOf((IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:122:57") ELSE TRUE
+                                /\ currentTerm' = IF BagCardinality(IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) = 0 THEN [s \in Server |-> Checked(([currentTerm EXCEPT ![c] = stored_1][s] - Min({[currentTerm EXCEPT ![c] = stored_1][t] : t \in Server})) + 1, Term)] ELSE [currentTerm EXCEPT ![c] = stored_1]
+                                /\ role' = [role EXCEPT ![c] = "Candidate"]
+                                /\ votedFor' = [votedFor EXCEPT ![c] = c]
+                                /\ votes' = [[votes EXCEPT ![c] = votes[c] \cup {m.src}] EXCEPT ![c] = {c}]
+                                /\ net' = IF (c # s3) /\ ({c, s3} \notin down) THEN (IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s3, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s2) /\ ({c, s2} \notin down) THEN (IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1) (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s2, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE IF (c # s1) /\ ({c, s1} \notin down) THEN net_1 (+) SetToBag({[tag |-> "VoteReq", src |-> c, dst |-> s1, term |-> [currentTerm EXCEPT ![c] = stored_1][c]]}) ELSE net_1
+                                /\ UNCHANGED <<down>>
+                       ELSE /\ currentTerm' = IF BagCardinality(net_1) = 0 THEN [s \in Server |-> Checked((currentTerm[s] - Min({currentTerm[t] : t \in Server})) + 1, Term)] ELSE currentTerm
+                            /\ votes' = [votes EXCEPT ![c] = votes[c] \cup {m.src}]
+                            /\ net' = net_1
+                            /\ UNCHANGED <<role, votedFor, down>>
+                  ELSE /\ currentTerm' = IF BagCardinality(net_1) = 0 THEN [s \in Server |-> Checked((currentTerm[s] - Min({currentTerm[t] : t \in Server})) + 1, Term)] ELSE currentTerm
+                       /\ net' = net_1
+                       /\ UNCHANGED <<role, votedFor, votes, down>>
+
+\* A vote request: a higher term is adopted (unless in a lease: then the
+\* request is ignored, its term too), and the vote granted once per term.
+RecvVoteReq(v, from) ==
+    \E m \in BagToSet(net) :
+        /\ m.tag = "VoteReq"
+        /\ m.dst = v
+        /\ m.src = from
+        /\ LET net_1 == net (-) SetToBag({m})
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:132:5")
+               /\ IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN Stored(IsBagOf(net_1 (+) SetToBag({[tag |-> "VoteResp", src |-> v, dst |-> m.src, term |-> (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v], granted |-> ((m.term = (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]) /\ (((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = None) \/ ((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = m.src)))]}), Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:141:13") ELSE TRUE
+               /\ currentTerm' = IF BagCardinality(IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN net_1 (+) SetToBag({[tag |-> "VoteResp", src |-> v, dst |-> m.src, term |-> (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v], granted |-> ((m.term = (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]) /\ (((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = None) \/ ((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = m.src)))]}) ELSE net_1) = 0 THEN [s \in Server |-> Checked(((IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm ELSE currentTerm)[s] - Min({(IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm ELSE currentTerm)[t] : t \in Server})) + 1, Term)] ELSE IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm ELSE currentTerm
+               /\ role' = IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [role EXCEPT ![v] = "Follower"] ELSE role ELSE role
+               /\ votedFor' = IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF ((m.term = (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]) /\ (((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = None) \/ ((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = m.src))) THEN [(IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor) EXCEPT ![v] = m.src] ELSE IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor ELSE votedFor
+               /\ votes' = IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN IF m.term > currentTerm[v] THEN [votes EXCEPT ![v] = {}] ELSE votes ELSE votes
+               /\ net' = IF ~((CheckQuorum /\ (role[v] = "Follower")) /\ (\E l \in Server : ((role[l] = "Leader") /\ (currentTerm[l] = currentTerm[v])) /\ ((l # v) /\ ({l, v} \notin down)))) THEN net_1 (+) SetToBag({[tag |-> "VoteResp", src |-> v, dst |-> m.src, term |-> (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v], granted |-> ((m.term = (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]) /\ (((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = None) \/ ((IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor)[v] = m.src)))]}) ELSE net_1
+               /\ UNCHANGED <<down>>
+
+RecvVoteResp(c, from) ==
+    \E m \in BagToSet(net) :
+        /\ m.tag = "VoteResp"
+        /\ m.dst = c
+        /\ m.src = from
+        /\ LET net_1 == net (-) SetToBag({m})
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:148:5")
+               /\ currentTerm' = IF BagCardinality(net_1) = 0 THEN [s \in Server |-> Checked(((IF m.term > currentTerm[c] THEN [currentTerm EXCEPT ![c] = m.term] ELSE currentTerm)[s] - Min({(IF m.term > currentTerm[c] THEN [currentTerm EXCEPT ![c] = m.term] ELSE currentTerm)[t] : t \in Server})) + 1, Term)] ELSE IF m.term > currentTerm[c] THEN [currentTerm EXCEPT ![c] = m.term] ELSE currentTerm
+               /\ role' = IF m.term > currentTerm[c] THEN [role EXCEPT ![c] = "Follower"] ELSE IF ((role[c] = "Candidate") /\ (m.term = currentTerm[c])) /\ m.granted THEN IF LET q == [votes EXCEPT ![c] = votes[c] \cup {m.src}][c] IN (2 * Cardinality(q)) > Cardinality(Server) THEN [role EXCEPT ![c] = "Leader"] ELSE role ELSE role
+               /\ votedFor' = IF m.term > currentTerm[c] THEN [votedFor EXCEPT ![c] = None] ELSE votedFor
+               /\ votes' = IF m.term > currentTerm[c] THEN [votes EXCEPT ![c] = {}] ELSE IF ((role[c] = "Candidate") /\ (m.term = currentTerm[c])) /\ m.granted THEN [votes EXCEPT ![c] = votes[c] \cup {m.src}] ELSE votes
+               /\ net' = net_1
+               /\ UNCHANGED <<down>>
+
+\* The leader's heartbeat (an empty AppendEntries), to each server it reaches,
+\* one round trip at a time.
+SendHeartbeat(l, f) ==
+    /\ role[l] = "Leader"
+    /\ (l # f) /\ ({l, f} \notin down)
+    /\ ~(\E m \in BagToSet(net) : ((m.tag = "Heartbeat") \/ (m.tag = "HeartbeatResp")) /\ ({m.src, m.dst} = {l, f}))
+    /\ LET net_1 == net (+) SetToBag({[tag |-> "Heartbeat", src |-> l, dst |-> f, term |-> currentTerm[l]]})
+       IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:166:5")
+           /\ net' = net_1
+           /\ UNCHANGED <<currentTerm, role, votedFor, votes, down>>
+
+\* A heartbeat of the current (or a higher) term makes its receiver a follower
+\* of that term; one of a lower term is answered with the receiver's term, so
+\* that a deposed leader learns it.
+RecvHeartbeat(v, from) ==
+    \E m \in BagToSet(net) :
+        /\ m.tag = "Heartbeat"
+        /\ m.dst = v
+        /\ m.src = from
+        /\ LET net_1 == net (-) SetToBag({m})
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:173:5")
+               /\ LET net_2 == net_1 (+) SetToBag({[tag |-> "HeartbeatResp", src |-> v, dst |-> m.src, term |-> (IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[v]]})
+                  IN  /\ Stored(IsBagOf(net_2, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:179:9")
+                      /\ currentTerm' = IF BagCardinality(net_2) = 0 THEN [s \in Server |-> Checked(((IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[s] - Min({(IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm)[t] : t \in Server})) + 1, Term)] ELSE IF m.term > currentTerm[v] THEN [currentTerm EXCEPT ![v] = m.term] ELSE currentTerm
+                      /\ role' = IF m.term > currentTerm[v] THEN [role EXCEPT ![v] = "Follower"] ELSE IF m.term = currentTerm[v] THEN [role EXCEPT ![v] = "Follower"] ELSE role
+                      /\ votedFor' = IF m.term > currentTerm[v] THEN [votedFor EXCEPT ![v] = None] ELSE votedFor
+                      /\ votes' = IF m.term > currentTerm[v] THEN [votes EXCEPT ![v] = {}] ELSE votes
+                      /\ net' = net_2
+                      /\ UNCHANGED <<down>>
+
+RecvHeartbeatResp(l, from) ==
+    \E m \in BagToSet(net) :
+        /\ m.tag = "HeartbeatResp"
+        /\ m.dst = l
+        /\ m.src = from
+        /\ LET net_1 == net (-) SetToBag({m})
+           IN  /\ Stored(IsBagOf(net_1, Msg, 1), "specs/raft_prevote_bug_disruptive_server.spec:185:5")
+               /\ currentTerm' = IF BagCardinality(net_1) = 0 THEN [s \in Server |-> Checked(((IF m.term > currentTerm[l] THEN [currentTerm EXCEPT ![l] = m.term] ELSE currentTerm)[s] - Min({(IF m.term > currentTerm[l] THEN [currentTerm EXCEPT ![l] = m.term] ELSE currentTerm)[t] : t \in Server})) + 1, Term)] ELSE IF m.term > currentTerm[l] THEN [currentTerm EXCEPT ![l] = m.term] ELSE currentTerm
+               /\ role' = IF m.term > currentTerm[l] THEN [role EXCEPT ![l] = "Follower"] ELSE role
+               /\ votedFor' = IF m.term > currentTerm[l] THEN [votedFor EXCEPT ![l] = None] ELSE votedFor
+               /\ votes' = IF m.term > currentTerm[l] THEN [votes EXCEPT ![l] = {}] ELSE votes
+               /\ net' = net_1
+               /\ UNCHANGED <<down>>
 
 \* CheckQuorum, the leader's side: a leader that reaches no majority steps down.
 StepDown(l) ==
@@ -88,26 +204,25 @@ StepDown(l) ==
     /\ role[l] = "Leader"
     /\ ~(LET q == {l} \cup {s \in Server : (l # s) /\ ({l, s} \notin down)} IN (2 * Cardinality(q)) > Cardinality(Server))
     /\ role' = [role EXCEPT ![l] = "Follower"]
-    /\ UNCHANGED <<currentTerm, votedFor, down>>
-
-\* A terminal state is a legitimate end: a stuttering step keeps TLC from
-\* reporting it as a deadlock (specpy: no deadlock where `terminal` holds).
-Terminated ==
-    /\ Holds(\E l \in Server : (role[l] = "Leader") /\ (\A s \in Server : currentTerm[s] = currentTerm[l]))
-    /\ UNCHANGED vars
+    /\ UNCHANGED <<currentTerm, votedFor, votes, down, net>>
 
 Next ==
     \/ \E a \in Server, b \in Server : Partition(a, b)
     \/ \E c \in Server : Timeout(c)
-    \/ \E a \in Server, b \in Server : UpdateTerm(a, b)
+    \/ \E v \in Server, from \in Server : RecvPreVoteReq(v, from)
+    \/ \E c \in Server, from \in Server : RecvPreVoteResp(c, from)
+    \/ \E v \in Server, from \in Server : RecvVoteReq(v, from)
+    \/ \E c \in Server, from \in Server : RecvVoteResp(c, from)
+    \/ \E l \in Server, f \in Server : SendHeartbeat(l, f)
+    \/ \E v \in Server, from \in Server : RecvHeartbeat(v, from)
+    \/ \E l \in Server, from \in Server : RecvHeartbeatResp(l, from)
     \/ \E l \in Server : StepDown(l)
-    \/ Terminated
 
 ElectionSafety ==
     \A a \in Server : \A b \in Server : (((role[a] = "Leader") /\ (role[b] = "Leader")) /\ (currentTerm[a] = currentTerm[b])) => (a = b)
 
-StableLeader == <>[](\E l \in Server : (role[l] = "Leader") /\ (\A s \in Server : currentTerm[s] = currentTerm[l]))
+StableLeader == <>[](\E l \in Server : (role[l] = "Leader") /\ (\A s \in Server : (role[s] = "Leader") => (s = l)))
 
 Spec ==
-    Init /\ [][Next]_vars /\ (\A c \in Server : WF_vars(Timeout(c))) /\ (\A a \in Server, b \in Server : WF_vars(UpdateTerm(a, b))) /\ (\A l \in Server : WF_vars(StepDown(l)))
+    Init /\ [][Next]_vars /\ (\A c \in Server : WF_vars(Timeout(c))) /\ (\A v \in Server, from \in Server : WF_vars(RecvPreVoteReq(v, from))) /\ (\A c \in Server, from \in Server : WF_vars(RecvPreVoteResp(c, from))) /\ (\A v \in Server, from \in Server : WF_vars(RecvVoteReq(v, from))) /\ (\A c \in Server, from \in Server : WF_vars(RecvVoteResp(c, from))) /\ (\A l \in Server, f \in Server : WF_vars(SendHeartbeat(l, f))) /\ (\A v \in Server, from \in Server : WF_vars(RecvHeartbeat(v, from))) /\ (\A l \in Server, from \in Server : WF_vars(RecvHeartbeatResp(l, from))) /\ (\A l \in Server : WF_vars(StepDown(l)))
 =============================================================================

@@ -21,6 +21,7 @@ details. Only pytest and the standard library are imported at start-up.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shlex
@@ -134,6 +135,8 @@ def check_settings(path: Path, flags: tuple[str, ...]) -> tuple[Overrides, Check
     used = [flag for key, flag in OUTPUT_FLAGS.items() if p[key]]
     if used:
         raise HeaderError(f"`# check:` {', '.join(used)} changes only the output; leave it out")
+    if p["backend"] == "z3":
+        raise HeaderError("`# check:` --backend z3: the plugin runs the explicit checker (python or native)")
     try:
         overrides = parse_overrides(p["consts"], p["types"])
         options = make_options(
@@ -141,6 +144,11 @@ def check_settings(path: Path, flags: tuple[str, ...]) -> tuple[Overrides, Check
         )
     except OptionError as exc:
         raise HeaderError(f"`# check:` {exc}") from None
+    # Without --backend the Python backend runs (the reference); `--backend
+    # native` makes a big spec's item fast, and fails it if the C core is
+    # missing (`explicit`: native where it applies, as `specpy check` does).
+    if p["backend"] is not None:
+        options = dataclasses.replace(options, backend={"explicit": "auto"}.get(p["backend"], p["backend"]))
     return overrides, options
 
 

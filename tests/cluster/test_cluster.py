@@ -27,7 +27,7 @@ def comparable(result: dict) -> dict:
     """What must not depend on where the partitions run: all but timing, and
     but what was expanded when a violation stopped a level half-way
     (states generated, coverage: explicit/search.py)."""
-    drop = {"seconds", "states_per_second", "backend", "backend_note"}  # --cluster runs the Python backend
+    drop = {"seconds", "states_per_second"}
     drop |= {"states_generated", "coverage"} if result.get("violation") else set()
     out = {k: v for k, v in result.items() if k not in drop}
     if "checked" in out:  # what was checked, but for where and by which engine
@@ -35,20 +35,41 @@ def comparable(result: dict) -> dict:
     return out
 
 
+def without_backend(result: dict) -> dict:
+    """comparable(result) but for the backend, which --checkpoint/--resume may decide (native/__init__.py)."""
+    return {k: v for k, v in comparable(result).items() if k not in ("backend", "backend_note")}
+
+
 def local(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     proc = subprocess.run([*SPECPY, "check", "--json", *args], capture_output=True, text=True, timeout=600, cwd=cwd)
     return proc.returncode, json.loads(proc.stdout)
 
 
+def same_as_one_worker(ray_cluster, tmp_path: Path, spec: Path, *args: str) -> dict:
+    """The check on the cluster and in one worker: equal results and traces; the cluster's JSON."""
+    code, result, err = ray_cluster.check(str(spec), *args, "--trace-out", str(tmp_path / "cluster.itf.json"))
+    one_code, one = local(str(spec), *args, "--trace-out", str(tmp_path / "one.itf.json"))
+    assert (code, comparable(result)) == (one_code, comparable(one)), f"{spec.name}: {err}"
+    if one.get("violation"):
+        assert (tmp_path / "cluster.itf.json").read_text() == (tmp_path / "one.itf.json").read_text(), spec.name
+    return result
+
+
 def test_the_small_specs_give_one_workers_results(ray_cluster, tmp_path: Path) -> None:
+    """The default backend: native wherever it is native in one worker, on the actors too."""
+    backends = set()
     for name in SMALL:
         spec = ROOT / "specs" / name
         assert not load(spec).properties, f"{name} has temporal properties, which --cluster refuses"
-        code, result, err = ray_cluster.check(str(spec), "--trace-out", str(tmp_path / "cluster.itf.json"))
-        one_code, one = local(str(spec), "--trace-out", str(tmp_path / "one.itf.json"))
-        assert (code, comparable(result)) == (one_code, comparable(one)), f"{name}: {err}"
-        if one.get("violation"):
-            assert (tmp_path / "cluster.itf.json").read_text() == (tmp_path / "one.itf.json").read_text(), name
+        backends.add(same_as_one_worker(ray_cluster, tmp_path, spec)["backend"])
+    assert backends == {"native"}, "every small spec is native (else this test no longer covers the native actors)"
+    # Symmetry reduction, canonicalised in C on the actors: raft3's Server is symmetric (101,330 states, specs/raft3.spec).
+    assert same_as_one_worker(ray_cluster, tmp_path, ROOT / "specs/raft3.spec")["distinct_states"] == 101330
+
+
+def test_the_python_backend_gives_one_workers_results(ray_cluster, tmp_path: Path) -> None:
+    for name in ("twophase.spec", "paxos_bug_accept_lower_ballot.spec", "raft_figure8.spec", "raft3.spec"):
+        assert same_as_one_worker(ray_cluster, tmp_path, ROOT / "specs" / name, "--backend", "python")["backend"] == "python"
 
 
 def test_temporal_properties_are_refused_clearly(ray_cluster) -> None:
@@ -96,7 +117,7 @@ def test_a_lost_node_stops_cleanly_and_the_checkpoint_resumes(ray_cluster, tmp_p
         assert code == 0, err
         # TLC 2.20 on TwoPhase with 7 RMs: 296,448 distinct states (bench/results.md).
         _, whole = local(*TWOPHASE_7)
-        assert comparable(resumed) == comparable(whole) and whole["distinct_states"] == 296448
+        assert without_backend(resumed) == without_backend(whole) and whole["distinct_states"] == 296448
     finally:
         ray_cluster.command("add")
 
@@ -115,7 +136,8 @@ transport = RayTransport(2)
 result = Search(CompiledModel(model), CheckOptions(), None, transport=transport).run()
 t = transport.parts.traffic
 print(json.dumps({"depth": result.stats.depth, "nodes": t.nodes, "total": t.total,
-                  "levels": [[lv.reports, lv.lookups, lv.plans, lv.pieces] for lv in t.levels]}))
+                  "levels": [[lv.reports, lv.lookups, lv.plans, lv.pieces] for lv in t.levels],
+                  "memory": [lv.memory for lv in t.levels], "peak_rss": t.peak_rss, "peak_heap": t.peak_heap}))
 """
 
 
@@ -130,3 +152,31 @@ def test_the_traffic_is_counted_per_level(ray_cluster) -> None:
     assert r["total"] == sum(map(sum, levels))
     assert all(row[0] > 0 for row in levels)  # every level reports to the coordinator
     assert sum(row[3] for row in levels) > 0  # two partitions even out their runs with pieces
+    # Each actor's memory after every level, its heap apart from the object store's pages.
+    assert all(len(m) == 2 and all(heap > 0 and store >= 0 for heap, store in m) for m in r["memory"])
+    assert all(0 < heap <= rss for heap, rss in zip(r["peak_heap"], r["peak_rss"]))
+    assert all(heap <= peak for m in r["memory"] for (heap, _), peak in zip(m, r["peak_heap"]))
+
+
+NO_COMPILER = """
+import sys, ray
+from specpy.cluster import check
+from specpy.options import CheckOptions, OptionError
+from specpy.pipeline import load
+# The actors (not this driver) find no C compiler and an empty native cache.
+ray.init(address=sys.argv[1], log_to_driver=False, logging_level="WARNING",
+         runtime_env={"env_vars": {"CC": "/nonexistent/cc", "XDG_CACHE_HOME": sys.argv[3]}})
+try:
+    check(load(sys.argv[2]), CheckOptions(backend="native", cluster="ray"))
+except OptionError as exc:
+    print("OptionError:", exc)
+"""
+
+
+def test_a_node_that_cannot_build_the_native_library_is_a_clear_error(ray_cluster, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    proc = ray_cluster.run(*SPECPY[:1], "-c", NO_COMPILER, ray_cluster.address, str(ROOT / "specs/tcommit.spec"), str(cache))
+    assert proc.returncode == 0, proc.stderr
+    assert "OptionError: --cluster: a node cannot build the native library (no C compiler found" in proc.stdout, proc.stdout
+    assert "--backend python" in proc.stdout

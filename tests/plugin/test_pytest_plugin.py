@@ -88,6 +88,7 @@ def test_malformed_headers_say_what_is_wrong(text, message):
         (("--const", "N"), "--const N: expected NAME=VALUE"),
         (("--max-states", "0"), "--max-states 0: must be at least 1"),
         (("--help",), "not --help or --version"),
+        (("--backend", "z3"), "the plugin runs the explicit checker"),
     ],
 )
 def test_check_flags_are_read_as_specpy_check_reads_them(flags, message):
@@ -100,6 +101,13 @@ def test_check_flags_become_overrides_and_options():
     overrides, options = check_settings(Path("x.spec"), ("--no-deadlock", "--const", "N=3", "--type", "RM=a,b"))
     assert overrides.consts == {"N": "3"} and overrides.types == {"RM": ("a", "b")}
     assert options.check_deadlock is False
+    assert options.backend == "python"  # the reference backend unless the header asks
+
+
+@pytest.mark.parametrize("flag, engine", [("python", "python"), ("native", "native"), ("explicit", "auto")])
+def test_check_flags_choose_the_explicit_backend(flag, engine):
+    _, options = check_settings(Path("x.spec"), ("--backend", flag))
+    assert options.backend == engine
 
 
 # ---------------------------------------------------------------- the corpus

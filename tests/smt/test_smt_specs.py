@@ -46,10 +46,24 @@ DEPTH_CAP = {
     "raft_liveness_bug_split_vote.spec": 1,  # raft.spec with another property
     # Library part 2. raft3 at the default cap ran for minutes in CI (2 GB, Z3); the Zab
     # models have the same shape (quorums over 3 servers, histories). Not yet measured per
-    # depth with bench/bmc_depth.py: these caps are set low to be safe.
+    # depth with bench/bmc_depth.py: these caps are set low to be safe (raft_prevote at the
+    # default cap took over 3 CPU minutes).
     "raft3.spec": 1,
-    "zab.spec": 2,
-    "zab_bug_skip_sync.spec": 2,
+    "zab_abstract.spec": 2,
+    # Message-level, as raft.spec: building the Z3 system dominates (~10-15 s each).
+    "raft_prevote.spec": 1,
+    "raft_prevote_bug_disruptive_server.spec": 1,
+}
+
+#: Specs whose Z3 system takes minutes to build, so CI does not run them
+#: (explicit-state and TLC check them; the Z3 backend still accepts them).
+TOO_SLOW = {
+    # ~1,000 message values (histories in ACKEPOCH/NEWLEADER) times every
+    # receive action, and guards quantifying over the network (a timeout when
+    # nothing is in flight): 150 s to build the system for depth 1 under load,
+    # almost all of it in smt/encode.py (measured with cProfile).
+    "zab.spec": "the message-level Zab: building the Z3 system takes ~2.5 min",
+    "zab_bug_skip_sync.spec": "zab.spec's bug variant: the same system, ~1.5-2.5 min",
 }
 
 
@@ -59,6 +73,8 @@ def cap(path: Path) -> int:
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: f"{p.name}-cap{cap(p)}")
 def test_backends_agree(path: Path) -> None:
+    if path.name in TOO_SLOW:
+        pytest.skip(TOO_SLOW[path.name])
     # Temporal properties are the explicit checker's (BMC refuses them, see
     # test_smt_check.py): both backends check the safety part of the spec.
     model = replace(load(path), properties=())

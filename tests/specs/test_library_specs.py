@@ -34,7 +34,8 @@ import pytest
 
 from specpy.explicit import check
 from specpy.options import CheckOptions, Overrides
-from specpy.pipeline import load
+from specpy.diagnostics import SourceFile
+from specpy.pipeline import load, load_text
 from specpy.pytest_plugin import Expectation, parse_header
 from specpy.result import ResultKind
 
@@ -70,10 +71,11 @@ SOURCES = {
     "causal_broadcast_bug_lamport_clock": "specpy; TLC: same length",
     "btree_wal": "specpy; TLC: +3,048 terminal stutters generated",
     "btree_wal_bug_split_not_atomic": "specpy; TLC: same length",
-    "raft_prevote": "specpy; TLC: +18 terminal stutters generated",
-    "raft_prevote_bug_disruptive_server": "specpy; TLC: liveness StableLeader violated as well, a 7-state lasso too",
-    "zab": "specpy; TLC: same distinct and depth, Committed holds too (+23,449 terminal stutters generated)",
+    "raft_prevote": "specpy; TLC: same counts",
+    "raft_prevote_bug_disruptive_server": "specpy; TLC: liveness StableLeader violated as well",
+    "zab": "specpy; TLC: same distinct and depth, Committed holds too (+51,207 terminal stutters generated)",
     "zab_bug_skip_sync": "specpy; TLC: same length",
+    "zab_abstract": "specpy; TLC: same distinct and depth, Committed holds too (+23,449 terminal stutters generated)",
     "raft3": "specpy; TLC on tla/Raft3.tla (SYMMETRY): same distinct states and depth (+4,758 terminal stutters generated)",
 }
 
@@ -246,23 +248,71 @@ def test_prevote_needs_checkquorum_too():
     # PreVote alone: the same endless elections (the 2020 Cloudflare outage).
     alone = run("raft_prevote", Overrides(consts={"CheckQuorum": "false"}))
     assert alone.kind is ResultKind.LIVENESS and alone.violation.name == "StableLeader"
-    # CheckQuorum alone: the cut-off server's terms run into the model's bound.
-    assert run("raft_prevote", Overrides(consts={"PreVote": "false"})).kind is ResultKind.DEADLOCK
+    # CheckQuorum alone keeps the leader while the link is down...
+    assert run("raft_prevote", Overrides(consts={"PreVote": "false"})).kind is OK
 
 
-def test_disruptive_server_lasso_is_two_elections():
+def test_without_prevote_a_cut_off_server_runs_ahead():
+    # ... but the cut-off server's term runs ahead of the leader's (what deposes
+    # the leader when the link heals); with PreVote a server is at most one
+    # term ahead of a leader (a candidacy that failed).
+    text = (SPECS / "raft_prevote.spec").read_text(encoding="utf-8") + (
+        "\ninvariant NoRunaway: forall l, s in Server: role[l] == Leader implies currentTerm[s] <= currentTerm[l] + 1\n"
+    )
+    spec = SourceFile("raft_prevote_close.spec", text)
+    assert check(load_text(spec), CheckOptions()).kind is OK
+    ahead = check(load_text(spec, Overrides(consts={"PreVote": "false"})), CheckOptions())
+    assert ahead.kind is INV and ahead.violation.name == "NoRunaway"
+    assert any(step.label().startswith("Partition(") for step in ahead.violation.trace.steps)
+
+
+def test_disruptive_server_lasso_is_two_elections_through_the_middle_server():
     r = run("raft_prevote_bug_disruptive_server")
     steps = labels(r)
-    assert steps[0].startswith("Partition(") and sum(s.startswith("Timeout(") for s in steps[2:]) == 2
-    assert r.violation.trace.loop == 3  # the cycle starts at state 4 (0-based index 3)
+    loop = r.violation.trace.loop
+    assert "Partition(a=s2, b=s3)" in steps[:loop]
+    cycle = steps[loop - 1 :]  # from the step into the loop's first state (the cycle's closing step too)
+    # On the cycle s2 and s3 (cut off from each other) each win an election
+    # through s1, and each learns the other's higher term from s1's answer
+    # to a heartbeat and steps down.
+    assert [x for x in cycle if x.startswith("Timeout(")] == ["Timeout(c=s3)", "Timeout(c=s2)"]
+    assert sum(x.startswith("RecvHeartbeatResp(") for x in cycle) == 3  # two step-downs and a plain answer
+    assert sum(x.startswith("RecvVoteResp(") for x in cycle) == 2
+    assert all("s1" in x for x in cycle if x.startswith("Recv"))
 
 
-def test_zab_bug_overwrites_a_committed_transaction():
+def test_zab_bug_delivers_past_a_committed_transaction():
     r = run("zab_bug_skip_sync")
     steps = labels(r)
-    assert steps[5] == "CommitTxn(l=s1)" and steps[-3:] == ["Discover(l=s3, q={s1, s3})", "Sync(l=s3, f=s1)", "Establish(l=s3)"]
+    assert "~crash s1" in steps and steps[-1] == "RecvCommit(f=s3)"
     last = r.violation.trace.states[-1]
-    assert len(last["delivered"].get("s1")) == 1 and len(last["history"].get("s1")) == 0
+    # s1 delivered epoch 1's transaction and then epoch 2's; s3 only epoch 2's.
+    assert [t.get("epoch") for t in last["delivered"].get("s1")] == [1, 2]
+    assert [t.get("epoch") for t in last["delivered"].get("s3")] == [2]
+
+
+def test_zab_leader_that_commits_without_a_quorum_is_caught():
+    # A mutation of zab.spec: the leader delivers its proposal at once.
+    text = (SPECS / "zab.spec").read_text(encoding="utf-8")
+    marker = "    proposed = proposed | {t}\n"
+    assert marker in text
+    spec = SourceFile("zab_commit_alone.spec", text.replace(marker, marker + "    delivered[l] = history[l]\n"))
+    r = check(load_text(spec), CheckOptions(backend="native"))
+    assert r.kind is INV and r.violation.name == "PrimaryIntegrity" and len(r.violation.trace) == 13
+
+
+def test_zab_abstract_without_the_history_exchange_loses_a_transaction():
+    # The message-free model's bug: the new leader keeps its own history.
+    text = (SPECS / "zab_abstract.spec").read_text(encoding="utf-8")
+    adopt = """    choose b in q where forall s in q: upToDate(b, s) {
+        history[l] = history[b]
+    }
+"""
+    assert adopt in text
+    r = check(load_text(SourceFile("zab_abstract_bug.spec", text.replace(adopt, ""))), CheckOptions())
+    assert r.kind is INV and r.violation.name == "PrimaryIntegrity" and len(r.violation.trace) == 11
+    steps = labels(r)
+    assert steps[5] == "CommitTxn(l=s1)" and steps[-1] == "Establish(l=s3)"
 
 
 GUIDE = ROOT / "docs" / "guide.md"

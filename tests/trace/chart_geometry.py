@@ -30,7 +30,7 @@ WALKS = ("twophase", "paxos", "quorum_register", "causal_broadcast", "idempotent
 #: to find one; idempotent_delivery_bug_unfair_retry and
 #: raft_prevote_bug_disruptive_server stand for lassos.
 SKIP = {
-    "raft3", "zab", "raft_abstract", "lsm", "btree_wal", "language_tour", "tcommit", "lamport_mutex", "raft_prevote",
+    "raft3", "zab", "zab_abstract", "raft_abstract", "lsm", "btree_wal", "language_tour", "tcommit", "lamport_mutex", "raft_prevote",
     "raft_liveness_bug_split_vote",
 }
 

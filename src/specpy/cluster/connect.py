@@ -58,7 +58,8 @@ def connected(spec: str) -> Iterator[int]:
     )
     try:
         if address is None:
-            ray.init(_node_ip_address="127.0.0.1", num_cpus=max(os.cpu_count() or 1, 1), **settings)
+            # "local": a new instance, even when `ray start` left one running here
+            ray.init(address="local", _node_ip_address="127.0.0.1", num_cpus=max(os.cpu_count() or 1, 1), **settings)
         else:
             ray.init(address=address, **settings)
     except (ConnectionError, RuntimeError, ValueError) as exc:

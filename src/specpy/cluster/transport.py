@@ -26,6 +26,8 @@ checkpoint directory need not be shared between machines.
 from __future__ import annotations
 
 import resource
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,28 +38,55 @@ import numpy as np
 from specpy.cluster.connect import import_ray
 from specpy.explicit.checkpoint import write_partition
 from specpy.explicit.compile import CompiledModel
-from specpy.explicit.memory import MB
+from specpy.explicit.memory import MB, map_large_arrays, trim
 from specpy.explicit.partition import Batch, LevelReport, Partition, PartitionSnapshot, Piece, Settle, owners
 from specpy.explicit.search import PartitionLost
 from specpy.explicit.spill import DiskFull, Spill
 from specpy.explicit.symmetry import symmetry_for
+from specpy.native.build import NoCompiler
 from specpy.ir.model import Model
-from specpy.options import CheckOptions
+from specpy.ir.types import AtomT, Type
+from specpy.options import CheckOptions, OptionError
+
+#: What an actor needs to build the driver's native model: its array capacities and symmetric types.
+Native = tuple[dict[Type, int], tuple[AtomT, ...]]
 
 #: Seconds between looks at the clock while actors run a level.
 POLL_SECONDS = 0.25
+#: Seconds between an actor's looks at its memory (for its peak, `usage`).
+WATCH_SECONDS = 0.02
 
 
 class PartitionActor:
-    """One partition in a Ray actor (wrapped by ray.remote in RayParts)."""
+    """One partition in a Ray actor (wrapped by ray.remote in RayParts).
 
-    def __init__(self, model: Model, options: CheckOptions, part: int, parts: int) -> None:
+    `native`: None for the Python backend, else the driver's native model's
+    array capacities and symmetric types (native/kernel.py); the actor then
+    builds the same native library itself, from its node's cache or compiled
+    there once (native/build.py), and its states are bytes.
+    """
+
+    partition: Partition  # made by start()
+    kept: Piece | None = None  # the piece of the next level this partition keeps (never sent)
+    peaks = (0, 0)  # the largest RSS and heap (`memory`) seen (`_look`), bytes
+
+    def start(self, model: Model, options: CheckOptions, part: int, parts: int, native: Native | None) -> None:
+        """Build the partition (a method, not the constructor: what fails here,
+        e.g. no C compiler on this node, reaches the driver as itself)."""
+        threading.Thread(target=self._watch, daemon=True).start()
+        map_large_arrays()  # an actor lives for one search: keep its heap to what the search holds
         cm = CompiledModel(model)
         symmetry = symmetry_for(cm, options.symmetry)
+        engine = None
+        if native is not None:  # the driver chose it (native/__init__.py): build what it built
+            from specpy.native.kernel import NativeModel
+
+            engine = NativeModel(model, cm, *native)  # canonicalises in C
         limit = options.memory_limit_mb * MB if options.memory_limit_mb is not None else None  # per actor
         self.partition = Partition(
-            cm, part, parts, options.check_deadlock, symmetry.canonical if symmetry is not None else None,
-            sharded=True, spill=Spill(options.disk_dir, f"p{part}", limit),
+            engine or cm, part, parts, options.check_deadlock,
+            symmetry.canonical if symmetry is not None and engine is None else None,
+            sharded=parts > 1, spill=Spill(options.disk_dir, f"p{part}", limit),
         )
 
     def seed(self, batch: Batch) -> LevelReport:
@@ -70,16 +99,26 @@ class PartitionActor:
         return self.partition.stored_before(fps)
 
     def settle_out(self, plan: Settle) -> Any:
+        """The pieces for the other partitions, one Ray object each (None for
+        this one: the piece it keeps stays here rather than being copied
+        into the object store and back)."""
         pieces = self.partition.settle_out(plan)
-        parts = self.partition.parts
-        out = [pieces.get(dest) for dest in range(parts)]
+        me, parts = self.partition.part, self.partition.parts
+        self.kept = pieces.get(me)
+        out = [pieces.get(dest) if dest != me else None for dest in range(parts)]
         return out if parts > 1 else out[0]
 
-    def settle_in(self, plan: Settle, *pieces: Piece | None) -> int:
-        """Take in this level's pieces; returns the bytes of those another actor sent."""
+    def settle_in(self, plan: Settle, *pieces: Piece | None) -> tuple[int, tuple[int, int]]:
+        """Take in this level's pieces; returns the bytes of those another
+        actor sent, and this process's memory afterwards (`memory`)."""
         me = self.partition.part
-        self.partition.settle_in(plan, {src: p for src, p in enumerate(pieces) if p is not None})
-        return sum(_piece_bytes(p) for src, p in enumerate(pieces) if p is not None and src != me)
+        given = {src: p for src, p in enumerate(pieces) if p is not None}
+        if self.kept is not None:
+            given[me] = self.kept
+        self.kept = None
+        self.partition.settle_in(plan, given)
+        trim()  # the level's blocks and arrays are freed: give their memory back to the node
+        return sum(_piece_bytes(p) for src, p in given.items() if src != me), self._look()
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self.partition.link(sid)
@@ -93,14 +132,47 @@ class PartitionActor:
     def restore(self, snap: PartitionSnapshot, owned: np.ndarray) -> None:
         self.partition.restore(snap, owned)
 
-    def usage(self) -> tuple[int, str]:
-        """Peak RSS in bytes, and the node this actor runs on."""
+    def usage(self) -> tuple[int, int, str]:
+        """Peak RSS and peak heap (`memory`) in bytes, and the node this actor runs on."""
         import ray
 
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, ray.get_runtime_context().get_node_id()
+        self._look()
+        rss, heap = self.peaks
+        return max(rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024), heap, ray.get_runtime_context().get_node_id()
+
+    def _watch(self) -> None:
+        """Samples the memory every WATCH_SECONDS, for the heap's peak (the kernel keeps only RSS's)."""
+        while True:
+            self._look()
+            time.sleep(WATCH_SECONDS)
+
+    def _look(self) -> tuple[int, int]:
+        """This process's memory now (`memory`), counted in `peaks`."""
+        heap, shared = now = memory()
+        self.peaks = (max(self.peaks[0], heap + shared), max(self.peaks[1], heap))
+        return now
 
     def close(self) -> None:
         self.partition.close()
+
+
+def memory() -> tuple[int, int]:
+    """This process's resident memory as (heap, object store) bytes: the
+    object store's shared pages that it touched apart, as Ray counts a
+    worker's memory (its docs, "Memory Management": RSS minus the shared
+    object store, which would otherwise be counted once per worker). The
+    heap keeps the libraries' pages. (0, 0) without /proc."""
+    fields = {}
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "RssShmem"):
+                    fields[key] = int(value.split()[0]) * 1024
+    except OSError:
+        return 0, 0
+    shared = fields.get("RssShmem", 0)
+    return fields.get("VmRSS", 0) - shared, shared
 
 
 def _piece_bytes(piece: Piece) -> int:
@@ -120,6 +192,7 @@ class LevelTraffic:
     lookups: int = 0  # coordinator <-> owners: fingerprints asked, answers
     plans: int = 0  # coordinator -> actors: keep masks and fingerprints to learn
     pieces: int = 0  # actor -> actor: frontier states that even out the runs
+    memory: list[tuple[int, int]] = field(default_factory=list)  # each actor's (heap, object store) after the level
 
     @property
     def total(self) -> int:
@@ -133,6 +206,7 @@ class Traffic:
 
     levels: list[LevelTraffic] = field(default_factory=list)
     peak_rss: list[int] = field(default_factory=list)  # per actor, bytes
+    peak_heap: list[int] = field(default_factory=list)  # per actor: peak RSS but the object store's pages (`memory`)
     nodes: int = 0  # distinct nodes the actors ran on
 
     def new_level(self) -> LevelTraffic:
@@ -181,28 +255,33 @@ class RayTransport:
 
     def start(
         self, model: Model, options: CheckOptions, nparts: int, snapshots: list[PartitionSnapshot] | None,
-        tick: Callable[[], None],
+        tick: Callable[[], None], engine: Any = None,
     ) -> RayParts:
-        self.parts = RayParts(model, options, nparts, snapshots, tick)
+        """The actors; `engine`: the native model the driver built (None: the Python backend)."""
+        self.parts = RayParts(model, options, nparts, snapshots, tick, (engine.capacities, engine.symmetric) if engine is not None else None)
         return self.parts
 
 
 class RayParts:
-    """The coordinator's handle on N partition actors (the interface of LocalParts)."""
+    """The coordinator's handle on N partition actors (the interface of LocalParts).
 
-    sharded = True
+    With one partition its table holds every state, so it is not sharded
+    and nothing is deferred (partition.py)."""
 
     def __init__(
         self, model: Model, options: CheckOptions, nparts: int, snapshots: list[PartitionSnapshot] | None,
-        tick: Callable[[], None],
+        tick: Callable[[], None], native: Native | None = None,
     ) -> None:
         self.ray = ray = import_ray()
         self.tick = tick
+        self.sharded = nparts > 1
         self.traffic = Traffic()
         actor = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(PartitionActor)
-        self.actors = [
-            actor.options(scheduling_strategy="SPREAD").remote(model, options, i, nparts) for i in range(nparts)
-        ]
+        self.actors = [actor.options(scheduling_strategy="SPREAD").remote() for _ in range(nparts)]
+        try:
+            self._get([a.start.remote(model, options, i, nparts, native) for i, a in enumerate(self.actors)])
+        except NoCompiler as exc:
+            raise OptionError(f"--cluster: a node cannot build the native library ({exc}); use --backend python") from None
         if snapshots:
             every = np.concatenate([s.fps for s in snapshots])
             mine = owners(every, nparts)
@@ -221,8 +300,9 @@ class RayParts:
             return ray.get(list(refs))
         except ray.exceptions.RayTaskError as exc:
             cause = exc.as_instanceof_cause()
-            if isinstance(cause, DiskFull):
-                raise DiskFull(str(cause).splitlines()[-1]) from None
+            for kind in (DiskFull, NoCompiler):  # a stop, or a message for the user: not a traceback
+                if isinstance(cause, kind):  # its message is the traceback's last line, after the class
+                    raise kind(str(cause).splitlines()[-1].removeprefix(f"{kind.__module__}.{kind.__name__}: ")) from None
             if isinstance(cause, lost):  # a task that waited on a lost actor's pieces (settle_in)
                 raise PartitionLost(_first_line(exc)) from None
             raise
@@ -254,7 +334,8 @@ class RayParts:
         if n == 1:
             outs = [[outs[0]]]
         received = self._get([a.settle_in.remote(plan, *(outs[src][i] for src in range(n))) for i, (a, plan) in enumerate(zip(self.actors, plans))], tick=False)
-        self.traffic.current.pieces += sum(received)
+        self.traffic.current.pieces += sum(r[0] for r in received)
+        self.traffic.current.memory = [r[1] for r in received]
 
     def link(self, sid: int) -> tuple[int, int, int]:
         return self._get([self.actors[sid % len(self.actors)].link.remote(sid)], tick=False)[0]
@@ -274,7 +355,8 @@ class RayParts:
         try:
             usage = ray.get([a.usage.remote() for a in self.actors], timeout=30)
             self.traffic.peak_rss = [u[0] for u in usage]
-            self.traffic.nodes = len({u[1] for u in usage})
+            self.traffic.peak_heap = [u[1] for u in usage]
+            self.traffic.nodes = len({u[2] for u in usage})
             ray.get([a.close.remote() for a in self.actors], timeout=30)
         except ray.exceptions.RayError:
             pass  # an actor is gone: its spill files went with its node or process

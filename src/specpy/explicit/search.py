@@ -90,7 +90,7 @@ class Transport(Protocol):
 
     def start(
         self, model: Model, options: CheckOptions, nparts: int, snapshots: list[PartitionSnapshot] | None,
-        tick: Callable[[], None],
+        tick: Callable[[], None], engine: Any = None,
     ) -> Any: ...
 
 
@@ -130,7 +130,7 @@ def check(
             "--resume: checkpoints do not record the `measure` values seen so far; run the spec from the start"
         )
     try:
-        engine, note = _engine(cm, options, symmetry is not None, transport is not None)
+        engine, note = _engine(cm, options, symmetry is not None)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM while the C compiles: stopped before any state
         return CheckResult(ResultKind.LIMIT, Stats(), limit="interrupted")
     with fewer_collections():
@@ -142,14 +142,14 @@ def check(
             except Exception as exc:  # a native bag or sorted set past its capacity: start over with more
                 if engine is None:
                     raise
-                engine, note = _engine(cm, options, symmetry is not None, transport is not None, engine.larger(exc))
+                engine, note = _engine(cm, options, symmetry is not None, engine.larger(exc))
     result.backend = "python" if engine is None else "native"
     result.backend_note = note
     result.memory_note = search.memory_watch.note
     return result
 
 
-def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool, capacities: Callable | None = None):
+def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, capacities: Callable | None = None):
     """(the native model, None) when the native core runs this check, else
     (None, why not when native was the default); `capacities()` gives the
     larger array capacities of a run that starts over (NotNative: none)."""
@@ -158,7 +158,7 @@ def _engine(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
     from specpy.native import NoCompiler, NotNative, native_model
 
     try:
-        return native_model(cm, options, symmetric, cluster, capacities() if capacities else None), None
+        return native_model(cm, options, symmetric, capacities() if capacities else None), None
     except NoCompiler as exc:
         if options.backend == "native":
             raise OptionError(f"--backend native: {exc}") from None
@@ -288,7 +288,7 @@ class Search:
 
     def _partitions(self, snapshots: list[PartitionSnapshot] | None) -> Any:
         if self.transport is not None:
-            return self.transport.start(self.cm.model, self.options, self.nparts, snapshots, self.tick)
+            return self.transport.start(self.cm.model, self.options, self.nparts, snapshots, self.tick, self.engine)
         limit = self.options.memory_limit_mb
         if limit is not None:  # worker processes share the limit; partitions in this process share its memory
             limit = limit * MB // (self.nparts if self.options.workers > 1 else 1)

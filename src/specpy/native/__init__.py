@@ -28,11 +28,9 @@ if TYPE_CHECKING:
     from specpy.options import CheckOptions
 
 
-def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool = False) -> str | None:
+def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool) -> str | None:
     """Why this run cannot be native whatever the C (a search feature not native yet), or None."""
     model = cm.model
-    if cluster:
-        return "--cluster is not native yet (partitions in other machines would need the library there)"
     if symmetric and model.transitions:
         return "transition invariants under symmetry reduction are checked by the Python backend"
     if options.resume_dir is not None and written_by(options.resume_dir) == "python":
@@ -43,13 +41,13 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: 
 
 
 def native_model(
-    cm: CompiledModel, options: CheckOptions, symmetric: bool, cluster: bool = False, capacities: dict | None = None
+    cm: CompiledModel, options: CheckOptions, symmetric: bool, capacities: dict | None = None
 ) -> NativeModel:
     """The native model of cm's spec (NotNative, NoCompiler: why not);
     `capacities` of its sorted arrays (c_types.py) when a run starts over."""
     from specpy.native.kernel import NativeModel
 
-    why = refusal(cm, options, symmetric, cluster)
+    why = refusal(cm, options, symmetric)
     if why is not None:
         raise NotNative(why)
     types = tuple(t for t in cm.model.symmetric_types() if len(t.members) > 1) if symmetric else ()
