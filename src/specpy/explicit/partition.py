@@ -78,6 +78,8 @@ if TYPE_CHECKING:
 STRIDE = 1 << 24
 #: Frontier blocks a model with a many-chunk kernel (`run`) expands per call.
 RUN_CHUNKS = 64
+#: Arrays at least this large (a level's, not a call's) are mapped and unmapped when freed (memory.py).
+LEVEL_ARRAYS = 4 << 20
 #: Run statuses (native/kernel.py `Run`).
 RUN_DONE, RUN_REPORT, RUN_FULL = 0, 1, 2
 
@@ -246,7 +248,7 @@ class Partition:
         self.load = getattr(cm, "load", 0.5)
         self.table_code = getattr(cm, "table_code", None)  # the native model's lookup and insertion, in C
         if self.width:  # compact stores: per-level arrays are given back when freed, not kept in the heap
-            map_large_arrays()
+            map_large_arrays(LEVEL_ARRAYS)
         self.seen = FingerprintSet(load=self.load, code=self.table_code)  # every state stored (owned, if sharded) before this level
         # Deferred (see the module docstring): this level's new states, apart from `seen`.
         self.fresh: FingerprintSet | None = FingerprintSet() if sharded else None
