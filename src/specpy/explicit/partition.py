@@ -60,7 +60,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -69,7 +68,7 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.measures import Tally
 from specpy.explicit.memory import map_large_arrays
 from specpy.explicit.runtime import EvalFailure
-from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore
+from specpy.explicit.store import FingerprintSet, Frontier, Links, Raw, StateStore
 
 if TYPE_CHECKING:
     from specpy.explicit.spill import Spill
@@ -307,31 +306,31 @@ class Partition:
         """`level` with RUN_CHUNKS chunks a call: a chunk with something to
         report goes through `_chunk`, so what is stored and reported is what
         chunk-by-chunk expansion gives."""
-        chunks = self.frontier.chunks()
-        lo = 0
-        pending: list[Sequence] = []
-        while True:
-            pending += islice(chunks, RUN_CHUNKS - len(pending))
-            if not pending:
-                return None
-            if tick is not None:
-                tick(lo)
-            run = self.cm.run(pending, self.seen, self.check_deadlock, self.coverage)
-            self.generated += run.generated
-            if len(run.links):
-                pos = lo + run.links[:, 0]
-                self.links.extend(run.fps, self.frontier_ids[pos], run.links[:, 1])
-                self.next.extend_raw(run.states)
-                self.next_keys.append((self.rank0 + pos) * STRIDE + run.links[:, 2])
-            lo += sum(len(c) for c in pending[: run.chunks])
-            del pending[: run.chunks]
-            if run.status == RUN_FULL:
-                self.seen.reserve(run.needed)
-            elif run.status == RUN_REPORT:
-                event = self._chunk(lo, pending[0], True)
-                if event is not None:
-                    return event
-                lo += len(pending.pop(0))
+        w, lo = self.width, 0
+        for data, sizes in self.frontier.groups(RUN_CHUNKS):
+            view = memoryview(data)
+            first = at = 0  # the next chunk of the group, and its first byte
+            while first < len(sizes):
+                if tick is not None:
+                    tick(lo)
+                run = self.cm.run(view[at:], sizes[first:], self.seen, self.check_deadlock, self.coverage)
+                self.generated += run.generated
+                if len(run.links):
+                    pos = lo + run.links[:, 0]
+                    self.links.extend(run.fps, self.frontier_ids[pos], run.links[:, 1])
+                    self.next.extend_raw(run.states)
+                    self.next_keys.append((self.rank0 + pos) * STRIDE + run.links[:, 2])
+                done = sum(sizes[first : first + run.chunks])
+                lo, at, first = lo + done, at + done * w, first + run.chunks
+                if run.status == RUN_FULL:
+                    self.seen.reserve(run.needed)
+                elif run.status == RUN_REPORT:
+                    n = sizes[first]
+                    event = self._chunk(lo, Raw(data[at : at + n * w], w), True)
+                    if event is not None:
+                        return event
+                    lo, at, first = lo + n, at + n * w, first + 1
+        return None
 
     def _expand_chunk(self, lo: int, chunk: list[tuple], grow: bool) -> tuple[Successors, Event | None]:
         """The successors of frontier states lo, lo + 1, ... (`chunk`)."""

@@ -178,17 +178,18 @@ class NativeModel:
             return Packed(data, self.size, fps), ends[:at], True
         return Packed(data, self.size, fps), ends, False
 
-    def run(self, chunks: list[Sequence[bytes]], seen: FingerprintSet, deadlock: bool, coverage: np.ndarray) -> Run:
-        """Expand, check and store consecutive chunks in one C call until one
-        has something to report or does not fit in `seen` (sp_run): new
-        fingerprints go into seen, counts into coverage (actions x 3)."""
+    def run(self, states: bytes | memoryview, sizes: list[int], seen: FingerprintSet, deadlock: bool, coverage: np.ndarray) -> Run:
+        """Expand, check and store consecutive chunks (`sizes[c]` states each,
+        one after the other in `states`) in one C call until one has something
+        to report or does not fit in `seen` (sp_run): new fingerprints go into
+        seen, counts into coverage (actions x 3)."""
         ffi, lib = self.ffi, self.lib
-        data = b"".join(c.data if isinstance(c, Raw) else b"".join(c) for c in chunks)
-        sizes = np.array([len(c) for c in chunks], np.int64)
+        counts = np.array(sizes, np.int64)
         result = np.zeros(4, np.int64)
         assert coverage.flags.c_contiguous and coverage.dtype == np.int64
         ptr = lambda a: ffi.cast("int64_t *", ffi.from_buffer(a))  # noqa: E731
-        n = lib.sp_run(data, len(chunks), ptr(sizes), ptr(seen.table), seen.bits, seen.room, deadlock, ptr(coverage), ptr(result))
+        data = ffi.cast("char *", ffi.from_buffer(states))
+        n = lib.sp_run(data, len(sizes), ptr(counts), ptr(seen.table), seen.bits, seen.room, deadlock, ptr(coverage), ptr(result))
         seen.used += n
         states = ffi.buffer(lib.sp_new_states(), n * self.size)[:] if n else b""
         links = np.frombuffer(ffi.buffer(lib.sp_new_links(), 32 * n), np.int64).reshape(n, 4).copy() if n else np.zeros((0, 4), np.int64)
