@@ -1,6 +1,7 @@
 """Issue #15 in one command: raft.spec (safety only) before/after, against TLC, and start-up.
 
     python bench/range_ab.py --before /path/to/old/checkout/src [--runs 3] [--startup-runs 15]
+                             [--before-python] [--twophase N]
 
 Runs, in interleaved rounds (before, after, TLC, before, after, ...; see
 bench/startup.py) so that the load of a shared machine hits each side alike:
@@ -11,7 +12,12 @@ bench/startup.py) so that the load of a shared machine hits each side alike:
              (`--backend python`; and with the default backend, native
              where a C compiler is found, for information);
              and TLC -workers 1 on this checkout's TLA+ export of that spec
-             (`specpy tla`), when SPECPY_TLC_JAR names tla2tools.jar
+             (`specpy tla`), when SPECPY_TLC_JAR names tla2tools.jar;
+             with --before-python the old checkout runs `--backend python`
+             too (a checkout that has the native core, to compare the
+             Python backends)
+    twophase with --twophase N: specs/twophase.spec with N RMs, before
+             and after, as raft
     startup  `specpy check` of a one-state spec, before and after, and
              `python -c pass` (bench/startup.py)
 
@@ -50,7 +56,10 @@ def main() -> None:
     ap.add_argument("--before", required=True, help="the src/ folder of the checkout to compare with")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--startup-runs", type=int, default=15)
+    ap.add_argument("--before-python", action="store_true", help="run the old checkout with --backend python too")
+    ap.add_argument("--twophase", type=int, metavar="N", help="also twophase.spec with N RMs, before and after")
     args = ap.parse_args()
+    python = ["--backend", "python"]
     envs = environments(args.before)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -58,7 +67,7 @@ def main() -> None:
         one = tmp / "one.spec"
         one.write_text(ONE_STATE)
         raft = {
-            "before": [SPECPY, "check", "-q", str(spec)],
+            "before": [SPECPY, "check", "-q", *python * args.before_python, str(spec)],
             # The Python backend: what this issue sped up (and what runs without a C compiler).
             "after": [SPECPY, "check", "-q", "--backend", "python", str(spec)],
             # The default since the native core runs faults (issue #18): for information.
@@ -69,6 +78,12 @@ def main() -> None:
             subprocess.run([SPECPY, "tla", str(spec), "-o", str(tmp)], check=True, stdout=subprocess.DEVNULL)
             raft["tlc"] = ["java", "-cp", jar, "tlc2.TLC", "-workers", "1", "-metadir", str(tmp / "states"),
                            "-config", str(tmp / "Raft.cfg"), str(tmp / "Raft.tla")]
+        if args.twophase:
+            rms = ["--type", "RM=" + ",".join(f"r{i}" for i in range(1, args.twophase + 1))]
+            twophase = [*rms, str(ROOT / "specs/twophase.spec")]
+            raft["twophase before"] = [SPECPY, "check", "-q", *python * args.before_python, *twophase]
+            raft["twophase after"] = [SPECPY, "check", "-q", *python, *twophase]
+            envs["twophase before"], envs["twophase after"] = envs["before"], envs["after"]
         print(load())
         r = interleaved(raft, args.runs, envs)
         startup = {name: [SPECPY, "check", "-q", str(one)] for name in ("before", "after")}
@@ -81,6 +96,8 @@ def main() -> None:
           f"wall before / after: {r['before']['wall'] / r['after']['wall']:.2f}x")
     if "tlc" in r:
         print(f"specpy / TLC wall: {r['after']['wall'] / r['tlc']['wall']:.2f}x")
+    if args.twophase:
+        print(f"twophase CPU before / after: {r['twophase before']['cpu'] / r['twophase after']['cpu']:.2f}x")
     print_table(s, f"start-up, one-state spec ({args.startup_runs} rounds)")
 
 

@@ -22,6 +22,7 @@ def summary(r: CheckResult) -> dict:
         "limit": r.limit,
         "bounded": r.bounded,
         "coverage": [(a.name, a.enabled, a.generated, a.new) for a in r.stats.coverage],
+        "measures": r.stats.measures,
         "violation": None if v is None else (v.kind, v.name, v.detail, v.span, v.trace),
     }
 

@@ -110,3 +110,16 @@ def test_tuples_choose_and_fold_read_as_tla() -> None:
     assert "FoldSet(LAMBDA n, i : n + i, 0, 1..3, LAMBDA vv : vv)" in tla
     assert "UNION {{a}, {b}}" in tla and "Cardinality(SUBSET S) = 4" in tla
     assert "(S \\X (0..3))" in tla
+
+
+def test_a_let_inlined_in_an_if_is_not_captured_by_a_binder_around_it():
+    # Inside a merged `if` a `let` is inlined as text; the map's binder must
+    # not reuse a name bound inside that text (SANY: "Multiply-defined symbol
+    # 's'"). Found exporting specs/raft_prevote.spec's term shift.
+    tla = exported(
+        "type S = {a, b}\nvar t: [S -> 1..3] = {s: 2 for s in S}\nvar n: 0..2 = 0\n"
+        "action Shift {\n    n = 0\n    if n == 0 {\n        let low = min({t[s] for s in S})\n"
+        "        t = {s: t[s] - low + 1 for s in S}\n    }\n}\n"
+    )
+    shift = body(tla, "Shift")
+    assert "[s_2 \\in S |-> Checked((t[s_2] - Min({t[s] : s \\in S})) + 1, 1..3)]" in shift

@@ -458,12 +458,17 @@ class ExprCompiler:
     @EXPRESSIONS.handles(E.Arith)
     def _arith(self, e: E.Arith, sc: Scope) -> Code:
         left, right = self.expr(e.left, sc), self.expr(e.right, sc)
-        if e.op in ("//", "%") and not (right.const and right.value != 0):
+        if e.op in ("//", "%") and not (right.const and right.value != 0) and not self._nonzero(e.right):
             helper = "_div" if e.op == "//" else "_mod"
             return self.node(
                 f"{helper}({left}, {right}, {self.site_args(e.span, 'division-by-zero', sc)})", left, right
             )
         return self.node(f"({left} {e.op} {right})", left, right)
+
+    def _nonzero(self, e: E.Expr) -> bool:
+        """The range analysis proves the int expression e is never 0 (a divisor needing no check)."""
+        iv = self.ranges.interval(e) if self.ranges is not None else None
+        return iv is not None and (iv[0] > 0 or iv[1] < 0)
 
     @EXPRESSIONS.handles(E.Cond)
     def _cond(self, e: E.Cond, sc: Scope) -> Code:

@@ -18,10 +18,12 @@ it becomes a loop whose body may only assign.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from specpy.explicit.compile_expr import UNROLL_MAX, Code, ExprCompiler, Scope, count_refs, within
+from specpy.explicit.compile_expr import FAILING_CALL, UNROLL_MAX, Code, ExprCompiler, Scope, count_refs, within
 from specpy.explicit.state import MapCodec, RecordCodec, SeqCodec, VariantCodec, codec
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
@@ -43,6 +45,51 @@ class Bind:
     code: Code
 
 
+
+
+@dataclass
+class Ahead:
+    """What a `require` may be moved ahead of (guard hoisting, issue #15).
+
+    A require that reads nothing assigned since `mark` (the state variables
+    `vars`, the locals `locals`) runs before those assignments - as soon as
+    it can decide - when the code emitted since `mark` cannot fail: it then
+    decides the path exactly as in the written order, and the first
+    evaluation error it or a later statement raises is the same one. Code
+    that can fail (a range check kept by the range analysis, a division, an
+    index, a variant field, `last`, a helper that raises) stays before the
+    require, as does any statement other than an assignment or a `let`
+    (an `assert`, an `if`, a loop, an earlier require).
+    """
+
+    mark: int  # where the statements that the next require may run before begin
+    vars: set[str] = field(default_factory=set)
+    locals: set[int] = field(default_factory=set)
+
+    def may_move(self, cond: E.Expr, lines: list[str]) -> bool:
+        moved_past = lines[self.mark :]
+        return (
+            bool(moved_past)
+            and not any(FAILING_CALL.search(line) for line in moved_past)
+            and not reads(cond, self.vars, self.locals)
+        )
+
+    def after(self, mark: int) -> Ahead:
+        """The same statements, with a require moved ahead of them at mark - 1."""
+        return Ahead(mark, self.vars, self.locals)
+
+
+def reads(node: Any, names: set[str], uids: set[int]) -> bool:
+    """Whether an IR subtree reads one of the state variables `names` or locals `uids`."""
+    if isinstance(node, E.VarRef):
+        return node.name in names
+    if isinstance(node, E.LocalRef):
+        return node.local.uid in uids
+    if isinstance(node, tuple):
+        return any(reads(x, names, uids) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, (E.Local, Type)):
+        return any(reads(getattr(node, f.name), names, uids) for f in dataclasses.fields(node) if f.name != "type")
+    return False
 
 
 def straight(stmts: tuple | list) -> bool:
@@ -154,6 +201,7 @@ class StmtCompiler:
         False for bodies of non-forking `if`s and loops, which fall through.
         """
         ex = self.ex
+        ahead = Ahead(len(self.lines))
         i = 0
         while i < len(items):
             st = items[i]
@@ -163,6 +211,7 @@ class StmtCompiler:
             match st:
                 case Bind(uid, code):
                     sc.env[uid] = code
+                    ahead.locals.add(uid)
                 case S.Require(cond):
                     c = ex.expr(cond, sc)
                     if c.const:
@@ -170,22 +219,31 @@ class StmtCompiler:
                             continue
                         self.line(ind, "pass")  # this path yields nothing
                         return
+                    # The traced init (before_each) keeps the written order: an error in the
+                    # condition then shows the variables assigned before it, as written.
+                    moves = self.before_each is None and ahead.may_move(cond, self.lines)
+                    at = ahead.mark if moves else len(self.lines)
                     if exit is not None:
-                        self.line(ind, f"if not {c}: {exit}")
-                    else:
-                        self.line(ind, f"if {c}:")
+                        self.lines.insert(at, "    " * ind + f"if not {c}: {exit}")
+                    else:  # the rest of the path, from `at` on, nests under it
+                        self.lines.insert(at, "    " * ind + f"if {c}:")
+                        self.lines[at + 1 :] = ["    " + line for line in self.lines[at + 1 :]]
                         ind += 1
+                    ahead = ahead.after(at + 1) if at == ahead.mark else Ahead(len(self.lines))
                 case S.Assign():
                     self.assign(st, sc, ind)
+                    ahead.vars.add(st.var)
                 case S.Let(local, value):
                     v = ex.coerce(ex.expr(value, sc), value.type, local.type, sc, st.span, check=False)
                     sc.env[local.uid] = self.hoist(v, ind)
+                    ahead.locals.add(local.uid)
                 case S.Assert(cond):
                     c = ex.expr(cond, sc)
                     if not (c.const and c.value):
                         site = ex.sites.add(st.span, "assert")
                         guard = "" if c.const else f"if not {c}: "
                         self.line(ind, f"{guard}_assert_fail({site}, {sc.p})")
+                    ahead = Ahead(len(self.lines))
                 case S.If(cond, then, orelse):
                     c = ex.expr(cond, sc)
                     if c.const:
@@ -193,6 +251,7 @@ class StmtCompiler:
                         i = 0
                     elif straight(then) and straight(orelse):
                         self.merge_if(c, then, orelse, sc, ind)
+                        ahead = Ahead(len(self.lines))
                     else:
                         rest = items[i:]
                         self.line(ind, f"if {c}:")
@@ -221,6 +280,7 @@ class StmtCompiler:
                         i = 0
                     else:
                         self.loop(st, d, sc, ind)
+                        ahead = Ahead(len(self.lines))
                 case _:
                     raise STATEMENTS.refuse(st)
         if tail:

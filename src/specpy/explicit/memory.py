@@ -68,13 +68,14 @@ def trim() -> None:
         _LIBC.malloc_trim(0)
 
 
-def map_large_arrays() -> None:
-    """Have the C library map every allocation above 128 KiB (numpy's
-    per-level arrays) and unmap it when freed. By default glibc raises that
-    threshold each time such a block is freed, up to 32 MiB, and then serves
-    the next level's arrays from its heap, which it rarely returns."""
+def map_large_arrays(threshold: int = 128 << 10) -> None:
+    """Have the C library map every allocation above `threshold` bytes
+    (numpy's per-level arrays) and unmap it when freed. By default glibc
+    raises that threshold each time such a block is freed, up to 32 MiB, and
+    then serves the next level's arrays from its heap, which it rarely
+    returns. (A mapped block costs a page fault per page each time.)"""
     if _LIBC is not None:
-        _LIBC.mallopt(M_MMAP_THRESHOLD, 128 << 10)
+        _LIBC.mallopt(M_MMAP_THRESHOLD, threshold)
 
 
 def rss_bytes(pid: int) -> int:

@@ -60,7 +60,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -69,7 +68,7 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.measures import Tally
 from specpy.explicit.memory import map_large_arrays
 from specpy.explicit.runtime import EvalFailure
-from specpy.explicit.store import FingerprintSet, Frontier, Links, StateStore
+from specpy.explicit.store import FingerprintSet, Frontier, Links, Raw, StateStore
 
 if TYPE_CHECKING:
     from specpy.explicit.spill import Spill
@@ -78,6 +77,8 @@ if TYPE_CHECKING:
 STRIDE = 1 << 24
 #: Frontier blocks a model with a many-chunk kernel (`run`) expands per call.
 RUN_CHUNKS = 64
+#: Arrays at least this large (a level's, not a call's) are mapped and unmapped when freed (memory.py).
+LEVEL_ARRAYS = 4 << 20
 #: Run statuses (native/kernel.py `Run`).
 RUN_DONE, RUN_REPORT, RUN_FULL = 0, 1, 2
 
@@ -246,7 +247,7 @@ class Partition:
         self.load = getattr(cm, "load", 0.5)
         self.table_code = getattr(cm, "table_code", None)  # the native model's lookup and insertion, in C
         if self.width:  # compact stores: per-level arrays are given back when freed, not kept in the heap
-            map_large_arrays()
+            map_large_arrays(LEVEL_ARRAYS)
         self.seen = FingerprintSet(load=self.load, code=self.table_code)  # every state stored (owned, if sharded) before this level
         # Deferred (see the module docstring): this level's new states, apart from `seen`.
         self.fresh: FingerprintSet | None = FingerprintSet() if sharded else None
@@ -305,31 +306,31 @@ class Partition:
         """`level` with RUN_CHUNKS chunks a call: a chunk with something to
         report goes through `_chunk`, so what is stored and reported is what
         chunk-by-chunk expansion gives."""
-        chunks = self.frontier.chunks()
-        lo = 0
-        pending: list[Sequence] = []
-        while True:
-            pending += islice(chunks, RUN_CHUNKS - len(pending))
-            if not pending:
-                return None
-            if tick is not None:
-                tick(lo)
-            run = self.cm.run(pending, self.seen, self.check_deadlock, self.coverage)
-            self.generated += run.generated
-            if len(run.links):
-                pos = lo + run.links[:, 0]
-                self.links.extend(run.fps, self.frontier_ids[pos], run.links[:, 1])
-                self.next.extend_raw(run.states)
-                self.next_keys.append((self.rank0 + pos) * STRIDE + run.links[:, 2])
-            lo += sum(len(c) for c in pending[: run.chunks])
-            del pending[: run.chunks]
-            if run.status == RUN_FULL:
-                self.seen.reserve(run.needed)
-            elif run.status == RUN_REPORT:
-                event = self._chunk(lo, pending[0], True)
-                if event is not None:
-                    return event
-                lo += len(pending.pop(0))
+        w, lo = self.width, 0
+        for data, sizes in self.frontier.groups(RUN_CHUNKS):
+            view = memoryview(data)
+            first = at = 0  # the next chunk of the group, and its first byte
+            while first < len(sizes):
+                if tick is not None:
+                    tick(lo)
+                run = self.cm.run(view[at:], sizes[first:], self.seen, self.check_deadlock, self.coverage)
+                self.generated += run.generated
+                if len(run.links):
+                    pos = lo + run.links[:, 0]
+                    self.links.extend(run.fps, self.frontier_ids[pos], run.links[:, 1])
+                    self.next.extend_raw(run.states)
+                    self.next_keys.append((self.rank0 + pos) * STRIDE + run.links[:, 2])
+                done = sum(sizes[first : first + run.chunks])
+                lo, at, first = lo + done, at + done * w, first + run.chunks
+                if run.status == RUN_FULL:
+                    self.seen.reserve(run.needed)
+                elif run.status == RUN_REPORT:
+                    n = sizes[first]
+                    event = self._chunk(lo, Raw(data[at : at + n * w], w), True)
+                    if event is not None:
+                        return event
+                    lo, at, first = lo + n, at + n * w, first + 1
+        return None
 
     def _expand_chunk(self, lo: int, chunk: list[tuple], grow: bool) -> tuple[Successors, Event | None]:
         """The successors of frontier states lo, lo + 1, ... (`chunk`)."""

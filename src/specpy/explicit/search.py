@@ -68,7 +68,7 @@ from specpy.explicit.repartition import repartition
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.ir.backend import unsupported
 from specpy.explicit.spill import DiskFull, Spill
-from specpy.explicit.store import StateStore, fingerprints
+from specpy.explicit.store import FingerprintSet, StateStore, TableCode, fingerprints
 from specpy.explicit.symmetry import Symmetry, symmetry_for
 from specpy.explicit.traces import initial_failure_trace, make_trace
 from specpy.ir.model import Model
@@ -447,7 +447,7 @@ class Search:
         self.memory = sum(r.nbytes for r in reports)
         deferred = any(r.deferred for r in reports)
         news = [r.new_fps for r in reports]
-        keep = _first_found(news, self.stored_before(news) if deferred else None)
+        keep = _first_found(news, self.stored_before(news) if deferred else None, getattr(self.engine, "table_code", None))
         keys = [r.new_keys if k is None else r.new_keys[k] for r, k in zip(reports, keep)]
         for r, k in zip(reports, keep):  # the "new" column without the states dropped (until the settle drops them)
             if k is not None:
@@ -643,14 +643,26 @@ class Search:
             raise self.failure(exc, what, states, actions) from None
 
 
-def _first_found(fps: list[np.ndarray], stale: list[np.ndarray] | None = None) -> list[np.ndarray | None]:
+def _first_found(
+    fps: list[np.ndarray], stale: list[np.ndarray] | None = None, code: TableCode | None = None
+) -> list[np.ndarray | None]:
     """Per partition, which of the states it stored in a level are not stored
     by a partition before it (None: all; its keys are the smaller there) nor,
-    if `stale` tells, before this level."""
+    if `stale` tells, before this level. `code`: the native model's table
+    lookup and insertion, which finds them in one pass instead of a sort."""
     if len(fps) == 1:  # one partition's new states are distinct (partition.py, `_unseen`)
         return [None if stale is None or not stale[0].any() else ~stale[0]]
-    found = np.zeros(sum(len(f) for f in fps), dtype=bool)
-    found[np.unique(np.concatenate(fps), return_index=True)[1]] = True
+    if code is not None:
+        earlier = FingerprintSet(sum(len(f) for f in fps), code=code)
+        firsts = []
+        for f in fps:  # each partition's are distinct: a state is first where no earlier partition has it
+            first = ~earlier.contains(f)
+            earlier.add_new(f[first])
+            firsts.append(first)
+        found = np.concatenate(firsts)
+    else:
+        found = np.zeros(sum(len(f) for f in fps), dtype=bool)
+        found[np.unique(np.concatenate(fps), return_index=True)[1]] = True
     if stale is not None:
         found &= ~np.concatenate(stale)
     bounds = np.cumsum([0] + [len(f) for f in fps])

@@ -367,6 +367,14 @@ class Frontier:
         n = len(data) // w
         i = min(n, (BLOCK - len(self.tail)) % BLOCK)  # first fill the tail up
         self.extend(Raw(data[: i * w], w).take(list(range(i))))
+        whole = (n - i) // BLOCK
+        if whole and self.sink is None:  # many blocks at once
+            step = BLOCK * w
+            self.blocks += [data[j : j + step] for j in range(i * w, (i + whole * BLOCK) * w, step)]
+            self.masks += [None] * whole
+            self.sizes += [BLOCK] * whole
+            self.size += whole * BLOCK
+            i += whole * BLOCK
         while n - i >= BLOCK:
             self._append_block(Raw(data[i * w : (i + BLOCK) * w], w))
             self.size += BLOCK
@@ -412,6 +420,24 @@ class Frontier:
         if self.tail:
             yield self.tail
 
+    def groups(self, count: int) -> Iterator[tuple[bytes, list[int]]]:
+        """Raw blocks (width > 0) `count` at a time, the tail last: their
+        states as one buffer, and the states of each block (the chunks)."""
+        datas: list[bytes] = []
+        sizes: list[int] = []
+        for block, mask, size in zip(self.blocks, self.masks, self.sizes):
+            data = _blob(block)
+            datas.append(data if mask is None else Raw(data, self.width).masked(mask).data)
+            sizes.append(size)
+            if len(sizes) == count:
+                yield b"".join(datas), sizes
+                datas, sizes = [], []
+        if self.tail:
+            datas.append(b"".join(self.tail))
+            sizes.append(len(self.tail))
+        if sizes:
+            yield b"".join(datas), sizes
+
     def keep(self, keep: np.ndarray) -> None:
         """Drop the states where `keep` is False (one flag per state; no mask set yet)."""
         assert len(keep) == self.size and all(m is None for m in self.masks)
@@ -426,6 +452,11 @@ class Frontier:
         """States lo .. hi - 1 as a frontier: whole blocks are shared, the two
         at the ends are cut (decoded and encoded again)."""
         out = Frontier(width=self.width)
+        if lo <= 0 and hi >= self.size:  # all of it (one partition's next level): the blocks are shared
+            out.blocks, out.masks, out.sizes = list(self.blocks), list(self.masks), list(self.sizes)
+            out.size = self.size - len(self.tail)
+            out._add_loose(self.tail)
+            return out
         start = 0
         for block, mask, size in zip(self.blocks, self.masks, self.sizes):
             end = start + size

@@ -298,13 +298,13 @@ class RangeFacts:
                 if op == "*":
                     ps = [p * q for p in x for q in y]
                     return (min(ps), max(ps))
-                if y[0] == y[1] and y[0] > 0:
-                    c = y[0]
-                    if op == "//":
-                        return (x[0] // c, x[1] // c)
-                    if 0 <= x[0] and x[1] < c:
-                        return x
-                    return (0, c - 1)
+                if y[0] > 0 or y[1] < 0:  # a divisor that is never 0; division floors, as Python's
+                    if op == "//":  # monotone in each operand where the divisor keeps its sign
+                        qs = [p // q for p in x for q in y]
+                        return (min(qs), max(qs))
+                    if y[0] > 0:
+                        return x if 0 <= x[0] and x[1] < y[0] else (0, y[1] - 1)
+                    return (y[0] + 1, 0)
                 return None
             case E.Neg(operand=a):
                 x = self.interval(a, f)

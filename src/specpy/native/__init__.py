@@ -33,8 +33,6 @@ def refusal(cm: CompiledModel, options: CheckOptions, symmetric: bool) -> str | 
     model = cm.model
     if symmetric and model.transitions:
         return "transition invariants under symmetry reduction are checked by the Python backend"
-    if model.measures:
-        return "`measure` declarations are computed by the Python backend"
     if options.resume_dir is not None and written_by(options.resume_dir) == "python":
         return f"the checkpoint in {options.resume_dir} holds the Python backend's fingerprints"
     if not model.vars:  # the C state would be an empty struct (found by bench/fuzz)

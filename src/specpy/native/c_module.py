@@ -28,6 +28,7 @@ c_types.py:
     sp_many(what, states, count, out)
                         the invariants' (what 0) or the constraints' (1) verdict
                         for a batch of states, up to the first that raises
+    sp_measure(k, s, out)  the value of the k-th `measure` in *out: 0, or -2 (error)
     sp_fingerprint(s)   the 64-bit fingerprint (never 0)
     sp_canonical(s)     s replaced, in place, by its orbit's representative
                         (symmetry reduction; c_symmetry.py), else unchanged
@@ -82,6 +83,7 @@ int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n,
 void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n);
 void sp_contains(const int64_t *table, int bits, const int64_t *fps, int64_t n, uint8_t *out);
 int64_t sp_many(int what, const char *states, int64_t count, int64_t *out);
+int sp_measure(int k, const char *s, int64_t *out);
 int64_t sp_run(const char *states, int64_t nchunks, const int64_t *sizes, int64_t *table, int bits,
                int64_t room, int deadlock, int64_t *coverage, int64_t *result);
 char *sp_new_states(void);
@@ -203,6 +205,12 @@ int sp_terminal(const char *p) {
     S s; memcpy(&s, p, sizeof(S));
     if (setjmp(sp_jb)) return -2;
     return sp_term(&s);
+}
+int sp_measure(int k, const char *p, int64_t *out) {
+    S s; memcpy(&s, p, sizeof(S));
+    if (setjmp(sp_jb)) return -2;
+    *out = sp_meas(k, &s);
+    return 0;
 }
 int sp_transitions(const char *p, const char *q) {
     S s, t; memcpy(&s, p, sizeof(S)); memcpy(&t, q, sizeof(S));
@@ -449,6 +457,7 @@ def generate_layout(
     functions.append(_checks(ex, "sp_con", list(model.constraints), "1", first_false=False, op="&&"))
     functions.append(_checks(ex, "sp_term", list(model.terminals), "0", first_false=False, op="||"))
     functions.append(_transitions(ex, [t.expr for t in model.transitions]))
+    functions.append(_measures(ex, [m.expr for m in model.measures]))
     table = ", ".join(f"act{k}" for k in range(nact)) or "0"
     parts = [
         PRELUDE,
@@ -497,6 +506,13 @@ def _checks(ex: ExprC, name: str, exprs: list[Expr], none: str, first_false: boo
         return f"static int {name}(const S *s) {{ {body}return {none}; }}"
     chain = f" {op} ".join(f"({ex.expr(e, sc)})" for e in exprs) or none
     return f"static int {name}(const S *s) {{ return {chain}; }}"
+
+
+def _measures(ex: ExprC, exprs: list[Expr]) -> str:
+    """sp_meas(k, s): the value of the k-th measure (an integer expression) in *s."""
+    sc = Scope("(*s)")
+    cases = "".join(f"case {k}: return (int64_t)({ex.expr(e, sc)}); " for k, e in enumerate(exprs))
+    return f"static int64_t sp_meas(int k, const S *s) {{ switch (k) {{ {cases}}} (void)s; return 0; }}"
 
 
 def _transitions(ex: ExprC, exprs: list[Expr]) -> str:

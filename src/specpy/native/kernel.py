@@ -88,7 +88,7 @@ class NativeModel:
         self.constraint = self._constraint if model.constraints else None
         self.terminal = self._terminal if model.terminals else None
         self.invariants = self._invariants if model.invariants else None
-        self.measures: list = []  # a spec with measures is not native (native/__init__.py: refusal)
+        self.measures = [self._measure(k) for k in range(len(model.measures))]
 
     def grown(self, exc: CapacityExceeded) -> dict[Type, int]:
         """The capacities with the array that overflowed made 4x larger
@@ -178,17 +178,18 @@ class NativeModel:
             return Packed(data, self.size, fps), ends[:at], True
         return Packed(data, self.size, fps), ends, False
 
-    def run(self, chunks: list[Sequence[bytes]], seen: FingerprintSet, deadlock: bool, coverage: np.ndarray) -> Run:
-        """Expand, check and store consecutive chunks in one C call until one
-        has something to report or does not fit in `seen` (sp_run): new
-        fingerprints go into seen, counts into coverage (actions x 3)."""
+    def run(self, states: bytes | memoryview, sizes: list[int], seen: FingerprintSet, deadlock: bool, coverage: np.ndarray) -> Run:
+        """Expand, check and store consecutive chunks (`sizes[c]` states each,
+        one after the other in `states`) in one C call until one has something
+        to report or does not fit in `seen` (sp_run): new fingerprints go into
+        seen, counts into coverage (actions x 3)."""
         ffi, lib = self.ffi, self.lib
-        data = b"".join(c.data if isinstance(c, Raw) else b"".join(c) for c in chunks)
-        sizes = np.array([len(c) for c in chunks], np.int64)
+        counts = np.array(sizes, np.int64)
         result = np.zeros(4, np.int64)
         assert coverage.flags.c_contiguous and coverage.dtype == np.int64
         ptr = lambda a: ffi.cast("int64_t *", ffi.from_buffer(a))  # noqa: E731
-        n = lib.sp_run(data, len(chunks), ptr(sizes), ptr(seen.table), seen.bits, seen.room, deadlock, ptr(coverage), ptr(result))
+        data = ffi.cast("char *", ffi.from_buffer(states))
+        n = lib.sp_run(data, len(sizes), ptr(counts), ptr(seen.table), seen.bits, seen.room, deadlock, ptr(coverage), ptr(result))
         seen.used += n
         states = ffi.buffer(lib.sp_new_states(), n * self.size)[:] if n else b""
         links = np.frombuffer(ffi.buffer(lib.sp_new_links(), 32 * n), np.int64).reshape(n, 4).copy() if n else np.zeros((0, 4), np.int64)
@@ -256,6 +257,17 @@ class NativeModel:
         if r == -2:
             self._failed()
         return bool(r)
+
+    def _measure(self, k: int):
+        """The k-th measure as a function of a state (EvalFailure where it is undefined: measures.py)."""
+        out = self.ffi.new("int64_t *")
+
+        def value(s: bytes) -> int:
+            if self.lib.sp_measure(k, s, out) == -2:
+                self._failed()
+            return out[0]
+
+        return value
 
     def _transitions(self, s: bytes, t: bytes) -> int:
         r = self.lib.sp_transitions(s, t)

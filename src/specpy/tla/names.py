@@ -88,6 +88,9 @@ class GlobalNames:
         return frozenset(self._used)
 
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class LocalScope:
     """Names bound by enclosing binders (parameters, quantifiers, LETs).
 
@@ -101,9 +104,16 @@ class LocalScope:
     def copy(self) -> LocalScope:
         return LocalScope(self._globals, self.bound)
 
+    def taken(self) -> set[str]:
+        """Identifiers a new binder must not reuse: globals, bound names, and
+        every identifier inside a `let` value inlined as text (`low` standing
+        for `Min({t[s] : s \\in S})`: a binder named `s` around it would
+        capture its `s`, which SANY rejects as a multiply-defined symbol)."""
+        return set(self._globals) | {word for text in self.bound.values() for word in _IDENT.findall(text)}
+
     def bind(self, uid: int, name: str) -> str:
         """A fresh identifier for the local `uid`, based on `name`."""
-        taken = set(self._globals) | set(self.bound.values())
+        taken = self.taken()
         base = safe(name, self._globals)
         out, k = base, 1
         while out in taken or out in RESERVED:
@@ -114,7 +124,7 @@ class LocalScope:
 
     def fresh(self, name: str) -> str:
         """A fresh identifier not tied to a spec local (`x_1`, `x_2`: the export's SSA names)."""
-        taken = set(self._globals) | set(self.bound.values())
+        taken = self.taken()
         k = 1
         while f"{name}_{k}" in taken or f"{name}_{k}" in RESERVED:
             k += 1
