@@ -62,10 +62,11 @@ def shipped_tables(grammar: str) -> tuple[dict[str, Any], dict[int, Any]] | None
     if document.get("grammar") != grammar or document.get("lark") != lark.__version__:
         return None
     data = document["data"]
-    # JSON keys are strings; Lark keys its memo, terminal numbers and parser states by int.
+    # JSON keys are strings; Lark keys its memo and parser states by int. A
+    # state's actions are keyed by terminal numbers only to look them up in
+    # `tokens` (number -> name) while Lark deserializes: both stay strings.
     table = data["parser"]["parser"]
-    table["tokens"] = {int(k): v for k, v in table["tokens"].items()}
-    table["states"] = {int(s): {int(t): a for t, a in acts.items()} for s, acts in table["states"].items()}
+    table["states"] = {int(s): acts for s, acts in table["states"].items()}
     return data, {int(k): v for k, v in document["memo"].items()}
 
 
