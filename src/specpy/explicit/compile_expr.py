@@ -37,6 +37,7 @@ from specpy.ir import expr as E
 from specpy.ir.backend import Handlers
 from specpy.ir.ranges import Facts, RangeFacts
 from specpy.ir.types import BagT, SeqT, Type, within
+from specpy.nodeclass import nodeclass
 
 #: Quantifiers, comprehensions and sums over constant domains with at most
 #: this many bindings are unrolled into straight-line code.
@@ -53,7 +54,7 @@ FAILING_CALL = re.compile(r"\b(?:" + "|".join(FAILING) + r")\(")
 NAME_AT = re.compile(r"[A-Za-z_]\w*\[\d+\]")
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Code:
     """Python expression text; `const` when it depends on no state or local."""
 
@@ -75,7 +76,7 @@ class Code:
         return self.text
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Site:
     """Where an evaluation error or assert can arise: span and error class."""
 

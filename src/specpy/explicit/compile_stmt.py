@@ -29,6 +29,7 @@ from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.backend import Handlers, unsupported
 from specpy.ir.types import IntT, RangeT, Type
+from specpy.nodeclass import nodeclass
 
 #: A `choose` over a constant domain of at most this many values is unrolled.
 CHOOSE_UNROLL_MAX = 16
@@ -37,7 +38,7 @@ CHOOSE_UNROLL_MAX = 16
 REBUILD_MAX = 10
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Bind:
     """Bind a local to a constant from here on (an unrolled loop's value)."""
 

@@ -32,13 +32,14 @@ from specpy.explicit.runtime import bag_add, bag_count, bag_remove, tuple_set
 from specpy.explicit.state import BitSetCodec, Codec, codec
 from specpy.ir.model import BUDGET_VAR, CrashFault, Model, StateVar, crash_initial_error, crashed_maps
 from specpy.ir.types import BagT
+from specpy.nodeclass import nodeclass
 from specpy.trace.trace import Step
 
 #: (encoded argument, successor) for each way a fault can happen in a state.
 Moves = Callable[[tuple], Iterator[tuple[Any, tuple]]]
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Inline:
     """What a fault step does, for the code generator (compile.py) to run it
     inline in `expand` — the successors `moves` gives, in the same order:

@@ -71,6 +71,7 @@ from specpy.explicit.traces import make_trace
 from specpy.ir.backend import unsupported
 from specpy.ir.expr import Expr
 from specpy.ir.model import Model, TemporalProperty
+from specpy.nodeclass import nodeclass
 from specpy.options import CheckOptions, OptionError
 from specpy.result import ResultKind, Violation
 
@@ -97,7 +98,7 @@ def refuse_with_properties(model: Model, options: CheckOptions, symmetric: bool)
         )
 
 
-@dataclass(frozen=True)
+@nodeclass
 class FairTuple:
     action: int
     param: int

@@ -522,13 +522,20 @@ class Partition:
     def settle_out(self, plan: Settle) -> dict[int, Piece]:
         """Drop the duplicates, learn the others' fingerprints, and cut the
         new level into what stays here and the pieces other partitions expand."""
+        dropped = np.zeros(0, np.int64)
         if plan.keep is not None:
+            dropped = self.links.fps_from(self.next_first)[~plan.keep]
             lost = self.links.keep_from(self.next_first, plan.keep)
             self.coverage[:, 2] -= np.bincount(lost[lost >= 0], minlength=len(self.coverage))
             self.next.keep(plan.keep)
         others = plan.others
-        if self.fresh is None:  # a duplicate dropped here is in `seen` already (deferred: nothing of the level is)
-            others = others[~self.seen.contains(others)]
+        if self.fresh is None and len(dropped):
+            # Of the others' new states, only the duplicates dropped here are in `seen`
+            # already (the rest is new to every table; deferred: nothing of the level is):
+            # looked up in a table of those, which stays in the CPU cache, not in `seen`.
+            mine = FingerprintSet(len(dropped), code=self.table_code)
+            mine.add_new(dropped)
+            others = others[~mine.contains(others)]
         if self.spill is None:
             self.seen.add_new(others)
         else:

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from specpy.ir import expr as E
@@ -69,6 +68,7 @@ from specpy.ir.types import (
     universe_size,
     within,
 )
+from specpy.nodeclass import nodeclass
 
 Interval = tuple[int, int]
 #: A bound no value reaches (a bag built by a comprehension: copies unknown).
@@ -77,7 +77,7 @@ UNBOUNDED = sys.maxsize
 DIFF_DEPTH = 3
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Facts:
     """What holds where an expression is evaluated.
 
