@@ -25,6 +25,7 @@ checkpoint directory need not be shared between machines.
 
 from __future__ import annotations
 
+import gc
 import resource
 import threading
 import time
@@ -38,7 +39,7 @@ import numpy as np
 from specpy.cluster.connect import import_ray
 from specpy.explicit.checkpoint import write_partition
 from specpy.explicit.compile import CompiledModel
-from specpy.explicit.memory import MB, map_large_arrays, trim
+from specpy.explicit.memory import GC_YOUNG, MB, map_large_arrays, trim
 from specpy.explicit.partition import Batch, LevelReport, Partition, PartitionSnapshot, Piece, Settle, owners
 from specpy.explicit.search import PartitionLost
 from specpy.explicit.spill import DiskFull, Spill
@@ -75,6 +76,7 @@ class PartitionActor:
         e.g. no C compiler on this node, reaches the driver as itself)."""
         threading.Thread(target=self._watch, daemon=True).start()
         map_large_arrays()  # an actor lives for one search: keep its heap to what the search holds
+        gc.set_threshold(GC_YOUNG)  # as the coordinator's search and worker processes do (memory.fewer_collections)
         cm = CompiledModel(model)
         symmetry = symmetry_for(cm, options.symmetry)
         engine = None

@@ -90,7 +90,9 @@ class FingerprintSet:
     def _alloc(self, bits: int) -> None:
         self.bits = bits
         # Anonymous pages read as zeros (EMPTY) and take memory only once written.
-        self._map: mmap.mmap | None = mmap.mmap(-1, 8 << bits)
+        # Private: a shared anonymous map (mmap's default) keeps a page given back
+        # with MADV_DONTNEED in memory as shmem until the whole map is closed.
+        self._map: mmap.mmap | None = mmap.mmap(-1, 8 << bits, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
         self.table = np.frombuffer(self._map, dtype=np.int64)
         self.used = 0
 
