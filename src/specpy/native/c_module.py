@@ -219,15 +219,21 @@ int sp_transitions(const char *p, const char *q) {
     return sp_trans(&s, &t);
 }
 
-int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out) {
-    uint64_t mask = ((uint64_t)1 << bits) - 1;
-    int64_t found = 0;
-    /* the fingerprints taken so far, in a small open-addressing table of their own */
+/* The size (log2) of a scratch table for n fingerprints: at most half full. */
+static int sp_fresh_bits(int64_t n) {
     int fbits = 4;
     while (((int64_t)1 << fbits) < 2 * n + 2) fbits++;
+    return fbits;
+}
+
+/* The indexes i of fps[0..n) whose fingerprint `table` does not hold, each
+   fingerprint once, in order; `fresh` (2^fbits zeroed slots) keeps the ones
+   taken so far. Returns their count. */
+static int64_t sp_filter_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n,
+                                int64_t *fresh, int fbits, int64_t *out) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
     uint64_t fmask = ((uint64_t)1 << fbits) - 1;
-    int64_t *fresh = calloc((size_t)1 << fbits, sizeof(int64_t));
-    if (!fresh) abort();
+    int64_t found = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t fp = fps[i];
         uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
@@ -240,6 +246,14 @@ int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n,
         fresh[k] = fp;
         out[found++] = i;
     }
+    return found;
+}
+
+int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out) {
+    int fbits = sp_fresh_bits(n);
+    int64_t *fresh = calloc((size_t)1 << fbits, sizeof(int64_t));
+    if (!fresh) abort();
+    int64_t found = sp_filter_unseen(table, bits, fps, n, fresh, fbits, out);
     free(fresh);
     return found;
 }
@@ -320,26 +334,10 @@ static int sp_quiet(const char *chunk, int64_t count, int deadlock) {
 
 /* The candidates (unseen, each once) among the sp_n successors: their count. */
 static int64_t sp_run_candidates(const int64_t *table, int bits) {
-    uint64_t mask = ((uint64_t)1 << bits) - 1;
-    int fbits = 4;
-    while (((int64_t)1 << fbits) < 2 * sp_n + 2) fbits++;
+    int fbits = sp_fresh_bits(sp_n);
     sp_fresh = sp_grow(sp_fresh, &sp_fresh_cap, (int64_t)1 << fbits, sizeof(int64_t));
     memset(sp_fresh, 0, sizeof(int64_t) << fbits);
-    uint64_t fmask = ((uint64_t)1 << fbits) - 1;
-    int64_t found = 0;
-    for (int64_t i = 0; i < sp_n; i++) {
-        int64_t fp = sp_fp_buf[i];
-        uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
-        int seen = 0;
-        while (table[j]) { if (table[j] == fp) { seen = 1; break; } j = (j + 1) & mask; }
-        if (seen) continue;
-        uint64_t k = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - fbits);
-        while (sp_fresh[k] && sp_fresh[k] != fp) k = (k + 1) & fmask;
-        if (sp_fresh[k]) continue;
-        sp_fresh[k] = fp;
-        sp_cand[found++] = i;
-    }
-    return found;
+    return sp_filter_unseen(table, bits, sp_fp_buf, sp_n, sp_fresh, fbits, sp_cand);
 }
 
 /* The candidates' verdicts: -1 if a constraint or invariant raises or an
