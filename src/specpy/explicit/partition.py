@@ -248,9 +248,9 @@ class Partition:
         self.table_code = getattr(cm, "table_code", None)  # the native model's lookup and insertion, in C
         if self.width:  # compact stores: per-level arrays are given back when freed, not kept in the heap
             map_large_arrays(LEVEL_ARRAYS)
-        self.seen = FingerprintSet(load=self.load, code=self.table_code)  # every state stored (owned, if sharded) before this level
+        self.seen = self._table()  # every state stored (owned, if sharded) before this level
         # Deferred (see the module docstring): this level's new states, apart from `seen`.
-        self.fresh: FingerprintSet | None = FingerprintSet() if sharded else None
+        self.fresh: FingerprintSet | None = self._table() if sharded else None
         self.maybe_beyond: list[np.ndarray] = []
         self.links = Links()
         self.frontier = Frontier(width=self.width)  # the run of the level being expanded
@@ -268,6 +268,10 @@ class Partition:
         self.measures = Tally.empty(len(cm.measures))
         # The last level boundary, for snapshots taken in the middle of a level.
         self.boundary = (0, 0, self.frontier, self.frontier_ids, self.rank0, 0, self.coverage.copy())
+
+    def _table(self) -> FingerprintSet:
+        """An empty fingerprint table with this model's load and lookup code (the native model's: in C, 3/4 full)."""
+        return FingerprintSet(load=self.load, code=self.table_code)
 
     # ------------------------------------------------------------ expand
 
@@ -492,7 +496,7 @@ class Partition:
         self.maybe_beyond = []
         fresh = 0
         if self.fresh is not None:  # the level's candidates are all in new_fps now
-            fresh, self.fresh = self.fresh.nbytes, FingerprintSet()
+            fresh, self.fresh = self.fresh.nbytes, self._table()
         return LevelReport(
             keys,
             self.links.fps_from(self.next_first),
@@ -542,7 +546,7 @@ class Partition:
             own = self.links.fps_from(self.next_first) if self.fresh is None else None  # else among the others
             self.seen = self.spill.settled(self.seen, others, self.links, own)
         if self.fresh is not None or (self.spill is not None and self.spill.active):
-            self.fresh = FingerprintSet()
+            self.fresh = self._table()
         me, new, first = self.part, self.next, int(plan.held[self.part])
         ids = (self.next_first + np.arange(len(new), dtype=np.int64)) * self.parts + me
         self.next, self.next_keys, self.next_first = Frontier(width=self.width), [], len(self.links)
