@@ -125,3 +125,20 @@ def test_an_interrupt_while_parsing_the_command_line_is_152(monkeypatch: pytest.
     monkeypatch.setattr(click.Group, "parse_args", interrupt)
     res = CliRunner().invoke(cli.main, ["check", "x.spec"])
     assert (res.exit_code, res.stderr) == (152, "specpy: interrupted\n")
+
+
+@pytest.mark.parametrize("command", [["check", "specs/diehard.spec"], ["tla", "specs/diehard.spec", "-o", "{tmp}"]])
+def test_a_closed_standard_output_is_a_system_error_not_a_bug(tmp_path, command) -> None:
+    """`specpy check ... | head -1`: whoever reads standard output goes away before the
+    report is written. It was "internal error: BrokenPipeError ... This is a bug"."""
+    read, write = os.pipe()
+    os.close(read)  # nobody reads: the first write raises BrokenPipeError (Python ignores SIGPIPE)
+    try:
+        args = [word.format(tmp=tmp_path) for word in command]
+        proc = subprocess.run([sys.executable, "-m", "specpy", *args], stdout=write, stderr=subprocess.PIPE,
+                              text=True, cwd=ROOT, timeout=120)
+    finally:
+        os.close(write)
+    assert proc.returncode == EXIT_SYSTEM_ERROR, proc.stderr
+    assert "error: standard output was closed before specpy finished writing to it" in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr

@@ -226,3 +226,14 @@ def test_a_def_parameter_takes_the_hull_of_its_arguments():
     first, second = model.actions[0].body
     assert facts.interval(first.value) == (1, 9)
     assert not facts.needs_check(first) and not facts.needs_check(second)
+
+
+def test_an_empty_interval_is_unknown_not_a_division_by_zero():
+    """Found by tests/smt/test_smt_random.py: after `x = 0 - 1` the value of x met
+    with its type 0..3 is the empty (0, -1); `x // x` then divided by its bound 0
+    while analysing. Code only a value outside its type could reach gets no interval."""
+    model = model_of("action A { x = 0 - 1; x = x // x }")
+    facts = analyze(model)
+    first, second = model.actions[0].body
+    assert facts.needs_check(first) and facts.needs_check(second)
+    assert facts.interval(second.value) is None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -117,8 +118,18 @@ def guarded(out: Output, run: Callable[[], int]) -> int:
     except MemoryError:
         message = "out of memory (bound the search with --max-states or smaller constants)"
         return out.fail(EXIT_SYSTEM_ERROR, "system-error", message, "specpy: ")
+    except BrokenPipeError:
+        return output_closed()
     except Exception as exc:  # the last line of defence: never a traceback by default
         return out.internal_error(exc)
+
+
+def output_closed() -> int:
+    """Whoever read standard output went away (`specpy check ... | head`): a system
+    error, not a bug. Python's own complaint when it flushes at exit is silenced."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    click.echo("error: standard output was closed before specpy finished writing to it", err=True)
+    return EXIT_SYSTEM_ERROR
 
 
 class GuardedGroup(click.Group):
@@ -146,6 +157,8 @@ class GuardedGroup(click.Group):
             raise  # click's own: ctx.exit(code)
         except KeyboardInterrupt:
             ctx.exit(Output(False).interrupted())
+        except BrokenPipeError:
+            ctx.exit(output_closed())
         except Exception as exc:  # the last line of defence: never a traceback by default
             ctx.exit(Output(False).internal_error(exc))
 

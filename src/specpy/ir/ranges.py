@@ -289,8 +289,8 @@ class RangeFacts:
                 return (v, v) if isinstance(v, int) and not isinstance(v, bool) else None
             case E.Arith(op=op, left=a, right=b):
                 x, y = self.interval(a, f), self.interval(b, f)
-                if x is None or y is None:
-                    return None
+                if x is None or y is None or x[0] > x[1] or y[0] > y[1]:
+                    return None  # unknown, or empty: no value reaches here (say nothing of it)
                 if op == "+":
                     return (x[0] + y[0], x[1] + y[1])
                 if op == "-":
