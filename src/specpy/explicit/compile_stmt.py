@@ -18,16 +18,15 @@ it becomes a loop whose body may only assign.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from specpy.explicit.compile_expr import FAILING_CALL, UNROLL_MAX, Code, ExprCompiler, Scope, count_refs, within
 from specpy.explicit.state import MapCodec, RecordCodec, SeqCodec, VariantCodec, codec
 from specpy.ir import expr as E
 from specpy.ir import stmt as S
 from specpy.ir.backend import Handlers, unsupported
+from specpy.ir.ranges import reads
 from specpy.ir.types import IntT, RangeT, Type
 from specpy.nodeclass import nodeclass
 
@@ -72,25 +71,12 @@ class Ahead:
         return (
             bool(moved_past)
             and not any(FAILING_CALL.search(line) for line in moved_past)
-            and not reads(cond, self.vars, self.locals)
+            and not reads(cond, self.vars, self.locals, primed=True)
         )
 
     def after(self, mark: int) -> Ahead:
         """The same statements, with a require moved ahead of them at mark - 1."""
         return Ahead(mark, self.vars, self.locals)
-
-
-def reads(node: Any, names: set[str], uids: set[int]) -> bool:
-    """Whether an IR subtree reads one of the state variables `names` or locals `uids`."""
-    if isinstance(node, E.VarRef):
-        return node.name in names
-    if isinstance(node, E.LocalRef):
-        return node.local.uid in uids
-    if isinstance(node, tuple):
-        return any(reads(x, names, uids) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, (E.Local, Type)):
-        return any(reads(getattr(node, f.name), names, uids) for f in dataclasses.fields(node) if f.name != "type")
-    return False
 
 
 def straight(stmts: tuple | list) -> bool:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Collection
 from typing import Any
 
 from specpy.ir import expr as E
@@ -123,14 +124,17 @@ class Facts:
 NO_FACTS = Facts()
 
 
-def reads(node: Any, names: set[str]) -> bool:
-    """Does an IR subtree read one of the state variables `names` (unprimed)?"""
+def reads(node: Any, names: Collection[str], uids: Collection[int] = (), primed: bool = False) -> bool:
+    """Does an IR subtree read one of the state variables `names` (unprimed,
+    or primed too with `primed`) or one of the locals `uids`?"""
     if isinstance(node, E.VarRef):
-        return node.name in names and not node.primed
+        return node.name in names and (primed or not node.primed)
+    if isinstance(node, E.LocalRef):
+        return node.local.uid in uids
     if isinstance(node, tuple):
-        return any(reads(x, names) for x in node)
+        return any(reads(x, names, uids, primed) for x in node)
     if isinstance(node, (E.Expr, S.IndexStep)):
-        return any(reads(x, names) for x in _children(node))
+        return any(reads(x, names, uids, primed) for x in _children(node))
     return False
 
 
