@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from specpy.diagnostics import SourceFile
-from lark import Token
+from specpy.syntax.tree import Token
 
 from specpy.syntax.parser import tokens
 
