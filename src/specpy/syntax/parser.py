@@ -1,7 +1,9 @@
 """The syntax stage: .spec text → ast.Module, or a SpecError with located diagnostics.
 
-The grammar (grammar.lark) is LALR(1) and lexed by Lark's contextual lexer,
-which only tries the terminals the parser can accept next. Three things follow:
+The grammar (grammar.lark) is LALR(1), parsed by lalr.py over the tables Lark
+generated from it (tables.py; Lark is not imported to parse) and lexed by a
+contextual lexer (lexer.py), which only tries the terminals the parser can
+accept next. Three things follow:
 
 * Newlines are significant only where a statement or declaration may end;
   elsewhere (after an operator, inside brackets) they are whitespace.
@@ -20,7 +22,7 @@ which only tries the terminals the parser can accept next. Three things follow:
   lose duplicate crash resets budget processes measure (so `action
   crash(s: Server)` is fine).
 
-Lark's exceptions are turned into Diagnostics with stable codes and messages
+The parser's errors are turned into Diagnostics with stable codes and messages
 in the user's terms ("unexpected `}`; expected an expression"). Inputs nested
 deeper than MAX_NESTING brackets or MAX_TREE_DEPTH syntax levels are refused
 with a located error, so no later stage can hit Python's recursion limit.
@@ -86,7 +88,7 @@ class _NestingTooDeep(Exception):
 
 
 class BracketTracker:
-    """Lark postlexer: newlines inside brackets, and absurd nesting.
+    """The post-lexer: newlines inside brackets, and absurd nesting.
 
     Inside `( )`, `[ ]` and expression braces a newline never separates. The
     contextual lexer alone cannot tell, because LALR merges the state after an
