@@ -223,8 +223,18 @@ class ExprC:
                 body.append("    return 0;")
             case OptionT(inner):
                 body.append(f"    return x.some ? 1 + {self.ordinal('x.v', inner)} : 0;")
-            case SetT():
+            case SetT() if isinstance(c, BitsC) and c.words == 0:
                 body.append(f"    return {self._set_table(t)[1]}[(uint64_t)x];")
+            case MapT(k, v):  # the first key's value is the most significant digit
+                body.append("    int i = 0;")
+                body.append(f"    for (int j = 0; j < {universe_size(k)}; j++) i = i * {universe_size(v)} + {self.ordinal('x.v[j]', v)};")
+                body.append("    return i;")
+            case SeqT(elem, most):  # shorter sequences first, then digits
+                m = universe_size(elem)
+                starts = [sum(m**i for i in range(n)) for n in range(most + 1)]
+                body.append(f"    static const int start[] = {{{', '.join(map(str, starts))}}};")
+                body.append(f"    int i = 0; for (int j = 0; j < x.n; j++) i = i * {m} + {self.ordinal('x.v[j]', elem)};")
+                body.append("    return start[x.n] + i;")
             case _:
                 raise NotNative(f"values of type {type_name(t)} cannot be numbered natively")
         body.append("}")
@@ -286,6 +296,8 @@ class ExprC:
         order (its codecs' `sort_key`: the order in which it iterates a
         frozenset or a bag)."""
         c = self.ct(t)
+        if isinstance(c, BitsC) and not c.py_mask:
+            raise NotNative(f"values of type {type_name(t)} cannot be ordered natively (a bitmask here, a frozenset in Python)")
         if c.scalar:
             cast = "uint64_t" if isinstance(c, BitsC) else "int64_t"
             return f"((({cast})({a}) > ({cast})({b})) - (({cast})({a}) < ({cast})({b})))"
@@ -321,6 +333,15 @@ class ExprC:
                 steps.append("if (a->n != b->n) return a->n < b->n ? -1 : 1;")
             case SetT() if isinstance(c, BitsC) and c.py_mask:
                 steps.append(f"for (int i = {c.words} - 1; i >= 0; i--) if (a->w[i] != b->w[i]) return a->w[i] < b->w[i] ? -1 : 1;")
+            case SetT(elem) if isinstance(c, ArrC) and not c.py_mask:  # sort_key (size, sorted elements)
+                steps.append("if (a->n != b->n) return a->n < b->n ? -1 : 1;")
+                steps.append(f"for (int i = 0; i < a->n; i++) {by(elem, 'a->v[i].e', 'b->v[i].e')}")
+            case BagT(elem, _) if isinstance(c, ArrC):  # sort_key: the sorted (element, count) list
+                steps.append(
+                    f"for (int i = 0; i < a->n && i < b->n; i++) {{ {by(elem, 'a->v[i].e', 'b->v[i].e')} "
+                    "if (a->v[i].c != b->v[i].c) return a->v[i].c < b->v[i].c ? -1 : 1; }"
+                )
+                steps.append("if (a->n != b->n) return a->n < b->n ? -1 : 1;")
             case _:
                 raise NotNative(f"values of type {type_name(t)} cannot be ordered natively")
         self.helpers[name] = f"static int {name}(const {c.name} *a, const {c.name} *b) {{ {' '.join(steps)} return 0; }}"
