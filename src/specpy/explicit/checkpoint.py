@@ -61,7 +61,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -74,6 +73,7 @@ from specpy.explicit.store import fingerprints
 from specpy.ir.model import Model
 from specpy.ir.values import format_value
 from specpy.trace import strict_json
+from specpy.nodeclass import nodeclass
 from specpy.options import CheckOptions, OptionError
 
 #: 2: workers split levels into runs (frontier_ids); 3: `none` is the float NONE,
@@ -101,7 +101,7 @@ class CheckpointError(OptionError):
     """A checkpoint that cannot be written or resumed from (exit 151); the message says why."""
 
 
-@dataclass
+@nodeclass(frozen=False)
 class SearchPoint:
     """The coordinator's counters at a level boundary; `level` is the next one to expand."""
 

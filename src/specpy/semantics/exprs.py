@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
@@ -20,6 +20,7 @@ from specpy.ir.types import (
     SeqT, SetT, TupleT, Type, VariantT, describe_size, is_finite, is_int, tuple_type, type_name, universe, universe_size,
 )
 from specpy.ir.values import BagValue, VariantValue
+from specpy.nodeclass import nodeclass
 from specpy.semantics.errors import ErrorSink
 from specpy.semantics.index import NameIndex
 from specpy.semantics.symbols import Symbols
@@ -53,7 +54,7 @@ def path_text(e: ast.Expr) -> str:
     return "the value"
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Context:
     """Where an expression appears: what it may read."""
 
@@ -64,7 +65,7 @@ class Context:
     assigned: set[str] | None = None
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Scope:
     """Local names, and the variant case each name is known to have here.
 
