@@ -197,3 +197,18 @@ def test_startup_imports_stay_light() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_check_imports_only_what_it_uses() -> None:
+    """Imported where used, not by every check: "did you mean" suggestions (difflib), cffi's
+    builder and its C parser once the native library is cached (native/build.py). (click itself
+    imports difflib when a short option such as -q is parsed, so the check below has none.)"""
+    lazy = ("difflib", "cffi", "pycparser")
+    subprocess.run([sys.executable, "-m", "specpy", "check", "--quiet", str(data("ok.spec"))], capture_output=True, check=True)
+    code = (
+        "import sys; from specpy.cli import main\n"
+        f"try: main(['check', '--quiet', {str(data('ok.spec'))!r}])\n"
+        f"except SystemExit: print([m for m in {lazy!r} if m in sys.modules])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -66,6 +65,8 @@ class Output:
     def internal_error(self, exc: BaseException) -> int:
         """A bug in specpy: a short message, how to report it, the traceback only when debugging."""
         if debugging():
+            import traceback  # only for a bug: not on every run's start-up
+
             traceback.print_exc()
         message = (
             f"internal error: {type(exc).__name__}: {exc}\n"

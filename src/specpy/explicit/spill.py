@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -170,6 +169,8 @@ class BlockFile:
 
     @staticmethod
     def _named(directory: Path) -> int:
+        import tempfile
+
         fd, name = tempfile.mkstemp(dir=directory)
         os.unlink(name)
         return fd
@@ -212,6 +213,8 @@ class Spill:
         return self.dir is not None
 
     def _activate(self) -> None:
+        import tempfile  # only once a run spills: not on every run's start-up
+
         try:
             if self.root is not None:
                 Path(self.root).mkdir(parents=True, exist_ok=True)

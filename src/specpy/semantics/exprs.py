@@ -8,7 +8,6 @@ field. Every error names what was found and what would have fitted.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from dataclasses import field
 
@@ -429,6 +428,8 @@ class ExprChecker:
         while s is not None:
             candidates += list(s.names)
             s = s.parent
+        import difflib  # only for a misspelled name: not on every run's start-up
+
         close = difflib.get_close_matches(name, candidates, n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         self.fail("E-unknown-name", f"unknown name `{name}`{hint}", span)
