@@ -54,7 +54,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import stat
 import threading
@@ -280,6 +279,8 @@ class Checkpointer:
         _write_synced(self.dir / f".{CURRENT}.tmp", final.name.encode())
         os.replace(self.dir / f".{CURRENT}.tmp", self.dir / CURRENT)
         _fsync_dir(self.dir)
+        import shutil  # only when a checkpoint is written: not on every run's start-up
+
         for old in self.dir.iterdir():
             if old != final and _made_by_specpy(old):
                 shutil.rmtree(old, ignore_errors=True)

@@ -36,7 +36,6 @@ fails (a full disk) raises DiskFull, which stops the search like a limit
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -270,4 +269,6 @@ class Spill:
     def close(self) -> None:
         """Remove the files (those a frontier still holds open vanish when it is freed)."""
         if self.dir is not None:
+            import shutil  # only once a run has spilled: not on every run's start-up
+
             shutil.rmtree(self.dir, ignore_errors=True)
