@@ -203,9 +203,10 @@ def test_a_check_imports_only_what_it_uses() -> None:
     """Imported where used, not by every check: "did you mean" suggestions (difflib), cffi's
     builder and its C parser once the native library is cached (native/build.py), the
     temporary files of spilling and written outputs (tempfile), shutil (and its bz2 and lzma)
-    for removing spilled or old checkpoint directories, --debug's traceback. (click itself
+    for removing spilled or old checkpoint directories, json (--json, checkpoints), --debug's
+    traceback. (click itself
     imports difflib when a short option such as -q is parsed, so the check below has none.)"""
-    lazy = ("difflib", "cffi", "pycparser", "tempfile", "shutil", "bz2", "lzma", "traceback")
+    lazy = ("difflib", "cffi", "pycparser", "tempfile", "shutil", "bz2", "lzma", "json", "traceback")
     subprocess.run([sys.executable, "-m", "specpy", "check", "--quiet", str(data("ok.spec"))], capture_output=True, check=True)
     code = (
         "import sys; from specpy.cli import main\n"

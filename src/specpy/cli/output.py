@@ -13,7 +13,6 @@ SPECPY_DEBUG=1). Exit codes: result.py `EXITS`.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -44,6 +43,8 @@ class Output:
         self.as_json = as_json
 
     def json(self, obj: dict[str, Any]) -> None:
+        import json  # only with --json: not on every run's start-up
+
         click.echo(json.dumps(obj))
 
     def fail(self, code: int, kind: str, message: str, prefix: str) -> int:
