@@ -27,7 +27,7 @@ the tokens with Lark's stock lexer on every spec and on random token soups.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from specpy.syntax.tree import Token
@@ -65,7 +65,7 @@ class StateLexer:
 class ContextualLexer:
     """Tokens of a text, each lexed in the parser state the parser is in when it asks for it."""
 
-    def __init__(self, tables: Any, accepts: list[frozenset[str]], always_accept: Collection[str]) -> None:
+    def __init__(self, tables: Any, always_accept: Collection[str]) -> None:
         names = [name for name, _ in tables.TERMINALS]
         self.regexps = dict(tables.TERMINALS)
         self.order = names
@@ -74,19 +74,19 @@ class ContextualLexer:
         self.ignore = frozenset(tables.IGNORE)
         extra = self.ignore | set(always_accept)
         known = set(names)
-        self.accepts = accepts
         self.extra = extra & known
         self.known = known
         self.root = StateLexer(names, self.unless, self.strings)
         self.by_terminals: dict[frozenset[str], StateLexer] = {}
-        self.lexers: list[StateLexer | None] = [None] * len(accepts)
+        self.lexers: list[StateLexer | None] = [None] * len(tables.STATES)
         self.scanners: dict[frozenset[str], re.Pattern[str]] = {}
 
-    def state_lexer(self, state: int) -> StateLexer:
-        """The lexer of a parser state, made the first time the parser is in it (states with the same terminals share one)."""
+    def state_lexer(self, state: int, row: dict[str, int]) -> StateLexer:
+        """The lexer of a parser state (its `row` of the parse table), made the first time the
+        parser is in it; states with the same symbols share one."""
         lexer = self.lexers[state]
         if lexer is None:
-            key = self.accepts[state]
+            key = frozenset(row)
             lexer = self.by_terminals.get(key)
             if lexer is None:
                 lexer = self.by_terminals[key] = StateLexer((key & self.known) | self.extra, self.unless, self.strings)
@@ -113,16 +113,17 @@ class ContextualLexer:
                 return found.group(), name  # type: ignore[return-value]
             excluded |= {name}
 
-    def lex(self, text: str, stack: list[int] | None) -> Iterator[Token]:
+    def lex(self, text: str, stack: list[int] | None, row: Callable[[int], dict[str, int]]) -> Iterator[Token]:
         """The tokens of `text`, each lexed in the state on top of the parser's `stack` (a list
-        the parser changes as it goes); with no stack, as the root lexer (every terminal) reads them."""
+        the parser changes as it goes; `row` gives a state's row of the parse table); with no
+        stack, as the root lexer (every terminal) reads them."""
         ignore = self.ignore
         lexers = self.lexers
         everything = self.scanner(frozenset())
         pos, line, line_start = 0, 1, 0
         end = len(text)
         while pos < end:
-            lexer = self.root if stack is None else lexers[stack[-1]] or self.state_lexer(stack[-1])
+            lexer = self.root if stack is None else lexers[stack[-1]] or self.state_lexer(stack[-1], row(stack[-1]))
             found = everything.match(text, pos)  # the common case: a terminal the state tries
             if found is not None and found.lastgroup in lexer.tried:
                 value, name = found.group(), found.lastgroup
