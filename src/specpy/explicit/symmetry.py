@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from specpy.explicit.compile import CompiledModel
@@ -75,6 +74,7 @@ from specpy.ir.types import (
     universe_size,
 )
 from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
+from specpy.nodeclass import nodeclass
 
 #: A permutation of one symmetric type: perm[i] is the new index of atom i.
 Perm = tuple[int, ...]
@@ -194,7 +194,7 @@ def _permute_generic(t: Type, v: Value, perms: dict[AtomT, Perm]) -> Value:
 SHAPE_TABLE_MAX = 1 << 16
 
 
-@dataclass(frozen=True)
+@nodeclass
 class View:
     """One part of the signature of an atom a of a symmetric type, read from variable `var`.
 
@@ -213,7 +213,7 @@ class View:
     templates: int = 0
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Plan:
     """Per symmetric type: its atoms' signature views, and whether they are complete."""
 

@@ -34,7 +34,6 @@ import hashlib
 import importlib.machinery
 import os
 import shlex
-import shutil
 import stat
 import sys
 import sysconfig
@@ -67,10 +66,22 @@ def compiler() -> tuple[str, str]:
     """(the compiler command, its identity for the cache key)."""
     cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
     words = shlex.split(cc)
-    path = shutil.which(words[0]) if words else None
+    path = executable(words[0]) if words else None
     if path is None:
         raise NoCompiler(f"no C compiler found (looked for {words[0] if words else 'cc'!r}; set CC or install gcc)")
     return cc, f"{path} {' '.join(words[1:])} {version_line(path)}"
+
+
+def executable(name: str) -> str | None:
+    """Where `name` runs from, as `shutil.which` finds it on POSIX (a name with a slash as
+    given, else the first executable file of that name on $PATH); shutil itself imports its
+    archive modules (bz2, lzma), which every run would pay for one lookup."""
+    dirs = [""] if os.sep in name else os.get_exec_path()
+    for d in dirs:
+        path = os.path.join(d, name)
+        if os.access(path, os.X_OK) and not os.path.isdir(path):
+            return path
+    return None
 
 
 def version_line(path: str) -> str:
@@ -146,6 +157,7 @@ def _build(name: str, source: str, cdef: str, target: Path) -> None:
     idle cores the library is ready when the generated C is."""
     import contextlib
     import io
+    import shutil
     import tempfile
 
     try:
@@ -185,7 +197,7 @@ def _run_compiler(*argument_lists: list[str]) -> None:
 
     cc, _ = compiler()
     words = shlex.split(cc)
-    command = [shutil.which(words[0]) or words[0], *words[1:]]
+    command = [executable(words[0]) or words[0], *words[1:]]
     try:
         running = [subprocess.Popen([*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in argument_lists]
     except OSError as exc:

@@ -18,7 +18,7 @@ every constant is an integer literal or the hex bytes of its packed layout.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from specpy.explicit.state import codec
 from specpy.ir import expr as E
@@ -43,6 +43,7 @@ from specpy.ir.types import (
     within,
 )
 from specpy.native.c_types import ArrC, BitsC, CType, Layout, NotNative, OptionC, SeqC, VariantC
+from specpy.nodeclass import nodeclass
 
 #: The backend contract (ir/backend.py): what the native core compiles, and what not yet.
 EXPRESSIONS = (
@@ -50,7 +51,7 @@ EXPRESSIONS = (
 )
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Scope:
     """What names mean at one point of the generated C."""
 

@@ -20,7 +20,6 @@ backend too, packed into the native layout.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NoReturn
 
 import numpy as np
@@ -33,6 +32,7 @@ from specpy.native import build
 from specpy.ir.types import AtomT, Type, type_name
 from specpy.native.c_module import CDEF, generate_layout
 from specpy.native.c_types import CAPACITY, CAPACITY_MAX, CapacityExceeded, NotNative
+from specpy.nodeclass import nodeclass
 
 
 class Packed(Raw):
@@ -43,7 +43,7 @@ class Packed(Raw):
         self.fps = fps
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Run:
     """What one `NativeModel.run` call did (see sp_run in c_module.py)."""
 
