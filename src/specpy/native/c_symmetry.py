@@ -48,7 +48,7 @@ class SymmetryC:
             if len(t.members) > 255:
                 raise NotNative(f"symmetric type {t.name} has more than 255 members")
         self.nmax = max(len(t.members) for t in types)
-        ex.prototypes.insert(0, f"static uint8_t sp_perm[{len(types)}][{self.nmax}];")
+        ex.prototypes.insert(0, f"static __thread uint8_t sp_perm[{len(types)}][{self.nmax}];")
 
     # ------------------------------------------------------------ permuting values
 
@@ -220,9 +220,9 @@ CANON = r"""
 static int (*const sp_sigs[NT_])(const S *, uint8_t *) = { SIGFNS_ };
 static const int sp_sizes[NT_] = { SIZES_ };
 static const int sp_complete[NT_] = { COMPLETE_ };
-static int sp_order[NT_][NMAX_], sp_class[NT_][NMAX_];
-static S sp_best;
-static int sp_have;
+static __thread int sp_order[NT_][NMAX_], sp_class[NT_][NMAX_];  /* scratch: per thread (threads.py) */
+static __thread S sp_best;
+static __thread int sp_have;
 
 static int sp_next_perm(int *a, int n) {
     int i = n - 2;
@@ -261,8 +261,8 @@ static void sp_candidates(const S *s, int ti) {
     } while (!sp_complete[ti] && sp_next_arrangement(ti));
 }
 
-static uint8_t sp_sigbuf[NMAX_ * SIGMAX_];
-static int sp_siglen;
+static __thread uint8_t sp_sigbuf[NMAX_ * SIGMAX_];
+static __thread int sp_siglen;
 
 static int sp_by_sig(int a, int b) { return memcmp(sp_sigbuf + a * sp_siglen, sp_sigbuf + b * sp_siglen, sp_siglen); }
 
