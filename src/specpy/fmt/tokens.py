@@ -1,6 +1,6 @@
 """A spec's text as the lines a formatter lays out: tokens, comments, breaks.
 
-The tokens come from the real parser (`syntax.parser.tokens`: Lark's
+The tokens come from the real parser (`syntax.parser.tokens`: the
 contextual lexer driven by the LALR parser), so each has the type the grammar gave it:
 a block `{` (`_BLOCK_LBRACE`) is told from a set or record `{` (`_LBRACE`),
 and a newline that ends a statement (`_SEP`) from one that only continues a
@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from specpy.diagnostics import SourceFile
-from lark import Token
-
 from specpy.syntax.parser import tokens
+from specpy.syntax.tree import Token
 
 _GAP = re.compile(r"#[^\n]*|\n|[ \t\f\r]+")
 

@@ -15,6 +15,12 @@ with another name is never picked up, and a library is compiled once per
 distinct spec/compiler/flags. A module is written to a temporary directory
 inside the cache and moved into place (atomic), so concurrent runs are safe.
 
+A run whose library is cached is part of every small check's start-up, so it
+imports no cffi builder (the library needs `_cffi_backend` only) and starts no
+process: the compiler's `--version` line is remembered in the same directory
+(`cc-<hash>.txt`), keyed by the resolved binary's path, device, inode, size
+and modification time, and asked again only when the binary changed.
+
 The compiler is the one Python's build tools use: `$CC`, else sysconfig's
 CC. None found is `NoCompiler` (the CLI's exit 151 under `--backend native`,
 and a fallback to the Python backend by default).
@@ -22,19 +28,14 @@ and a fallback to the Python backend by default).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import importlib.machinery
-import importlib.util
 import os
 import shlex
 import shutil
 import stat
-import subprocess
 import sys
 import sysconfig
-import tempfile
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -64,53 +65,96 @@ def compiler() -> tuple[str, str]:
     path = shutil.which(words[0]) if words else None
     if path is None:
         raise NoCompiler(f"no C compiler found (looked for {words[0] if words else 'cc'!r}; set CC or install gcc)")
+    return cc, f"{path} {' '.join(words[1:])} {version_line(path)}"
+
+
+def version_line(path: str) -> str:
+    """The first line of `path --version`, run only when the compiler's binary changed: the line
+    is remembered in the cache directory under the resolved binary's path, device, inode, size
+    and modification time, so a run whose library is cached starts no process."""
+    binary = os.path.realpath(path)
+    try:
+        st = os.stat(binary)
+    except OSError as exc:
+        raise NoCompiler(f"the C compiler {path} does not run: {exc}") from None
+    stamp = f"{binary}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}"
+    remembered = cache_dir() / f"cc-{hashlib.sha256(stamp.encode('utf-8', 'surrogateescape')).hexdigest()}.txt"
+    try:
+        return remembered.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    import subprocess
+
     try:
         version = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise NoCompiler(f"the C compiler {path} does not run: {exc}") from None
-    return cc, f"{path} {' '.join(words[1:])} {version.splitlines()[0] if version else ''}"
+    line = version.splitlines()[0] if version else ""
+    partial = remembered.with_name(f"{remembered.name}.{os.getpid()}.tmp")
+    try:
+        partial.write_text(line, encoding="utf-8")
+        os.replace(partial, remembered)  # atomic: a concurrent run reads the whole line or none
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return line
 
 
 def module_key(source: str, cdef: str) -> str:
-    import cffi
+    """The SHA-256 naming the library of `source`: everything that goes into it. cffi's version
+    is its C backend's (`_cffi_backend.__version__`, the same string as `cffi.__version__`), so a
+    cached library loads without importing cffi's builder."""
+    import _cffi_backend
 
     _, identity = compiler()
     h = hashlib.sha256()
-    for part in (source, cdef, identity, " ".join(FLAGS), cffi.__version__, sys.implementation.cache_tag):
+    for part in (source, cdef, identity, " ".join(FLAGS), _cffi_backend.__version__, sys.implementation.cache_tag):
         h.update(part.encode("utf-8") + b"\0")
     return h.hexdigest()
 
 
 def load(source: str, cdef: str) -> ModuleType:
-    """The compiled cffi module of `source` (its `.lib` and `.ffi`), from the cache or freshly built."""
+    """The compiled cffi module of `source` (its `.lib` and `.ffi`), from the cache or freshly built.
+    A cached library is loaded with Python's extension loader alone (it needs `_cffi_backend`,
+    not the cffi package); cffi's builder is imported only to build one."""
     try:
-        import cffi
+        key = module_key(source, cdef)
     except ImportError:
         raise NoCompiler("cffi is not installed (pip install 'specpy-mc[native]')") from None
-    key = module_key(source, cdef)
     name = f"_specpy_{key}"
     directory = cache_dir()
     target = directory / (name + (sysconfig.get_config_var("EXT_SUFFIX") or ".so"))
     if not target.exists():
-        work = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
-        try:
-            builder = cffi.FFI()
-            builder.cdef(cdef)
-            builder.set_source(name, source)
-            c_file = work / f"{name}.c"
-            with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
-                builder.emit_c_code(str(c_file))
-            built = work / target.name
-            _compile(c_file, built)
-            os.replace(built, target)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        _build(name, source, cdef, target)
     loader = importlib.machinery.ExtensionFileLoader(name, str(target))
-    spec = importlib.util.spec_from_file_location(name, str(target), loader=loader)
-    assert spec is not None
-    module = importlib.util.module_from_spec(spec)
+    spec = importlib.machinery.ModuleSpec(name, loader, origin=str(target))
+    module = loader.create_module(spec)
     loader.exec_module(module)
     return module
+
+
+def _build(name: str, source: str, cdef: str, target: Path) -> None:
+    """Compile `source` into the library `target`, written beside it and moved into place."""
+    import contextlib
+    import io
+    import tempfile
+
+    try:
+        import cffi
+    except ImportError:
+        raise NoCompiler("cffi is not installed (pip install 'specpy-mc[native]')") from None
+    work = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
+    try:
+        builder = cffi.FFI()
+        builder.cdef(cdef)
+        builder.set_source(name, source)
+        c_file = work / f"{name}.c"
+        with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
+            builder.emit_c_code(str(c_file))
+        built = work / target.name
+        _compile(c_file, built)
+        os.replace(built, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _compile(c_file: Path, out: Path) -> None:
@@ -121,6 +165,8 @@ def _compile(c_file: Path, out: Path) -> None:
     include = sysconfig.get_paths()["include"]
     if not (Path(include) / "Python.h").exists():
         raise NoCompiler(f"Python's C headers are not installed (no {include}/Python.h; e.g. apt-get install python3-dev)")
+    import subprocess
+
     cmd = [shutil.which(words[0]) or words[0], *words[1:], *FLAGS, "-shared", "-fPIC", *link, "-I", include, str(c_file), "-o", str(out)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)

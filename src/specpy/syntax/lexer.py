@@ -1,167 +1,158 @@
-"""The parser's contextual lexer: Lark's tokens, without Lark's start-up cost.
+"""The parser's contextual lexer: in each parser state, only the terminals the state can shift.
 
-Lark's contextual lexer makes one lexer for each of the grammar's ~800 parser
-states (~200 distinct) when the parser loads, and each compiles its own
-regular expression the first time the parser is in its state: on a
-one-state spec that was a fifth of `specpy check`'s start-up, on
-specs/raft.spec ~80 compilations and most of its first parse (issue #15).
-`LazyContextualLexer` makes a state's lexer on first use, and matches with
-scanners shared by every state, each compiled once:
+A parser state's lexer tries the terminals of the state's table (and the
+ignored ones, and the post-lexer's `always_accept`), in Lark's fixed order
+(priority, then width, then name): its match is the first of them that
+matches at the position. A keyword that a regex terminal of the same priority
+matches whole (`set` is also a NAME) is not tried on its own: a NAME whose
+whole text is a keyword the state tries becomes that keyword (Lark's
+`_create_unless`, here a dictionary lookup).
 
-A state's scanner is the alternation of the state's terminals in one fixed
-order (priority, then width, then name), and its match is the first
-alternative that matches. A shared scanner is the alternation of every
-terminal but some, in the same order. When its match is a terminal the state
-tries, that is the state's match too: the state's alternatives are a
-subsequence of the shared ones, and every one before the match failed. When
-it is a terminal the state does not try (a block's `{` where a value's `{` is
-expected), the shared scanner without that terminal decides, and so on; when
-nothing matches, nothing of the state's does, and Lark's own scanner of the
-state reports the error. Keywords are Lark's `_create_unless` as a dictionary
-lookup: a NAME whose whole text is a keyword string the state tries becomes
-that keyword. tests/syntax/test_lexer.py compares the tokens with Lark's
-stock lexer on every spec and on random token soups.
+Instead of one regular expression per state (~200 distinct, each compiled on
+first use, most of a short check's start-up before issue #15), every state
+matches with scanners shared by all: a shared scanner is the alternation of
+every terminal but some (`excluding`), in the same order. When its match is a
+terminal the state tries, that is the state's match too: the state's
+alternatives are a subsequence of the shared ones, and every one before the
+match failed. When it is one the state does not try (a block's `{` where a
+value's `{` is expected), the shared scanner without that terminal decides,
+and so on; when nothing matches, nothing of the state's does. So a parse
+compiles one or two regular expressions.
 
-Lark calls the lexer through its `_plugins` option (tables.py); only the
-shipped tables use it, which Lark validated when they were built.
+The terminals, their order and the keyword relation come from the generated
+tables (tables.py), which Lark computed. tests/syntax/test_lexer.py compares
+the tokens with Lark's stock lexer on every spec and on random token soups.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Collection
-from copy import copy
+from collections.abc import Collection, Iterator
 from typing import Any
 
-from lark import Token
-from lark.common import LexerConf
-from lark.lexer import BasicLexer, ContextualLexer, PatternRE, PatternStr, Scanner, TerminalDef
+from specpy.syntax.tree import Token
 
 
-class LazyContextualLexer(ContextualLexer):
-    """Lark's contextual lexer with lexers made on first use that share their scanners (module docstring).
+class UnexpectedCharacters(Exception):
+    """No terminal the parser state tries matches at `pos` (line and column 1-based)."""
 
-    Each state's lexer has the terminals Lark would give it: the state's
-    accepted ones plus the ignored and the post-lexer's always-accepted ones;
-    states with the same terminals share one.
-    """
-
-    def __init__(self, conf: LexerConf, states: dict[int, Collection[str]], always_accept: Collection[str] = ()) -> None:
-        everyone = copy(conf)
-        everyone.terminals = list(conf.terminals)
-        everyone.skip_validation = True
-        self.root_lexer = BasicLexer(everyone)
-        shared = SharedScanners(conf, _keywords(self.root_lexer.terminals)[0])
-        by_terminals: dict[frozenset[str], SharedScannerLexer] = {}
-        extra = set(conf.ignore) | set(always_accept)
-
-        def make(state: int) -> SharedScannerLexer:
-            key = frozenset(states[state])
-            if key not in by_terminals:
-                state_conf = copy(everyone)
-                state_conf.terminals = [conf.terminals_by_name[n] for n in key | extra if n in conf.terminals_by_name]
-                by_terminals[key] = SharedScannerLexer(state_conf, shared)
-            return by_terminals[key]
-
-        self.lexers = _StateLexers(make)
+    def __init__(self, pos: int, line: int, column: int) -> None:
+        super().__init__(f"no terminal matches at line {line}, column {column}")
+        self.pos_in_stream = pos
+        self.line = line
+        self.column = column
 
 
-class _StateLexers(dict[int, Any]):
-    """A parser state's lexer, made the first time the parser is in that state."""
+class StateLexer:
+    """One parser state's lexer: the terminals it tries and its keyword lookup."""
 
-    def __init__(self, make: Callable[[int], Any]) -> None:
-        super().__init__()
-        self.make = make
+    __slots__ = ("tried", "keywords")
 
-    def __missing__(self, state: int) -> Any:
-        lexer = self[state] = self.make(state)
+    def __init__(self, terminals: Collection[str], unless: dict[str, tuple[str, ...]], strings: dict[str, str]) -> None:
+        embedded = {s for r in terminals for s in unless.get(r, ()) if s in terminals}
+        self.tried = frozenset(terminals) - embedded
+        #: per regex terminal: the text of each keyword it matches whole -> that keyword (the first wins)
+        self.keywords: dict[str, dict[str, str]] = {}
+        for r in terminals:
+            found = self.keywords.setdefault(r, {})
+            for s in unless.get(r, ()):
+                if s in terminals:
+                    found.setdefault(strings[s], s)
+            if not found:
+                del self.keywords[r]
+
+
+class ContextualLexer:
+    """Tokens of a text, each lexed in the parser state the parser is in when it asks for it."""
+
+    def __init__(self, tables: Any, accepts: list[frozenset[str]], always_accept: Collection[str]) -> None:
+        names = [name for name, _ in tables.TERMINALS]
+        self.regexps = dict(tables.TERMINALS)
+        self.order = names
+        self.unless: dict[str, tuple[str, ...]] = tables.UNLESS
+        self.strings: dict[str, str] = tables.STRINGS
+        self.ignore = frozenset(tables.IGNORE)
+        extra = self.ignore | set(always_accept)
+        known = set(names)
+        self.accepts = accepts
+        self.extra = extra & known
+        self.known = known
+        self.root = StateLexer(names, self.unless, self.strings)
+        self.by_terminals: dict[frozenset[str], StateLexer] = {}
+        self.lexers: list[StateLexer | None] = [None] * len(accepts)
+        self.scanners: dict[frozenset[str], re.Pattern[str]] = {}
+
+    def state_lexer(self, state: int) -> StateLexer:
+        """The lexer of a parser state, made the first time the parser is in it (states with the same terminals share one)."""
+        lexer = self.lexers[state]
+        if lexer is None:
+            key = self.accepts[state]
+            lexer = self.by_terminals.get(key)
+            if lexer is None:
+                lexer = self.by_terminals[key] = StateLexer((key & self.known) | self.extra, self.unless, self.strings)
+            self.lexers[state] = lexer
         return lexer
 
-
-class SharedScanners:
-    """The scanners shared by every parser state: the alternation of every
-    terminal but some (`excluding`), in Lark's order, each compiled once."""
-
-    def __init__(self, conf: LexerConf, terminals: list[TerminalDef]) -> None:
-        self.conf = conf
-        self.terminals = terminals
-        self.names = frozenset(t.name for t in terminals)
-        self.made: dict[frozenset[str], Scanner] = {}
-
-    def excluding(self, names: frozenset[str]) -> Scanner:
-        scanner = self.made.get(names)
+    def scanner(self, excluded: frozenset[str]) -> re.Pattern[str]:
+        """The alternation of every terminal but `excluded`, in Lark's order, compiled once."""
+        scanner = self.scanners.get(excluded)
         if scanner is None:
-            conf = self.conf
-            kept = [t for t in self.terminals if t.name not in names]
-            scanner = self.made[names] = Scanner(kept, conf.g_regex_flags, conf.re_module, conf.use_bytes)
+            alternatives = "|".join(f"(?P<{n}>{self.regexps[n]})" for n in self.order if n not in excluded)
+            scanner = self.scanners[excluded] = re.compile(alternatives)
         return scanner
 
-
-class SharedScannerLexer(BasicLexer):
-    """One parser state's lexer, matching with the shared scanners (module docstring)."""
-
-    def __init__(self, conf: LexerConf, shared: SharedScanners) -> None:
-        super().__init__(conf)
-        tried, retype = _keywords(self.terminals)
-        self.tried = frozenset(t.name for t in tried)
-        # A state that tries a terminal no shared scanner has, or whose callbacks
-        # are more than keywords, scans with its own scanner, as in Lark.
-        alone = not self.tried <= shared.names or retype is None or bool(self.user_callbacks)
-        self.shared = None if alone else shared
-        if self.shared is not None:
-            self.callback = {name: _Retype(keywords) for name, keywords in (retype or {}).items()}
-
-    def match(self, text: Any, pos: int) -> Any:
-        if self.shared is None:
-            return self.scanner.match(text, pos)  # Lark's own: builds the state's scanner and callbacks
+    def match(self, lexer: StateLexer, text: str, pos: int) -> tuple[str, str] | None:
+        """The state's match at `pos`: (text, terminal), the terminal not yet turned into a keyword."""
         excluded: frozenset[str] = frozenset()
         while True:
-            found = self.shared.excluding(excluded).match(text, pos)
-            if found is None or found[1] in self.tried:
-                return found
-            excluded |= {found[1]}
+            found = self.scanner(excluded).match(text, pos)
+            if found is None:
+                return None
+            name = found.lastgroup
+            if name in lexer.tried:
+                return found.group(), name  # type: ignore[return-value]
+            excluded |= {name}
 
-
-class _Retype:
-    """Lark's UnlessCallback as a lookup: a token whose whole text is a keyword the state tries becomes it."""
-
-    def __init__(self, keywords: dict[str, str]) -> None:
-        self.keywords = keywords
-
-    def __call__(self, t: Token) -> Token:
-        t.type = self.keywords.get(t.value, t.type)
-        return t
-
-
-def _keywords(terminals: list[TerminalDef]) -> tuple[list[TerminalDef], dict[str, dict[str, str]] | None]:
-    """What Lark's `_create_unless` makes of a lexer's terminals, without compiling a scanner.
-
-    The terminals its scanner tries: all but the strings that a regex terminal
-    of the same priority matches whole (keywords, matched as NAME); and per such
-    regex terminal, the text of each of those strings -> its terminal (Lark's
-    callback takes the first). None for the callbacks when one is not a plain
-    text comparison (a string with flags): Lark's own scanner handles those.
-    """
-    regexes = [t for t in terminals if isinstance(t.pattern, PatternRE)]
-    strings = [t for t in terminals if isinstance(t.pattern, PatternStr)]
-    embedded: set[str] = set()
-    retype: dict[str, dict[str, str]] | None = {}
-    for retok in regexes:
-        unless = [s for s in strings if s.priority == retok.priority and _matches_whole(retok, s.pattern.value)]
-        embedded.update(s.name for s in unless if s.pattern.flags <= retok.pattern.flags)
-        if unless and retype is not None:
-            if any(s.pattern.flags for s in unless):
-                retype = None
+    def lex(self, text: str, stack: list[int] | None) -> Iterator[Token]:
+        """The tokens of `text`, each lexed in the state on top of the parser's `stack` (a list
+        the parser changes as it goes); with no stack, as the root lexer (every terminal) reads them."""
+        ignore = self.ignore
+        lexers = self.lexers
+        everything = self.scanner(frozenset())
+        pos, line, line_start = 0, 1, 0
+        end = len(text)
+        while pos < end:
+            lexer = self.root if stack is None else lexers[stack[-1]] or self.state_lexer(stack[-1])
+            found = everything.match(text, pos)  # the common case: a terminal the state tries
+            if found is not None and found.lastgroup in lexer.tried:
+                value, name = found.group(), found.lastgroup
             else:
-                keywords = retype[retok.name] = {}
-                for s in unless:
-                    keywords.setdefault(s.pattern.value, s.name)
-    return [t for t in terminals if t.name not in embedded], retype
+                match = self.match(lexer, text, pos)
+                if match is None:
+                    raise UnexpectedCharacters(pos, line, pos - line_start + 1)
+                value, name = match
+            start, start_line, column = pos, line, pos - line_start + 1
+            newlines = value.count("\n")
+            if newlines:
+                line += newlines
+                line_start = pos + value.rindex("\n") + 1
+            pos += len(value)
+            if name in ignore:
+                continue
+            keywords = lexer.keywords.get(name)
+            if keywords is not None:
+                name = keywords.get(value, name)
+            yield Token(name, value, start, start_line, column, line, pos - line_start + 1, pos)
 
-
-@functools.cache
-def _matches_whole(retok: TerminalDef, text: str) -> bool:
-    """Lark's test: the regex terminal's match at the start of `text` is all of it."""
-    m = re.match(retok.pattern.to_regexp(), text)
-    return m is not None and m.group(0) == text
+    def root_token(self, text: str, error: UnexpectedCharacters) -> Token | None:
+        """The token any state would lex where a state's lexer failed (Lark's contextual lexer
+        reports it as an unexpected token), or None when no terminal matches there."""
+        found = self.match(self.root, text, error.pos_in_stream)
+        if found is None:
+            return None
+        value, name = found
+        name = self.root.keywords.get(name, {}).get(value, name)
+        pos = error.pos_in_stream
+        end_line = error.line + value.count("\n")
+        end_column = len(value) - value.rindex("\n") if "\n" in value else error.column + len(value)
+        return Token(name, value, pos, error.line, error.column, end_line, end_column, pos + len(value))

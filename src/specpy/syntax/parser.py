@@ -1,7 +1,9 @@
 """The syntax stage: .spec text → ast.Module, or a SpecError with located diagnostics.
 
-The grammar (grammar.lark) is LALR(1) and lexed by Lark's contextual lexer,
-which only tries the terminals the parser can accept next. Three things follow:
+The grammar (grammar.lark) is LALR(1), parsed by lalr.py over the tables Lark
+generated from it (tables.py; Lark is not imported to parse) and lexed by a
+contextual lexer (lexer.py), which only tries the terminals the parser can
+accept next. Three things follow:
 
 * Newlines are significant only where a statement or declaration may end;
   elsewhere (after an operator, inside brackets) they are whitespace.
@@ -20,7 +22,7 @@ which only tries the terminals the parser can accept next. Three things follow:
   lose duplicate crash resets budget processes measure (so `action
   crash(s: Server)` is fine).
 
-Lark's exceptions are turned into Diagnostics with stable codes and messages
+The parser's errors are turned into Diagnostics with stable codes and messages
 in the user's terms ("unexpected `}`; expected an expression"). Inputs nested
 deeper than MAX_NESTING brackets or MAX_TREE_DEPTH syntax levels are refused
 with a located error, so no later stage can hit Python's recursion limit.
@@ -37,18 +39,15 @@ from __future__ import annotations
 
 import functools
 import re
-from copy import copy
-from collections.abc import Iterator
-
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.lexer import PatternStr
-from lark.parsers.lalr_parser_state import ParseConf, ParserState
+from collections.abc import Callable, Iterator
 
 from specpy.diagnostics import Diagnostic, Note, SourceFile, SpecError, Span
 from specpy.syntax import ast
-from specpy.syntax.tables import load_parser
+from specpy.syntax.lalr import Parser, UnexpectedToken
+from specpy.syntax.lexer import UnexpectedCharacters
+from specpy.syntax.tables import GRAMMAR, runtime_tables
 from specpy.syntax.transform import AstBuilder, span_of, token_span
+from specpy.syntax.tree import Token, Tree
 
 RESERVED_WORDS: tuple[str, ...] = (
     "spec", "const", "type", "var", "init", "def", "action", "invariant", "transition",
@@ -89,7 +88,7 @@ class _NestingTooDeep(Exception):
 
 
 class BracketTracker:
-    """Lark postlexer: newlines inside brackets, and absurd nesting.
+    """The post-lexer: newlines inside brackets, and absurd nesting.
 
     Inside `( )`, `[ ]` and expression braces a newline never separates. The
     contextual lexer alone cannot tell, because LALR merges the state after an
@@ -121,24 +120,14 @@ class BracketTracker:
 
 
 @functools.cache
-def _lark() -> Lark:
-    """The parser, from the LALR tables shipped in grammar.json when they fit (tables.py)."""
-    return load_parser(BracketTracker())
+def _parser() -> Parser:
+    """The parser, from the tables generated from grammar.lark (tables.py)."""
+    return Parser(runtime_tables(GRAMMAR.read_text(encoding="utf-8")), BracketTracker())
 
 
 def parse(source: SourceFile) -> ast.Module:
     """Parse a whole spec file; raise SpecError on any syntax error."""
-    parser = _lark()
-    try:
-        tree = parser.parse(source.text)
-    except UnexpectedInput as err:
-        raise SpecError([_diagnose(err, source)]) from None
-    except _NestingTooDeep as err:
-        span = token_span(source.path, err.token)
-        message = f"nesting too deep: more than {MAX_NESTING} open brackets"
-        raise SpecError([Diagnostic("E-syntax-too-deep", message, span)]) from None
-    _check_depth(tree, source.path)
-    return AstBuilder(source.path).build(tree)
+    return AstBuilder(source.path).build(_tree(source))
 
 
 def tokens(source: SourceFile) -> list[Token]:
@@ -148,23 +137,33 @@ def tokens(source: SourceFile) -> list[Token]:
     contextual lexer, driven by the parser, tells a block `{` (`_BLOCK_LBRACE`)
     from a value's `{` (`_LBRACE`) and a newline that ends a statement (`_SEP`)
     from one that does not (not a token; neither are comments and blanks, which
-    lie in the text between two tokens). Each token has Lark's positions
+    lie in the text between two tokens). Each token has its positions
     (`line`, `column`, `end_line`, `end_column`, 1-based; `start_pos`, `end_pos`).
     """
-    return list(_lark().parse_interactive(source.text).iter_parse())
+    found: list[Token] = []
+    _tree(source, found.append)
+    return found
 
 
 def parse_with_tokens(source: SourceFile) -> tuple[ast.Module, list[Token]]:
     """`parse` and `tokens` in one pass, for tools that need both (one parse instead of two)."""
-    try:
-        interactive = _lark().parse_interactive(source.text)
-        found = list(interactive.iter_parse())
-        tree = interactive.feed_eof()
-    except (UnexpectedInput, _NestingTooDeep):
-        parse(source)  # raises the SpecError that locates the error
-        raise
-    _check_depth(tree, source.path)
+    found: list[Token] = []
+    tree = _tree(source, found.append)
     return AstBuilder(source.path).build(tree), found
+
+
+def _tree(source: SourceFile, on_token: Callable[[Token], object] | None = None) -> Tree:
+    """The parse tree of a spec, within the nesting limits; SpecError on a syntax error."""
+    try:
+        tree = _parser().parse(source.text, on_token)
+    except (UnexpectedCharacters, UnexpectedToken) as err:
+        raise SpecError([_diagnose(err, source)]) from None
+    except _NestingTooDeep as err:
+        span = token_span(source.path, err.token)
+        message = f"nesting too deep: more than {MAX_NESTING} open brackets"
+        raise SpecError([Diagnostic("E-syntax-too-deep", message, span)]) from None
+    _check_depth(tree, source.path)
+    return tree
 
 
 def _check_depth(tree: Tree, path: str) -> None:
@@ -224,14 +223,12 @@ _HEADER_HINT = (
 )
 
 
-def _diagnose(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
+def _diagnose(err: UnexpectedCharacters | UnexpectedToken, source: SourceFile) -> Diagnostic:
     if isinstance(err, UnexpectedCharacters):
         return _unexpected_char(err, source)
-    if isinstance(err, UnexpectedToken) and err.token.type != "$END":
+    if err.token.type != "$END":
         return _unexpected_token(err, source)
-    if isinstance(err, (UnexpectedToken, UnexpectedEOF)):
-        return _unexpected_eof(err, source)
-    raise err
+    return _unexpected_eof(err, source)
 
 
 def _unexpected_char(err: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
@@ -269,7 +266,7 @@ def _hints(token: Token, expected: set[str], source: SourceFile) -> tuple[Note, 
     return ()
 
 
-def _unexpected_eof(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
+def _unexpected_eof(err: UnexpectedToken, source: SourceFile) -> Diagnostic:
     span = _end_span(source)
     message = f"unexpected end of file; {_expected_phrase(_expected(err))}"
     opener = _unclosed_bracket(source.text)
@@ -279,31 +276,9 @@ def _unexpected_eof(err: UnexpectedInput, source: SourceFile) -> Diagnostic:
     return Diagnostic("E-syntax-eof", message, span, notes)
 
 
-def _expected(err: UnexpectedInput) -> set[str]:
-    """The terminals that could have come next where the error occurred.
-
-    LALR merges states, so the parse table lists terminals that only fit in
-    other contexts; each candidate is fed to a copy of the parser to keep
-    just those that would really be shifted here.
-    """
-    state = getattr(err, "state", None)
-    if not isinstance(state, ParserState):
-        return set(getattr(err, "expected", None) or ())
-    conf = copy(state.parse_conf)
-    conf.callbacks = {}
-    return {name for name in state.parse_conf.states[state.position] if _shifts(state, conf, name)}
-
-
-def _shifts(state: ParserState, conf: ParseConf, terminal: str) -> bool:
-    if terminal.upper() != terminal:  # a nonterminal's goto entry
-        return False
-    probe = state.copy(deepcopy_values=False)
-    probe.parse_conf = conf
-    try:
-        probe.feed_token(Token(terminal, ""), is_end=terminal == "$END")
-    except UnexpectedToken:
-        return False
-    return True
+def _expected(err: UnexpectedToken) -> set[str]:
+    """The terminals that could have come next where the error occurred (lalr.Parser.expected)."""
+    return _parser().expected(err.stack)
 
 
 def _expected_phrase(expected: set[str]) -> str:
@@ -343,7 +318,7 @@ def _summarize(names: set[str]) -> list[str]:
 
 @functools.cache
 def _terminal_displays() -> dict[str, str]:
-    displays = {t.name: f"`{t.pattern.value}`" for t in _lark().terminals if isinstance(t.pattern, PatternStr)}
+    displays = {name: f"`{text}`" for name, text in _parser().strings.items()}
     displays.update(_SPECIAL_NAMES)
     return displays
 
@@ -373,7 +348,7 @@ def _after_name_brace_name(text: str, token: Token) -> bool:
 def _unclosed_bracket(text: str) -> Token | None:
     """The innermost bracket left open at the end of the text, if any."""
     stack: list[Token] = []
-    for token in _lark().lex(text):
+    for token in _parser().lex(text):
         if token.type in _OPENERS:
             stack.append(token)
         elif token.type in _CLOSERS and stack:

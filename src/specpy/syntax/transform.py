@@ -1,8 +1,8 @@
-"""Lark parse tree → AST (specpy.syntax.ast), one handler per grammar rule.
+"""Parse tree → AST (specpy.syntax.ast), one handler per grammar rule.
 
 The builder is strict: a tree node without a handler is a programming error
 (`__default__` raises), and tests/syntax enumerates the grammar's rules to prove
-every one has a handler. It works without recursion (Transformer_NonRecursive),
+every one has a handler. It works without recursion (tree.transform),
 so tree depth is limited only by parser.MAX_TREE_DEPTH.
 
 Problems the grammar cannot express (a map comprehension whose key is not its
@@ -20,17 +20,15 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from lark import Token, Transformer_NonRecursive, Tree, v_args
-from lark.tree import Meta
-
 from specpy.diagnostics import Diagnostic, SpecError, Span
 from specpy.syntax import ast
+from specpy.syntax.tree import Meta, Token, Tree, transform
 
 Children = list[Any]
 
 
 def span_of(path: str, meta: Meta) -> Span:
-    """The span of a tree node (Lark's positions, unchanged)."""
+    """The span of a tree node (its Meta's positions, unchanged)."""
     if getattr(meta, "empty", True):
         return Span(path, 1, 1, 1, 1)
     return Span(path, meta.line, meta.column, meta.end_line, meta.end_column)
@@ -41,17 +39,15 @@ def token_span(path: str, token: Token) -> Span:
     return Span(path, token.line, token.column, token.end_line, token.end_column)
 
 
-@v_args(meta=True)
-class AstBuilder(Transformer_NonRecursive):
-    """Builds AST nodes from a parse tree of one source file."""
+class AstBuilder:
+    """Builds AST nodes from a parse tree of one source file: `<rule>(meta, children)` per node."""
 
     def __init__(self, path: str) -> None:
-        super().__init__(visit_tokens=False)
         self.path = path
         self.diagnostics: list[Diagnostic] = []
 
     def build(self, tree: Tree) -> ast.Module:
-        module = self.transform(tree)
+        module = transform(tree, self)
         if self.diagnostics:
             raise SpecError(self.diagnostics)
         return module

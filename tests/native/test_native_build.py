@@ -1,0 +1,108 @@
+"""The compiled-module cache's start-up: a cached library loads without cffi's builder
+(no `cffi`, no `pycparser`) and without starting a process; the compiler's `--version` line
+is remembered per compiler binary and asked again only when that binary changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from specpy.native import build
+
+#: A stand-in compiler that counts how often it is asked its version.
+FAKE_CC = """#!/bin/sh
+echo run >> "{log}"
+echo "fakecc {version}"
+echo "second line"
+"""
+
+
+def fake_compiler(tmp_path: Path, version: str) -> Path:
+    cc = tmp_path / "fakecc"
+    cc.write_text(FAKE_CC.format(log=tmp_path / "runs.log", version=version))
+    cc.chmod(0o755)
+    return cc
+
+
+def runs(tmp_path: Path) -> int:
+    log = tmp_path / "runs.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def identity(monkeypatch: pytest.MonkeyPatch, cc: Path) -> str:
+    monkeypatch.setenv("CC", str(cc))
+    build.compiler.cache_clear()
+    try:
+        return build.compiler()[1]
+    finally:
+        build.compiler.cache_clear()
+
+
+def test_the_version_runs_only_when_the_compiler_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cc = fake_compiler(tmp_path, "1.0")
+    assert identity(monkeypatch, cc) == f"{cc}  fakecc 1.0"
+    assert runs(tmp_path) == 1
+    assert identity(monkeypatch, cc) == f"{cc}  fakecc 1.0"  # remembered: no second run
+    assert runs(tmp_path) == 1
+    # An upgrade in place: same path, new contents (size) and time -> asked again.
+    cc.write_text(FAKE_CC.format(log=tmp_path / "runs.log", version="2.0.1"))
+    assert identity(monkeypatch, cc) == f"{cc}  fakecc 2.0.1"
+    assert runs(tmp_path) == 2
+    # Only the modification time changed (same size): asked again too.
+    st = cc.stat()
+    os.utime(cc, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    identity(monkeypatch, cc)
+    assert runs(tmp_path) == 3
+
+
+def test_a_symlinked_compiler_is_remembered_by_its_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two names of one binary share the remembered line; the key still names the path used."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cc = fake_compiler(tmp_path, "3.0")
+    link = tmp_path / "cc"
+    link.symlink_to(cc)
+    assert identity(monkeypatch, cc) == f"{cc}  fakecc 3.0"
+    assert identity(monkeypatch, link) == f"{link}  fakecc 3.0"
+    assert runs(tmp_path) == 1
+
+
+#: Run in a fresh interpreter: a one-state check on the native backend, recording every process
+#: it starts (audit events) and whether cffi's Python package or pycparser were imported.
+PROBE = """
+import sys
+spawned = []
+sys.addaudithook(lambda event, args: spawned.append(event) if event in {events!r} else None)
+from specpy.cli import main
+try:
+    main(["check", "--backend", "native", "--json", {spec!r}])
+except SystemExit as exit:
+    code = exit.code
+print("PROBE", __import__("json").dumps({{"exit": code, "spawned": spawned,
+      "imported": [m for m in ("cffi", "pycparser") if m in sys.modules]}}))
+"""
+SPAWNING = ("subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn", "os.exec", "os.spawn", "os.system")
+
+
+def probe(spec: Path, env: dict[str, str]) -> dict:
+    code = PROBE.format(events=SPAWNING, spec=str(spec))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300).stdout
+    report = json.loads(out.split("PROBE ", 1)[1])
+    report["backend"] = json.loads(out.split("PROBE ", 1)[0])["backend"]
+    return report
+
+
+def test_a_cached_library_loads_without_cffi_or_a_process(tmp_path: Path) -> None:
+    spec = tmp_path / "one.spec"
+    spec.write_text("spec One\nvar x: 0..1 = 0\naction Stay { x = x }\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = probe(spec, env)  # compiles: cffi's builder and the compiler run
+    assert first["backend"] == "native" and first["exit"] == 0
+    assert "cffi" in first["imported"] and "subprocess.Popen" in first["spawned"]
+    again = probe(spec, env)
+    assert again == {"exit": 0, "spawned": [], "imported": [], "backend": "native"}
