@@ -279,6 +279,7 @@ static inline int sp_holds(const int64_t *table, int bits, int64_t fp) {
 /* Lookups SP_AHEAD fingerprints ahead ask for their slots' memory
    (`sp_prefetch`), so that the tables' cache misses overlap. */
 #define SP_AHEAD 8
+#define SP_MERGE_AHEAD 16
 static inline void sp_prefetch(const SpPeers *peers, const int64_t *table, int bits, int64_t fp) {
     __builtin_prefetch(table + (((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits)));
     if (peers) {
@@ -341,17 +342,21 @@ int64_t sp_merge(int64_t *table, int bits, int owner, int nowners, int nparts, i
     uint64_t mask = ((uint64_t)1 << bits) - 1;
     int64_t added = 0;
     for (int p = 0; p < nparts; p++) {
-        for (int64_t i = 0; i < counts[p]; i++) {
-            int64_t fp = fps[p][i];
-            if (i + SP_AHEAD < counts[p] && sp_owner_of(fps[p][i + SP_AHEAD], nowners) == owner)
-                sp_prefetch(0, table, bits, fps[p][i + SP_AHEAD]);
-            if (sp_owner_of(fp, nowners) != owner) continue;
+        /* the positions owned, then their slots asked for SP_MERGE_AHEAD ahead */
+        int64_t *own = malloc((size_t)(counts[p] + 1) * sizeof(int64_t)), m = 0;
+        if (!own) abort();
+        for (int64_t i = 0; i < counts[p]; i++)
+            if (sp_owner_of(fps[p][i], nowners) == owner) own[m++] = i;
+        for (int64_t q = 0; q < m; q++) {
+            if (q + SP_MERGE_AHEAD < m) sp_prefetch(0, table, bits, fps[p][own[q + SP_MERGE_AHEAD]]);
+            int64_t fp = fps[p][own[q]];
             uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
             int dup = 0;
             while (table[j]) { if (table[j] == fp) { dup = 1; break; } j = (j + 1) & mask; }
             if (!dup) { table[j] = fp; added++; }
-            keep[p][i] = (uint8_t)!dup;
+            keep[p][own[q]] = (uint8_t)!dup;
         }
+        free(own);
     }
     return added;
 }
