@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -140,41 +141,59 @@ def test_max_states_stops_threads_as_one_worker() -> None:
         assert summary(native(model, max_states=5000, workers=workers)) == summary(one)
 
 
-def test_a_timeout_in_the_middle_of_a_level_stops_every_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(threads, "POLL_SECONDS", 0.001)
-    monkeypatch.setattr(partition, "RUN_CHUNKS", 1)  # a look at `cancelled` every 128 states
-    stops = []
+def stall(m: pytest.MonkeyPatch, at: int = 150) -> tuple[threading.Event, list[bool]]:
+    """Chunks of one state group each (a look at `cancelled` every 128
+    states), and the `at`-th chunk (of ~400: TWOPHASE_6) waits until told to
+    stop (at most 2 s): the level is then under way when the search stops.
+    The event is set when it waits; the list tells, per look, whether
+    `cancelled` was set."""
+    m.setattr(threads, "POLL_SECONDS", 0.001)
+    m.setattr(partition, "RUN_CHUNKS", 1)
     real = threads.ThreadParts._check
+    busy, looks, calls = threading.Event(), [], []
 
-    def check_(self, at=0):
-        stops.append(self.cancelled)
-        real(self, at)
+    def check_(self, done=0):
+        calls.append(done)
+        if len(calls) == at:
+            busy.set()
+            for _ in range(200):
+                if self.cancelled:
+                    break
+                time.sleep(0.01)
+        looks.append(self.cancelled)
+        real(self, done)
 
-    monkeypatch.setattr(threads.ThreadParts, "_check", check_)
+    m.setattr(threads.ThreadParts, "_check", check_)
+    return busy, looks
+
+
+def test_a_timeout_in_the_middle_of_a_level_stops_every_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, looks = stall(monkeypatch)
     before = threading.active_count()
     r = native(load(*TWOPHASE_6), workers=2, timeout=0.001)
     assert r.kind is ResultKind.LIMIT and r.limit == "timeout"
-    assert True in stops, "the partitions were told to stop in the middle of a level"
+    assert looks[-1] is True, "the partitions were told to stop in the middle of a level"
     assert threading.active_count() == before, "no thread outlives the search"
 
 
 def test_ctrl_c_in_the_middle_of_a_level_checkpoints_and_resumes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Ctrl-C while the threads expand a level: the run ends as interrupted
     with its last boundary written; 1 or 2 workers resume it to the whole result."""
-    model = load(*TWOPHASE_5)
+    model = load(*TWOPHASE_6)
     whole = native(model)
     with monkeypatch.context() as m:
-        m.setattr(threads, "POLL_SECONDS", 0.001)
+        busy, looks = stall(m)
         m.setattr(search, "PROGRESS_SECONDS", 0.0)
         sent = []
 
-        def progress(stats):  # the main thread's tick while the partitions run level 8
-            if not sent and stats.depth >= 8:
-                sent.append(stats.depth)
+        def progress(stats):  # the main thread's tick
+            if busy.is_set() and not sent:
+                sent.append(stats.distinct_states)
                 os.kill(os.getpid(), signal.SIGINT)
 
         r = check(model, CheckOptions(backend="native", workers=2, checkpoint_dir=str(tmp_path / "ck")), progress=progress)
     assert sent and r.kind is ResultKind.LIMIT and r.limit == "interrupted"
+    assert looks[-1] is True, "the partitions were told to stop in the middle of a level"
     assert 0 < r.stats.distinct_states < whole.stats.distinct_states
     for workers in (1, 2):
         resumed = native(model, workers=workers, resume_dir=str(tmp_path / "ck"))
