@@ -83,3 +83,64 @@ def specs(draw, faults: bool = True) -> str:
     if draw(st.booleans()):
         lines.append(f"terminal {draw(bool_expr(['x', 'y']))}")
     return "\n".join(lines) + "\n"
+
+
+#: Actions over a symmetric type P of three atoms, one per kind of place an
+#: atom can be in a state: a P? variable, maps keyed by P (to ints, to P?, to
+#: sets of P), a bitmask set of P, a set of records naming two atoms (a
+#: bitmask whose elements mention two atoms), a bag of such records (a sorted
+#: array), a sequence of P, a set of variants over more than 60 values (a
+#: frozenset in Python, words natively). `{k}` is a small int drawn per spec.
+SYMMETRIC_ACTIONS = [
+    "action Own(p: P) {{\n    require owner == none and x < {k}\n    owner = p\n}}",
+    "action Free {{\n    require owner != none\n    owner = none\n    x = (x + 1) % 4\n}}",
+    "action Step(p: P) {{\n    require st[p] < 2 and (owner == none or owner != p or x < {k})\n    st[p] = st[p] + 1\n}}",
+    "action Vote(p: P) {{\n    require p not in votes\n    votes = votes | {{p}}\n}}",
+    "action Unvote(p: P) {{\n    require p in votes and st[p] > 0\n    votes = votes - {{p}}\n}}",
+    "action Prefer(p: P, q: P) {{\n    require pref[p] == none and p != q\n    pref[p] = q\n}}",
+    "action Link(p: P) {{\n    require pref[p] != none\n    links = links | {{M{{src: p, dst: pref[p]}}}}\n    pref[p] = none\n}}",
+    "action Send(p: P, q: P) {{\n    require len(net) < 2 and st[p] >= {k} % 3\n    send M{{src: p, dst: q}} to net\n}}",
+    "action Recv {{\n    receive m in net {{\n        st[m.dst] = (st[m.dst] + 1) % 3\n        seen[m.dst] = seen[m.dst] | {{m.src}}\n    }}\n}}",
+    "action Log(p: P) {{\n    require len(log) < 2 and p in votes\n    log = append(log, p)\n}}",
+    "action Note(p: P) {{\n    require len(notes) < 2\n    notes = notes | {{Mark{{who: p, at: x}}}}\n    x = (x + {k}) % 4\n}}",
+    "action Retire(p: P) {{\n    require st[p] == 2\n    st[p] = 0\n    votes = votes - {{p}}\n    x = (x + 1) % 4\n}}",
+]
+SYMMETRIC_INVARIANTS = [
+    "len(votes) <= {k}",
+    "x < {k} + 1",
+    "forall p in P: st[p] < 2 or p in votes",
+    "len(links) < {k}",
+    "owner == none or (exists p in votes: owner == p) or x < {k}",
+    "forall m in links: m.src != m.dst",
+    "len(log) < 2 or log[1] != log[2]",
+    "len(net) < 2",
+    "forall p in P: len(seen[p]) < {k}",
+    "len(notes) < 2",
+]
+
+
+@st.composite
+def symmetric_specs(draw) -> str:
+    """A random spec with `symmetric type P = {p1, p2, p3}` and some of
+    SYMMETRIC_ACTIONS (every variable is declared, used or not)."""
+    k = draw(st.integers(1, 3))
+    lines = [
+        "symmetric type P = {p1, p2, p3}",
+        "type M = {src: P, dst: P}",
+        "type Ev = Mark{who: P, at: 0..3} | Gap{n: 0..60}",
+        f"var x: 0..3 = {draw(st.integers(0, 3))}",
+        "var owner: P? = none",
+        "var st: [P -> 0..2] = {q: 0 for q in P}",
+        "var votes: set[P] = {}",
+        "var pref: [P -> P?] = {q: none for q in P}",
+        "var seen: [P -> set[P]] = {q: {} for q in P}",
+        "var links: set[M] = {}",
+        "var net: bag[M, 2] = {}",
+        "var log: seq[P, 2] = []",
+        "var notes: set[Ev] = {}",
+    ]
+    chosen = draw(st.lists(st.sampled_from(SYMMETRIC_ACTIONS), min_size=2, max_size=6, unique=True))
+    lines += [a.format(k=draw(st.integers(1, 3))) for a in chosen]
+    for i, inv in enumerate(draw(st.lists(st.sampled_from(SYMMETRIC_INVARIANTS), min_size=1, max_size=2, unique=True))):
+        lines.append(f"invariant Inv{i}: {inv.format(k=k)}")
+    return "\n".join(lines) + "\n"

@@ -97,3 +97,49 @@ def test_subclasses_inherit_fields() -> None:
     match E.Not(IntT(), lit):
         case E.Not(_, operand):
             assert operand is lit
+
+
+def test_mutable_and_ordered_classes_match_dataclass() -> None:
+    def body() -> dict:
+        return {"__annotations__": {"a": "int", "b": "list", "n": "ClassVar[int]"}, "b": field(default_factory=list),
+                "n": 3, "__module__": __name__}
+
+    plain, node = dataclass(type("Plain", (), body())), nodeclass(frozen=False)(type("Node", (), body()))
+    p, n = plain(1), node(1)
+    n.a = 2
+    p.a = 2
+    assert (n.a, n.b) == (p.a, p.b) and n == node(2) and n != node(3)
+    assert node.__hash__ is plain.__hash__ is None  # mutable and compared: unhashable
+    assert [f.name for f in dataclasses.fields(node)] == ["a", "b"] and node.n == 3
+    ordered = [nodeclass(order=True)(type(name, (), {"__annotations__": {"k": "int", "s": "str"}, "s": field(default="", compare=False)}))
+               for name in ("O1", "O2")]
+    o = ordered[0]
+    assert sorted([o(3), o(1, "z"), o(2)]) == [o(1), o(2), o(3)] and o(1) <= o(1, "other") and not o(2) < o(1)
+    with pytest.raises(TypeError):
+        o(1) < ordered[1](2)  # noqa: B015 (instances of one class only, as dataclass)
+    unhashed = nodeclass(eq=False, frozen=False)(type("U", (), {"__annotations__": {"a": "int"}}))
+    assert unhashed(1) != unhashed(1) and hash(unhashed(1)) != 0
+
+
+def test_init_false_fields_and_definition_errors() -> None:
+    cls = nodeclass(frozen=False)(type("I", (), {"__annotations__": {"a": "int", "seen": "list", "late": "int"},
+                                                  "seen": field(default_factory=list, init=False), "late": field(init=False)}))
+    i = cls(1)
+    assert i.seen == [] and not hasattr(i, "late") and cls.__match_args__ == ("a",)
+    with pytest.raises(TypeError):
+        cls(1, [])
+    with pytest.raises(ValueError):
+        nodeclass(type("M", (), {"__annotations__": {"a": "list"}, "a": []}))  # a mutable default
+    with pytest.raises(TypeError):
+        nodeclass(type("D", (), {"__annotations__": {"a": "int", "b": "int"}, "a": 0}))  # b follows a default
+    with pytest.raises(TypeError):
+        nodeclass(frozen=False)(type("Sub", (E.Lit,), {"__annotations__": {}}))  # mutable from frozen
+
+
+def test_init_is_compiled_on_first_use() -> None:
+    """A run instantiates a fraction of the ~220 classes; `__init__` costs a compile only for those."""
+    cls = nodeclass(type("Lazy", (), {"__annotations__": {"first": "int", "second": "int"}}))
+    stub = cls.__dict__["__init__"]
+    assert cls(1, second=2) == cls(1, 2) and cls.__dict__["__init__"] is not stub
+    with pytest.raises(TypeError, match="second"):
+        cls(1)

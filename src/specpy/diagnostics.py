@@ -8,8 +8,10 @@ a caret under the span).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from specpy.nodeclass import nodeclass
 
 MAX_SPEC_BYTES = 16 << 20
 """The largest spec file specpy reads (16 MiB; specs/raft.spec is 12 KB)."""
@@ -41,7 +43,7 @@ def read_input(path: str | Path, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class SourceFile:
     """A spec's text and the name it is reported under."""
 
@@ -55,7 +57,7 @@ class SourceFile:
         return ""
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Span:
     """A region of a source file: 1-based, end exclusive (Lark's convention)."""
 
@@ -81,13 +83,13 @@ def span_field() -> Span:
     return field(default=NO_SPAN, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Note:
     message: str
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Diagnostic:
     """One error: a stable code (e.g. "E-unknown-name"), a message and a span."""
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from specpy.nodeclass import nodeclass
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Overrides:
     """`--const NAME=V` and `--type NAME=a,b,c`, as the user wrote them.
 
@@ -17,7 +19,7 @@ class Overrides:
     types: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@nodeclass
 class CheckOptions:
     check_deadlock: bool = True
     symmetry: bool = True

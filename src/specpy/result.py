@@ -7,12 +7,13 @@ A run cut short by a limit is never "ok"; a bounded run says it is bounded.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from specpy.diagnostics import Span
 from specpy.ir.values import Value
+from specpy.nodeclass import nodeclass
 from specpy.trace.trace import Trace
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ EXIT_INTERRUPTED = EXIT_LIMIT  # Ctrl-C and SIGTERM, in every command
 EXIT_SYSTEM_ERROR = 153
 
 
-@dataclass(frozen=True)
+@nodeclass
 class ExitCode:
     """One exit code: what it means, and the commands that use it (none listed: every command)."""
 
@@ -109,7 +110,7 @@ EXIT_CODES: dict[ResultKind, int] = {
 }
 
 
-@dataclass
+@nodeclass(frozen=False)
 class ActionStats:
     """Coverage of one action (or fault kind), as TLC reports it per action."""
 
@@ -119,7 +120,7 @@ class ActionStats:
     new: int = 0  # distinct states it found first
 
 
-@dataclass
+@nodeclass(frozen=False)
 class MeasureStats:
     """A `measure`: its least and greatest value over the states explored
     (None: no state had a value), and in how many it could not be evaluated."""
@@ -130,7 +131,7 @@ class MeasureStats:
     undefined: int = 0
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Stats:
     distinct_states: int = 0
     # TLC's count: initial states plus every successor produced, duplicates
@@ -148,7 +149,7 @@ class Stats:
         return self.states_generated / self.seconds if self.seconds > 0 else 0.0
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Violation:
     """What broke, where, and the shortest trace that reaches it.
 
@@ -165,7 +166,7 @@ class Violation:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Checked:
     """What a run checks, said before the search and named again by the verdict.
 
@@ -214,7 +215,7 @@ class Checked:
         }
 
 
-@dataclass
+@nodeclass(frozen=False)
 class CheckResult:
     kind: ResultKind
     stats: Stats
@@ -321,7 +322,7 @@ VALIDATION_EXIT_CODES = {
 Valuation = dict[str, Value]
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Unexplained:
     """The first log line that no candidate state explains.
 
@@ -340,7 +341,7 @@ class Unexplained:
     offer_count: int
 
 
-@dataclass
+@nodeclass(frozen=False)
 class ValidationStats:
     lines: int = 0  # lines in the log
     explained: int = 0  # lines explained before the search stopped
@@ -349,7 +350,7 @@ class ValidationStats:
     seconds: float = 0.0
 
 
-@dataclass
+@nodeclass(frozen=False)
 class ValidationResult:
     """The verdict; `trace` is one behaviour of the spec matching every explained
     line, and `line_states[i]` the index in it of the state after line i + 1."""

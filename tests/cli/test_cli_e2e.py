@@ -184,16 +184,54 @@ def test_version() -> None:
 
 def test_startup_imports_stay_light() -> None:
     """`specpy` must start fast: importing the CLI loads no backend, parser, z3, numpy or
-    command module; a check loads no other command's module and no z3."""
+    command module; a check loads no other command's module, no z3 and no lark (it parses
+    with syntax/lalr.py over generated tables)."""
     heavy = ("z3", "lark", "numpy", "specpy.explicit", "specpy.syntax.parser", "specpy.cli.check", "specpy.cli.tla")
     code = f"import sys, specpy.cli; print([m for m in {heavy!r} if m in sys.modules])"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
-    others = ("z3", "specpy.cli.tla", "specpy.cli.prove", "specpy.cli.fmt", "specpy.cli.linearizable", "specpy.cli.explore")
+    others = ("z3", "lark", "specpy.cli.tla", "specpy.cli.prove", "specpy.cli.fmt", "specpy.cli.linearizable", "specpy.cli.explore")
     code = (
         "import sys; from specpy.cli import main\n"
         f"try: main(['check', '-q', {str(data('ok.spec'))!r}])\n"
         f"except SystemExit: print([m for m in {others!r} if m in sys.modules])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_check_defines_its_classes_with_nodeclass() -> None:
+    """`dataclass()` costs 0.2-0.7 ms a class (specpy/nodeclass.py): the classes a check
+    defines are `@nodeclass`es. Fails naming any `@dataclass` on a check's path."""
+    code = (
+        "import dataclasses, sys\n"
+        "made = []\n"
+        "real = dataclasses._process_class\n"
+        "def spy(cls, *args, **kwargs):\n"
+        "    made.append(cls.__module__ + '.' + cls.__qualname__)\n"
+        "    return real(cls, *args, **kwargs)\n"
+        "dataclasses._process_class = spy\n"
+        "from specpy.cli import main\n"
+        f"try: main(['check', '--quiet', {str(data('ok.spec'))!r}])\n"
+        "except SystemExit: print([name for name in made if name.startswith('specpy.') and '_Probe' not in name])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]", "use @nodeclass (specpy/nodeclass.py) for these"
+
+
+def test_a_check_imports_only_what_it_uses() -> None:
+    """Imported where used, not by every check: "did you mean" suggestions (difflib), cffi's
+    builder and its C parser once the native library is cached (native/build.py), the
+    temporary files of spilling and written outputs (tempfile), shutil (and its bz2 and lzma)
+    for removing spilled or old checkpoint directories, json (--json, checkpoints), --debug's
+    traceback. (click itself
+    imports difflib when a short option such as -q is parsed, so the check below has none.)"""
+    lazy = ("difflib", "cffi", "pycparser", "tempfile", "shutil", "bz2", "lzma", "json", "traceback")
+    subprocess.run([sys.executable, "-m", "specpy", "check", "--quiet", str(data("ok.spec"))], capture_output=True, check=True)
+    code = (
+        "import sys; from specpy.cli import main\n"
+        f"try: main(['check', '--quiet', {str(data('ok.spec'))!r}])\n"
+        f"except SystemExit: print([m for m in {lazy!r} if m in sys.modules])"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]"

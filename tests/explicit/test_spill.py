@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def tiny_memory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """`spilled(model, ...)`: a search in which every partition spills after
     its first level, with a table of 16 fingerprints; its files go to tmp_path."""
-    monkeypatch.setattr(spill.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # spill.py imports it when it spills
 
     def spilled(model, **options):
         with monkeypatch.context() as m:

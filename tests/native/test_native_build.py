@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,16 @@ def test_a_symlinked_compiler_is_remembered_by_its_target(tmp_path: Path, monkey
     assert runs(tmp_path) == 1
 
 
+def test_the_compiler_is_found_as_shutil_finds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cc = fake_compiler(tmp_path, "1.0")
+    (tmp_path / "plain").write_text("not executable")
+    (tmp_path / "dir").mkdir()
+    monkeypatch.setenv("PATH", f"{tmp_path / 'dir'}:{tmp_path}:{os.environ['PATH']}")
+    for name in ("fakecc", str(cc), "plain", "dir", "sh", "/bin/sh", "no-such-compiler", "./fakecc"):
+        assert build.executable(name) == shutil.which(name), name
+    assert build.executable("fakecc") == str(cc)
+
+
 #: Run in a fresh interpreter: a one-state check on the native backend, recording every process
 #: it starts (audit events) and whether cffi's Python package or pycparser were imported.
 PROBE = """
@@ -84,7 +95,7 @@ try:
 except SystemExit as exit:
     code = exit.code
 print("PROBE", __import__("json").dumps({{"exit": code, "spawned": spawned,
-      "imported": [m for m in ("cffi", "pycparser") if m in sys.modules]}}))
+      "imported": [m for m in ("cffi", "pycparser", "shutil") if m in sys.modules]}}))
 """
 SPAWNING = ("subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn", "os.exec", "os.spawn", "os.system")
 

@@ -4,6 +4,7 @@ blocks in spill files; the result is the in-memory one, trace included."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
     ids=["twophase", "paxos-bug"],
 )
 def test_a_spilled_native_search_agrees(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, spec: str, overrides: Overrides) -> None:
-    monkeypatch.setattr(spill.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # spill.py imports it when it spills
     model = load(ROOT / spec, overrides)
     whole = check(model, CheckOptions(backend="native"))
     with monkeypatch.context() as m:  # every partition spills after its first level, tables of 16

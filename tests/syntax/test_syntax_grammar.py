@@ -12,6 +12,7 @@ from lark.grammar import Rule
 
 import specpy.syntax.parser as parser_module
 from lark_reference import stock
+from specpy.syntax import grammar_tables
 from specpy.syntax.parser import RESERVED_WORDS
 from specpy.syntax.transform import AstBuilder
 
@@ -69,7 +70,7 @@ def test_grammar_has_no_lalr_conflicts(caplog: pytest.LogCaptureFixture) -> None
 def test_no_parser_state_accepts_both_kinds_of_brace() -> None:
     # The contextual lexer tells block braces from expression braces by the
     # parser state; a state accepting both would make that choice arbitrary.
-    both = [s for s, actions in enumerate(parser_module._parser().states) if {"_LBRACE", "_BLOCK_LBRACE"} <= actions.keys()]
+    both = [s for s, (symbols, _) in enumerate(grammar_tables.STATES) if {"_LBRACE", "_BLOCK_LBRACE"} <= set(symbols)]
     assert both == []
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,6 +52,8 @@ def write_output(option: str, path: Path, text: str) -> str | None:
         if target.exists() and not target.is_file():
             return f"{option} {path}: not a regular file; not replaced"
         mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        import tempfile  # only when a file is written: not on every run's start-up
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -13,10 +13,8 @@ SPECPY_DEBUG=1). Exit codes: result.py `EXITS`.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -45,6 +43,8 @@ class Output:
         self.as_json = as_json
 
     def json(self, obj: dict[str, Any]) -> None:
+        import json  # only with --json: not on every run's start-up
+
         click.echo(json.dumps(obj))
 
     def fail(self, code: int, kind: str, message: str, prefix: str) -> int:
@@ -66,6 +66,8 @@ class Output:
     def internal_error(self, exc: BaseException) -> int:
         """A bug in specpy: a short message, how to report it, the traceback only when debugging."""
         if debugging():
+            import traceback  # only for a bug: not on every run's start-up
+
             traceback.print_exc()
         message = (
             f"internal error: {type(exc).__name__}: {exc}\n"

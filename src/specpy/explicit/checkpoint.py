@@ -51,17 +51,14 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import re
-import shutil
 import signal
 import stat
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -73,7 +70,7 @@ from specpy.explicit.partition import PartitionSnapshot
 from specpy.explicit.store import fingerprints
 from specpy.ir.model import Model
 from specpy.ir.values import format_value
-from specpy.trace import strict_json
+from specpy.nodeclass import nodeclass
 from specpy.options import CheckOptions, OptionError
 
 #: 2: workers split levels into runs (frontier_ids); 3: `none` is the float NONE,
@@ -101,7 +98,7 @@ class CheckpointError(OptionError):
     """A checkpoint that cannot be written or resumed from (exit 151); the message says why."""
 
 
-@dataclass
+@nodeclass(frozen=False)
 class SearchPoint:
     """The coordinator's counters at a level boundary; `level` is the next one to expand."""
 
@@ -246,6 +243,9 @@ class Checkpointer:
             raise CheckpointError(f"--checkpoint {self.dir}: cannot write a checkpoint: {exc.strerror or exc}") from None
 
     def _save(self, point: SearchPoint, save_parts: Callable[[Path], list[dict[str, Any]]]) -> Path:
+        import json  # json and shutil only when a checkpoint is written: not on every run's start-up
+        import shutil
+
         seq = 1 + max((int(p.name[5:]) for p in self.dir.iterdir() if CHECKPOINT_NAME.fullmatch(p.name)), default=0)
         tmp = self.dir / f".tmp-{os.getpid()}-{seq:06d}"
         tmp.mkdir()
@@ -305,7 +305,7 @@ def _refuse_another_models_checkpoint(directory: Path, model: Model) -> None:
         name = _read_regular(directory / CURRENT, 64).decode("ascii").strip()
         if not CHECKPOINT_NAME.fullmatch(name):
             raise ValueError(f"{CURRENT} does not name a checkpoint")
-        manifest = strict_json.loads(_read_regular(directory / name / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+        manifest = _read_manifest(directory / name)
         spec, digest = manifest["spec"], manifest["model_sha256"]
         stored = manifest["search"]["stored"]
     except FileNotFoundError:
@@ -324,8 +324,17 @@ def _refuse_another_models_checkpoint(directory: Path, model: Model) -> None:
 
 def _manifest_digest(manifest: dict[str, Any]) -> str:
     """SHA-256 of the manifest without its own digest (keys sorted): every counter is covered."""
+    import json  # json and strict_json only when a checkpoint is written or read: not on every run's start-up
+
     body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _read_manifest(checkpoint: Path) -> Any:
+    """The JSON value of a checkpoint's manifest (strict_json's errors are ValueErrors)."""
+    from specpy.trace import strict_json
+
+    return strict_json.loads(_read_regular(checkpoint / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
 
 
 def _open_regular(path: Path) -> int:
@@ -378,7 +387,7 @@ def written_by(directory: str) -> str | None:
         name = _read_regular(Path(directory) / CURRENT, 64).decode("ascii").strip()
         if not CHECKPOINT_NAME.fullmatch(name):
             return None
-        manifest = strict_json.loads(_read_regular(Path(directory) / name / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+        manifest = _read_manifest(Path(directory) / name)
         kind = manifest["options"].get("fingerprints", "python")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -408,7 +417,7 @@ def load(
         raise bad(f"corrupt checkpoint: {CURRENT} does not name a checkpoint")
     ckpt = d / name
     try:
-        manifest = strict_json.loads(_read_regular(ckpt / MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+        manifest = _read_manifest(ckpt)
     except (OSError, ValueError) as exc:
         raise bad(f"corrupt checkpoint: cannot read {name}/{MANIFEST} ({exc})") from None
     if isinstance(manifest, dict) and manifest.get("format") == FORMAT and (

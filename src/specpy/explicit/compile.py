@@ -39,7 +39,6 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from functools import cached_property, partial
 from typing import Any
@@ -58,6 +57,7 @@ from specpy.ir.model import Action, Model
 from specpy.ir.ranges import analyze
 from specpy.ir.types import universe
 from specpy.ir.values import Value
+from specpy.nodeclass import nodeclass
 
 #: Actions with more parameter tuples than this share one loop instead of
 #: being unrolled per tuple.
@@ -82,7 +82,7 @@ def _fixed_size(c: Codec) -> int:
     return 0
 
 
-@dataclass
+@nodeclass(frozen=False)
 class CompiledAction:
     action: Action
     args: list[tuple[Value, ...]]  # generic parameter tuples, canonical order

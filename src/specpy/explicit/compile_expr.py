@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from specpy.diagnostics import Span
@@ -141,7 +141,7 @@ class Sites:
         return len(self.items) - 1
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Scope:
     """What names mean at one point of the generated code."""
 

@@ -19,7 +19,7 @@ it becomes a loop whose body may only assign.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from specpy.explicit.compile_expr import FAILING_CALL, UNROLL_MAX, Code, ExprCompiler, Scope, count_refs, within
 from specpy.explicit.state import MapCodec, RecordCodec, SeqCodec, VariantCodec, codec
@@ -47,7 +47,7 @@ class Bind:
 
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Ahead:
     """What a `require` may be moved ahead of (guard hoisting, issue #15).
 

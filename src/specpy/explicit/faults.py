@@ -25,7 +25,6 @@ is not a deadlock (in the exported TLA+ they are disjuncts of Next).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from specpy.explicit.runtime import bag_add, bag_count, bag_remove, tuple_set
@@ -63,7 +62,7 @@ class Inline:
     reset: dict[int, Any] | None = None
 
 
-@dataclass
+@nodeclass(frozen=False)
 class FaultStep:
     """One fault kind, run by the search like a compiled action."""
 

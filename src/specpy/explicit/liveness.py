@@ -59,7 +59,6 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -227,7 +226,7 @@ def _stored_path(store: StateStore, i: int, symmetry: Symmetry | None = None) ->
     return states, actions
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Lasso:
     source: int  # a stored state reached by the store's shortest path
     stem: list[int]  # steps (edge indices) from source to the cycle's first state

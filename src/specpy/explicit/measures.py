@@ -15,13 +15,14 @@ value the same on every renaming), as invariants must be.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from specpy.explicit.runtime import EvalFailure
+from specpy.nodeclass import nodeclass
 from specpy.result import MeasureStats
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Tally:
     """Per measure: least and greatest value seen (None: none yet), and the states where it failed."""
 

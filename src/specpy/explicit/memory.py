@@ -35,6 +35,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 #: Seconds between two looks at the memory figures.
@@ -121,6 +122,22 @@ def _inactive_file(stat: Path, key: str) -> int:
 
 def cgroup_room() -> tuple[int, int] | None:
     """(limit, limit - usage) of this process's memory cgroup, if it has a limit."""
+    found = _cgroup_limit()
+    if found is None:
+        return None
+    limit, usage_file, stat_file, inactive = found
+    usage = _read_int(usage_file)
+    if usage is None:
+        return None
+    return limit, limit - max(0, usage - _inactive_file(stat_file, inactive))
+
+
+@cache
+def _cgroup_limit() -> tuple[int, Path, Path, str] | None:
+    """The memory cgroup's limit, where its usage is read and the key of its
+    reclaimable page cache; None without a limit below the machine's memory.
+    Looked up once a process: a search asks for the room at every level's end
+    (a one-state check 5 times), and the lookup was ~0.4 ms of each ~0.6 ms."""
     for limit_file, usage_file, stat_file, inactive in (
         ("memory.max", "memory.current", "memory.stat", "inactive_file"),  # cgroup v2
         ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "memory/memory.stat", "total_inactive_file"),
@@ -132,7 +149,7 @@ def cgroup_room() -> tuple[int, int] | None:
         total = _meminfo().get("MemTotal")
         if total is not None and limit >= total:
             return None  # no limit below the machine's memory
-        return limit, limit - max(0, usage - _inactive_file(root / stat_file, inactive))
+        return limit, root / usage_file, root / stat_file, inactive
     return None
 
 

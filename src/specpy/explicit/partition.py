@@ -69,7 +69,7 @@ same for any number of partitions, and the same from run to run.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -79,6 +79,7 @@ from specpy.explicit.measures import Tally
 from specpy.explicit.memory import map_large_arrays
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.store import FingerprintSet, Frontier, Links, Raw, StateStore
+from specpy.nodeclass import nodeclass
 
 if TYPE_CHECKING:
     from specpy.explicit.spill import Spill
@@ -98,7 +99,7 @@ RUN_DONE, RUN_REPORT, RUN_FULL = 0, 1, 2
 RANK_CONSTRAINT, RANK_INVARIANT, RANK_LIMIT, RANK_TRANSITION = 0, 1, 2, 3
 
 
-@dataclass(frozen=True, order=True)
+@nodeclass(order=True)
 class Event:
     """What stops the search, found by one partition; the smallest one wins.
 
@@ -118,7 +119,7 @@ class Event:
     fp: int | None = field(compare=False, default=None)
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Batch:
     """States to store, in key order, each fingerprint once."""
 
@@ -169,7 +170,7 @@ class Successors:
         return Batch(chosen, self.fps[idx], keys, self.part.frontier_ids[rows], via)
 
 
-@dataclass
+@nodeclass(frozen=False)
 class LevelReport:
     """What a partition tells the coordinator after expanding a level."""
 
@@ -187,7 +188,7 @@ class LevelReport:
     measures: Tally | None = None  # the `measure`s over every state it stored so far (measures.py)
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Settle:
     """The coordinator's plan for the end of a level, for one partition.
 
@@ -213,7 +214,7 @@ class Settle:
 Piece = tuple[Frontier, np.ndarray]
 
 
-@dataclass
+@nodeclass(frozen=False)
 class PartitionSnapshot:
     """A partition at a level boundary, all a checkpoint needs (checkpoint.py).
 

@@ -638,7 +638,7 @@ class Search:
         """The temporal properties, on the finished state graph (liveness.py)."""
         self.store = self.parts.partitions[0].state_store()
         if self.engine is not None:  # liveness runs on the Python backend's values
-            self.store = self.engine.python_store(self.store, self.symmetry)
+            self.store = self.engine.python_store(self.store)
         violation = check_properties(self.cm, self.store, self.tick, self.evaluate_stored, self.symmetry)
         if violation is not None:
             raise Stop(violation.kind, violation)

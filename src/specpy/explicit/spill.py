@@ -36,8 +36,6 @@ fails (a full disk) raises DiskFull, which stops the search like a limit
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -170,6 +168,8 @@ class BlockFile:
 
     @staticmethod
     def _named(directory: Path) -> int:
+        import tempfile
+
         fd, name = tempfile.mkstemp(dir=directory)
         os.unlink(name)
         return fd
@@ -212,6 +212,8 @@ class Spill:
         return self.dir is not None
 
     def _activate(self) -> None:
+        import tempfile  # only once a run spills: not on every run's start-up
+
         try:
             if self.root is not None:
                 Path(self.root).mkdir(parents=True, exist_ok=True)
@@ -267,4 +269,6 @@ class Spill:
     def close(self) -> None:
         """Remove the files (those a frontier still holds open vanish when it is freed)."""
         if self.dir is not None:
+            import shutil  # only once a run has spilled: not on every run's start-up
+
             shutil.rmtree(self.dir, ignore_errors=True)

@@ -8,21 +8,34 @@ atoms}, so it counts orbits; that is the number TLC reports with
 `SYMMETRY Permutations(T)` (TLC keeps the smallest fingerprint of the orbit).
 
 The canonical form is the smallest state of a *candidate set* of permuted
-states, under a fixed total order (hash, then value order on a tie):
+states in *value order*: the states compared variable by variable in
+declaration order, each variable by its codec's `sort_key` (state.py; the
+order in which the backend iterates sets and bags). Only variables that
+mention a symmetric atom are compared: the others are equal in every
+candidate.
 
-- Each atom a of a symmetric type gets a signature: what the state says about
-  a alone — `m[a]` for every map `[T -> V]` whose values mention no symmetric
-  atom, membership of a in a set over T, and for a set whose elements mention
-  at most one symmetric atom (`Prepared{rm: r}`) which such elements about a
-  it holds. The signature of π(a) in π(s) is the signature of a in s.
-- The candidates are the permutations that put the atoms in order of their
-  signatures (atoms with equal signatures may go in any order among
+- Each atom a of a symmetric type gets a signature (`plan`): what the state
+  says about a alone — `m[a]` for every map `[T -> V]` whose values mention
+  no symmetric atom (in value order), `m[a]` with a written "@" and every
+  other symmetric atom "*" when they do (the shape text; kept only while the
+  values' universe is small, SHAPE_TABLE_MAX), whether a variable of type T or
+  T? holds a, and for a set whose elements mention at most one symmetric atom
+  (`Prepared{rm: r}`) which such elements about a it holds (a bitmask over
+  the elements' shapes, compared as a number). The signature of π(a) in π(s)
+  is the signature of a in s.
+- The candidates are the permutations that put each type's atoms in order
+  of their signatures (atoms with equal signatures may go in any order among
   themselves). Because signatures move with the atoms, π(s) has the same
-  candidate images as s, so the smallest one is an orbit invariant: exact, not
-  a heuristic, and the count equals TLC's.
-- When the signatures describe every place a symmetric atom can occur in the
-  state (twophase: rmState, tmPrepared, msgs), atoms with equal signatures are
-  indistinguishable and one candidate suffices.
+  candidate images as s, so the smallest one is an orbit invariant: exact,
+  not a heuristic, and the count equals TLC's.
+- When a type's signatures describe every place one of its atoms can occur
+  in the state (twophase: rmState, tmPrepared, msgs), its atoms with equal
+  signatures are indistinguishable and one order of them suffices.
+
+The native core (native/c_symmetry.py) generates C from the same `plan` and
+compares in the same orders (generated `cmp_N`, the C mirror of `sort_key`),
+so both backends store the same member of every orbit: the same states, in
+the same order, hence the same traces, counterexamples and coverage.
 
 Cost per state: signatures O(state size); then Π(k_i!) permuted copies of the
 state for the classes k_i of equal signatures (1 when the signatures describe
@@ -47,16 +60,21 @@ from specpy.ir.model import Model
 from specpy.ir.types import (
     AtomT,
     BagT,
+    BoolT,
+    EnumT,
     MapT,
     OptionT,
+    RangeT,
     RecordT,
     SeqT,
     SetT,
     Type,
     VariantT,
     universe,
+    universe_size,
 )
 from specpy.ir.values import BagValue, MapValue, RecordValue, Value, VariantValue
+from specpy.nodeclass import nodeclass
 
 #: A permutation of one symmetric type: perm[i] is the new index of atom i.
 Perm = tuple[int, ...]
@@ -170,6 +188,114 @@ def _permute_generic(t: Type, v: Value, perms: dict[AtomT, Perm]) -> Value:
     return v
 
 
+#: A shape view of `m[a]` (values mentioning symmetric atoms) is kept while
+#: (values of m's value type) x (atoms) is at most this: the native core
+#: looks the shape's rank up in a table of that size.
+SHAPE_TABLE_MAX = 1 << 16
+
+
+@nodeclass
+class View:
+    """One part of the signature of an atom a of a symmetric type, read from variable `var`.
+
+    kind "value": m[a] (a map [T -> V], V without symmetric atoms), in value order;
+    "shape": m[a] with a written "@" and the other symmetric atoms "*" (text order);
+    "is": does the variable (of type T or T?) hold a (False before True);
+    "set": which elements about a the bitmask set holds: rows[a] lists
+    (bit, template), the signature has bit `template` set when the set has
+    bit `bit` (compared as a number).
+    """
+
+    kind: str
+    var: int
+    type: Type  # the variable's
+    rows: tuple[tuple[tuple[int, int], ...], ...] = ()
+    templates: int = 0
+
+
+@nodeclass
+class Plan:
+    """Per symmetric type: its atoms' signature views, and whether they are complete."""
+
+    views: tuple[tuple[View, ...], ...]
+    complete: tuple[bool, ...]
+
+
+def plan(var_types: tuple[Type, ...], types: tuple[AtomT, ...]) -> Plan:
+    """The signature views both backends compute (native/c_symmetry.py generates C from them).
+
+    A type is complete when its views describe every place one of its atoms
+    occurs: a map keyed by it with atom-free values, a variable of it or its
+    option, a bitmask set whose elements mention at most one symmetric atom.
+    """
+    views: list[list[View]] = [[] for _ in types]
+    incomplete: set[AtomT] = set()
+    for var, t in enumerate(var_types):
+        if not mentions(t, types):
+            continue
+        atom = t.inner if isinstance(t, OptionT) else t
+        if isinstance(t, MapT) and isinstance(t.key, AtomT) and t.key in types:
+            ti = types.index(t.key)
+            if not mentions(t.value, types):
+                views[ti].append(View("value", var, t))
+                continue
+            if shape_table_ok(t.value, len(t.key.members)):
+                views[ti].append(View("shape", var, t))
+        elif isinstance(atom, AtomT):
+            views[types.index(atom)].append(View("is", var, t))
+            continue
+        elif isinstance(t, SetT) and isinstance(codec(t), BitSetCodec):
+            whole = _add_set_views(views, var, t, types)
+            if whole:
+                continue
+        incomplete.update(u for u in types if mentions(t, (u,)))
+    return Plan(tuple(map(tuple, views)), tuple(u not in incomplete for u in types))
+
+
+def shape_table_ok(t: Type, atoms: int) -> bool:
+    """May a shape view read values of type t (the native core numbers them: no bags, no big sets)?"""
+    def numbered(u: Type) -> bool:
+        match u:
+            case AtomT() | EnumT() | BoolT() | RangeT():
+                return True
+            case SetT(e):
+                return isinstance(codec(u), BitSetCodec) and numbered(e)
+            case SeqT(e, _) | OptionT(e):
+                return numbered(e)
+            case MapT(k, v):
+                return numbered(k) and numbered(v)
+            case RecordT(fields=fs):
+                return all(numbered(ft) for _, ft in fs)
+            case VariantT(cases=cs):
+                return all(numbered(ft) for c in cs for _, ft in c.fields)
+        return False
+
+    return numbered(t) and universe_size(t) * atoms <= SHAPE_TABLE_MAX
+
+
+def _add_set_views(views: list[list[View]], var: int, t: SetT, types: tuple[AtomT, ...]) -> bool:
+    """Add the views of a bitmask set; True if no element mentions two atoms.
+
+    For atom a, the view is the set of shapes of the elements that mention
+    a: the element with a written "@" and other symmetric atoms "*" (template
+    ids in order of first appearance over the universe, shared by the types).
+    """
+    per_atom: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    shapes: dict[str, int] = {}
+    whole = True
+    for bit, v in enumerate(universe(t.elem)):
+        occ = sorted(set(_occurrences(t.elem, v, types)), key=lambda o: (types.index(o[0]), o[1]))
+        whole &= len(occ) <= 1
+        for u, a in occ:
+            shape = shapes.setdefault(_shape(t.elem, v, types, (u, a)), len(shapes))
+            per_atom.setdefault((types.index(u), a), []).append((bit, shape))
+    for ti, u in enumerate(types):
+        if any(k[0] == ti for k in per_atom):
+            rows = tuple(tuple(per_atom.get((ti, a), ())) for a in range(len(u.members)))
+            views[ti].append(View("set", var, t, rows, len(shapes)))
+    return whole
+
+
 class Symmetry:
     """Canonical representatives of states under the symmetric types' permutations."""
 
@@ -180,33 +306,39 @@ class Symmetry:
         self.var_types = tuple(v.type for v in model.vars)
         self.codecs = cm.states.codecs
         self._permuters: dict[Perms, Callable[[tuple], tuple]] = {}
-        # Signature views per symmetric type; `complete` when they describe
-        # every place a symmetric atom occurs in a state.
-        self.views: list[list[Callable[[tuple, int], Any]]] = [[] for _ in types]
-        self.complete = True
-        for i, t in enumerate(self.var_types):
-            if mentions(t, types):
-                self.complete &= self._add_views(i, t)
+        self.plan = plan(self.var_types, types)
+        self.views = [[self._view(v) for v in vs] for vs in self.plan.views]
+        # Value order on the variables that can differ between candidates:
+        # (position, sort_key or None where the internal values compare as they are).
+        self._order = tuple(
+            (i, None if c.orderable else c.sort_key)
+            for i, (t, c) in enumerate(zip(self.var_types, self.codecs))
+            if mentions(t, types)
+        )
 
     # ------------------------------------------------------------ signatures
 
-    def _add_views(self, var: int, t: Type) -> bool:
-        """Add the signature views of variable `var`; True if they capture it whole."""
-        if isinstance(t, MapT) and isinstance(t.key, AtomT) and t.key in self.types:
-            ti = self.types.index(t.key)
-            if mentions(t.value, self.types):  # votedFor[a]: its shape, a itself written "@"
-                self.views[ti].append(self._shape_view(var, t.value, t.key))
-                return False
-            sort_key = codec(t.value).sort_key
-            self.views[ti].append(lambda s, a, v=var, k=sort_key: k(s[v][a]))
-            return True
-        if isinstance(t, SetT) and isinstance(codec(t), BitSetCodec):
-            return self._add_set_views(var, t.elem)
-        atom = t.inner if isinstance(t, OptionT) else t
-        if isinstance(atom, AtomT):  # `leader: Server?`: is it a?
-            self.views[self.types.index(atom)].append(lambda s, a, v=var: s[v] == a)
-            return True
-        return False
+    def _view(self, view: View) -> Callable[[tuple, int], Any]:
+        var, t = view.var, view.type
+        match view.kind:
+            case "value":
+                assert isinstance(t, MapT)
+                return lambda s, a, k=codec(t.value).sort_key: k(s[var][a])
+            case "shape":
+                assert isinstance(t, MapT) and isinstance(t.key, AtomT)
+                return self._shape_view(var, t.value, t.key)
+            case "is":
+                return lambda s, a: s[var] == a
+        rows = view.rows
+
+        def held(s: tuple, a: int) -> int:
+            mask, out = s[var], 0
+            for bit, template in rows[a]:
+                if mask >> bit & 1:
+                    out |= 1 << template
+            return out
+
+        return held
 
     def _shape_view(self, var: int, value_type: Type, key: AtomT) -> Callable[[tuple, int], str]:
         """m[a] with a written "@" and every other symmetric atom "*" (cached per value)."""
@@ -222,46 +354,17 @@ class Symmetry:
 
         return view
 
-    def _add_set_views(self, var: int, elem: Type) -> bool:
-        """Views of a bitmask set; they capture it whole if no element mentions two atoms.
-
-        For atom a, the view is the set of shapes of the elements that mention
-        a: the element with a written "@" and other symmetric atoms "*".
-        """
-        per_atom: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        shapes: dict[str, int] = {}
-        whole = True
-        for bit, v in enumerate(universe(elem)):
-            occ = set(_occurrences(elem, v, self.types))
-            whole &= len(occ) <= 1
-            for t, a in occ:
-                shape = shapes.setdefault(_shape(elem, v, self.types, (t, a)), len(shapes))
-                per_atom.setdefault((self.types.index(t), a), []).append((bit, shape))
-        for ti, t in enumerate(self.types):
-            if not any(k[0] == ti for k in per_atom):
-                continue
-            rows = tuple(tuple(per_atom.get((ti, a), ())) for a in range(len(t.members)))
-
-            def view(s: tuple, a: int, v: int = var, rows: tuple = rows) -> int:
-                mask, out = s[v], 0
-                for bit, template in rows[a]:
-                    if mask >> bit & 1:
-                        out |= 1 << template
-                return out
-
-            self.views[ti].append(view)
-        return whole
-
     def _candidates(self, s: tuple) -> list[Perms]:
         """The permutations that order each type's atoms by signature."""
         per_type: list[list[Perm]] = []
-        for t, views in zip(self.types, self.views):
+        for t, views, complete in zip(self.types, self.views, self.plan.complete):
             n = len(t.members)
             sigs = [tuple(view(s, a) for view in views) for a in range(n)]
             order = sorted(range(n), key=sigs.__getitem__)
-            classes = [list(g) for _, g in itertools.groupby(order, key=sigs.__getitem__)]
-            if self.complete:
-                classes = [[a] for c in classes for a in c]  # equal signatures: indistinguishable atoms
+            if complete:  # equal signatures: indistinguishable atoms
+                classes = [[a] for a in order]
+            else:
+                classes = [list(g) for _, g in itertools.groupby(order, key=sigs.__getitem__)]
             options: list[Perm] = []
             for arrangement in itertools.product(*(itertools.permutations(c) for c in classes)):
                 perm = [0] * n
@@ -289,26 +392,24 @@ class Symmetry:
     def canonical_with(self, s: tuple) -> tuple[tuple, Perms]:
         """The canonical representative of s's orbit, and the permutation giving it."""
         candidates = self._candidates(s)
-        if len(candidates) == 1:
-            return self.permuter(candidates[0])(s), candidates[0]
-        best: tuple | None = None
-        best_perms: Perms = ()
-        best_hash = 0
-        for perms in candidates:
+        best = self.permuter(candidates[0])(s)
+        best_perms = candidates[0]
+        for perms in candidates[1:]:
             t = self.permuter(perms)(s)
-            h = hash(t)
-            if best is None or h < best_hash or (h == best_hash and t != best and self._before(t, best)):
-                best, best_hash, best_perms = t, h, perms
-        assert best is not None
+            if self.before(t, best):
+                best, best_perms = t, perms
         return best, best_perms
 
     def canonical(self, s: tuple) -> tuple:
         return self.canonical_with(s)[0]
 
-    def _before(self, a: tuple, b: tuple) -> bool:
-        """Value order between two states (only needed on a hash tie)."""
-        key = [c.sort_key for c in self.codecs]
-        return [k(x) for k, x in zip(key, a)] < [k(x) for k, x in zip(key, b)]
+    def before(self, a: tuple, b: tuple) -> bool:
+        """Is state a before state b in value order (the first differing variable decides)?"""
+        for i, key in self._order:
+            x, y = a[i], b[i]
+            if x != y:
+                return x < y if key is None else key(x) < key(y)
+        return False
 
     def inverse(self, perms: Perms) -> Perms:
         out = []

@@ -12,9 +12,10 @@ the same value are the same whatever their spelling.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from specpy.nodeclass import nodeclass
 
-@dataclass(frozen=True)
+
+@nodeclass
 class ConstTerm:
     """`op` is "name", "int" or "bool" (a leaf: `args` holds the name or the value),
     or an operator of a constant expression (semantics/consts.py): `+ - * // %`,

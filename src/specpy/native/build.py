@@ -32,7 +32,6 @@ import hashlib
 import importlib.machinery
 import os
 import shlex
-import shutil
 import stat
 import sys
 import sysconfig
@@ -62,10 +61,22 @@ def compiler() -> tuple[str, str]:
     """(the compiler command, its identity for the cache key)."""
     cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
     words = shlex.split(cc)
-    path = shutil.which(words[0]) if words else None
+    path = executable(words[0]) if words else None
     if path is None:
         raise NoCompiler(f"no C compiler found (looked for {words[0] if words else 'cc'!r}; set CC or install gcc)")
     return cc, f"{path} {' '.join(words[1:])} {version_line(path)}"
+
+
+def executable(name: str) -> str | None:
+    """Where `name` runs from, as `shutil.which` finds it on POSIX (a name with a slash as
+    given, else the first executable file of that name on $PATH); shutil itself imports its
+    archive modules (bz2, lzma), which every run would pay for one lookup."""
+    dirs = [""] if os.sep in name else os.get_exec_path()
+    for d in dirs:
+        path = os.path.join(d, name)
+        if os.access(path, os.X_OK) and not os.path.isdir(path):
+            return path
+    return None
 
 
 def version_line(path: str) -> str:
@@ -136,6 +147,7 @@ def _build(name: str, source: str, cdef: str, target: Path) -> None:
     """Compile `source` into the library `target`, written beside it and moved into place."""
     import contextlib
     import io
+    import shutil
     import tempfile
 
     try:
@@ -167,7 +179,7 @@ def _compile(c_file: Path, out: Path) -> None:
         raise NoCompiler(f"Python's C headers are not installed (no {include}/Python.h; e.g. apt-get install python3-dev)")
     import subprocess
 
-    cmd = [shutil.which(words[0]) or words[0], *words[1:], *FLAGS, "-shared", "-fPIC", *link, "-I", include, str(c_file), "-o", str(out)]
+    cmd = [executable(words[0]) or words[0], *words[1:], *FLAGS, "-shared", "-fPIC", *link, "-I", include, str(c_file), "-o", str(out)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.SubprocessError) as exc:

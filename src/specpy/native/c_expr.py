@@ -18,7 +18,7 @@ every constant is an integer literal or the hex bytes of its packed layout.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from specpy.explicit.state import codec
 from specpy.ir import expr as E
@@ -43,6 +43,7 @@ from specpy.ir.types import (
     within,
 )
 from specpy.native.c_types import ArrC, BitsC, CType, Layout, NotNative, OptionC, SeqC, VariantC
+from specpy.nodeclass import nodeclass
 
 #: The backend contract (ir/backend.py): what the native core compiles, and what not yet.
 EXPRESSIONS = (
@@ -50,7 +51,7 @@ EXPRESSIONS = (
 )
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Scope:
     """What names mean at one point of the generated C."""
 
@@ -223,8 +224,18 @@ class ExprC:
                 body.append("    return 0;")
             case OptionT(inner):
                 body.append(f"    return x.some ? 1 + {self.ordinal('x.v', inner)} : 0;")
-            case SetT():
+            case SetT() if isinstance(c, BitsC) and c.words == 0:
                 body.append(f"    return {self._set_table(t)[1]}[(uint64_t)x];")
+            case MapT(k, v):  # the first key's value is the most significant digit
+                body.append("    int i = 0;")
+                body.append(f"    for (int j = 0; j < {universe_size(k)}; j++) i = i * {universe_size(v)} + {self.ordinal('x.v[j]', v)};")
+                body.append("    return i;")
+            case SeqT(elem, most):  # shorter sequences first, then digits
+                m = universe_size(elem)
+                starts = [sum(m**i for i in range(n)) for n in range(most + 1)]
+                body.append(f"    static const int start[] = {{{', '.join(map(str, starts))}}};")
+                body.append(f"    int i = 0; for (int j = 0; j < x.n; j++) i = i * {m} + {self.ordinal('x.v[j]', elem)};")
+                body.append("    return start[x.n] + i;")
             case _:
                 raise NotNative(f"values of type {type_name(t)} cannot be numbered natively")
         body.append("}")
@@ -286,7 +297,7 @@ class ExprC:
         order (its codecs' `sort_key`: the order in which it iterates a
         frozenset or a bag)."""
         c = self.ct(t)
-        if c.scalar:
+        if c.scalar and not (isinstance(c, BitsC) and not c.py_mask):
             cast = "uint64_t" if isinstance(c, BitsC) else "int64_t"
             return f"((({cast})({a}) > ({cast})({b})) - (({cast})({a}) < ({cast})({b})))"
         return f"{self._cmp_fn(t)}(&({a}), &({b}))"
@@ -321,6 +332,26 @@ class ExprC:
                 steps.append("if (a->n != b->n) return a->n < b->n ? -1 : 1;")
             case SetT() if isinstance(c, BitsC) and c.py_mask:
                 steps.append(f"for (int i = {c.words} - 1; i >= 0; i--) if (a->w[i] != b->w[i]) return a->w[i] < b->w[i] ? -1 : 1;")
+            case SetT(elem) if isinstance(c, BitsC) and not c.py_mask and _universe_in_order(elem):
+                # A frozenset in Python, sort_key (size, sorted elements): the
+                # larger set is after; of two as large, the one holding the
+                # lowest element where they differ is before.
+                words = ["(uint64_t)*a", "(uint64_t)*b"] if c.words == 0 else ["a->w[i]", "b->w[i]"]
+                loop = "for (int i = 0; i < 1; i++)" if c.words == 0 else f"for (int i = 0; i < {c.words}; i++)"
+                steps.append(f"int na = 0, nb = 0; {loop} {{ na += __builtin_popcountll({words[0]}); nb += __builtin_popcountll({words[1]}); }}")
+                steps.append("if (na != nb) return na < nb ? -1 : 1;")
+                steps.append(
+                    f"{loop} {{ uint64_t d = {words[0]} ^ {words[1]}; if (d) return ({words[0]} >> __builtin_ctzll(d)) & 1 ? -1 : 1; }}"
+                )
+            case SetT(elem) if isinstance(c, ArrC) and not c.py_mask:  # sort_key (size, sorted elements)
+                steps.append("if (a->n != b->n) return a->n < b->n ? -1 : 1;")
+                steps.append(f"for (int i = 0; i < a->n; i++) {by(elem, 'a->v[i].e', 'b->v[i].e')}")
+            case BagT(elem, _) if isinstance(c, ArrC):  # sort_key: the sorted (element, count) list
+                steps.append(
+                    f"for (int i = 0; i < a->n && i < b->n; i++) {{ {by(elem, 'a->v[i].e', 'b->v[i].e')} "
+                    "if (a->v[i].c != b->v[i].c) return a->v[i].c < b->v[i].c ? -1 : 1; }"
+                )
+                steps.append("if (a->n != b->n) return a->n < b->n ? -1 : 1;")
             case _:
                 raise NotNative(f"values of type {type_name(t)} cannot be ordered natively")
         self.helpers[name] = f"static int {name}(const {c.name} *a, const {c.name} *b) {{ {' '.join(steps)} return 0; }}"
@@ -950,6 +981,22 @@ class ExprC:
         if is_int(value.type) and is_int(t):
             return f"int64_t {name} = {self.num(value, sc)};"
         return f"{self.ct(t).name} {name} = {self.coerce(self.expr(value, sc), value.type, t)};"
+
+
+def _universe_in_order(t: Type) -> bool:
+    """Is universe(t)'s order the Python backend's value order (sort_key) of t?"""
+    match t:
+        case BoolT() | RangeT() | AtomT() | EnumT():
+            return True
+        case OptionT(e):
+            return _universe_in_order(e)
+        case MapT(_, v):
+            return _universe_in_order(v)
+        case RecordT(fields=fs):
+            return all(_universe_in_order(ft) for _, ft in fs)
+        case VariantT(cases=cs):
+            return all(_universe_in_order(ft) for c in cs for _, ft in c.fields)
+    return False  # sets (bitmask ints), sequences (shorter first): another order
 
 
 def _case_size(fields) -> int:

@@ -15,7 +15,6 @@ re-executes that step in the Python backend for the message (kernel.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from specpy.explicit.compile_stmt import straight
 from specpy.ir import expr as E
@@ -24,6 +23,7 @@ from specpy.ir.backend import Handlers
 from specpy.ir.types import MapT, RangeT, RecordT, SeqT, Type, VariantT, universe
 from specpy.native.c_expr import ExprC, Scope, is_int
 from specpy.native.c_types import NotNative
+from specpy.nodeclass import nodeclass
 
 #: A `for` over a constant domain of at most this many values is unrolled
 #: (its body may then require, fork or assert, as in the Python backend).
@@ -36,7 +36,7 @@ STATEMENTS = Handlers("native", "statement", "the native core cannot compile").c
 )
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Bind:
     """Bind a local to C text from here on (an unrolled loop's value)."""
 

@@ -1,26 +1,25 @@
 """Symmetry reduction in C: `sp_canon(S *s)` replaces a state by the
 canonical representative of its orbit, before it is fingerprinted.
 
-The construction is explicit/symmetry.py's: every atom of a symmetric type
-gets a signature (what the state says about it alone), the candidate
-permutations are those that put the atoms in signature order (atoms with
-equal signatures in every order among themselves, or in one order when the
-signatures describe every place an atom can occur), and the representative
-is the smallest permuted state among the candidates. Signatures move with
-the atoms, so the candidates of π(s) have the same images as those of s and
-the smallest is an orbit invariant: exact, with the Python backend's counts
-(distinct states are orbits). The order among candidates is the bytes'
-(memcmp), not the Python backend's (hash, then value), so the representative
-may be another member of the orbit: counts, depth and verdicts are the same,
-while which shortest trace is found first (and the per-action `new` column
-of the coverage) may differ.
+The construction is explicit/symmetry.py's, generated from the same `plan`
+and compared in the same orders, so the representative is the Python
+backend's, byte for byte: every atom of a symmetric type gets a signature
+(what the state says about it alone), the candidate permutations are those
+that put the atoms in signature order (atoms with equal signatures in every
+order among themselves, or in one order when the type's signatures describe
+every place its atoms can occur), and the representative is the smallest
+permuted state among the candidates in value order (`sp_cmp_state`: the
+variables that mention symmetric atoms, in declaration order, each by the
+generated `cmp_N`, the C mirror of the codecs' `sort_key`). Both backends
+therefore store the same states in the same order: counts, depth, verdicts,
+shortest traces and the coverage's `new` column are identical.
 
-Signature views, per atom a of a symmetric type T (the Python backend's):
-`m[a]` of a map [T -> V] whose values mention no symmetric atom (its bytes);
-`x == a` for a variable of type T or T?; for a bitmask set whose elements
-mention at most one symmetric atom, which elements about a it holds (as a
-bitmask over their shapes: the element with a written "@" and other atoms
-"*", ids computed here by symmetry.py's `_shape`).
+Signature comparison per view (`sp_sigcmp_T`, symmetry.py's `View`):
+"value" m[a] by cmp_N; "is" 0/1; "set" the template bits of the elements
+about a the set holds, compared as a number from the highest byte down;
+"shape" the rank of m[a]'s shape text among all shapes of the value type
+(a table indexed by m[a]'s universe index and a, made here from
+symmetry.py's `_shape`, so ranks order as the Python backend's strings).
 
 Permuting a state renames every symmetric atom in it (generated `perm_N`
 functions per type; map entries and set bits move to the renamed key's or
@@ -29,7 +28,8 @@ element's universe index; sorted arrays are re-sorted).
 
 from __future__ import annotations
 
-from specpy.explicit.symmetry import _occurrences, _shape, mentions
+from specpy.explicit.symmetry import View, _shape, mentions
+from specpy.explicit.symmetry import plan as symmetry_plan
 from specpy.ir.model import Model
 from specpy.ir.types import AtomT, BagT, MapT, OptionT, RecordT, SeqT, SetT, Type, VariantT, type_name, universe, universe_size
 from specpy.native.c_expr import ExprC
@@ -116,108 +116,101 @@ class SymmetryC:
 
     # ------------------------------------------------------------ signatures
 
-    def _views(self, ti: int) -> tuple[list[tuple[str, int]], bool]:
-        """(C statements appending atom `a`'s view bytes at `p`, their byte count), and whether they are complete."""
-        t = self.types[ti]
+    def _signature(self, ti: int, views: tuple[View, ...]) -> list[str]:
+        """sp_sigprep_T (per-atom keys of the set and shape views) and sp_sigcmp_T (two atoms' signatures)."""
         ex = self.ex
-        views: list[tuple[str, int]] = []
-        complete = True
-        for i, v in enumerate(self.model.vars):
-            vt = v.type
-            if not mentions(vt, self.types):
-                continue
-            if isinstance(vt, MapT) and vt.key == t and not mentions(vt.value, self.types):
-                size = ex.ct(vt.value).size
-                views.append((f"memcpy(p, &s->v{i}.v[a], {size}); p += {size};", size))
-            elif isinstance(vt, MapT) and isinstance(vt.key, AtomT) and vt.key in self.types:
-                complete = False  # votedFor[a] mentions atoms: not in the signature
-            elif vt == t:
-                views.append((f"*p++ = s->v{i} == a;", 1))
-            elif isinstance(vt, OptionT) and vt.inner == t:
-                views.append((f"*p++ = s->v{i}.some && s->v{i}.v == a;", 1))
-            elif isinstance(vt, SetT) and isinstance(ex.ct(vt), BitsC):
-                view, whole = self._set_view(i, vt, ti)
-                complete &= whole
-                if view is not None:
-                    views.append(view)
+        n = len(self.types[ti].members)
+        prep: list[str] = []
+        steps: list[str] = []
+        out: list[str] = []
+        for k, view in enumerate(views):
+            var, t = view.var, view.type
+            if view.kind == "value":
+                assert isinstance(t, MapT)
+                steps.append(f"{{ int r = {ex.compare(t.value, f's->v{var}.v[a]', f's->v{var}.v[b]')}; if (r) return r; }}")
+            elif view.kind == "is":
+                held = f"s->v{var}.some && s->v{var}.v == " if isinstance(t, OptionT) else f"s->v{var} == "
+                steps.append(f"{{ int x = {held}a, y = {held}b; if (x != y) return x - y; }}")
+            elif view.kind == "shape":
+                assert isinstance(t, MapT)
+                table = f"sp_shape_{ti}_{k}"
+                out.append(self._shape_table(table, t.value, t.key))
+                out.append(f"static __thread uint16_t {table}_of[{n}];")  # scratch: per thread (threads.py)
+                prep.append(f"for (int a = 0; a < {n}; a++) {table}_of[a] = {table}[{ex.ordinal(f's->v{var}.v[a]', t.value)} * {n} + a];")
+                steps.append(f"if ({table}_of[a] != {table}_of[b]) return {table}_of[a] < {table}_of[b] ? -1 : 1;")
             else:
-                complete = False
-        return views, complete
+                rows = f"sp_rows_{ti}_{k}"
+                nbytes = (view.templates + 7) // 8
+                flat = [(bit, tpl) for a in range(n) for bit, tpl in view.rows[a]]
+                starts = [0]
+                for a in range(n):
+                    starts.append(starts[-1] + len(view.rows[a]))
+                out.append(f"static const int {rows}_at[] = {{{', '.join(map(str, starts))}}};")
+                out.append(f"static const int {rows}[] = {{{', '.join(f'{b}, {h}' for b, h in flat) or '0'}}};")
+                out.append(f"static __thread uint8_t {rows}_of[{n}][{nbytes}];")
+                c = ex.ct(t)
+                if not isinstance(c, BitsC):
+                    raise NotNative(f"symmetry over a {type_name(t)} held as a sorted array is not native yet")
+                has = f"(((uint64_t)s->v{var} >> b) & 1)" if c.words == 0 else f"((s->v{var}.w[b >> 6] >> (b & 63)) & 1)"
+                prep.append(
+                    f"memset({rows}_of, 0, sizeof {rows}_of); for (int a = 0; a < {n}; a++) "
+                    f"for (int r = {rows}_at[a]; r < {rows}_at[a + 1]; r++) {{ int b = {rows}[2 * r], h = {rows}[2 * r + 1]; "
+                    f"if {has} {rows}_of[a][h >> 3] |= (uint8_t)(1u << (h & 7)); }}"
+                )
+                steps.append(
+                    f"for (int i = {nbytes} - 1; i >= 0; i--) if ({rows}_of[a][i] != {rows}_of[b][i]) "
+                    f"return {rows}_of[a][i] < {rows}_of[b][i] ? -1 : 1;"
+                )
+        out.append(f"static void sp_sigprep_{ti}(const S *s) {{ {' '.join(prep)} (void)s; }}")
+        out.append(f"static int sp_sigcmp_{ti}(const S *s, int a, int b) {{ {' '.join(steps)} (void)s; (void)a; (void)b; return 0; }}")
+        return out
 
-    def _set_view(self, var: int, t: SetT, ti: int) -> tuple[tuple[str, int] | None, bool]:
-        """The shapes of the elements about atom a that set variable `var` holds (symmetry.py's set views)."""
-        c = self.ex.ct(t)
-        assert isinstance(c, BitsC)
-        sym = self.types[ti]
-        rows: dict[int, list[tuple[int, int]]] = {}
-        shapes: dict[str, int] = {}
-        whole = True
-        for bit, v in enumerate(universe(t.elem)):
-            occ = set(_occurrences(t.elem, v, self.types))
-            whole &= len(occ) <= 1
-            for at, a in occ:
-                if at == sym:
-                    shape = shapes.setdefault(_shape(t.elem, v, self.types, (at, a)), len(shapes))
-                    rows.setdefault(a, []).append((bit, shape))
-        if not shapes:
-            return None, whole
-        nbytes = (len(shapes) + 7) // 8
-        table = f"sp_rows_{var}_{ti}"
-        flat = [(a, bit, shape) for a in range(len(sym.members)) for bit, shape in rows.get(a, [])]
-        starts = [0] * (len(sym.members) + 1)
-        for a, _, _ in flat:
-            starts[a + 1] += 1
-        for a in range(len(sym.members)):
-            starts[a + 1] += starts[a]
-        self.ex.prototypes.insert(0, f"static const int {table}_at[] = {{{', '.join(map(str, starts))}}};")
-        self.ex.prototypes.insert(0, f"static const int {table}[] = {{{', '.join(f'{b}, {s}' for _, b, s in flat) or '0'}}};")
-        word = "(uint64_t)s->v{var}".format(var=var) if c.words == 0 else None
-        has = f"(({word} >> b) & 1)" if word else f"((s->v{var}.w[b >> 6] >> (b & 63)) & 1)"
-        code = (
-            f"memset(p, 0, {nbytes}); for (int r = {table}_at[a]; r < {table}_at[a + 1]; r++) {{ int b = {table}[2 * r], h = {table}[2 * r + 1]; "
-            f"if {has} p[h >> 3] |= (uint8_t)(1u << (h & 7)); }} p += {nbytes};"
-        )
-        return (code, nbytes), whole
+    def _shape_table(self, name: str, value: Type, key: AtomT) -> str:
+        """The rank of each (value, atom) shape among all of them, indexed by universe index * atoms + atom."""
+        n = len(key.members)
+        shapes = [_shape(value, v, self.types, (key, a)) for v in universe(value) for a in range(n)]
+        rank = {x: i for i, x in enumerate(sorted(set(shapes)))}
+        return f"static const uint16_t {name}[] = {{{', '.join(str(rank[x]) for x in shapes)}}};"
 
     # ------------------------------------------------------------ the canonical form
 
     def functions(self) -> list[str]:
         """sp_canon and what it needs (after the permute helpers are made)."""
         out = []
-        nmax = self.nmax
         perm_state = []
+        order = []
         for i, v in enumerate(self.model.vars):
             if mentions(v.type, self.types):
                 perm_state.append(f"t->v{i} = {self.permute(v.type, f's->v{i}')};")
+                order.append(f"{{ int r = {self.ex.compare(v.type, f'a->v{i}', f'b->v{i}')}; if (r) return r; }}")
         out.append(f"static void sp_permute(const S *s, S *t) {{ *t = *s; {' '.join(perm_state)} }}")
-        # Per type: atoms sorted by signature, tie classes, and whether one order suffices.
-        steps = []
-        longest = 1
-        for ti, t in enumerate(self.types):
-            views, complete = self._views(ti)
-            n = len(t.members)
-            size = sum(s for _, s in views)
-            longest = max(longest, size)
-            fill = " ".join(code for code, _ in views)
-            steps.append(
-                f"static int sp_sig_{ti}(const S *s, uint8_t *sig) {{ int len = {size}; "
-                f"for (int a = 0; a < {n}; a++) {{ uint8_t *p = sig + a * len; {fill} (void)p; }} return len; }}"
-            )
-            steps.append(f"#define SP_COMPLETE_{ti} {int(complete)}")
-        out += steps
-        sig_fns = ", ".join(f"sp_sig_{ti}" for ti in range(len(self.types)))
-        sizes = ", ".join(str(len(t.members)) for t in self.types)
-        complete = ", ".join(f"SP_COMPLETE_{ti}" for ti in range(len(self.types)))
-        out.append(CANON.replace("NT_", str(len(self.types))).replace("NMAX_", str(nmax)).replace("SIGMAX_", str(longest))
-                   .replace("SIGFNS_", sig_fns).replace("SIZES_", sizes).replace("COMPLETE_", complete))
+        out.append(f"static int sp_cmp_state(const S *a, const S *b) {{ {' '.join(order)} return 0; }}")
+        plan = symmetry_plan(tuple(v.type for v in self.model.vars), self.types)
+        for ti, views in enumerate(plan.views):
+            out += self._signature(ti, views)
+        nt = str(len(self.types))
+        fill = {
+            "NT_": nt,
+            "NMAX_": str(self.nmax),
+            "PREPS_": ", ".join(f"sp_sigprep_{ti}" for ti in range(len(self.types))),
+            "CMPS_": ", ".join(f"sp_sigcmp_{ti}" for ti in range(len(self.types))),
+            "SIZES_": ", ".join(str(len(t.members)) for t in self.types),
+            "COMPLETE_": ", ".join(str(int(c)) for c in plan.complete),
+        }
+        canon = CANON
+        for k, v in fill.items():
+            canon = canon.replace(k, v)
+        out.append(canon)
         return out
 
 
 #: Candidate enumeration: per type, atoms sorted by signature; the tie classes
 #: are permuted among themselves (odometer of next_permutation), unless the
-#: signatures are complete; every combination over the types is tried.
+#: signatures are complete; every combination over the types is tried, and
+#: the smallest in value order (sp_cmp_state) is kept.
 CANON = r"""
-static int (*const sp_sigs[NT_])(const S *, uint8_t *) = { SIGFNS_ };
+static void (*const sp_sigpreps[NT_])(const S *) = { PREPS_ };
+static int (*const sp_sigcmps[NT_])(const S *, int, int) = { CMPS_ };
 static const int sp_sizes[NT_] = { SIZES_ };
 static const int sp_complete[NT_] = { COMPLETE_ };
 static __thread int sp_order[NT_][NMAX_], sp_class[NT_][NMAX_];  /* scratch: per thread (threads.py) */
@@ -252,7 +245,7 @@ static void sp_candidates(const S *s, int ti) {
     if (ti == NT_) {
         S t;
         sp_permute(s, &t);
-        if (!sp_have || memcmp(&t, &sp_best, sizeof(S)) < 0) { sp_best = t; sp_have = 1; }
+        if (!sp_have || sp_cmp_state(&t, &sp_best) < 0) { sp_best = t; sp_have = 1; }
         return;
     }
     do {
@@ -261,23 +254,16 @@ static void sp_candidates(const S *s, int ti) {
     } while (!sp_complete[ti] && sp_next_arrangement(ti));
 }
 
-static __thread uint8_t sp_sigbuf[NMAX_ * SIGMAX_];
-static __thread int sp_siglen;
-
-static int sp_by_sig(int a, int b) { return memcmp(sp_sigbuf + a * sp_siglen, sp_sigbuf + b * sp_siglen, sp_siglen); }
-
 static void sp_canon(S *s) {
     for (int ti = 0; ti < NT_; ti++) {
         int n = sp_sizes[ti], *o = sp_order[ti], *c = sp_class[ti];
-        sp_siglen = sp_sigs[ti](s, sp_sigbuf);
+        int (*by_sig)(const S *, int, int) = sp_sigcmps[ti];
+        sp_sigpreps[ti](s);
         for (int a = 0; a < n; a++) o[a] = a;
-        for (int i = 1; i < n; i++) for (int j = i; j > 0 && sp_by_sig(o[j - 1], o[j]) > 0; j--) { int x = o[j]; o[j] = o[j - 1]; o[j - 1] = x; }
+        /* a stable sort by signature, as Python's sorted */
+        for (int i = 1; i < n; i++) for (int j = i; j > 0 && by_sig(s, o[j - 1], o[j]) > 0; j--) { int x = o[j]; o[j] = o[j - 1]; o[j - 1] = x; }
         c[0] = 0;
-        for (int i = 1; i < n; i++) c[i] = c[i - 1] + (sp_by_sig(o[i - 1], o[i]) != 0);
-        /* each class in ascending atom order, where next_permutation starts */
-        for (int i = 0; i < n;) { int j = i; while (j < n && c[j] == c[i]) j++;
-            for (int x = i + 1; x < j; x++) for (int y = x; y > i && o[y - 1] > o[y]; y--) { int z = o[y]; o[y] = o[y - 1]; o[y - 1] = z; }
-            i = j; }
+        for (int i = 1; i < n; i++) c[i] = c[i - 1] + (by_sig(s, o[i - 1], o[i]) != 0);
     }
     sp_have = 0;
     sp_candidates(s, 0);

@@ -53,7 +53,7 @@ backend and packed, and traces are re-executed there.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from specpy.diagnostics import Span
@@ -76,6 +76,7 @@ from specpy.ir.types import (
     type_name,
     universe_size,
 )
+from specpy.nodeclass import nodeclass
 
 #: Sets over at most this many 64-bit words of universe are bitmasks.
 SET_WORDS_MAX = 64
@@ -130,7 +131,7 @@ class NotNative(Exception):
         self.span = span
 
 
-@dataclass(eq=False)
+@nodeclass(frozen=False, eq=False)
 class CType:
     """The C representation of one IR type."""
 

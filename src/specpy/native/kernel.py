@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NoReturn
 
 import numpy as np
@@ -29,12 +28,12 @@ import numpy as np
 from specpy.explicit.compile import CompiledModel
 from specpy.explicit.runtime import EvalFailure
 from specpy.explicit.store import FingerprintSet, Links, Raw, StateStore, fingerprints
-from specpy.explicit.symmetry import Symmetry
 from specpy.ir.model import Model
 from specpy.native import build
 from specpy.ir.types import AtomT, Type, type_name
 from specpy.native.c_module import CDEF, generate_layout
 from specpy.native.c_types import CAPACITY, CAPACITY_MAX, CapacityExceeded, NotNative
+from specpy.nodeclass import nodeclass
 
 
 class Packed(Raw):
@@ -45,7 +44,7 @@ class Packed(Raw):
         self.fps = fps
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Run:
     """What one `NativeModel.run` call did (see sp_run in c_module.py)."""
 
@@ -149,13 +148,12 @@ class NativeModel:
             out.append(x)
         return tuple(out)
 
-    def python_store(self, store: StateStore, symmetry: Symmetry | None = None) -> StateStore:
+    def python_store(self, store: StateStore) -> StateStore:
         """The stored states as the Python backend's values, with its
-        fingerprints (liveness.py works on those; links are unchanged); under
-        symmetry reduction, the Python backend's representatives."""
+        fingerprints (liveness.py works on those; links are unchanged). Under
+        symmetry reduction they are already the Python backend's
+        representatives (c_symmetry.py picks the same member of each orbit)."""
         states = [self.unpack(s) for s in store.states]
-        if symmetry is not None:
-            states = [symmetry.canonical(s) for s in states]
         parents = np.asarray(store.parent, dtype=np.int64)
         via = np.asarray(store.via, dtype=np.int16)
         return StateStore(states, Links.restore(fingerprints(states), parents, via))

@@ -9,7 +9,6 @@ problems with the overrides themselves raise OptionError (exit 151).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-import difflib
 import os
 import re
 
@@ -288,6 +287,8 @@ class _Analyzer:
             self.errors.fail(
                 "E-not-constant", f"`{n.name}` is a {kind}; a constant expression can only use constants", n.span
             )
+        import difflib  # only for a misspelled name: not on every run's start-up
+
         close = difflib.get_close_matches(n.name, list(self.const_decls), n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         self.errors.fail("E-unknown-name", f"unknown constant `{n.name}`{hint}", n.span)
@@ -531,6 +532,8 @@ class _Analyzer:
 
 
 def _unknown_override(flag: str, what: str, name: str, known: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; did you mean {close[0]}?" if close else ""
     listing = ", ".join(known) if known else "none"

@@ -8,9 +8,8 @@ field. Every error names what was found and what would have fitted.
 
 from __future__ import annotations
 
-import difflib
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from specpy.diagnostics import Note, Span
 from specpy.ir import expr as ir
@@ -20,6 +19,7 @@ from specpy.ir.types import (
     SeqT, SetT, TupleT, Type, VariantT, describe_size, is_finite, is_int, tuple_type, type_name, universe, universe_size,
 )
 from specpy.ir.values import BagValue, VariantValue
+from specpy.nodeclass import nodeclass
 from specpy.semantics.errors import ErrorSink
 from specpy.semantics.index import NameIndex
 from specpy.semantics.symbols import Symbols
@@ -53,7 +53,7 @@ def path_text(e: ast.Expr) -> str:
     return "the value"
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Context:
     """Where an expression appears: what it may read."""
 
@@ -64,7 +64,7 @@ class Context:
     assigned: set[str] | None = None
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Scope:
     """Local names, and the variant case each name is known to have here.
 
@@ -428,6 +428,8 @@ class ExprChecker:
         while s is not None:
             candidates += list(s.names)
             s = s.parent
+        import difflib  # only for a misspelled name: not on every run's start-up
+
         close = difflib.get_close_matches(name, candidates, n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         self.fail("E-unknown-name", f"unknown name `{name}`{hint}", span)

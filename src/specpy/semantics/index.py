@@ -19,14 +19,15 @@ NAME tokens (`syntax.parser.tokens`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from specpy.diagnostics import Span
 from specpy.ir import expr as ir
+from specpy.nodeclass import nodeclass
 from specpy.semantics.symbols import Symbols
 
 
-@dataclass
+@nodeclass(frozen=False)
 class NameIndex:
     bindings: list[tuple[Span, ir.Local]] = field(default_factory=list)
     uses: list[tuple[Span, ir.Local]] = field(default_factory=list)

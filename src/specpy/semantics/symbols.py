@@ -8,22 +8,23 @@ member name, which must then be written `Type.member`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from specpy.diagnostics import Span
 from specpy.ir.model import StateVar
 from specpy.ir.types import AtomT, EnumT, Type, VariantT
+from specpy.nodeclass import nodeclass
 from specpy.semantics.consts import ConstValue
 from specpy.syntax import ast
 
 
-@dataclass
+@nodeclass(frozen=False)
 class DefInfo:
     decl: ast.DefDecl
     params: tuple[Type, ...] = ()
 
 
-@dataclass
+@nodeclass(frozen=False)
 class Symbols:
     spans: dict[str, Span] = field(default_factory=dict)
     consts: dict[str, ConstValue] = field(default_factory=dict)

@@ -7,7 +7,6 @@ a type that refers to itself is an error, since every type must be finite.
 
 from __future__ import annotations
 
-import difflib
 
 from specpy.diagnostics import Note
 from specpy.ir.types import (
@@ -156,6 +155,8 @@ class TypeResolver:
         kind = self.symbols.kind_of(name)
         if kind is not None:
             self.errors.fail("E-not-a-type", f"`{name}` is a {kind}, not a type", t.span)
+        import difflib  # only for a misspelled name: not on every run's start-up
+
         close = difflib.get_close_matches(name, [*self.decls, "bool"], n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         self.errors.fail("E-unknown-type", f"unknown type `{name}`{hint}", t.span)

@@ -48,30 +48,39 @@ class Parser:
     """The LALR parser of the tables in `tables` (a module or namespace of generated_tables' names)."""
 
     def __init__(self, tables: Any, postlex: Any) -> None:
-        self.states = [dict(zip(symbols, actions)) for symbols, actions in tables.STATES]
+        self.table: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = tables.STATES
+        #: per state: its row of the table as a dict (symbol -> action), made on first use
+        self.rows: list[dict[str, int] | None] = [None] * len(self.table)
         #: per rule: (its name, the number of symbols it pops, how it builds its value)
         self.rules: list[tuple[str, int, Builder]] = [(origin, size, tuple(build)) for origin, size, *build in tables.RULES]  # type: ignore[misc]
         self.start: int = tables.START
         self.end: int = tables.END
         self.postlex = postlex
-        accepts = [frozenset(symbols) for symbols, _ in tables.STATES]
-        self.lexer = ContextualLexer(tables, accepts, getattr(postlex, "always_accept", ()))
+        self.lexer = ContextualLexer(tables, getattr(postlex, "always_accept", ()))
         #: The display of each terminal that is a fixed string (`+`), for messages.
         self.strings: dict[str, str] = tables.STRINGS
 
+    def row(self, state: int) -> dict[str, int]:
+        """A state's actions: symbol -> the state to shift to or go to (>= 0), or ~the rule to reduce by."""
+        row = self.rows[state]
+        if row is None:
+            symbols, actions = self.table[state]
+            row = self.rows[state] = dict(zip(symbols, actions))
+        return row
+
     def parse(self, text: str, on_token: Callable[[Token], Any] | None = None) -> Any:
         """The parse tree of `text`; each token the parser takes goes to `on_token` first."""
-        states, rules = self.states, self.rules
+        rows, row, rules = self.rows, self.row, self.rules
         stack = [self.start]
         values: list[Any] = []
         token = None
         try:
-            for token in self.postlex.process(self.lexer.lex(text, stack)):
+            for token in self.postlex.process(self.lexer.lex(text, stack, self.row)):
                 if on_token is not None:
                     on_token(token)
                 kind = token.type
                 while True:
-                    action = states[stack[-1]].get(kind)
+                    action = (rows[stack[-1]] or row(stack[-1])).get(kind)
                     if action is None:
                         raise UnexpectedToken(token, list(stack))
                     if action >= 0:
@@ -80,7 +89,7 @@ class Parser:
                         break
                     origin, size, build = rules[~action]
                     _reduce(stack, values, size, build)
-                    stack.append(states[stack[-1]][origin])
+                    stack.append((rows[stack[-1]] or row(stack[-1]))[origin])
         except UnexpectedCharacters as err:
             found = self.lexer.root_token(text, err)
             if found is None:
@@ -88,12 +97,12 @@ class Parser:
             raise UnexpectedToken(found, list(stack)) from None
         end = Token("$END", "", *_position_of(token))
         while True:
-            action = states[stack[-1]].get("$END")
+            action = row(stack[-1]).get("$END")
             if action is None or action >= 0:
                 raise UnexpectedToken(end, list(stack))
             origin, size, build = rules[~action]
             _reduce(stack, values, size, build)
-            stack.append(states[stack[-1]][origin])
+            stack.append(row(stack[-1])[origin])
             if stack[-1] == self.end:
                 return values[-1]
 
@@ -103,12 +112,12 @@ class Parser:
         LALR merges states, so a state's table lists terminals that only fit in
         other contexts: each is tried on a copy of the stack, reducing as it would.
         """
-        return {name for name in self.states[stack[-1]] if name.upper() == name and self._shifts(stack, name)}
+        return {name for name in self.row(stack[-1]) if name.upper() == name and self._shifts(stack, name)}
 
     def _shifts(self, stack: list[int], terminal: str) -> bool:
-        states, probe = self.states, list(stack)
+        probe = list(stack)
         while True:
-            action = states[probe[-1]].get(terminal)
+            action = self.row(probe[-1]).get(terminal)
             if action is None:
                 return False
             if action >= 0:
@@ -116,13 +125,13 @@ class Parser:
             origin, size, _ = self.rules[~action]
             if size:
                 del probe[-size:]
-            probe.append(states[probe[-1]][origin])
+            probe.append(self.row(probe[-1])[origin])
             if terminal == "$END" and probe[-1] == self.end:
                 return True
 
     def lex(self, text: str) -> Iterator[Token]:
         """The tokens of `text` as a lexer of every terminal reads them (no parser state), post-lexed."""
-        return self.postlex.process(self.lexer.lex(text, None))
+        return self.postlex.process(self.lexer.lex(text, None, self.row))
 
 
 def _position_of(token: Token | None) -> tuple[int, ...]:

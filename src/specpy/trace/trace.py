@@ -8,15 +8,15 @@ state steps back to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from specpy.ir.values import Value
+from specpy.nodeclass import nodeclass
 
 #: How a variable the initial state had not assigned yet when `init` failed is shown.
 NOT_COMPUTED = "(not computed: the error came first)"
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Step:
     """The step into a state: an action with its arguments, or a fault (`~lose net`)."""
 
@@ -35,7 +35,7 @@ class Step:
         return name + "(" + ", ".join(f"{k}={format_value(v)}" for k, v in self.args) + ")"
 
 
-@dataclass(frozen=True)
+@nodeclass
 class Trace:
     var_names: tuple[str, ...]
     states: tuple[dict[str, Value], ...]
