@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from native_compare import summary
-from test_native_symmetry import raft_three_servers
+from test_native_symmetry import VARIANTS
 
 from specpy.diagnostics import SourceFile
 from specpy.explicit import check, partition, search, threads
@@ -52,7 +52,7 @@ def native(model, **options) -> object:
     [
         pytest.param(lambda: load(*TWOPHASE_5), {}, id="twophase-5"),
         pytest.param(lambda: load(*PAXOS_BUG), {}, id="paxos-bug"),
-        pytest.param(lambda: load_text(SourceFile("raft3s.spec", raft_three_servers())), {"max_depth": 9}, id="raft-3-symmetric"),
+        pytest.param(VARIANTS["raft-3-servers"], {"max_depth": 9}, id="raft-3-symmetric"),
     ],
 )
 def test_two_and_three_workers_give_one_workers_result(model, options: dict) -> None:
