@@ -8,9 +8,9 @@ specs/twophase.spec --workers W` under `/usr/bin/time`, `nice -n 10`,
 `prlimit --as` and `timeout`, with a warm compiled-module cache (a first,
 untimed run with `--max-states 1` compiles the C), so that the runs compare the searches. It
 prints per run the wall and CPU (user + sys, worker processes included)
-seconds, the peak RSS (/usr/bin/time's maximum resident set size: of the
-largest process, so with workers it is one worker's or the coordinator's)
-and bytes per distinct state (peak RSS / distinct: the issue's memory
+seconds, the peak RSS (/usr/bin/time's maximum resident set size of the
+largest process: natively the workers are threads of the one process, so
+it is the whole search's) and bytes per distinct state (peak RSS / distinct: the issue's memory
 measure), then each worker count's wall-time speed-up over one worker and
 the load (`uptime`) before and after. Quote it with the load: the speed-up of
 two workers needs two idle cores.

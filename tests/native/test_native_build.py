@@ -117,3 +117,52 @@ def test_a_cached_library_loads_without_cffi_or_a_process(tmp_path: Path) -> Non
     assert "cffi" in first["imported"] and "subprocess.Popen" in first["spawned"]
     again = probe(spec, env)
     assert again == {"exit": 0, "spawned": [], "imported": [], "backend": "native"}
+
+
+#: A stand-in compiler for the build itself: each `-c` compile announces itself and waits
+#: (up to 20 s) for the other one, so the build only succeeds when both run at once; the
+#: link step (no `-c`) hands the work to the real compiler.
+CONCURRENT_CC = """#!/bin/sh
+case " $* " in
+  *" -c "*)
+    touch "{dir}/started.$$"
+    i=0
+    while [ "$(ls {dir} | grep -c '^started')" -lt 2 ]; do
+      i=$((i + 1)); [ $i -gt 200 ] && {{ echo "compile ran alone: error: not concurrent" >&2; exit 1; }}
+      sleep 0.1
+    done
+    exec {real} "$@" ;;
+  *--version*) echo "concurrent-cc 1" ;;
+  *) exec {real} "$@" ;;
+esac
+"""
+
+
+def test_the_generated_c_and_cffis_wrappers_compile_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two translation units are compiled concurrently (each waits for the other here:
+    compiled one after the other, the first gives up) and the linked library runs."""
+    import shutil
+
+    real = shutil.which("cc") or shutil.which("gcc")
+    assert real is not None
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    cc = tmp_path / "concurrentcc"
+    cc.write_text(CONCURRENT_CC.format(dir=marks, real=real))
+    cc.chmod(0o755)
+    monkeypatch.setenv("CC", str(cc))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build.compiler.cache_clear()
+    try:
+        module = build.load("int sp_answer(void) { return 42; }\n", "int sp_answer(void);")
+    finally:
+        build.compiler.cache_clear()
+    assert module.lib.sp_answer() == 42
+    assert len(list(marks.iterdir())) == 2
+
+
+def test_a_compile_error_is_no_compiler_with_its_first_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build.compiler.cache_clear()
+    with pytest.raises(build.NoCompiler, match=r"failed on the generated code: .*model\.c:1:\d+: error: .undeclared_name. undeclared"):
+        build.load("int sp_answer(void) { return undeclared_name; }\n", "int sp_answer(void);")

@@ -147,7 +147,7 @@ def test_dump_code_writes_the_c_too(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv(DUMP_ENV, raising=False)
     assert res.exit_code == 12 and '"backend": "native"' in res.stdout
     c = (tmp_path / "DieHard" / "model.c").read_text()
-    assert "int64_t sp_expand(" in c and "static void act0(const S *s)" in c
+    assert "int64_t sp_expand(" in c and "static void act0(SpCtx *cx, const S *s)" in c
 
 
 #: A spec the native core refuses: sets of sets of more than 12 values are not laid out.

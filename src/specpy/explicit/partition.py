@@ -30,12 +30,13 @@ nothing but rank its states.
 A partition shares nothing with the others: fingerprints and frontier
 pieces go in and out as plain data, so it can live in this process (one
 worker), in a worker process (workers.py) or in a Ray actor on another
-machine (cluster/). With local workers every partition's fingerprint table
-holds every stored state.
+machine (cluster/). With worker processes every partition's fingerprint
+table holds every stored state.
 
 Deferred lookups. A partition's table may not hold every stored state: on a
-cluster each partition holds only the fingerprints it owns (`owners`: fp mod
-N), so that a node's memory falls with the number of nodes; and a table that
+cluster each partition holds only the fingerprints it owns (`owners`: the
+fingerprint's top 32 bits scaled to N), so that a node's memory falls with
+the number of nodes; and a table that
 outgrew its memory budget has spilled to disk (spill.py). Such a partition
 is *deferred*: it stores the successors that its table does not know, with
 this level's candidates kept apart (`fresh`), and after the level the
@@ -45,6 +46,15 @@ disk is read sequentially once a level. The stale ones are then dropped like
 the duplicates between partitions. A stale candidate can never raise an
 event: it was checked when it was first stored, and the search would have
 stopped there.
+
+Peers. Partitions in threads of one process (threads.py) are sharded too,
+but need not defer: each reads the others' tables (`peers`), which nobody
+changes during a level, and looks a successor up in its owner's table at
+once; the level's new states go to its own `fresh` table. At the level's
+end the owners take the new states they own into their tables, partition by
+partition, and so find the duplicates between partitions (threads.py). Once
+any partition has spilled, its table no longer holds every state it owns:
+the partitions then drop their peers and defer, as above.
 
 Determinism: a successor's key is (rank of its parent, position among the
 parent's successors), packed into one int64. The global order of keys is the
@@ -243,6 +253,8 @@ class Partition:
         self.check_deadlock = check_deadlock
         self.canonical = canonical
         self.sharded = sharded  # `seen` holds only the fingerprints this partition owns
+        # Sharded partitions in this process (threads.py): each one's `seen` is read at once, not deferred.
+        self.peers: list[Partition] | None = None
         self.spill = spill  # where the table, links and frontier go when memory runs short
         self.width = getattr(cm, "state_width", 0)  # states are bytes of this length (the native model)
         self.load = getattr(cm, "load", 0.5)
@@ -270,9 +282,14 @@ class Partition:
         # The last level boundary, for snapshots taken in the middle of a level.
         self.boundary = (0, 0, self.frontier, self.frontier_ids, self.rank0, 0, self.coverage.copy())
 
-    def _table(self) -> FingerprintSet:
+    def _table(self, expected: int = 0) -> FingerprintSet:
         """An empty fingerprint table with this model's load and lookup code (the native model's: in C, 3/4 full)."""
-        return FingerprintSet(load=self.load, code=self.table_code)
+        return FingerprintSet(expected, load=self.load, code=self.table_code)
+
+    @property
+    def deferred(self) -> bool:
+        """Whether a lookup may miss a state stored before this level (see the module docstring)."""
+        return self.fresh is not None and self.peers is None
 
     # ------------------------------------------------------------ expand
 
@@ -295,7 +312,7 @@ class Partition:
     def _chunk(self, lo: int, chunk: Sequence, grow: bool) -> Event | None:
         """Expand frontier states lo, lo + 1, ... (`chunk`) and store their new successors."""
         succ, event = self._expand_chunk(lo, chunk, grow)
-        b = succ.batch(self._unseen(succ.fps, chunk if self.fresh is not None else None, succ.ends))
+        b = succ.batch(self._unseen(succ.fps, chunk if self.deferred else None, succ.ends))
         return self._store(b, np.arange(len(b.keys)), grow, event)
 
     def _runs(self) -> bool:
@@ -303,7 +320,7 @@ class Partition:
         native model), which needs this partition's table to be the whole
         truth and nothing per state kept or checked in Python."""
         return (
-            hasattr(self.cm, "run") and self.fresh is None and self.kept is None
+            hasattr(self.cm, "run") and not self.deferred and self.kept is None
             and self.cm.transitions is None and not self.cm.measures
         )
 
@@ -312,13 +329,16 @@ class Partition:
         report goes through `_chunk`, so what is stored and reported is what
         chunk-by-chunk expansion gives."""
         w, lo = self.width, 0
+        # New states go to `seen`, or with peers to `fresh` after a look in their owner's table.
+        table, shards = (self.seen, []) if self.peers is None else (self.fresh, [p.seen for p in self.peers])
+        assert table is not None
         for data, sizes in self.frontier.groups(RUN_CHUNKS):
             view = memoryview(data)
             first = at = 0  # the next chunk of the group, and its first byte
             while first < len(sizes):
                 if tick is not None:
                     tick(lo)
-                run = self.cm.run(view[at:], sizes[first:], self.seen, self.check_deadlock, self.coverage)
+                run = self.cm.run(view[at:], sizes[first:], table, self.check_deadlock, self.coverage, shards)
                 self.generated += run.generated
                 if len(run.links):
                     pos = lo + run.links[:, 0]
@@ -328,7 +348,7 @@ class Partition:
                 done = sum(sizes[first : first + run.chunks])
                 lo, at, first = lo + done, at + done * w, first + run.chunks
                 if run.status == RUN_FULL:
-                    self.seen.reserve(run.needed)
+                    table.reserve(run.needed)
                 elif run.status == RUN_REPORT:
                     n = sizes[first]
                     event = self._chunk(lo, Raw(data[at : at + n * w], w), True)
@@ -404,7 +424,7 @@ class Partition:
         """
         if self.fresh is None and hasattr(self.cm, "unseen"):  # the native model does this in C
             return self.cm.unseen(self.seen, fps)
-        known = self.seen.contains(fps)
+        known = self._known(fps)
         if parents is not None and ends is not None and len(fps):
             per_parent = np.diff(ends[:, -1], prepend=0) if ends.shape[1] else np.zeros(len(ends), np.int64)
             known |= fps == np.repeat(self.cm.fingerprints(parents[: len(ends)]), per_parent)
@@ -418,6 +438,17 @@ class Partition:
                 fresh.add(fp)
                 first.append(i)
         return np.asarray(first, dtype=np.int64)
+
+    def _known(self, fps: np.ndarray) -> np.ndarray:
+        """Which of fps this partition's table holds, or with peers their owners' tables."""
+        if self.peers is None:
+            return self.seen.contains(fps)
+        known = np.zeros(len(fps), dtype=bool)
+        owner = owners(fps, self.parts)
+        for j, peer in enumerate(self.peers):
+            at = np.flatnonzero(owner == j)
+            known[at] = peer.seen.contains(fps[at])
+        return known
 
     def _many(self, what: str) -> Callable[[list], tuple[np.ndarray, int]] | None:
         """The native model's batch evaluation of the invariants or constraints, if any."""
@@ -450,7 +481,7 @@ class Partition:
         if not grow:  # probing past max_depth: nothing is stored or checked there
             if stop < n:
                 event = min(filter(None, (event, self._event(b, cand[stop], RANK_CONSTRAINT, "constraint"))))
-            if self.fresh is not None:  # stored before? the owners tell
+            if self.deferred:  # stored before? the owners tell
                 self.maybe_beyond.append(b.fps[cand[:stop][in_model[:stop].astype(bool)]])
             else:
                 self.beyond = self.beyond or bool(in_model[:stop].any())
@@ -497,7 +528,7 @@ class Partition:
         self.maybe_beyond = []
         fresh = 0
         if self.fresh is not None:  # the level's candidates are all in new_fps now
-            fresh, self.fresh = self.fresh.nbytes, self._table()
+            fresh, self.fresh = self.fresh.nbytes, self._table(len(self.fresh))
         return LevelReport(
             keys,
             self.links.fps_from(self.next_first),
@@ -508,7 +539,7 @@ class Partition:
             self.coverage.copy(),
             len(self.links),
             self.seen.nbytes + fresh + self.links.nbytes + self.frontier.nbytes + self.next.nbytes,
-            self.fresh is not None,
+            self.deferred,
             maybe_beyond,
             self.measures if self.cm.measures else None,
         )
@@ -546,7 +577,7 @@ class Partition:
         else:
             own = self.links.fps_from(self.next_first) if self.fresh is None else None  # else among the others
             self.seen = self.spill.settled(self.seen, others, self.links, own)
-        if self.fresh is not None or (self.spill is not None and self.spill.active):
+        if self.fresh is None and self.spill is not None and self.spill.active:  # (else emptied by `_report`)
             self.fresh = self._table()
         me, new, first = self.part, self.next, int(plan.held[self.part])
         ids = (self.next_first + np.arange(len(new), dtype=np.int64)) * self.parts + me
@@ -615,8 +646,10 @@ class Partition:
 
 
 def owners(fps: np.ndarray, parts: int) -> np.ndarray:
-    """The partition that owns each fingerprint when tables are sharded."""
-    return (fps.view(np.uint64) % np.uint64(parts)).astype(np.int64)
+    """The partition that owns each fingerprint when tables are sharded: its
+    top 32 bits scaled to [0, parts) (a multiplication, no division: the
+    native kernel computes it per successor, c_module.py `sp_owner`)."""
+    return (((fps.view(np.uint64) >> np.uint64(32)) * np.uint64(parts)) >> np.uint64(32)).astype(np.int64)
 
 
 def route(fps: list[np.ndarray], sharded: bool) -> tuple[list[np.ndarray], Callable[[list[np.ndarray]], list[np.ndarray]]]:

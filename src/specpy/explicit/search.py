@@ -3,7 +3,9 @@
 The search goes level by level. Each level is split into contiguous runs,
 one per worker (partition.py); each partition expands its run and stores
 the new states it finds. With one worker the single partition lives in this
-process; with N they live in worker processes (workers.py). Either way this
+process; with N they live in threads of this process when the native core
+expands states (its calls release the GIL: threads.py), else in worker
+processes (workers.py). Either way this
 module is the coordinator: it seeds the initial states, runs the levels,
 keeps each state found by several partitions once, ranks each new level
 globally and plans its runs, picks the first event that stops the search
@@ -289,14 +291,15 @@ class Search:
     def _partitions(self, snapshots: list[PartitionSnapshot] | None) -> Any:
         if self.transport is not None:
             return self.transport.start(self.cm.model, self.options, self.nparts, snapshots, self.tick, self.engine)
+        threads = self.options.workers > 1 and self.engine is not None  # threads.py
         limit = self.options.memory_limit_mb
         if limit is not None:  # worker processes share the limit; partitions in this process share its memory
-            limit = limit * MB // (self.nparts if self.options.workers > 1 else 1)
+            limit = limit * MB // (self.nparts if self.options.workers > 1 and not threads else 1)
         parts = [
             Partition(
                 self.engine or self.cm, i, self.nparts, self.options.check_deadlock,
                 None if self.engine is not None else self.canonical,  # the native model canonicalises in C
-                self.keep_states, self.sharded,
+                self.keep_states, self.sharded or threads,
                 None if self.keep_states else Spill(self.options.disk_dir, f"p{i}", limit),
             )
             for i in range(self.nparts)
@@ -305,6 +308,10 @@ class Search:
             every_fp = np.concatenate([snap.fps for snap in snapshots])
             for p, snap in zip(parts, snapshots):
                 p.restore(snap, every_fp)
+        if threads:
+            from specpy.explicit.threads import ThreadParts
+
+            return ThreadParts(parts, self.tick, self.engine.merge)
         if self.options.workers > 1:
             from specpy.explicit.workers import ProcessParts
 
@@ -447,7 +454,11 @@ class Search:
         self.memory = sum(r.nbytes for r in reports)
         deferred = any(r.deferred for r in reports)
         news = [r.new_fps for r in reports]
-        keep = _first_found(news, self.stored_before(news) if deferred else None, getattr(self.engine, "table_code", None))
+        # Partitions in threads find their duplicates themselves and keep the kept ones (threads.py); None: not they.
+        owned = None if deferred else getattr(self.parts, "first_found", lambda _: None)(news)
+        keep = owned if owned is not None else (
+            _first_found(news, self.stored_before(news) if deferred else None, getattr(self.engine, "table_code", None))
+        )
         keys = [r.new_keys if k is None else r.new_keys[k] for r, k in zip(reports, keep)]
         for r, k in zip(reports, keep):  # the "new" column without the states dropped (until the settle drops them)
             if k is not None:
@@ -476,7 +487,9 @@ class Search:
             held = before + np.cumsum([0] + [len(k) for k in keys])
             runs = before + np.array([total * i // self.nparts for i in range(self.nparts + 1)], np.int64)
             found = [r.new_fps if k is None else r.new_fps[k] for r, k in zip(reports, keep)]
-            if self.parts.sharded:  # every partition learns the kept states it owns
+            if owned is not None:  # every owner has them already
+                learn = [np.zeros(0, np.int64)] * self.nparts
+            elif self.parts.sharded:  # every partition learns the kept states it owns
                 learn = route(found, True)[0]
             elif deferred:  # every partition learns every kept state, its own included
                 learn = [found[0] if self.nparts == 1 else np.concatenate(found)] * self.nparts

@@ -414,29 +414,48 @@ class Frontier:
         return [s for chunk in self.chunks() for s in chunk]
 
     def chunks(self) -> Iterator[Sequence]:
-        """The states, a block at a time."""
+        """The states, BLOCK at a time (the last chunk may be shorter),
+        whatever the blocks: where the chunks of a run begin depends on its
+        states alone, not on which states a partition dropped after storing
+        them or where pieces were cut, so a run stopped by a violation counts
+        the same states expanded (search.py) with processes or threads,
+        spilled or not."""
+        if self.width:
+            for data, _ in self.groups(1):
+                yield Raw(data, self.width)
+            return
+        pending: list = []
         for block, mask in zip(self.blocks, self.masks):
-            yield self._decode(block, mask)
-        if self.tail:
-            yield self.tail
+            pending += self._decode(block, mask)
+            while len(pending) >= BLOCK:
+                yield pending[:BLOCK]
+                del pending[:BLOCK]
+        pending += self.tail
+        for i in range(0, len(pending), BLOCK):
+            yield pending[i : i + BLOCK]
 
     def groups(self, count: int) -> Iterator[tuple[bytes, list[int]]]:
-        """Raw blocks (width > 0) `count` at a time, the tail last: their
-        states as one buffer, and the states of each block (the chunks)."""
-        datas: list[bytes] = []
-        sizes: list[int] = []
-        for block, mask, size in zip(self.blocks, self.masks, self.sizes):
+        """The states (width > 0) `count` chunks at a time (as `chunks`, of
+        BLOCK states; the last group may be shorter): their bytes as one
+        buffer, and the states of each chunk."""
+        w, want = self.width, count * BLOCK
+        pending: list[bytes] = []
+        have = 0
+        for block, mask in zip(self.blocks, self.masks):
             data = _blob(block)
-            datas.append(data if mask is None else Raw(data, self.width).masked(mask).data)
-            sizes.append(size)
-            if len(sizes) == count:
-                yield b"".join(datas), sizes
-                datas, sizes = [], []
+            pending.append(data if mask is None else Raw(data, w).masked(mask).data)
+            have += len(pending[-1]) // w
+            if have >= want:
+                buf = b"".join(pending)
+                while have >= want:
+                    yield (buf if have == want else buf[: want * w]), [BLOCK] * count
+                    buf, have = buf[want * w :], have - want
+                pending = [buf] if have else []
         if self.tail:
-            datas.append(b"".join(self.tail))
-            sizes.append(len(self.tail))
-        if sizes:
-            yield b"".join(datas), sizes
+            pending.append(b"".join(self.tail))
+            have += len(self.tail)
+        if have:
+            yield b"".join(pending), [BLOCK] * (have // BLOCK) + ([have % BLOCK] if have % BLOCK else [])
 
     def keep(self, keep: np.ndarray) -> None:
         """Drop the states where `keep` is False (one flag per state; no mask set yet)."""

@@ -1,8 +1,10 @@
 """Compile generated C with cffi (out-of-line API mode) and cache the result.
 
-cffi writes the extension module's C (the generated code plus its wrappers);
-the compiler is then run directly with exactly FLAGS, so that the cache key
-names everything that went into the library.
+cffi writes the extension module's C (its wrappers around the declarations);
+the generated code is compiled beside it as a second translation unit, at the
+same time, and the two are linked (`RECIPE`). The compiler is run directly
+with exactly FLAGS, so that the cache key names everything that went into
+the library.
 
 A compiled module is cached in a per-user directory (`$XDG_CACHE_HOME/specpy/
 native`, else `~/.cache/specpy/native`), created with mode 0700 and refused
@@ -40,6 +42,9 @@ from pathlib import Path
 from types import ModuleType
 
 FLAGS = ("-O2",)
+#: How a library is made from the C (see _build), part of the cache key: a library built
+#: another way is never loaded for this one.
+RECIPE = "model.o + cffi wrappers.o, linked"
 
 
 class NoCompiler(Exception):
@@ -118,7 +123,7 @@ def module_key(source: str, cdef: str) -> str:
 
     _, identity = compiler()
     h = hashlib.sha256()
-    for part in (source, cdef, identity, " ".join(FLAGS), _cffi_backend.__version__, sys.implementation.cache_tag):
+    for part in (source, cdef, identity, " ".join(FLAGS), RECIPE, _cffi_backend.__version__, sys.implementation.cache_tag):
         h.update(part.encode("utf-8") + b"\0")
     return h.hexdigest()
 
@@ -144,7 +149,12 @@ def load(source: str, cdef: str) -> ModuleType:
 
 
 def _build(name: str, source: str, cdef: str, target: Path) -> None:
-    """Compile `source` into the library `target`, written beside it and moved into place."""
+    """Compile `source` into the library `target`, written beside it and moved into place.
+
+    Two translation units are compiled at once, then linked: the generated C
+    on its own (no Python.h: nearly all of the compiler's work), and cffi's
+    module, whose C is its wrappers around the declarations in `cdef`; on two
+    idle cores the library is ready when the generated C is."""
     import contextlib
     import io
     import shutil
@@ -158,33 +168,55 @@ def _build(name: str, source: str, cdef: str, target: Path) -> None:
     try:
         builder = cffi.FFI()
         builder.cdef(cdef)
-        builder.set_source(name, source)
-        c_file = work / f"{name}.c"
+        builder.set_source(name, "#include <stdint.h>\n" + cdef)
+        wrappers = work / f"{name}.c"
         with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
-            builder.emit_c_code(str(c_file))
+            builder.emit_c_code(str(wrappers))
+        model = work / "model.c"
+        model.write_text(source, encoding="utf-8")
+        include = sysconfig.get_paths()["include"]
+        if not (Path(include) / "Python.h").exists():
+            raise NoCompiler(f"Python's C headers are not installed (no {include}/Python.h; e.g. apt-get install python3-dev)")
+        objects = [work / "model.o", work / "wrappers.o"]
+        _run_compiler(
+            [*FLAGS, "-fPIC", "-fvisibility=hidden", "-c", str(model), "-o", str(objects[0])],
+            [*FLAGS, "-fPIC", "-I", include, "-c", str(wrappers), "-o", str(objects[1])],
+        )
+        link = ["-undefined", "dynamic_lookup"] if sys.platform == "darwin" else []
         built = work / target.name
-        _compile(c_file, built)
+        _run_compiler(["-shared", *link, *map(str, objects), "-o", str(built)])
         os.replace(built, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _compile(c_file: Path, out: Path) -> None:
-    """The compiler, run directly (an argument list, no shell) on cffi's C file."""
-    cc, _ = compiler()
-    words = shlex.split(cc)
-    link = ["-undefined", "dynamic_lookup"] if sys.platform == "darwin" else []
-    include = sysconfig.get_paths()["include"]
-    if not (Path(include) / "Python.h").exists():
-        raise NoCompiler(f"Python's C headers are not installed (no {include}/Python.h; e.g. apt-get install python3-dev)")
+def _run_compiler(*argument_lists: list[str]) -> None:
+    """The compiler run once per argument list, all at once (argument lists, no shell); the
+    first failure is NoCompiler with the compiler's first error line."""
     import subprocess
 
-    cmd = [executable(words[0]) or words[0], *words[1:], *FLAGS, "-shared", "-fPIC", *link, "-I", include, str(c_file), "-o", str(out)]
+    cc, _ = compiler()
+    words = shlex.split(cc)
+    command = [executable(words[0]) or words[0], *words[1:]]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.SubprocessError) as exc:
+        running = [subprocess.Popen([*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in argument_lists]
+    except OSError as exc:
         raise NoCompiler(f"the C compiler did not run: {exc}") from None
-    if done.returncode != 0:
-        errors = [line for line in done.stderr.splitlines() if "error" in line]
-        detail = errors[0].strip()[:300] if errors else done.stderr.strip()[-300:]
-        raise NoCompiler(f"the C compiler failed on the generated code: {detail}")
+    failures = []
+    try:
+        for process in running:
+            try:
+                _, stderr = process.communicate(timeout=600)
+            except subprocess.TimeoutExpired:
+                failures.append("it ran for more than 600 s")
+                continue
+            if process.returncode != 0:
+                errors = [line for line in stderr.splitlines() if ": error" in line]
+                failures.append(errors[0].strip()[:300] if errors else stderr.strip()[-300:])
+    finally:  # a timeout, Ctrl-C or SIGTERM leaves no compiler running
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    if failures:
+        raise NoCompiler(f"the C compiler failed on the generated code: {failures[0]}")

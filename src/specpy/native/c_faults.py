@@ -35,7 +35,7 @@ def fault_functions(ex: ExprC, model: Model, initial: tuple | None, first: int) 
     bodies += [_duplicate(ex, model, name, index[name], count) for name in faults.duplicate]
     for crash in faults.crash:
         bodies.append(_crash(ex, model, crash, index, initial, count))
-    return [f"static void act{first + k}(const S *s) {{ {guard}{body} }}" for k, body in enumerate(bodies)]
+    return [f"static void act{first + k}(SpCtx *cx, const S *s) {{ {guard}{body} }}" for k, body in enumerate(bodies)]
 
 
 def _lose(ex: ExprC, model: Model, name: str, i: int, count: str) -> str:
@@ -44,16 +44,16 @@ def _lose(ex: ExprC, model: Model, name: str, i: int, count: str) -> str:
     if isinstance(c, ArrC):
         assert isinstance(t, (SetT, BagT))
         remove = ex.array_fns(t)[2]
-        return f"for (int k = 0; k < s->v{i}.n; k++) {{ S n = *s; {remove}(&n.v{i}, s->v{i}.v[k].e); {count}sp_emit(&n); }}"
+        return f"for (int k = 0; k < s->v{i}.n; k++) {{ S n = *s; {remove}(&n.v{i}, s->v{i}.v[k].e); {count}sp_emit(cx, &n); }}"
     if isinstance(c, BitsC) and c.words == 0:
         return (
             f"uint64_t m = (uint64_t)s->v{i}; while (m) {{ int b = __builtin_ctzll(m); m &= m - 1; "
-            f"S n = *s; n.v{i} = ({c.name})((uint64_t)n.v{i} & ~(1ULL << b)); {count}sp_emit(&n); }}"
+            f"S n = *s; n.v{i} = ({c.name})((uint64_t)n.v{i} & ~(1ULL << b)); {count}sp_emit(cx, &n); }}"
         )
     if isinstance(c, BitsC):
         return (
             f"for (int w = 0; w < {c.words}; w++) {{ uint64_t m = s->v{i}.w[w]; while (m) {{ int b = __builtin_ctzll(m); "
-            f"m &= m - 1; S n = *s; n.v{i}.w[w] &= ~(1ULL << b); {count}sp_emit(&n); }} }}"
+            f"m &= m - 1; S n = *s; n.v{i}.w[w] &= ~(1ULL << b); {count}sp_emit(cx, &n); }} }}"
         )
     raise NotNative(f"`lose {name}` is not native yet")
 
@@ -63,7 +63,7 @@ def _duplicate(ex: ExprC, model: Model, name: str, i: int, count: str) -> str:
     assert isinstance(t, BagT), "semantics checks that `duplicate` names a bag"
     return (
         f"for (int k = 0; k < s->v{i}.n; k++) if (s->v{i}.v[k].c < {t.max_count}) "
-        f"{{ S n = *s; n.v{i}.v[k].c++; {count}sp_emit(&n); }}"
+        f"{{ S n = *s; n.v{i}.v[k].c++; {count}sp_emit(cx, &n); }}"
     )
 
 
@@ -81,4 +81,4 @@ def _crash(ex: ExprC, model: Model, crash, index: dict[str, int], initial: tuple
         v = model.var(name)
         resets.append(f"memcpy(&n.v{index[name]}, {c_bytes(ex.ct(v.type).pack(initial[v.index]))}, sizeof n.v{index[name]});")
     members = len(crash.type.members)
-    return f"for (int a = 0; a < {members}; a++) {{ S n = *s; {' '.join(resets)} {count}sp_emit(&n); }}"
+    return f"for (int a = 0; a < {members}; a++) {{ S n = *s; {' '.join(resets)} {count}sp_emit(cx, &n); }}"

@@ -4,10 +4,17 @@ the chunk kernel the search calls (its Python side is kernel.py).
 The exported functions (`CDEF`) take states as byte vectors of the layout in
 c_types.py:
 
-    sp_expand(chunk, count, ends, failed)
+    sp_context(), sp_context_free(cx)
+                        a caller's buffers (SpCtx): the successors, the new
+                        states of sp_run and their scratch. Every function
+                        that expands states takes one, so that partitions in
+                        threads (explicit/threads.py) expand in parallel, one
+                        context each; where an evaluation error unwinds to is
+                        per thread (`__thread`), as is symmetry's scratch.
+    sp_expand(cx, chunk, count, ends, failed)
         every action of each of `count` consecutive states, in the Python
-        backend's order; successors and their fingerprints go to buffers the
-        module owns (sp_out, sp_fps), ends[i * actions + k] is the number of
+        backend's order; successors and their fingerprints go to the
+        context's buffers (sp_out, sp_fps), ends[i * actions + k] is the number of
         successors after action k of state i. On an evaluation error or a
         false assert, *failed is the index into ends of the failing (state,
         action), the successors that action made are dropped, and the count
@@ -34,10 +41,12 @@ c_types.py:
                         (symmetry reduction; c_symmetry.py), else unchanged
     sp_overflowed()     after a failure: 1 + the index (Layout.arrays) of a
                         sorted array that needed more than its capacity, else 0
-    sp_run(states, nchunks, sizes, table, bits, room, deadlock, coverage, result)
+    sp_run(cx, states, nchunks, sizes, peers, table, bits, room, deadlock, coverage, result)
                         partition.py's work for many chunks in one call (the
                         chunks are `sizes[c]` consecutive states each): expand,
-                        drop the known, check the constraints and invariants,
+                        drop the known (in `table`, and with `peers`, SpPeers,
+                        in the owner's shard of the states stored before this
+                        level: the shards are only read), check the constraints and invariants,
                         and store the new states (insert into the table, add to
                         `coverage`, output in sp_new_states / sp_new_links), chunk
                         by chunk. A chunk with anything to report (an evaluation
@@ -50,6 +59,14 @@ c_types.py:
                         status (0 all done, 1 stopped at a chunk to report, 2
                         table full), successors generated, new states needed;
                         returns the number of new states.
+    sp_merge(table, bits, owner, nowners, nparts, fps, counts, keep)
+                        the end of a level with tables sharded by owner: of
+                        the fingerprints fps[p][0..counts[p]) of partitions
+                        p = 0, 1... that `owner` owns, insert those the table
+                        does not hold (keep[p][i] = 1) and mark the others,
+                        stored before by an earlier partition in this level,
+                        keep[p][i] = 0; returns how many were inserted
+    sp_owner(fp, n)     the owner of a fingerprint among n (partition.owners)
 
 Errors unwind with longjmp to the exported function, which reports them; the
 search then asks the Python backend to re-execute the step (kernel.py).
@@ -68,9 +85,12 @@ from specpy.native.c_stmt import StmtC
 from specpy.native.c_types import CType, Layout, NotNative
 
 CDEF = """
-int64_t sp_expand(const char *chunk, int64_t count, int64_t *ends, int64_t *failed);
-char *sp_out(void);
-int64_t *sp_fps(void);
+typedef struct SpCtx SpCtx;
+SpCtx *sp_context(void);
+void sp_context_free(SpCtx *cx);
+int64_t sp_expand(SpCtx *cx, const char *chunk, int64_t count, int64_t *ends, int64_t *failed);
+char *sp_out(SpCtx *cx);
+int64_t *sp_fps(SpCtx *cx);
 int sp_invariants(const char *s);
 int sp_constraint(const char *s);
 int sp_terminal(const char *s);
@@ -84,10 +104,14 @@ void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n);
 void sp_contains(const int64_t *table, int bits, const int64_t *fps, int64_t n, uint8_t *out);
 int64_t sp_many(int what, const char *states, int64_t count, int64_t *out);
 int sp_measure(int k, const char *s, int64_t *out);
-int64_t sp_run(const char *states, int64_t nchunks, const int64_t *sizes, int64_t *table, int bits,
-               int64_t room, int deadlock, int64_t *coverage, int64_t *result);
-char *sp_new_states(void);
-int64_t *sp_new_links(void);
+typedef struct SpPeers { int64_t **shards; int *sbits; int nshards; } SpPeers;
+int64_t sp_run(SpCtx *cx, const char *states, int64_t nchunks, const int64_t *sizes, const SpPeers *peers,
+               int64_t *table, int bits, int64_t room, int deadlock, int64_t *coverage, int64_t *result);
+char *sp_new_states(SpCtx *cx);
+int64_t *sp_new_links(SpCtx *cx);
+int64_t sp_merge(int64_t *table, int bits, int owner, int nowners, int nparts, int64_t **fps,
+                 const int64_t *counts, uint8_t **keep);
+int sp_owner(int64_t fp, int n);
 """
 
 PRELUDE = r"""
@@ -96,11 +120,12 @@ PRELUDE = r"""
 #include <string.h>
 #include <setjmp.h>
 
-static jmp_buf sp_jb;
+/* Where an evaluation error unwinds to: per thread, set by each exported function. */
+static __thread jmp_buf sp_jb;
 static void sp_fail(void) __attribute__((noreturn, cold));
 static void sp_fail(void) { longjmp(sp_jb, 1); }
 /* A sorted array (bag, set of ints...) past its capacity: the search starts over with more. */
-static volatile int sp_over = 0;
+static __thread volatile int sp_over = 0;
 static void sp_overflow(int k) __attribute__((noreturn, cold));
 static void sp_overflow(int k) { sp_over = k + 1; longjmp(sp_jb, 1); }
 
@@ -133,30 +158,51 @@ static inline int64_t sp_hash(const uint8_t *p, size_t n) {
 """
 
 KERNEL = r"""
-static char *sp_buf = 0;
-static int64_t *sp_fp_buf = 0;
-static int64_t sp_cap = 0, sp_n = 0;
+/* The tables a partition in a thread reads besides its own (explicit/threads.py):
+   every owner's table of the states stored before this level (`nshards`
+   of them, 2^sbits slots each, sp_owner's), which nobody changes meanwhile. */
+typedef struct SpPeers { int64_t **shards; int *sbits; int nshards; } SpPeers;
 
-static void sp_emit(const S *t) {
+/* A caller's buffers: one per thread that expands states (native/kernel.py). */
+struct SpCtx {
+    char *buf; int64_t *fps; int64_t cap, n;   /* sp_emit: the successors, their fingerprints */
+    volatile int64_t at, mark, i;              /* how far a call got when an error unwound it */
+    char *nbuf; int64_t *nlinks; int64_t ncap; /* sp_run: the new states, their links */
+    int64_t *ends, *cand, *fresh;              /* sp_run's scratch */
+    int64_t ends_cap, cand_cap, fresh_cap;
+};
+
+SpCtx *sp_context(void) {
+    SpCtx *cx = calloc(1, sizeof(SpCtx));
+    if (!cx) abort();
+    return cx;
+}
+void sp_context_free(SpCtx *cx) {
+    if (!cx) return;
+    free(cx->buf); free(cx->fps); free(cx->nbuf); free(cx->nlinks); free(cx->ends); free(cx->cand); free(cx->fresh);
+    free(cx);
+}
+
+static void sp_emit(SpCtx *cx, const S *t) {
 #ifdef SP_SYMMETRY
     S canon = *t;
     sp_canon(&canon);
     t = &canon;
 #endif
-    if (sp_n == sp_cap) {
-        int64_t cap = sp_cap ? 2 * sp_cap : 4096;
-        char *buf = realloc(sp_buf, cap * sizeof(S));
-        int64_t *fps = realloc(sp_fp_buf, cap * sizeof(int64_t));
+    if (cx->n == cx->cap) {
+        int64_t cap = cx->cap ? 2 * cx->cap : 4096;
+        char *buf = realloc(cx->buf, cap * sizeof(S));
+        int64_t *fps = realloc(cx->fps, cap * sizeof(int64_t));
         if (!buf || !fps) abort();
-        sp_buf = buf; sp_fp_buf = fps; sp_cap = cap;
+        cx->buf = buf; cx->fps = fps; cx->cap = cap;
     }
-    memcpy(sp_buf + sp_n * sizeof(S), t, sizeof(S));
-    sp_fp_buf[sp_n] = sp_hash((const uint8_t *)t, sizeof(S));
-    sp_n++;
+    memcpy(cx->buf + cx->n * sizeof(S), t, sizeof(S));
+    cx->fps[cx->n] = sp_hash((const uint8_t *)t, sizeof(S));
+    cx->n++;
 }
 
-char *sp_out(void) { return sp_buf; }
-int64_t *sp_fps(void) { return sp_fp_buf; }
+char *sp_out(SpCtx *cx) { return cx->buf; }
+int64_t *sp_fps(SpCtx *cx) { return cx->fps; }
 int sp_state_size(void) { return (int)sizeof(S); }
 int sp_overflowed(void) { return sp_over; }
 void sp_canonical(char *p) {
@@ -168,27 +214,25 @@ void sp_canonical(char *p) {
 }
 int64_t sp_fingerprint(const char *s) { return sp_hash((const uint8_t *)s, sizeof(S)); }
 
-static volatile int64_t sp_at, sp_mark;
-
-int64_t sp_expand(const char *chunk, int64_t count, int64_t *ends, int64_t *failed) {
-    sp_n = 0;
+int64_t sp_expand(SpCtx *cx, const char *chunk, int64_t count, int64_t *ends, int64_t *failed) {
+    cx->n = 0;
     if (setjmp(sp_jb)) {
-        sp_n = sp_mark;
-        *failed = sp_at;
-        return sp_n;
+        cx->n = cx->mark;
+        *failed = cx->at;
+        return cx->n;
     }
     for (int64_t i = 0; i < count; i++) {
         S s;
         memcpy(&s, chunk + i * sizeof(S), sizeof(S));
         for (int k = 0; k < SP_ACTIONS; k++) {
-            sp_at = i * SP_ACTIONS + k;
-            sp_mark = sp_n;
-            sp_actions[k](&s);
-            ends[sp_at] = sp_n;
+            cx->at = i * SP_ACTIONS + k;
+            cx->mark = cx->n;
+            sp_actions[k](cx, &s);
+            ends[cx->at] = cx->n;
         }
     }
     *failed = -1;
-    return sp_n;
+    return cx->n;
 }
 
 int sp_invariants(const char *p) {
@@ -219,6 +263,31 @@ int sp_transitions(const char *p, const char *q) {
     return sp_trans(&s, &t);
 }
 
+/* The owner of a fingerprint among n (partition.py `owners`): its top 32 bits scaled to [0, n). */
+static inline int sp_owner_of(int64_t fp, int n) { return (int)((((uint64_t)fp >> 32) * (uint64_t)n) >> 32); }
+int sp_owner(int64_t fp, int n) { return sp_owner_of(fp, n); }
+
+/* Whether a table (store.py's FingerprintSet: open addressing, Fibonacci
+   hashing, linear probing, 0 empty) of 2^bits slots holds fp. */
+static inline int sp_holds(const int64_t *table, int bits, int64_t fp) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+    while (table[j]) { if (table[j] == fp) return 1; j = (j + 1) & mask; }
+    return 0;
+}
+
+/* Lookups SP_AHEAD fingerprints ahead ask for their slots' memory
+   (`sp_prefetch`), so that the tables' cache misses overlap. */
+#define SP_AHEAD 8
+#define SP_MERGE_AHEAD 16
+static inline void sp_prefetch(const SpPeers *peers, const int64_t *table, int bits, int64_t fp) {
+    __builtin_prefetch(table + (((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits)));
+    if (peers) {
+        int o = sp_owner_of(fp, peers->nshards);
+        __builtin_prefetch(peers->shards[o] + (((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - peers->sbits[o])));
+    }
+}
+
 /* The size (log2) of a scratch table for n fingerprints: at most half full. */
 static int sp_fresh_bits(int64_t n) {
     int fbits = 4;
@@ -226,34 +295,31 @@ static int sp_fresh_bits(int64_t n) {
     return fbits;
 }
 
-/* The indexes i of fps[0..n) whose fingerprint `table` does not hold, each
-   fingerprint once, in order; `fresh` (2^fbits zeroed slots) keeps the ones
-   taken so far. Returns their count. */
-static int64_t sp_filter_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n,
-                                int64_t *fresh, int fbits, int64_t *out) {
-    uint64_t mask = ((uint64_t)1 << bits) - 1;
-    uint64_t fmask = ((uint64_t)1 << fbits) - 1;
-    int64_t found = 0;
-    for (int64_t i = 0; i < n; i++) {
-        int64_t fp = fps[i];
-        uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
-        int seen = 0;
-        while (table[j]) { if (table[j] == fp) { seen = 1; break; } j = (j + 1) & mask; }
-        if (seen) continue;
-        uint64_t k = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - fbits);
-        while (fresh[k] && fresh[k] != fp) k = (k + 1) & fmask;
-        if (fresh[k]) continue;
-        fresh[k] = fp;
-        out[found++] = i;
+/* 1 if fp is new: neither `table` nor (with peers) its owner's shard holds
+   it, nor `fresh` (2^fbits slots: the ones taken so far), where it is then
+   added. `table` first: with peers it is the level's, smaller, and most
+   successors that are not self-loops lie in the level being stored. */
+static inline int sp_new(const SpPeers *peers, const int64_t *table, int bits, int64_t fp, int64_t *fresh, int fbits) {
+    if (sp_holds(table, bits, fp)) return 0;
+    if (peers) {
+        int o = sp_owner_of(fp, peers->nshards);
+        if (sp_holds(peers->shards[o], peers->sbits[o], fp)) return 0;
     }
-    return found;
+    uint64_t fmask = ((uint64_t)1 << fbits) - 1;
+    uint64_t k = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - fbits);
+    while (fresh[k] && fresh[k] != fp) k = (k + 1) & fmask;
+    if (fresh[k]) return 0;
+    fresh[k] = fp;
+    return 1;
 }
 
 int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out) {
     int fbits = sp_fresh_bits(n);
     int64_t *fresh = calloc((size_t)1 << fbits, sizeof(int64_t));
     if (!fresh) abort();
-    int64_t found = sp_filter_unseen(table, bits, fps, n, fresh, fbits, out);
+    int64_t found = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (sp_new(0, table, bits, fps[i], fresh, fbits)) out[found++] = i;
     free(fresh);
     return found;
 }
@@ -268,20 +334,37 @@ void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n) {
 }
 
 void sp_contains(const int64_t *table, int bits, const int64_t *fps, int64_t n, uint8_t *out) {
+    for (int64_t i = 0; i < n; i++) out[i] = (uint8_t)sp_holds(table, bits, fps[i]);
+}
+
+int64_t sp_merge(int64_t *table, int bits, int owner, int nowners, int nparts, int64_t **fps,
+                 const int64_t *counts, uint8_t **keep) {
     uint64_t mask = ((uint64_t)1 << bits) - 1;
-    for (int64_t i = 0; i < n; i++) {
-        uint64_t j = ((uint64_t)fps[i] * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
-        uint8_t found = 0;
-        while (table[j]) { if (table[j] == fps[i]) { found = 1; break; } j = (j + 1) & mask; }
-        out[i] = found;
+    int64_t added = 0;
+    for (int p = 0; p < nparts; p++) {
+        /* the positions owned, then their slots asked for SP_MERGE_AHEAD ahead */
+        int64_t *own = malloc((size_t)(counts[p] + 1) * sizeof(int64_t)), m = 0;
+        if (!own) abort();
+        for (int64_t i = 0; i < counts[p]; i++)
+            if (sp_owner_of(fps[p][i], nowners) == owner) own[m++] = i;
+        for (int64_t q = 0; q < m; q++) {
+            if (q + SP_MERGE_AHEAD < m) sp_prefetch(0, table, bits, fps[p][own[q + SP_MERGE_AHEAD]]);
+            int64_t fp = fps[p][own[q]];
+            uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+            int dup = 0;
+            while (table[j]) { if (table[j] == fp) { dup = 1; break; } j = (j + 1) & mask; }
+            if (!dup) { table[j] = fp; added++; }
+            keep[p][own[q]] = (uint8_t)!dup;
+        }
+        free(own);
     }
+    return added;
 }
 
 /* out[i] = sp_inv (what 0) or sp_con (what 1) of state i, up to the first
    that raises; returns the number evaluated (count if none raised). */
 int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
-    static volatile int64_t i;
-    i = 0;
+    volatile int64_t i = 0;
     if (setjmp(sp_jb)) return i;
     for (; i < count; i++) {
         S s; memcpy(&s, states + i * sizeof(S), sizeof(S));
@@ -294,14 +377,8 @@ int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
 /* sp_run: the new states of the call and, per new state, 4 numbers: position
    of its parent in `states`, action, position among the parent's successors,
    fingerprint. */
-static char *sp_nbuf = 0;
-static int64_t *sp_nlinks = 0;
-static int64_t sp_ncap = 0;
-static int64_t *sp_ends = 0, *sp_cand = 0, *sp_fresh = 0;
-static int64_t sp_ends_cap = 0, sp_cand_cap = 0, sp_fresh_cap = 0;
-
-char *sp_new_states(void) { return sp_nbuf; }
-int64_t *sp_new_links(void) { return sp_nlinks; }
+char *sp_new_states(SpCtx *cx) { return cx->nbuf; }
+int64_t *sp_new_links(SpCtx *cx) { return cx->nlinks; }
 
 static void *sp_grow(void *p, int64_t *cap, int64_t need, size_t item) {
     if (need <= *cap) return p;
@@ -313,50 +390,62 @@ static void *sp_grow(void *p, int64_t *cap, int64_t need, size_t item) {
     return p;
 }
 
-static volatile int64_t sp_i;
-
 /* 1 if the chunk of `count` states can be stored without anything to report. */
-static int sp_quiet(const char *chunk, int64_t count, int deadlock) {
-    sp_n = 0;
+static int sp_quiet(SpCtx *cx, const char *chunk, int64_t count, int deadlock) {
+    cx->n = 0;
     if (setjmp(sp_jb)) return 0;
-    for (sp_i = 0; sp_i < count; sp_i++) {
+    for (cx->i = 0; cx->i < count; cx->i++) {
         S s;
-        memcpy(&s, chunk + sp_i * sizeof(S), sizeof(S));
-        int64_t before = sp_n;
+        memcpy(&s, chunk + cx->i * sizeof(S), sizeof(S));
+        int64_t before = cx->n;
         for (int k = 0; k < SP_ACTIONS; k++) {
-            sp_actions[k](&s);
-            sp_ends[sp_i * SP_ACTIONS + k] = sp_n;
+            sp_actions[k](cx, &s);
+            cx->ends[cx->i * SP_ACTIONS + k] = cx->n;
         }
-        if (deadlock && sp_n == before && !sp_term(&s)) return 0;
+        if (deadlock && cx->n == before && !sp_term(&s)) return 0;
     }
     return 1;
 }
 
-/* The candidates (unseen, each once) among the sp_n successors: their count. */
-static int64_t sp_run_candidates(const int64_t *table, int bits) {
-    int fbits = sp_fresh_bits(sp_n);
-    sp_fresh = sp_grow(sp_fresh, &sp_fresh_cap, (int64_t)1 << fbits, sizeof(int64_t));
-    memset(sp_fresh, 0, sizeof(int64_t) << fbits);
-    return sp_filter_unseen(table, bits, sp_fp_buf, sp_n, sp_fresh, fbits, sp_cand);
+/* The candidates (unseen, each once) among the cx->n successors of the
+   chunk's `count` states: their count. A self-loop (a successor with its
+   parent's fingerprint) is known without a look in the tables. */
+static int64_t sp_run_candidates(SpCtx *cx, const char *chunk, int64_t count, const SpPeers *peers,
+                                 const int64_t *table, int bits) {
+    int fbits = sp_fresh_bits(cx->n);
+    cx->fresh = sp_grow(cx->fresh, &cx->fresh_cap, (int64_t)1 << fbits, sizeof(int64_t));
+    memset(cx->fresh, 0, sizeof(int64_t) << fbits);
+    int64_t found = 0, i = 0, n = cx->n;
+    for (int64_t at = 0; at < count && i < n; at++) {
+        int64_t end = cx->ends[at * SP_ACTIONS + SP_ACTIONS - 1];
+        if (i == end) continue;
+        int64_t parent = sp_hash((const uint8_t *)(chunk + at * sizeof(S)), sizeof(S));
+        for (; i < end; i++) {
+            if (i + SP_AHEAD < n) sp_prefetch(peers, table, bits, cx->fps[i + SP_AHEAD]);
+            int64_t fp = cx->fps[i];
+            if (fp != parent && sp_new(peers, table, bits, fp, cx->fresh, fbits)) cx->cand[found++] = i;
+        }
+    }
+    return found;
 }
 
 /* The candidates' verdicts: -1 if a constraint or invariant raises or an
    invariant fails (the chunk has something to report), else how many are in
-   the model (sp_cand keeps those, in order). */
-static int64_t sp_checked(int64_t ncand) {
+   the model (cx->cand keeps those, in order). */
+static int64_t sp_checked(SpCtx *cx, int64_t ncand) {
     if (setjmp(sp_jb)) return -1;
     int64_t kept = 0;
-    for (sp_i = 0; sp_i < ncand; sp_i++) {
-        const S *t = (const S *)(sp_buf + sp_cand[sp_i] * sizeof(S));
+    for (cx->i = 0; cx->i < ncand; cx->i++) {
+        const S *t = (const S *)(cx->buf + cx->cand[cx->i] * sizeof(S));
         if (sp_inv(t) >= 0) return -1;
         int in = sp_con(t);
-        if (in) sp_cand[kept++] = sp_cand[sp_i];
+        if (in) cx->cand[kept++] = cx->cand[cx->i];
     }
     return kept;
 }
 
-int64_t sp_run(const char *states, int64_t nchunks, const int64_t *sizes, int64_t *table, int bits,
-               int64_t room, int deadlock, int64_t *coverage, int64_t *result) {
+int64_t sp_run(SpCtx *cx, const char *states, int64_t nchunks, const int64_t *sizes, const SpPeers *peers,
+               int64_t *table, int bits, int64_t room, int deadlock, int64_t *coverage, int64_t *result) {
     uint64_t mask = ((uint64_t)1 << bits) - 1;
     int64_t stored = 0, generated = 0, lo = 0, c = 0;
     result[1] = 0;
@@ -364,51 +453,52 @@ int64_t sp_run(const char *states, int64_t nchunks, const int64_t *sizes, int64_
     for (; c < nchunks; lo += sizes[c], c++) {
         const char *chunk = states + lo * sizeof(S);
         int64_t count = sizes[c];
-        sp_ends = sp_grow(sp_ends, &sp_ends_cap, count * SP_ACTIONS + 1, sizeof(int64_t));
-        if (!sp_quiet(chunk, count, deadlock)) { result[1] = 1; break; }
-        sp_cand = sp_grow(sp_cand, &sp_cand_cap, sp_n + 1, sizeof(int64_t));
-        int64_t ncand = sp_run_candidates(table, bits);
+        cx->ends = sp_grow(cx->ends, &cx->ends_cap, count * SP_ACTIONS + 1, sizeof(int64_t));
+        if (!sp_quiet(cx, chunk, count, deadlock)) { result[1] = 1; break; }
+        cx->cand = sp_grow(cx->cand, &cx->cand_cap, cx->n + 1, sizeof(int64_t));
+        int64_t ncand = sp_run_candidates(cx, chunk, count, peers, table, bits);
         if (ncand > room) { result[1] = 2; result[3] = ncand; break; }
-        int64_t kept = sp_checked(ncand);
+        int64_t kept = sp_checked(cx, ncand);
         if (kept < 0) { result[1] = 1; break; }
         /* store: nothing in this chunk has to be reported */
-        if (stored + kept > sp_ncap) {
-            int64_t cap = sp_ncap ? sp_ncap : 4096;
+        if (stored + kept > cx->ncap) {
+            int64_t cap = cx->ncap ? cx->ncap : 4096;
             while (cap < stored + kept) cap *= 2;
-            sp_nbuf = realloc(sp_nbuf, (size_t)cap * sizeof(S));
-            sp_nlinks = realloc(sp_nlinks, (size_t)cap * 4 * sizeof(int64_t));
-            if (!sp_nbuf || !sp_nlinks) abort();
-            sp_ncap = cap;
+            cx->nbuf = realloc(cx->nbuf, (size_t)cap * sizeof(S));
+            cx->nlinks = realloc(cx->nlinks, (size_t)cap * 4 * sizeof(int64_t));
+            if (!cx->nbuf || !cx->nlinks) abort();
+            cx->ncap = cap;
         }
+        const int64_t *ends = cx->ends;
         int64_t at = 0;  /* the parent of the candidate (ascending) */
         for (int64_t q = 0; q < kept; q++) {
-            int64_t i = sp_cand[q];
-            while (sp_ends[at * SP_ACTIONS + SP_ACTIONS - 1] <= i) at++;
+            int64_t i = cx->cand[q];
+            while (ends[at * SP_ACTIONS + SP_ACTIONS - 1] <= i) at++;
             int k = 0;
-            while (sp_ends[at * SP_ACTIONS + k] <= i) k++;
-            int64_t first = at ? sp_ends[at * SP_ACTIONS - 1] : 0;
-            int64_t fp = sp_fp_buf[i];
+            while (ends[at * SP_ACTIONS + k] <= i) k++;
+            int64_t first = at ? ends[at * SP_ACTIONS - 1] : 0;
+            int64_t fp = cx->fps[i];
             uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
             while (table[j]) j = (j + 1) & mask;
             table[j] = fp;
-            memcpy(sp_nbuf + stored * sizeof(S), sp_buf + i * sizeof(S), sizeof(S));
-            sp_nlinks[4 * stored] = lo + at;
-            sp_nlinks[4 * stored + 1] = k;
-            sp_nlinks[4 * stored + 2] = i - first;
-            sp_nlinks[4 * stored + 3] = fp;
+            memcpy(cx->nbuf + stored * sizeof(S), cx->buf + i * sizeof(S), sizeof(S));
+            cx->nlinks[4 * stored] = lo + at;
+            cx->nlinks[4 * stored + 1] = k;
+            cx->nlinks[4 * stored + 2] = i - first;
+            cx->nlinks[4 * stored + 3] = fp;
             coverage[3 * k + 2]++;
             stored++;
         }
         room -= kept;
         int64_t prev = 0;
         for (int64_t i = 0; i < count * SP_ACTIONS; i++) {
-            int64_t n = sp_ends[i] - prev;
-            prev = sp_ends[i];
+            int64_t n = ends[i] - prev;
+            prev = ends[i];
             int k = (int)(i % SP_ACTIONS);
             coverage[3 * k] += n > 0;
             coverage[3 * k + 1] += n;
         }
-        generated += sp_n;
+        generated += cx->n;
     }
     result[0] = c;
     result[2] = generated;
@@ -463,10 +553,11 @@ def generate_layout(
         f"typedef struct __attribute__((packed)) {{{members or ' uint8_t empty;'} }} S;",
         *ex.prototypes,
         *ex.helpers.values(),
-        "static void sp_emit(const S *t);",
+        "typedef struct SpCtx SpCtx;",
+        "static void sp_emit(SpCtx *cx, const S *t);",
         *functions,
         f"#define SP_ACTIONS {nact}",
-        f"static void (*const sp_actions[])(const S *) = {{ {table} }};",
+        f"static void (*const sp_actions[])(SpCtx *, const S *) = {{ {table} }};",
         KERNEL,
     ]
     return "\n\n".join(parts) + "\n", layout
@@ -492,7 +583,7 @@ def _action(ex: ExprC, st: StmtC, k: int, action: Action) -> str:
         n = universe_size(local.type)
         loops.append(f"for (int {i} = 0; {i} < {n}; {i}++) {{ {ex.ct(local.type).name} {name} = {ex.value_at(i, local.type)};")
     body = f"S n0 = *s; {st.run(list(action.body), sc)}"
-    return f"static void act{k}(const S *s) {{ {' '.join(loops)} {{ {body} }} {'}' * len(loops)} }}"
+    return f"static void act{k}(SpCtx *cx, const S *s) {{ {' '.join(loops)} {{ {body} }} {'}' * len(loops)} }}"
 
 
 def _checks(ex: ExprC, name: str, exprs: list[Expr], none: str, first_false: bool, op: str = "") -> str:

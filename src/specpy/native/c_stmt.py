@@ -69,7 +69,7 @@ class StmtC:
             if more is not None:  # an unrolled `for`: its copies replace it
                 items, i = more + items[i:], 0
         if tail:
-            out.append(f"sp_emit(&{sc.state});")
+            out.append(f"sp_emit(cx, &{sc.state});")
         return "\n".join(out)
 
     def step(self, st, rest: list, sc: Scope, tail: bool, out: list[str]) -> tuple[bool, list | None]:

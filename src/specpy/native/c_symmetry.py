@@ -48,7 +48,7 @@ class SymmetryC:
             if len(t.members) > 255:
                 raise NotNative(f"symmetric type {t.name} has more than 255 members")
         self.nmax = max(len(t.members) for t in types)
-        ex.prototypes.insert(0, f"static uint8_t sp_perm[{len(types)}][{self.nmax}];")
+        ex.prototypes.insert(0, f"static __thread uint8_t sp_perm[{len(types)}][{self.nmax}];")
 
     # ------------------------------------------------------------ permuting values
 
@@ -135,7 +135,7 @@ class SymmetryC:
                 assert isinstance(t, MapT)
                 table = f"sp_shape_{ti}_{k}"
                 out.append(self._shape_table(table, t.value, t.key))
-                out.append(f"static uint16_t {table}_of[{n}];")
+                out.append(f"static __thread uint16_t {table}_of[{n}];")  # scratch: per thread (threads.py)
                 prep.append(f"for (int a = 0; a < {n}; a++) {table}_of[a] = {table}[{ex.ordinal(f's->v{var}.v[a]', t.value)} * {n} + a];")
                 steps.append(f"if ({table}_of[a] != {table}_of[b]) return {table}_of[a] < {table}_of[b] ? -1 : 1;")
             else:
@@ -147,7 +147,7 @@ class SymmetryC:
                     starts.append(starts[-1] + len(view.rows[a]))
                 out.append(f"static const int {rows}_at[] = {{{', '.join(map(str, starts))}}};")
                 out.append(f"static const int {rows}[] = {{{', '.join(f'{b}, {h}' for b, h in flat) or '0'}}};")
-                out.append(f"static uint8_t {rows}_of[{n}][{nbytes}];")
+                out.append(f"static __thread uint8_t {rows}_of[{n}][{nbytes}];")
                 c = ex.ct(t)
                 if not isinstance(c, BitsC):
                     raise NotNative(f"symmetry over a {type_name(t)} held as a sorted array is not native yet")
@@ -213,9 +213,9 @@ static void (*const sp_sigpreps[NT_])(const S *) = { PREPS_ };
 static int (*const sp_sigcmps[NT_])(const S *, int, int) = { CMPS_ };
 static const int sp_sizes[NT_] = { SIZES_ };
 static const int sp_complete[NT_] = { COMPLETE_ };
-static int sp_order[NT_][NMAX_], sp_class[NT_][NMAX_];
-static S sp_best;
-static int sp_have;
+static __thread int sp_order[NT_][NMAX_], sp_class[NT_][NMAX_];  /* scratch: per thread (threads.py) */
+static __thread S sp_best;
+static __thread int sp_have;
 
 static int sp_next_perm(int *a, int n) {
     int i = n - 2;

@@ -19,6 +19,7 @@ backend too, packed into the native layout.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -88,6 +89,15 @@ class NativeModel:
         self.terminal = self._terminal if model.terminals else None
         self.invariants = self._invariants if model.invariants else None
         self.measures = [self._measure(k) for k in range(len(model.measures))]
+        self._local = threading.local()  # each thread's context (sp_context): partitions expand in threads
+
+    @property
+    def _cx(self):
+        """This thread's buffers in C (successors, new states, scratch), made on first use."""
+        cx = getattr(self._local, "cx", None)
+        if cx is None:
+            cx = self._local.cx = self.ffi.gc(self.lib.sp_context(), self.lib.sp_context_free)
+        return cx
 
     def grown(self, exc: CapacityExceeded) -> dict[Type, int]:
         """The capacities with the array that overflowed made 4x larger
@@ -167,31 +177,61 @@ class NativeModel:
         failed = self.ffi.new("int64_t *")
         ffi, lib = self.ffi, self.lib
         data = chunk.data if isinstance(chunk, Raw) else b"".join(chunk)
-        n = lib.sp_expand(data, len(chunk), ffi.cast("int64_t *", ffi.from_buffer(ends)), failed)
-        data = ffi.buffer(lib.sp_out(), n * self.size)[:] if n else b""
-        fps = np.frombuffer(ffi.buffer(lib.sp_fps(), 8 * n), dtype=np.int64).copy() if n else np.zeros(0, np.int64)
+        cx = self._cx
+        n = lib.sp_expand(cx, data, len(chunk), ffi.cast("int64_t *", ffi.from_buffer(ends)), failed)
+        data = ffi.buffer(lib.sp_out(cx), n * self.size)[:] if n else b""
+        fps = np.frombuffer(ffi.buffer(lib.sp_fps(cx), 8 * n), dtype=np.int64).copy() if n else np.zeros(0, np.int64)
         at = failed[0]
         if at >= 0:
             self._raised()
             return Packed(data, self.size, fps), ends[:at], True
         return Packed(data, self.size, fps), ends, False
 
-    def run(self, states: bytes | memoryview, sizes: list[int], seen: FingerprintSet, deadlock: bool, coverage: np.ndarray) -> Run:
+    def run(
+        self, states: bytes | memoryview, sizes: list[int], table: FingerprintSet, deadlock: bool, coverage: np.ndarray,
+        shards: Sequence[FingerprintSet] = (),
+    ) -> Run:
         """Expand, check and store consecutive chunks (`sizes[c]` states each,
         one after the other in `states`) in one C call until one has something
-        to report or does not fit in `seen` (sp_run): new fingerprints go into
-        seen, counts into coverage (actions x 3)."""
+        to report or does not fit in `table` (sp_run): new fingerprints go into
+        `table`, counts into coverage (actions x 3). `shards`: the states
+        stored before, one table per owner (partition.owners), only read."""
         ffi, lib = self.ffi, self.lib
         counts = np.array(sizes, np.int64)
         result = np.zeros(4, np.int64)
         assert coverage.flags.c_contiguous and coverage.dtype == np.int64
         ptr = lambda a: ffi.cast("int64_t *", ffi.from_buffer(a))  # noqa: E731
         data = ffi.cast("char *", ffi.from_buffer(states))
-        n = lib.sp_run(data, len(sizes), ptr(counts), ptr(seen.table), seen.bits, seen.room, deadlock, ptr(coverage), ptr(result))
-        seen.used += n
-        states = ffi.buffer(lib.sp_new_states(), n * self.size)[:] if n else b""
-        links = np.frombuffer(ffi.buffer(lib.sp_new_links(), 32 * n), np.int64).reshape(n, 4).copy() if n else np.zeros((0, 4), np.int64)
+        peers = ffi.NULL
+        if shards:
+            arrays = ffi.new("int64_t *[]", [ptr(t.table) for t in shards]), ffi.new("int[]", [t.bits for t in shards])
+            peers = ffi.new("SpPeers *")
+            peers.shards, peers.sbits = arrays
+            peers.nshards = len(shards)
+        cx = self._cx
+        n = lib.sp_run(
+            cx, data, len(sizes), ptr(counts), peers, ptr(table.table), table.bits, table.room, deadlock, ptr(coverage), ptr(result),
+        )
+        table.used += n
+        states = ffi.buffer(lib.sp_new_states(cx), n * self.size)[:] if n else b""
+        links = np.frombuffer(ffi.buffer(lib.sp_new_links(cx), 32 * n), np.int64).reshape(n, 4).copy() if n else np.zeros((0, 4), np.int64)
         return Run(int(result[0]), int(result[1]), int(result[2]), int(result[3]), states, links[:, :3], links[:, 3])
+
+    def merge(self, shard: FingerprintSet, owner: int, nowners: int, fps: list[np.ndarray], keep: list[np.ndarray]) -> None:
+        """The end of a level with tables sharded by owner (sp_merge): of each
+        partition's new fingerprints `fps[p]` (in partition order) that `owner`
+        owns, insert into `shard` those it does not hold (keep[p][i] = True)
+        and mark the rest, stored by an earlier partition, False. `shard` has
+        room for them all."""
+        ffi = self.ffi
+        fps = [np.ascontiguousarray(f, dtype=np.int64) for f in fps]
+        counts = np.array([len(f) for f in fps], np.int64)
+        arrays = ffi.new("int64_t *[]", [ffi.cast("int64_t *", ffi.from_buffer(f)) for f in fps])
+        masks = ffi.new("uint8_t *[]", [ffi.cast("uint8_t *", ffi.from_buffer(k.view(np.uint8))) for k in keep])
+        shard.used += self.lib.sp_merge(
+            ffi.cast("int64_t *", ffi.from_buffer(shard.table)), shard.bits, owner, nowners, len(fps), arrays,
+            ffi.cast("int64_t *", ffi.from_buffer(counts)), masks,
+        )
 
     def unseen(self, seen: FingerprintSet, fps: np.ndarray) -> np.ndarray:
         """As Partition._unseen with one table: positions of the fingerprints
@@ -258,9 +298,9 @@ class NativeModel:
 
     def _measure(self, k: int):
         """The k-th measure as a function of a state (EvalFailure where it is undefined: measures.py)."""
-        out = self.ffi.new("int64_t *")
 
         def value(s: bytes) -> int:
+            out = self.ffi.new("int64_t *")  # per call: partitions may measure in threads
             if self.lib.sp_measure(k, s, out) == -2:
                 self._failed()
             return out[0]
