@@ -42,7 +42,8 @@ _INIT_CODE: dict[str, Any] = {}
 #: What `dataclasses.fields` looks for in a field's `_field_type` (dataclasses' own markers).
 _FIELD = dataclasses._FIELD  # type: ignore[attr-defined]
 _FIELD_CLASSVAR = dataclasses._FIELD_CLASSVAR  # type: ignore[attr-defined]
-_ORDER = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+#: `order=True`'s methods: the compare fields as tuples, compared by these.
+_ORDER = {"__lt__": tuple.__lt__, "__le__": tuple.__le__, "__gt__": tuple.__gt__, "__ge__": tuple.__ge__}
 
 
 @overload
@@ -87,10 +88,10 @@ def _make(cls: type[T], frozen: bool, eq: bool, order: bool) -> type[T]:
         elif not frozen:
             methods["__hash__"] = None
     if order:
-        for name, op in _ORDER.items():
+        for name, test in _ORDER.items():
             if name in own:
                 raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}. Consider using functools.total_ordering")
-            methods[name] = _compare(compared, op)
+            methods[name] = _compare(compared, test)
     for name, fn in methods.items():
         if name not in own or name == "__hash__":
             setattr(cls, name, fn)
@@ -223,10 +224,9 @@ def _eq_hash(compared: list[str], hashed: list[str]) -> dict[str, Callable]:
     return {"__eq__": __eq__, "__hash__": __hash__}
 
 
-def _compare(compared: list[str], op: str) -> Callable:
-    """`order=True`'s comparison `op`: the compare fields as tuples, instances of one class only."""
+def _compare(compared: list[str], test: Callable[[tuple, tuple], Any]) -> Callable:
+    """An `order=True` comparison: `test` on the compare fields as tuples, instances of one class only."""
     key: Callable[[Any], tuple] = lambda self: tuple(getattr(self, n) for n in compared)  # noqa: E731
-    test = {"<": tuple.__lt__, "<=": tuple.__le__, ">": tuple.__gt__, ">=": tuple.__ge__}[op]
 
     def compare(self: Any, other: Any) -> Any:
         if other.__class__ is self.__class__:

@@ -351,7 +351,7 @@ class Partition:
                     table.reserve(run.needed)
                 elif run.status == RUN_REPORT:
                     n = sizes[first]
-                    event = self._chunk(lo, Raw(data[at : at + n * w], w), True)
+                    event = self._chunk(lo, Raw(bytes(data[at : at + n * w]), w), True)
                     if event is not None:
                         return event
                     lo, at, first = lo + n, at + n * w, first + 1

@@ -52,6 +52,8 @@ STRAGGLERS = 8
 GROW_SLICE = 1 << 18
 #: Insertion rounds done on whole arrays before the stragglers are placed one by one.
 VECTOR_ROUNDS = 3
+#: Tables at least this large (bytes) ask for huge pages.
+HUGE_TABLE = 4 << 20
 #: Links keep parent ids in 32 bits and actions in 8 until a value needs the wider type.
 WIDER = {"i": "q", "b": "h"}
 
@@ -93,6 +95,10 @@ class FingerprintSet:
         # Private: a shared anonymous map (mmap's default) keeps a page given back
         # with MADV_DONTNEED in memory as shmem until the whole map is closed.
         self._map: mmap.mmap | None = mmap.mmap(-1, 8 << bits, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        if (8 << bits) >= HUGE_TABLE and hasattr(mmap, "MADV_HUGEPAGE"):
+            # Every lookup lands on a random page: 2 MB pages spare most TLB misses (Linux's THP,
+            # often on for such requests only: transparent_hugepage/enabled = madvise).
+            self._map.madvise(mmap.MADV_HUGEPAGE)
         self.table = np.frombuffer(self._map, dtype=np.int64)
         self.used = 0
 
@@ -422,7 +428,7 @@ class Frontier:
         spilled or not."""
         if self.width:
             for data, _ in self.groups(1):
-                yield Raw(data, self.width)
+                yield Raw(bytes(data), self.width)
             return
         pending: list = []
         for block, mask in zip(self.blocks, self.masks):
@@ -434,12 +440,13 @@ class Frontier:
         for i in range(0, len(pending), BLOCK):
             yield pending[i : i + BLOCK]
 
-    def groups(self, count: int) -> Iterator[tuple[bytes, list[int]]]:
+    def groups(self, count: int) -> Iterator[tuple[bytes | memoryview, list[int]]]:
         """The states (width > 0) `count` chunks at a time (as `chunks`, of
         BLOCK states; the last group may be shorter): their bytes as one
-        buffer, and the states of each chunk."""
+        buffer (a view into a larger one where blocks did not line up with
+        the chunks), and the states of each chunk."""
         w, want = self.width, count * BLOCK
-        pending: list[bytes] = []
+        pending: list[bytes | memoryview] = []
         have = 0
         for block, mask in zip(self.blocks, self.masks):
             data = _blob(block)
@@ -447,10 +454,15 @@ class Frontier:
             have += len(pending[-1]) // w
             if have >= want:
                 buf = b"".join(pending)
+                if have == want:
+                    yield buf, [BLOCK] * count
+                    pending, have = [], 0
+                    continue
+                view, at = memoryview(buf), 0
                 while have >= want:
-                    yield (buf if have == want else buf[: want * w]), [BLOCK] * count
-                    buf, have = buf[want * w :], have - want
-                pending = [buf] if have else []
+                    yield view[at : at + want * w], [BLOCK] * count
+                    at, have = at + want * w, have - want
+                pending = [view[at:]] if have else []
         if self.tail:
             pending.append(b"".join(self.tail))
             have += len(self.tail)
