@@ -90,7 +90,8 @@ def specs(draw, faults: bool = True) -> str:
 #: sets of P), a bitmask set of P, a set of records naming two atoms (a
 #: bitmask whose elements mention two atoms), a bag of such records (a sorted
 #: array), a sequence of P, a set of variants over more than 60 values (a
-#: frozenset in Python, words natively). `{k}` is a small int drawn per spec.
+#: frozenset in Python, words natively), a bitmask set of records with ten
+#: shapes per atom (a set view of two bytes). `{k}` is a small int drawn per spec.
 SYMMETRIC_ACTIONS = [
     "action Own(p: P) {{\n    require owner == none and x < {k}\n    owner = p\n}}",
     "action Free {{\n    require owner != none\n    owner = none\n    x = (x + 1) % 4\n}}",
@@ -103,6 +104,8 @@ SYMMETRIC_ACTIONS = [
     "action Recv {{\n    receive m in net {{\n        st[m.dst] = (st[m.dst] + 1) % 3\n        seen[m.dst] = seen[m.dst] | {{m.src}}\n    }}\n}}",
     "action Log(p: P) {{\n    require len(log) < 2 and p in votes\n    log = append(log, p)\n}}",
     "action Note(p: P) {{\n    require len(notes) < 2\n    notes = notes | {{Mark{{who: p, at: x}}}}\n    x = (x + {k}) % 4\n}}",
+    "action Stamp(p: P, n: 0..9) {{\n    require len(ticks) < 3 and n >= {k}\n    ticks = ticks | {{Tick{{who: p, n: n}}}}\n}}",
+    "action Unstamp(p: P) {{\n    require exists t in ticks: t.who == p\n    ticks = {{t for t in ticks if t.who != p}}\n    x = (x + 1) % 4\n}}",
     "action Retire(p: P) {{\n    require st[p] == 2\n    st[p] = 0\n    votes = votes - {{p}}\n    x = (x + 1) % 4\n}}",
 ]
 SYMMETRIC_INVARIANTS = [
@@ -116,6 +119,7 @@ SYMMETRIC_INVARIANTS = [
     "len(net) < 2",
     "forall p in P: len(seen[p]) < {k}",
     "len(notes) < 2",
+    "len(ticks) < {k} + 1",
 ]
 
 
@@ -128,6 +132,7 @@ def symmetric_specs(draw) -> str:
         "symmetric type P = {p1, p2, p3}",
         "type M = {src: P, dst: P}",
         "type Ev = Mark{who: P, at: 0..3} | Gap{n: 0..60}",
+        "type Tick = {who: P, n: 0..9}",
         f"var x: 0..3 = {draw(st.integers(0, 3))}",
         "var owner: P? = none",
         "var st: [P -> 0..2] = {q: 0 for q in P}",
@@ -138,8 +143,9 @@ def symmetric_specs(draw) -> str:
         "var net: bag[M, 2] = {}",
         "var log: seq[P, 2] = []",
         "var notes: set[Ev] = {}",
+        "var ticks: set[Tick] = {}",
     ]
-    chosen = draw(st.lists(st.sampled_from(SYMMETRIC_ACTIONS), min_size=2, max_size=6, unique=True))
+    chosen = draw(st.lists(st.sampled_from(SYMMETRIC_ACTIONS), min_size=2, max_size=7, unique=True))
     lines += [a.format(k=draw(st.integers(1, 3))) for a in chosen]
     for i, inv in enumerate(draw(st.lists(st.sampled_from(SYMMETRIC_INVARIANTS), min_size=1, max_size=2, unique=True))):
         lines.append(f"invariant Inv{i}: {inv.format(k=k)}")

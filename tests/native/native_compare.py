@@ -32,3 +32,47 @@ def both(model: Model, options: CheckOptions = CheckOptions()) -> tuple[CheckRes
     python = check(model, dataclasses.replace(options, backend="python"))
     native = check(model, dataclasses.replace(options, backend="auto"))
     return python, native
+
+
+def same_representatives(model: Model, limit: int = 300) -> int:
+    """Check that the native core's representative of each of up to `limit`
+    reachable states, and of every renaming of it, is the Python backend's
+    (explicit/symmetry.py); returns how many states were compared."""
+    import itertools
+
+    from specpy.explicit.compile import CompiledModel
+    from specpy.explicit.runtime import AssertFailure, EvalFailure
+    from specpy.explicit.symmetry import symmetry_for
+    from specpy.native import CapacityExceeded, native_model
+
+    cm = CompiledModel(model)
+    sym = symmetry_for(cm, True)
+    assert sym is not None
+    states: list[tuple] = []
+    cm.init(states)
+    seen = dict.fromkeys(states)
+    for s in states:  # breadth-first, without reduction
+        if len(seen) >= limit:
+            break
+        for action in cm.actions:
+            succ: list[tuple] = []
+            try:
+                action.run(s, succ)
+            except (EvalFailure, AssertFailure):
+                continue
+            for t in succ:
+                if t not in seen:
+                    seen[t] = None
+                    states.append(t)
+    renamings = list(itertools.product(*(itertools.permutations(range(len(t.members))) for t in sym.types)))
+    capacities = None
+    while True:  # grow a sorted array's capacity as the search does
+        native = native_model(cm, CheckOptions(), True, capacities)
+        try:
+            for s in list(seen)[:limit]:
+                for perms in renamings:
+                    t = sym.permuter(perms)(s)
+                    assert native.unpack(native.pack(t)) == sym.canonical(t), (s, perms)
+            return min(len(seen), limit)
+        except CapacityExceeded as exc:
+            capacities = native.grown(exc)

@@ -7,7 +7,7 @@ and 60 with a symmetric type (symmetric_specs)."""
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
-from native_compare import both, summary
+from native_compare import both, same_representatives, summary
 from random_specs import specs, symmetric_specs
 
 from specpy.diagnostics import SourceFile
@@ -33,3 +33,4 @@ def test_random_symmetric_specs_agree(text: str) -> None:
     python, native = both(model, CheckOptions(max_states=3000))
     assert native.backend == "native", native.backend_note
     assert summary(native) == summary(python), text
+    assert same_representatives(model, limit=100) >= 1

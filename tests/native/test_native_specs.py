@@ -82,6 +82,7 @@ NATIVE = {
     "tests/explicit/data/mix.spec",
     "tests/explicit/data/quorum.spec",
     "tests/explicit/data/symmetry/links.spec",
+    "tests/native/data/stamps.spec",
     "tests/robustness/data/bom_crlf.spec",
     "tests/robustness/data/counter.spec",
     "tests/robustness/data/cr_only.spec",
