@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from specpy.explicit import checkpoint
 from terminal_run import TerminalRun
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,3 +251,32 @@ def test_optional_values_resume_in_a_process_that_never_saw_the_checkpointing_on
     whole = json.loads(specpy("check", spec, "--json").stdout)
     # The spec's `# expect:` header: Agreement, a 13-state trace.
     assert resumed.stdout.split() == ["Agreement", "13", str(whole["distinct_states"])]
+
+
+@pytest.mark.parametrize("symmetry", [True, False])
+def test_a_symmetric_checkpoint_from_before_the_shared_representatives_is_refused(tmp_path: Path, symmetry: bool) -> None:
+    """Checkpoints whose manifest does not record which orbit member symmetry
+    keeps were written by a specpy that kept others: resuming one with
+    symmetry on would count orbits twice, so it is refused; without symmetry
+    (--no-symmetry) it resumes to the whole result."""
+    spec = ROOT / "specs/causal_broadcast.spec"
+    flags = [] if symmetry else ["--no-symmetry"]
+    directory = tmp_path / "ck"
+    r = specpy("check", spec, "--max-states", "200", "--checkpoint", directory, *flags)
+    assert r.returncode == 152, r.stderr
+    current = directory / (directory / "CURRENT").read_text()
+    manifest = json.loads((current / "manifest.json").read_text())
+    options = {k: v for k, v in manifest["options"].items() if k != "representatives"}
+    assert len(options) == len(manifest["options"]) - 1
+    older = {**manifest, "options": options}
+    older["manifest_sha256"] = checkpoint._manifest_digest(older)  # as an older specpy wrote it
+    (current / "manifest.json").write_text(json.dumps(older))
+    r = specpy("check", spec, "--resume", directory, "--json", *flags)
+    if symmetry:
+        assert r.returncode == 151, r.stderr
+        assert "symmetry reduction stored other members of each orbit" in r.stderr and "Traceback" not in r.stderr
+    else:
+        whole = specpy("check", spec, "--json", *flags)
+        keys = ("distinct_states", "states_generated", "depth")
+        assert r.returncode == whole.returncode == 0, r.stderr
+        assert [json.loads(r.stdout)[k] for k in keys] == [json.loads(whole.stdout)[k] for k in keys]

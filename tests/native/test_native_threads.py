@@ -168,9 +168,13 @@ def stall(m: pytest.MonkeyPatch, at: int = 150) -> tuple[threading.Event, list[b
 
 
 def test_a_timeout_in_the_middle_of_a_level_stops_every_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    _, looks = stall(monkeypatch)
+    busy, looks = stall(monkeypatch)
+    # The clock jumps past the timeout once a chunk is stalled mid-level (not
+    # earlier: a timeout seen at a level's boundary would stop no thread).
+    clock = time.monotonic
+    monkeypatch.setattr(search.time, "monotonic", lambda: clock() + (2000.0 if busy.is_set() else 0.0))
     before = threading.active_count()
-    r = native(load(*TWOPHASE_6), workers=2, timeout=0.001)
+    r = native(load(*TWOPHASE_6), workers=2, timeout=1000)
     assert r.kind is ResultKind.LIMIT and r.limit == "timeout"
     assert looks[-1] is True, "the partitions were told to stop in the middle of a level"
     assert threading.active_count() == before, "no thread outlives the search"

@@ -153,6 +153,7 @@ def shaping_options(options: CheckOptions, parts: int, fingerprints: str = "pyth
         "max_depth": options.max_depth,
         "partitions": parts,
         "fingerprints": fingerprints,
+        "representatives": REPRESENTATIVES,
     }
 
 
@@ -162,7 +163,14 @@ OPTION_FLAGS = {
     "max_depth": lambda v: f"--depth {v}" if v is not None else "",
     "partitions": lambda v: f"--workers {v}",
     "fingerprints": lambda v: f"--backend {v}",
+    "representatives": lambda v: "",
 }
+
+#: Which member of each orbit symmetry reduction stores (explicit/symmetry.py):
+#: the smallest candidate in value order, in both backends. Checkpoints from
+#: before it was recorded kept other members, so a resumed symmetric run
+#: would count some orbits twice.
+REPRESENTATIVES = "value order"
 
 
 # ------------------------------------------------------------ writing
@@ -456,6 +464,13 @@ def _restore(
     if isinstance(recorded, dict):  # checkpoints from before the native backend hold Python fingerprints
         recorded = {"fingerprints": "python", **recorded}
     now["partitions"] = recorded.get("partitions") if isinstance(recorded, dict) else None
+    if isinstance(recorded, dict) and "representatives" not in recorded:
+        if options.symmetry and any(len(t.members) > 1 for t in model.symmetric_types()):
+            raise bad(
+                "written by an older specpy, whose symmetry reduction stored other members of each orbit "
+                "(resuming would count some states twice): run the check again without --resume"
+            )
+        recorded = {**recorded, "representatives": REPRESENTATIVES}
     if recorded != now:
         changed = [k for k in now if recorded.get(k) != now[k]]
         then = " ".join(filter(None, (OPTION_FLAGS[k](recorded.get(k)) for k in changed)))
