@@ -191,13 +191,18 @@ def test_startup_imports_stay_light() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
     others = ("z3", "lark", "specpy.cli.tla", "specpy.cli.prove", "specpy.cli.fmt", "specpy.cli.linearizable", "specpy.cli.explore")
+    assert loaded_by_a_check(others, "-q") == "[]"
+
+
+def loaded_by_a_check(modules: tuple[str, ...], quiet: str) -> str:
+    """Which of `modules` a one-state `specpy check QUIET ok.spec` has imported (a list, printed)."""
     code = (
         "import sys; from specpy.cli import main\n"
-        f"try: main(['check', '-q', {str(data('ok.spec'))!r}])\n"
-        f"except SystemExit: print([m for m in {others!r} if m in sys.modules])"
+        f"try: main(['check', {quiet!r}, {str(data('ok.spec'))!r}])\n"
+        f"except SystemExit: print([m for m in {modules!r} if m in sys.modules])"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    return proc.stdout.strip().splitlines()[-1]
 
 
 def test_a_check_defines_its_classes_with_nodeclass() -> None:
@@ -228,10 +233,4 @@ def test_a_check_imports_only_what_it_uses() -> None:
     imports difflib when a short option such as -q is parsed, so the check below has none.)"""
     lazy = ("difflib", "cffi", "pycparser", "tempfile", "shutil", "bz2", "lzma", "json", "traceback")
     subprocess.run([sys.executable, "-m", "specpy", "check", "--quiet", str(data("ok.spec"))], capture_output=True, check=True)
-    code = (
-        "import sys; from specpy.cli import main\n"
-        f"try: main(['check', '--quiet', {str(data('ok.spec'))!r}])\n"
-        f"except SystemExit: print([m for m in {lazy!r} if m in sys.modules])"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    assert loaded_by_a_check(lazy, "--quiet") == "[]"

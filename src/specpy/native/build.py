@@ -40,6 +40,7 @@ import sysconfig
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 FLAGS = ("-O2",)
 #: How a library is made from the C (see _build), part of the cache key: a library built
@@ -152,59 +153,85 @@ def _build(name: str, source: str, cdef: str, target: Path) -> None:
     """Compile `source` into the library `target`, written beside it and moved into place.
 
     Two translation units are compiled at once, then linked: the generated C
-    on its own (no Python.h: nearly all of the compiler's work), and cffi's
-    module, whose C is its wrappers around the declarations in `cdef`; on two
-    idle cores the library is ready when the generated C is."""
-    import contextlib
-    import io
+    on its own (no Python.h: nearly all of the compiler's work), started
+    first, and cffi's module, whose C (its wrappers around the declarations in
+    `cdef`) cffi writes while the first compiles; on two idle cores the
+    library is ready when the generated C is."""
     import shutil
     import tempfile
 
-    try:
-        import cffi
-    except ImportError:
-        raise NoCompiler("cffi is not installed (pip install 'specpy-mc[native]')") from None
+    include = sysconfig.get_paths()["include"]
+    if not (Path(include) / "Python.h").exists():
+        raise NoCompiler(f"Python's C headers are not installed (no {include}/Python.h; e.g. apt-get install python3-dev)")
     work = Path(tempfile.mkdtemp(prefix="build-", dir=target.parent))
     try:
-        builder = cffi.FFI()
-        builder.cdef(cdef)
-        builder.set_source(name, "#include <stdint.h>\n" + cdef)
-        wrappers = work / f"{name}.c"
-        with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
-            builder.emit_c_code(str(wrappers))
-        model = work / "model.c"
-        model.write_text(source, encoding="utf-8")
-        include = sysconfig.get_paths()["include"]
-        if not (Path(include) / "Python.h").exists():
-            raise NoCompiler(f"Python's C headers are not installed (no {include}/Python.h; e.g. apt-get install python3-dev)")
+        model, wrappers = work / "model.c", work / f"{name}.c"
         objects = [work / "model.o", work / "wrappers.o"]
-        _run_compiler(
-            [*FLAGS, "-fPIC", "-fvisibility=hidden", "-c", str(model), "-o", str(objects[0])],
-            [*FLAGS, "-fPIC", "-I", include, "-c", str(wrappers), "-o", str(objects[1])],
-        )
+        model.write_text(source, encoding="utf-8")
+        with Compilers() as compilers:
+            compilers.start([*FLAGS, "-fPIC", "-fvisibility=hidden", "-c", str(model), "-o", str(objects[0])])
+            _emit_wrappers(name, cdef, wrappers)
+            compilers.start([*FLAGS, "-fPIC", "-I", include, "-c", str(wrappers), "-o", str(objects[1])])
+            compilers.wait()
         link = ["-undefined", "dynamic_lookup"] if sys.platform == "darwin" else []
         built = work / target.name
-        _run_compiler(["-shared", *link, *map(str, objects), "-o", str(built)])
+        with Compilers() as linker:
+            linker.start(["-shared", *link, *map(str, objects), "-o", str(built)])
+            linker.wait()
         os.replace(built, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_compiler(*argument_lists: list[str]) -> None:
-    """The compiler run once per argument list, all at once (argument lists, no shell); the
-    first failure is NoCompiler with the compiler's first error line."""
-    import subprocess
+def _emit_wrappers(name: str, cdef: str, path: Path) -> None:
+    """cffi's C for the module `name`: its wrappers around the declarations in `cdef`."""
+    import contextlib
+    import io
 
-    cc, _ = compiler()
-    words = shlex.split(cc)
-    command = [executable(words[0]) or words[0], *words[1:]]
     try:
-        running = [subprocess.Popen([*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in argument_lists]
-    except OSError as exc:
-        raise NoCompiler(f"the C compiler did not run: {exc}") from None
-    failures = []
-    try:
-        for process in running:
+        import cffi
+    except ImportError:
+        raise NoCompiler("cffi is not installed (pip install 'specpy-mc[native]')") from None
+    builder = cffi.FFI()
+    builder.cdef(cdef)
+    builder.set_source(name, "#include <stdint.h>\n" + cdef)
+    with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
+        builder.emit_c_code(str(path))
+
+
+class Compilers:
+    """Compiler processes started one by one (argument lists, no shell) and waited for
+    together; the first failure is NoCompiler with the compiler's first error line. Leaving
+    the block early (an error, a timeout, Ctrl-C or SIGTERM) leaves no compiler running."""
+
+    def __init__(self) -> None:
+        cc, _ = compiler()
+        words = shlex.split(cc)
+        self.command = [executable(words[0]) or words[0], *words[1:]]
+        self.running: list[Any] = []
+
+    def __enter__(self) -> Compilers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    def start(self, args: list[str]) -> None:
+        import subprocess
+
+        try:
+            self.running.append(subprocess.Popen([*self.command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        except OSError as exc:
+            raise NoCompiler(f"the C compiler did not run: {exc}") from None
+
+    def wait(self) -> None:
+        import subprocess
+
+        failures = []
+        for process in self.running:
             try:
                 _, stderr = process.communicate(timeout=600)
             except subprocess.TimeoutExpired:
@@ -213,10 +240,5 @@ def _run_compiler(*argument_lists: list[str]) -> None:
             if process.returncode != 0:
                 errors = [line for line in stderr.splitlines() if ": error" in line]
                 failures.append(errors[0].strip()[:300] if errors else stderr.strip()[-300:])
-    finally:  # a timeout, Ctrl-C or SIGTERM leaves no compiler running
-        for process in running:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    if failures:
-        raise NoCompiler(f"the C compiler failed on the generated code: {failures[0]}")
+        if failures:
+            raise NoCompiler(f"the C compiler failed on the generated code: {failures[0]}")
