@@ -234,3 +234,40 @@ def test_a_check_imports_only_what_it_uses() -> None:
     lazy = ("difflib", "cffi", "pycparser", "tempfile", "shutil", "bz2", "lzma", "json", "traceback")
     subprocess.run([sys.executable, "-m", "specpy", "check", "--quiet", str(data("ok.spec"))], capture_output=True, check=True)
     assert loaded_by_a_check(lazy, "--quiet") == "[]"
+
+
+def test_the_collector_is_off_only_while_the_cli_starts() -> None:
+    """cli/startup.py: the cyclic collector is off while the CLI starts and back on, with
+    start-up's objects frozen, when a check's search runs and when any other command runs;
+    the library alone never turns it off."""
+    code = (
+        "import gc, sys\n"
+        "import specpy.api\n"
+        "library = gc.isenabled()\n"
+        "import specpy.cli\n"
+        "paused = gc.isenabled()\n"
+        "from specpy.explicit import search\n"
+        "seen = []\n"
+        "real = search.Search.run\n"
+        "def run(self):\n"
+        "    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n"
+        "    return real(self)\n"
+        "search.Search.run = run\n"
+        f"try: specpy.cli.main(['check', '-q', {str(data('ok.spec'))!r}])\n"
+        "except SystemExit: print(library, paused, seen)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "True False [(True, True)]"
+    code = (
+        "import gc, specpy.cli\n"
+        "from specpy.cli import fmt\n"
+        "real = fmt.fmt.callback\n"
+        "def callback(*args, **kwargs):\n"
+        "    print('collector', gc.isenabled())\n"
+        "    return real(*args, **kwargs)\n"
+        "fmt.fmt.callback = callback\n"
+        f"try: specpy.cli.main(['fmt', '--check', {str(data('ok.spec'))!r}])\n"
+        "except SystemExit: pass"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "collector True" in proc.stdout, proc.stdout + proc.stderr

@@ -47,6 +47,10 @@ from pathlib import Path
 # (bench/startup.py). A user's own setting wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from specpy.cli import startup  # noqa: E402
+
+startup.pause()  # until a command's own work starts (startup.py)
+
 import click  # noqa: E402
 
 from specpy import __version__  # noqa: E402
@@ -74,6 +78,8 @@ class Specpy(GuardedGroup):
             return None
         module, name = COMMANDS[cmd_name]
         command: click.Command = getattr(importlib.import_module(f"specpy.cli.{module}"), name)
+        if cmd_name != "check":  # a check resumes once its backend is imported (check.py)
+            startup.resume()
         return command
 
 

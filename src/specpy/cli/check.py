@@ -18,6 +18,7 @@ from specpy.cli.flags import (
     timeout_option, trace_out_option,
 )
 from specpy.cli.files import check_output_path, remove_stale, write_output
+from specpy.cli import startup
 from specpy.cli.output import Output, guarded, write_trace
 from specpy.options import CheckOptions, OptionError, Overrides
 from specpy.result import EXIT_LIMIT, EXIT_SYSTEM_ERROR
@@ -165,6 +166,7 @@ def run_check(
         if simulation is not None:
             from specpy.explicit.simulate import simulate as run_simulation
 
+            startup.resume()
             result = run_simulation(model, options, simulation)
         else:
             result = _run_backend(backend, Spec(model), options, quiet)
@@ -220,9 +222,13 @@ def _run_backend(backend: str, spec: Spec, options: CheckOptions, quiet: bool) -
     if backend == "z3":
         from specpy.smt import check as smt_check
 
+        startup.resume()
         return smt_check(spec.model, options)
     if backend != "explicit":  # click's Choice admits nothing else
         raise OptionError(f"--backend {backend}: unknown backend")
+    import specpy.explicit.search  # noqa: F401 (spec.check's engine, imported before the collector resumes)
+
+    startup.resume()
     progress = Progress() if (sys.stderr.isatty() and not quiet) else None
     try:
         return spec.check(options, progress=progress)
