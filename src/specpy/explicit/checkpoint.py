@@ -68,6 +68,7 @@ from specpy import __version__
 from specpy.explicit import flat_values
 from specpy.explicit.partition import PartitionSnapshot
 from specpy.explicit.store import fingerprints
+from specpy.explicit.symmetry import reduced_types
 from specpy.ir.model import Model
 from specpy.ir.values import format_value
 from specpy.nodeclass import nodeclass
@@ -461,16 +462,15 @@ def _restore(
         )
     # The partition count is recorded but may change: the search repartitions (repartition.py).
     recorded, now = manifest["options"], shaping_options(options, nparts, kind)
-    if isinstance(recorded, dict):  # checkpoints from before the native backend hold Python fingerprints
-        recorded = {"fingerprints": "python", **recorded}
-    now["partitions"] = recorded.get("partitions") if isinstance(recorded, dict) else None
-    if isinstance(recorded, dict) and "representatives" not in recorded:
-        if options.symmetry and any(len(t.members) > 1 for t in model.symmetric_types()):
+    if isinstance(recorded, dict):  # older manifests lack the newer options
+        if "representatives" not in recorded and options.symmetry and reduced_types(model):
             raise bad(
                 "written by an older specpy, whose symmetry reduction stored other members of each orbit "
                 "(resuming would count some states twice): run the check again without --resume"
             )
-        recorded = {**recorded, "representatives": REPRESENTATIVES}
+        # before the native backend: Python fingerprints; without symmetry the representatives do not matter
+        recorded = {"fingerprints": "python", "representatives": REPRESENTATIVES, **recorded}
+    now["partitions"] = recorded.get("partitions") if isinstance(recorded, dict) else None
     if recorded != now:
         changed = [k for k in now if recorded.get(k) != now[k]]
         then = " ".join(filter(None, (OPTION_FLAGS[k](recorded.get(k)) for k in changed)))

@@ -83,9 +83,14 @@ Perms = tuple[Perm, ...]
 Permuter = Callable[[Any], Any]
 
 
+def reduced_types(model: Model) -> tuple[AtomT, ...]:
+    """The types symmetry reduction permutes: the symmetric types of more than one atom."""
+    return tuple(t for t in model.symmetric_types() if len(t.members) > 1)
+
+
 def symmetry_for(cm: CompiledModel, enabled: bool) -> Symmetry | None:
     """The reduction to use, or None when it is off or nothing is symmetric."""
-    types = tuple(t for t in cm.model.symmetric_types() if len(t.members) > 1)
+    types = reduced_types(cm.model)
     if not enabled or not types:
         return None
     return Symmetry(cm, types)

@@ -110,9 +110,10 @@ class ThreadParts(LocalParts):
             return None
         n = len(self.partitions)
         keep = [np.ones(len(fps), dtype=bool) for fps in news]
+        owned = np.bincount(np.concatenate([owners(fps, n) for fps in news]), minlength=n)  # per owner
 
         def take(j: int, shard: FingerprintSet) -> None:
-            shard.reserve(sum(int(np.count_nonzero(owners(fps, n) == j)) for fps in news))
+            shard.reserve(int(owned[j]))
             self.merge(shard, j, n, news, keep)
 
         self._each([lambda j=j, p=p: take(j, p.seen) for j, p in enumerate(self.partitions)], tick=False)

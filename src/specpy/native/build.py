@@ -11,7 +11,7 @@ native`, else `~/.cache/specpy/native`), created with mode 0700 and refused
 if another user owns it or others may write to it. The module's name is
 `_specpy_<key>`, where key is the SHA-256 of the generated C, the cffi
 declarations, the compiler's identity (its path and `--version` line), the
-flags, the cffi version and the Python ABI tag: a module is only ever loaded
+flags, the build recipe, the cffi version and the Python ABI tag: a module is only ever loaded
 under the key of the source it was compiled from, so a stale or foreign file
 with another name is never picked up, and a library is compiled once per
 distinct spec/compiler/flags. A module is written to a temporary directory
