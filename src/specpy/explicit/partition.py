@@ -315,11 +315,8 @@ class Partition:
     def uses_kernel(self) -> bool:
         """Whether the model does many chunks' work in one call (`run`: the
         native model), which needs this partition's table to be the whole
-        truth and nothing per state kept or checked in Python."""
-        return (
-            hasattr(self.cm, "run") and not self.deferred and self.kept is None
-            and self.cm.transitions is None and not self.cm.measures
-        )
+        truth and no state kept in Python."""
+        return hasattr(self.cm, "run") and not self.deferred and self.kept is None
 
     def _level_runs(self, tick: Callable[[int], None] | None) -> Event | None:
         """`level` with the native model's many-chunk kernel: segments of
@@ -370,6 +367,8 @@ class Partition:
             self.links.extend(fps, self.frontier_ids[at], links[:, 1])
             self.next.extend_raw(states)
             self.next_keys.append((self.rank0 + at) * STRIDE + links[:, 2])
+            if self.cm.measures:
+                self.measures.add(self.cm.measures, Raw(states, w))
         self.generated += seg.generated
         self.coverage += seg.coverage
         seg.runs, seg.generated = [], 0
