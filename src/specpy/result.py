@@ -230,6 +230,8 @@ class CheckResult:
     checked: Checked | None = None
     # Memory ran short but the checker was not the cause, so it went on (explicit/memory.py).
     memory_note: str | None = None
+    # Why `--workers N` did not share the work (explicit/threads.py), if it did not.
+    workers_note: str | None = None
     # The checked model, when the Python API ran the check (`Spec.check`): the
     # notebook report (`_repr_html_`) takes its title and lifelines from it.
     model: Model | None = field(default=None, repr=False, compare=False)
@@ -273,6 +275,8 @@ class CheckResult:
             out["checked"] = self.checked.to_json()
         if self.memory_note is not None:
             out["memory_note"] = self.memory_note
+        if self.workers_note is not None:
+            out["workers_note"] = self.workers_note
         if s.measures:
             out["measures"] = {m.name: {"min": m.min, "max": m.max, "undefined": m.undefined} for m in s.measures}
         if self.violation is not None:

@@ -20,7 +20,7 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.search import Search
 from specpy.explicit.symmetry import symmetry_for
 from specpy.explicit import store
-from specpy.explicit.store import FingerprintSet, Frontier, Links, fingerprints
+from specpy.explicit.store import BLOCK, FingerprintSet, Frontier, Links, fingerprints
 from specpy.options import CheckOptions, Overrides
 from specpy.diagnostics import SourceFile
 from specpy.pipeline import load, load_text
@@ -196,9 +196,9 @@ def test_frontier_keeps_slices_and_joins_like_a_list(monkeypatch, block: int, wi
 def test_runs_are_balanced_and_duplicates_counted_once(monkeypatch) -> None:
     # twophase with 5 RMs: 8,832 distinct, 58,146 generated (TLC 2.20, as in
     # test_explicit_counts.py). With 3 partitions every level is cut into
-    # runs that differ by at most one state, and the "new" column of the coverage (states first found by an
-    # action, duplicates between runs dropped) still sums to the distinct
-    # count minus the one initial state.
+    # runs of whole chunks (partition.cut) that differ by at most one chunk, and the "new" column of the
+    # coverage (states first found by an action, duplicates between runs dropped) still sums to the
+    # distinct count minus the one initial state.
     from specpy.explicit import partition
 
     sizes: list[list[int]] = []
@@ -216,7 +216,9 @@ def test_runs_are_balanced_and_duplicates_counted_once(monkeypatch) -> None:
     assert (r.stats.distinct_states, r.stats.states_generated) == (8832, 58146)
     assert sum(a.new for a in r.stats.coverage) == 8832 - 1
     # One settle after the initial states and one after each level (the last one empty).
-    assert len(sizes) == r.stats.depth + 1 and all(max(s) - min(s) <= 1 for s in sizes)
+    assert len(sizes) == r.stats.depth + 1 and all(max(s) - min(s) <= BLOCK for s in sizes)
+    assert all(n % BLOCK == 0 for s in sizes for n in np.cumsum(s)[:-1]), "a run begins at a whole chunk"
+    assert any(min(s) > 0 for s in sizes), "some level is cut in three"
     assert sum(map(sum, sizes)) == 8832
 
 

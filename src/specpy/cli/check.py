@@ -184,8 +184,9 @@ def run_check(
         remove_stale("--trace-out", trace_out, "no violation, so no trace")
     if result.backend_note is not None and not quiet:
         click.echo(f"note: checked with the Python backend: {result.backend_note}", err=True)
-    if result.memory_note is not None:
-        click.echo(f"note: {result.memory_note}", err=True)
+    for note in (result.memory_note, result.workers_note):
+        if note is not None:
+            click.echo(f"note: {note}", err=True)
     transitions = frozenset(t.name for t in model.transitions)
     if html_out is not None:
         write_error = write_error or _write_html_report(html_out, model, result, transitions)

@@ -47,14 +47,9 @@ the duplicates between partitions. A stale candidate can never raise an
 event: it was checked when it was first stored, and the search would have
 stopped there.
 
-Peers. Partitions in threads of one process (threads.py) are sharded too,
-but need not defer: each reads the others' tables (`peers`), which nobody
-changes during a level, and looks a successor up in its owner's table at
-once; the level's new states go to its own `fresh` table. At the level's
-end the owners take the new states they own into their tables, partition by
-partition, and so find the duplicates between partitions (threads.py). Once
-any partition has spilled, its table no longer holds every state it owns:
-the partitions then drop their peers and defer, as above.
+Threads. With the native core, `--workers N` is one partition whose
+levels N threads expand at once (threads.py), all storing into its one
+table, with the states stored in the order one thread finds them.
 
 Determinism: a successor's key is (rank of its parent, position among the
 parent's successors), packed into one int64. The global order of keys is the
@@ -78,11 +73,13 @@ from specpy.explicit.compile import CompiledModel
 from specpy.explicit.measures import Tally
 from specpy.explicit.memory import map_large_arrays
 from specpy.explicit.runtime import EvalFailure
-from specpy.explicit.store import FingerprintSet, Frontier, Links, Raw, StateStore
+from specpy.explicit.segments import RUN_FULL, RUN_REPORT, Segment
+from specpy.explicit.store import BLOCK, FingerprintSet, Frontier, Links, Raw, StateStore
 from specpy.nodeclass import nodeclass
 
 if TYPE_CHECKING:
     from specpy.explicit.spill import Spill
+    from specpy.explicit.threads import LevelThreads
 
 #: A key is rank * STRIDE + position of the successor among its parent's.
 STRIDE = 1 << 24
@@ -90,8 +87,6 @@ STRIDE = 1 << 24
 RUN_CHUNKS = 64
 #: Arrays at least this large (a level's, not a call's) are mapped and unmapped when freed (memory.py).
 LEVEL_ARRAYS = 4 << 20
-#: Run statuses (native/kernel.py `Run`).
-RUN_DONE, RUN_REPORT, RUN_FULL = 0, 1, 2
 
 # Event ranks: at one key, a failing constraint comes before a failing
 # invariant (or the state-count limit), which comes before a failing
@@ -186,6 +181,8 @@ class LevelReport:
     deferred: bool = False  # its new states may have been stored before: ask their owners
     maybe_beyond: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # deferred probing past max_depth
     measures: Tally | None = None  # the `measure`s over every state it stored so far (measures.py)
+    generated_before: int = 0  # `generated` and `coverage` when the level began
+    coverage_before: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))
 
 
 @nodeclass(frozen=False)
@@ -247,14 +244,14 @@ class Partition:
         keep_states: bool = False,
         sharded: bool = False,
         spill: Spill | None = None,
+        threads: LevelThreads | None = None,
     ) -> None:
         self.cm = cm
         self.part, self.parts = part, parts
         self.check_deadlock = check_deadlock
         self.canonical = canonical
         self.sharded = sharded  # `seen` holds only the fingerprints this partition owns
-        # Sharded partitions in this process (threads.py): each one's `seen` is read at once, not deferred.
-        self.peers: list[Partition] | None = None
+        self.threads = threads  # that expand its levels with the native kernel (threads.py), if more than this one
         self.spill = spill  # where the table, links and frontier go when memory runs short
         self.width = getattr(cm, "state_width", 0)  # states are bytes of this length (the native model)
         self.load = getattr(cm, "load", 0.5)
@@ -289,14 +286,14 @@ class Partition:
     @property
     def deferred(self) -> bool:
         """Whether a lookup may miss a state stored before this level (see the module docstring)."""
-        return self.fresh is not None and self.peers is None
+        return self.fresh is not None
 
     # ------------------------------------------------------------ expand
 
     def level(self, grow: bool, tick: Callable[[int], None] | None = None) -> LevelReport:
         """Expand the run in rank order, storing each chunk's new successors;
         stop at the chunk of the first event."""
-        if grow and self._runs():
+        if grow and self.uses_kernel():
             return self._report(self._level_runs(tick))
         event = None
         lo = 0
@@ -315,7 +312,7 @@ class Partition:
         b = succ.batch(self._unseen(succ.fps, chunk if self.deferred else None, succ.ends))
         return self._store(b, np.arange(len(b.keys)), grow, event)
 
-    def _runs(self) -> bool:
+    def uses_kernel(self) -> bool:
         """Whether the model does many chunks' work in one call (`run`: the
         native model), which needs this partition's table to be the whole
         truth and nothing per state kept or checked in Python."""
@@ -325,37 +322,63 @@ class Partition:
         )
 
     def _level_runs(self, tick: Callable[[int], None] | None) -> Event | None:
-        """`level` with RUN_CHUNKS chunks a call: a chunk with something to
-        report goes through `_chunk`, so what is stored and reported is what
-        chunk-by-chunk expansion gives."""
-        w, lo = self.width, 0
-        # New states go to `seen`, or with peers to `fresh` after a look in their owner's table.
-        table, shards = (self.seen, []) if self.peers is None else (self.fresh, [p.seen for p in self.peers])
-        assert table is not None
+        """`level` with the native model's many-chunk kernel: segments of
+        RUN_CHUNKS chunks one after the other, or with `threads` many at once
+        (threads.py). A chunk with something to report goes through `_chunk`,
+        so what is stored and reported is what chunk-by-chunk expansion gives."""
+        if self.threads is not None and self.threads.worth(len(self.frontier)):
+            return self.threads.level(self, tick)
+        room = np.array([self.seen.room], np.int64)  # the slots the kernel may fill before the table grows
+        lo = 0
         for data, sizes in self.frontier.groups(RUN_CHUNKS):
-            view = memoryview(data)
-            first = at = 0  # the next chunk of the group, and its first byte
-            while first < len(sizes):
+            seg = self.segment(-1, lo, data, sizes)
+            while True:
                 if tick is not None:
-                    tick(lo)
-                run = self.cm.run(view[at:], sizes[first:], table, self.check_deadlock, self.coverage, shards)
-                self.generated += run.generated
-                if len(run.links):
-                    pos = lo + run.links[:, 0]
-                    self.links.extend(run.fps, self.frontier_ids[pos], run.links[:, 1])
-                    self.next.extend_raw(run.states)
-                    self.next_keys.append((self.rank0 + pos) * STRIDE + run.links[:, 2])
-                done = sum(sizes[first : first + run.chunks])
-                lo, at, first = lo + done, at + done * w, first + run.chunks
-                if run.status == RUN_FULL:
-                    table.reserve(run.needed)
-                elif run.status == RUN_REPORT:
-                    n = sizes[first]
-                    event = self._chunk(lo, Raw(bytes(data[at : at + n * w]), w), True)
+                    tick(lo + seg.pos)
+                status = seg.advance(self.cm, self.seen, room, self.check_deadlock)
+                self.seen.used += seg.take_filled()
+                if status == RUN_FULL:
+                    self.seen.reserve(seg.needed)
+                elif status == RUN_REPORT:
+                    event = self.report(seg)
                     if event is not None:
                         return event
-                    lo, at, first = lo + n, at + n * w, first + 1
+                    seg.skip_chunk()
+                else:
+                    break
+                room[0] = self.seen.room
+            self.take(seg)
+            lo += len(seg.data) // self.width
         return None
+
+    def segment(self, mark: int, lo: int, data: bytes | memoryview, sizes: list[int]) -> Segment:
+        """Chunks `sizes` of the run from position lo, for the kernel (segments.py)."""
+        return Segment(mark, lo, data, sizes, self.width, len(self.cm.actions))
+
+    def take(self, seg: Segment, keep: list[np.ndarray] | None = None) -> None:
+        """Store what seg's kernel calls found as the next level's states, and
+        count what they expanded; `keep`: per call, which of its states stayed
+        the segment's (threads.py: the others an earlier segment found)."""
+        w = self.width
+        for i, (pos, run) in enumerate(seg.runs):
+            fps, links, states = run.fps, run.links, run.states
+            if keep is not None and not keep[i].all():
+                k = keep[i]
+                seg.coverage[:, 2] -= np.bincount(links[~k, 1], minlength=len(seg.coverage))
+                fps, links, states = fps[k], links[k], Raw(states, w).masked(k).data
+            at = seg.lo + pos + links[:, 0]
+            self.links.extend(fps, self.frontier_ids[at], links[:, 1])
+            self.next.extend_raw(states)
+            self.next_keys.append((self.rank0 + at) * STRIDE + links[:, 2])
+        self.generated += seg.generated
+        self.coverage += seg.coverage
+        seg.runs, seg.generated = [], 0
+        seg.coverage[:] = 0
+
+    def report(self, seg: Segment) -> Event | None:
+        """What seg stored so far, then its chunk to report through the one-chunk path: its event."""
+        self.take(seg)
+        return self._chunk(*seg.report_chunk(), True)
 
     def _expand_chunk(self, lo: int, chunk: list[tuple], grow: bool) -> tuple[Successors, Event | None]:
         """The successors of frontier states lo, lo + 1, ... (`chunk`)."""
@@ -424,7 +447,7 @@ class Partition:
         """
         if self.fresh is None and hasattr(self.cm, "unseen"):  # the native model does this in C
             return self.cm.unseen(self.seen, fps)
-        known = self._known(fps)
+        known = self.seen.contains(fps)
         if parents is not None and ends is not None and len(fps):
             per_parent = np.diff(ends[:, -1], prepend=0) if ends.shape[1] else np.zeros(len(ends), np.int64)
             known |= fps == np.repeat(self.cm.fingerprints(parents[: len(ends)]), per_parent)
@@ -438,17 +461,6 @@ class Partition:
                 fresh.add(fp)
                 first.append(i)
         return np.asarray(first, dtype=np.int64)
-
-    def _known(self, fps: np.ndarray) -> np.ndarray:
-        """Which of fps this partition's table holds, or with peers their owners' tables."""
-        if self.peers is None:
-            return self.seen.contains(fps)
-        known = np.zeros(len(fps), dtype=bool)
-        owner = owners(fps, self.parts)
-        for j, peer in enumerate(self.peers):
-            at = np.flatnonzero(owner == j)
-            known[at] = peer.seen.contains(fps[at])
-        return known
 
     def _many(self, what: str) -> Callable[[list], tuple[np.ndarray, int]] | None:
         """The native model's batch evaluation of the invariants or constraints, if any."""
@@ -542,6 +554,8 @@ class Partition:
             self.deferred,
             maybe_beyond,
             self.measures if self.cm.measures else None,
+            self.boundary[5],
+            self.boundary[6],
         )
 
     def stored_before(self, fps: np.ndarray) -> np.ndarray:
@@ -636,7 +650,9 @@ class Partition:
         return self.links.get(sid // self.parts)
 
     def close(self) -> None:
-        """Remove the spill files, if any."""
+        """Stop the threads and remove the spill files, if any."""
+        if self.threads is not None:
+            self.threads.close()
         if self.spill is not None:
             self.spill.close()
 
@@ -645,10 +661,19 @@ class Partition:
         return StateStore(self.kept, self.links)
 
 
+def cut(total: int, parts: int) -> list[int]:
+    """Where each of `parts` runs of a level of `total` states begins, and
+    the level's end: nearly equal runs of whole chunks (BLOCK states, counted
+    from the level's first state), so that a run's chunks are those of one
+    partition and a run stopped at a violation has expanded what one
+    partition would have (search.py)."""
+    chunks = -(-total // BLOCK)
+    return [min(total, chunks * j // parts * BLOCK) for j in range(parts + 1)]
+
+
 def owners(fps: np.ndarray, parts: int) -> np.ndarray:
     """The partition that owns each fingerprint when tables are sharded: its
-    top 32 bits scaled to [0, parts) (a multiplication, no division: the
-    native kernel computes it per successor, c_module.py `sp_owner`)."""
+    top 32 bits scaled to [0, parts)."""
     return (((fps.view(np.uint64) >> np.uint64(32)) * np.uint64(parts)) >> np.uint64(32)).astype(np.int64)
 
 

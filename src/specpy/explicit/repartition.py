@@ -6,7 +6,7 @@ its old id (new id = its position in that order: dense, and a parent keeps a
 smaller id than its children only where it had one before, which nothing
 relies on), its parent link follows, and new partition q holds the new ids
 q, q + Q, q + 2Q, ... The frontier is one run in rank order across the
-partitions (partition.py); it is cut again into Q nearly equal runs. The
+partitions (partition.py); it is cut again into Q nearly equal runs (`cut`). The
 counters a partition reports (states generated, coverage) are totals, so
 they all go to partition 0.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from specpy.explicit.partition import PartitionSnapshot
+from specpy.explicit.partition import PartitionSnapshot, cut
 
 
 def repartition(snaps: list[PartitionSnapshot], q: int) -> list[PartitionSnapshot]:
@@ -36,7 +36,7 @@ def repartition(snaps: list[PartitionSnapshot], q: int) -> list[PartitionSnapsho
     frontier = [state for s in snaps for state in s.frontier]
     frontier_ids = renumber(np.concatenate([s.frontier_ids for s in snaps]))
     ranks = np.concatenate([s.ranks for s in snaps])
-    runs = [len(frontier) * j // q for j in range(q + 1)]
+    runs = cut(len(frontier), q)
     generated = sum(s.generated for s in snaps)
     coverage = sum((s.coverage for s in snaps), np.zeros_like(snaps[0].coverage))
     return [

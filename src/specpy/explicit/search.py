@@ -1,12 +1,12 @@
 """The one breadth-first search of the explicit checker, for 1 or N workers.
 
 The search goes level by level. Each level is split into contiguous runs,
-one per worker (partition.py); each partition expands its run and stores
+one per partition (partition.py); each partition expands its run and stores
 the new states it finds. With one worker the single partition lives in this
-process; with N they live in threads of this process when the native core
-expands states (its calls release the GIL: threads.py), else in worker
-processes (workers.py). Either way this
-module is the coordinator: it seeds the initial states, runs the levels,
+process; with N workers and the native core, that one partition's levels
+are expanded by N threads (its calls release the GIL: threads.py); with N
+workers and the Python backend, N partitions live in worker processes
+(workers.py). Either way this module is the coordinator: it seeds the initial states, runs the levels,
 keeps each state found by several partitions once, ranks each new level
 globally and plans its runs, picks the first event that stops the search
 and turns it into a result with a shortest trace. That
@@ -28,9 +28,11 @@ one-state-at-a-time BFS would meet first is reported (partition.py, keys), so
 the verdict and the trace do not depend on the number of workers. When a
 run stops at a violation, distinct_states and depth count the states such a
 search would have found by then (a `--max-states` stop reports exactly the
-limit); states_generated and coverage count what was expanded by then (each
-worker up to the chunk of 128 states where it met a violation, or to the end
-of its run of the level), so they may differ with the number of workers.
+limit); states_generated and coverage count what was expanded by then: the
+levels before, and this level up to the chunk of 128 states (counted from
+the level's first state) where the violation is. Runs are of whole chunks
+(partition.cut), and what partitions after the violation's expanded is not
+counted, so these too are one worker's, whatever the number of workers.
 
 With `max_depth` K, the states at depth K are expanded only to learn whether
 anything lies beyond (their successors are counted but not checked); if so
@@ -65,7 +67,7 @@ from specpy.explicit.explain import explain
 from specpy.explicit.liveness import check_properties, refuse_with_properties
 from specpy.explicit.measures import Tally
 from specpy.explicit.memory import MB, MemoryWatch, fewer_collections
-from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle, route
+from specpy.explicit.partition import RANK_LIMIT, Batch, Event, LevelReport, Partition, PartitionSnapshot, Settle, cut, route
 from specpy.explicit.repartition import repartition
 from specpy.explicit.runtime import AssertFailure, EvalFailure
 from specpy.ir.backend import unsupported
@@ -148,6 +150,7 @@ def check(
     result.backend = "python" if engine is None else "native"
     result.backend_note = note
     result.memory_note = search.memory_watch.note
+    result.workers_note = search.workers_note
     return result
 
 
@@ -235,7 +238,10 @@ class Search:
         # Applied to every successor before it is fingerprinted (symmetry.py).
         self.canonical = symmetry.canonical if symmetry is not None else None
         self.transport = transport
-        self.nparts = parts or (transport.partitions(options) if transport is not None else options.workers)
+        # With the native core in this process, N workers are threads of one partition (threads.py).
+        self.threads = options.workers if engine is not None and transport is None and parts is None else 1
+        self.nparts = parts or (transport.partitions(options) if transport is not None else 1 if self.threads > 1 else options.workers)
+        self.workers_note: str | None = None  # why the threads could not share the work, if they could not
         self.sharded = sharded  # tables sharded by owner (partition.py; in-process for tests)
         self.keep_states = bool(cm.model.properties)
         self.stored = 0  # distinct states stored so far
@@ -291,16 +297,16 @@ class Search:
     def _partitions(self, snapshots: list[PartitionSnapshot] | None) -> Any:
         if self.transport is not None:
             return self.transport.start(self.cm.model, self.options, self.nparts, snapshots, self.tick, self.engine)
-        threads = self.options.workers > 1 and self.engine is not None  # threads.py
         limit = self.options.memory_limit_mb
         if limit is not None:  # worker processes share the limit; partitions in this process share its memory
-            limit = limit * MB // (self.nparts if self.options.workers > 1 and not threads else 1)
+            limit = limit * MB // (self.nparts if self.options.workers > 1 else 1)
         parts = [
             Partition(
                 self.engine or self.cm, i, self.nparts, self.options.check_deadlock,
                 None if self.engine is not None else self.canonical,  # the native model canonicalises in C
-                self.keep_states, self.sharded or threads,
+                self.keep_states, self.sharded,
                 None if self.keep_states else Spill(self.options.disk_dir, f"p{i}", limit),
+                self._level_threads(),
             )
             for i in range(self.nparts)
         ]
@@ -308,15 +314,24 @@ class Search:
             every_fp = np.concatenate([snap.fps for snap in snapshots])
             for p, snap in zip(parts, snapshots):
                 p.restore(snap, every_fp)
-        if threads:
-            from specpy.explicit.threads import ThreadParts
-
-            return ThreadParts(parts, self.tick, self.engine.merge)
-        if self.options.workers > 1:
+        if self.threads > 1 and not parts[0].uses_kernel():
+            self.workers_note = (
+                f"--workers {self.threads}: this spec's transition invariants or measures are checked "
+                "outside the native kernel, so one thread expanded its levels"
+            )
+        if self.options.workers > 1 and self.threads == 1:
             from specpy.explicit.workers import ProcessParts
 
             return ProcessParts(parts, self.options.timeout, self.tick)
         return LocalParts(parts, self.tick, self.sharded)
+
+    def _level_threads(self) -> Any:
+        """The threads that expand the one partition's levels (threads.py), or None for this thread alone."""
+        if self.threads == 1:
+            return None
+        from specpy.explicit.threads import LevelThreads
+
+        return LevelThreads(self.threads)
 
     def run(self) -> CheckResult:
         try:
@@ -447,20 +462,21 @@ class Search:
     def finish_level(self, reports: list[LevelReport], level: int, grow: bool) -> None:
         """Totals, the first event of the level (which stops the search), the
         next level's runs (partition.py)."""
-        self.generated = self.init_generated + sum(r.generated for r in reports)
-        self.coverage = sum((r.coverage for r in reports), np.zeros_like(self.coverage))
+        # A one-state-at-a-time search stops at the first event: what the
+        # partitions after its own expanded in this level is not counted.
+        stops = [(r.event, i) for i, r in enumerate(reports) if r.event is not None]
+        last = min(stops)[1] if stops else len(reports) - 1
+        counted = [r.generated if i <= last else r.generated_before for i, r in enumerate(reports)]
+        self.generated = self.init_generated + sum(counted)
+        self.coverage = sum((r.coverage if i <= last else r.coverage_before for i, r in enumerate(reports)), np.zeros_like(self.coverage))
         if self.cm.measures:
             self.measures = Tally.merged([r.measures for r in reports if r.measures is not None], len(self.cm.measures))
         self.memory = sum(r.nbytes for r in reports)
         deferred = any(r.deferred for r in reports)
         news = [r.new_fps for r in reports]
-        # Partitions in threads find their duplicates themselves and keep the kept ones (threads.py); None: not they.
-        owned = None if deferred else getattr(self.parts, "first_found", lambda _: None)(news)
-        keep = owned if owned is not None else (
-            _first_found(news, self.stored_before(news) if deferred else None, getattr(self.engine, "table_code", None))
-        )
+        keep = _first_found(news, self.stored_before(news) if deferred else None, getattr(self.engine, "table_code", None))
         keys = [r.new_keys if k is None else r.new_keys[k] for r, k in zip(reports, keep)]
-        for r, k in zip(reports, keep):  # the "new" column without the states dropped (until the settle drops them)
+        for r, k in zip(reports[: last + 1], keep):  # the "new" column without the states dropped (until the settle drops them)
             if k is not None:
                 dropped = r.new_via[~k]
                 self.coverage[:, 2] -= np.bincount(dropped[dropped >= 0], minlength=len(self.coverage))
@@ -485,11 +501,9 @@ class Search:
             # Partition i's keys all come before partition i+1's: its kept
             # states take the next ranks in partition order.
             held = before + np.cumsum([0] + [len(k) for k in keys])
-            runs = before + np.array([total * i // self.nparts for i in range(self.nparts + 1)], np.int64)
+            runs = before + np.array(cut(total, self.nparts), np.int64)
             found = [r.new_fps if k is None else r.new_fps[k] for r, k in zip(reports, keep)]
-            if owned is not None:  # every owner has them already
-                learn = [np.zeros(0, np.int64)] * self.nparts
-            elif self.parts.sharded:  # every partition learns the kept states it owns
+            if self.parts.sharded:  # every partition learns the kept states it owns
                 learn = route(found, True)[0]
             elif deferred:  # every partition learns every kept state, its own included
                 learn = [found[0] if self.nparts == 1 else np.concatenate(found)] * self.nparts

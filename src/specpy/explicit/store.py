@@ -29,7 +29,7 @@ from __future__ import annotations
 import mmap
 import pickle
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import compress
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -74,6 +74,10 @@ class TableCode(Protocol):
 
     def contains(self, table: np.ndarray, bits: int, fps: np.ndarray) -> np.ndarray:
         """A bool array: which of fps are in the table."""
+
+    def rehash(self, old: np.ndarray, table: np.ndarray, bits: int) -> None:
+        """Insert the fingerprints of a slice of a smaller table (0: empty) into
+        a table of 2^bits slots; safe while other threads move other slices."""
 
 
 class FingerprintSet:
@@ -149,10 +153,11 @@ class FingerprintSet:
         """How many more fingerprints fit before the table must grow."""
         return int(self.load * len(self.table)) - self.used
 
-    def reserve(self, n: int) -> None:
-        """Grow the table, if needed, so that n more fingerprints keep it at most `load` full."""
+    def reserve(self, n: int, each: Callable[[list[Callable[[], None]]], object] | None = None) -> None:
+        """Grow the table, if needed, so that n more fingerprints keep it at most `load` full;
+        `each` runs jobs in parallel threads (threads.py), which then move the old table's slices."""
         if n > self.room:
-            self._grow(self.used + n)
+            self._grow(self.used + n, each)
 
     def add_new(self, fps: np.ndarray) -> None:
         """Insert fingerprints that are distinct and not in the set yet."""
@@ -184,19 +189,34 @@ class FingerprintSet:
             table[j] = fp
         self.used += len(fps)
 
-    def _grow(self, need: int) -> None:
-        old, pages = self.table, self._map
+    def _grow(self, need: int, each: Callable[[list[Callable[[], None]]], object] | None = None) -> None:
+        old, pages, used = self.table, self._map, self.used
         bits = self.bits
         while (1 << bits) * self.load < need:
             bits += 1
         self._alloc(bits)
-        for lo in range(0, len(old), GROW_SLICE):  # a slice at a time: no copy of the whole table
+        rehash = getattr(self.code, "rehash", None)
+
+        def move(lo: int) -> None:
+            """A slice of the old table into the new one (no copy of the whole table), its pages given back
+            at once: the peak is the new table, not both."""
             part = old[lo : lo + GROW_SLICE]
-            self.add_new(part[part != EMPTY])
-            if pages is not None:  # give the slice's pages back now: the peak is the new table, not both
+            if rehash is not None:
+                rehash(part, self.table, self.bits)
+            else:
+                self.add_new(part[part != EMPTY])
+            if pages is not None:
                 first, end = -(-8 * lo // mmap.PAGESIZE) * mmap.PAGESIZE, 8 * (lo + len(part)) // mmap.PAGESIZE * mmap.PAGESIZE
                 if first < end:
                     pages.madvise(mmap.MADV_DONTNEED, first, end - first)
+
+        slices = range(0, len(old), GROW_SLICE)
+        if each is not None and rehash is not None:
+            each([lambda lo=lo: move(lo) for lo in slices])
+        else:
+            for lo in slices:
+                move(lo)
+        self.used = used
 
 
 class Links:

@@ -7,8 +7,8 @@ c_types.py:
     sp_context(), sp_context_free(cx)
                         a caller's buffers (SpCtx): the successors, the new
                         states of sp_run and their scratch. Every function
-                        that expands states takes one, so that partitions in
-                        threads (explicit/threads.py) expand in parallel, one
+                        that expands states takes one, so that threads
+                        (explicit/threads.py) expand in parallel, one
                         context each; where an evaluation error unwinds to is
                         per thread (`__thread`), as is symmetry's scratch.
     sp_expand(cx, chunk, count, ends, failed)
@@ -32,6 +32,9 @@ c_types.py:
                         add distinct new fingerprints to such a table (room reserved)
     sp_contains(table, bits, fps, n, out)
                         out[i] = 1 if fps[i] is in such a table, else 0
+    sp_rehash(old, n, table, bits)
+                        the fingerprints of a slice of a table into a larger
+                        one (threads may move slices at once)
     sp_many(what, states, count, out)
                         the invariants' (what 0) or the constraints' (1) verdict
                         for a batch of states, up to the first that raises
@@ -41,32 +44,33 @@ c_types.py:
                         (symmetry reduction; c_symmetry.py), else unchanged
     sp_overflowed()     after a failure: 1 + the index (Layout.arrays) of a
                         sorted array that needed more than its capacity, else 0
-    sp_run(cx, states, nchunks, sizes, peers, table, bits, room, deadlock, coverage, result)
+    sp_run(cx, states, nchunks, sizes, table, bits, room, mark, deadlock, coverage, result)
                         partition.py's work for many chunks in one call (the
                         chunks are `sizes[c]` consecutive states each): expand,
-                        drop the known (in `table`, and with `peers`, SpPeers,
-                        in the owner's shard of the states stored before this
-                        level: the shards are only read), check the constraints and invariants,
-                        and store the new states (insert into the table, add to
-                        `coverage`, output in sp_new_states / sp_new_links), chunk
-                        by chunk. A chunk with anything to report (an evaluation
-                        error, a deadlock candidate, a failing invariant, an
-                        error in a constraint) is left untouched and the call
-                        returns before it, so the search runs that chunk through
-                        its one-chunk path and the results stay those of chunk
-                        by chunk; so is a chunk whose new states would pass
-                        `room` (the table grows first). result: chunks done,
-                        status (0 all done, 1 stopped at a chunk to report, 2
-                        table full), successors generated, new states needed;
-                        returns the number of new states.
-    sp_merge(table, bits, owner, nowners, nparts, fps, counts, keep)
-                        the end of a level with tables sharded by owner: of
-                        the fingerprints fps[p][0..counts[p]) of partitions
-                        p = 0, 1... that `owner` owns, insert those the table
-                        does not hold (keep[p][i] = 1) and mark the others,
-                        stored before by an earlier partition in this level,
-                        keep[p][i] = 0; returns how many were inserted
-    sp_owner(fp, n)     the owner of a fingerprint among n (partition.owners)
+                        drop the known (in `table`), check the constraints and
+                        invariants, and store the new states (into the table,
+                        add to `coverage`, output in sp_new_states /
+                        sp_new_links), chunk by chunk. A chunk with anything to
+                        report (an evaluation error, a deadlock candidate, a
+                        failing invariant, an error in a constraint) is left
+                        untouched and the call returns before it, so the search
+                        runs that chunk through its one-chunk path and the
+                        results stay those of chunk by chunk; so is a chunk
+                        whose new states would pass *room (the slots every
+                        caller may still fill; the table grows first). `mark`:
+                        -1 when one thread stores, else the segment of a level
+                        that threads expand at once (explicit/threads.py; the
+                        table's marks are explained above sp_holds). result:
+                        chunks done, status (0 all done, 1 stopped at a chunk
+                        to report, 2 table full), successors generated, new
+                        states needed, slots filled; returns the number of new
+                        states.
+    sp_unmark(table, fps, slots, n, mark, held)
+                        the end of a segment's level: which of its claims stand
+                        (held[i] = 1, the slot unmarked), the others taken over
+                        by an earlier segment
+    sp_remark(table, bits, fps, slots, n, mark, held)
+                        the standing claims marked again after the table grew
 
 Errors unwind with longjmp to the exported function, which reports them; the
 search then asks the Python backend to re-execute the step (kernel.py).
@@ -102,16 +106,15 @@ void sp_canonical(char *s);
 int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n, int64_t *out);
 void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n);
 void sp_contains(const int64_t *table, int bits, const int64_t *fps, int64_t n, uint8_t *out);
+void sp_rehash(const int64_t *old, int64_t n, int64_t *table, int bits);
 int64_t sp_many(int what, const char *states, int64_t count, int64_t *out);
 int sp_measure(int k, const char *s, int64_t *out);
-typedef struct SpPeers { int64_t **shards; int *sbits; int nshards; } SpPeers;
-int64_t sp_run(SpCtx *cx, const char *states, int64_t nchunks, const int64_t *sizes, const SpPeers *peers,
-               int64_t *table, int bits, int64_t room, int deadlock, int64_t *coverage, int64_t *result);
+int64_t sp_run(SpCtx *cx, const char *states, int64_t nchunks, const int64_t *sizes, int64_t *table, int bits,
+               int64_t *room, int mark, int deadlock, int64_t *coverage, int64_t *result);
 char *sp_new_states(SpCtx *cx);
 int64_t *sp_new_links(SpCtx *cx);
-int64_t sp_merge(int64_t *table, int bits, int owner, int nowners, int nparts, int64_t **fps,
-                 const int64_t *counts, uint8_t **keep);
-int sp_owner(int64_t fp, int n);
+void sp_unmark(int64_t *table, const int64_t *fps, int64_t *slots, int64_t n, int mark, uint8_t *held);
+void sp_remark(int64_t *table, int bits, const int64_t *fps, int64_t *slots, int64_t n, int mark, const uint8_t *held);
 """
 
 PRELUDE = r"""
@@ -158,11 +161,6 @@ static inline int64_t sp_hash(const uint8_t *p, size_t n) {
 """
 
 KERNEL = r"""
-/* The tables a partition in a thread reads besides its own (explicit/threads.py):
-   every owner's table of the states stored before this level (`nshards`
-   of them, 2^sbits slots each, sp_owner's), which nobody changes meanwhile. */
-typedef struct SpPeers { int64_t **shards; int *sbits; int nshards; } SpPeers;
-
 /* A caller's buffers: one per thread that expands states (native/kernel.py). */
 struct SpCtx {
     char *buf; int64_t *fps; int64_t cap, n;   /* sp_emit: the successors, their fingerprints */
@@ -263,30 +261,79 @@ int sp_transitions(const char *p, const char *q) {
     return sp_trans(&s, &t);
 }
 
-/* The owner of a fingerprint among n (partition.py `owners`): its top 32 bits scaled to [0, n). */
-static inline int sp_owner_of(int64_t fp, int n) { return (int)((((uint64_t)fp >> 32) * (uint64_t)n) >> 32); }
-int sp_owner(int64_t fp, int n) { return sp_owner_of(fp, n); }
+/* The fingerprint table (store.py's FingerprintSet: open addressing,
+   Fibonacci hashing, linear probing, 0 empty) of 2^bits slots.
 
-/* Whether a table (store.py's FingerprintSet: open addressing, Fibonacci
-   hashing, linear probing, 0 empty) of 2^bits slots holds fp. */
-static inline int sp_holds(const int64_t *table, int bits, int64_t fp) {
-    uint64_t mask = ((uint64_t)1 << bits) - 1;
-    uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
-    while (table[j]) { if (table[j] == fp) return 1; j = (j + 1) & mask; }
-    return 0;
+   Marks (explicit/threads.py). While threads expand the segments of a level
+   at once, all storing into the one table, segment m > 0 stores a state it
+   finds first as fp ^ (m << 56) (`sp_marked`): its claim. A segment that
+   meets a claim of a later segment takes the state over (compare and swap),
+   so that it ends with the first segment in rank order, as a one-thread
+   search would have it; a claim of its own or of an earlier segment (or an
+   unmarked fingerprint: an earlier level, or segment 0) means known. At the
+   level's end every claim is unmarked (`sp_unmark`), which tells the
+   segments which of their states stayed theirs. mark -1: one thread, no
+   marks (plain loads and stores). Two fingerprints differing in the top
+   byte only read as one marked: about 2^-56 per probe, far below the chance
+   that two states share a fingerprint at all. */
+static inline int64_t sp_slot(int64_t fp, int bits) { return (int64_t)(((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits)); }
+static inline int64_t sp_marked(int64_t fp, int mark) {
+    return ((uint64_t)fp << 8) && mark > 0 ? (int64_t)((uint64_t)fp ^ ((uint64_t)mark << 56)) : fp;
+}
+/* The mark with which slot value v holds fp, or -1 if v is another fingerprint. */
+static inline int sp_claim_of(int64_t v, int64_t fp) {
+    uint64_t d = (uint64_t)v ^ (uint64_t)fp;
+    return (d << 8) ? -1 : (int)(d >> 56);
 }
 
-/* Lookups SP_AHEAD fingerprints ahead ask for their slots' memory
-   (`sp_prefetch`), so that the tables' cache misses overlap. */
-#define SP_AHEAD 8
-#define SP_MERGE_AHEAD 16
-static inline void sp_prefetch(const SpPeers *peers, const int64_t *table, int bits, int64_t fp) {
-    __builtin_prefetch(table + (((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits)));
-    if (peers) {
-        int o = sp_owner_of(fp, peers->nshards);
-        __builtin_prefetch(peers->shards[o] + (((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - peers->sbits[o])));
+/* Whether the table holds fp (with `mark` >= 0: unmarked or claimed by a segment up to mark). */
+static inline int sp_holds(const int64_t *table, int bits, int64_t fp, int mark) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1, j = (uint64_t)sp_slot(fp, bits);
+    for (;;) {
+        int64_t v = __atomic_load_n(table + j, __ATOMIC_RELAXED);
+        if (!v) return 0;
+        if (mark < 0) {
+            if (v == fp) return 1;
+        } else {
+            int m = sp_claim_of(v, fp);
+            if (m >= 0) return m <= mark;
+        }
+        j = (j + 1) & mask;
     }
 }
+
+/* Store fp for segment `mark` (>= 0; other threads store meanwhile): 1 and
+   its slot if it is now this segment's (a free slot taken, *filled counts
+   it, or a later segment's claim taken over), 0 if known. */
+static inline int sp_claim(int64_t *table, int bits, int64_t fp, int mark, int64_t *slot, int64_t *filled) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1, j = (uint64_t)sp_slot(fp, bits);
+    int64_t mine = sp_marked(fp, mark);
+    for (;;) {
+        int64_t v = __atomic_load_n(table + j, __ATOMIC_RELAXED);
+        if (!v) {
+            if (__atomic_compare_exchange_n(table + j, &v, mine, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+                *slot = (int64_t)j;
+                (*filled)++;
+                return 1;
+            }
+            continue;  /* taken meanwhile: look at it again */
+        }
+        int m = sp_claim_of(v, fp);
+        if (m >= 0) {
+            if (m <= mark) return 0;
+            if (__atomic_compare_exchange_n(table + j, &v, mine, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+                *slot = (int64_t)j;
+                return 1;
+            }
+            continue;
+        }
+        j = (j + 1) & mask;
+    }
+}
+
+/* Lookups SP_AHEAD fingerprints ahead ask for their slots' memory, so that the table's cache misses overlap. */
+#define SP_AHEAD 8
+static inline void sp_prefetch(const int64_t *table, int bits, int64_t fp) { __builtin_prefetch(table + sp_slot(fp, bits)); }
 
 /* The size (log2) of a scratch table for n fingerprints: at most half full. */
 static int sp_fresh_bits(int64_t n) {
@@ -295,16 +342,10 @@ static int sp_fresh_bits(int64_t n) {
     return fbits;
 }
 
-/* 1 if fp is new: neither `table` nor (with peers) its owner's shard holds
-   it, nor `fresh` (2^fbits slots: the ones taken so far), where it is then
-   added. `table` first: with peers it is the level's, smaller, and most
-   successors that are not self-loops lie in the level being stored. */
-static inline int sp_new(const SpPeers *peers, const int64_t *table, int bits, int64_t fp, int64_t *fresh, int fbits) {
-    if (sp_holds(table, bits, fp)) return 0;
-    if (peers) {
-        int o = sp_owner_of(fp, peers->nshards);
-        if (sp_holds(peers->shards[o], peers->sbits[o], fp)) return 0;
-    }
+/* 1 if fp is new: `table` does not hold it (sp_holds, with `mark`), nor
+   `fresh` (2^fbits slots: the ones taken so far), where it is then added. */
+static inline int sp_new(const int64_t *table, int bits, int mark, int64_t fp, int64_t *fresh, int fbits) {
+    if (sp_holds(table, bits, fp, mark)) return 0;
     uint64_t fmask = ((uint64_t)1 << fbits) - 1;
     uint64_t k = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - fbits);
     while (fresh[k] && fresh[k] != fp) k = (k + 1) & fmask;
@@ -319,7 +360,7 @@ int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n,
     if (!fresh) abort();
     int64_t found = 0;
     for (int64_t i = 0; i < n; i++)
-        if (sp_new(0, table, bits, fps[i], fresh, fbits)) out[found++] = i;
+        if (sp_new(table, bits, -1, fps[i], fresh, fbits)) out[found++] = i;
     free(fresh);
     return found;
 }
@@ -327,38 +368,53 @@ int64_t sp_unseen(const int64_t *table, int bits, const int64_t *fps, int64_t n,
 void sp_insert(int64_t *table, int bits, const int64_t *fps, int64_t n) {
     uint64_t mask = ((uint64_t)1 << bits) - 1;
     for (int64_t i = 0; i < n; i++) {
-        uint64_t j = ((uint64_t)fps[i] * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+        uint64_t j = (uint64_t)sp_slot(fps[i], bits);
         while (table[j]) j = (j + 1) & mask;
         table[j] = fps[i];
     }
 }
 
 void sp_contains(const int64_t *table, int bits, const int64_t *fps, int64_t n, uint8_t *out) {
-    for (int64_t i = 0; i < n; i++) out[i] = (uint8_t)sp_holds(table, bits, fps[i]);
+    for (int64_t i = 0; i < n; i++) out[i] = (uint8_t)sp_holds(table, bits, fps[i], -1);
 }
 
-int64_t sp_merge(int64_t *table, int bits, int owner, int nowners, int nparts, int64_t **fps,
-                 const int64_t *counts, uint8_t **keep) {
+/* The fingerprints of old[0..n) (0: an empty slot) into a larger table, with
+   compare-and-swap: threads may move the old table's slices at once. */
+void sp_rehash(const int64_t *old, int64_t n, int64_t *table, int bits) {
     uint64_t mask = ((uint64_t)1 << bits) - 1;
-    int64_t added = 0;
-    for (int p = 0; p < nparts; p++) {
-        /* the positions owned, then their slots asked for SP_MERGE_AHEAD ahead */
-        int64_t *own = malloc((size_t)(counts[p] + 1) * sizeof(int64_t)), m = 0;
-        if (!own) abort();
-        for (int64_t i = 0; i < counts[p]; i++)
-            if (sp_owner_of(fps[p][i], nowners) == owner) own[m++] = i;
-        for (int64_t q = 0; q < m; q++) {
-            if (q + SP_MERGE_AHEAD < m) sp_prefetch(0, table, bits, fps[p][own[q + SP_MERGE_AHEAD]]);
-            int64_t fp = fps[p][own[q]];
-            uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
-            int dup = 0;
-            while (table[j]) { if (table[j] == fp) { dup = 1; break; } j = (j + 1) & mask; }
-            if (!dup) { table[j] = fp; added++; }
-            keep[p][own[q]] = (uint8_t)!dup;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t fp = old[i];
+        if (!fp) continue;
+        for (uint64_t j = (uint64_t)sp_slot(fp, bits);; j = (j + 1) & mask) {
+            int64_t v = 0;
+            if (__atomic_compare_exchange_n(table + j, &v, fp, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) break;
         }
-        free(own);
     }
-    return added;
+}
+
+/* Of the states segment `mark` claimed (fps[i] at slots[i]; -1: none), held[i]
+   = whether the claim stands, which is then unmarked; the others were taken
+   over by an earlier segment. */
+void sp_unmark(int64_t *table, const int64_t *fps, int64_t *slots, int64_t n, int mark, uint8_t *held) {
+    for (int64_t i = 0; i < n; i++) {
+        if (i + SP_AHEAD < n && slots[i + SP_AHEAD] >= 0) __builtin_prefetch(table + slots[i + SP_AHEAD], 1);
+        int ok = slots[i] >= 0 && table[slots[i]] == sp_marked(fps[i], mark);
+        if (ok) table[slots[i]] = fps[i];
+        held[i] = (uint8_t)ok;
+    }
+}
+
+/* After the table grew: the claims sp_unmark found standing (held) marked
+   again at their new slots, the others' slots -1. */
+void sp_remark(int64_t *table, int bits, const int64_t *fps, int64_t *slots, int64_t n, int mark, const uint8_t *held) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    for (int64_t i = 0; i < n; i++) {
+        if (!held[i]) { slots[i] = -1; continue; }
+        uint64_t j = (uint64_t)sp_slot(fps[i], bits);
+        while (table[j] != fps[i]) j = (j + 1) & mask;
+        table[j] = sp_marked(fps[i], mark);
+        slots[i] = (int64_t)j;
+    }
 }
 
 /* out[i] = sp_inv (what 0) or sp_con (what 1) of state i, up to the first
@@ -374,9 +430,9 @@ int64_t sp_many(int what, const char *states, int64_t count, int64_t *out) {
 }
 
 
-/* sp_run: the new states of the call and, per new state, 4 numbers: position
+/* sp_run: the new states of the call and, per new state, 5 numbers: position
    of its parent in `states`, action, position among the parent's successors,
-   fingerprint. */
+   fingerprint, slot in the table. */
 char *sp_new_states(SpCtx *cx) { return cx->nbuf; }
 int64_t *sp_new_links(SpCtx *cx) { return cx->nlinks; }
 
@@ -409,9 +465,8 @@ static int sp_quiet(SpCtx *cx, const char *chunk, int64_t count, int deadlock) {
 
 /* The candidates (unseen, each once) among the cx->n successors of the
    chunk's `count` states: their count. A self-loop (a successor with its
-   parent's fingerprint) is known without a look in the tables. */
-static int64_t sp_run_candidates(SpCtx *cx, const char *chunk, int64_t count, const SpPeers *peers,
-                                 const int64_t *table, int bits) {
+   parent's fingerprint) is known without a look in the table. */
+static int64_t sp_run_candidates(SpCtx *cx, const char *chunk, int64_t count, const int64_t *table, int bits, int mark) {
     int fbits = sp_fresh_bits(cx->n);
     cx->fresh = sp_grow(cx->fresh, &cx->fresh_cap, (int64_t)1 << fbits, sizeof(int64_t));
     memset(cx->fresh, 0, sizeof(int64_t) << fbits);
@@ -421,9 +476,9 @@ static int64_t sp_run_candidates(SpCtx *cx, const char *chunk, int64_t count, co
         if (i == end) continue;
         int64_t parent = sp_hash((const uint8_t *)(chunk + at * sizeof(S)), sizeof(S));
         for (; i < end; i++) {
-            if (i + SP_AHEAD < n) sp_prefetch(peers, table, bits, cx->fps[i + SP_AHEAD]);
+            if (i + SP_AHEAD < n) sp_prefetch(table, bits, cx->fps[i + SP_AHEAD]);
             int64_t fp = cx->fps[i];
-            if (fp != parent && sp_new(peers, table, bits, fp, cx->fresh, fbits)) cx->cand[found++] = i;
+            if (fp != parent && sp_new(table, bits, mark, fp, cx->fresh, fbits)) cx->cand[found++] = i;
         }
     }
     return found;
@@ -444,10 +499,10 @@ static int64_t sp_checked(SpCtx *cx, int64_t ncand) {
     return kept;
 }
 
-int64_t sp_run(SpCtx *cx, const char *states, int64_t nchunks, const int64_t *sizes, const SpPeers *peers,
-               int64_t *table, int bits, int64_t room, int deadlock, int64_t *coverage, int64_t *result) {
+int64_t sp_run(SpCtx *cx, const char *states, int64_t nchunks, const int64_t *sizes, int64_t *table, int bits,
+               int64_t *room, int mark, int deadlock, int64_t *coverage, int64_t *result) {
     uint64_t mask = ((uint64_t)1 << bits) - 1;
-    int64_t stored = 0, generated = 0, lo = 0, c = 0;
+    int64_t stored = 0, generated = 0, filled = 0, lo = 0, c = 0;
     result[1] = 0;
     result[3] = 0;
     for (; c < nchunks; lo += sizes[c], c++) {
@@ -456,40 +511,48 @@ int64_t sp_run(SpCtx *cx, const char *states, int64_t nchunks, const int64_t *si
         cx->ends = sp_grow(cx->ends, &cx->ends_cap, count * SP_ACTIONS + 1, sizeof(int64_t));
         if (!sp_quiet(cx, chunk, count, deadlock)) { result[1] = 1; break; }
         cx->cand = sp_grow(cx->cand, &cx->cand_cap, cx->n + 1, sizeof(int64_t));
-        int64_t ncand = sp_run_candidates(cx, chunk, count, peers, table, bits);
-        if (ncand > room) { result[1] = 2; result[3] = ncand; break; }
+        int64_t ncand = sp_run_candidates(cx, chunk, count, table, bits, mark);
+        /* room for them all, taken from what every thread may still fill */
+        if (__atomic_sub_fetch(room, ncand, __ATOMIC_RELAXED) < 0) {
+            __atomic_add_fetch(room, ncand, __ATOMIC_RELAXED);
+            result[1] = 2; result[3] = ncand;
+            break;
+        }
         int64_t kept = sp_checked(cx, ncand);
-        if (kept < 0) { result[1] = 1; break; }
+        if (kept < 0) { __atomic_add_fetch(room, ncand, __ATOMIC_RELAXED); result[1] = 1; break; }
         /* store: nothing in this chunk has to be reported */
         if (stored + kept > cx->ncap) {
             int64_t cap = cx->ncap ? cx->ncap : 4096;
             while (cap < stored + kept) cap *= 2;
             cx->nbuf = realloc(cx->nbuf, (size_t)cap * sizeof(S));
-            cx->nlinks = realloc(cx->nlinks, (size_t)cap * 4 * sizeof(int64_t));
+            cx->nlinks = realloc(cx->nlinks, (size_t)cap * 5 * sizeof(int64_t));
             if (!cx->nbuf || !cx->nlinks) abort();
             cx->ncap = cap;
         }
         const int64_t *ends = cx->ends;
-        int64_t at = 0;  /* the parent of the candidate (ascending) */
+        int64_t at = 0, was = filled;  /* the parent of the candidate (ascending) */
         for (int64_t q = 0; q < kept; q++) {
             int64_t i = cx->cand[q];
+            int64_t fp = cx->fps[i], j;
+            if (mark < 0) {
+                j = sp_slot(fp, bits);
+                while (table[j]) j = (j + 1) & mask;
+                table[j] = fp;
+                filled++;
+            } else if (!sp_claim(table, bits, fp, mark, &j, &filled)) {
+                continue;  /* stored by this or an earlier segment since the look */
+            }
             while (ends[at * SP_ACTIONS + SP_ACTIONS - 1] <= i) at++;
             int k = 0;
             while (ends[at * SP_ACTIONS + k] <= i) k++;
             int64_t first = at ? ends[at * SP_ACTIONS - 1] : 0;
-            int64_t fp = cx->fps[i];
-            uint64_t j = ((uint64_t)fp * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
-            while (table[j]) j = (j + 1) & mask;
-            table[j] = fp;
             memcpy(cx->nbuf + stored * sizeof(S), cx->buf + i * sizeof(S), sizeof(S));
-            cx->nlinks[4 * stored] = lo + at;
-            cx->nlinks[4 * stored + 1] = k;
-            cx->nlinks[4 * stored + 2] = i - first;
-            cx->nlinks[4 * stored + 3] = fp;
+            int64_t *link = cx->nlinks + 5 * stored;
+            link[0] = lo + at; link[1] = k; link[2] = i - first; link[3] = fp; link[4] = j;
             coverage[3 * k + 2]++;
             stored++;
         }
-        room -= kept;
+        __atomic_add_fetch(room, ncand - (filled - was), __ATOMIC_RELAXED);
         int64_t prev = 0;
         for (int64_t i = 0; i < count * SP_ACTIONS; i++) {
             int64_t n = ends[i] - prev;
@@ -502,6 +565,7 @@ int64_t sp_run(SpCtx *cx, const char *states, int64_t nchunks, const int64_t *si
     }
     result[0] = c;
     result[2] = generated;
+    result[4] = filled;
     return stored;
 }
 """

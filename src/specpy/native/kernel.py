@@ -52,9 +52,11 @@ class Run:
     status: int  # partition.py's RUN_DONE, RUN_REPORT (chunk `chunks` has something to report) or RUN_FULL
     generated: int  # successors of those chunks
     needed: int  # RUN_FULL: the new states chunk `chunks` has
+    filled: int  # the table's slots it filled (a state taken over from another segment fills none)
     states: bytes  # the new states, in order
     links: np.ndarray  # per new state: parent position in the call's states, action, position among the parent's successors
     fps: np.ndarray  # per new state: its fingerprint
+    slots: np.ndarray  # per new state: its slot in the table (explicit/threads.py)
 
 
 class NativeModel:
@@ -89,7 +91,7 @@ class NativeModel:
         self.terminal = self._terminal if model.terminals else None
         self.invariants = self._invariants if model.invariants else None
         self.measures = [self._measure(k) for k in range(len(model.measures))]
-        self._local = threading.local()  # each thread's context (sp_context): partitions expand in threads
+        self._local = threading.local()  # each thread's context (sp_context): levels expand in threads
 
     @property
     def _cx(self):
@@ -188,50 +190,46 @@ class NativeModel:
         return Packed(data, self.size, fps), ends, False
 
     def run(
-        self, states: bytes | memoryview, sizes: list[int], table: FingerprintSet, deadlock: bool, coverage: np.ndarray,
-        shards: Sequence[FingerprintSet] = (),
+        self, states: bytes | memoryview, sizes: list[int], table: FingerprintSet, room: np.ndarray, mark: int,
+        deadlock: bool, coverage: np.ndarray,
     ) -> Run:
         """Expand, check and store consecutive chunks (`sizes[c]` states each,
         one after the other in `states`) in one C call until one has something
         to report or does not fit in `table` (sp_run): new fingerprints go into
-        `table`, counts into coverage (actions x 3). `shards`: the states
-        stored before, one table per owner (partition.owners), only read."""
+        `table`, counts into coverage (actions x 3). `room` (one int64): the
+        slots every caller may still fill, shared by threads that store at once;
+        `mark`: -1 for one thread, else the segment (explicit/threads.py)."""
         ffi, lib = self.ffi, self.lib
         counts = np.array(sizes, np.int64)
-        result = np.zeros(4, np.int64)
+        result = np.zeros(5, np.int64)
         assert coverage.flags.c_contiguous and coverage.dtype == np.int64
-        ptr = lambda a: ffi.cast("int64_t *", ffi.from_buffer(a))  # noqa: E731
+        ptr = self._ptr
         data = ffi.cast("char *", ffi.from_buffer(states))
-        peers = ffi.NULL
-        if shards:
-            arrays = ffi.new("int64_t *[]", [ptr(t.table) for t in shards]), ffi.new("int[]", [t.bits for t in shards])
-            peers = ffi.new("SpPeers *")
-            peers.shards, peers.sbits = arrays
-            peers.nshards = len(shards)
         cx = self._cx
         n = lib.sp_run(
-            cx, data, len(sizes), ptr(counts), peers, ptr(table.table), table.bits, table.room, deadlock, ptr(coverage), ptr(result),
+            cx, data, len(sizes), ptr(counts), ptr(table.table), table.bits, ptr(room), mark, deadlock, ptr(coverage), ptr(result),
         )
-        table.used += n
         states = ffi.buffer(lib.sp_new_states(cx), n * self.size)[:] if n else b""
-        links = np.frombuffer(ffi.buffer(lib.sp_new_links(cx), 32 * n), np.int64).reshape(n, 4).copy() if n else np.zeros((0, 4), np.int64)
-        return Run(int(result[0]), int(result[1]), int(result[2]), int(result[3]), states, links[:, :3], links[:, 3])
+        links = np.frombuffer(ffi.buffer(lib.sp_new_links(cx), 40 * n), np.int64).reshape(n, 5).copy() if n else np.zeros((0, 5), np.int64)
+        fps, slots = (np.ascontiguousarray(links[:, c]) for c in (3, 4))  # threads.py hands them to C
+        return Run(int(result[0]), int(result[1]), int(result[2]), int(result[3]), int(result[4]), states, links[:, :3], fps, slots)
 
-    def merge(self, shard: FingerprintSet, owner: int, nowners: int, fps: list[np.ndarray], keep: list[np.ndarray]) -> None:
-        """The end of a level with tables sharded by owner (sp_merge): of each
-        partition's new fingerprints `fps[p]` (in partition order) that `owner`
-        owns, insert into `shard` those it does not hold (keep[p][i] = True)
-        and mark the rest, stored by an earlier partition, False. `shard` has
-        room for them all."""
-        ffi = self.ffi
-        fps = [np.ascontiguousarray(f, dtype=np.int64) for f in fps]
-        counts = np.array([len(f) for f in fps], np.int64)
-        arrays = ffi.new("int64_t *[]", [ffi.cast("int64_t *", ffi.from_buffer(f)) for f in fps])
-        masks = ffi.new("uint8_t *[]", [ffi.cast("uint8_t *", ffi.from_buffer(k.view(np.uint8))) for k in keep])
-        shard.used += self.lib.sp_merge(
-            ffi.cast("int64_t *", ffi.from_buffer(shard.table)), shard.bits, owner, nowners, len(fps), arrays,
-            ffi.cast("int64_t *", ffi.from_buffer(counts)), masks,
-        )
+    def unmark(self, table: FingerprintSet, fps: np.ndarray, slots: np.ndarray, mark: int) -> np.ndarray:
+        """Which of the states segment `mark` claimed (at `slots`) stayed its
+        own, their slots unmarked (sp_unmark; the others were taken over)."""
+        held = np.zeros(len(fps), dtype=bool)
+        ptr = self._ptr
+        self.lib.sp_unmark(ptr(table.table), ptr(fps), ptr(slots), len(fps), mark, ptr(held.view(np.uint8), "uint8_t *"))
+        return held
+
+    def remark(self, table: FingerprintSet, fps: np.ndarray, slots: np.ndarray, mark: int, held: np.ndarray) -> None:
+        """After `table` grew: the claims `unmark` found standing marked again, `slots` updated (sp_remark)."""
+        ptr = self._ptr
+        self.lib.sp_remark(ptr(table.table), table.bits, ptr(fps), ptr(slots), len(fps), mark, ptr(held.view(np.uint8), "uint8_t *"))
+
+    def _ptr(self, array: np.ndarray, ctype: str = "int64_t *"):
+        """A C pointer to a numpy array's data (which must stay alive meanwhile)."""
+        return self.ffi.cast(ctype, self.ffi.from_buffer(array))
 
     def unseen(self, seen: FingerprintSet, fps: np.ndarray) -> np.ndarray:
         """As Partition._unseen with one table: positions of the fingerprints
@@ -247,13 +245,17 @@ class NativeModel:
 
     @property
     def table_code(self) -> NativeModel:
-        """store.TableCode: FingerprintSet's lookup and insertion in C (this model's `insert`, `contains`)."""
+        """store.TableCode: FingerprintSet's lookup and insertion in C (this model's `insert`, `rehash`, `contains`)."""
         return self
 
     def insert(self, table: np.ndarray, bits: int, fps: np.ndarray) -> None:
         fps = np.ascontiguousarray(fps, dtype=np.int64)
         ffi = self.ffi
         self.lib.sp_insert(ffi.cast("int64_t *", ffi.from_buffer(table)), bits, ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps))
+
+    def rehash(self, old: np.ndarray, table: np.ndarray, bits: int) -> None:
+        ptr = self._ptr
+        self.lib.sp_rehash(ptr(np.ascontiguousarray(old)), len(old), ptr(table), bits)
 
     def contains(self, table: np.ndarray, bits: int, fps: np.ndarray) -> np.ndarray:
         fps = np.ascontiguousarray(fps, dtype=np.int64)
