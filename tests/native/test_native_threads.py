@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -25,7 +26,7 @@ from native_compare import summary
 from test_native_symmetry import VARIANTS
 
 from specpy.diagnostics import SourceFile
-from specpy.explicit import check, search, segments, threads
+from specpy.explicit import check, search, segments, spill, threads
 from specpy.native import kernel
 from specpy.options import CheckOptions, Overrides
 from specpy.pipeline import load, load_text
@@ -94,9 +95,34 @@ def test_two_three_and_four_threads_give_one_workers_result(model, options: dict
     assert small_segments["level"] == 0, "one worker expands its levels alone"
     for workers in (2, 3, 4):
         assert summary(native(m, workers=workers, **options)) == summary(one), f"{workers} workers"
-    assert one.stats.distinct_states > 1000
-    # The threads did expand levels, segments did find the same states, and the table grew mid-level.
-    assert small_segments["level"] > 0 and small_segments["taken over"] > 0 and small_segments["_grow"] > 0
+    assert one.stats.distinct_states > 1000 and small_segments["level"] > 0
+
+
+def test_the_table_grows_in_the_middle_of_a_threaded_level(small_segments: Counter) -> None:
+    model = load(*TWOPHASE_6)
+    assert summary(native(model, workers=2)) == summary(native(model))
+    assert small_segments["_grow"] > 0
+
+
+def test_an_earlier_segment_takes_a_later_ones_claims_over(monkeypatch: pytest.MonkeyPatch, small_segments: Counter) -> None:
+    """In the first level the threads share, segment 0 waits until segment 1
+    has stored its chunk: the states both find are segment 1's claims first,
+    and segment 0 takes them over, as one thread would have found them."""
+    model = load(*TWOPHASE_6)
+    one = native(model)
+    second_done, real = threading.Event(), segments.Segment.advance
+
+    def advance(self, *args):
+        if self.mark == 0 and not second_done.is_set():
+            second_done.wait(5)
+        status = real(self, *args)
+        if self.mark == 1:
+            second_done.set()
+        return status
+
+    monkeypatch.setattr(segments.Segment, "advance", advance)
+    assert summary(native(model, workers=2)) == summary(one)
+    assert small_segments["taken over"] > 0
 
 
 def test_a_violation_in_a_late_segment_is_one_workers() -> None:
@@ -223,8 +249,27 @@ def test_a_level_too_small_to_share_is_expanded_by_one_thread(small_segments: Co
     assert r.stats.distinct_states == 10 and small_segments["level"] == 0
 
 
-def test_workers_that_cannot_share_a_level_say_so() -> None:
-    """Measures are tallied outside the kernel: the levels are one thread's, and the result says why."""
-    r = native(load(ROOT / "specs/btree_wal.spec"), workers=2, max_states=2000)
-    assert r.workers_note is not None and "one thread" in r.workers_note
-    assert native(load(ROOT / "specs/btree_wal.spec"), max_states=2000).workers_note is None
+def test_measures_and_transition_invariants_run_in_the_threads(small_segments: Counter) -> None:
+    """The kernel tallies `measure`s over what it stores and checks every step
+    against the transition invariants: threads share such levels too."""
+    model = load(ROOT / "specs/quorum_register.spec")
+    one = native(model)
+    assert one.stats.measures and one.stats.distinct_states > 1000
+    assert summary(native(model, workers=2)) == summary(one)
+    steps = load_text(SourceFile("steps.spec", SPLIT + "transition Small: x' <= 1900\n"))
+    one, python = native(steps), check(steps, CheckOptions(backend="python"))
+    assert one.kind is ResultKind.INVARIANT and one.violation.name == "Small" and summary(one) == summary(python)
+    for workers in (2, 3):
+        assert summary(native(steps, workers=workers)) == summary(one), f"{workers} workers"
+    assert one.violation.trace.states[-1]["x"] == 1901
+    assert small_segments["level"] > 0
+
+
+def test_a_spilled_table_is_expanded_by_one_thread_and_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(spill.Spill, "pressed", lambda self: True)
+    monkeypatch.setattr(spill, "MIN_TABLE", 16)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    model = load(*TWOPHASE_6)
+    r = native(model, workers=2)
+    assert r.workers_note is not None and "spilled" in r.workers_note
+    assert summary(r) == summary(native(model)) and native(model).workers_note is None

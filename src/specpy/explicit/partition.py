@@ -170,8 +170,10 @@ class LevelReport:
     """What a partition tells the coordinator after expanding a level."""
 
     new_keys: np.ndarray  # keys of the states it stored, ascending
-    new_fps: np.ndarray  # and their fingerprints
-    new_via: np.ndarray  # and the actions that found them (-1: initial)
+    # And their fingerprints and the actions that found them (-1: initial), where the coordinator
+    # needs them: with several partitions, or a deferred one (else empty).
+    new_fps: np.ndarray
+    new_via: np.ndarray
     event: Event | None
     beyond: bool  # probing past max_depth: an unseen state in the model exists
     generated: int
@@ -315,11 +317,8 @@ class Partition:
     def uses_kernel(self) -> bool:
         """Whether the model does many chunks' work in one call (`run`: the
         native model), which needs this partition's table to be the whole
-        truth and nothing per state kept or checked in Python."""
-        return (
-            hasattr(self.cm, "run") and not self.deferred and self.kept is None
-            and self.cm.transitions is None and not self.cm.measures
-        )
+        truth and no state kept in Python."""
+        return hasattr(self.cm, "run") and not self.deferred and self.kept is None
 
     def _level_runs(self, tick: Callable[[int], None] | None) -> Event | None:
         """`level` with the native model's many-chunk kernel: segments of
@@ -370,6 +369,8 @@ class Partition:
             self.links.extend(fps, self.frontier_ids[at], links[:, 1])
             self.next.extend_raw(states)
             self.next_keys.append((self.rank0 + at) * STRIDE + links[:, 2])
+            if self.cm.measures:
+                self.measures.add(self.cm.measures, Raw(states, w))
         self.generated += seg.generated
         self.coverage += seg.coverage
         seg.runs, seg.generated = [], 0
@@ -538,20 +539,24 @@ class Partition:
         beyond, self.beyond = self.beyond, False
         maybe_beyond = np.concatenate(self.maybe_beyond) if self.maybe_beyond else np.zeros(0, np.int64)
         self.maybe_beyond = []
-        fresh = 0
+        deferred, fresh = self.deferred, 0
         if self.fresh is not None:  # the level's candidates are all in new_fps now
             fresh, self.fresh = self.fresh.nbytes, self._table(len(self.fresh))
+        # The coordinator compares the fingerprints of several partitions, or asks their
+        # owners about a deferred one's; one partition's alone are distinct and stored.
+        told = self.parts > 1 or deferred
+        none = np.zeros(0, np.int64)
         return LevelReport(
             keys,
-            self.links.fps_from(self.next_first),
-            self.links.via_from(self.next_first),
+            self.links.fps_from(self.next_first) if told else none,
+            self.links.via_from(self.next_first) if told else none.astype(np.int16),
             event,
             beyond,
             self.generated,
             self.coverage.copy(),
             len(self.links),
             self.seen.nbytes + fresh + self.links.nbytes + self.frontier.nbytes + self.next.nbytes,
-            self.deferred,
+            deferred,
             maybe_beyond,
             self.measures if self.cm.measures else None,
             self.boundary[5],
@@ -594,7 +599,10 @@ class Partition:
         if self.fresh is None and self.spill is not None and self.spill.active:  # (else emptied by `_report`)
             self.fresh = self._table()
         me, new, first = self.part, self.next, int(plan.held[self.part])
-        ids = (self.next_first + np.arange(len(new), dtype=np.int64)) * self.parts + me
+        ids = np.arange(self.next_first, self.next_first + len(new), dtype=np.int64)  # in place: a level's
+        if self.parts > 1:  # array is fresh memory, and each temporary would fault its pages in again
+            ids *= self.parts
+            ids += me
         self.next, self.next_keys, self.next_first = Frontier(width=self.width), [], len(self.links)
         pieces = {}
         for dest in range(self.parts):

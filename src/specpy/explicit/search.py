@@ -150,7 +150,7 @@ def check(
     result.backend = "python" if engine is None else "native"
     result.backend_note = note
     result.memory_note = search.memory_watch.note
-    result.workers_note = search.workers_note
+    result.workers_note = search.workers_note()
     return result
 
 
@@ -241,7 +241,6 @@ class Search:
         # With the native core in this process, N workers are threads of one partition (threads.py).
         self.threads = options.workers if engine is not None and transport is None and parts is None else 1
         self.nparts = parts or (transport.partitions(options) if transport is not None else 1 if self.threads > 1 else options.workers)
-        self.workers_note: str | None = None  # why the threads could not share the work, if they could not
         self.sharded = sharded  # tables sharded by owner (partition.py; in-process for tests)
         self.keep_states = bool(cm.model.properties)
         self.stored = 0  # distinct states stored so far
@@ -314,16 +313,18 @@ class Search:
             every_fp = np.concatenate([snap.fps for snap in snapshots])
             for p, snap in zip(parts, snapshots):
                 p.restore(snap, every_fp)
-        if self.threads > 1 and not parts[0].uses_kernel():
-            self.workers_note = (
-                f"--workers {self.threads}: this spec's transition invariants or measures are checked "
-                "outside the native kernel, so one thread expanded its levels"
-            )
         if self.options.workers > 1 and self.threads == 1:
             from specpy.explicit.workers import ProcessParts
 
             return ProcessParts(parts, self.options.timeout, self.tick)
         return LocalParts(parts, self.tick, self.sharded)
+
+    def workers_note(self) -> str | None:
+        """Why the threads did not share every level, if they did not: a table
+        that spilled to disk is looked up in batches, chunk by chunk (partition.py)."""
+        if self.threads == 1 or self.parts is None or not any(p.deferred for p in self.parts.partitions):
+            return None
+        return f"--workers {self.threads}: once the fingerprint table spilled to disk, one thread expanded the levels"
 
     def _level_threads(self) -> Any:
         """The threads that expand the one partition's levels (threads.py), or None for this thread alone."""

@@ -446,7 +446,8 @@ static void *sp_grow(void *p, int64_t *cap, int64_t need, size_t item) {
     return p;
 }
 
-/* 1 if the chunk of `count` states can be stored without anything to report. */
+/* 1 if the chunk of `count` states can be expanded without anything to
+   report: no action raises, no step fails a transition invariant, no deadlock. */
 static int sp_quiet(SpCtx *cx, const char *chunk, int64_t count, int deadlock) {
     cx->n = 0;
     if (setjmp(sp_jb)) return 0;
@@ -458,6 +459,12 @@ static int sp_quiet(SpCtx *cx, const char *chunk, int64_t count, int deadlock) {
             sp_actions[k](cx, &s);
             cx->ends[cx->i * SP_ACTIONS + k] = cx->n;
         }
+#ifdef SP_TRANSITIONS
+        for (int64_t j = before; j < cx->n; j++) {  /* every step but a stutter against the transition invariants */
+            const S *t = (const S *)(cx->buf + j * sizeof(S));
+            if (memcmp(&s, t, sizeof(S)) != 0 && sp_trans(&s, t) >= 0) return 0;
+        }
+#endif
         if (deadlock && cx->n == before && !sp_term(&s)) return 0;
     }
     return 1;
@@ -609,6 +616,8 @@ def generate_layout(
     functions.append(_checks(ex, "sp_con", list(model.constraints), "1", first_false=False, op="&&"))
     functions.append(_checks(ex, "sp_term", list(model.terminals), "0", first_false=False, op="||"))
     functions.append(_transitions(ex, [t.expr for t in model.transitions]))
+    if model.transitions:  # sp_run checks every step (not under symmetry: the steps' successors are canonical there)
+        functions.append("#define SP_TRANSITIONS 1\n#ifdef SP_SYMMETRY\n#error transition invariants under symmetry run in Python\n#endif")
     functions.append(_measures(ex, [m.expr for m in model.measures]))
     table = ", ".join(f"act{k}" for k in range(nact)) or "0"
     parts = [
