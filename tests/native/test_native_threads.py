@@ -104,17 +104,28 @@ def test_the_table_grows_in_the_middle_of_a_threaded_level(small_segments: Count
     assert small_segments["_grow"] > 0
 
 
+#: Level 1 holds x = 1..2000 (16 chunks); Fold maps them onto 1..200, so
+#: every segment of level 1 finds states the others find too: x = 2..57 from
+#: both the first chunk (x = 1..128) and the second (x = 129..256).
+FOLD = """spec Fold
+var x: 0..2000 = 0
+var y: 0..1 = 0
+action Pick(i: 1..2000) { require x == 0; x = i }
+action Fold() { require x > 0 and y == 0; x = x % 200 + 1; y = 1 }
+"""
+
+
 def test_an_earlier_segment_takes_a_later_ones_claims_over(monkeypatch: pytest.MonkeyPatch, small_segments: Counter) -> None:
-    """In the first level the threads share, segment 0 waits until segment 1
-    has stored its chunk: the states both find are segment 1's claims first,
-    and segment 0 takes them over, as one thread would have found them."""
-    model = load(*TWOPHASE_6)
+    """Segment 0 waits until segment 1 is done: the states both find are
+    segment 1's claims first, and segment 0 takes them over, as one thread
+    would have found them first."""
+    model = load_text(SourceFile("fold.spec", FOLD))
     one = native(model)
-    second_done, real = threading.Event(), segments.Segment.advance
+    second_done, waited, real = threading.Event(), [], segments.Segment.advance
 
     def advance(self, *args):
-        if self.mark == 0 and not second_done.is_set():
-            second_done.wait(5)
+        if self.mark == 0:
+            waited.append(second_done.wait(10))
         status = real(self, *args)
         if self.mark == 1:
             second_done.set()
@@ -122,7 +133,8 @@ def test_an_earlier_segment_takes_a_later_ones_claims_over(monkeypatch: pytest.M
 
     monkeypatch.setattr(segments.Segment, "advance", advance)
     assert summary(native(model, workers=2)) == summary(one)
-    assert small_segments["taken over"] > 0
+    assert waited == [True], "segment 0 ran after segment 1"
+    assert small_segments["taken over"] >= 56  # x = 2..57 at least
 
 
 def test_a_violation_in_a_late_segment_is_one_workers() -> None:
