@@ -398,8 +398,9 @@ void sp_rehash(const int64_t *old, int64_t n, int64_t *table, int bits) {
 void sp_unmark(int64_t *table, const int64_t *fps, int64_t *slots, int64_t n, int mark, uint8_t *held) {
     for (int64_t i = 0; i < n; i++) {
         if (i + SP_AHEAD < n && slots[i + SP_AHEAD] >= 0) __builtin_prefetch(table + slots[i + SP_AHEAD], 1);
-        int ok = slots[i] >= 0 && table[slots[i]] == sp_marked(fps[i], mark);
-        if (ok) table[slots[i]] = fps[i];
+        /* other threads read and claim meanwhile, but none writes a slot holding a finished segment's claim */
+        int ok = slots[i] >= 0 && __atomic_load_n(table + slots[i], __ATOMIC_RELAXED) == sp_marked(fps[i], mark);
+        if (ok) __atomic_store_n(table + slots[i], fps[i], __ATOMIC_RELAXED);
         held[i] = (uint8_t)ok;
     }
 }
