@@ -347,7 +347,7 @@ class Partition:
                     break
                 room[0] = self.seen.room
             self.take(seg)
-            lo += len(seg.data) // self.width
+            lo += sum(sizes)
         return None
 
     def segment(self, mark: int, lo: int, data: bytes | memoryview, sizes: list[int]) -> Segment:
@@ -599,8 +599,9 @@ class Partition:
         if self.fresh is None and self.spill is not None and self.spill.active:  # (else emptied by `_report`)
             self.fresh = self._table()
         me, new, first = self.part, self.next, int(plan.held[self.part])
-        ids = np.arange(self.next_first, self.next_first + len(new), dtype=np.int64)  # in place: a level's
-        if self.parts > 1:  # array is fresh memory, and each temporary would fault its pages in again
+        # The new ids, computed in place: a level's array is fresh memory, whose pages each temporary faults in again.
+        ids = np.arange(self.next_first, self.next_first + len(new), dtype=np.int64)
+        if self.parts > 1:
             ids *= self.parts
             ids += me
         self.next, self.next_keys, self.next_first = Frontier(width=self.width), [], len(self.links)

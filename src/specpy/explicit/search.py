@@ -240,7 +240,12 @@ class Search:
         self.transport = transport
         # With the native core in this process, N workers are threads of one partition (threads.py).
         self.threads = options.workers if engine is not None and transport is None and parts is None else 1
-        self.nparts = parts or (transport.partitions(options) if transport is not None else 1 if self.threads > 1 else options.workers)
+        if parts:
+            self.nparts = parts
+        elif transport is not None:
+            self.nparts = transport.partitions(options)
+        else:
+            self.nparts = options.workers // self.threads  # worker processes, or the threads' one partition
         self.sharded = sharded  # tables sharded by owner (partition.py; in-process for tests)
         self.keep_states = bool(cm.model.properties)
         self.stored = 0  # distinct states stored so far

@@ -13,37 +13,17 @@ level is in the order a one-thread search finds it.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from specpy.explicit.store import FingerprintSet, Raw
 
+if TYPE_CHECKING:
+    from specpy.native.kernel import NativeModel, Run
+
 #: Run statuses (native/kernel.py `Run`).
 RUN_DONE, RUN_REPORT, RUN_FULL = 0, 1, 2
-
-
-class KernelRun(Protocol):
-    """What one kernel call did (native/kernel.py `Run`)."""
-
-    chunks: int  # chunks expanded and stored
-    status: int  # RUN_DONE, RUN_REPORT (chunk `chunks` has something to report) or RUN_FULL
-    generated: int
-    needed: int  # RUN_FULL: the new states of chunk `chunks`
-    filled: int  # table slots filled
-    states: bytes  # the new states
-    links: np.ndarray  # per new state: parent position, action, position among the parent's successors
-    fps: np.ndarray
-    slots: np.ndarray
-
-
-class Kernel(Protocol):
-    """The native model's many-chunk kernel (native/kernel.py `NativeModel.run`)."""
-
-    def run(
-        self, states: bytes | memoryview, sizes: list[int], table: FingerprintSet, room: np.ndarray, mark: int,
-        deadlock: bool, coverage: np.ndarray,
-    ) -> KernelRun: ...
 
 
 class Segment:
@@ -62,14 +42,14 @@ class Segment:
         self.generated = 0
         self.coverage = np.zeros((actions, 3), np.int64)
         # What the kernel stored, per call: the position of its first state, its Run.
-        self.runs: list[tuple[int, KernelRun]] = []
+        self.runs: list[tuple[int, Run]] = []
 
     @property
     def finished(self) -> bool:
         """Whether every chunk is expanded and stored (none left to report)."""
         return self.first == len(self.sizes) and self.status == RUN_DONE
 
-    def advance(self, cm: Kernel, table: FingerprintSet, room: np.ndarray, deadlock: bool) -> int:
+    def advance(self, cm: NativeModel, table: FingerprintSet, room: np.ndarray, deadlock: bool) -> int:
         """Expand and store chunks until done, a chunk to report or a full table; the status."""
         w = self.width
         while self.first < len(self.sizes):

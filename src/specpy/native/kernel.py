@@ -49,7 +49,7 @@ class Run:
     """What one `NativeModel.run` call did (see sp_run in c_module.py)."""
 
     chunks: int  # chunks expanded and stored
-    status: int  # partition.py's RUN_DONE, RUN_REPORT (chunk `chunks` has something to report) or RUN_FULL
+    status: int  # segments.py's RUN_DONE, RUN_REPORT (chunk `chunks` has something to report) or RUN_FULL
     generated: int  # successors of those chunks
     needed: int  # RUN_FULL: the new states chunk `chunks` has
     filled: int  # the table's slots it filled (a state taken over from another segment fills none)
@@ -180,7 +180,7 @@ class NativeModel:
         ffi, lib = self.ffi, self.lib
         data = chunk.data if isinstance(chunk, Raw) else b"".join(chunk)
         cx = self._cx
-        n = lib.sp_expand(cx, data, len(chunk), ffi.cast("int64_t *", ffi.from_buffer(ends)), failed)
+        n = lib.sp_expand(cx, data, len(chunk), self._ptr(ends), failed)
         data = ffi.buffer(lib.sp_out(cx), n * self.size)[:] if n else b""
         fps = np.frombuffer(ffi.buffer(lib.sp_fps(cx), 8 * n), dtype=np.int64).copy() if n else np.zeros(0, np.int64)
         at = failed[0]
@@ -234,13 +234,9 @@ class NativeModel:
     def unseen(self, seen: FingerprintSet, fps: np.ndarray) -> np.ndarray:
         """As Partition._unseen with one table: positions of the fingerprints
         not in `seen`, each once (its first), in one C call."""
-        ffi = self.ffi
         fps = np.ascontiguousarray(fps, dtype=np.int64)
         out = np.empty(len(fps), np.int64)
-        n = self.lib.sp_unseen(
-            ffi.cast("int64_t *", ffi.from_buffer(seen.table)), seen.bits,
-            ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps), ffi.cast("int64_t *", ffi.from_buffer(out)),
-        )
+        n = self.lib.sp_unseen(self._ptr(seen.table), seen.bits, self._ptr(fps), len(fps), self._ptr(out))
         return out[:n]
 
     @property
@@ -250,21 +246,15 @@ class NativeModel:
 
     def insert(self, table: np.ndarray, bits: int, fps: np.ndarray) -> None:
         fps = np.ascontiguousarray(fps, dtype=np.int64)
-        ffi = self.ffi
-        self.lib.sp_insert(ffi.cast("int64_t *", ffi.from_buffer(table)), bits, ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps))
+        self.lib.sp_insert(self._ptr(table), bits, self._ptr(fps), len(fps))
 
     def rehash(self, old: np.ndarray, table: np.ndarray, bits: int) -> None:
-        ptr = self._ptr
-        self.lib.sp_rehash(ptr(np.ascontiguousarray(old)), len(old), ptr(table), bits)
+        self.lib.sp_rehash(self._ptr(np.ascontiguousarray(old)), len(old), self._ptr(table), bits)
 
     def contains(self, table: np.ndarray, bits: int, fps: np.ndarray) -> np.ndarray:
         fps = np.ascontiguousarray(fps, dtype=np.int64)
         out = np.empty(len(fps), np.uint8)
-        ffi = self.ffi
-        self.lib.sp_contains(
-            ffi.cast("int64_t *", ffi.from_buffer(table)), bits, ffi.cast("int64_t *", ffi.from_buffer(fps)), len(fps),
-            ffi.cast("uint8_t *", ffi.from_buffer(out)),
-        )
+        self.lib.sp_contains(self._ptr(table), bits, self._ptr(fps), len(fps), self._ptr(out, "uint8_t *"))
         return out.view(bool)
 
     def verdicts(self, what: str, states: list[bytes]) -> tuple[np.ndarray, int]:
@@ -272,8 +262,7 @@ class NativeModel:
         truth for each state, up to the first state where they raise, and
         how many were evaluated: partition._verdicts in one C call."""
         out = np.empty(len(states), np.int64)
-        ffi = self.ffi
-        n = self.lib.sp_many(0 if what == "invariants" else 1, b"".join(states), len(states), ffi.cast("int64_t *", ffi.from_buffer(out)))
+        n = self.lib.sp_many(0 if what == "invariants" else 1, b"".join(states), len(states), self._ptr(out))
         if n < len(states):
             self._raised()
         return out[:n], n
